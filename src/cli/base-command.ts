@@ -1,0 +1,62 @@
+import { Command, Flags, type Interfaces } from '@oclif/core'
+import { loadConfig } from '../config.js'
+import { createContext, type Context } from '../context.js'
+import { HeimdallError } from '../errors.js'
+import { exitCodeFor } from './exit-codes.js'
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+
+/** Shared flags, the Context built once in init() and closed in finally(), and the one error renderer. */
+export abstract class BaseCommand<T extends typeof Command> extends Command {
+  static override enableJsonFlag = true
+
+  static override baseFlags = {
+    'database-url': Flags.string({
+      description: 'sqlite:PATH or mysql://user:pass@host:3306/db (default: HEIMDALL_DATABASE_URL, else sqlite:./data/heimdall.db)',
+      helpGroup: 'GLOBAL',
+    }),
+  }
+
+  protected flags!: BaseFlags<T>
+  protected args!: BaseArgs<T>
+  private builtContext: Context | undefined
+
+  public override async init(): Promise<void> {
+    await super.init()
+    const { args, flags } = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      args: this.ctor.args,
+      strict: this.ctor.strict,
+    })
+    this.flags = flags as BaseFlags<T>
+    this.args = args as BaseArgs<T>
+  }
+
+  /** The composition root, built on first use with the configuration of env and --database-url. */
+  protected get context(): Context {
+    this.builtContext ??= createContext(loadConfig(process.env, { databaseUrl: this.flags['database-url'] }))
+    return this.builtContext
+  }
+
+  protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
+    if (!(error instanceof HeimdallError)) return super.catch(error)
+    const message = error.expose || error.code === 'config.invalid' ? error.message : 'Internal error'
+    if (this.jsonEnabled()) {
+      this.logJson({ error: { code: error.code, message, details: error.details } })
+    } else {
+      const details = error.details?.map((detail) => detail.msg).join('; ')
+      this.logToStderr(`Error: ${details && error.code === 'validation.failed' ? details : message}`)
+    }
+    process.exitCode = exitCodeFor(error.code)
+    return undefined
+  }
+
+  protected override async finally(error: Error | undefined): Promise<unknown> {
+    // Admin commands must not leave a pool open, or the process hangs after its work is done.
+    await this.builtContext?.close()
+    return super.finally(error)
+  }
+}

@@ -1,0 +1,13 @@
+import type { ErrorCode } from '../errors.js'
+
+/** The CLI's one mapping from error codes to exit codes (sysexits.h where one fits; 1 for a refusal). */
+const EXIT_CODES: Partial<Record<ErrorCode, number>> = {
+  'validation.failed': 65,
+  'db.unavailable': 69,
+  internal: 70,
+  'config.invalid': 78,
+}
+
+export function exitCodeFor(code: ErrorCode): number {
+  return EXIT_CODES[code] ?? 1
+}

@@ -1,0 +1,23 @@
+import { Args } from '@oclif/core'
+import { HeimdallError } from '../../errors.js'
+import { validateToken } from '../../usecases/queries/validate-token.js'
+import { BaseCommand } from '../base-command.js'
+
+export default class TokenVerify extends BaseCommand<typeof TokenVerify> {
+  static override summary = 'Validate an access token exactly as POST /auth/validate does, against the configured database.'
+  static override examples = ['<%= config.bin %> token:verify eyJhbGciOiJIUzI1NiIs...', '<%= config.bin %> token:verify "$TOKEN" --json']
+
+  static override args = { token: Args.string({ description: 'The access token (JWT)', required: true }) }
+
+  public async run() {
+    const result = await validateToken(this.context, this.args.token)
+    if (!result.isValid) throw new HeimdallError(result.code, `Token is not valid: ${result.error}`)
+    const expiresAt = new Date(result.expiresAt * 1000).toISOString()
+    this.log(`valid`)
+    this.log(`user_id:     ${result.userId}`)
+    this.log(`email:       ${result.email}`)
+    this.log(`permissions: ${result.permissions.join(', ') || '(none)'}`)
+    this.log(`expires_at:  ${expiresAt}`)
+    return { is_valid: true, user_id: result.userId, email: result.email, permissions: result.permissions, session_id: result.sessionId, expires_at: expiresAt }
+  }
+}

@@ -1,0 +1,100 @@
+import { HeimdallError } from './errors.js'
+
+export type DatabaseType = 'sqlite' | 'mysql'
+
+export interface Config {
+  readonly databaseUrl: string
+  readonly databaseType: DatabaseType
+  /** Undefined means "not configured": the embedded default generates and persists one. */
+  readonly jwtSecret: string | undefined
+  /** Where a generated secret is kept when none is configured. */
+  readonly secretFile: string
+  readonly jwtIssuer: string
+  readonly host: string
+  readonly port: number
+  readonly accessTokenTtlSeconds: number
+  readonly bcryptCost: number
+  readonly environment: string
+  /** How long a worker may serve a cached session before re-reading it. */
+  readonly sessionCacheTtlSeconds: number
+}
+
+export type ConfigOverrides = Partial<Pick<Config, 'databaseUrl' | 'host' | 'port' | 'jwtSecret'>>
+
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/heimdall.db'
+export const MIN_SECRET_BYTES = 32
+export const MIN_BCRYPT_COST = 10
+
+/** Builds the one typed, frozen configuration; anything invalid fails here, at start-up. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
+  const databaseUrl = overrides.databaseUrl ?? nonEmpty(env.HEIMDALL_DATABASE_URL) ?? DEFAULT_DATABASE_URL
+  const jwtSecret = overrides.jwtSecret ?? nonEmpty(env.HEIMDALL_JWT_SECRET)
+  if (jwtSecret !== undefined) assertStrongSecret(jwtSecret, 'HEIMDALL_JWT_SECRET')
+
+  const bcryptCost = parseInteger(env.HEIMDALL_BCRYPT_COST, 12, 'HEIMDALL_BCRYPT_COST')
+  if (bcryptCost < MIN_BCRYPT_COST || bcryptCost > 31) {
+    throw configError(`HEIMDALL_BCRYPT_COST must be between ${MIN_BCRYPT_COST} and 31 (got ${bcryptCost})`)
+  }
+
+  const port = overrides.port ?? parseInteger(env.HEIMDALL_PORT, 8000, 'HEIMDALL_PORT')
+  if (port < 0 || port > 65535) throw configError(`HEIMDALL_PORT must be between 0 and 65535 (got ${port})`)
+
+  const accessTokenTtlSeconds = parseDuration(env.HEIMDALL_ACCESS_TOKEN_TTL, 15 * 60, 'HEIMDALL_ACCESS_TOKEN_TTL')
+  if (accessTokenTtlSeconds < 1) throw configError('HEIMDALL_ACCESS_TOKEN_TTL must be at least 1 second')
+
+  return Object.freeze({
+    databaseUrl,
+    databaseType: databaseTypeOf(databaseUrl),
+    jwtSecret,
+    secretFile: nonEmpty(env.HEIMDALL_SECRET_FILE) ?? './data/jwt-secret',
+    jwtIssuer: nonEmpty(env.HEIMDALL_JWT_ISSUER) ?? 'heimdall',
+    host: overrides.host ?? nonEmpty(env.HEIMDALL_HOST) ?? '127.0.0.1',
+    port,
+    accessTokenTtlSeconds,
+    bcryptCost,
+    environment: nonEmpty(env.HEIMDALL_ENV) ?? 'production',
+    sessionCacheTtlSeconds: parseDuration(env.HEIMDALL_SESSION_CACHE_TTL, 60, 'HEIMDALL_SESSION_CACHE_TTL'),
+  })
+}
+
+export function assertStrongSecret(secret: string, source: string): void {
+  const bytes = Buffer.byteLength(secret, 'utf8')
+  if (bytes < MIN_SECRET_BYTES) {
+    throw configError(`${source} is too short: ${bytes} bytes, at least ${MIN_SECRET_BYTES} are required`)
+  }
+}
+
+export function databaseTypeOf(url: string): DatabaseType {
+  if (url.startsWith('sqlite:')) return 'sqlite'
+  if (url.startsWith('mysql://') || url.startsWith('mariadb://')) return 'mysql'
+  throw configError(`Unsupported database URL "${redactUrl(url)}": use sqlite:PATH or mysql://user:pass@host:3306/db`)
+}
+
+/** A database URL fit for printing: the password never leaves the process. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@')
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value
+}
+
+function parseInteger(raw: string | undefined, fallback: number, name: string): number {
+  if (nonEmpty(raw) === undefined) return fallback
+  if (!/^\d+$/.test(raw!.trim())) throw configError(`${name} must be a whole number (got "${raw}")`)
+  return Number(raw)
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 }
+
+/** "900", "900s", "15m", "1h", "30d" -> seconds. */
+export function parseDuration(raw: string | undefined, fallback: number, name: string): number {
+  if (nonEmpty(raw) === undefined) return fallback
+  const match = /^(\d+)\s*([smhd]?)$/.exec(raw!.trim())
+  if (!match) throw configError(`${name} must be a duration such as 900, 15m, 1h or 30d (got "${raw}")`)
+  return Number(match[1]) * UNIT_SECONDS[match[2] || 's']
+}
+
+function configError(message: string): HeimdallError {
+  return new HeimdallError('config.invalid', message)
+}

@@ -1,0 +1,76 @@
+import type { Knex } from 'knex'
+import type { Config } from './config.js'
+import { createSessionReadModel, type SessionReadModel } from './infra/cache.js'
+import { createKnex } from './infra/db/knex.js'
+import { createPasswordHasher, type PasswordHasher } from './infra/passwords.js'
+import { createAuditRepository, type AuditRepository } from './infra/repositories/audit.js'
+import { createRolesRepository, type RolesRepository } from './infra/repositories/roles.js'
+import { createSessionsRepository, type SessionsRepository } from './infra/repositories/sessions.js'
+import { createUsersRepository, type UsersRepository } from './infra/repositories/users.js'
+import { resolveJwtSecret } from './infra/secret-file.js'
+import { createTokenService, type TokenService } from './infra/tokens.js'
+
+export interface Metrics {
+  totalRequests: number
+  readonly startedAt: number
+}
+
+export interface Context {
+  readonly config: Config
+  readonly db: Knex
+  readonly users: UsersRepository
+  readonly sessions: SessionsRepository
+  readonly roles: RolesRepository
+  readonly audit: AuditRepository
+  readonly passwords: PasswordHasher
+  readonly sessionStates: SessionReadModel
+  /** Built on first use, so commands that never touch a token need no secret. */
+  readonly tokens: TokenService
+  /** Where the signing secret comes from (a path or a variable name), for the operator. */
+  readonly secretSource: string
+  readonly metrics: Metrics
+  /** Set once migrations are applied: until then the server is not ready. */
+  ready: boolean
+  close(): Promise<void>
+}
+
+/** The composition root: both doors build their world here, once. */
+export function createContext(config: Config): Context {
+  const db = createKnex(config.databaseUrl, config.databaseType)
+  const sessions = createSessionsRepository(db)
+  const roles = createRolesRepository(db)
+  const sessionStates = createSessionReadModel({ sessions, roles, ttlSeconds: config.sessionCacheTtlSeconds })
+  let tokens: TokenService | undefined
+  let secretSource: string | undefined
+
+  function signingSecret() {
+    const resolved = resolveJwtSecret(config)
+    secretSource = resolved.source
+    return resolved.secret
+  }
+
+  return {
+    config,
+    db,
+    users: createUsersRepository(db),
+    sessions,
+    roles,
+    audit: createAuditRepository(db),
+    passwords: createPasswordHasher(config.bcryptCost),
+    sessionStates,
+    get tokens() {
+      tokens ??= createTokenService({ secret: signingSecret(), issuer: config.jwtIssuer, ttlSeconds: config.accessTokenTtlSeconds })
+      return tokens
+    },
+    get secretSource() {
+      if (secretSource === undefined) void this.tokens
+      return secretSource!
+    },
+    metrics: { totalRequests: 0, startedAt: Date.now() },
+    ready: false,
+    async close() {
+      sessionStates.close()
+      await db.destroy()
+    },
+  }
+}

@@ -1,0 +1,57 @@
+/** One entry per error Heimdall can report: its HTTP status and whether its message may be shown. */
+const CODES = {
+  'validation.failed': { status: 422, expose: true },
+  'request.malformed_json': { status: 400, expose: true },
+  'request.too_large': { status: 413, expose: true },
+  'request.unsupported_media_type': { status: 415, expose: true },
+  'route.not_found': { status: 404, expose: true },
+  'route.method_not_allowed': { status: 405, expose: true },
+  'user.email_taken': { status: 400, expose: true },
+  'user.not_found': { status: 404, expose: true },
+  'role.not_found': { status: 404, expose: true },
+  'session.not_found': { status: 404, expose: true },
+  'auth.invalid_credentials': { status: 400, expose: true },
+  'auth.account_disabled': { status: 403, expose: true },
+  'auth.missing_token': { status: 401, expose: true },
+  'token.invalid': { status: 401, expose: true },
+  'token.expired': { status: 401, expose: true },
+  'session.revoked': { status: 401, expose: true },
+  'user.disabled': { status: 401, expose: true },
+  'config.invalid': { status: 500, expose: false },
+  'service.not_ready': { status: 503, expose: true },
+  'db.unavailable': { status: 503, expose: false },
+  internal: { status: 500, expose: false },
+} as const satisfies Record<string, { status: number; expose: boolean }>
+
+export type ErrorCode = keyof typeof CODES
+
+export interface FieldError {
+  /** Where the bad value is, e.g. ["body", "email"]. */
+  loc: string[]
+  msg: string
+  type: string
+}
+
+export class HeimdallError extends Error {
+  readonly status: number
+  readonly expose: boolean
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: FieldError[],
+  ) {
+    super(message)
+    this.name = 'HeimdallError'
+    this.status = CODES[code].status
+    this.expose = CODES[code].expose
+  }
+}
+
+export function validationError(details: FieldError[]): HeimdallError {
+  return new HeimdallError('validation.failed', 'Validation error', details)
+}
+
+export function isHeimdallError(error: unknown): error is HeimdallError {
+  return error instanceof HeimdallError
+}

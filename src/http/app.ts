@@ -1,0 +1,32 @@
+import Router from '@koa/router'
+import Koa from 'koa'
+import type { Context } from '../context.js'
+import { koaErrorHandler } from './middleware/koa-error-handler.js'
+import { koaJsonBody } from './middleware/koa-json-body.js'
+import { koaReadiness } from './middleware/koa-readiness.js'
+import { koaRequestMetrics } from './middleware/koa-request-metrics.js'
+import { koaResponseHeaders } from './middleware/koa-response-headers.js'
+import { authRoutes } from './routes/auth.js'
+import { discoveryRoutes } from './routes/discovery.js'
+import { docsRoutes } from './routes/docs.js'
+import { healthRoutes } from './routes/health.js'
+
+export function createApp(context: Context, options: { logError?: (error: unknown) => void } = {}): Koa {
+  const app = new Koa({ proxy: false })
+  const router = new Router()
+  authRoutes(router, context)
+  healthRoutes(router, context)
+  discoveryRoutes(router)
+  docsRoutes(router)
+
+  app.use(koaResponseHeaders())
+  app.use(koaRequestMetrics(context.metrics))
+  app.use(koaErrorHandler())
+  app.use(koaJsonBody())
+  app.use(koaReadiness(context))
+  app.use(router.routes())
+  app.use(router.allowedMethods({ throw: true }))
+
+  app.on('error', options.logError ?? ((error: unknown) => console.error('[heimdall] unexpected error:', error)))
+  return app
+}

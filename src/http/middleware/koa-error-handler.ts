@@ -1,0 +1,38 @@
+import type { Middleware } from 'koa'
+import { HeimdallError } from '../../errors.js'
+
+/** Renders every error once, in the contract's shapes; internals never reach the client. */
+export function koaErrorHandler(): Middleware {
+  return async function errorHandler(ctx, next) {
+    try {
+      await next()
+      if (ctx.status === 404 && ctx.body == null) throw new HeimdallError('route.not_found', 'Not found')
+    } catch (caught) {
+      const error = toHeimdallError(caught)
+      if (error.code === 'internal' || error.code === 'db.unavailable' || error.code === 'config.invalid') {
+        ctx.app.emit('error', caught, ctx)
+      }
+      ctx.status = error.status
+      if (error.status === 401) ctx.set('WWW-Authenticate', 'Bearer')
+      ctx.body =
+        error.code === 'validation.failed'
+          ? { error: error.message, detail: error.details ?? [] }
+          : { error: error.expose ? error.message : 'Internal server error', status_code: error.status, path: ctx.path }
+    }
+  }
+}
+
+function toHeimdallError(error: unknown): HeimdallError {
+  if (error instanceof HeimdallError) return error
+  const status = (error as { status?: number; expose?: boolean } | null)?.status
+  if (status === 405 || status === 501) return new HeimdallError('route.method_not_allowed', 'Method not allowed')
+  if (status === 404) return new HeimdallError('route.not_found', 'Not found')
+  if (isDatabaseUnavailable(error)) return new HeimdallError('db.unavailable', 'Database unavailable')
+  return new HeimdallError('internal', 'Internal server error')
+}
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code
+  const name = (error as { name?: string } | null)?.name
+  return code === 'ECONNREFUSED' || code === 'PROTOCOL_CONNECTION_LOST' || name === 'KnexTimeoutError'
+}

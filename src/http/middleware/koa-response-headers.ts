@@ -1,0 +1,12 @@
+import type { Middleware } from 'koa'
+import { VERSION } from '../../version.js'
+
+/** Headers every response carries, set before anything else can fail. */
+export function koaResponseHeaders(): Middleware {
+  return async function responseHeaders(ctx, next) {
+    ctx.set('X-API-Version', VERSION)
+    ctx.set('X-Content-Type-Options', 'nosniff')
+    if (ctx.path.startsWith('/auth/')) ctx.set('Cache-Control', 'no-store')
+    await next()
+  }
+}

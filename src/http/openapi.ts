@@ -1,0 +1,85 @@
+import { z } from 'zod'
+import { VERSION } from '../version.js'
+import * as schemas from './schemas.js'
+
+type Schema = z.ZodType
+
+function ref(schema: Schema) {
+  const id = z.globalRegistry.get(schema)?.id
+  if (!id) throw new Error('every documented schema needs a meta id')
+  return { $ref: `#/components/schemas/${id}` }
+}
+
+function json(schema: Schema, description: string) {
+  return { description, content: { 'application/json': { schema: ref(schema) } } }
+}
+
+const errors = {
+  '422': json(schemas.ValidationErrorResponse, 'The request body is missing fields or has invalid values'),
+  '400': json(schemas.ErrorResponse, 'Malformed JSON, or the request was refused'),
+  '413': json(schemas.ErrorResponse, 'Request body larger than 64 KB'),
+}
+
+function post(summary: string, request: Schema, ok: Schema, extra: Record<string, unknown> = {}) {
+  return {
+    post: {
+      summary,
+      tags: ['auth'],
+      requestBody: { required: true, content: { 'application/json': { schema: ref(request) } } },
+      responses: { '200': json(ok, 'Success'), ...errors, ...extra },
+    },
+  }
+}
+
+function get(summary: string, tag: string, ok: Schema, extra: Record<string, unknown> = {}) {
+  return { get: { summary, tags: [tag], responses: { '200': json(ok, 'Success'), ...extra } } }
+}
+
+const componentSchemas = Object.fromEntries(
+  Object.values(schemas).map((schema) => {
+    const { $schema: _, ...jsonSchema } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>
+    return [z.globalRegistry.get(schema)!.id!, jsonSchema]
+  }),
+)
+
+/** The OpenAPI 3.1 document, built from the very schemas the routes validate with. */
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Heimdall Authentication Service',
+    version: VERSION,
+    description: 'Registration, login and validation of JWT access tokens bound to revocable sessions.',
+  },
+  paths: {
+    '/auth/register': post('Register a user', schemas.RegisterRequest, schemas.RegisterResponse),
+    '/auth/login': post('Log in: opens a session and issues an access token', schemas.LoginRequest, schemas.LoginResponse),
+    '/auth/validate': post('Validate an access token (always 200 for a well-formed request)', schemas.ValidateRequest, schemas.TokenValidationResponse),
+    '/auth/me': {
+      get: {
+        summary: 'The user behind a bearer token',
+        tags: ['auth'],
+        security: [{ bearer: [] }],
+        responses: {
+          '200': json(schemas.TokenValidationResponse, 'The token is valid'),
+          '401': json(schemas.ErrorResponse, 'Missing, malformed or invalid token (WWW-Authenticate: Bearer)'),
+        },
+      },
+    },
+    '/health': get('Liveness with version', 'health', schemas.HealthResponse),
+    '/health/detailed': get('Health of every dependency, with metrics', 'health', schemas.DetailedHealthResponse, {
+      '503': json(schemas.DetailedHealthResponse, 'The database does not answer'),
+    }),
+    '/ready': get('Readiness: migrations applied and database answering', 'health', schemas.ReadinessResponse, {
+      '503': json(schemas.ReadinessResponse, 'Not ready yet'),
+    }),
+    '/live': get('Liveness of the process', 'health', schemas.LivenessResponse),
+    '/': get('Service discovery', 'discovery', schemas.ServiceInfoResponse),
+    '/openapi.json': { get: { summary: 'This document', tags: ['docs'], responses: { '200': { description: 'OpenAPI 3.1 JSON' } } } },
+    '/docs': { get: { summary: 'Swagger UI (served offline)', tags: ['docs'], responses: { '200': { description: 'HTML' } } } },
+    '/redoc': { get: { summary: 'ReDoc (served offline)', tags: ['docs'], responses: { '200': { description: 'HTML' } } } },
+  },
+  components: {
+    schemas: componentSchemas,
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+  },
+}

@@ -1,0 +1,8 @@
+import type Router from '@koa/router'
+import { getServiceInfo } from '../../usecases/queries/get-service-info.js'
+
+export function discoveryRoutes(router: Router): void {
+  router.get('/', (ctx) => {
+    ctx.body = getServiceInfo()
+  })
+}

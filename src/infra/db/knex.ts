@@ -1,0 +1,52 @@
+import { mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import knex from 'knex'
+import type { Knex } from 'knex'
+import type { DatabaseType } from '../../config.js'
+
+/** Builds the knex instance for `sqlite:PATH` or `mysql://user:pass@host:port/db`. */
+export function createKnex(url: string, type: DatabaseType): Knex {
+  return type === 'sqlite' ? createSqliteKnex(sqlitePath(url)) : createMysqlKnex(url)
+}
+
+export function sqlitePath(url: string): string {
+  const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '')
+  return path === ':memory:' ? path : resolve(path)
+}
+
+function createSqliteKnex(filename: string): Knex {
+  if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true })
+  return knex({
+    client: 'better-sqlite3',
+    connection: { filename },
+    useNullAsDefault: true,
+    pool: {
+      afterCreate(connection: { pragma(sql: string): unknown }, done: (error: Error | null, connection: unknown) => void) {
+        // WAL lets the CLI read and write while a server holds the file; busy_timeout waits out its locks.
+        connection.pragma('journal_mode = WAL')
+        connection.pragma('busy_timeout = 5000')
+        connection.pragma('foreign_keys = ON')
+        done(null, connection)
+      },
+    },
+  })
+}
+
+function createMysqlKnex(url: string): Knex {
+  const parsed = new URL(url)
+  return knex({
+    client: 'mysql2',
+    connection: {
+      host: parsed.hostname,
+      port: parsed.port ? Number(parsed.port) : 3306,
+      user: decodeURIComponent(parsed.username),
+      password: decodeURIComponent(parsed.password),
+      database: decodeURIComponent(parsed.pathname.replace(/^\//, '')),
+      charset: 'utf8mb4',
+      timezone: 'Z',
+      connectTimeout: 5000,
+    },
+    pool: { min: 0, max: 10 },
+    acquireConnectionTimeout: 10000,
+  })
+}

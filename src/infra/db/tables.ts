@@ -1,0 +1,33 @@
+/** Row shapes as stored. Times are epoch milliseconds (BIGINT), identical on SQLite and MySQL. */
+export interface UserRow {
+  id: string
+  email: string
+  password_hash: string
+  disabled: boolean | number
+  created_at: number
+  updated_at: number
+}
+
+export interface SessionRow {
+  id: string
+  user_id: string
+  created_at: number
+  expires_at: number
+  revoked_at: number | null
+  revoked_reason: string | null
+}
+
+export interface RoleRow {
+  id: number
+  name: string
+  description: string
+}
+
+export interface AuditEventRow {
+  id: number
+  type: string
+  user_id: string | null
+  session_id: string | null
+  detail: string | null
+  created_at: number
+}

@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { assertStrongSecret, type Config } from '../config.js'
+import { HeimdallError } from '../errors.js'
+
+export interface ResolvedSecret {
+  secret: string
+  /** Where it came from, for the start-up message: never the secret itself. */
+  source: string
+}
+
+/**
+ * The configured secret, or on the embedded SQLite default one generated once and kept in a file
+ * (mode 0600, outside the repository). MySQL deployments may run many instances, which must share
+ * one secret, so there it has to be configured.
+ */
+export function resolveJwtSecret(config: Config): ResolvedSecret {
+  if (config.jwtSecret !== undefined) return { secret: config.jwtSecret, source: 'HEIMDALL_JWT_SECRET' }
+  if (config.databaseType !== 'sqlite') {
+    throw new HeimdallError('config.invalid', 'HEIMDALL_JWT_SECRET is required with MySQL (every instance must share it); use at least 32 bytes')
+  }
+  const path = resolve(config.secretFile)
+  const existing = readSecretFile(path)
+  if (existing !== undefined) {
+    assertStrongSecret(existing, path)
+    return { secret: existing, source: path }
+  }
+  const generated = randomBytes(48).toString('base64url')
+  mkdirSync(dirname(path), { recursive: true })
+  try {
+    writeFileSync(path, `${generated}\n`, { mode: 0o600, flag: 'wx' })
+  } catch (error) {
+    // Another process created it first: use theirs so both sign with the same key.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return resolveJwtSecret(config)
+    throw error
+  }
+  return { secret: generated, source: `${path} (generated)` }
+}
+
+function readSecretFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8').trim()
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
+}

@@ -1,0 +1,69 @@
+import type { Context } from '../../context.js'
+import { VERSION } from '../../version.js'
+
+export interface Health {
+  status: 'healthy' | 'unhealthy'
+  timestamp: string
+  version: string
+}
+
+export interface DetailedHealth extends Health {
+  environment: string
+  system: { node_version: string; uptime: number }
+  dependencies: {
+    database: { status: 'healthy' | 'unhealthy'; type: 'sqlite' | 'mysql'; latency_ms: number | null; error?: string }
+    cache: { status: 'healthy'; type: 'node-cache'; keys: number; hits: number; misses: number }
+  }
+  metrics: { total_requests: number; active_sessions: number | null; cache_hit_rate: number }
+}
+
+const DATABASE_TIMEOUT_MS = 2000
+
+export function getHealth(): Health {
+  return { status: 'healthy', timestamp: new Date().toISOString(), version: VERSION }
+}
+
+export async function getDetailedHealth(ctx: Context): Promise<DetailedHealth> {
+  const database = await pingDatabase(ctx)
+  const activeSessions = database.ok ? await ctx.sessions.countActiveSessions(Date.now()).catch(() => null) : null
+  const cache = ctx.sessionStates.stats()
+  return {
+    ...getHealth(),
+    status: database.ok ? 'healthy' : 'unhealthy',
+    environment: ctx.config.environment,
+    system: { node_version: process.version, uptime: Math.round((Date.now() - ctx.metrics.startedAt) / 1000) },
+    dependencies: {
+      database: {
+        status: database.ok ? 'healthy' : 'unhealthy',
+        type: ctx.config.databaseType,
+        latency_ms: database.latencyMs,
+        ...(database.ok ? {} : { error: 'Database did not answer' }),
+      },
+      cache: { status: 'healthy', type: 'node-cache', keys: cache.keys, hits: cache.hits, misses: cache.misses },
+    },
+    metrics: { total_requests: ctx.metrics.totalRequests, active_sessions: activeSessions, cache_hit_rate: cache.hitRate },
+  }
+}
+
+/** Ready means: migrations applied and the database answering. */
+export async function getReadiness(ctx: Context): Promise<{ ready: boolean; reason?: string }> {
+  if (!ctx.ready) return { ready: false, reason: 'Migrations have not been applied yet' }
+  const database = await pingDatabase(ctx)
+  return database.ok ? { ready: true } : { ready: false, reason: 'Database did not answer' }
+}
+
+async function pingDatabase(ctx: Context): Promise<{ ok: boolean; latencyMs: number | null }> {
+  const started = performance.now()
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timeout')), DATABASE_TIMEOUT_MS)
+  })
+  try {
+    await Promise.race([ctx.db.raw('select 1'), timeout])
+    return { ok: true, latencyMs: Math.round((performance.now() - started) * 100) / 100 }
+  } catch {
+    return { ok: false, latencyMs: null }
+  } finally {
+    clearTimeout(timer)
+  }
+}

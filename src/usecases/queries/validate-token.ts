@@ -1,0 +1,60 @@
+import type { Context } from '../../context.js'
+import { HeimdallError, type ErrorCode } from '../../errors.js'
+import type { SessionState } from '../../infra/cache.js'
+
+export interface ValidToken {
+  isValid: true
+  userId: string
+  email: string
+  permissions: string[]
+  sessionId: string
+  /** Epoch seconds of the token's exp claim. */
+  expiresAt: number
+}
+
+export interface InvalidToken {
+  isValid: false
+  code: ErrorCode
+  error: string
+}
+
+export type TokenValidation = ValidToken | InvalidToken
+
+/**
+ * The hot path: a token is valid when its signature, algorithm, issuer and expiry check out AND its
+ * session is live and its user enabled. Session state comes from the read model, not the database.
+ */
+export async function validateToken(ctx: Context, token: string): Promise<TokenValidation> {
+  let claims
+  try {
+    claims = ctx.tokens.verify(token)
+  } catch (error) {
+    if (error instanceof HeimdallError) return invalid(error.code, error.message)
+    throw error
+  }
+
+  const session = await ctx.sessionStates.get(claims.sid)
+  const problem = sessionProblem(session, claims.sub, Date.now())
+  if (problem) return problem
+
+  return {
+    isValid: true,
+    userId: session!.userId,
+    email: session!.email,
+    permissions: session!.permissions,
+    sessionId: session!.sessionId,
+    expiresAt: claims.exp,
+  }
+}
+
+export function sessionProblem(session: SessionState | null, userId: string, now: number): InvalidToken | undefined {
+  if (!session || session.userId !== userId) return invalid('token.invalid', 'Session not found')
+  if (session.revokedAt !== null) return invalid('session.revoked', 'Session has been revoked')
+  if (session.expiresAt <= now) return invalid('token.expired', 'Session has expired')
+  if (session.userDisabled) return invalid('user.disabled', 'User is disabled')
+  return undefined
+}
+
+function invalid(code: ErrorCode, error: string): InvalidToken {
+  return { isValid: false, code, error }
+}

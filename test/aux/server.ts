@@ -1,0 +1,70 @@
+import test, { type ExecutionContext } from 'ava'
+import { loadConfig } from '../../src/config.js'
+import { createContext, type Context } from '../../src/context.js'
+import { startHttpServer } from '../../src/http/server.js'
+import { migrateLatest } from '../../src/infra/db/migrate.js'
+import { HeimdallAPIClient } from './api-client.js'
+import { backends, createTestDatabase, type Backend, type TestDatabase } from './db.js'
+
+export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789'
+export const TEST_PASSWORD = 'Secure-Pass-123'
+
+export interface TestServer {
+  backend: Backend
+  url: string
+  client: HeimdallAPIClient
+  context: Context
+  database: TestDatabase
+  /** The environment a CLI process needs to share this server's database and secret. */
+  env: Record<string, string>
+  close(): Promise<void>
+}
+
+/** A real Heimdall on a random port over a fresh database, built the way `heimdall serve` builds it. */
+export async function startTestServer(backend: Backend, env: Record<string, string> = {}): Promise<TestServer> {
+  const database = await createTestDatabase(backend)
+  const serverEnv = {
+    HEIMDALL_DATABASE_URL: database.url,
+    HEIMDALL_JWT_SECRET: TEST_SECRET,
+    HEIMDALL_BCRYPT_COST: '10',
+    HEIMDALL_SECRET_FILE: `${database.dir}/jwt-secret`,
+    ...env,
+  }
+  const context = createContext(loadConfig(serverEnv))
+  await migrateLatest(context.db)
+  context.ready = true
+  const running = await startHttpServer(context, { host: '127.0.0.1', port: 0 })
+  return {
+    backend,
+    url: running.url,
+    client: new HeimdallAPIClient(running.url),
+    context,
+    database,
+    env: serverEnv,
+    async close() {
+      await running.close(1000)
+      await context.close()
+      await database.drop()
+    },
+  }
+}
+
+/** Registers one test per backend, each with its own server and clean database, torn down afterwards. */
+export function serverTest(title: string, run: (t: ExecutionContext, server: TestServer) => Promise<void>, env?: Record<string, string>): void {
+  for (const backend of backends()) {
+    test(`${title} [${backend}]`, async (t) => {
+      const server = await startTestServer(backend, env)
+      try {
+        await run(t, server)
+      } finally {
+        await server.close()
+      }
+    })
+  }
+}
+
+let sequence = 0
+/** An email no other test in this process uses. */
+export function uniqueEmail(label = 'user'): string {
+  return `${label}.${process.pid}.${++sequence}.${Date.now()}@example.com`
+}

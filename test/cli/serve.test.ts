@@ -1,0 +1,114 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { statSync } from 'node:fs'
+import { join } from 'node:path'
+import test from 'ava'
+import got from 'got'
+import { BIN, runCli } from '../aux/cli.js'
+import { backends, createTestDatabase } from '../aux/db.js'
+import { TEST_SECRET } from '../aux/server.js'
+
+interface Served {
+  child: ChildProcessWithoutNullStreams
+  url: string
+  output: () => string
+  exited: Promise<number | null>
+}
+
+const READY = /listening on (http:\/\/\S+)[\s\S]*Ready/
+
+/** `heimdall serve --port 0` as an operator starts it; resolves once its output matches `until`. */
+function serve(env: Record<string, string>, args: string[] = [], until = READY): Promise<Served> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, HEIMDALL_BCRYPT_COST: '10', ...env }
+  delete childEnv.NODE_ENV
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { env: childEnv })
+  let output = ''
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve))
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 30000)
+    const onData = (chunk: Buffer) => {
+      output += chunk
+      const started = until.exec(output)
+      if (started) {
+        clearTimeout(timer)
+        resolve({ child, url: started[1], output: () => output, exited })
+      }
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', onData)
+    void exited.then((code) => {
+      clearTimeout(timer)
+      reject(new Error(`serve exited with ${code}:\n${output}`))
+    })
+  })
+}
+
+for (const backend of backends()) {
+  test(`serve migrates, answers, and shuts down gracefully on SIGTERM [${backend}]`, async (t) => {
+    const database = await createTestDatabase(backend)
+    try {
+      const served = await serve({ HEIMDALL_DATABASE_URL: database.url, HEIMDALL_JWT_SECRET: TEST_SECRET })
+      t.regex(served.output(), new RegExp(`Database: ${backend}`))
+      t.regex(served.output(), /Applied migrations: \d+/)
+      const health = await got(`${served.url}/health`).json<{ status: string }>()
+      t.is(health.status, 'healthy')
+      const ready = await got(`${served.url}/ready`).json<{ status: string }>()
+      t.is(ready.status, 'ready')
+
+      served.child.kill('SIGTERM')
+      t.is(await served.exited, 0)
+      t.regex(served.output(), /shutting down/)
+    } finally {
+      await database.drop()
+    }
+  })
+}
+
+test('serve generates a secret once, keeps it private, and reuses it on the next start', async (t) => {
+  const database = await createTestDatabase('sqlite')
+  const secretFile = join(database.dir, 'secret')
+  try {
+    const first = await serve({ HEIMDALL_DATABASE_URL: database.url, HEIMDALL_SECRET_FILE: secretFile })
+    t.regex(first.output(), new RegExp(`JWT secret: ${secretFile} \\(generated\\)`))
+    t.is(statSync(secretFile).mode & 0o777, 0o600)
+    first.child.kill('SIGINT')
+    t.is(await first.exited, 0)
+
+    const second = await serve({ HEIMDALL_DATABASE_URL: database.url, HEIMDALL_SECRET_FILE: secretFile })
+    t.regex(second.output(), new RegExp(`JWT secret: ${secretFile}\\n`))
+    second.child.kill('SIGTERM')
+    t.is(await second.exited, 0)
+  } finally {
+    await database.drop()
+  }
+})
+
+test('serve refuses a secret shorter than 32 bytes, and a bcrypt cost below 10', async (t) => {
+  const database = await createTestDatabase('sqlite')
+  try {
+    const short = await runCli(['serve', '--port', '0'], { env: { HEIMDALL_DATABASE_URL: database.url, HEIMDALL_JWT_SECRET: 'too-short' } })
+    t.is(short.code, 78)
+    t.regex(short.stderr, /HEIMDALL_JWT_SECRET is too short: 9 bytes, at least 32/)
+
+    const cheap = await runCli(['serve', '--port', '0'], { env: { HEIMDALL_DATABASE_URL: database.url, HEIMDALL_BCRYPT_COST: '8' } })
+    t.is(cheap.code, 78)
+    t.regex(cheap.stderr, /HEIMDALL_BCRYPT_COST must be between 10 and 31/)
+  } finally {
+    await database.drop()
+  }
+})
+
+test('serve --no-migrate stays not ready while migrations are pending', async (t) => {
+  const database = await createTestDatabase('sqlite')
+  try {
+    const env = { HEIMDALL_DATABASE_URL: database.url, HEIMDALL_JWT_SECRET: TEST_SECRET }
+    const served = await serve(env, ['--no-migrate'], /listening on (http:\/\/\S+)[\s\S]*pending migration/)
+    const ready = await got(`${served.url}/ready`, { throwHttpErrors: false, responseType: 'json' })
+    t.is(ready.statusCode, 503)
+    const login = await got.post(`${served.url}/auth/login`, { throwHttpErrors: false, json: { email: 'a@example.com', password: 'x' } })
+    t.is(login.statusCode, 503)
+    served.child.kill('SIGTERM')
+    t.is(await served.exited, 0)
+  } finally {
+    await database.drop()
+  }
+})

@@ -15,11 +15,16 @@ export interface Config {
   readonly accessTokenTtlSeconds: number
   readonly bcryptCost: number
   readonly environment: string
+  readonly refreshTokenTtlSeconds: number
   /** How long a worker may serve a cached session before re-reading it. */
   readonly sessionCacheTtlSeconds: number
+  /** How often each server process looks for revocations made by other processes. */
+  readonly revocationPollMs: number
+  /** Worker processes for `serve` (node:cluster). */
+  readonly workers: number
 }
 
-export type ConfigOverrides = Partial<Pick<Config, 'databaseUrl' | 'host' | 'port' | 'jwtSecret'>>
+export type ConfigOverrides = Partial<Pick<Config, 'databaseUrl' | 'host' | 'port' | 'jwtSecret' | 'workers'>>
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/heimdall.db'
 export const MIN_SECRET_BYTES = 32
@@ -42,6 +47,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   const accessTokenTtlSeconds = parseDuration(env.HEIMDALL_ACCESS_TOKEN_TTL, 15 * 60, 'HEIMDALL_ACCESS_TOKEN_TTL')
   if (accessTokenTtlSeconds < 1) throw configError('HEIMDALL_ACCESS_TOKEN_TTL must be at least 1 second')
 
+  const workers = overrides.workers ?? parseInteger(env.HEIMDALL_WORKERS, 1, 'HEIMDALL_WORKERS')
+  if (workers < 1 || workers > 64) throw configError(`HEIMDALL_WORKERS must be between 1 and 64 (got ${workers})`)
+
+  const revocationPollMs = parseInteger(env.HEIMDALL_REVOCATION_POLL_MS, 250, 'HEIMDALL_REVOCATION_POLL_MS')
+  if (revocationPollMs < 10) throw configError('HEIMDALL_REVOCATION_POLL_MS must be at least 10')
+
   return Object.freeze({
     databaseUrl,
     databaseType: databaseTypeOf(databaseUrl),
@@ -53,7 +64,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     accessTokenTtlSeconds,
     bcryptCost,
     environment: nonEmpty(env.HEIMDALL_ENV) ?? 'production',
+    refreshTokenTtlSeconds: parseDuration(env.HEIMDALL_REFRESH_TOKEN_TTL, 30 * 86400, 'HEIMDALL_REFRESH_TOKEN_TTL'),
     sessionCacheTtlSeconds: parseDuration(env.HEIMDALL_SESSION_CACHE_TTL, 60, 'HEIMDALL_SESSION_CACHE_TTL'),
+    revocationPollMs,
+    workers,
   })
 }
 

@@ -1,12 +1,14 @@
 import type { Knex } from 'knex'
 import type { Config } from './config.js'
 import { createSessionReadModel, type SessionReadModel } from './infra/cache.js'
+import { createClusterBus, type Invalidation } from './infra/cluster-bus.js'
 import { createKnex } from './infra/db/knex.js'
 import { createPasswordHasher, type PasswordHasher } from './infra/passwords.js'
 import { createAuditRepository, type AuditRepository } from './infra/repositories/audit.js'
 import { createRolesRepository, type RolesRepository } from './infra/repositories/roles.js'
 import { createSessionsRepository, type SessionsRepository } from './infra/repositories/sessions.js'
 import { createUsersRepository, type UsersRepository } from './infra/repositories/users.js'
+import { startRevocationPoller } from './infra/revocation-poller.js'
 import { resolveJwtSecret } from './infra/secret-file.js'
 import { createTokenService, type TokenService } from './infra/tokens.js'
 
@@ -29,17 +31,36 @@ export interface Context {
   /** Where the signing secret comes from (a path or a variable name), for the operator. */
   readonly secretSource: string
   readonly metrics: Metrics
+  /**
+   * Tells every cache that a session (or all of a user's sessions) changed: this process at once,
+   * sibling cluster workers before it resolves, other processes through their revocation poller.
+   */
+  invalidate(invalidation: Invalidation): Promise<void>
   /** Set once migrations are applied: until then the server is not ready. */
   ready: boolean
   close(): Promise<void>
 }
 
+export interface ContextOptions {
+  /** Long-running servers watch for revocations made by other processes; one-shot commands need not. */
+  watchRevocations?: boolean
+  logError?: (message: string, error: unknown) => void
+}
+
 /** The composition root: both doors build their world here, once. */
-export function createContext(config: Config): Context {
+export function createContext(config: Config, options: ContextOptions = {}): Context {
   const db = createKnex(config.databaseUrl, config.databaseType)
+  const users = createUsersRepository(db)
   const sessions = createSessionsRepository(db)
   const roles = createRolesRepository(db)
   const sessionStates = createSessionReadModel({ sessions, roles, ttlSeconds: config.sessionCacheTtlSeconds })
+  const evict = (invalidation: Invalidation) =>
+    invalidation.kind === 'session' ? sessionStates.evictSession(invalidation.id) : sessionStates.evictUser(invalidation.id)
+  const clusterBus = createClusterBus(evict)
+  const logError = options.logError ?? ((message, error) => console.error(`[heimdall] ${message}:`, error))
+  const poller = options.watchRevocations
+    ? startRevocationPoller({ sessions, users, sessionStates, intervalMs: config.revocationPollMs, onError: (error) => logError('revocation poll failed', error) })
+    : undefined
   let tokens: TokenService | undefined
   let secretSource: string | undefined
 
@@ -52,7 +73,7 @@ export function createContext(config: Config): Context {
   return {
     config,
     db,
-    users: createUsersRepository(db),
+    users,
     sessions,
     roles,
     audit: createAuditRepository(db),
@@ -67,8 +88,14 @@ export function createContext(config: Config): Context {
       return secretSource!
     },
     metrics: { totalRequests: 0, startedAt: Date.now() },
+    async invalidate(invalidation) {
+      evict(invalidation)
+      await clusterBus.broadcast(invalidation)
+    },
     ready: false,
     async close() {
+      poller?.stop()
+      clusterBus.close()
       sessionStates.close()
       await db.destroy()
     },

@@ -12,6 +12,8 @@ const CODES = {
   'session.not_found': { status: 404, expose: true },
   'auth.invalid_credentials': { status: 400, expose: true },
   'auth.account_disabled': { status: 403, expose: true },
+  'auth.invalid_refresh_token': { status: 401, expose: true },
+  'auth.refresh_token_reused': { status: 401, expose: true },
   'auth.missing_token': { status: 401, expose: true },
   'token.invalid': { status: 401, expose: true },
   'token.expired': { status: 401, expose: true },

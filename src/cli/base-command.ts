@@ -1,6 +1,6 @@
 import { Command, Flags, type Interfaces } from '@oclif/core'
 import { loadConfig } from '../config.js'
-import { createContext, type Context } from '../context.js'
+import { createContext, type Context, type ContextOptions } from '../context.js'
 import { HeimdallError } from '../errors.js'
 import { exitCodeFor } from './exit-codes.js'
 
@@ -21,6 +21,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected flags!: BaseFlags<T>
   protected args!: BaseArgs<T>
   private builtContext: Context | undefined
+  /** What the Context is built with; long-running commands ask for more than one-shot ones. */
+  protected contextOptions: ContextOptions = {}
 
   public override async init(): Promise<void> {
     await super.init()
@@ -37,7 +39,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** The composition root, built on first use with the configuration of env and --database-url. */
   protected get context(): Context {
-    this.builtContext ??= createContext(loadConfig(process.env, { databaseUrl: this.flags['database-url'] }))
+    this.builtContext ??= createContext(loadConfig(process.env, { databaseUrl: this.flags['database-url'] }), this.contextOptions)
     return this.builtContext
   }
 

@@ -1,11 +1,18 @@
+import AuditList from './audit/list.js'
 import MigrateApply from './migrate/apply.js'
 import MigrateRollback from './migrate/rollback.js'
 import MigrateStatus from './migrate/status.js'
+import RoleList from './role/list.js'
 import Serve from './serve.js'
+import SessionList from './session/list.js'
 import SessionRevoke from './session/revoke.js'
 import TokenInspect from './token/inspect.js'
 import TokenVerify from './token/verify.js'
 import UserCreate from './user/create.js'
+import UserDisable from './user/disable.js'
+import UserEnable from './user/enable.js'
+import UserGrant from './user/grant.js'
+import UserRevoke from './user/revoke.js'
 
 /** oclif's explicit command list (package.json "oclif.commands"). */
 export const COMMANDS = {
@@ -14,7 +21,14 @@ export const COMMANDS = {
   'migrate:status': MigrateStatus,
   'migrate:rollback': MigrateRollback,
   'user:create': UserCreate,
+  'user:grant': UserGrant,
+  'user:revoke': UserRevoke,
+  'user:disable': UserDisable,
+  'user:enable': UserEnable,
+  'role:list': RoleList,
+  'session:list': SessionList,
+  'session:revoke': SessionRevoke,
   'token:verify': TokenVerify,
   'token:inspect': TokenInspect,
-  'session:revoke': SessionRevoke,
+  'audit:list': AuditList,
 }

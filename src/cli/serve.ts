@@ -1,5 +1,7 @@
+import cluster from 'node:cluster'
 import { Flags } from '@oclif/core'
 import { redactUrl } from '../config.js'
+import { relayClusterInvalidations } from '../infra/cluster-bus.js'
 import { migrateLatest, migrationStatus } from '../infra/db/migrate.js'
 import { startHttpServer } from '../http/server.js'
 import { VERSION } from '../version.js'
@@ -9,46 +11,109 @@ export default class Serve extends BaseCommand<typeof Serve> {
   static override summary = 'Start the HTTP server (applies pending migrations first unless --no-migrate).'
   static override examples = [
     '<%= config.bin %> serve',
-    '<%= config.bin %> serve --port 9000 --host 0.0.0.0',
+    '<%= config.bin %> serve --port 9000 --host 0.0.0.0 --workers 2',
     'HEIMDALL_DATABASE_URL=mysql://heimdall:secret@127.0.0.1:3306/heimdall <%= config.bin %> serve',
   ]
 
   static override flags = {
     host: Flags.string({ description: 'Interface to listen on (default: HEIMDALL_HOST, else 127.0.0.1)' }),
     port: Flags.integer({ description: 'Port to listen on; 0 picks a free one (default: HEIMDALL_PORT, else 8000)', min: 0, max: 65535 }),
+    workers: Flags.integer({ description: 'Worker processes sharing the port (default: HEIMDALL_WORKERS, else 1)', min: 1, max: 64 }),
     migrate: Flags.boolean({ description: 'Apply pending migrations at start-up', default: true, allowNo: true }),
   }
 
-  public async run(): Promise<{ url: string; database: string }> {
-    const ctx = this.context
-    const { config } = ctx
-    // Resolving the secret now makes a missing or weak one fail before the port opens.
-    const secretSource = ctx.secretSource
-    const running = await startHttpServer(ctx, { host: this.flags.host ?? config.host, port: this.flags.port ?? config.port })
-    const database = `${config.databaseType} ${redactUrl(config.databaseUrl)}`
-    this.log(`Heimdall ${VERSION} listening on ${running.url}`)
-    this.log(`Database: ${database}`)
-    this.log(`JWT secret: ${secretSource}`)
+  protected override contextOptions = { watchRevocations: true }
 
-    const stopped = new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGINT', resolve)
-      process.once('SIGTERM', resolve)
-    })
+  public async run(): Promise<{ url: string; database: string } | undefined> {
+    if (cluster.isWorker) return this.runWorker()
+    const workers = this.flags.workers ?? this.context.config.workers
+    return workers > 1 ? this.runPrimary(workers) : this.runSingle()
+  }
+
+  /** One process: listen first (probes answer 503 until ready), then migrate. */
+  private async runSingle() {
+    const secretSource = this.context.secretSource // a missing or weak secret fails before the port opens
+    const running = await startHttpServer(this.context, this.listenOptions())
+    this.banner(running.url, secretSource, 1)
     try {
-      await this.prepareDatabase()
+      if (await this.prepareDatabase()) this.log('Ready')
     } catch (error) {
       await running.close()
       throw error
     }
-    if (this.jsonEnabled()) this.logJson({ url: running.url, database })
-
-    const signal = await stopped
+    const signal = await stopSignal()
     this.log(`Received ${signal}: finishing in-flight requests and shutting down`)
     await running.close()
-    return { url: running.url, database }
+    return { url: running.url, database: this.databaseLabel() }
   }
 
-  private async prepareDatabase(): Promise<void> {
+  /** The primary migrates, then forks workers, replaces any that die, and stops them together. */
+  private async runPrimary(count: number) {
+    const secretSource = this.context.secretSource
+    const ready = await this.prepareDatabase()
+    relayClusterInvalidations()
+    let stopping = false
+    const listening = new Promise<string>((resolve) => {
+      let started = 0
+      cluster.on('listening', (_worker, address) => {
+        if (++started === count) resolve(`http://${address.address ?? '127.0.0.1'}:${address.port}`)
+      })
+    })
+    cluster.on('exit', (worker, code, signal) => {
+      if (stopping) return
+      this.warn(`worker ${worker.process.pid} died (${signal ?? code}); starting a new one`)
+      cluster.fork(workerEnv)
+    })
+    const workerEnv = { [SCHEMA_READY]: ready ? '1' : '0' }
+    for (let i = 0; i < count; i++) cluster.fork(workerEnv)
+    const url = await listening
+    this.banner(url, secretSource, count)
+    if (ready) this.log('Ready')
+
+    const signal = await stopSignal()
+    stopping = true
+    this.log(`Received ${signal}: stopping ${count} workers gracefully`)
+    await Promise.all(
+      Object.values(cluster.workers ?? {}).map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            if (!worker || worker.isDead()) return resolve()
+            worker.once('exit', () => resolve())
+            worker.process.kill('SIGTERM')
+          }),
+      ),
+    )
+    return { url, database: this.databaseLabel() }
+  }
+
+  /** A worker serves until told to stop, or until its primary goes away. */
+  private async runWorker() {
+    this.context.ready = process.env[SCHEMA_READY] === '1'
+    const running = await startHttpServer(this.context, this.listenOptions())
+    await Promise.race([stopSignal(), new Promise((resolve) => process.once('disconnect', () => resolve('disconnect')))])
+    await running.close()
+    // The IPC channel to the primary would keep this process alive after its work is done.
+    if (cluster.worker?.isConnected()) cluster.worker.disconnect()
+    return undefined
+  }
+
+  private listenOptions() {
+    return { host: this.flags.host ?? this.context.config.host, port: this.flags.port ?? this.context.config.port }
+  }
+
+  private databaseLabel(): string {
+    return `${this.context.config.databaseType} ${redactUrl(this.context.config.databaseUrl)}`
+  }
+
+  private banner(url: string, secretSource: string, workers: number): void {
+    this.log(`Heimdall ${VERSION} listening on ${url}${workers > 1 ? ` with ${workers} workers` : ''}`)
+    this.log(`Database: ${this.databaseLabel()}`)
+    this.log(`JWT secret: ${secretSource}`)
+    if (this.jsonEnabled()) this.logJson({ url, database: this.databaseLabel(), workers })
+  }
+
+  /** Answers whether the schema is up to date, so that the server may call itself ready. */
+  private async prepareDatabase(): Promise<boolean> {
     const ctx = this.context
     if (this.flags.migrate) {
       const applied = await migrateLatest(ctx.db)
@@ -57,10 +122,21 @@ export default class Serve extends BaseCommand<typeof Serve> {
       const { pending } = await migrationStatus(ctx.db)
       if (pending.length > 0) {
         this.warn(`${pending.length} pending migration(s): run "heimdall migrate"; not ready until then`)
-        return
+        return false
       }
     }
     ctx.ready = true
-    this.log('Ready')
+    return true
   }
+}
+
+/** Tells forked workers whether the primary found the schema up to date. */
+const SCHEMA_READY = 'HEIMDALL_SCHEMA_READY'
+
+/** The first SIGINT or SIGTERM; later ones (Ctrl-C reaches every worker, then the primary relays) are ignored. */
+function stopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    process.on('SIGINT', resolve)
+    process.on('SIGTERM', resolve)
+  })
 }

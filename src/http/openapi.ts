@@ -31,6 +31,20 @@ function post(summary: string, request: Schema, ok: Schema, extra: Record<string
   }
 }
 
+function bearerPost(summary: string) {
+  return {
+    post: {
+      summary,
+      tags: ['auth'],
+      security: [{ bearer: [] }],
+      responses: {
+        '204': { description: 'Revoked' },
+        '401': json(schemas.ErrorResponse, 'Missing, malformed or invalid token (WWW-Authenticate: Bearer)'),
+      },
+    },
+  }
+}
+
 function get(summary: string, tag: string, ok: Schema, extra: Record<string, unknown> = {}) {
   return { get: { summary, tags: [tag], responses: { '200': json(ok, 'Success'), ...extra } } }
 }
@@ -53,6 +67,14 @@ export const openApiDocument = {
   paths: {
     '/auth/register': post('Register a user', schemas.RegisterRequest, schemas.RegisterResponse),
     '/auth/login': post('Log in: opens a session and issues an access token', schemas.LoginRequest, schemas.LoginResponse),
+    '/auth/refresh': post(
+      'Rotate a refresh token: spends it, returns a new access and refresh token; reuse revokes the session',
+      schemas.RefreshRequest,
+      schemas.LoginResponse,
+      { '401': json(schemas.ErrorResponse, 'Unknown, expired, spent (reuse: the session is revoked) or revoked refresh token') },
+    ),
+    '/auth/logout': bearerPost('Revoke the session of the presented access token'),
+    '/auth/logout-all': bearerPost('Revoke every session of the user behind the presented access token'),
     '/auth/validate': post('Validate an access token (always 200 for a well-formed request)', schemas.ValidateRequest, schemas.TokenValidationResponse),
     '/auth/me': {
       get: {

@@ -35,6 +35,10 @@ export const ValidateRequest = z
   .object({ token: requiredString('An access token (JWT) issued by /auth/login') })
   .meta({ id: 'ValidateRequest' })
 
+export const RefreshRequest = z
+  .object({ refresh_token: requiredString('The refresh token from /auth/login or the last /auth/refresh') })
+  .meta({ id: 'RefreshRequest' })
+
 export const RegisterResponse = z
   .object({ user_id: z.uuid(), email: z.string(), message: z.literal('User created successfully') })
   .meta({ id: 'RegisterResponse' })
@@ -44,6 +48,7 @@ export const LoginResponse = z
     access_token: z.string().meta({ description: 'JWT (HS256) bound to a server-side session' }),
     token_type: z.literal('bearer'),
     expires_in: z.int().meta({ description: 'Seconds until the access token expires' }),
+    refresh_token: z.string().meta({ description: 'Opaque, single-use: /auth/refresh spends it and returns a new one' }),
   })
   .meta({ id: 'LoginResponse' })
 

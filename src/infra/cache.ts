@@ -26,6 +26,8 @@ export function createSessionReadModel(options: { sessions: SessionsRepository; 
   const sessionIdsByUser = new Map<string, Set<string>>()
   let hits = 0
   let misses = 0
+  // Bumped by every eviction: a read that started before one must not cache what it read.
+  let evictions = 0
 
   cache.on('del', (sessionId: string, state: SessionState | null) => {
     if (state) sessionIdsByUser.get(state.userId)?.delete(sessionId)
@@ -53,7 +55,9 @@ export function createSessionReadModel(options: { sessions: SessionsRepository; 
         return cached
       }
       misses++
+      const evictionsBefore = evictions
       const state = await load(sessionId)
+      if (evictions !== evictionsBefore) return state
       cache.set(sessionId, state)
       if (state) {
         let ids = sessionIdsByUser.get(state.userId)
@@ -69,10 +73,12 @@ export function createSessionReadModel(options: { sessions: SessionsRepository; 
     },
 
     evictSession(sessionId: string): void {
+      evictions++
       cache.del(sessionId)
     },
 
     evictUser(userId: string): void {
+      evictions++
       const ids = sessionIdsByUser.get(userId)
       if (ids) cache.del([...ids])
       sessionIdsByUser.delete(userId)

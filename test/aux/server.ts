@@ -30,7 +30,7 @@ export async function startTestServer(backend: Backend, env: Record<string, stri
     HEIMDALL_SECRET_FILE: `${database.dir}/jwt-secret`,
     ...env,
   }
-  const context = createContext(loadConfig(serverEnv))
+  const context = createContext(loadConfig(serverEnv), { watchRevocations: true })
   await migrateLatest(context.db)
   context.ready = true
   const running = await startHttpServer(context, { host: '127.0.0.1', port: 0 })

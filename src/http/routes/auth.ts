@@ -1,12 +1,15 @@
 import type Router from '@koa/router'
 import type { Context } from '../../context.js'
 import { login } from '../../usecases/commands/login.js'
+import { logout, logoutAll } from '../../usecases/commands/logout.js'
+import { refreshSession } from '../../usecases/commands/refresh-session.js'
 import { registerUser } from '../../usecases/commands/register-user.js'
 import { getCurrentUser } from '../../usecases/queries/get-current-user.js'
 import { validateToken, type TokenValidation } from '../../usecases/queries/validate-token.js'
 import { bearerToken } from '../bearer-token.js'
 import { parseInput } from '../parse-input.js'
-import { LoginRequest, RegisterRequest, ValidateRequest } from '../schemas.js'
+import type { SessionTokens } from '../../usecases/session-tokens.js'
+import { LoginRequest, RefreshRequest, RegisterRequest, ValidateRequest } from '../schemas.js'
 
 export function authRoutes(router: Router, context: Context): void {
   router.post('/auth/register', async (ctx) => {
@@ -17,8 +20,22 @@ export function authRoutes(router: Router, context: Context): void {
 
   router.post('/auth/login', async (ctx) => {
     const input = parseInput(LoginRequest, ctx.request.body)
-    const session = await login(context, { ...input, ip: ctx.ip })
-    ctx.body = { access_token: session.accessToken, token_type: session.tokenType, expires_in: session.expiresIn }
+    ctx.body = tokenPairBody(await login(context, { ...input, ip: ctx.ip }))
+  })
+
+  router.post('/auth/refresh', async (ctx) => {
+    const { refresh_token } = parseInput(RefreshRequest, ctx.request.body)
+    ctx.body = tokenPairBody(await refreshSession(context, { refreshToken: refresh_token, ip: ctx.ip }))
+  })
+
+  router.post('/auth/logout', async (ctx) => {
+    await logout(context, { accessToken: bearerToken(ctx.get('authorization')) })
+    ctx.status = 204
+  })
+
+  router.post('/auth/logout-all', async (ctx) => {
+    await logoutAll(context, { accessToken: bearerToken(ctx.get('authorization')) })
+    ctx.status = 204
   })
 
   router.post('/auth/validate', async (ctx) => {
@@ -29,6 +46,10 @@ export function authRoutes(router: Router, context: Context): void {
   router.get('/auth/me', async (ctx) => {
     ctx.body = validationBody(await getCurrentUser(context, bearerToken(ctx.get('authorization'))))
   })
+}
+
+function tokenPairBody(tokens: SessionTokens) {
+  return { access_token: tokens.accessToken, token_type: tokens.tokenType, expires_in: tokens.expiresIn, refresh_token: tokens.refreshToken }
 }
 
 function validationBody(result: TokenValidation) {

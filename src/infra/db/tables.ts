@@ -31,3 +31,12 @@ export interface AuditEventRow {
   detail: string | null
   created_at: number
 }
+
+export interface RefreshTokenRow {
+  id: string
+  session_id: string
+  token_hash: string
+  created_at: number
+  expires_at: number
+  spent_at: number | null
+}

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import type { AuditEventRow } from '../db/tables.js'
 
 export interface AuditEvent {
   type: string
@@ -6,6 +7,13 @@ export interface AuditEvent {
   sessionId?: string | null
   /** Facts about the event; never a password, token or hash. */
   detail?: Record<string, unknown>
+}
+
+export interface AuditQuery {
+  userId?: string
+  type?: string
+  since?: number
+  limit: number
 }
 
 export type AuditRepository = ReturnType<typeof createAuditRepository>
@@ -20,6 +28,14 @@ export function createAuditRepository(db: Knex) {
         detail: event.detail ? JSON.stringify(event.detail) : null,
         created_at: now,
       })
+    },
+
+    async findAuditEvents(query: AuditQuery): Promise<AuditEventRow[]> {
+      const rows = db<AuditEventRow>('audit_events').orderBy('id', 'desc').limit(query.limit)
+      if (query.userId !== undefined) rows.where({ user_id: query.userId })
+      if (query.type !== undefined) rows.where({ type: query.type })
+      if (query.since !== undefined) rows.where('created_at', '>=', query.since)
+      return rows
     },
   }
 }

@@ -1,12 +1,34 @@
 import type { Knex } from 'knex'
 import type { RoleRow } from '../db/tables.js'
 
+export interface RoleWithPermissions extends RoleRow {
+  permissions: string[]
+}
+
 export type RolesRepository = ReturnType<typeof createRolesRepository>
 
 export function createRolesRepository(db: Knex) {
   return {
     async findRolesByNames(names: string[]): Promise<RoleRow[]> {
       return db<RoleRow>('roles').whereIn('name', names).select('id', 'name', 'description')
+    },
+
+    async findRolesWithPermissions(): Promise<RoleWithPermissions[]> {
+      const roles = await db<RoleRow>('roles').select('id', 'name', 'description').orderBy('name')
+      const grants: Array<{ role_id: number; name: string }> = await db('role_permissions')
+        .join('permissions', 'permissions.id', 'role_permissions.permission_id')
+        .select('role_permissions.role_id as role_id', 'permissions.name as name')
+        .orderBy('permissions.name')
+      return roles.map((role) => ({ ...role, permissions: grants.filter((grant) => grant.role_id === role.id).map((grant) => grant.name) }))
+    },
+
+    async findRoleNamesByUserId(userId: string): Promise<string[]> {
+      const rows: Array<{ name: string }> = await db('user_roles')
+        .join('roles', 'roles.id', 'user_roles.role_id')
+        .where('user_roles.user_id', userId)
+        .orderBy('roles.name')
+        .select('roles.name as name')
+      return rows.map((row) => row.name)
     },
 
     async findPermissionNamesByUserId(userId: string): Promise<string[]> {
@@ -16,6 +38,19 @@ export function createRolesRepository(db: Knex) {
         .where('user_roles.user_id', userId)
         .distinct('permissions.name as name')
       return rows.map((row) => row.name)
+    },
+
+    /** Answers false when the user already had the role. */
+    async insertUserRole(userId: string, roleId: number): Promise<boolean> {
+      const existing = await db('user_roles').where({ user_id: userId, role_id: roleId }).first()
+      if (existing) return false
+      await db('user_roles').insert({ user_id: userId, role_id: roleId })
+      return true
+    },
+
+    /** Answers false when the user did not have the role. */
+    async deleteUserRole(userId: string, roleId: number): Promise<boolean> {
+      return (await db('user_roles').where({ user_id: userId, role_id: roleId }).delete()) > 0
     },
   }
 }

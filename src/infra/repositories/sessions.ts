@@ -1,5 +1,5 @@
 import type { Knex } from 'knex'
-import type { SessionRow } from '../db/tables.js'
+import type { RefreshTokenRow, SessionRow } from '../db/tables.js'
 
 /** A session joined with the state of its user: what validation needs to decide. */
 export interface SessionWithUserRow extends SessionRow {
@@ -7,12 +7,18 @@ export interface SessionWithUserRow extends SessionRow {
   user_disabled: boolean | number
 }
 
+export type NewRefreshToken = Pick<RefreshTokenRow, 'id' | 'token_hash' | 'created_at' | 'expires_at'>
+
 export type SessionsRepository = ReturnType<typeof createSessionsRepository>
 
 export function createSessionsRepository(db: Knex) {
   return {
-    async insertSession(session: Pick<SessionRow, 'id' | 'user_id' | 'created_at' | 'expires_at'>): Promise<void> {
-      await db('sessions').insert(session)
+    /** A session and its first refresh token land together or not at all. */
+    async insertSessionWithRefreshToken(session: Pick<SessionRow, 'id' | 'user_id' | 'created_at' | 'expires_at'>, refresh: NewRefreshToken): Promise<void> {
+      await db.transaction(async (trx) => {
+        await trx('sessions').insert(session)
+        await trx('refresh_tokens').insert({ ...refresh, session_id: session.id })
+      })
     },
 
     async findSessionWithUserById(id: string): Promise<SessionWithUserRow | undefined> {
@@ -22,10 +28,41 @@ export function createSessionsRepository(db: Knex) {
         .first('sessions.*', 'users.email as email', 'users.disabled as user_disabled')
     },
 
+    async findSessionsByUserId(userId: string): Promise<SessionRow[]> {
+      return db<SessionRow>('sessions').where({ user_id: userId }).orderBy('created_at', 'desc')
+    },
+
+    async findRefreshTokenByHash(tokenHash: string): Promise<RefreshTokenRow | undefined> {
+      return db<RefreshTokenRow>('refresh_tokens').where({ token_hash: tokenHash }).first()
+    },
+
+    /**
+     * Spends one refresh token and issues its successor atomically. The conditional UPDATE is the
+     * arbiter between concurrent refreshes: it answers false to every caller but the first.
+     */
+    async rotateRefreshToken(spentId: string, sessionId: string, next: NewRefreshToken, now: number): Promise<boolean> {
+      return db.transaction(async (trx) => {
+        const spent = await trx('refresh_tokens').where({ id: spentId }).whereNull('spent_at').update({ spent_at: now })
+        if (spent === 0) return false
+        await trx('refresh_tokens').insert({ ...next, session_id: sessionId })
+        await trx('sessions').where({ id: sessionId }).update({ expires_at: next.expires_at })
+        return true
+      })
+    },
+
     /** Revokes a live session; answers false when it was already revoked or does not exist. */
     async updateSessionRevokedById(id: string, reason: string, now: number): Promise<boolean> {
       const count = await db('sessions').where({ id }).whereNull('revoked_at').update({ revoked_at: now, revoked_reason: reason })
       return count > 0
+    },
+
+    /** Revokes every live session of a user; answers how many. */
+    async updateSessionsRevokedByUserId(userId: string, reason: string, now: number): Promise<number> {
+      return db('sessions').where({ user_id: userId }).whereNull('revoked_at').update({ revoked_at: now, revoked_reason: reason })
+    },
+
+    async findSessionIdsRevokedSince(since: number): Promise<Array<{ id: string; revoked_at: number }>> {
+      return db('sessions').where('revoked_at', '>=', since).select('id', 'revoked_at')
     },
 
     async countActiveSessions(now: number): Promise<number> {

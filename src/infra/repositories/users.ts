@@ -35,5 +35,18 @@ export function createUsersRepository(db: Knex) {
         await trx('user_roles').insert(user.roleIds.map((roleId) => ({ user_id: user.id, role_id: roleId })))
       })
     },
+
+    async updateUserDisabled(id: string, disabled: boolean, now: number): Promise<void> {
+      await db('users').where({ id }).update({ disabled, updated_at: now })
+    },
+
+    /** Marks a user changed (roles, state): the signal other processes' caches poll for. */
+    async updateUserTouched(id: string, now: number): Promise<void> {
+      await db('users').where({ id }).update({ updated_at: now })
+    },
+
+    async findUserIdsUpdatedSince(since: number): Promise<Array<{ id: string; updated_at: number }>> {
+      return db('users').where('updated_at', '>=', since).select('id', 'updated_at')
+    },
   }
 }

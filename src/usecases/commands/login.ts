@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { Context } from '../../context.js'
 import { normalizeEmail } from '../../domain/email.js'
-import { mergePermissions } from '../../domain/permissions.js'
 import { HeimdallError } from '../../errors.js'
+import { issueSessionTokens, newRefreshToken, type SessionTokens } from '../session-tokens.js'
 
 export interface LoginInput {
   email: string
@@ -10,16 +10,8 @@ export interface LoginInput {
   ip?: string
 }
 
-export interface LoginResult {
-  accessToken: string
-  tokenType: 'bearer'
-  expiresIn: number
-  sessionId: string
-  userId: string
-}
-
-/** Checks the password, opens a session and issues an access token bound to it. */
-export async function login(ctx: Context, input: LoginInput): Promise<LoginResult> {
+/** Checks the password, opens a session and issues an access token and a refresh token bound to it. */
+export async function login(ctx: Context, input: LoginInput): Promise<SessionTokens> {
   const email = normalizeEmail(input.email)
   const user = await ctx.users.findUserByEmail(email)
   const passwordMatches = user
@@ -37,10 +29,8 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
 
   const now = Date.now()
   const sessionId = randomUUID()
-  const expiresAt = now + ctx.config.accessTokenTtlSeconds * 1000
-  await ctx.sessions.insertSession({ id: sessionId, user_id: user.id, created_at: now, expires_at: expiresAt })
-  const permissions = mergePermissions(await ctx.roles.findPermissionNamesByUserId(user.id))
-  const issued = ctx.tokens.sign({ sub: user.id, sid: sessionId, email: user.email, permissions })
+  const refresh = newRefreshToken(ctx, now)
+  await ctx.sessions.insertSessionWithRefreshToken({ id: sessionId, user_id: user.id, created_at: now, expires_at: refresh.row.expires_at }, refresh.row)
   await ctx.audit.insertAuditEvent({ type: 'login.succeeded', userId: user.id, sessionId, detail: { ip: input.ip } })
-  return { accessToken: issued.token, tokenType: 'bearer', expiresIn: issued.expiresIn, sessionId, userId: user.id }
+  return issueSessionTokens(ctx, user, sessionId, refresh.plain)
 }

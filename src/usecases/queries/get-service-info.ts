@@ -14,6 +14,9 @@ export function getServiceInfo() {
       login: '/auth/login',
       validate: '/auth/validate',
       me: '/auth/me',
+      refresh: '/auth/refresh',
+      logout: '/auth/logout',
+      logout_all: '/auth/logout-all',
     },
   }
 }

@@ -1,0 +1,29 @@
+import { Flags } from '@oclif/core'
+import { parseDuration } from '../../config.js'
+import { listAuditEvents } from '../../usecases/queries/list-audit-events.js'
+import { BaseCommand } from '../base-command.js'
+
+export default class AuditList extends BaseCommand<typeof AuditList> {
+  static override summary = 'Show audit events, newest first.'
+  static override examples = [
+    '<%= config.bin %> audit:list',
+    '<%= config.bin %> audit:list --user ada@example.com --since 1h',
+    '<%= config.bin %> audit:list --type login.failed --json',
+  ]
+  static override flags = {
+    user: Flags.string({ description: 'Only events of this user (email)' }),
+    type: Flags.string({ description: 'Only events of this type, e.g. login.failed, logout, refresh.reuse_detected' }),
+    since: Flags.string({ description: 'Only events newer than this duration: 30m, 24h, 7d' }),
+    limit: Flags.integer({ description: 'At most this many events', default: 100, min: 1, max: 10000 }),
+  }
+
+  public async run() {
+    const sinceSeconds = this.flags.since === undefined ? undefined : parseDuration(this.flags.since, 0, '--since')
+    const events = await listAuditEvents(this.context, { email: this.flags.user, type: this.flags.type, sinceSeconds, limit: this.flags.limit })
+    for (const event of events) {
+      this.log(`${event.created_at}  ${event.type.padEnd(22)} user=${event.user_id ?? '-'} session=${event.session_id ?? '-'} ${event.detail ? JSON.stringify(event.detail) : ''}`)
+    }
+    if (events.length === 0) this.log('No events')
+    return events
+  }
+}

@@ -1,0 +1,15 @@
+import { Args } from '@oclif/core'
+import { setUserDisabled } from '../../usecases/commands/set-user-disabled.js'
+import { BaseCommand } from '../base-command.js'
+
+export default class UserEnable extends BaseCommand<typeof UserEnable> {
+  static override summary = 'Enable a disabled user: it may log in again (revoked sessions stay revoked).'
+  static override examples = ['<%= config.bin %> user:enable mallory@example.com']
+  static override args = { email: Args.string({ description: 'Email of the user', required: true }) }
+
+  public async run() {
+    await setUserDisabled(this.context, { email: this.args.email, disabled: false })
+    this.log(`Enabled ${this.args.email}`)
+    return { email: this.args.email, disabled: false }
+  }
+}

@@ -1,0 +1,28 @@
+import type { Context } from '../../context.js'
+import { findUserByEmailOrFail } from '../find-user.js'
+
+export interface AuditEventView {
+  id: number
+  type: string
+  user_id: string | null
+  session_id: string | null
+  detail: Record<string, unknown> | null
+  created_at: string
+}
+
+export async function listAuditEvents(
+  ctx: Context,
+  input: { email?: string; type?: string; sinceSeconds?: number; limit: number },
+): Promise<AuditEventView[]> {
+  const userId = input.email === undefined ? undefined : (await findUserByEmailOrFail(ctx, input.email)).id
+  const since = input.sinceSeconds === undefined ? undefined : Date.now() - input.sinceSeconds * 1000
+  const rows = await ctx.audit.findAuditEvents({ userId, type: input.type, since, limit: input.limit })
+  return rows.map((row) => ({
+    id: row.id,
+    type: row.type,
+    user_id: row.user_id,
+    session_id: row.session_id,
+    detail: row.detail ? JSON.parse(row.detail) : null,
+    created_at: new Date(Number(row.created_at)).toISOString(),
+  }))
+}

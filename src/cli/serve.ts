@@ -25,13 +25,15 @@ export default class Serve extends BaseCommand<typeof Serve> {
   protected override contextOptions = { watchRevocations: true }
 
   public async run(): Promise<{ url: string; database: string } | undefined> {
-    if (cluster.isWorker) return this.runWorker()
+    // Listening from the start: a signal that arrives while starting up still shuts down cleanly.
+    const stopped = stopSignal()
+    if (cluster.isWorker) return this.runWorker(stopped)
     const workers = this.flags.workers ?? this.context.config.workers
-    return workers > 1 ? this.runPrimary(workers) : this.runSingle()
+    return workers > 1 ? this.runPrimary(workers, stopped) : this.runSingle(stopped)
   }
 
   /** One process: listen first (probes answer 503 until ready), then migrate. */
-  private async runSingle() {
+  private async runSingle(stopped: Promise<NodeJS.Signals>) {
     const secretSource = this.context.secretSource // a missing or weak secret fails before the port opens
     const running = await startHttpServer(this.context, this.listenOptions())
     this.banner(running.url, secretSource, 1)
@@ -41,14 +43,14 @@ export default class Serve extends BaseCommand<typeof Serve> {
       await running.close()
       throw error
     }
-    const signal = await stopSignal()
+    const signal = await stopped
     this.log(`Received ${signal}: finishing in-flight requests and shutting down`)
     await running.close()
     return { url: running.url, database: this.databaseLabel() }
   }
 
   /** The primary migrates, then forks workers, replaces any that die, and stops them together. */
-  private async runPrimary(count: number) {
+  private async runPrimary(count: number, stopped: Promise<NodeJS.Signals>) {
     const secretSource = this.context.secretSource
     const ready = await this.prepareDatabase()
     relayClusterInvalidations()
@@ -70,7 +72,7 @@ export default class Serve extends BaseCommand<typeof Serve> {
     this.banner(url, secretSource, count)
     if (ready) this.log('Ready')
 
-    const signal = await stopSignal()
+    const signal = await stopped
     stopping = true
     this.log(`Received ${signal}: stopping ${count} workers gracefully`)
     await Promise.all(
@@ -87,10 +89,10 @@ export default class Serve extends BaseCommand<typeof Serve> {
   }
 
   /** A worker serves until told to stop, or until its primary goes away. */
-  private async runWorker() {
+  private async runWorker(stopped: Promise<NodeJS.Signals>) {
     this.context.ready = process.env[SCHEMA_READY] === '1'
     const running = await startHttpServer(this.context, this.listenOptions())
-    await Promise.race([stopSignal(), new Promise((resolve) => process.once('disconnect', () => resolve('disconnect')))])
+    await Promise.race([stopped, new Promise((resolve) => process.once('disconnect', () => resolve('disconnect')))])
     await running.close()
     // The IPC channel to the primary would keep this process alive after its work is done.
     if (cluster.worker?.isConnected()) cluster.worker.disconnect()

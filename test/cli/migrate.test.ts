@@ -23,7 +23,7 @@ for (const backend of backends()) {
 
       const rolledBack = await runCli(['migrate:rollback', '--json'], { env })
       t.is(rolledBack.code, 0, rolledBack.stderr)
-      t.deepEqual(JSON.parse(rolledBack.stdout).rolledBack, pending)
+      t.deepEqual(JSON.parse(rolledBack.stdout).rolledBack, [...pending].reverse(), 'the last batch, newest first')
     } finally {
       await database.drop()
     }

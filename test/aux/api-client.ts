@@ -28,6 +28,25 @@ export class HeimdallAPIClient {
     return this.http.get<Body>('auth/me', { headers: authorization === undefined ? {} : { authorization } })
   }
 
+  refresh(refreshToken: unknown): Promise<JsonResponse> {
+    return this.post('auth/refresh', { refresh_token: refreshToken })
+  }
+
+  logout(token: string): Promise<JsonResponse> {
+    return this.http.post<Body>('auth/logout', { headers: { authorization: `Bearer ${token}` } })
+  }
+
+  logoutAll(token: string): Promise<JsonResponse> {
+    return this.http.post<Body>('auth/logout-all', { headers: { authorization: `Bearer ${token}` } })
+  }
+
+  /** Logs in; answers both tokens. */
+  async loginTokens(email: string, password: string): Promise<{ accessToken: string; refreshToken: string }> {
+    const loggedIn = await this.login(email, password)
+    if (loggedIn.statusCode !== 200) throw new Error(`login failed: ${loggedIn.statusCode} ${JSON.stringify(loggedIn.body)}`)
+    return { accessToken: loggedIn.body.access_token, refreshToken: loggedIn.body.refresh_token }
+  }
+
   /** Registers and logs in; answers the access token. */
   async registerAndLogin(email: string, password: string): Promise<{ userId: string; accessToken: string }> {
     const registered = await this.register(email, password)

@@ -1,46 +1,11 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import test from 'ava'
 import got from 'got'
-import { BIN, runCli } from '../aux/cli.js'
+import { runCli } from '../aux/cli.js'
 import { backends, createTestDatabase } from '../aux/db.js'
+import { serve } from '../aux/serve-process.js'
 import { TEST_SECRET } from '../aux/server.js'
-
-interface Served {
-  child: ChildProcessWithoutNullStreams
-  url: string
-  output: () => string
-  exited: Promise<number | null>
-}
-
-const READY = /listening on (http:\/\/\S+)[\s\S]*Ready/
-
-/** `heimdall serve --port 0` as an operator starts it; resolves once its output matches `until`. */
-function serve(env: Record<string, string>, args: string[] = [], until = READY): Promise<Served> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, HEIMDALL_BCRYPT_COST: '10', ...env }
-  delete childEnv.NODE_ENV
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { env: childEnv })
-  let output = ''
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve))
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 30000)
-    const onData = (chunk: Buffer) => {
-      output += chunk
-      const started = until.exec(output)
-      if (started) {
-        clearTimeout(timer)
-        resolve({ child, url: started[1], output: () => output, exited })
-      }
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
-    void exited.then((code) => {
-      clearTimeout(timer)
-      reject(new Error(`serve exited with ${code}:\n${output}`))
-    })
-  })
-}
 
 for (const backend of backends()) {
   test(`serve migrates, answers, and shuts down gracefully on SIGTERM [${backend}]`, async (t) => {

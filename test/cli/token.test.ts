@@ -1,9 +1,6 @@
 import { runCli } from '../aux/cli.js'
+import { claimsOf } from '../aux/jwt.js'
 import { serverTest, TEST_PASSWORD, uniqueEmail } from '../aux/server.js'
-
-function claimsOf(token: string): Record<string, any> {
-  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'))
-}
 
 serverTest('token:verify accepts a valid token and prints who it belongs to', async (t, server) => {
   const email = uniqueEmail('verify')

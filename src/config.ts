@@ -22,6 +22,12 @@ export interface Config {
   readonly revocationPollMs: number
   /** Worker processes for `serve` (node:cluster). */
   readonly workers: number
+  /** Failed logins of one account within the window after which its logins answer 429. */
+  readonly lockoutMaxFailures: number
+  readonly lockoutWindowSeconds: number
+  /** Requests per minute per IP on each command endpoint (register, login, refresh); 0 disables. */
+  readonly rateLimitPerMinute: number
+  readonly logLevel: string
 }
 
 export type ConfigOverrides = Partial<Pick<Config, 'databaseUrl' | 'host' | 'port' | 'jwtSecret' | 'workers'>>
@@ -29,6 +35,7 @@ export type ConfigOverrides = Partial<Pick<Config, 'databaseUrl' | 'host' | 'por
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/heimdall.db'
 export const MIN_SECRET_BYTES = 32
 export const MIN_BCRYPT_COST = 10
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
 /** Builds the one typed, frozen configuration; anything invalid fails here, at start-up. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
@@ -53,6 +60,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   const revocationPollMs = parseInteger(env.HEIMDALL_REVOCATION_POLL_MS, 250, 'HEIMDALL_REVOCATION_POLL_MS')
   if (revocationPollMs < 10) throw configError('HEIMDALL_REVOCATION_POLL_MS must be at least 10')
 
+  const logLevel = nonEmpty(env.HEIMDALL_LOG_LEVEL) ?? 'info'
+  if (!LOG_LEVELS.includes(logLevel)) throw configError(`HEIMDALL_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`)
+
+  const lockoutMaxFailures = parseInteger(env.HEIMDALL_LOCKOUT_MAX_FAILURES, 5, 'HEIMDALL_LOCKOUT_MAX_FAILURES')
+  if (lockoutMaxFailures < 1) throw configError('HEIMDALL_LOCKOUT_MAX_FAILURES must be at least 1')
+
   return Object.freeze({
     databaseUrl,
     databaseType: databaseTypeOf(databaseUrl),
@@ -68,6 +81,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     sessionCacheTtlSeconds: parseDuration(env.HEIMDALL_SESSION_CACHE_TTL, 60, 'HEIMDALL_SESSION_CACHE_TTL'),
     revocationPollMs,
     workers,
+    lockoutMaxFailures,
+    lockoutWindowSeconds: parseDuration(env.HEIMDALL_LOCKOUT_WINDOW, 15 * 60, 'HEIMDALL_LOCKOUT_WINDOW'),
+    rateLimitPerMinute: parseInteger(env.HEIMDALL_RATE_LIMIT_PER_MINUTE, 600, 'HEIMDALL_RATE_LIMIT_PER_MINUTE'),
+    logLevel,
   })
 }
 

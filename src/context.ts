@@ -1,12 +1,15 @@
 import type { Knex } from 'knex'
+import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
 import { createSessionReadModel, type SessionReadModel } from './infra/cache.js'
 import { createClusterBus, type Invalidation } from './infra/cluster-bus.js'
 import { createKnex } from './infra/db/knex.js'
+import { createLogger, type Logger } from './infra/logger.js'
 import { createPasswordHasher, type PasswordHasher } from './infra/passwords.js'
 import { createAuditRepository, type AuditRepository } from './infra/repositories/audit.js'
 import { createRolesRepository, type RolesRepository } from './infra/repositories/roles.js'
 import { createSessionsRepository, type SessionsRepository } from './infra/repositories/sessions.js'
+import { createThrottlesRepository, type ThrottlesRepository } from './infra/repositories/throttles.js'
 import { createUsersRepository, type UsersRepository } from './infra/repositories/users.js'
 import { startRevocationPoller } from './infra/revocation-poller.js'
 import { resolveJwtSecret } from './infra/secret-file.js'
@@ -24,6 +27,8 @@ export interface Context {
   readonly sessions: SessionsRepository
   readonly roles: RolesRepository
   readonly audit: AuditRepository
+  readonly throttles: ThrottlesRepository
+  readonly logger: Logger
   readonly passwords: PasswordHasher
   readonly sessionStates: SessionReadModel
   /** Built on first use, so commands that never touch a token need no secret. */
@@ -42,10 +47,13 @@ export interface Context {
 }
 
 export interface ContextOptions {
-  /** Long-running servers watch for revocations made by other processes; one-shot commands need not. */
+  /** Long-running servers watch for revocations made by other processes and sweep old counters. */
   watchRevocations?: boolean
-  logError?: (message: string, error: unknown) => void
+  /** Where log lines go (default: stdout). */
+  logDestination?: DestinationStream
 }
+
+const SWEEP_INTERVAL_MS = 60_000
 
 /** The composition root: both doors build their world here, once. */
 export function createContext(config: Config, options: ContextOptions = {}): Context {
@@ -57,10 +65,12 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
   const evict = (invalidation: Invalidation) =>
     invalidation.kind === 'session' ? sessionStates.evictSession(invalidation.id) : sessionStates.evictUser(invalidation.id)
   const clusterBus = createClusterBus(evict)
-  const logError = options.logError ?? ((message, error) => console.error(`[heimdall] ${message}:`, error))
+  const throttles = createThrottlesRepository(db)
+  const logger = createLogger({ level: config.logLevel, destination: options.logDestination })
   const poller = options.watchRevocations
-    ? startRevocationPoller({ sessions, users, sessionStates, intervalMs: config.revocationPollMs, onError: (error) => logError('revocation poll failed', error) })
+    ? startRevocationPoller({ sessions, users, sessionStates, intervalMs: config.revocationPollMs, onError: (err) => logger.error({ err }, 'revocation poll failed') })
     : undefined
+  const sweeper = options.watchRevocations ? startThrottleSweeper(throttles, config, logger) : undefined
   let tokens: TokenService | undefined
   let secretSource: string | undefined
 
@@ -77,6 +87,8 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     sessions,
     roles,
     audit: createAuditRepository(db),
+    throttles,
+    logger,
     passwords: createPasswordHasher(config.bcryptCost),
     sessionStates,
     get tokens() {
@@ -95,9 +107,20 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     ready: false,
     async close() {
       poller?.stop()
+      if (sweeper) clearInterval(sweeper)
       clusterBus.close()
       sessionStates.close()
       await db.destroy()
     },
   }
+}
+
+/** Counters whose window has long passed are dead weight: drop them now and then. */
+function startThrottleSweeper(throttles: ThrottlesRepository, config: Config, logger: Logger): NodeJS.Timeout {
+  const longestWindowMs = Math.max(config.lockoutWindowSeconds * 1000, 60_000)
+  const timer = setInterval(() => {
+    throttles.deleteThrottlesOlderThan(Date.now() - 2 * longestWindowMs).catch((err) => logger.warn({ err }, 'throttle sweep failed'))
+  }, SWEEP_INTERVAL_MS)
+  timer.unref()
+  return timer
 }

@@ -14,6 +14,8 @@ const CODES = {
   'auth.account_disabled': { status: 403, expose: true },
   'auth.invalid_refresh_token': { status: 401, expose: true },
   'auth.refresh_token_reused': { status: 401, expose: true },
+  'auth.locked': { status: 429, expose: true },
+  'request.rate_limited': { status: 429, expose: true },
   'auth.missing_token': { status: 401, expose: true },
   'token.invalid': { status: 401, expose: true },
   'token.expired': { status: 401, expose: true },
@@ -42,6 +44,8 @@ export class HeimdallError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: FieldError[],
+    /** For 429s: when the client may try again. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message)
     this.name = 'HeimdallError'

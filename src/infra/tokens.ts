@@ -23,6 +23,10 @@ export interface DecodedToken {
 }
 
 const ALGORITHM = 'HS256'
+/** Header parameters that point at a key: Heimdall only ever uses its own, so their presence is an attack. */
+const FORBIDDEN_HEADER_PARAMS = ['jku', 'jwk', 'x5u', 'x5c', 'x5t', 'crit']
+/** How far in the future an iat may lie (clock skew between hosts). */
+const MAX_IAT_SKEW_SECONDS = 60
 
 export type TokenService = ReturnType<typeof createTokenService>
 
@@ -41,15 +45,20 @@ export function createTokenService(options: { secret: string; issuer: string; tt
       return { token, expiresIn: options.ttlSeconds }
     },
 
-    /** Verifies signature, algorithm, expiry and issuer; throws token.expired or token.invalid. */
+    /** Verifies signature, pinned algorithm, header, exp, nbf, iat and issuer; throws token.expired or token.invalid. */
     verify(token: string): AccessClaims {
-      let payload: string | jwt.JwtPayload
+      let verified: jwt.Jwt
       try {
-        payload = jwt.verify(token, key, { algorithms: [ALGORITHM], issuer: options.issuer })
+        verified = jwt.verify(token, key, { algorithms: [ALGORITHM], issuer: options.issuer, complete: true })
       } catch (error) {
         throw toTokenError(error)
       }
+      const header = verified.header as unknown as Record<string, unknown>
+      const forbidden = FORBIDDEN_HEADER_PARAMS.find((param) => param in header)
+      if (forbidden) throw new HeimdallError('token.invalid', `Token header must not carry "${forbidden}"`)
+      const payload = verified.payload
       if (!isAccessClaims(payload)) throw new HeimdallError('token.invalid', 'Token is missing required claims')
+      if (payload.iat > Math.floor(Date.now() / 1000) + MAX_IAT_SKEW_SECONDS) throw new HeimdallError('token.invalid', 'Token is issued in the future')
       return payload
     },
   }

@@ -20,17 +20,26 @@ export interface TestServer {
   close(): Promise<void>
 }
 
+export interface TestServerOptions {
+  /** Settings on top of the test defaults (HEIMDALL_* variables). */
+  env?: Record<string, string>
+  /** When given, the server logs at debug level into this array, one JSON line per entry. */
+  logLines?: string[]
+}
+
 /** A real Heimdall on a random port over a fresh database, built the way `heimdall serve` builds it. */
-export async function startTestServer(backend: Backend, env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(backend: Backend, options: TestServerOptions = {}): Promise<TestServer> {
   const database = await createTestDatabase(backend)
   const serverEnv = {
     HEIMDALL_DATABASE_URL: database.url,
     HEIMDALL_JWT_SECRET: TEST_SECRET,
     HEIMDALL_BCRYPT_COST: '10',
     HEIMDALL_SECRET_FILE: `${database.dir}/jwt-secret`,
-    ...env,
+    HEIMDALL_LOG_LEVEL: options.logLines ? 'debug' : 'silent',
+    ...options.env,
   }
-  const context = createContext(loadConfig(serverEnv), { watchRevocations: true })
+  const logDestination = options.logLines ? { write: (line: string) => void options.logLines!.push(line) } : undefined
+  const context = createContext(loadConfig(serverEnv), { watchRevocations: true, logDestination })
   await migrateLatest(context.db)
   context.ready = true
   const running = await startHttpServer(context, { host: '127.0.0.1', port: 0 })
@@ -50,10 +59,10 @@ export async function startTestServer(backend: Backend, env: Record<string, stri
 }
 
 /** Registers one test per backend, each with its own server and clean database, torn down afterwards. */
-export function serverTest(title: string, run: (t: ExecutionContext, server: TestServer) => Promise<void>, env?: Record<string, string>): void {
+export function serverTest(title: string, run: (t: ExecutionContext, server: TestServer) => Promise<void>, options?: TestServerOptions): void {
   for (const backend of backends()) {
     test(`${title} [${backend}]`, async (t) => {
-      const server = await startTestServer(backend, env)
+      const server = await startTestServer(backend, options)
       try {
         await run(t, server)
       } finally {

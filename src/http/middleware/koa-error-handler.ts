@@ -14,6 +14,7 @@ export function koaErrorHandler(): Middleware {
       }
       ctx.status = error.status
       if (error.status === 401) ctx.set('WWW-Authenticate', 'Bearer')
+      if (error.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(error.retryAfterSeconds))
       ctx.body =
         error.code === 'validation.failed'
           ? { error: error.message, detail: error.details ?? [] }

@@ -6,6 +6,9 @@ export function koaResponseHeaders(): Middleware {
   return async function responseHeaders(ctx, next) {
     ctx.set('X-API-Version', VERSION)
     ctx.set('X-Content-Type-Options', 'nosniff')
+    ctx.set('Content-Security-Policy', "frame-ancestors 'none'")
+    ctx.set('X-Frame-Options', 'DENY')
+    ctx.set('Referrer-Policy', 'no-referrer')
     if (ctx.path.startsWith('/auth/')) ctx.set('Cache-Control', 'no-store')
     await next()
   }

@@ -10,10 +10,23 @@ export interface LoginInput {
   ip?: string
 }
 
-/** Checks the password, opens a session and issues an access token and a refresh token bound to it. */
+/**
+ * Checks the password, opens a session and issues an access token and a refresh token bound to it.
+ * Each attempt first takes a unit of the account's lockout budget, so however many arrive at once,
+ * at most the budget reach bcrypt; a success gives the budget back.
+ */
 export async function login(ctx: Context, input: LoginInput): Promise<SessionTokens> {
   const email = normalizeEmail(input.email)
+  const lockoutKey = `login:${email}`
+  const { lockoutMaxFailures, lockoutWindowSeconds } = ctx.config
+  const reservation = await ctx.throttles.reserve(lockoutKey, lockoutMaxFailures, lockoutWindowSeconds * 1000, Date.now())
   const user = await ctx.users.findUserByEmail(email)
+  if (!reservation.allowed) {
+    await ctx.audit.insertAuditEvent({ type: 'login.locked', userId: user?.id ?? null, detail: { ip: input.ip } })
+    const retryAfterSeconds = Math.max(1, Math.ceil(reservation.retryAfterMs / 1000))
+    throw new HeimdallError('auth.locked', 'Too many failed login attempts for this account; try again later', undefined, retryAfterSeconds)
+  }
+
   const passwordMatches = user
     ? await ctx.passwords.verify(input.password, user.password_hash)
     : await ctx.passwords.verifyDecoy(input.password)
@@ -27,6 +40,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<SessionTok
     throw new HeimdallError('auth.account_disabled', 'Account is disabled')
   }
 
+  await ctx.throttles.deleteThrottle(lockoutKey)
   const now = Date.now()
   const sessionId = randomUUID()
   const refresh = newRefreshToken(ctx, now)

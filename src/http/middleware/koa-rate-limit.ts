@@ -1,0 +1,13 @@
+import type { Middleware } from 'koa'
+import type { Context } from '../../context.js'
+import { consumeRateLimit } from '../../usecases/commands/consume-rate-limit.js'
+
+/** Per-IP budgets on the command endpoints only: validation, the 99% of traffic, is never limited. */
+const LIMITED_PATHS = new Set(['/auth/register', '/auth/login', '/auth/refresh'])
+
+export function koaRateLimit(context: Context): Middleware {
+  return async function rateLimit(ctx, next) {
+    if (ctx.method === 'POST' && LIMITED_PATHS.has(ctx.path)) await consumeRateLimit(context, { endpoint: ctx.path, clientIp: ctx.ip })
+    await next()
+  }
+}

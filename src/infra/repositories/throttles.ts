@@ -1,0 +1,51 @@
+import type { Knex } from 'knex'
+import { isUniqueViolation } from '../db/unique-violation.js'
+
+export type Reservation = { allowed: true } | { allowed: false; retryAfterMs: number }
+
+export type ThrottlesRepository = ReturnType<typeof createThrottlesRepository>
+
+export function createThrottlesRepository(db: Knex) {
+  /**
+   * Takes one unit of `key`'s budget of `limit` per window. Every step is a single conditional
+   * statement, so concurrent callers (threads, workers, instances) can never take more than `limit`.
+   */
+  async function reserve(key: string, limit: number, windowMs: number, now: number, attempt = 0): Promise<Reservation> {
+    const taken = await db('throttles')
+      .where({ key })
+      .where('window_start', '>', now - windowMs)
+      .where('count', '<', limit)
+      .increment('count', 1)
+    if (taken > 0) return { allowed: true }
+
+    const row: { window_start: number; count: number } | undefined = await db('throttles').where({ key }).first('window_start', 'count')
+    if (row && Number(row.window_start) > now - windowMs) {
+      return { allowed: false, retryAfterMs: Number(row.window_start) + windowMs - now }
+    }
+    if (attempt >= 3) return { allowed: false, retryAfterMs: 1000 }
+    try {
+      if (!row) {
+        await db('throttles').insert({ key, window_start: now, count: 1 })
+        return { allowed: true }
+      }
+      // The window has passed: restart it, unless another caller restarted it first.
+      const restarted = await db('throttles').where({ key, window_start: row.window_start }).update({ window_start: now, count: 1 })
+      if (restarted > 0) return { allowed: true }
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error
+    }
+    return reserve(key, limit, windowMs, now, attempt + 1)
+  }
+
+  return {
+    reserve,
+
+    async deleteThrottle(key: string): Promise<void> {
+      await db('throttles').where({ key }).delete()
+    },
+
+    async deleteThrottlesOlderThan(windowStart: number): Promise<number> {
+      return db('throttles').where('window_start', '<', windowStart).delete()
+    },
+  }
+}

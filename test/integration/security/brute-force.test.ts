@@ -1,0 +1,82 @@
+import test from 'ava'
+import { HeimdallAPIClient } from '../../aux/api-client.js'
+import { backends, createTestDatabase } from '../../aux/db.js'
+import { serve } from '../../aux/serve-process.js'
+import { serverTest, TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../aux/server.js'
+
+serverTest('after 5 failed logins the account answers 429 with Retry-After, even to the right password', async (t, server) => {
+  const email = uniqueEmail('locked')
+  const bystander = uniqueEmail('bystander')
+  await server.client.register(email, TEST_PASSWORD)
+  await server.client.register(bystander, TEST_PASSWORD)
+  for (let i = 0; i < 5; i++) t.is((await server.client.login(email, 'Wrong-Pass-1')).statusCode, 400)
+
+  const locked = await server.client.login(email, TEST_PASSWORD)
+  t.is(locked.statusCode, 429)
+  const retryAfter = Number(locked.headers['retry-after'])
+  t.true(retryAfter > 0 && retryAfter <= 15 * 60, `Retry-After ${retryAfter}`)
+  t.is(typeof locked.body.error, 'string')
+  t.is((await server.client.login(email.toUpperCase(), TEST_PASSWORD)).statusCode, 429, 'a case variant is the same account')
+  t.is((await server.client.login(bystander, TEST_PASSWORD)).statusCode, 200, 'other accounts are unaffected')
+})
+
+serverTest('a success resets the count; unknown emails lock like real ones', async (t, server) => {
+  const email = uniqueEmail('reset')
+  await server.client.register(email, TEST_PASSWORD)
+  for (let i = 0; i < 4; i++) await server.client.login(email, 'Wrong-Pass-1')
+  t.is((await server.client.login(email, TEST_PASSWORD)).statusCode, 200)
+  for (let i = 0; i < 4; i++) t.is((await server.client.login(email, 'Wrong-Pass-1')).statusCode, 400)
+
+  const ghost = uniqueEmail('ghost')
+  for (let i = 0; i < 5; i++) t.is((await server.client.login(ghost, 'Wrong-Pass-1')).statusCode, 400)
+  t.is((await server.client.login(ghost, 'Wrong-Pass-1')).statusCode, 429, 'lockout does not reveal which accounts exist')
+})
+
+serverTest(
+  'the lockout ends when its window passes',
+  async (t, server) => {
+    const email = uniqueEmail('window')
+    await server.client.register(email, TEST_PASSWORD)
+    for (let i = 0; i < 5; i++) await server.client.login(email, 'Wrong-Pass-1')
+    const locked = await server.client.login(email, TEST_PASSWORD)
+    t.is(locked.statusCode, 429)
+    const retryAfter = Number(locked.headers['retry-after'])
+    t.true(retryAfter >= 1 && retryAfter <= 5, `Retry-After ${retryAfter} within the 5 s window`)
+    await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000 + 100))
+    t.is((await server.client.login(email, TEST_PASSWORD)).statusCode, 200)
+  },
+  { env: { HEIMDALL_LOCKOUT_WINDOW: '5s' } },
+)
+
+serverTest('20 parallel wrong passwords: at most 5 password checks get through', async (t, server) => {
+  const email = uniqueEmail('parallel')
+  await server.client.register(email, TEST_PASSWORD)
+  const results = await Promise.all(Array.from({ length: 20 }, () => server.client.login(email, 'Wrong-Pass-1')))
+  const statuses = results.map((result) => result.statusCode)
+  t.is(statuses.filter((status) => status === 400).length, 5)
+  t.is(statuses.filter((status) => status === 429).length, 15)
+  const checked = await server.context.db('audit_events').where({ type: 'login.failed' }).count({ count: '*' }).first()
+  t.is(Number(checked!.count), 5, 'only 5 attempts reached bcrypt')
+})
+
+for (const backend of backends()) {
+  test(`the lockout count is shared by cluster workers [${backend}]`, async (t) => {
+    const database = await createTestDatabase(backend)
+    const served = await serve({ HEIMDALL_DATABASE_URL: database.url, HEIMDALL_JWT_SECRET: TEST_SECRET }, ['--workers', '2'])
+    try {
+      const client = new HeimdallAPIClient(served.url)
+      const fresh = client.http.extend({ headers: { connection: 'close' } })
+      const email = uniqueEmail('cluster-lock')
+      t.is((await client.register(email, TEST_PASSWORD)).statusCode, 200)
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => fresh.post('auth/login', { json: { email, password: 'Wrong-Pass-1' } })),
+      )
+      t.is(results.filter((result) => result.statusCode === 400).length, 5)
+      t.is(results.filter((result) => result.statusCode === 429).length, 15)
+    } finally {
+      served.child.kill('SIGTERM')
+      await served.exited
+      await database.drop()
+    }
+  })
+}

@@ -2,6 +2,7 @@ import { Command, Flags, type Interfaces } from '@oclif/core'
 import { loadConfig } from '../config.js'
 import { createContext, type Context, type ContextOptions } from '../context.js'
 import { HeimdallError } from '../errors.js'
+import { translateDatabaseError } from '../infra/db/database-errors.js'
 import { exitCodeFor } from './exit-codes.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
@@ -43,9 +44,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return this.builtContext
   }
 
-  protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
-    if (!(error instanceof HeimdallError)) return super.catch(error)
-    const message = error.expose || error.code === 'config.invalid' ? error.message : 'Internal error'
+  protected override async catch(caught: Error & { exitCode?: number }): Promise<unknown> {
+    const error = caught instanceof HeimdallError ? caught : translateDatabaseError(caught)
+    if (!error) return super.catch(caught)
+    // The operator at the terminal may see every message the HTTP door would hide.
+    const message = error.message
     if (this.jsonEnabled()) {
       this.logJson({ error: { code: error.code, message, details: error.details } })
     } else {

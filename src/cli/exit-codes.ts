@@ -4,6 +4,7 @@ import type { ErrorCode } from '../errors.js'
 const EXIT_CODES: Partial<Record<ErrorCode, number>> = {
   'validation.failed': 65,
   'db.unavailable': 69,
+  'db.not_migrated': 69,
   internal: 70,
   'config.invalid': 78,
 }

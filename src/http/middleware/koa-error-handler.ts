@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa'
 import { HeimdallError } from '../../errors.js'
+import { translateDatabaseError } from '../../infra/db/database-errors.js'
 
 /** Renders every error once, in the contract's shapes; internals never reach the client. */
 export function koaErrorHandler(): Middleware {
@@ -9,7 +10,7 @@ export function koaErrorHandler(): Middleware {
       if (ctx.status === 404 && ctx.body == null) throw new HeimdallError('route.not_found', 'Not found')
     } catch (caught) {
       const error = toHeimdallError(caught)
-      if (error.code === 'internal' || error.code === 'db.unavailable' || error.code === 'config.invalid') {
+      if (error.status >= 500) {
         ctx.app.emit('error', caught, ctx)
       }
       ctx.status = error.status
@@ -28,12 +29,5 @@ function toHeimdallError(error: unknown): HeimdallError {
   const status = (error as { status?: number; expose?: boolean } | null)?.status
   if (status === 405 || status === 501) return new HeimdallError('route.method_not_allowed', 'Method not allowed')
   if (status === 404) return new HeimdallError('route.not_found', 'Not found')
-  if (isDatabaseUnavailable(error)) return new HeimdallError('db.unavailable', 'Database unavailable')
-  return new HeimdallError('internal', 'Internal server error')
-}
-
-function isDatabaseUnavailable(error: unknown): boolean {
-  const code = (error as { code?: string } | null)?.code
-  const name = (error as { name?: string } | null)?.name
-  return code === 'ECONNREFUSED' || code === 'PROTOCOL_CONNECTION_LOST' || name === 'KnexTimeoutError'
+  return translateDatabaseError(error) ?? new HeimdallError('internal', 'Internal server error')
 }

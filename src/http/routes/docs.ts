@@ -1,16 +1,17 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type Router from '@koa/router'
-import swaggerUiDist from 'swagger-ui-dist'
 import { openApiDocument } from '../openapi.js'
 
 const require = createRequire(import.meta.url)
+// Resolved, not imported: importing swagger-ui-dist would load its 1.7 MB bundle into the server.
+const SWAGGER_UI_DIR = dirname(require.resolve('swagger-ui-dist/swagger-ui-bundle.js'))
 
 /** Assets come from npm packages on disk, never from a CDN: the docs work with no internet. */
 const ASSETS: Record<string, { file: string; type: string }> = {
-  '/docs/swagger-ui.css': { file: join(swaggerUiDist.getAbsoluteFSPath(), 'swagger-ui.css'), type: 'text/css' },
-  '/docs/swagger-ui-bundle.js': { file: join(swaggerUiDist.getAbsoluteFSPath(), 'swagger-ui-bundle.js'), type: 'application/javascript' },
+  '/docs/swagger-ui.css': { file: join(SWAGGER_UI_DIR, 'swagger-ui.css'), type: 'text/css' },
+  '/docs/swagger-ui-bundle.js': { file: join(SWAGGER_UI_DIR, 'swagger-ui-bundle.js'), type: 'application/javascript' },
   '/redoc/redoc.standalone.js': { file: require.resolve('redoc/bundles/redoc.standalone.js'), type: 'application/javascript' },
 }
 

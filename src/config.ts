@@ -78,7 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     bcryptCost,
     environment: nonEmpty(env.HEIMDALL_ENV) ?? 'production',
     refreshTokenTtlSeconds: parseDuration(env.HEIMDALL_REFRESH_TOKEN_TTL, 30 * 86400, 'HEIMDALL_REFRESH_TOKEN_TTL'),
-    sessionCacheTtlSeconds: parseDuration(env.HEIMDALL_SESSION_CACHE_TTL, 60, 'HEIMDALL_SESSION_CACHE_TTL'),
+    sessionCacheTtlSeconds: parseDuration(env.HEIMDALL_SESSION_CACHE_TTL, 300, 'HEIMDALL_SESSION_CACHE_TTL'),
     revocationPollMs,
     workers,
     lockoutMaxFailures,

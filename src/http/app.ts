@@ -31,6 +31,6 @@ export function createApp(context: Context): Koa {
   app.use(router.routes())
   app.use(router.allowedMethods({ throw: true }))
 
-  app.on('error', (err: unknown, ctx?: Koa.Context) => (ctx?.state.log ?? context.logger).error({ err }, 'unexpected error'))
+  app.on('error', (err: unknown, ctx?: Koa.Context) => context.logger.error({ err, req_id: ctx?.state.requestId }, 'unexpected error'))
   return app
 }

@@ -79,7 +79,7 @@ export const HealthResponse = z
 
 export const DetailedHealthResponse = HealthResponse.extend({
   environment: z.string(),
-  system: z.object({ node_version: z.string(), uptime: z.number(), pid: z.int().meta({ description: 'Which worker process answered' }) }),
+  system: z.object({ node_version: z.string(), uptime: z.number(), pid: z.int().meta({ description: 'Which worker process answered' }), memory_rss_mb: z.int() }),
   dependencies: z.object({
     database: z.object({
       status: z.enum(['healthy', 'unhealthy']),

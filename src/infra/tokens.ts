@@ -1,6 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto'
 import jwt from 'jsonwebtoken'
 import { HeimdallError } from '../errors.js'
+import { createVerifiedTokenCache } from './cache.js'
 
 export interface AccessClaims {
   sub: string
@@ -31,8 +32,9 @@ const MAX_IAT_SKEW_SECONDS = 60
 export type TokenService = ReturnType<typeof createTokenService>
 
 /** HS256 over the UTF-8 bytes of the secret; the key is a KeyObject because string keys verify ~50x slower. */
-export function createTokenService(options: { secret: string; issuer: string; ttlSeconds: number }) {
+export function createTokenService(options: { secret: string; issuer: string; ttlSeconds: number; verifiedCacheSize?: number }) {
   const key: KeyObject = createSecretKey(Buffer.from(options.secret, 'utf8'))
+  const verifiedTokens = createVerifiedTokenCache<AccessClaims>(options.verifiedCacheSize ?? 200_000)
 
   return {
     sign(claims: Pick<AccessClaims, 'sub' | 'sid' | 'email' | 'permissions'>): IssuedToken {
@@ -47,20 +49,29 @@ export function createTokenService(options: { secret: string; issuer: string; tt
 
     /** Verifies signature, pinned algorithm, header, exp, nbf, iat and issuer; throws token.expired or token.invalid. */
     verify(token: string): AccessClaims {
-      let verified: jwt.Jwt
-      try {
-        verified = jwt.verify(token, key, { algorithms: [ALGORITHM], issuer: options.issuer, complete: true })
-      } catch (error) {
-        throw toTokenError(error)
-      }
-      const header = verified.header as unknown as Record<string, unknown>
-      const forbidden = FORBIDDEN_HEADER_PARAMS.find((param) => param in header)
-      if (forbidden) throw new HeimdallError('token.invalid', `Token header must not carry "${forbidden}"`)
-      const payload = verified.payload
-      if (!isAccessClaims(payload)) throw new HeimdallError('token.invalid', 'Token is missing required claims')
-      if (payload.iat > Math.floor(Date.now() / 1000) + MAX_IAT_SKEW_SECONDS) throw new HeimdallError('token.invalid', 'Token is issued in the future')
-      return payload
+      const cached = verifiedTokens.get(token, Math.floor(Date.now() / 1000))
+      if (cached) return cached
+      const claims = verifySignedToken(token)
+      verifiedTokens.set(token, claims)
+      return claims
     },
+  }
+
+  /** The full check, for a token not seen before. */
+  function verifySignedToken(token: string): AccessClaims {
+    let verified: jwt.Jwt
+    try {
+      verified = jwt.verify(token, key, { algorithms: [ALGORITHM], issuer: options.issuer, complete: true })
+    } catch (error) {
+      throw toTokenError(error)
+    }
+    const header = verified.header as unknown as Record<string, unknown>
+    const forbidden = FORBIDDEN_HEADER_PARAMS.find((param) => param in header)
+    if (forbidden) throw new HeimdallError('token.invalid', `Token header must not carry "${forbidden}"`)
+    const payload = verified.payload
+    if (!isAccessClaims(payload)) throw new HeimdallError('token.invalid', 'Token is missing required claims')
+    if (payload.iat > Math.floor(Date.now() / 1000) + MAX_IAT_SKEW_SECONDS) throw new HeimdallError('token.invalid', 'Token is issued in the future')
+    return payload
   }
 }
 

@@ -9,7 +9,7 @@ export interface Health {
 
 export interface DetailedHealth extends Health {
   environment: string
-  system: { node_version: string; uptime: number; pid: number }
+  system: { node_version: string; uptime: number; pid: number; memory_rss_mb: number }
   dependencies: {
     database: { status: 'healthy' | 'unhealthy'; type: 'sqlite' | 'mysql'; latency_ms: number | null; error?: string }
     cache: { status: 'healthy'; type: 'node-cache'; keys: number; hits: number; misses: number }
@@ -31,7 +31,7 @@ export async function getDetailedHealth(ctx: Context): Promise<DetailedHealth> {
     ...getHealth(),
     status: database.ok ? 'healthy' : 'unhealthy',
     environment: ctx.config.environment,
-    system: { node_version: process.version, uptime: Math.round((Date.now() - ctx.metrics.startedAt) / 1000), pid: process.pid },
+    system: { node_version: process.version, uptime: Math.round((Date.now() - ctx.metrics.startedAt) / 1000), pid: process.pid, memory_rss_mb: Math.round(process.memoryUsage.rss() / 2 ** 20) },
     dependencies: {
       database: {
         status: database.ok ? 'healthy' : 'unhealthy',

@@ -1,0 +1,220 @@
+// `npm run bench [-- --quick]`: Heimdall's validation, login and registration throughput against a
+// bare Koa baseline and the bcrypt ceiling, on SQLite and (with HEIMDALL_TEST_MYSQL_URL) MariaDB.
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import bcrypt from 'bcrypt'
+import knex from 'knex'
+import { loadConfig } from '../src/config.js'
+import { createContext } from '../src/context.js'
+import { load, type LoadResult } from './load.js'
+import { startProcess, type Running } from './process.js'
+import { BENCH_PASSWORD, seed } from './seed.js'
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    seconds: { type: 'string' },
+    rounds: { type: 'string' },
+    connections: { type: 'string', default: '64' },
+    users: { type: 'string' },
+    workers: { type: 'string', default: '2' },
+    'rss-sessions': { type: 'string' },
+  },
+})
+const quick = flags.quick!
+const seconds = Number(flags.seconds ?? (quick ? 2 : 10))
+const rounds = Number(flags.rounds ?? 2)
+const connections = Number(flags.connections)
+const users = Number(flags.users ?? (quick ? 2000 : 10_000))
+const workers = Number(flags.workers)
+const rssSessions = Number(flags['rss-sessions'] ?? (quick ? 10_000 : 100_000))
+const bcryptCost = Number(process.env.HEIMDALL_BCRYPT_COST ?? (quick ? 10 : 12))
+const BIN = new URL('../../bin/run.js', import.meta.url).pathname
+const BASELINE = new URL('./baseline-server.js', import.meta.url).pathname
+
+interface Row {
+  scenario: string
+  database: string
+  result: LoadResult
+  ratio: number
+  ratioOf: string
+}
+const rows: Row[] = []
+const notes: string[] = []
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]
+}
+
+function medianResult(results: LoadResult[]): LoadResult {
+  const best = [...results].sort((a, b) => a.perMinute - b.perMinute)[Math.floor(results.length / 2)]
+  return { ...best, errors: results.reduce((sum, result) => sum + result.errors, 0) }
+}
+
+async function database(kind: 'sqlite' | 'mysql'): Promise<{ url: string; drop(): Promise<void> }> {
+  if (kind === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'heimdall-bench-'))
+    return { url: `sqlite:${join(dir, 'bench.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) }
+  }
+  const admin = new URL(process.env.HEIMDALL_TEST_MYSQL_URL!)
+  const name = `heimdall_bench_${randomBytes(4).toString('hex')}`
+  const run = async (sql: string) => {
+    const db = knex({ client: 'mysql2', connection: { host: admin.hostname, port: Number(admin.port || 3306), user: admin.username, password: decodeURIComponent(admin.password) } })
+    await db.raw(sql)
+    await db.destroy()
+  }
+  await run(`CREATE DATABASE ${name} CHARACTER SET utf8mb4`)
+  const url = new URL(admin)
+  url.pathname = `/${name}`
+  return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name}`) }
+}
+
+async function json(url: string, init?: RequestInit): Promise<any> {
+  const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json', connection: 'close' } })
+  return response.json()
+}
+
+async function benchDatabase(kind: 'sqlite' | 'mysql'): Promise<void> {
+  const db = await database(kind)
+  const env = {
+    HEIMDALL_DATABASE_URL: db.url,
+    HEIMDALL_JWT_SECRET: randomBytes(48).toString('base64url'),
+    HEIMDALL_BCRYPT_COST: String(bcryptCost),
+    HEIMDALL_RATE_LIMIT_PER_MINUTE: '0',
+  }
+  const ctx = createContext(loadConfig(env))
+  const started = performance.now()
+  const seeded = await seed(ctx, users, 1)
+  console.error(`[${kind}] seeded ${users} users and ${seeded.tokens.length} sessions in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+
+  const servers: Running[] = []
+  try {
+    const heimdall = await startProcess([BIN, 'serve', '--port', '0', '--workers', String(workers)], env, /listening on (http:\/\/\S+)[\s\S]*Ready/)
+    servers.push(heimdall)
+    const baseline = await startProcess([BASELINE, String(workers)], {}, /listening on (http:\/\/\S+)/)
+    servers.push(baseline)
+
+    const sample = seeded.tokens.slice(0, 20)
+    const checks = await Promise.all(sample.map((token) => json(`${heimdall.url}/auth/validate`, { method: 'POST', body: JSON.stringify({ token }) })))
+    if (!checks.every((check) => check.is_valid)) throw new Error(`seeded tokens do not validate: ${JSON.stringify(checks[0])}`)
+
+    let next = 0
+    const validateBody = () => `{"token":"${seeded.tokens[next++ % seeded.tokens.length]}"}`
+    // Warm-up: JIT, and every token through every worker once so the read model holds them all.
+    await load(baseline.url, { path: '/auth/validate', body: validateBody, connections, seconds: 1 })
+    await warmUp(heimdall.url, validateBody, seeded.tokens.length)
+
+    const baselineRuns: LoadResult[] = []
+    const heimdallRuns: LoadResult[] = []
+    for (let round = 0; round < rounds; round++) {
+      baselineRuns.push(await load(baseline.url, { path: '/auth/validate', body: validateBody, connections, seconds }))
+      heimdallRuns.push(await load(heimdall.url, { path: '/auth/validate', body: validateBody, connections, seconds }))
+      console.error(`[${kind}] round ${round + 1}: baseline ${baselineRuns[round].perMinute}/min, heimdall ${heimdallRuns[round].perMinute}/min`)
+    }
+    const base = medianResult(baselineRuns)
+    const validate = medianResult(heimdallRuns)
+    rows.push({ scenario: 'validate (bare Koa baseline)', database: kind, result: base, ratio: 1, ratioOf: 'baseline' })
+    rows.push({ scenario: 'validate', database: kind, result: validate, ratio: validate.perMinute / base.perMinute, ratioOf: 'baseline' })
+    const after = await json(`${heimdall.url}/auth/validate`, { method: 'POST', body: JSON.stringify({ token: seeded.tokens[7] }) })
+    if (!after.is_valid) throw new Error('a token stopped validating during the run')
+
+    // bcrypt's ceiling: every core hashing back to back.
+    const hashTimes: number[] = []
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now()
+      await bcrypt.hash(BENCH_PASSWORD, bcryptCost)
+      hashTimes.push((performance.now() - t0) / 1000)
+    }
+    const ceilingPerMinute = (availableParallelism() / median(hashTimes)) * 60
+    notes.push(`bcrypt cost ${bcryptCost}: ${(median(hashTimes) * 1000).toFixed(0)} ms a hash, ceiling ${Math.round(ceilingPerMinute)}/min on ${availableParallelism()} cores (${kind} run)`)
+
+    let user = 0
+    const loginBody = () => `{"email":"${seeded.emails[user++ % seeded.emails.length]}","password":"${BENCH_PASSWORD}"}`
+    const login = await load(heimdall.url, { path: '/auth/login', body: loginBody, connections: 16, seconds: Math.max(seconds, 3) })
+    rows.push({ scenario: `login (bcrypt cost ${bcryptCost})`, database: kind, result: login, ratio: login.perMinute / ceilingPerMinute, ratioOf: 'bcrypt ceiling' })
+
+    let newcomer = 0
+    const stamp = Date.now()
+    const registerBody = () => `{"email":"new-${stamp}-${newcomer++}@example.com","password":"${BENCH_PASSWORD}"}`
+    const register = await load(heimdall.url, { path: '/auth/register', body: registerBody, connections: 16, seconds: Math.max(seconds, 3) })
+    rows.push({ scenario: `register (bcrypt cost ${bcryptCost})`, database: kind, result: register, ratio: register.perMinute / ceilingPerMinute, ratioOf: 'bcrypt ceiling' })
+
+    if (kind === 'sqlite' && rssSessions > 0) await measureRss(heimdall.url, ctx, rssSessions)
+  } finally {
+    for (const server of servers) await server.stop()
+    await ctx.close()
+    await db.drop()
+  }
+}
+
+/**
+ * Runs validations until every worker holds every token's session in its read model: the steady
+ * state of a live estate, where each token is validated many times in its 15 minutes. A cold miss
+ * reads the database and is measured by nothing here.
+ */
+async function warmUp(url: string, body: () => string, tokens: number): Promise<void> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    await load(url, { path: '/auth/validate', body, connections, seconds: 2 })
+    const cached = await cachedSessionsPerWorker(url)
+    if (cached.size === workers && [...cached.values()].every((worker) => worker.keys >= tokens)) return
+  }
+  console.error('warning: the workers\' caches did not fill during warm-up; the run includes cold reads')
+}
+
+/** Each worker's cached session count and memory, read from /health/detailed over fresh connections. */
+async function cachedSessionsPerWorker(url: string): Promise<Map<number, { rss: number; keys: number }>> {
+  const seen = new Map<number, { rss: number; keys: number }>()
+  for (let i = 0; i < 10 * workers && seen.size < workers; i++) {
+    const health = await json(`${url}/health/detailed`)
+    seen.set(health.system.pid, { rss: health.system.memory_rss_mb, keys: health.dependencies.cache.keys })
+  }
+  return seen
+}
+
+/** Fills every worker's cache with `sessions` live sessions and reads the workers' resident memory. */
+async function measureRss(url: string, ctx: ReturnType<typeof createContext>, sessions: number): Promise<void> {
+  const extra = await seed(ctx, Math.ceil(sessions / 10), 10)
+  let next = 0
+  const body = () => `{"token":"${extra.tokens[next++ % extra.tokens.length]}"}`
+  await warmUp(url, body, extra.tokens.length)
+  for (const [pid, worker] of await cachedSessionsPerWorker(url)) {
+    notes.push(`worker ${pid}: ${worker.keys} sessions cached, RSS ${worker.rss} MB (target < 300 MB with 100,000)`)
+  }
+}
+
+function helpTime(): Promise<number> {
+  return (async () => {
+    const { execFileSync } = await import('node:child_process')
+    const times: number[] = []
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now()
+      execFileSync(process.execPath, [BIN, '--help'], { env: { ...process.env, NODE_ENV: 'production' }, stdio: 'ignore' })
+      times.push(performance.now() - t0)
+    }
+    return median(times) / 1000
+  })()
+}
+
+function printTable(): void {
+  const fmt = (n: number) => n.toLocaleString('en-US')
+  const lines = [
+    `Heimdall bench, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus().length} x ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    `${quick ? 'quick' : 'full'} mode: ${workers} workers, ${connections} connections, ${seconds} s x ${rounds} rounds, ${users} users / distinct tokens, load generator on the same machine`,
+    '',
+    '| scenario | database | requests/min | p50 ms | p99 ms | errors | ratio |',
+    '|---|---|---:|---:|---:|---:|---:|',
+    ...rows.map((row) => `| ${row.scenario} | ${row.database} | ${fmt(row.result.perMinute)} | ${row.result.p50} | ${row.result.p99} | ${row.result.errors} | ${row.ratio.toFixed(2)} of ${row.ratioOf} |`),
+    '',
+    ...notes.map((note) => `- ${note}`),
+  ]
+  console.log(lines.join('\n'))
+}
+
+const backends: Array<'sqlite' | 'mysql'> = process.env.HEIMDALL_TEST_MYSQL_URL ? ['sqlite', 'mysql'] : ['sqlite']
+for (const kind of backends) await benchDatabase(kind)
+notes.push(`heimdall --help: ${(await helpTime()).toFixed(2)} s (median of 5; target < 0.3 s)`)
+printTable()

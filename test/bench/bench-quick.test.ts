@@ -1,0 +1,28 @@
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import test from 'ava'
+
+const BENCH = fileURLToPath(new URL('../../bench/run.js', import.meta.url))
+const TABLE_ROW = /^\| (.+?) \| (sqlite|mysql) \| ([\d,]+) \| (\d+(?:\.\d+)?) \| (\d+(?:\.\d+)?) \| (\d+) \| (\d+\.\d\d) of (.+) \|$/
+
+// The bench itself is not run by CI (it needs a quiet machine); this only proves that a newcomer's
+// `npm run bench -- --quick` still works end to end, with a load small enough for the suite.
+test('the bench runs in quick mode with a tiny load and prints the table', async (t) => {
+  const args = [BENCH, '--quick', '--seconds', '1', '--rounds', '2', '--connections', '4', '--users', '200', '--rss-sessions', '0']
+  const { stdout } = await promisify(execFile)(process.execPath, args, { env: process.env, timeout: 150_000, maxBuffer: 16 * 2 ** 20 })
+
+  const rows = stdout.split('\n').map((line) => TABLE_ROW.exec(line)).filter((row) => row !== null)
+  const databases = process.env.HEIMDALL_TEST_MYSQL_URL ? ['sqlite', 'mysql'] : ['sqlite']
+  for (const database of databases) {
+    const scenarios = rows.filter((row) => row[2] === database).map((row) => row[1])
+    t.deepEqual(scenarios.map((scenario) => scenario.split(' ')[0]), ['validate', 'validate', 'login', 'register'], `rows for ${database}`)
+  }
+  for (const row of rows) {
+    t.true(Number(row[3].replaceAll(',', '')) > 0, `${row[1]} measured some requests`)
+    t.is(row[6], '0', `${row[1]} on ${row[2]} had no errors`)
+    t.true(Number(row[7]) > 0, `${row[1]} has a ratio`)
+  }
+  t.regex(stdout, /heimdall --help: \d+\.\d\d s/)
+  t.regex(stdout, /Heimdall bench, \d{4}-\d\d-\d\d \d\d:\d\d UTC, \d+ x /)
+})

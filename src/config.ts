@@ -28,6 +28,12 @@ export interface Config {
   /** Requests per minute per IP on each command endpoint (register, login, refresh); 0 disables. */
   readonly rateLimitPerMinute: number
   readonly logLevel: string
+  /** Redis that carries revocations between instances at once; without it, each instance polls. */
+  readonly redisUrl: string | undefined
+  /** A read replica for the query side; commands and just-changed sessions read the primary. */
+  readonly databaseReadUrl: string | undefined
+  /** How long after a change a session is read from the primary instead of the replica. */
+  readonly replicaMaxLagMs: number
 }
 
 export type ConfigOverrides = Partial<Pick<Config, 'databaseUrl' | 'host' | 'port' | 'jwtSecret' | 'workers'>>
@@ -66,6 +72,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   const lockoutMaxFailures = parseInteger(env.HEIMDALL_LOCKOUT_MAX_FAILURES, 5, 'HEIMDALL_LOCKOUT_MAX_FAILURES')
   if (lockoutMaxFailures < 1) throw configError('HEIMDALL_LOCKOUT_MAX_FAILURES must be at least 1')
 
+  const redisUrl = nonEmpty(env.HEIMDALL_REDIS_URL)
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) throw configError(`HEIMDALL_REDIS_URL must start with redis:// or rediss:// (got "${redactUrl(redisUrl)}")`)
+  const databaseReadUrl = nonEmpty(env.HEIMDALL_DATABASE_READ_URL)
+  if (databaseReadUrl !== undefined && databaseTypeOf(databaseReadUrl) !== databaseTypeOf(databaseUrl)) {
+    throw configError('HEIMDALL_DATABASE_READ_URL must be the same kind of database as HEIMDALL_DATABASE_URL')
+  }
+
   return Object.freeze({
     databaseUrl,
     databaseType: databaseTypeOf(databaseUrl),
@@ -85,6 +98,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     lockoutWindowSeconds: parseDuration(env.HEIMDALL_LOCKOUT_WINDOW, 15 * 60, 'HEIMDALL_LOCKOUT_WINDOW'),
     rateLimitPerMinute: parseInteger(env.HEIMDALL_RATE_LIMIT_PER_MINUTE, 600, 'HEIMDALL_RATE_LIMIT_PER_MINUTE'),
     logLevel,
+    redisUrl,
+    databaseReadUrl,
+    replicaMaxLagMs: parseDuration(env.HEIMDALL_REPLICA_MAX_LAG, 5, 'HEIMDALL_REPLICA_MAX_LAG') * 1000,
   })
 }
 
@@ -103,7 +119,7 @@ export function databaseTypeOf(url: string): DatabaseType {
 
 /** A database URL fit for printing: the password never leaves the process. */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@')
+  return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@')
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

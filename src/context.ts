@@ -5,6 +5,7 @@ import { createSessionReadModel, type SessionReadModel } from './infra/cache.js'
 import { createClusterBus, type Invalidation } from './infra/cluster-bus.js'
 import { createKnex } from './infra/db/knex.js'
 import { createLogger, type Logger } from './infra/logger.js'
+import { createRedisBus } from './infra/redis-bus.js'
 import { createPasswordHasher, type PasswordHasher } from './infra/passwords.js'
 import { createAuditRepository, type AuditRepository } from './infra/repositories/audit.js'
 import { createRolesRepository, type RolesRepository } from './infra/repositories/roles.js'
@@ -41,6 +42,8 @@ export interface Context {
    * sibling cluster workers before it resolves, other processes through their revocation poller.
    */
   invalidate(invalidation: Invalidation): Promise<void>
+  /** How revocations reach other instances: Redis pub/sub when configured, else each instance's database poll. */
+  revocationBus(): { type: 'redis' | 'database-poll'; status: 'connected' | 'disconnected' }
   /** Set once migrations are applied: until then the server is not ready. */
   ready: boolean
   close(): Promise<void>
@@ -67,6 +70,9 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
   const clusterBus = createClusterBus(evict)
   const throttles = createThrottlesRepository(db)
   const logger = createLogger({ level: config.logLevel, destination: options.logDestination })
+  // Servers listen from the start; other processes (the CLI) only publish, and connect when they first do.
+  let redisBus = config.redisUrl && options.watchRevocations ? createRedisBus({ url: config.redisUrl, logger, subscribe: evict }) : undefined
+  const redis = () => (redisBus ??= config.redisUrl ? createRedisBus({ url: config.redisUrl, logger }) : undefined)
   const poller = options.watchRevocations
     ? startRevocationPoller({ sessions, users, sessionStates, intervalMs: config.revocationPollMs, onError: (err) => logger.error({ err }, 'revocation poll failed') })
     : undefined
@@ -102,7 +108,13 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     metrics: { totalRequests: 0, startedAt: Date.now() },
     async invalidate(invalidation) {
       evict(invalidation)
-      await clusterBus.broadcast(invalidation)
+      const published = redis()
+        ?.publish(invalidation)
+        .catch((err: unknown) => logger.warn({ err, invalidation }, 'could not publish to redis; other instances see it at their next database poll'))
+      await Promise.all([clusterBus.broadcast(invalidation), published])
+    },
+    revocationBus() {
+      return config.redisUrl ? { type: 'redis', status: redisBus?.status ?? 'disconnected' } : { type: 'database-poll', status: 'connected' }
     },
     ready: false,
     async close() {
@@ -110,7 +122,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
       if (sweeper) clearInterval(sweeper)
       clusterBus.close()
       sessionStates.close()
-      await db.destroy()
+      await Promise.all([db.destroy(), redisBus?.close()])
     },
   }
 }

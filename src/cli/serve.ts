@@ -111,6 +111,13 @@ export default class Serve extends BaseCommand<typeof Serve> {
     this.log(`Heimdall ${VERSION} listening on ${url}${workers > 1 ? ` with ${workers} workers` : ''}`)
     this.log(`Database: ${this.databaseLabel()}`)
     this.log(`JWT secret: ${secretSource}`)
+    const config = this.context.config
+    if (config.databaseReadUrl) this.log(`Read replica: ${redactUrl(config.databaseReadUrl)}`)
+    this.log(
+      config.redisUrl
+        ? `Revocations: redis ${redactUrl(config.redisUrl)} (database poll every ${config.revocationPollMs} ms as the fallback)`
+        : `Revocations: database poll every ${config.revocationPollMs} ms (set HEIMDALL_REDIS_URL for instant propagation)`,
+    )
     if (this.jsonEnabled()) this.logJson({ url, database: this.databaseLabel(), workers })
   }
 

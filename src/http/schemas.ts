@@ -87,6 +87,9 @@ export const DetailedHealthResponse = HealthResponse.extend({
       latency_ms: z.number().nullable(),
     }),
     cache: z.object({ status: z.string(), type: z.string(), keys: z.int(), hits: z.int(), misses: z.int() }),
+    revocations: z
+      .object({ type: z.enum(['redis', 'database-poll']), status: z.enum(['connected', 'disconnected']) })
+      .meta({ description: 'How revocations reach other instances; Redis down means they fall back to the database poll' }),
   }),
   metrics: z.object({ total_requests: z.int(), active_sessions: z.int().nullable(), cache_hit_rate: z.number() }),
 }).meta({ id: 'DetailedHealthResponse' })

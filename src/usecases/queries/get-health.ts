@@ -13,6 +13,7 @@ export interface DetailedHealth extends Health {
   dependencies: {
     database: { status: 'healthy' | 'unhealthy'; type: 'sqlite' | 'mysql'; latency_ms: number | null; error?: string }
     cache: { status: 'healthy'; type: 'node-cache'; keys: number; hits: number; misses: number }
+    revocations: ReturnType<Context['revocationBus']>
   }
   metrics: { total_requests: number; active_sessions: number | null; cache_hit_rate: number }
 }
@@ -40,6 +41,7 @@ export async function getDetailedHealth(ctx: Context): Promise<DetailedHealth> {
         ...(database.ok ? {} : { error: 'Database did not answer' }),
       },
       cache: { status: 'healthy', type: 'node-cache', keys: cache.keys, hits: cache.hits, misses: cache.misses },
+      revocations: ctx.revocationBus(),
     },
     metrics: { total_requests: ctx.metrics.totalRequests, active_sessions: activeSessions, cache_hit_rate: cache.hitRate },
   }

@@ -28,6 +28,11 @@ export interface Context {
   readonly sessions: SessionsRepository
   readonly roles: RolesRepository
   readonly audit: AuditRepository
+  /**
+   * The same repositories over the read replica (HEIMDALL_DATABASE_READ_URL), or over the primary
+   * when there is none: for queries that may be a moment behind. Commands never use them.
+   */
+  readonly readers: { users: UsersRepository; sessions: SessionsRepository; roles: RolesRepository; audit: AuditRepository }
   readonly throttles: ThrottlesRepository
   readonly logger: Logger
   readonly passwords: PasswordHasher
@@ -64,7 +69,15 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
   const users = createUsersRepository(db)
   const sessions = createSessionsRepository(db)
   const roles = createRolesRepository(db)
-  const sessionStates = createSessionReadModel({ sessions, roles, ttlSeconds: config.sessionCacheTtlSeconds })
+  const audit = createAuditRepository(db)
+  const replicaDb = config.databaseReadUrl ? createKnex(config.databaseReadUrl, config.databaseType) : undefined
+  const readers = replicaDb
+    ? { users: createUsersRepository(replicaDb), sessions: createSessionsRepository(replicaDb), roles: createRolesRepository(replicaDb), audit: createAuditRepository(replicaDb) }
+    : { users, sessions, roles, audit }
+  const sessionStates = createSessionReadModel({
+    sources: { replica: replicaDb ? readers : undefined, primary: { sessions, roles }, replicaMaxLagMs: config.replicaMaxLagMs },
+    ttlSeconds: config.sessionCacheTtlSeconds,
+  })
   const evict = (invalidation: Invalidation) =>
     invalidation.kind === 'session' ? sessionStates.evictSession(invalidation.id) : sessionStates.evictUser(invalidation.id)
   const clusterBus = createClusterBus(evict)
@@ -92,7 +105,8 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     users,
     sessions,
     roles,
-    audit: createAuditRepository(db),
+    audit,
+    readers,
     throttles,
     logger,
     passwords: createPasswordHasher(config.bcryptCost),
@@ -122,7 +136,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
       if (sweeper) clearInterval(sweeper)
       clusterBus.close()
       sessionStates.close()
-      await Promise.all([db.destroy(), redisBus?.close()])
+      await Promise.all([db.destroy(), replicaDb?.destroy(), redisBus?.close()])
     },
   }
 }

@@ -16,14 +16,27 @@ export interface SessionState {
 
 export type SessionReadModel = ReturnType<typeof createSessionReadModel>
 
+/** Where session states are read: the replica when one is configured, and always the primary. */
+export interface SessionSources {
+  replica: { sessions: SessionsRepository; roles: RolesRepository } | undefined
+  primary: { sessions: SessionsRepository; roles: RolesRepository }
+  /** How long after a change a session (or user) is read from the primary, past the replica's lag. */
+  replicaMaxLagMs: number
+}
+
 /**
  * The query side's read model: session states by id, cached so that validating a token of a cached
  * session never reads the database. Writers that change a session or its user call evict*().
  * A missing session is remembered as null: a signed token cannot start pointing at a new row.
+ * With a replica, a miss reads the replica, except what the replica may not have yet: a session it
+ * does not know (a login a moment ago) and sessions or users evicted within the replica's lag.
  */
-export function createSessionReadModel(options: { sessions: SessionsRepository; roles: RolesRepository; ttlSeconds: number }) {
+export function createSessionReadModel(options: { sources: SessionSources; ttlSeconds: number }) {
+  const { replica, primary, replicaMaxLagMs } = options.sources
   const cache = new NodeCache({ stdTTL: options.ttlSeconds, checkperiod: Math.max(1, Math.ceil(options.ttlSeconds / 2)), useClones: false })
   const sessionIdsByUser = new Map<string, Set<string>>()
+  // Session and user ids changed lately, with when the replica is sure to have caught up.
+  const changedUntil = new Map<string, number>()
   let hits = 0
   let misses = 0
   // Bumped by every eviction: a read that started before one must not cache what it read.
@@ -33,14 +46,33 @@ export function createSessionReadModel(options: { sessions: SessionsRepository; 
     if (state) sessionIdsByUser.get(state.userId)?.delete(sessionId)
   })
 
+  function markChanged(id: string): void {
+    if (!replica) return
+    const now = Date.now()
+    if (changedUntil.size > 100_000) for (const [key, until] of changedUntil) if (until <= now) changedUntil.delete(key)
+    changedUntil.set(id, now + replicaMaxLagMs)
+  }
+
+  function changedLately(id: string): boolean {
+    const until = changedUntil.get(id)
+    return until !== undefined && until > Date.now()
+  }
+
   async function load(sessionId: string): Promise<SessionState | null> {
-    const row = await options.sessions.findSessionWithUserById(sessionId)
+    if (!replica || changedLately(sessionId)) return loadFrom(primary, sessionId)
+    const state = await loadFrom(replica, sessionId)
+    if (state === null || changedLately(state.userId)) return loadFrom(primary, sessionId)
+    return state
+  }
+
+  async function loadFrom(source: SessionSources['primary'], sessionId: string): Promise<SessionState | null> {
+    const row = await source.sessions.findSessionWithUserById(sessionId)
     if (!row) return null
     return {
       sessionId: row.id,
       userId: row.user_id,
       email: row.email,
-      permissions: mergePermissions(await options.roles.findPermissionNamesByUserId(row.user_id)),
+      permissions: mergePermissions(await source.roles.findPermissionNamesByUserId(row.user_id)),
       userDisabled: Boolean(row.user_disabled),
       expiresAt: Number(row.expires_at),
       revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
@@ -67,18 +99,20 @@ export function createSessionReadModel(options: { sessions: SessionsRepository; 
       return state
     },
 
-    /** Reads the database, bypassing and not filling the cache: for inspection. */
+    /** Reads the primary, bypassing and not filling the cache: for inspection. */
     readFresh(sessionId: string): Promise<SessionState | null> {
-      return load(sessionId)
+      return loadFrom(primary, sessionId)
     },
 
     evictSession(sessionId: string): void {
       evictions++
+      markChanged(sessionId)
       cache.del(sessionId)
     },
 
     evictUser(userId: string): void {
       evictions++
+      markChanged(userId)
       const ids = sessionIdsByUser.get(userId)
       if (ids) cache.del([...ids])
       sessionIdsByUser.delete(userId)

@@ -26,7 +26,7 @@ export function getHealth(): Health {
 
 export async function getDetailedHealth(ctx: Context): Promise<DetailedHealth> {
   const database = await pingDatabase(ctx)
-  const activeSessions = database.ok ? await ctx.sessions.countActiveSessions(Date.now()).catch(() => null) : null
+  const activeSessions = database.ok ? await ctx.readers.sessions.countActiveSessions(Date.now()).catch(() => null) : null
   const cache = ctx.sessionStates.stats()
   return {
     ...getHealth(),

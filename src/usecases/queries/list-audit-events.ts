@@ -16,7 +16,7 @@ export async function listAuditEvents(
 ): Promise<AuditEventView[]> {
   const userId = input.email === undefined ? undefined : (await findUserByEmailOrFail(ctx, input.email)).id
   const since = input.sinceSeconds === undefined ? undefined : Date.now() - input.sinceSeconds * 1000
-  const rows = await ctx.audit.findAuditEvents({ userId, type: input.type, since, limit: input.limit })
+  const rows = await ctx.readers.audit.findAuditEvents({ userId, type: input.type, since, limit: input.limit })
   return rows.map((row) => ({
     id: row.id,
     type: row.type,

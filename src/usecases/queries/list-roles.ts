@@ -2,5 +2,5 @@ import type { Context } from '../../context.js'
 import type { RoleWithPermissions } from '../../infra/repositories/roles.js'
 
 export function listRoles(ctx: Context): Promise<RoleWithPermissions[]> {
-  return ctx.roles.findRolesWithPermissions()
+  return ctx.readers.roles.findRolesWithPermissions()
 }

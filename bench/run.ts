@@ -9,6 +9,7 @@ import bcrypt from 'bcrypt'
 import knex from 'knex'
 import { loadConfig } from '../src/config.js'
 import { createContext } from '../src/context.js'
+import { measureStatementCosts, type OperationCost } from './costs.js'
 import { load, type LoadResult } from './load.js'
 import { startProcess, type Running } from './process.js'
 import { BENCH_PASSWORD, seed } from './seed.js'
@@ -43,6 +44,7 @@ interface Row {
   ratioOf: string
 }
 const rows: Row[] = []
+let costs: OperationCost[] = []
 const notes: string[] = []
 
 function median(values: number[]): number {
@@ -210,11 +212,18 @@ function printTable(): void {
     ...rows.map((row) => `| ${row.scenario} | ${row.database} | ${fmt(row.result.perMinute)} | ${row.result.p50} | ${row.result.p99} | ${row.result.errors} | ${row.ratio.toFixed(2)} of ${row.ratioOf} |`),
     '',
     ...notes.map((note) => `- ${note}`),
+    '',
+    'SQL statements per operation (one run over HTTP; rate limiting and lockout counters included):',
+    '',
+    '| operation | reads | writes | transactions |',
+    '|---|---:|---:|---:|',
+    ...costs.map((cost) => `| ${cost.operation} | ${cost.reads} | ${cost.writes} | ${cost.transactions} |`),
   ]
   console.log(lines.join('\n'))
 }
 
 const backends: Array<'sqlite' | 'mysql'> = process.env.HEIMDALL_TEST_MYSQL_URL ? ['sqlite', 'mysql'] : ['sqlite']
 for (const kind of backends) await benchDatabase(kind)
+costs = await measureStatementCosts()
 notes.push(`heimdall --help: ${(await helpTime()).toFixed(2)} s (median of 5; target < 0.3 s)`)
 printTable()

@@ -60,8 +60,25 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
 
 /** Registers one test per backend, each with its own server and clean database, torn down afterwards. */
 export function serverTest(title: string, run: (t: ExecutionContext, server: TestServer) => Promise<void>, options?: TestServerOptions): void {
+  registerServerTests(test, title, run, options)
+}
+
+/**
+ * Like serverTest, but AVA runs these one at a time, before the file's concurrent tests: for timing
+ * assertions that the other tests of the same worker would otherwise disturb.
+ */
+export function serialServerTest(title: string, run: (t: ExecutionContext, server: TestServer) => Promise<void>, options?: TestServerOptions): void {
+  registerServerTests(test.serial, title, run, options)
+}
+
+function registerServerTests(
+  register: typeof test | typeof test.serial,
+  title: string,
+  run: (t: ExecutionContext, server: TestServer) => Promise<void>,
+  options?: TestServerOptions,
+): void {
   for (const backend of backends()) {
-    test(`${title} [${backend}]`, async (t) => {
+    register(`${title} [${backend}]`, async (t) => {
       const server = await startTestServer(backend, options)
       try {
         await run(t, server)

@@ -20,6 +20,8 @@ export function createThrottlesRepository(db: Knex) {
 
     const row: { window_start: number; count: number } | undefined = await db('throttles').where({ key }).first('window_start', 'count')
     if (row && Number(row.window_start) > now - windowMs) {
+      // Another caller created the row (or restarted its window) between our increment and this read: the budget is not spent, try again.
+      if (Number(row.count) < limit && attempt < 3) return reserve(key, limit, windowMs, now, attempt + 1)
       return { allowed: false, retryAfterMs: Number(row.window_start) + windowMs - now }
     }
     if (attempt >= 3) return { allowed: false, retryAfterMs: 1000 }

@@ -34,7 +34,13 @@ export interface Config {
   readonly databaseReadUrl: string | undefined
   /** How long after a change a session is read from the primary instead of the replica. */
   readonly replicaMaxLagMs: number
+  /** auto: pretty lines on a terminal, JSON otherwise. */
+  readonly logFormat: LogFormat
+  /** When set, POST /oauth/introspect requires `Authorization: Bearer <this>`. */
+  readonly introspectionToken: string | undefined
 }
+
+export type LogFormat = 'auto' | 'json' | 'pretty'
 
 export type ConfigOverrides = Partial<Pick<Config, 'databaseUrl' | 'host' | 'port' | 'jwtSecret' | 'workers'>>
 
@@ -42,6 +48,7 @@ export const DEFAULT_DATABASE_URL = 'sqlite:./data/heimdall.db'
 export const MIN_SECRET_BYTES = 32
 export const MIN_BCRYPT_COST = 10
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+const LOG_FORMATS: LogFormat[] = ['auto', 'json', 'pretty']
 
 /** Builds the one typed, frozen configuration; anything invalid fails here, at start-up. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
@@ -68,6 +75,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
 
   const logLevel = nonEmpty(env.HEIMDALL_LOG_LEVEL) ?? 'info'
   if (!LOG_LEVELS.includes(logLevel)) throw configError(`HEIMDALL_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`)
+
+  const logFormat = (nonEmpty(env.HEIMDALL_LOG_FORMAT) ?? 'auto') as LogFormat
+  if (!LOG_FORMATS.includes(logFormat)) throw configError(`HEIMDALL_LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')} (got "${logFormat}")`)
+
+  const introspectionToken = nonEmpty(env.HEIMDALL_INTROSPECTION_TOKEN)
+  if (introspectionToken !== undefined) assertStrongSecret(introspectionToken, 'HEIMDALL_INTROSPECTION_TOKEN')
 
   const lockoutMaxFailures = parseInteger(env.HEIMDALL_LOCKOUT_MAX_FAILURES, 5, 'HEIMDALL_LOCKOUT_MAX_FAILURES')
   if (lockoutMaxFailures < 1) throw configError('HEIMDALL_LOCKOUT_MAX_FAILURES must be at least 1')
@@ -101,6 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     redisUrl,
     databaseReadUrl,
     replicaMaxLagMs: parseDuration(env.HEIMDALL_REPLICA_MAX_LAG, 5, 'HEIMDALL_REPLICA_MAX_LAG') * 1000,
+    logFormat,
+    introspectionToken,
   })
 }
 

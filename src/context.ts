@@ -3,9 +3,10 @@ import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
 import { createSessionReadModel, type SessionReadModel } from './infra/cache.js'
 import { createClusterBus, type Invalidation } from './infra/cluster-bus.js'
-import { createKnex } from './infra/db/knex.js'
+import { createKnex, poolStats } from './infra/db/knex.js'
 import { createLogger, type Logger } from './infra/logger.js'
 import { createRedisBus } from './infra/redis-bus.js'
+import { createMetrics, type Metrics } from './infra/metrics.js'
 import { createPasswordHasher, type PasswordHasher } from './infra/passwords.js'
 import { createAuditRepository, type AuditRepository } from './infra/repositories/audit.js'
 import { createRolesRepository, type RolesRepository } from './infra/repositories/roles.js'
@@ -16,10 +17,7 @@ import { startRevocationPoller } from './infra/revocation-poller.js'
 import { resolveJwtSecret } from './infra/secret-file.js'
 import { createTokenService, type TokenService } from './infra/tokens.js'
 
-export interface Metrics {
-  totalRequests: number
-  readonly startedAt: number
-}
+export type { Metrics }
 
 export interface Context {
   readonly config: Config
@@ -57,8 +55,8 @@ export interface Context {
 export interface ContextOptions {
   /** Long-running servers watch for revocations made by other processes and sweep old counters. */
   watchRevocations?: boolean
-  /** Where log lines go (default: stdout). */
-  logDestination?: DestinationStream
+  /** Where log lines go (default: stdout). Pretty lines when it is a terminal (isTTY), JSON otherwise. */
+  logDestination?: DestinationStream & { isTTY?: boolean }
 }
 
 const SWEEP_INTERVAL_MS = 60_000
@@ -82,7 +80,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     invalidation.kind === 'session' ? sessionStates.evictSession(invalidation.id) : sessionStates.evictUser(invalidation.id)
   const clusterBus = createClusterBus(evict)
   const throttles = createThrottlesRepository(db)
-  const logger = createLogger({ level: config.logLevel, destination: options.logDestination })
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat, destination: options.logDestination })
   // Servers listen from the start; other processes (the CLI) only publish, and connect when they first do.
   let redisBus = config.redisUrl && options.watchRevocations ? createRedisBus({ url: config.redisUrl, logger, subscribe: evict }) : undefined
   const redis = () => (redisBus ??= config.redisUrl ? createRedisBus({ url: config.redisUrl, logger }) : undefined)
@@ -119,7 +117,11 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
       if (secretSource === undefined) void this.tokens
       return secretSource!
     },
-    metrics: { totalRequests: 0, startedAt: Date.now() },
+    metrics: createMetrics({
+      cacheStats: () => sessionStates.stats(),
+      countActiveSessions: () => readers.sessions.countActiveSessions(Date.now()),
+      poolStats: () => poolStats(db),
+    }),
     async invalidate(invalidation) {
       evict(invalidation)
       const published = redis()

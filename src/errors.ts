@@ -21,6 +21,8 @@ const CODES = {
   'token.expired': { status: 401, expose: true },
   'session.revoked': { status: 401, expose: true },
   'user.disabled': { status: 401, expose: true },
+  'oauth.invalid_request': { status: 400, expose: true },
+  'oauth.invalid_token': { status: 401, expose: true },
   'config.invalid': { status: 500, expose: false },
   'service.not_ready': { status: 503, expose: true },
   'db.unavailable': { status: 503, expose: false },

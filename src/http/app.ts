@@ -12,20 +12,24 @@ import { authRoutes } from './routes/auth.js'
 import { discoveryRoutes } from './routes/discovery.js'
 import { docsRoutes } from './routes/docs.js'
 import { healthRoutes } from './routes/health.js'
+import { metricsRoutes } from './routes/metrics.js'
+import { OAUTH_FORM_PATHS, oauthRoutes } from './routes/oauth.js'
 
 export function createApp(context: Context): Koa {
   const app = new Koa({ proxy: false })
   const router = new Router()
   authRoutes(router, context)
   healthRoutes(router, context)
+  metricsRoutes(router, context)
+  oauthRoutes(router, context)
   discoveryRoutes(router)
   docsRoutes(router)
 
   app.use(koaResponseHeaders())
   app.use(koaRequestLog(context.logger))
-  app.use(koaRequestMetrics(context.metrics))
-  app.use(koaErrorHandler())
-  app.use(koaJsonBody())
+  app.use(koaRequestMetrics(context.metrics, (path, method) => routePattern(router, path, method)))
+  app.use(koaErrorHandler(OAUTH_FORM_PATHS))
+  app.use(koaJsonBody({ formPaths: OAUTH_FORM_PATHS }))
   app.use(koaReadiness(context))
   app.use(koaRateLimit(context))
   app.use(router.routes())
@@ -33,4 +37,11 @@ export function createApp(context: Context): Koa {
 
   app.on('error', (err: unknown, ctx?: Koa.Context) => context.logger.error({ err, req_id: ctx?.state.requestId }, 'unexpected error'))
   return app
+}
+
+/** The pattern of the route a path belongs to, for requests answered before the router ran. */
+function routePattern(router: Router, path: string, method: string): string | undefined {
+  const matched = router.match(path, method)
+  const layer = matched.pathAndMethod.at(-1) ?? matched.path.findLast((candidate) => candidate.methods.length > 0)
+  return layer === undefined ? undefined : String(layer.path)
 }

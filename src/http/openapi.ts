@@ -95,6 +95,36 @@ export const openApiDocument = {
       '503': json(schemas.ReadinessResponse, 'Not ready yet'),
     }),
     '/live': get('Liveness of the process', 'health', schemas.LivenessResponse),
+    '/metrics': {
+      get: {
+        summary: 'Prometheus metrics of the answering process: requests by route and status, latencies, validations and logins by outcome, session cache, active sessions, database pool, runtime',
+        tags: ['health'],
+        responses: {
+          '200': {
+            description: 'Prometheus text exposition format 0.0.4',
+            content: { 'text/plain; version=0.0.4; charset=utf-8': { schema: { type: 'string' } } },
+          },
+        },
+      },
+    },
+    '/oauth/introspect': {
+      post: {
+        summary: 'RFC 7662 token introspection: the same validation as /auth/validate, in the OAuth shape',
+        description:
+          'Answers `{"active": false}` for anything but a live access token (expired, revoked, malformed, a refresh token). ' +
+          'When HEIMDALL_INTROSPECTION_TOKEN is set, callers must send it as a bearer token; otherwise the endpoint is open and belongs on an internal network.',
+        tags: ['oauth'],
+        security: [{}, { introspection: [] }],
+        requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: ref(schemas.IntrospectionRequest) } } },
+        responses: {
+          '200': json(schemas.IntrospectionResponse, 'The introspection result (200 whether or not the token is active)'),
+          '400': json(schemas.OAuthErrorResponse, 'invalid_request: no token parameter, or more than one'),
+          '401': json(schemas.OAuthErrorResponse, 'invalid_token: HEIMDALL_INTROSPECTION_TOKEN is set and was not presented'),
+          '413': json(schemas.OAuthErrorResponse, 'Request body larger than 64 KB'),
+          '415': json(schemas.OAuthErrorResponse, 'The body is not application/x-www-form-urlencoded'),
+        },
+      },
+    },
     '/': get('Service discovery', 'discovery', schemas.ServiceInfoResponse),
     '/openapi.json': { get: { summary: 'This document', tags: ['docs'], responses: { '200': { description: 'OpenAPI 3.1 JSON' } } } },
     '/docs': { get: { summary: 'Swagger UI (served offline)', tags: ['docs'], responses: { '200': { description: 'HTML' } } } },
@@ -102,6 +132,9 @@ export const openApiDocument = {
   },
   components: {
     schemas: componentSchemas,
-    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    securitySchemes: {
+      bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+      introspection: { type: 'http', scheme: 'bearer', description: 'The value of HEIMDALL_INTROSPECTION_TOKEN, when set' },
+    },
   },
 }

@@ -112,3 +112,32 @@ export const ServiceInfoResponse = z
     auth_endpoints: z.record(z.string(), z.string()),
   })
   .meta({ id: 'ServiceInfoResponse' })
+
+export const IntrospectionRequest = z
+  .object({
+    token: z.string().min(1).meta({ description: 'The token to examine; anything but a live access token answers active: false' }),
+    token_type_hint: z
+      .string()
+      .optional()
+      .meta({ description: 'access_token or refresh_token: accepted and ignored, since only access tokens can be active here' }),
+  })
+  .meta({ id: 'IntrospectionRequest' })
+
+export const IntrospectionResponse = z
+  .object({
+    active: z.boolean(),
+    sub: z.uuid().optional().meta({ description: 'The user id' }),
+    exp: z.int().optional(),
+    iat: z.int().optional(),
+    iss: z.string().optional(),
+    scope: z.string().optional().meta({ description: "The user's permissions, joined by spaces" }),
+    username: z.string().optional().meta({ description: 'The email address (Heimdall users have no other name)' }),
+    email: z.string().optional(),
+    token_type: z.literal('access_token').optional(),
+    sid: z.string().optional().meta({ description: 'The session the token is bound to' }),
+  })
+  .meta({ id: 'IntrospectionResponse', description: 'RFC 7662: only `active` when the token is not active' })
+
+export const OAuthErrorResponse = z
+  .object({ error: z.string().meta({ example: 'invalid_request' }), error_description: z.string().optional() })
+  .meta({ id: 'OAuthErrorResponse', description: 'RFC 6749 section 5.2' })

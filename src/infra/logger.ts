@@ -1,6 +1,21 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { createRequire } from 'node:module'
 import pino, { type DestinationStream, type Logger } from 'pino'
+import type * as PinoPretty from 'pino-pretty'
+import type { LogFormat } from '../config.js'
 
 export type { Logger }
+
+/** The id of the request being served, for every line logged while serving it (use cases included). */
+const requestIds = new AsyncLocalStorage<string>()
+
+/** Runs `work` with `requestId` attached to every log line it emits, however deep and however async. */
+export function withRequestId<T>(requestId: string, work: () => T): T {
+  return requestIds.run(requestId, work)
+}
+
+/** Where log lines go, and whether a person is reading them there. */
+export type LogDestination = DestinationStream & { isTTY?: boolean }
 
 /** Fields that hold secrets wherever they appear in a log object. */
 const SECRET_FIELDS = ['password', 'token', 'access_token', 'refresh_token', 'refreshToken', 'accessToken', 'password_hash', 'passwordHash', 'secret', 'authorization', 'cookie']
@@ -17,15 +32,26 @@ export function scrubSecrets(text: string): string {
   return SECRET_PATTERNS.reduce((scrubbed, pattern) => scrubbed.replace(pattern, (_, prefix) => `${typeof prefix === 'string' ? prefix : ''}[REDACTED]`), text)
 }
 
+/** auto: pretty when the lines go to an interactive terminal, JSON (for collectors) otherwise. */
+export function isPretty(format: LogFormat, destination: { isTTY?: boolean }): boolean {
+  return format === 'pretty' || (format === 'auto' && destination.isTTY === true)
+}
+
 /**
- * JSON lines (pino). Secrets are removed twice: by field name anywhere in the object, and by shape
- * in every string, so that a token inside an error message is caught too.
+ * JSON lines (pino), or pino-pretty lines on a terminal. Secrets are removed twice: by field name
+ * anywhere in the object, and by shape in every string, so that a token inside an error message is
+ * caught too; both happen before formatting, so pretty lines are redacted the same way.
  */
-export function createLogger(options: { level: string; destination?: DestinationStream }): Logger {
+export function createLogger(options: { level: string; format?: LogFormat; destination?: LogDestination }): Logger {
+  const pretty = isPretty(options.format ?? 'auto', options.destination ?? process.stdout)
   return pino(
     {
       level: options.level,
       base: { pid: process.pid },
+      mixin() {
+        const requestId = requestIds.getStore()
+        return requestId === undefined ? {} : { req_id: requestId }
+      },
       redact: { paths: [...SECRET_FIELDS, ...SECRET_FIELDS.map((field) => `*.${field}`), 'req.headers.authorization'], censor: '[REDACTED]' },
       hooks: {
         logMethod(args, method) {
@@ -36,6 +62,20 @@ export function createLogger(options: { level: string; destination?: Destination
         err: (error: Error) => ({ type: error.name, message: scrubSecrets(error.message), stack: scrubSecrets(error.stack ?? '') }),
       },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: false }),
+    pretty ? prettyStream(options.destination ?? pino.destination({ dest: 1, sync: true })) : (options.destination ?? pino.destination({ dest: 1, sync: false })),
   )
+}
+
+/**
+ * pino-pretty as a plain synchronous stream in this thread (not a worker transport): each JSON line
+ * pino writes is formatted and passed on at once. Loaded only when wanted (it takes ~100 ms).
+ */
+function prettyStream(destination: DestinationStream): DestinationStream {
+  const { prettyFactory } = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty
+  const format = prettyFactory({ translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
+  return {
+    write(line: string) {
+      destination.write(format(line))
+    },
+  }
 }

@@ -2,8 +2,11 @@ import type { Middleware } from 'koa'
 import { HeimdallError } from '../../errors.js'
 import { translateDatabaseError } from '../../infra/db/database-errors.js'
 
-/** Renders every error once, in the contract's shapes; internals never reach the client. */
-export function koaErrorHandler(): Middleware {
+/**
+ * Renders every error once, in the contract's shapes; internals never reach the client. Paths in
+ * `oauthPaths` answer in the OAuth 2.0 error shape (RFC 6749 section 5.2) instead.
+ */
+export function koaErrorHandler(oauthPaths: ReadonlySet<string> = new Set()): Middleware {
   return async function errorHandler(ctx, next) {
     try {
       await next()
@@ -16,8 +19,9 @@ export function koaErrorHandler(): Middleware {
       ctx.status = error.status
       if (error.status === 401) ctx.set('WWW-Authenticate', 'Bearer')
       if (error.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(error.retryAfterSeconds))
-      ctx.body =
-        error.code === 'validation.failed'
+      ctx.body = oauthPaths.has(ctx.path)
+        ? { error: oauthErrorOf(error), error_description: error.expose ? error.message : 'Internal server error' }
+        : error.code === 'validation.failed'
           ? { error: error.message, detail: error.details ?? [] }
           : { error: error.expose ? error.message : 'Internal server error', status_code: error.status, path: ctx.path }
     }
@@ -30,4 +34,12 @@ function toHeimdallError(error: unknown): HeimdallError {
   if (status === 405 || status === 501) return new HeimdallError('route.method_not_allowed', 'Method not allowed')
   if (status === 404) return new HeimdallError('route.not_found', 'Not found')
   return translateDatabaseError(error) ?? new HeimdallError('internal', 'Internal server error')
+}
+
+function oauthErrorOf(error: HeimdallError): string {
+  if (error.code.startsWith('oauth.')) return error.code.slice('oauth.'.length)
+  if (error.status === 401) return 'invalid_token'
+  if (error.status === 503) return 'temporarily_unavailable'
+  if (error.status >= 500) return 'server_error'
+  return 'invalid_request'
 }

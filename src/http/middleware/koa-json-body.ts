@@ -9,17 +9,45 @@ declare module 'koa' {
 
 export const MAX_BODY_BYTES = 64 * 1024
 
-/** Reads a JSON body of at most 64 KB; larger bodies get 413, malformed ones 400. */
-export function koaJsonBody(limit = MAX_BODY_BYTES): Middleware {
+export const FORM_TYPE = 'application/x-www-form-urlencoded'
+
+export interface BodyOptions {
+  limit?: number
+  /**
+   * Paths whose body is a form (OAuth endpoints, RFC 6749 and 7662): a form-encoded body becomes an
+   * object of strings (a repeated field becomes an array, which their schemas refuse), an empty body
+   * an empty object, and any other body is read and left undefined for the route to refuse (415).
+   * Every other path takes JSON only.
+   */
+  formPaths?: ReadonlySet<string>
+}
+
+/** Reads a body of at most 64 KB; larger bodies get 413, malformed JSON 400. */
+export function koaJsonBody(options: BodyOptions = {}): Middleware {
+  const limit = options.limit ?? MAX_BODY_BYTES
+  const formPaths = options.formPaths ?? new Set<string>()
   return async function jsonBody(ctx, next) {
     if (ctx.method === 'POST' || ctx.method === 'PUT' || ctx.method === 'PATCH') {
       const declared = Number(ctx.get('content-length') || 0)
       if (declared > limit) throw tooLarge(limit)
       const raw = await readBody(ctx.req, limit)
-      if (raw.length > 0) ctx.request.body = parseJson(raw.toString('utf8'))
+      if (formPaths.has(ctx.path)) {
+        if (raw.length === 0 || ctx.request.type === FORM_TYPE) ctx.request.body = parseForm(raw.toString('utf8'))
+      } else if (raw.length > 0) {
+        ctx.request.body = parseJson(raw.toString('utf8'))
+      }
     }
     await next()
   }
+}
+
+function parseForm(text: string): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = Object.create(null)
+  for (const [name, value] of new URLSearchParams(text)) {
+    const seen = fields[name]
+    fields[name] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value]
+  }
+  return fields
 }
 
 function readBody(stream: NodeJS.ReadableStream, limit: number): Promise<Buffer> {

@@ -9,7 +9,7 @@ export function koaResponseHeaders(): Middleware {
     ctx.set('Content-Security-Policy', "frame-ancestors 'none'")
     ctx.set('X-Frame-Options', 'DENY')
     ctx.set('Referrer-Policy', 'no-referrer')
-    if (ctx.path.startsWith('/auth/')) ctx.set('Cache-Control', 'no-store')
+    if (ctx.path.startsWith('/auth/') || ctx.path.startsWith('/oauth/')) ctx.set('Cache-Control', 'no-store')
     await next()
   }
 }

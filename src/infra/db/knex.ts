@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path'
 import knex from 'knex'
 import type { Knex } from 'knex'
 import type { DatabaseType } from '../../config.js'
+import type { PoolStats } from '../metrics.js'
 
 /** Builds the knex instance for `sqlite:PATH` or `mysql://user:pass@host:port/db`. */
 export function createKnex(url: string, type: DatabaseType): Knex {
@@ -49,4 +50,19 @@ function createMysqlKnex(url: string): Knex {
     pool: { min: 0, max: 10 },
     acquireConnectionTimeout: 10000,
   })
+}
+
+interface TarnPool {
+  numUsed(): number
+  numFree(): number
+  numPendingAcquires(): number
+  numPendingCreates(): number
+  max: number
+}
+
+/** The knex (tarn) pool's occupancy, for /metrics; undefined once destroyed or before it exists. */
+export function poolStats(db: Knex): PoolStats | undefined {
+  const pool = (db.client as { pool?: TarnPool | null }).pool
+  if (!pool) return undefined
+  return { used: pool.numUsed(), free: pool.numFree(), pendingAcquires: pool.numPendingAcquires(), pendingCreates: pool.numPendingCreates(), max: pool.max }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Context } from '../../context.js'
 import { normalizeEmail } from '../../domain/email.js'
 import { HeimdallError } from '../../errors.js'
+import type { LoginOutcome } from '../../infra/metrics.js'
 import { issueSessionTokens, newRefreshToken, type SessionTokens } from '../session-tokens.js'
 
 export interface LoginInput {
@@ -13,9 +14,31 @@ export interface LoginInput {
 /**
  * Checks the password, opens a session and issues an access token and a refresh token bound to it.
  * Each attempt first takes a unit of the account's lockout budget, so however many arrive at once,
- * at most the budget reach bcrypt; a success gives the budget back.
+ * at most the budget reach bcrypt; a success gives the budget back. Every attempt is counted and
+ * logged (debug) by outcome.
  */
 export async function login(ctx: Context, input: LoginInput): Promise<SessionTokens> {
+  let outcome: LoginOutcome = 'error'
+  try {
+    const tokens = await attemptLogin(ctx, input)
+    outcome = 'success'
+    return tokens
+  } catch (error) {
+    outcome = error instanceof HeimdallError ? (LOGIN_OUTCOMES_BY_CODE[error.code] ?? 'error') : 'error'
+    throw error
+  } finally {
+    ctx.metrics.countLogin(outcome)
+    ctx.logger.debug({ outcome }, 'login attempt')
+  }
+}
+
+const LOGIN_OUTCOMES_BY_CODE: Partial<Record<HeimdallError['code'], LoginOutcome>> = {
+  'auth.invalid_credentials': 'invalid_credentials',
+  'auth.locked': 'locked',
+  'auth.account_disabled': 'disabled',
+}
+
+async function attemptLogin(ctx: Context, input: LoginInput): Promise<SessionTokens> {
   const email = normalizeEmail(input.email)
   const lockoutKey = `login:${email}`
   const { lockoutMaxFailures, lockoutWindowSeconds } = ctx.config

@@ -17,6 +17,7 @@ export function getServiceInfo() {
       refresh: '/auth/refresh',
       logout: '/auth/logout',
       logout_all: '/auth/logout-all',
+      introspect: '/oauth/introspect',
     },
   }
 }

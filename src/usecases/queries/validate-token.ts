@@ -1,6 +1,7 @@
 import type { Context } from '../../context.js'
 import { HeimdallError, type ErrorCode } from '../../errors.js'
 import type { SessionState } from '../../infra/cache.js'
+import type { ValidationOutcome } from '../../infra/metrics.js'
 
 export interface ValidToken {
   isValid: true
@@ -10,6 +11,9 @@ export interface ValidToken {
   sessionId: string
   /** Epoch seconds of the token's exp claim. */
   expiresAt: number
+  /** Epoch seconds of the token's iat claim. */
+  issuedAt: number
+  issuer: string
 }
 
 export interface InvalidToken {
@@ -23,20 +27,22 @@ export type TokenValidation = ValidToken | InvalidToken
 /**
  * The hot path: a token is valid when its signature, algorithm, issuer and expiry check out AND its
  * session is live and its user enabled. Session state comes from the read model, not the database.
+ * Every answer is counted by outcome (an integer increment).
  */
 export async function validateToken(ctx: Context, token: string): Promise<TokenValidation> {
   let claims
   try {
     claims = ctx.tokens.verify(token)
   } catch (error) {
-    if (error instanceof HeimdallError) return invalid(error.code, error.message)
+    if (error instanceof HeimdallError) return counted(ctx, invalid(error.code, error.message))
     throw error
   }
 
   const session = await ctx.sessionStates.get(claims.sid)
   const problem = sessionProblem(session, claims.sub, Date.now())
-  if (problem) return problem
+  if (problem) return counted(ctx, problem)
 
+  ctx.metrics.countValidation('valid')
   return {
     isValid: true,
     userId: session!.userId,
@@ -44,7 +50,21 @@ export async function validateToken(ctx: Context, token: string): Promise<TokenV
     permissions: session!.permissions,
     sessionId: session!.sessionId,
     expiresAt: claims.exp,
+    issuedAt: claims.iat,
+    issuer: claims.iss,
   }
+}
+
+function counted(ctx: Context, result: InvalidToken): InvalidToken {
+  ctx.metrics.countValidation(outcomeOf(result.code))
+  return result
+}
+
+/** A disabled user's tokens count as revoked: the account's sessions no longer stand. */
+function outcomeOf(code: ErrorCode): ValidationOutcome {
+  if (code === 'token.expired') return 'expired'
+  if (code === 'session.revoked' || code === 'user.disabled') return 'revoked'
+  return 'invalid'
 }
 
 export function sessionProblem(session: SessionState | null, userId: string, now: number): InvalidToken | undefined {

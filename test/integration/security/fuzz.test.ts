@@ -12,8 +12,8 @@ function random(seed: number): () => number {
   }
 }
 
-const POST_PATHS = ['auth/register', 'auth/login', 'auth/validate', 'auth/refresh', 'auth/logout', 'auth/logout-all']
-const PATHS = [...POST_PATHS, 'auth/register', 'auth/login', 'auth/validate', 'auth/refresh', 'auth/logout', 'auth/logout-all', 'auth/me', '', 'health', 'health/detailed', 'ready', 'live', 'openapi.json', 'docs', 'redoc', 'auth/%ff', 'auth/../health', 'nope/deeper']
+const POST_PATHS = ['auth/register', 'auth/login', 'auth/validate', 'auth/refresh', 'auth/logout', 'auth/logout-all', 'oauth/introspect']
+const PATHS = [...POST_PATHS, 'auth/register', 'auth/login', 'auth/validate', 'auth/refresh', 'auth/logout', 'auth/logout-all', 'auth/me', 'metrics', 'oauth/introspect', '', 'health', 'health/detailed', 'ready', 'live', 'openapi.json', 'docs', 'redoc', 'auth/%ff', 'auth/../health', 'nope/deeper']
 const METHODS = ['GET', 'POST', 'POST', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'] as const
 const CONTENT_TYPES = ['application/json', 'application/json; charset=utf-16', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '', 'application/json; charset=binary']
 const WEIRD_STRINGS = ['', ' ', '\u0000', '💥'.repeat(300), 'a'.repeat(70000), "' OR 1=1 --", '{"$gt": ""}', '../../etc/passwd', 'eyJhbGciOiJub25lIn0.e30.', 'hrt_' + 'A'.repeat(43), '\ud800', 'ﷺ'.repeat(50), 'user@@example.com', 'A@b.co', 'Secure-Pass-123']
@@ -34,7 +34,7 @@ function generator(next: () => number) {
     const kind = Math.floor(next() * 6)
     if (kind === 0) return undefined
     if (kind === 1) return JSON.stringify({ email: value(1), password: value(1) })
-    if (kind === 2) return JSON.stringify({ token: value(1), refresh_token: value(1) })
+    if (kind === 2) return next() < 0.5 ? JSON.stringify({ token: value(1), refresh_token: value(1) }) : new URLSearchParams({ token: text(), token_type_hint: text() }).toString()
     if (kind === 3) return JSON.stringify(value(0)).slice(0, Math.floor(next() * 200)) // truncated JSON
     if (kind === 4) return JSON.stringify(value(0))
     return text()

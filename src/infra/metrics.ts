@@ -1,0 +1,221 @@
+import { createRequire } from 'node:module'
+import type * as PromClient from 'prom-client'
+import { VERSION } from '../version.js'
+
+export const VALIDATION_OUTCOMES = ['valid', 'expired', 'revoked', 'invalid'] as const
+export const LOGIN_OUTCOMES = ['success', 'invalid_credentials', 'locked', 'disabled', 'error'] as const
+export type ValidationOutcome = (typeof VALIDATION_OUTCOMES)[number]
+export type LoginOutcome = (typeof LOGIN_OUTCOMES)[number]
+
+export interface PoolStats {
+  used: number
+  free: number
+  pendingAcquires: number
+  pendingCreates: number
+  max: number
+}
+
+/** What the exporter reads at scrape time; nothing here runs on a request. */
+export interface MetricSources {
+  cacheStats(): { keys: number; hits: number; misses: number; hitRate: number }
+  countActiveSessions(): Promise<number>
+  poolStats(): PoolStats | undefined
+}
+
+export interface Scrape {
+  contentType: string
+  body: string
+}
+
+/**
+ * Outcomes are recorded by the use cases as plain integer increments (no label objects, no
+ * prom-client on the hot path, nothing for the CLI to load); the Prometheus registry is built on
+ * first use by the HTTP door, one per Context, and turns the tallies into families when scraped.
+ */
+export interface Metrics {
+  /** Every HTTP request, for /health/detailed. */
+  totalRequests: number
+  readonly startedAt: number
+  countValidation(outcome: ValidationOutcome): void
+  countLogin(outcome: LoginOutcome): void
+  /** One finished HTTP request: `route` is the matched pattern (bounded), never the raw path. */
+  observeRequest(method: string, route: string, status: number, seconds: number): void
+  scrape(): Promise<Scrape>
+}
+
+const ACTIVE_SESSIONS_MAX_AGE_MS = 5_000
+const ACTIVE_SESSIONS_TIMEOUT_MS = 1_000
+const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
+
+export function createMetrics(sources: MetricSources): Metrics {
+  const validations = tally(VALIDATION_OUTCOMES)
+  const logins = tally(LOGIN_OUTCOMES)
+  let exporter: ReturnType<typeof createExporter> | undefined
+  const metrics: Metrics = {
+    totalRequests: 0,
+    startedAt: Date.now(),
+    countValidation(outcome) {
+      validations[outcome]++
+    },
+    countLogin(outcome) {
+      logins[outcome]++
+    },
+    observeRequest(method, route, status, seconds) {
+      exporter ??= createExporter(sources, validations, logins)
+      exporter.observeRequest(method, route, status, seconds)
+    },
+    async scrape() {
+      exporter ??= createExporter(sources, validations, logins)
+      return { contentType: exporter.registry.contentType, body: await exporter.registry.metrics() }
+    },
+  }
+  return metrics
+}
+
+function tally<T extends string>(outcomes: readonly T[]): Record<T, number> {
+  return Object.fromEntries(outcomes.map((outcome) => [outcome, 0])) as Record<T, number>
+}
+
+type RequestLabels = { method: string; route: string; status: string }
+
+function createExporter(sources: MetricSources, validations: Record<ValidationOutcome, number>, logins: Record<LoginOutcome, number>) {
+  // prom-client takes ~150 ms to load: only a server that serves requests pays for it.
+  const prom = createRequire(import.meta.url)('prom-client') as typeof PromClient
+  const registry = new prom.Registry()
+  const registers = [registry]
+  prom.collectDefaultMetrics({ register: registry })
+
+  new prom.Gauge({ name: 'heimdall_build_info', help: 'Always 1; the version is a label', labelNames: ['version'], registers }).set({ version: VERSION }, 1)
+
+  const requests = new prom.Counter({ name: 'heimdall_http_requests_total', help: 'HTTP requests by method, matched route pattern and status', labelNames: ['method', 'route', 'status'], registers })
+  const durations = new prom.Histogram({
+    name: 'heimdall_http_request_duration_seconds',
+    help: 'HTTP request latency by method, matched route pattern and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: DURATION_BUCKETS,
+    registers,
+  })
+
+  tallyCounter(prom, registers, 'heimdall_token_validations_total', 'Access-token validations by outcome (HTTP, introspection and CLI)', validations)
+  tallyCounter(prom, registers, 'heimdall_logins_total', 'Login attempts that reached the login use case, by outcome', logins)
+
+  new prom.Counter({
+    name: 'heimdall_session_cache_hits_total',
+    help: 'Session read-model lookups answered from memory',
+    registers,
+    collect() {
+      this.reset()
+      this.inc(sources.cacheStats().hits)
+    },
+  })
+  new prom.Counter({
+    name: 'heimdall_session_cache_misses_total',
+    help: 'Session read-model lookups that read the database',
+    registers,
+    collect() {
+      this.reset()
+      this.inc(sources.cacheStats().misses)
+    },
+  })
+  new prom.Gauge({
+    name: 'heimdall_session_cache_hit_ratio',
+    help: 'Hits / (hits + misses) of the session read model since start (0 before any lookup)',
+    registers,
+    collect() {
+      this.set(sources.cacheStats().hitRate)
+    },
+  })
+  new prom.Gauge({
+    name: 'heimdall_session_cache_entries',
+    help: 'Sessions currently held by the read model',
+    registers,
+    collect() {
+      this.set(sources.cacheStats().keys)
+    },
+  })
+
+  const activeSessions = cachedCount(sources.countActiveSessions)
+  new prom.Gauge({
+    name: 'heimdall_active_sessions',
+    help: `Sessions neither revoked nor expired (a COUNT query, reused for ${ACTIVE_SESSIONS_MAX_AGE_MS / 1000} s)`,
+    registers,
+    async collect() {
+      const count = await activeSessions()
+      if (count !== undefined) this.set(count)
+    },
+  })
+
+  const pool = (read: (stats: PoolStats) => number) =>
+    function (this: PromClient.Gauge) {
+      const stats = sources.poolStats()
+      if (stats) this.set(read(stats))
+    }
+  new prom.Gauge({ name: 'heimdall_db_pool_used', help: 'Database connections in use (knex/tarn pool)', registers, collect: pool((s) => s.used) })
+  new prom.Gauge({ name: 'heimdall_db_pool_free', help: 'Idle database connections in the pool', registers, collect: pool((s) => s.free) })
+  new prom.Gauge({ name: 'heimdall_db_pool_pending_acquires', help: 'Queries waiting for a connection', registers, collect: pool((s) => s.pendingAcquires) })
+  new prom.Gauge({ name: 'heimdall_db_pool_pending_creates', help: 'Connections being opened', registers, collect: pool((s) => s.pendingCreates) })
+  new prom.Gauge({ name: 'heimdall_db_pool_max', help: 'Pool size limit (1 for SQLite: one connection serialises all queries)', registers, collect: pool((s) => s.max) })
+
+  // route -> method -> status -> labels: the same label object every time, no key string to build.
+  const labelCache = new Map<string, Map<string, Map<number, RequestLabels>>>()
+  function labelsFor(method: string, route: string, status: number): RequestLabels {
+    let byMethod = labelCache.get(route)
+    if (!byMethod) labelCache.set(route, (byMethod = new Map()))
+    let byStatus = byMethod.get(method)
+    if (!byStatus) byMethod.set(method, (byStatus = new Map()))
+    let labels = byStatus.get(status)
+    if (!labels) byStatus.set(status, (labels = { method, route, status: String(status) }))
+    return labels
+  }
+
+  return {
+    registry,
+    observeRequest(method: string, route: string, status: number, seconds: number) {
+      const labels = labelsFor(method, route, status)
+      requests.inc(labels)
+      durations.observe(labels, seconds)
+    },
+  }
+}
+
+/** A counter whose values are the use cases' integer tallies, read when scraped. */
+function tallyCounter<T extends string>(prom: typeof PromClient, registers: PromClient.Registry[], name: string, help: string, counts: Record<T, number>) {
+  const outcomes = Object.keys(counts) as T[]
+  new prom.Counter({
+    name,
+    help,
+    labelNames: ['outcome'],
+    registers,
+    collect() {
+      this.reset()
+      for (const outcome of outcomes) this.inc({ outcome }, counts[outcome])
+    },
+  })
+}
+
+/** A scrape must stay cheap: the COUNT runs at most every few seconds, and a slow database cannot hold a scrape. */
+function cachedCount(count: () => Promise<number>): () => Promise<number | undefined> {
+  let last: { value: number; at: number } | undefined
+  let inFlight: Promise<number | undefined> | undefined
+  return () => {
+    if (last && Date.now() - last.at < ACTIVE_SESSIONS_MAX_AGE_MS) return Promise.resolve(last.value)
+    inFlight ??= withTimeout(count(), ACTIVE_SESSIONS_TIMEOUT_MS)
+      .then((value) => {
+        last = { value, at: Date.now() }
+        return value
+      })
+      .catch(() => last?.value)
+      .finally(() => {
+        inFlight = undefined
+      })
+    return inFlight
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timeout')), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}

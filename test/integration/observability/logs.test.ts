@@ -1,0 +1,96 @@
+import test from 'ava'
+import { createLogger, isPretty, withRequestId } from '../../../src/infra/logger.js'
+import { backends } from '../../aux/db.js'
+import { startTestServer, TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 50))
+const parse = (lines: string[]) => lines.map((line) => JSON.parse(line) as Record<string, unknown>)
+
+for (const backend of backends()) {
+  test(`every log line of a request carries its request id, which X-Request-Id answers [${backend}]`, async (t) => {
+    const logLines: string[] = []
+    const server = await startTestServer(backend, { logLines })
+    try {
+      const email = uniqueEmail('logs')
+      await server.client.register(email, TEST_PASSWORD)
+      const requestId = 'trace-0123456789'
+      const failed = await server.client.http.post('auth/login', { json: { email, password: 'Wrong-Pass-1' }, headers: { 'x-request-id': requestId } })
+      t.is(failed.statusCode, 400)
+      t.is(failed.headers['x-request-id'], requestId)
+      const succeeded = await server.client.login(email, TEST_PASSWORD)
+      const generatedId = succeeded.headers['x-request-id'] as string
+      t.regex(generatedId, /^[0-9a-f-]{36}$/, 'generated when none (or an unsafe one) is sent')
+      const unsafe = await server.client.http.get('health', { headers: { 'x-request-id': 'bad id\twith spaces' } })
+      t.not(unsafe.headers['x-request-id'], 'bad id\twith spaces')
+      await settle()
+
+      const entries = parse(logLines)
+      for (const id of [requestId, generatedId]) {
+        const ofRequest = entries.filter((entry) => entry.req_id === id)
+        // The use case's own line (deep inside bcrypt and database awaits) and the access line.
+        t.deepEqual(ofRequest.map((entry) => entry.msg), ['login attempt', 'request'], id)
+      }
+      t.is(entries.find((entry) => entry.req_id === requestId && entry.msg === 'login attempt')?.outcome, 'invalid_credentials')
+      t.is(entries.find((entry) => entry.req_id === generatedId && entry.msg === 'login attempt')?.outcome, 'success')
+      // Background work (the revocation poller, the throttle sweeper) serves no request.
+      const background = new Set(['revocation poll failed', 'throttle sweep failed'])
+      for (const entry of entries.filter((entry) => !background.has(entry.msg as string))) {
+        t.is(typeof entry.req_id, 'string', `every line logged while serving carries a request id: ${JSON.stringify(entry).slice(0, 300)}`)
+      }
+    } finally {
+      await server.close()
+    }
+  })
+}
+
+function capture(isTTY: boolean) {
+  const lines: string[] = []
+  return { lines, destination: { isTTY, write: (line: string) => void lines.push(line) } }
+}
+
+test('pretty lines when the destination is a terminal, JSON otherwise', (t) => {
+  t.true(isPretty('auto', { isTTY: true }))
+  t.false(isPretty('auto', { isTTY: false }))
+  t.false(isPretty('auto', {}))
+  t.true(isPretty('pretty', {}))
+  t.false(isPretty('json', { isTTY: true }))
+
+  const terminal = capture(true)
+  createLogger({ level: 'info', destination: terminal.destination }).info({ user_id: 'u-1' }, 'hello terminal')
+  t.is(terminal.lines.length, 1, 'written synchronously')
+  t.throws(() => JSON.parse(terminal.lines[0]))
+  t.regex(terminal.lines[0], /INFO.*hello terminal/)
+  t.regex(terminal.lines[0], /user_id: "u-1"/)
+
+  const pipe = capture(false)
+  createLogger({ level: 'info', destination: pipe.destination }).info('hello collector')
+  t.is(JSON.parse(pipe.lines[0]).msg, 'hello collector')
+
+  const forced = capture(false)
+  createLogger({ level: 'info', format: 'pretty', destination: forced.destination }).info('forced')
+  t.throws(() => JSON.parse(forced.lines[0]))
+})
+
+test('pretty lines are redacted like JSON ones and carry the request id', (t) => {
+  const terminal = capture(true)
+  const logger = createLogger({ level: 'info', destination: terminal.destination })
+  const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl'
+  withRequestId('req-42', () => {
+    logger.info({ password: 'Hunter-2-secret', nested: { token: 'hrt_abcdef' }, authorization: 'Bearer abc' }, `got ${jwt}`)
+  })
+  const text = terminal.lines.join('')
+  for (const secret of ['Hunter-2-secret', 'hrt_abcdef', jwt, 'Bearer abc']) t.false(text.includes(secret), secret)
+  t.true(text.includes('[REDACTED]'))
+  t.regex(text, /req_id: "req-42"/)
+})
+
+test('lines outside a request carry no request id; an explicit one is kept', (t) => {
+  const pipe = capture(false)
+  const logger = createLogger({ level: 'info', destination: pipe.destination })
+  logger.info('boot')
+  withRequestId('outer', () => logger.info({ req_id: 'explicit' }, 'mine'))
+  const [boot, mine] = parse(pipe.lines)
+  t.false('req_id' in boot)
+  t.is(mine.req_id, 'explicit')
+  t.is(pipe.lines[1].match(/req_id/g)?.length, 1, 'no duplicate key')
+})

@@ -1,0 +1,116 @@
+import { serverTest, TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
+import { signWith } from '../../aux/jwt.js'
+
+/** The value of one sample of the exposition, or undefined when absent. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`)
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#')) continue
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line)
+    if (!match || match[1] !== name) continue
+    const present = match[2] ? match[2].split(/,(?=\w+=")/) : []
+    if (wanted.every((pair) => present.includes(pair)) && present.length === wanted.length) return Number(match[3])
+  }
+  return undefined
+}
+
+serverTest('/metrics answers the Prometheus text format with every family', async (t, server) => {
+  const response = await server.client.page('/metrics')
+  t.is(response.statusCode, 200)
+  t.regex(response.headers['content-type'] ?? '', /^text\/plain; version=0\.0\.4; charset=utf-8$/)
+  for (const family of [
+    'heimdall_http_requests_total counter',
+    'heimdall_http_request_duration_seconds histogram',
+    'heimdall_token_validations_total counter',
+    'heimdall_logins_total counter',
+    'heimdall_session_cache_hit_ratio gauge',
+    'heimdall_session_cache_hits_total counter',
+    'heimdall_session_cache_misses_total counter',
+    'heimdall_active_sessions gauge',
+    'heimdall_db_pool_used gauge',
+    'heimdall_db_pool_free gauge',
+    'heimdall_db_pool_pending_acquires gauge',
+    'heimdall_db_pool_max gauge',
+    'process_cpu_user_seconds_total counter',
+    'nodejs_eventloop_lag_seconds gauge',
+    'heimdall_build_info gauge',
+  ]) {
+    t.true(response.body.includes(`# TYPE ${family}\n`), family)
+  }
+  for (const outcome of ['valid', 'expired', 'revoked', 'invalid']) t.is(sample(response.body, 'heimdall_token_validations_total', { outcome }), 0, outcome)
+  for (const outcome of ['success', 'invalid_credentials', 'locked', 'disabled', 'error']) t.is(sample(response.body, 'heimdall_logins_total', { outcome }), 0, outcome)
+  t.is(sample(response.body, 'heimdall_active_sessions'), 0)
+  t.is(sample(response.body, 'heimdall_db_pool_max'), server.backend === 'sqlite' ? 1 : 10)
+})
+
+serverTest(
+  'logins and validations of every outcome move their counters; requests are labelled by route pattern and status',
+  async (t, server) => {
+    const { client } = server
+    const email = uniqueEmail('metrics')
+    await client.register(email, TEST_PASSWORD)
+    const first = await client.loginTokens(email, TEST_PASSWORD)
+    const second = await client.loginTokens(email, TEST_PASSWORD)
+    t.is((await client.login(email, 'Wrong-Pass-1')).statusCode, 400)
+    t.is((await client.login(email, 'Wrong-Pass-1')).statusCode, 400)
+    t.is((await client.login(email, 'Wrong-Pass-1')).statusCode, 429, 'locked after 2 failures')
+
+    t.true((await client.validate(first.accessToken)).body.is_valid)
+    t.true((await client.validate(first.accessToken)).body.is_valid)
+    t.is((await client.me(first.accessToken)).statusCode, 200)
+    t.is((await client.logout(second.accessToken)).statusCode, 204)
+    t.is((await client.validate(second.accessToken)).body.error, 'Session has been revoked')
+    const expired = signWith(first.accessToken, { iat: Math.floor(Date.now() / 1000) - 120, exp: Math.floor(Date.now() / 1000) - 60 })
+    t.false((await client.validate(expired)).body.is_valid)
+    t.false((await client.validate('not-a-token')).body.is_valid)
+    t.false((await client.validate(first.refreshToken)).body.is_valid)
+    await client.http.get('no/such/path/42')
+    await client.http.get('no/such/path/43')
+
+    const text = (await client.page('/metrics')).body
+    t.is(sample(text, 'heimdall_logins_total', { outcome: 'success' }), 2)
+    t.is(sample(text, 'heimdall_logins_total', { outcome: 'invalid_credentials' }), 2)
+    t.is(sample(text, 'heimdall_logins_total', { outcome: 'locked' }), 1)
+    t.is(sample(text, 'heimdall_token_validations_total', { outcome: 'valid' }), 4, 'two /auth/validate, one /auth/me, the logout checking its token')
+    t.is(sample(text, 'heimdall_token_validations_total', { outcome: 'revoked' }), 1)
+    t.is(sample(text, 'heimdall_token_validations_total', { outcome: 'expired' }), 1)
+    t.is(sample(text, 'heimdall_token_validations_total', { outcome: 'invalid' }), 2)
+
+    const requests = (route: string, method: string, status: number) => sample(text, 'heimdall_http_requests_total', { method, route, status: String(status) })
+    t.is(requests('/auth/login', 'POST', 200), 2)
+    t.is(requests('/auth/login', 'POST', 400), 2)
+    t.is(requests('/auth/login', 'POST', 429), 1)
+    t.is(requests('/auth/validate', 'POST', 200), 6)
+    t.is(requests('/auth/logout', 'POST', 204), 1)
+    t.is(requests('unmatched', 'GET', 404), 2, 'unknown paths share one series')
+    t.false(text.includes('no/such/path'), 'raw paths never become labels')
+    t.is(sample(text, 'heimdall_http_request_duration_seconds_count', { method: 'POST', route: '/auth/validate', status: '200' }), 6)
+    t.is(sample(text, 'heimdall_http_request_duration_seconds_bucket', { method: 'POST', route: '/auth/validate', status: '200', le: '+Inf' }), 6)
+
+    t.is(sample(text, 'heimdall_active_sessions'), 1, 'one session left after the logout')
+    const hits = sample(text, 'heimdall_session_cache_hits_total')!
+    const misses = sample(text, 'heimdall_session_cache_misses_total')!
+    t.true(hits >= 2 && misses >= 1, `hits ${hits}, misses ${misses}`)
+    t.is(sample(text, 'heimdall_session_cache_hit_ratio'), hits / (hits + misses))
+    t.true(sample(text, 'heimdall_db_pool_used')! >= 0)
+    t.true(sample(text, 'heimdall_db_pool_free')! >= 0)
+
+    const health = await client.healthDetailed()
+    t.is(health.statusCode, 200, '/health/detailed keeps working')
+    t.true(health.body.metrics.total_requests >= 17)
+    t.is(health.body.metrics.cache_hit_rate, hits / (hits + misses))
+  },
+  { env: { HEIMDALL_LOCKOUT_MAX_FAILURES: '2', HEIMDALL_RATE_LIMIT_PER_MINUTE: '0' } },
+)
+
+serverTest('two servers in one process keep separate registries', async (t, server) => {
+  await server.client.validate('garbage')
+  const { startTestServer } = await import('../../aux/server.js')
+  const other = await startTestServer(server.backend)
+  try {
+    t.is(sample((await other.client.page('/metrics')).body, 'heimdall_token_validations_total', { outcome: 'invalid' }), 0)
+    t.is(sample((await server.client.page('/metrics')).body, 'heimdall_token_validations_total', { outcome: 'invalid' }), 1)
+  } finally {
+    await other.close()
+  }
+})

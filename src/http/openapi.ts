@@ -49,10 +49,13 @@ function get(summary: string, tag: string, ok: Schema, extra: Record<string, unk
   return { get: { summary, tags: [tag], responses: { '200': json(ok, 'Success'), ...extra } } }
 }
 
+// One pass over the registry, so that schemas nested in others become $refs between components.
+const registered = z.toJSONSchema(z.globalRegistry, { io: 'input', unrepresentable: 'any', uri: (id) => `#/components/schemas/${id}` })
 const componentSchemas = Object.fromEntries(
   Object.values(schemas).map((schema) => {
-    const { $schema: _, ...jsonSchema } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>
-    return [z.globalRegistry.get(schema)!.id!, jsonSchema]
+    const id = z.globalRegistry.get(schema)!.id!
+    const { $schema: _, $id: _id, ...jsonSchema } = registered.schemas[id] as Record<string, unknown>
+    return [id, jsonSchema]
   }),
 )
 

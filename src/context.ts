@@ -85,7 +85,14 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
   let redisBus = config.redisUrl && options.watchRevocations ? createRedisBus({ url: config.redisUrl, logger, subscribe: evict }) : undefined
   const redis = () => (redisBus ??= config.redisUrl ? createRedisBus({ url: config.redisUrl, logger }) : undefined)
   const poller = options.watchRevocations
-    ? startRevocationPoller({ sessions, users, sessionStates, intervalMs: config.revocationPollMs, onError: (err) => logger.error({ err }, 'revocation poll failed') })
+    ? startRevocationPoller({
+        sessions,
+        users,
+        sessionStates,
+        intervalMs: config.revocationPollMs,
+        // Before migrations the tables may not exist yet: the server is not ready, and says so on /ready.
+        onError: (err) => context.ready && logger.error({ err }, 'revocation poll failed'),
+      })
     : undefined
   const sweeper = options.watchRevocations ? startThrottleSweeper(throttles, config, logger) : undefined
   let tokens: TokenService | undefined
@@ -97,7 +104,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     return resolved.secret
   }
 
-  return {
+  const context: Context = {
     config,
     db,
     users,
@@ -141,6 +148,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
       await Promise.all([db.destroy(), replicaDb?.destroy(), redisBus?.close()])
     },
   }
+  return context
 }
 
 /** Counters whose window has long passed are dead weight: drop them now and then. */

@@ -66,9 +66,10 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     invalidation.kind === 'session' ? sessionStates.evictSession(invalidation.id) : sessionStates.evictUser(invalidation.id)
   const clusterBus = createClusterBus(evict)
   const throttles = createThrottlesRepository(db)
+  const audit = createAuditRepository(db)
   const logger = createLogger({ level: config.logLevel, destination: options.logDestination })
   const poller = options.watchRevocations
-    ? startRevocationPoller({ sessions, users, sessionStates, intervalMs: config.revocationPollMs, onError: (err) => logger.error({ err }, 'revocation poll failed') })
+    ? startRevocationPoller({ sessions, users, audit, sessionStates, intervalMs: config.revocationPollMs, onError: (err) => logger.error({ err }, 'revocation poll failed') })
     : undefined
   const sweeper = options.watchRevocations ? startThrottleSweeper(throttles, config, logger) : undefined
   let tokens: TokenService | undefined
@@ -86,7 +87,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     users,
     sessions,
     roles,
-    audit: createAuditRepository(db),
+    audit,
     throttles,
     logger,
     passwords: createPasswordHasher(config.bcryptCost),

@@ -4,6 +4,14 @@ import knex from 'knex'
 import type { Knex } from 'knex'
 import type { DatabaseType } from '../../config.js'
 
+/** knex logs to stdout by default, which would corrupt --json output and JSON log lines: send it to stderr. */
+const log = {
+  warn: (message: unknown) => console.error(message),
+  error: (message: unknown) => console.error(message),
+  deprecate: (method: unknown, alternative: unknown) => console.error(`${method} is deprecated, use ${alternative}`),
+  debug: (message: unknown) => console.error(message),
+}
+
 /** Builds the knex instance for `sqlite:PATH` or `mysql://user:pass@host:port/db`. */
 export function createKnex(url: string, type: DatabaseType): Knex {
   return type === 'sqlite' ? createSqliteKnex(sqlitePath(url)) : createMysqlKnex(url)
@@ -20,6 +28,7 @@ function createSqliteKnex(filename: string): Knex {
     client: 'better-sqlite3',
     connection: { filename },
     useNullAsDefault: true,
+    log,
     pool: {
       afterCreate(connection: { pragma(sql: string): unknown }, done: (error: Error | null, connection: unknown) => void) {
         // WAL lets the CLI read and write while a server holds the file; busy_timeout waits out its locks.
@@ -48,5 +57,6 @@ function createMysqlKnex(url: string): Knex {
     },
     pool: { min: 0, max: 10 },
     acquireConnectionTimeout: 10000,
+    log,
   })
 }

@@ -1,5 +1,6 @@
+import { spawn, spawnSync } from 'node:child_process'
 import test from 'ava'
-import { runCli, type CliResult } from '../aux/cli.js'
+import { BIN, runCli, type CliResult } from '../aux/cli.js'
 import { eventually } from '../aux/eventually.js'
 import { claimsOf } from '../aux/jwt.js'
 import { serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../aux/server.js'
@@ -210,4 +211,65 @@ test('every new user and token command has --help with examples', async (t) => {
     t.regex(help.stdout, /--database-url/, command)
     t.regex(help.stdout, /--json/, command)
   }
+})
+
+/** Runs the CLI on a pseudo-terminal (util-linux `script`), typing each answer once its prompt shows. */
+function runOnTerminal(args: string[], env: Record<string, string>, dialogue: Array<[prompt: string, answer: string]>): Promise<CliResult> {
+  const command = [process.execPath, BIN, ...args].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ')
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env }
+  delete childEnv.NODE_ENV
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', command, '/dev/null'], { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] })
+    let stdout = ''
+    let answered = 0
+    let searchFrom = 0
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`heimdall ${args.join(' ')} on a terminal did not finish in time\n${stdout}`))
+    }, TIMEOUT_MS)
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk
+      const next = dialogue[answered]
+      const at = next ? stdout.indexOf(next[0], searchFrom) : -1
+      if (at === -1) return
+      searchFrom = at + next[0].length
+      answered++
+      child.stdin.write(`${next[1]}\r`)
+    })
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr: '' })
+    })
+  })
+}
+
+const hasScript = spawnSync('script', ['--version']).status === 0
+
+serverTest('on a terminal, user:delete asks first and user:set-password reads the password twice without echo', async (t, server) => {
+  if (!hasScript) {
+    t.pass('util-linux `script` is not installed: no pseudo-terminal to test on')
+    return
+  }
+  const email = uniqueEmail('tty')
+  await registerUser(server.context, { email, password: TEST_PASSWORD })
+
+  const declined = await runOnTerminal(['user:delete', email], server.env, [['[y/N]', 'n']])
+  t.is(declined.code, 1, declined.stdout)
+  t.regex(declined.stdout, /Not deleted/)
+  t.is((await cli(server, ['user:show', email])).code, 0)
+
+  const typed = 'Typed-On-Terminal-77'
+  const set = await runOnTerminal(['user:set-password', email], server.env, [['New password:', typed], ['Repeat it:', typed]])
+  t.is(set.code, 0, set.stdout)
+  t.false(set.stdout.includes(typed), 'the password is not echoed')
+  t.is((await server.client.login(email, typed)).statusCode, 200)
+
+  const mismatch = await runOnTerminal(['user:set-password', email], server.env, [['New password:', typed], ['Repeat it:', 'Something-Else-88']])
+  t.is(mismatch.code, 65, mismatch.stdout)
+  t.regex(mismatch.stdout, /The two passwords differ/)
+
+  const confirmed = await runOnTerminal(['user:delete', email], server.env, [['[y/N]', 'y']])
+  t.is(confirmed.code, 0, confirmed.stdout)
+  t.is((await cli(server, ['user:show', email])).code, 1)
 })

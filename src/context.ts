@@ -88,6 +88,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     ? startRevocationPoller({
         sessions,
         users,
+        audit,
         sessionStates,
         intervalMs: config.revocationPollMs,
         // Before migrations the tables may not exist yet: the server is not ready, and says so on /ready.

@@ -1,4 +1,6 @@
 import AuditList from './audit/list.js'
+import ConfigShow from './config/show.js'
+import Doctor from './doctor.js'
 import MigrateApply from './migrate/apply.js'
 import MigrateRollback from './migrate/rollback.js'
 import MigrateStatus from './migrate/status.js'
@@ -7,12 +9,17 @@ import Serve from './serve.js'
 import SessionList from './session/list.js'
 import SessionRevoke from './session/revoke.js'
 import TokenInspect from './token/inspect.js'
+import TokenIssue from './token/issue.js'
 import TokenVerify from './token/verify.js'
 import UserCreate from './user/create.js'
+import UserDelete from './user/delete.js'
 import UserDisable from './user/disable.js'
 import UserEnable from './user/enable.js'
 import UserGrant from './user/grant.js'
+import UserList from './user/list.js'
 import UserRevoke from './user/revoke.js'
+import UserSetPassword from './user/set-password.js'
+import UserShow from './user/show.js'
 
 /** oclif's explicit command list (package.json "oclif.commands"). */
 export const COMMANDS = {
@@ -21,6 +28,10 @@ export const COMMANDS = {
   'migrate:status': MigrateStatus,
   'migrate:rollback': MigrateRollback,
   'user:create': UserCreate,
+  'user:list': UserList,
+  'user:show': UserShow,
+  'user:set-password': UserSetPassword,
+  'user:delete': UserDelete,
   'user:grant': UserGrant,
   'user:revoke': UserRevoke,
   'user:disable': UserDisable,
@@ -30,5 +41,8 @@ export const COMMANDS = {
   'session:revoke': SessionRevoke,
   'token:verify': TokenVerify,
   'token:inspect': TokenInspect,
+  'token:issue': TokenIssue,
   'audit:list': AuditList,
+  'config:show': ConfigShow,
+  doctor: Doctor,
 }

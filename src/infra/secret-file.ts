@@ -46,3 +46,18 @@ function readSecretFile(path: string): string | undefined {
     throw error
   }
 }
+
+export type SecretDescription =
+  | { kind: 'configured'; source: 'HEIMDALL_JWT_SECRET'; bytes: number }
+  | { kind: 'generated'; path: string; bytes: number }
+  | { kind: 'not_generated_yet'; path: string }
+  | { kind: 'missing' }
+
+/** Where the signing secret comes from and how long it is, WITHOUT generating one or revealing it. */
+export function describeJwtSecret(config: Config): SecretDescription {
+  if (config.jwtSecret !== undefined) return { kind: 'configured', source: 'HEIMDALL_JWT_SECRET', bytes: Buffer.byteLength(config.jwtSecret, 'utf8') }
+  if (config.databaseType !== 'sqlite') return { kind: 'missing' }
+  const path = resolve(config.secretFile)
+  const existing = readSecretFile(path)
+  return existing === undefined ? { kind: 'not_generated_yet', path } : { kind: 'generated', path, bytes: Buffer.byteLength(existing, 'utf8') }
+}

@@ -37,14 +37,15 @@ export function createTokenService(options: { secret: string; issuer: string; tt
   const verifiedTokens = createVerifiedTokenCache<AccessClaims>(options.verifiedCacheSize ?? 200_000)
 
   return {
-    sign(claims: Pick<AccessClaims, 'sub' | 'sid' | 'email' | 'permissions'>): IssuedToken {
+    /** Signs for the configured lifetime unless the caller asks for another (token:issue's --ttl). */
+    sign(claims: Pick<AccessClaims, 'sub' | 'sid' | 'email' | 'permissions'>, ttlSeconds = options.ttlSeconds): IssuedToken {
       const token = jwt.sign({ sid: claims.sid, email: claims.email, permissions: claims.permissions }, key, {
         algorithm: ALGORITHM,
         subject: claims.sub,
         issuer: options.issuer,
-        expiresIn: options.ttlSeconds,
+        expiresIn: ttlSeconds,
       })
-      return { token, expiresIn: options.ttlSeconds }
+      return { token, expiresIn: ttlSeconds }
     },
 
     /** Verifies signature, pinned algorithm, header, exp, nbf, iat and issuer; throws token.expired or token.invalid. */

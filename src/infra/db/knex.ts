@@ -5,6 +5,14 @@ import type { Knex } from 'knex'
 import type { DatabaseType } from '../../config.js'
 import type { PoolStats } from '../metrics.js'
 
+/** knex logs to stdout by default, which would corrupt --json output and JSON log lines: send it to stderr. */
+const log = {
+  warn: (message: unknown) => console.error(message),
+  error: (message: unknown) => console.error(message),
+  deprecate: (method: unknown, alternative: unknown) => console.error(`${method} is deprecated, use ${alternative}`),
+  debug: (message: unknown) => console.error(message),
+}
+
 /** Builds the knex instance for `sqlite:PATH` or `mysql://user:pass@host:port/db`. */
 export function createKnex(url: string, type: DatabaseType): Knex {
   return type === 'sqlite' ? createSqliteKnex(sqlitePath(url)) : createMysqlKnex(url)
@@ -21,6 +29,7 @@ function createSqliteKnex(filename: string): Knex {
     client: 'better-sqlite3',
     connection: { filename },
     useNullAsDefault: true,
+    log,
     pool: {
       afterCreate(connection: { pragma(sql: string): unknown }, done: (error: Error | null, connection: unknown) => void) {
         // WAL lets the CLI read and write while a server holds the file; busy_timeout waits out its locks.
@@ -49,6 +58,7 @@ function createMysqlKnex(url: string): Knex {
     },
     pool: { min: 0, max: 10 },
     acquireConnectionTimeout: 10000,
+    log,
   })
 }
 

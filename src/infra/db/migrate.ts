@@ -29,7 +29,8 @@ class CompiledMigrationSource implements Knex.MigrationSource<string> {
   }
 }
 
-const config: Knex.MigratorConfig = { migrationSource: new CompiledMigrationSource(), tableName: 'knex_migrations' }
+const migrationSource = new CompiledMigrationSource()
+const config: Knex.MigratorConfig = { migrationSource, tableName: 'knex_migrations' }
 
 export interface MigrationStatus {
   applied: string[]
@@ -47,6 +48,8 @@ export async function migrateRollback(db: Knex): Promise<string[]> {
 }
 
 export async function migrationStatus(db: Knex): Promise<MigrationStatus> {
+  // knex's list creates its bookkeeping tables: a status check (doctor, migrate:status) must not write.
+  if (!(await db.schema.hasTable('knex_migrations'))) return { applied: [], pending: await migrationSource.getMigrations() }
   const [applied, pending] = (await db.migrate.list(config)) as [Array<{ name: string }>, string[]]
   return { applied: applied.map((row) => row.name), pending: pending.map(String) }
 }

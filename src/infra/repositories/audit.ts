@@ -16,6 +16,9 @@ export interface AuditQuery {
   limit: number
 }
 
+/** A deleted user leaves no row behind to poll: this event is its tombstone for other processes' caches. */
+export const USER_DELETED_EVENT = 'user.deleted'
+
 export type AuditRepository = ReturnType<typeof createAuditRepository>
 
 export function createAuditRepository(db: Knex) {
@@ -28,6 +31,11 @@ export function createAuditRepository(db: Knex) {
         detail: event.detail ? JSON.stringify(event.detail) : null,
         created_at: now,
       })
+    },
+
+    /** User ids of the events of one type since a moment: how other processes learn of deleted users. */
+    async findUserIdsByEventTypeSince(type: string, since: number): Promise<Array<{ user_id: string; created_at: number }>> {
+      return db('audit_events').where({ type }).where('created_at', '>=', since).whereNotNull('user_id').select('user_id', 'created_at')
     },
 
     async findAuditEvents(query: AuditQuery): Promise<AuditEventRow[]> {

@@ -31,6 +31,19 @@ export function createRolesRepository(db: Knex) {
       return rows.map((row) => row.name)
     },
 
+    /** Role names of many users at once, by user id (users without roles are absent). */
+    async findRoleNamesByUserIds(userIds: string[]): Promise<Map<string, string[]>> {
+      const byUser = new Map<string, string[]>()
+      if (userIds.length === 0) return byUser
+      const rows: Array<{ user_id: string; name: string }> = await db('user_roles')
+        .join('roles', 'roles.id', 'user_roles.role_id')
+        .whereIn('user_roles.user_id', userIds)
+        .orderBy('roles.name')
+        .select('user_roles.user_id as user_id', 'roles.name as name')
+      for (const row of rows) byUser.set(row.user_id, [...(byUser.get(row.user_id) ?? []), row.name])
+      return byUser
+    },
+
     async findPermissionNamesByUserId(userId: string): Promise<string[]> {
       const rows: Array<{ name: string }> = await db('user_roles')
         .join('role_permissions', 'role_permissions.role_id', 'user_roles.role_id')

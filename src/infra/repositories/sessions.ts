@@ -21,6 +21,11 @@ export function createSessionsRepository(db: Knex) {
       })
     },
 
+    /** A session without a refresh token: its access tokens are all it will ever have. */
+    async insertSession(session: Pick<SessionRow, 'id' | 'user_id' | 'created_at' | 'expires_at'>): Promise<void> {
+      await db('sessions').insert(session)
+    },
+
     async findSessionWithUserById(id: string): Promise<SessionWithUserRow | undefined> {
       return db('sessions')
         .join('users', 'users.id', 'sessions.user_id')
@@ -63,6 +68,11 @@ export function createSessionsRepository(db: Knex) {
 
     async findSessionIdsRevokedSince(since: number): Promise<Array<{ id: string; revoked_at: number }>> {
       return db('sessions').where('revoked_at', '>=', since).select('id', 'revoked_at')
+    },
+
+    async countActiveSessionsByUserId(userId: string, now: number): Promise<number> {
+      const row = await db('sessions').where({ user_id: userId }).whereNull('revoked_at').where('expires_at', '>', now).count({ count: '*' }).first()
+      return Number(row?.count ?? 0)
     },
 
     async countActiveSessions(now: number): Promise<number> {

@@ -1,6 +1,20 @@
 import type { Knex } from 'knex'
 import type { UserRow } from '../db/tables.js'
 
+export interface UserQuery {
+  /** A fragment of the email, matched literally anywhere in it. */
+  emailContains?: string
+  /** Only users holding this role. */
+  role?: string
+  limit: number
+  offset: number
+}
+
+/** Escapes LIKE wildcards so an email fragment matches literally; '!' is the escape on both databases. */
+function likeFragment(fragment: string): string {
+  return `%${fragment.replace(/[!%_]/g, (char) => `!${char}`)}%`
+}
+
 export interface NewUser {
   id: string
   email: string
@@ -43,6 +57,38 @@ export function createUsersRepository(db: Knex) {
     /** Marks a user changed (roles, state): the signal other processes' caches poll for. */
     async updateUserTouched(id: string, now: number): Promise<void> {
       await db('users').where({ id }).update({ updated_at: now })
+    },
+
+    /** One page of users, oldest first, and how many match in all. */
+    async findUsers(query: UserQuery): Promise<{ rows: UserRow[]; total: number }> {
+      const matching = () => {
+        const builder = db<UserRow>('users')
+        if (query.emailContains !== undefined) builder.whereRaw('email like ? escape ?', [likeFragment(query.emailContains), '!'])
+        if (query.role !== undefined) {
+          builder.whereExists((sub) =>
+            sub.from('user_roles').join('roles', 'roles.id', 'user_roles.role_id').where('user_roles.user_id', db.ref('users.id')).where('roles.name', query.role!),
+          )
+        }
+        return builder
+      }
+      const rows = await matching().orderBy([{ column: 'created_at' }, { column: 'email' }]).limit(query.limit).offset(query.offset).select('*')
+      const counted = await matching().count({ count: '*' }).first()
+      return { rows, total: Number(counted?.count ?? 0) }
+    },
+
+    async updateUserPassword(id: string, passwordHash: string, now: number): Promise<void> {
+      await db('users').where({ id }).update({ password_hash: passwordHash, updated_at: now })
+    },
+
+    /** Removes a user with its refresh tokens, sessions and role grants, together or not at all; answers the sessions removed. */
+    async deleteUserById(id: string): Promise<{ deletedSessions: number }> {
+      return db.transaction(async (trx) => {
+        await trx('refresh_tokens').whereIn('session_id', trx('sessions').where({ user_id: id }).select('id')).delete()
+        const deletedSessions = await trx('sessions').where({ user_id: id }).delete()
+        await trx('user_roles').where({ user_id: id }).delete()
+        await trx('users').where({ id }).delete()
+        return { deletedSessions }
+      })
     },
 
     async findUserIdsUpdatedSince(since: number): Promise<Array<{ id: string; updated_at: number }>> {

@@ -1,0 +1,33 @@
+import { Flags } from '@oclif/core'
+import { listUsers, type UserPage } from '../../usecases/queries/list-users.js'
+import { BaseCommand } from '../base-command.js'
+
+export default class UserList extends BaseCommand<typeof UserList> {
+  static override summary = 'List users, oldest first, a page at a time.'
+  static override examples = [
+    '<%= config.bin %> user:list',
+    '<%= config.bin %> user:list --email @example.com --role admin',
+    '<%= config.bin %> user:list --limit 20 --page 3',
+    '<%= config.bin %> user:list --offset 100 --json',
+  ]
+
+  static override flags = {
+    email: Flags.string({ description: 'Only users whose email contains this text' }),
+    role: Flags.string({ description: 'Only users holding this role (see role:list)' }),
+    limit: Flags.integer({ description: 'Users per page', default: 50, min: 1, max: 1000 }),
+    page: Flags.integer({ description: 'Page number, from 1', min: 1, exclusive: ['offset'] }),
+    offset: Flags.integer({ description: 'Users to skip', min: 0, exclusive: ['page'] }),
+  }
+
+  public async run(): Promise<UserPage> {
+    const { limit, page, email, role } = this.flags
+    const offset = page === undefined ? (this.flags.offset ?? 0) : (page - 1) * limit
+    const result = await listUsers(this.context, { email, role, limit, offset })
+    for (const user of result.users) {
+      this.log(`${user.id}  ${user.email}  ${user.disabled ? 'disabled' : 'enabled '}  ${user.roles.join(',')}  created ${user.created_at}`)
+    }
+    if (result.users.length === 0) this.log(result.total === 0 ? 'No users' : `No users on this page (${result.total} in all)`)
+    else this.log(`${offset + 1}-${offset + result.users.length} of ${result.total}`)
+    return result
+  }
+}

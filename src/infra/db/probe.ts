@@ -1,0 +1,33 @@
+import { existsSync } from 'node:fs'
+import type { Knex } from 'knex'
+import type { DatabaseType } from '../../config.js'
+import { sqlitePath } from './knex.js'
+
+/** Answers how long a trivial query took, or throws (a driver error, or "timeout" after timeoutMs). */
+export async function pingDatabase(db: Knex, timeoutMs: number): Promise<number> {
+  const started = performance.now()
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
+  })
+  try {
+    await Promise.race([db.raw('select 1'), timeout])
+    return performance.now() - started
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** A SQLite database is a file: answers its path when that file does not exist yet (querying would create it). */
+export function missingSqliteFile(url: string, type: DatabaseType): string | undefined {
+  if (type !== 'sqlite') return undefined
+  const path = sqlitePath(url)
+  return path === ':memory:' || existsSync(path) ? undefined : path
+}
+
+/** The database server's clock in epoch seconds; SQLite has none of its own (it reads this host's). */
+export async function databaseClockSeconds(db: Knex, type: DatabaseType): Promise<number | undefined> {
+  if (type !== 'mysql') return undefined
+  const [rows] = (await db.raw('SELECT UNIX_TIMESTAMP() AS now')) as [Array<{ now: number | string }>]
+  return Number(rows[0].now)
+}

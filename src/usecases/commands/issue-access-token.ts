@@ -1,0 +1,37 @@
+import { randomUUID } from 'node:crypto'
+import type { Context } from '../../context.js'
+import { mergePermissions } from '../../domain/permissions.js'
+import { HeimdallError } from '../../errors.js'
+import { findUserByEmailOrFail } from '../find-user.js'
+
+export interface IssuedAccessToken {
+  accessToken: string
+  tokenType: 'bearer'
+  expiresIn: number
+  sessionId: string
+}
+
+/**
+ * Opens a session for a user without its password and signs an access token for it, for service
+ * accounts and tests. The session lives exactly as long as the token and has no refresh token:
+ * when it expires, issue another. It can be listed and revoked like any session.
+ */
+export async function issueAccessToken(ctx: Context, input: { email: string; ttlSeconds?: number }): Promise<IssuedAccessToken> {
+  const user = await findUserByEmailOrFail(ctx, input.email)
+  if (user.disabled) throw new HeimdallError('auth.account_disabled', 'Account is disabled')
+  const ttlSeconds = input.ttlSeconds ?? ctx.config.accessTokenTtlSeconds
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1) {
+    throw new HeimdallError('validation.failed', 'The token lifetime must be at least 1 second', [
+      { loc: ['ttl'], msg: 'The token lifetime must be at least 1 second', type: 'value_error' },
+    ])
+  }
+
+  const now = Date.now()
+  const sessionId = randomUUID()
+  const permissions = mergePermissions(await ctx.roles.findPermissionNamesByUserId(user.id))
+  // Signed before the session is stored, so a missing secret leaves no orphan session behind.
+  const issued = ctx.tokens.sign({ sub: user.id, sid: sessionId, email: user.email, permissions }, ttlSeconds)
+  await ctx.sessions.insertSession({ id: sessionId, user_id: user.id, created_at: now, expires_at: now + ttlSeconds * 1000 })
+  await ctx.audit.insertAuditEvent({ type: 'token.issued', userId: user.id, sessionId, detail: { ttl_seconds: ttlSeconds } })
+  return { accessToken: issued.token, tokenType: 'bearer', expiresIn: issued.expiresIn, sessionId }
+}

@@ -1,0 +1,23 @@
+import type { Context } from '../../context.js'
+import { passwordFieldErrors } from '../../domain/password-policy.js'
+import { validationError } from '../../errors.js'
+import { findUserByEmailOrFail } from '../find-user.js'
+
+/**
+ * Replaces a user's password under the registration policy and revokes all of its sessions: whoever
+ * held the old password (or a token got with it) is out. The account's login lockout is lifted.
+ */
+export async function setUserPassword(ctx: Context, input: { email: string; password: string }): Promise<{ revokedSessions: number }> {
+  const user = await findUserByEmailOrFail(ctx, input.email)
+  const problems = passwordFieldErrors(input.password)
+  if (problems.length > 0) throw validationError(problems)
+
+  const passwordHash = await ctx.passwords.hash(input.password)
+  const now = Date.now()
+  await ctx.users.updateUserPassword(user.id, passwordHash, now)
+  const revokedSessions = await ctx.sessions.updateSessionsRevokedByUserId(user.id, 'password_changed', now)
+  await ctx.invalidate({ kind: 'user', id: user.id })
+  await ctx.throttles.deleteThrottle(`login:${user.email}`)
+  await ctx.audit.insertAuditEvent({ type: 'user.password_set', userId: user.id, detail: { revoked_sessions: revokedSessions } })
+  return { revokedSessions }
+}

@@ -1,0 +1,33 @@
+import type { Context } from '../../context.js'
+import { mergePermissions } from '../../domain/permissions.js'
+import { findUserByEmailOrFail } from '../find-user.js'
+
+export interface UserDetails {
+  id: string
+  email: string
+  disabled: boolean
+  roles: string[]
+  permissions: string[]
+  created_at: string
+  /** Sessions neither revoked nor expired. */
+  active_sessions: number
+}
+
+/** Everything an operator asks about one user, named by email. */
+export async function getUserDetails(ctx: Context, input: { email: string }): Promise<UserDetails> {
+  const user = await findUserByEmailOrFail(ctx, input.email)
+  const [roles, permissions, activeSessions] = await Promise.all([
+    ctx.roles.findRoleNamesByUserId(user.id),
+    ctx.roles.findPermissionNamesByUserId(user.id),
+    ctx.sessions.countActiveSessionsByUserId(user.id, Date.now()),
+  ])
+  return {
+    id: user.id,
+    email: user.email,
+    disabled: Boolean(user.disabled),
+    roles,
+    permissions: mergePermissions(permissions),
+    created_at: new Date(Number(user.created_at)).toISOString(),
+    active_sessions: activeSessions,
+  }
+}

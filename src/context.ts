@@ -5,7 +5,7 @@ import { createSessionReadModel, type SessionReadModel } from './infra/cache.js'
 import { createClusterBus, type Invalidation } from './infra/cluster-bus.js'
 import { createKnex, poolStats } from './infra/db/knex.js'
 import { createLogger, type Logger } from './infra/logger.js'
-import { createRedisBus } from './infra/redis-bus.js'
+import type { RedisBus } from './infra/redis-bus.js'
 import { createMetrics, type Metrics } from './infra/metrics.js'
 import { createPasswordHasher, type PasswordHasher } from './infra/passwords.js'
 import { createAuditRepository, type AuditRepository } from './infra/repositories/audit.js'
@@ -81,9 +81,19 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
   const clusterBus = createClusterBus(evict)
   const throttles = createThrottlesRepository(db)
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, destination: options.logDestination })
-  // Servers listen from the start; other processes (the CLI) only publish, and connect when they first do.
-  let redisBus = config.redisUrl && options.watchRevocations ? createRedisBus({ url: config.redisUrl, logger, subscribe: evict }) : undefined
-  const redis = () => (redisBus ??= config.redisUrl ? createRedisBus({ url: config.redisUrl, logger }) : undefined)
+  // Servers listen from the start; other processes (the CLI) only publish, and connect when they first
+  // do. ioredis is loaded only where Redis is configured: most CLI commands never need it.
+  let redisBus: RedisBus | undefined
+  let redisBusLoading: Promise<RedisBus> | undefined
+  const redis = (): Promise<RedisBus> | undefined => {
+    if (!config.redisUrl) return undefined
+    redisBusLoading ??= import('./infra/redis-bus.js').then(({ createRedisBus }) => {
+      redisBus = createRedisBus({ url: config.redisUrl!, logger, subscribe: options.watchRevocations ? evict : undefined })
+      return redisBus
+    })
+    return redisBusLoading
+  }
+  if (options.watchRevocations) void redis()
   const poller = options.watchRevocations
     ? startRevocationPoller({
         sessions,
@@ -133,7 +143,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     async invalidate(invalidation) {
       evict(invalidation)
       const published = redis()
-        ?.publish(invalidation)
+        ?.then((bus) => bus.publish(invalidation))
         .catch((err: unknown) => logger.warn({ err, invalidation }, 'could not publish to redis; other instances see it at their next database poll'))
       await Promise.all([clusterBus.broadcast(invalidation), published])
     },
@@ -146,7 +156,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
       if (sweeper) clearInterval(sweeper)
       clusterBus.close()
       sessionStates.close()
-      await Promise.all([db.destroy(), replicaDb?.destroy(), redisBus?.close()])
+      await Promise.all([db.destroy(), replicaDb?.destroy(), redisBusLoading?.then((bus) => bus.close())])
     },
   }
   return context

@@ -3,7 +3,6 @@ import { Flags } from '@oclif/core'
 import { redactUrl } from '../config.js'
 import { relayClusterInvalidations } from '../infra/cluster-bus.js'
 import { migrateLatest, migrationStatus } from '../infra/db/migrate.js'
-import { startHttpServer } from '../http/server.js'
 import { VERSION } from '../version.js'
 import { BaseCommand } from './base-command.js'
 
@@ -35,7 +34,7 @@ export default class Serve extends BaseCommand<typeof Serve> {
   /** One process: listen first (probes answer 503 until ready), then migrate. */
   private async runSingle(stopped: Promise<NodeJS.Signals>) {
     const secretSource = this.context.secretSource // a missing or weak secret fails before the port opens
-    const running = await startHttpServer(this.context, this.listenOptions())
+    const running = await this.startHttpServer()
     this.banner(running.url, secretSource, 1)
     try {
       if (await this.prepareDatabase()) this.log('Ready')
@@ -91,7 +90,7 @@ export default class Serve extends BaseCommand<typeof Serve> {
   /** A worker serves until told to stop, or until its primary goes away. */
   private async runWorker(stopped: Promise<NodeJS.Signals>) {
     this.context.ready = process.env[SCHEMA_READY] === '1'
-    const running = await startHttpServer(this.context, this.listenOptions())
+    const running = await this.startHttpServer()
     await Promise.race([stopped, new Promise((resolve) => process.once('disconnect', () => resolve('disconnect')))])
     await running.close()
     // The IPC channel to the primary would keep this process alive after its work is done.
@@ -122,6 +121,12 @@ export default class Serve extends BaseCommand<typeof Serve> {
   }
 
   /** Answers whether the schema is up to date, so that the server may call itself ready. */
+  /** Koa and its routes load here, not with the CLI: every other command starts without them. */
+  private async startHttpServer() {
+    const { startHttpServer } = await import('../http/server.js')
+    return startHttpServer(this.context, this.listenOptions())
+  }
+
   private async prepareDatabase(): Promise<boolean> {
     const ctx = this.context
     if (this.flags.migrate) {

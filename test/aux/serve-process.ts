@@ -18,7 +18,8 @@ export function serve(env: Record<string, string>, args: string[] = [], until = 
   let output = ''
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve))
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 30000)
+    // Generous: a loaded CI machine boots a cluster of three processes slowly.
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 90000)
     const onData = (chunk: Buffer) => {
       output += chunk
       const started = until.exec(output)

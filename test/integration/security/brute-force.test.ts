@@ -41,11 +41,12 @@ serverTest(
     const locked = await server.client.login(email, TEST_PASSWORD)
     t.is(locked.statusCode, 429)
     const retryAfter = Number(locked.headers['retry-after'])
-    t.true(retryAfter >= 1 && retryAfter <= 5, `Retry-After ${retryAfter} within the 5 s window`)
+    t.true(retryAfter >= 1 && retryAfter <= 15, `Retry-After ${retryAfter} within the 15 s window`)
     await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000 + 100))
     t.is((await server.client.login(email, TEST_PASSWORD)).statusCode, 200)
   },
-  { env: { HEIMDALL_LOCKOUT_WINDOW: '5s' } },
+  // Long enough for five bcrypt checks on a loaded CI machine; the wait is idle time.
+  { env: { HEIMDALL_LOCKOUT_WINDOW: '15s' } },
 )
 
 serverTest('20 parallel wrong passwords: at most 5 password checks get through', async (t, server) => {

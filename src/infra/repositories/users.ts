@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import type { UserRow } from '../db/tables.js'
+import { createAuditRepository, type AuditEvent } from './audit.js'
 
 export interface UserQuery {
   /** A fragment of the email, matched literally anywhere in it. */
@@ -81,12 +82,17 @@ export function createUsersRepository(db: Knex) {
     },
 
     /** Removes a user with its refresh tokens, sessions and role grants, together or not at all; answers the sessions removed. */
-    async deleteUserById(id: string): Promise<{ deletedSessions: number }> {
+    /**
+     * Deletes the user and everything hanging off it, and records `auditEvent` in the same
+     * transaction: other processes learn of the deletion from that row, so neither happens alone.
+     */
+    async deleteUserById(id: string, auditEvent: (deletedSessions: number) => AuditEvent): Promise<{ deletedSessions: number }> {
       return db.transaction(async (trx) => {
         await trx('refresh_tokens').whereIn('session_id', trx('sessions').where({ user_id: id }).select('id')).delete()
         const deletedSessions = await trx('sessions').where({ user_id: id }).delete()
         await trx('user_roles').where({ user_id: id }).delete()
         await trx('users').where({ id }).delete()
+        await createAuditRepository(trx).insertAuditEvent(auditEvent(deletedSessions))
         return { deletedSessions }
       })
     },

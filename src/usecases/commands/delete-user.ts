@@ -8,8 +8,11 @@ import { findUserByEmailOrFail } from '../find-user.js'
  */
 export async function deleteUser(ctx: Context, input: { email: string }): Promise<{ userId: string; deletedSessions: number }> {
   const user = await findUserByEmailOrFail(ctx, input.email)
-  const { deletedSessions } = await ctx.users.deleteUserById(user.id)
-  await ctx.audit.insertAuditEvent({ type: USER_DELETED_EVENT, userId: user.id, detail: { email: user.email, deleted_sessions: deletedSessions } })
+  const { deletedSessions } = await ctx.users.deleteUserById(user.id, (deleted) => ({
+    type: USER_DELETED_EVENT,
+    userId: user.id,
+    detail: { email: user.email, deleted_sessions: deleted },
+  }))
   await ctx.invalidate({ kind: 'user', id: user.id })
   return { userId: user.id, deletedSessions }
 }

@@ -36,8 +36,12 @@ export async function seed(ctx: Context, users: number, sessionsPerUser: number)
   )
   await ctx.db.batchInsert('sessions', sessionRows, 500)
   const emailOf = new Map(userRows.map((user) => [user.id, user.email]))
-  const tokens = sessionRows.map(
-    (session) => ctx.tokens.sign({ sub: session.user_id, sid: session.id, email: emailOf.get(session.user_id)!, permissions: ['session:read', 'user:read'] }).token,
+  const tokens = await Promise.all(
+    sessionRows.map(
+      async (session) =>
+        (await ctx.tokens.sign({ sub: session.user_id, sid: session.id, email: emailOf.get(session.user_id)!, permissions: ['session:read', 'user:read'] }))
+          .token,
+    ),
   )
   return { emails: userRows.map((user) => user.email), tokens }
 }

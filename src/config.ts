@@ -1,3 +1,4 @@
+import { JWT_ALGS, type JwtAlg } from './domain/signing-keys.js'
 import { HeimdallError } from './errors.js'
 
 export type DatabaseType = 'sqlite' | 'mysql'
@@ -10,6 +11,11 @@ export interface Config {
   /** Where a generated secret is kept when none is configured. */
   readonly secretFile: string
   readonly jwtIssuer: string
+  /**
+   * HS256 signs with the shared secret; RS256 and EdDSA sign with a private key kept in the database
+   * (encrypted under the secret) and publish the public keys at /.well-known/jwks.json.
+   */
+  readonly jwtAlg: JwtAlg
   readonly host: string
   readonly port: number
   readonly accessTokenTtlSeconds: number
@@ -79,6 +85,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   const logFormat = (nonEmpty(env.HEIMDALL_LOG_FORMAT) ?? 'auto') as LogFormat
   if (!LOG_FORMATS.includes(logFormat)) throw configError(`HEIMDALL_LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')} (got "${logFormat}")`)
 
+  const jwtAlg = parseJwtAlg(env.HEIMDALL_JWT_ALG)
+
   const introspectionToken = nonEmpty(env.HEIMDALL_INTROSPECTION_TOKEN)
   if (introspectionToken !== undefined) assertStrongSecret(introspectionToken, 'HEIMDALL_INTROSPECTION_TOKEN')
 
@@ -98,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     jwtSecret,
     secretFile: nonEmpty(env.HEIMDALL_SECRET_FILE) ?? './data/jwt-secret',
     jwtIssuer: nonEmpty(env.HEIMDALL_JWT_ISSUER) ?? 'heimdall',
+    jwtAlg,
     host: overrides.host ?? nonEmpty(env.HEIMDALL_HOST) ?? '127.0.0.1',
     port,
     accessTokenTtlSeconds,
@@ -135,6 +144,15 @@ export function databaseTypeOf(url: string): DatabaseType {
 /** A database URL fit for printing: the password never leaves the process. */
 export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@')
+}
+
+/** Spelled as in JOSE (HS256, RS256, EdDSA); other capitalisations are accepted and normalised. */
+function parseJwtAlg(raw: string | undefined): JwtAlg {
+  const value = nonEmpty(raw)?.trim()
+  if (value === undefined) return 'HS256'
+  const alg = JWT_ALGS.find((candidate) => candidate.toLowerCase() === value.toLowerCase())
+  if (!alg) throw configError(`HEIMDALL_JWT_ALG must be one of ${JWT_ALGS.join(', ')} (got "${value}")`)
+  return alg
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -1,6 +1,8 @@
 import type { Knex } from 'knex'
 import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
+import { isAsymmetric } from './domain/signing-keys.js'
+import { createAsymmetricTokenService } from './infra/asymmetric-tokens.js'
 import { createSessionReadModel, type SessionReadModel } from './infra/cache.js'
 import { createClusterBus, type Invalidation } from './infra/cluster-bus.js'
 import { createKnex, poolStats } from './infra/db/knex.js'
@@ -11,10 +13,12 @@ import { createPasswordHasher, type PasswordHasher } from './infra/passwords.js'
 import { createAuditRepository, type AuditRepository } from './infra/repositories/audit.js'
 import { createRolesRepository, type RolesRepository } from './infra/repositories/roles.js'
 import { createSessionsRepository, type SessionsRepository } from './infra/repositories/sessions.js'
+import { createSigningKeysRepository } from './infra/repositories/signing-keys.js'
 import { createThrottlesRepository, type ThrottlesRepository } from './infra/repositories/throttles.js'
 import { createUsersRepository, type UsersRepository } from './infra/repositories/users.js'
 import { startRevocationPoller } from './infra/revocation-poller.js'
 import { resolveJwtSecret } from './infra/secret-file.js'
+import { createSigningKeyStore, type SigningKeyStore } from './infra/signing-keys.js'
 import { createTokenService, type TokenService } from './infra/tokens.js'
 
 export type { Metrics }
@@ -37,6 +41,8 @@ export interface Context {
   readonly sessionStates: SessionReadModel
   /** Built on first use, so commands that never touch a token need no secret. */
   readonly tokens: TokenService
+  /** The RS256 / EdDSA keys in the database (HEIMDALL_JWT_ALG); reads the secret only to encrypt or decrypt one. */
+  readonly signingKeys: SigningKeyStore
   /** Where the signing secret comes from (a path or a variable name), for the operator. */
   readonly secretSource: string
   readonly metrics: Metrics
@@ -60,6 +66,11 @@ export interface ContextOptions {
 }
 
 const SWEEP_INTERVAL_MS = 60_000
+/**
+ * How often a server re-reads the signing keys, to follow `keys:rotate` run elsewhere: it signs with
+ * the new key from then on. Well inside the 60 s of skew a retired key stays published for.
+ */
+const KEY_RELOAD_MS = 5_000
 
 /** The composition root: both doors build their world here, once. */
 export function createContext(config: Config, options: ContextOptions = {}): Context {
@@ -107,13 +118,29 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     : undefined
   const sweeper = options.watchRevocations ? startThrottleSweeper(throttles, config, logger) : undefined
   let tokens: TokenService | undefined
+  let secret: string | undefined
   let secretSource: string | undefined
 
-  function signingSecret() {
-    const resolved = resolveJwtSecret(config)
-    secretSource = resolved.source
-    return resolved.secret
+  function signingSecret(): string {
+    if (secret === undefined) {
+      const resolved = resolveJwtSecret(config)
+      secretSource = resolved.source
+      secret = resolved.secret
+    }
+    return secret
   }
+  const signingKeys = createSigningKeyStore({
+    repository: createSigningKeysRepository(db),
+    secret: signingSecret,
+    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+  })
+  const keyReloader =
+    options.watchRevocations && isAsymmetric(config.jwtAlg)
+      ? setInterval(() => {
+          if (tokens && context.ready) tokens.reload().catch((err: unknown) => logger.warn({ err }, 'signing key reload failed'))
+        }, KEY_RELOAD_MS)
+      : undefined
+  keyReloader?.unref()
 
   const context: Context = {
     config,
@@ -128,11 +155,15 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     passwords: createPasswordHasher(config.bcryptCost),
     sessionStates,
     get tokens() {
-      tokens ??= createTokenService({ secret: signingSecret(), issuer: config.jwtIssuer, ttlSeconds: config.accessTokenTtlSeconds })
+      const { jwtAlg: alg, jwtIssuer: issuer, accessTokenTtlSeconds: ttlSeconds } = config
+      tokens ??= isAsymmetric(alg)
+        ? createAsymmetricTokenService({ alg, issuer, ttlSeconds, store: signingKeys })
+        : createTokenService({ secret: signingSecret(), issuer, ttlSeconds })
       return tokens
     },
+    signingKeys,
     get secretSource() {
-      if (secretSource === undefined) void this.tokens
+      signingSecret()
       return secretSource!
     },
     metrics: createMetrics({
@@ -154,6 +185,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     async close() {
       poller?.stop()
       if (sweeper) clearInterval(sweeper)
+      if (keyReloader) clearInterval(keyReloader)
       clusterBus.close()
       sessionStates.close()
       await Promise.all([db.destroy(), replicaDb?.destroy(), redisBusLoading?.then((bus) => bus.close())])

@@ -1,6 +1,8 @@
 import AuditList from './audit/list.js'
 import ConfigShow from './config/show.js'
 import Doctor from './doctor.js'
+import KeysList from './keys/list.js'
+import KeysRotate from './keys/rotate.js'
 import MigrateApply from './migrate/apply.js'
 import MigrateRollback from './migrate/rollback.js'
 import MigrateStatus from './migrate/status.js'
@@ -42,6 +44,8 @@ export const COMMANDS = {
   'token:verify': TokenVerify,
   'token:inspect': TokenInspect,
   'token:issue': TokenIssue,
+  'keys:rotate': KeysRotate,
+  'keys:list': KeysList,
   'audit:list': AuditList,
   'config:show': ConfigShow,
   doctor: Doctor,

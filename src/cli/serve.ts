@@ -110,6 +110,7 @@ export default class Serve extends BaseCommand<typeof Serve> {
     this.log(`Heimdall ${VERSION} listening on ${url}${workers > 1 ? ` with ${workers} workers` : ''}`)
     this.log(`Database: ${this.databaseLabel()}`)
     this.log(`JWT secret: ${secretSource}`)
+    if (this.context.config.jwtAlg !== 'HS256') this.log(`Tokens: ${this.context.config.jwtAlg}, public keys at ${url}/.well-known/jwks.json`)
     const config = this.context.config
     if (config.databaseReadUrl) this.log(`Read replica: ${redactUrl(config.databaseReadUrl)}`)
     this.log(
@@ -139,6 +140,9 @@ export default class Serve extends BaseCommand<typeof Serve> {
         return false
       }
     }
+    // The signing key exists before the first login (created here on first start), and a secret that
+    // cannot decrypt it fails the start rather than the first login.
+    await ctx.tokens.prepare()
     ctx.ready = true
     return true
   }

@@ -12,6 +12,7 @@ import { authRoutes } from './routes/auth.js'
 import { discoveryRoutes } from './routes/discovery.js'
 import { docsRoutes } from './routes/docs.js'
 import { healthRoutes } from './routes/health.js'
+import { jwksRoutes } from './routes/jwks.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { OAUTH_FORM_PATHS, oauthRoutes } from './routes/oauth.js'
 
@@ -22,6 +23,7 @@ export function createApp(context: Context): Koa {
   healthRoutes(router, context)
   metricsRoutes(router, context)
   oauthRoutes(router, context)
+  jwksRoutes(router, context)
   discoveryRoutes(router)
   docsRoutes(router)
 

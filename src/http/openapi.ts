@@ -128,6 +128,20 @@ export const openApiDocument = {
         },
       },
     },
+    '/.well-known/jwks.json': {
+      get: {
+        summary: 'The public keys of RS256 / EdDSA access tokens (JWKS, RFC 7517), for services that verify tokens locally',
+        description:
+          'Verify a token with the key whose `kid` matches its header and with the algorithm that key names, never the one the token names. ' +
+          'Cacheable (Cache-Control: public, max-age=300); fetch it again when a token carries a kid you do not know, since a rotation ' +
+          '(`heimdall keys:rotate`) signs with the new key at once. With HEIMDALL_JWT_ALG=HS256 (the default) the set is empty.',
+        tags: ['discovery'],
+        responses: {
+          '200': json(schemas.JwksResponse, 'The key set'),
+          '503': json(schemas.ErrorResponse, 'Service is starting: migrations are not applied yet'),
+        },
+      },
+    },
     '/': get('Service discovery', 'discovery', schemas.ServiceInfoResponse),
     '/openapi.json': { get: { summary: 'This document', tags: ['docs'], responses: { '200': { description: 'OpenAPI 3.1 JSON' } } } },
     '/docs': { get: { summary: 'Swagger UI (served offline)', tags: ['docs'], responses: { '200': { description: 'HTML' } } } },

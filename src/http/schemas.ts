@@ -113,6 +113,27 @@ export const ServiceInfoResponse = z
   })
   .meta({ id: 'ServiceInfoResponse' })
 
+export const PublicJsonWebKey = z
+  .looseObject({
+    kty: z.enum(['RSA', 'OKP']),
+    kid: z.string().meta({ description: 'The key id: the kid header of the tokens it signs (its RFC 7638 thumbprint)' }),
+    alg: z.enum(['RS256', 'EdDSA']),
+    use: z.literal('sig'),
+    n: z.string().optional().meta({ description: 'RSA modulus (base64url)' }),
+    e: z.string().optional().meta({ description: 'RSA public exponent (base64url)' }),
+    crv: z.literal('Ed25519').optional(),
+    x: z.string().optional().meta({ description: 'Ed25519 public key (base64url)' }),
+  })
+  .meta({ id: 'JsonWebKey', description: 'A public key (RFC 7517); private members are never published' })
+
+export const JwksResponse = z
+  .object({ keys: z.array(PublicJsonWebKey) })
+  .meta({
+    id: 'JwksResponse',
+    description:
+      'The keys tokens are verified with: the signing key, and retired keys until the tokens they signed have expired. Empty with HS256.',
+  })
+
 export const IntrospectionRequest = z
   .object({
     token: z.string().min(1).meta({ description: 'The token to examine; anything but a live access token answers active: false' }),

@@ -1,7 +1,9 @@
 import { createSecretKey, type KeyObject } from 'node:crypto'
 import jwt from 'jsonwebtoken'
+import type { JwtAlg } from '../domain/signing-keys.js'
 import { HeimdallError } from '../errors.js'
 import { createVerifiedTokenCache } from './cache.js'
+import type { PublicJwk } from './signing-keys.js'
 
 export interface AccessClaims {
   sub: string
@@ -25,20 +27,39 @@ export interface DecodedToken {
 
 const ALGORITHM = 'HS256'
 /** Header parameters that point at a key: Heimdall only ever uses its own, so their presence is an attack. */
-const FORBIDDEN_HEADER_PARAMS = ['jku', 'jwk', 'x5u', 'x5c', 'x5t', 'crit']
+export const FORBIDDEN_HEADER_PARAMS = ['jku', 'jwk', 'x5u', 'x5c', 'x5t', 'crit']
 /** How far in the future an iat may lie (clock skew between hosts). */
-const MAX_IAT_SKEW_SECONDS = 60
+export const MAX_IAT_SKEW_SECONDS = 60
 
-export type TokenService = ReturnType<typeof createTokenService>
+export type TokenClaims = Pick<AccessClaims, 'sub' | 'sid' | 'email' | 'permissions'>
+
+/** Signs and verifies access tokens: HS256 here, RS256 / EdDSA in asymmetric-tokens.ts. */
+export interface TokenService {
+  readonly alg: JwtAlg
+  /** Signs for the configured lifetime unless the caller asks for another (token:issue's --ttl). */
+  sign(claims: TokenClaims, ttlSeconds?: number): Promise<IssuedToken>
+  /**
+   * Verifies signature, pinned algorithm, header, exp, nbf, iat and issuer; throws (or rejects with)
+   * token.expired or token.invalid. Synchronous on the hot path: a promise only when keys must be loaded.
+   */
+  verify(token: string): AccessClaims | Promise<AccessClaims>
+  /** Loads the signing key, creating one if there is none: servers call it at start-up. */
+  prepare(): Promise<void>
+  /** Re-reads the keys, to follow a rotation made by another process. */
+  reload(): Promise<void>
+  /** The public keys to publish at /.well-known/jwks.json: none for HS256. */
+  publicJwks(): Promise<PublicJwk[]>
+}
 
 /** HS256 over the UTF-8 bytes of the secret; the key is a KeyObject because string keys verify ~50x slower. */
-export function createTokenService(options: { secret: string; issuer: string; ttlSeconds: number; verifiedCacheSize?: number }) {
+export function createTokenService(options: { secret: string; issuer: string; ttlSeconds: number; verifiedCacheSize?: number }): TokenService {
   const key: KeyObject = createSecretKey(Buffer.from(options.secret, 'utf8'))
   const verifiedTokens = createVerifiedTokenCache<AccessClaims>(options.verifiedCacheSize ?? 200_000)
 
   return {
-    /** Signs for the configured lifetime unless the caller asks for another (token:issue's --ttl). */
-    sign(claims: Pick<AccessClaims, 'sub' | 'sid' | 'email' | 'permissions'>, ttlSeconds = options.ttlSeconds): IssuedToken {
+    alg: ALGORITHM,
+
+    async sign(claims, ttlSeconds = options.ttlSeconds) {
       const token = jwt.sign({ sid: claims.sid, email: claims.email, permissions: claims.permissions }, key, {
         algorithm: ALGORITHM,
         subject: claims.sub,
@@ -48,13 +69,18 @@ export function createTokenService(options: { secret: string; issuer: string; tt
       return { token, expiresIn: ttlSeconds }
     },
 
-    /** Verifies signature, pinned algorithm, header, exp, nbf, iat and issuer; throws token.expired or token.invalid. */
     verify(token: string): AccessClaims {
       const cached = verifiedTokens.get(token, Math.floor(Date.now() / 1000))
       if (cached) return cached
       const claims = verifySignedToken(token)
       verifiedTokens.set(token, claims)
       return claims
+    },
+
+    async prepare() {},
+    async reload() {},
+    async publicJwks() {
+      return []
     },
   }
 
@@ -66,14 +92,21 @@ export function createTokenService(options: { secret: string; issuer: string; tt
     } catch (error) {
       throw toTokenError(error)
     }
-    const header = verified.header as unknown as Record<string, unknown>
-    const forbidden = FORBIDDEN_HEADER_PARAMS.find((param) => param in header)
-    if (forbidden) throw new HeimdallError('token.invalid', `Token header must not carry "${forbidden}"`)
-    const payload = verified.payload
-    if (!isAccessClaims(payload)) throw new HeimdallError('token.invalid', 'Token is missing required claims')
-    if (payload.iat > Math.floor(Date.now() / 1000) + MAX_IAT_SKEW_SECONDS) throw new HeimdallError('token.invalid', 'Token is issued in the future')
-    return payload
+    assertNoForbiddenHeader(verified.header as unknown as Record<string, unknown>)
+    return checkedClaims(verified.payload)
   }
+}
+
+export function assertNoForbiddenHeader(header: Record<string, unknown>): void {
+  const forbidden = FORBIDDEN_HEADER_PARAMS.find((param) => param in header)
+  if (forbidden) throw new HeimdallError('token.invalid', `Token header must not carry "${forbidden}"`)
+}
+
+/** The claims every access token must carry, with an iat not too far in the future. */
+export function checkedClaims(payload: string | jwt.JwtPayload): AccessClaims {
+  if (!isAccessClaims(payload)) throw new HeimdallError('token.invalid', 'Token is missing required claims')
+  if (payload.iat > Math.floor(Date.now() / 1000) + MAX_IAT_SKEW_SECONDS) throw new HeimdallError('token.invalid', 'Token is issued in the future')
+  return payload
 }
 
 /** Reads a token without trusting it: for inspection only, never for a decision. */

@@ -30,6 +30,6 @@ export async function issueSessionTokens(
   refreshToken: string,
 ): Promise<SessionTokens> {
   const permissions = mergePermissions(await ctx.roles.findPermissionNamesByUserId(user.id))
-  const issued = ctx.tokens.sign({ sub: user.id, sid: sessionId, email: user.email, permissions })
+  const issued = await ctx.tokens.sign({ sub: user.id, sid: sessionId, email: user.email, permissions })
   return { accessToken: issued.token, tokenType: 'bearer', expiresIn: issued.expiresIn, refreshToken, sessionId, userId: user.id }
 }

@@ -80,6 +80,10 @@ export class HeimdallAPIClient {
     return this.http.get<Body>('openapi.json')
   }
 
+  jwks(): Promise<JsonResponse> {
+    return this.http.get<Body>('.well-known/jwks.json')
+  }
+
   page(path: string): Promise<Response<string>> {
     return this.http.get(path.replace(/^\//, ''), { responseType: 'text' })
   }

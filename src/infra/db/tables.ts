@@ -40,3 +40,16 @@ export interface RefreshTokenRow {
   expires_at: number
   spent_at: number | null
 }
+
+export interface SigningKeyRow {
+  kid: string
+  alg: string
+  /** The public key as a JWK (JSON text), without kid, alg or use. */
+  public_jwk: string
+  /** v1:salt:iv:tag:ciphertext (base64url); null once the key is retired. */
+  private_key_encrypted: string | null
+  created_at: number
+  retired_at: number | null
+  published_until: number | null
+  signed_until: number | null
+}

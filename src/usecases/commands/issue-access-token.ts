@@ -30,7 +30,7 @@ export async function issueAccessToken(ctx: Context, input: { email: string; ttl
   const sessionId = randomUUID()
   const permissions = mergePermissions(await ctx.roles.findPermissionNamesByUserId(user.id))
   // Signed before the session is stored, so a missing secret leaves no orphan session behind.
-  const issued = ctx.tokens.sign({ sub: user.id, sid: sessionId, email: user.email, permissions }, ttlSeconds)
+  const issued = await ctx.tokens.sign({ sub: user.id, sid: sessionId, email: user.email, permissions }, ttlSeconds)
   await ctx.sessions.insertSession({ id: sessionId, user_id: user.id, created_at: now, expires_at: now + ttlSeconds * 1000 })
   await ctx.audit.insertAuditEvent({ type: 'token.issued', userId: user.id, sessionId, detail: { ttl_seconds: ttlSeconds } })
   return { accessToken: issued.token, tokenType: 'bearer', expiresIn: issued.expiresIn, sessionId }

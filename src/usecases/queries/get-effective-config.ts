@@ -12,6 +12,7 @@ export function getEffectiveConfig(ctx: Context): EffectiveConfig {
     database_type: config.databaseType,
     jwt_secret: describeSecret(ctx),
     jwt_issuer: config.jwtIssuer,
+    jwt_alg: config.jwtAlg,
     access_token_ttl_seconds: config.accessTokenTtlSeconds,
     refresh_token_ttl_seconds: config.refreshTokenTtlSeconds,
     bcrypt_cost: config.bcryptCost,

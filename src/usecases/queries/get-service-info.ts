@@ -18,6 +18,7 @@ export function getServiceInfo() {
       logout: '/auth/logout',
       logout_all: '/auth/logout-all',
       introspect: '/oauth/introspect',
+      jwks: '/.well-known/jwks.json',
     },
   }
 }

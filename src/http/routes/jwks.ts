@@ -1,0 +1,10 @@
+import type Router from '@koa/router'
+import type { Context } from '../../context.js'
+import { getJwks, JWKS_MAX_AGE_SECONDS } from '../../usecases/queries/get-jwks.js'
+
+export function jwksRoutes(router: Router, context: Context): void {
+  router.get('/.well-known/jwks.json', async (ctx) => {
+    ctx.body = await getJwks(context)
+    ctx.set('Cache-Control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`)
+  })
+}

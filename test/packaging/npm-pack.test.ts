@@ -2,7 +2,7 @@
 // `npx heimdall serve` started there with an empty environment: what a user of the package gets.
 import { spawn } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { setPriority, tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import test from 'ava'
@@ -30,6 +30,9 @@ interface Run {
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    // Building and compiling take a core for minutes: at a low priority (inherited by what npm
+    // starts), so that the timing-sensitive tests running beside this one keep theirs.
+    if (child.pid) setPriority(child.pid, 15)
     let output = ''
     child.stdout.on('data', (chunk) => (output += chunk))
     child.stderr.on('data', (chunk) => (output += chunk))

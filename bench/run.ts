@@ -1,14 +1,12 @@
 // `npm run bench [-- --quick]`: Heimdall's validation, login and registration throughput against a
 // bare Koa baseline and the bcrypt ceiling, on SQLite and (with HEIMDALL_TEST_MYSQL_URL) MariaDB.
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os'
-import { join } from 'node:path'
+import { availableParallelism, cpus, totalmem } from 'node:os'
 import { parseArgs } from 'node:util'
 import bcrypt from 'bcrypt'
-import knex from 'knex'
 import { loadConfig } from '../src/config.js'
 import { createContext } from '../src/context.js'
+import { createTestDatabase } from '../test/aux/db.js'
 import { measureStatementCosts, type OperationCost } from './costs.js'
 import { load, type LoadResult } from './load.js'
 import { startProcess, type Running } from './process.js'
@@ -57,31 +55,14 @@ function medianResult(results: LoadResult[]): LoadResult {
   return { ...best, errors: results.reduce((sum, result) => sum + result.errors, 0) }
 }
 
-async function database(kind: 'sqlite' | 'mysql'): Promise<{ url: string; drop(): Promise<void> }> {
-  if (kind === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'heimdall-bench-'))
-    return { url: `sqlite:${join(dir, 'bench.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) }
-  }
-  const admin = new URL(process.env.HEIMDALL_TEST_MYSQL_URL!)
-  const name = `heimdall_bench_${randomBytes(4).toString('hex')}`
-  const run = async (sql: string) => {
-    const db = knex({ client: 'mysql2', connection: { host: admin.hostname, port: Number(admin.port || 3306), user: admin.username, password: decodeURIComponent(admin.password) } })
-    await db.raw(sql)
-    await db.destroy()
-  }
-  await run(`CREATE DATABASE ${name} CHARACTER SET utf8mb4`)
-  const url = new URL(admin)
-  url.pathname = `/${name}`
-  return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name}`) }
-}
-
 async function json(url: string, init?: RequestInit): Promise<any> {
   const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json', connection: 'close' } })
   return response.json()
 }
 
 async function benchDatabase(kind: 'sqlite' | 'mysql'): Promise<void> {
-  const db = await database(kind)
+  // The suite's own fresh database: a new SQLite file, or a new MySQL schema dropped afterwards.
+  const db = await createTestDatabase(kind)
   const env = {
     HEIMDALL_DATABASE_URL: db.url,
     HEIMDALL_JWT_SECRET: randomBytes(48).toString('base64url'),

@@ -5,8 +5,9 @@ export type JwtAlg = (typeof JWT_ALGS)[number]
 /** The algorithms whose keys live in the database and are published as a JWKS. */
 export type AsymmetricAlg = Exclude<JwtAlg, 'HS256'>
 
-export function isAsymmetric(alg: JwtAlg): alg is AsymmetricAlg {
-  return alg !== 'HS256'
+/** Also for an alg read back from the database, which may name one this version does not know. */
+export function isAsymmetric(alg: string): alg is AsymmetricAlg {
+  return alg === 'RS256' || alg === 'EdDSA'
 }
 
 /**

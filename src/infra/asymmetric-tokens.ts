@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto'
 import type { JwtPayload } from 'jsonwebtoken'
-import type { AsymmetricAlg } from '../domain/signing-keys.js'
+import { isAsymmetric, type AsymmetricAlg } from '../domain/signing-keys.js'
 import { HeimdallError } from '../errors.js'
 import { createVerifiedTokenCache } from './cache.js'
 import { decodeJwsPayload, parseJws, signJws, verifyJwsSignature, type ParsedJws } from './jws.js'
@@ -74,7 +74,7 @@ export function createAsymmetricTokenService(options: {
     const rows = await store.published(Date.now())
     const next = new Map<string, VerificationKey>()
     for (const row of rows) {
-      if (!isAsymmetricAlg(row.alg)) continue
+      if (!isAsymmetric(row.alg)) continue
       const { key, jwk } = keys.get(row.kid) ?? publicKeyOf(row)
       next.set(row.kid, { alg: row.alg, key, jwk, publishedUntil: row.retired_at === null ? null : row.published_until })
     }
@@ -146,10 +146,6 @@ export function createAsymmetricTokenService(options: {
       return [...keys.values()].filter((key) => key.publishedUntil === null || key.publishedUntil > now).map((key) => key.jwk)
     },
   }
-}
-
-function isAsymmetricAlg(alg: string): alg is AsymmetricAlg {
-  return alg === 'RS256' || alg === 'EdDSA'
 }
 
 function invalid(message: string): HeimdallError {

@@ -1,18 +1,9 @@
-import { AsyncLocalStorage } from 'node:async_hooks'
 import { createRequire } from 'node:module'
 import pino, { type DestinationStream, type Logger } from 'pino'
 import type * as PinoPretty from 'pino-pretty'
 import type { LogFormat } from '../config.js'
 
 export type { Logger }
-
-/** The id of the request being served, for every line logged while serving it (use cases included). */
-const requestIds = new AsyncLocalStorage<string>()
-
-/** Runs `work` with `requestId` attached to every log line it emits, however deep and however async. */
-export function withRequestId<T>(requestId: string, work: () => T): T {
-  return requestIds.run(requestId, work)
-}
 
 /** Where log lines go, and whether a person is reading them there. */
 export type LogDestination = DestinationStream & { isTTY?: boolean }
@@ -48,10 +39,6 @@ export function createLogger(options: { level: string; format?: LogFormat; desti
     {
       level: options.level,
       base: { pid: process.pid },
-      mixin() {
-        const requestId = requestIds.getStore()
-        return requestId === undefined ? {} : { req_id: requestId }
-      },
       redact: { paths: [...SECRET_FIELDS, ...SECRET_FIELDS.map((field) => `*.${field}`), 'req.headers.authorization'], censor: '[REDACTED]' },
       hooks: {
         logMethod(args, method) {

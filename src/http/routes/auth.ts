@@ -10,41 +10,43 @@ import { bearerToken } from '../bearer-token.js'
 import { parseInput } from '../parse-input.js'
 import type { SessionTokens } from '../../usecases/session-tokens.js'
 import { LoginRequest, RefreshRequest, RegisterRequest, ValidateRequest } from '../schemas.js'
+import { requestContexts } from '../request-context.js'
 
 export function authRoutes(router: Router, context: Context): void {
+  const contextOf = requestContexts(context)
   router.post('/auth/register', async (ctx) => {
     const input = parseInput(RegisterRequest, ctx.request.body)
-    const user = await registerUser(context, input)
+    const user = await registerUser(contextOf(ctx), input)
     ctx.body = { user_id: user.userId, email: user.email, message: 'User created successfully' }
   })
 
   router.post('/auth/login', async (ctx) => {
     const input = parseInput(LoginRequest, ctx.request.body)
-    ctx.body = tokenPairBody(await login(context, { ...input, ip: ctx.ip }))
+    ctx.body = tokenPairBody(await login(contextOf(ctx), { ...input, ip: ctx.ip }))
   })
 
   router.post('/auth/refresh', async (ctx) => {
     const { refresh_token } = parseInput(RefreshRequest, ctx.request.body)
-    ctx.body = tokenPairBody(await refreshSession(context, { refreshToken: refresh_token, ip: ctx.ip }))
+    ctx.body = tokenPairBody(await refreshSession(contextOf(ctx), { refreshToken: refresh_token, ip: ctx.ip }))
   })
 
   router.post('/auth/logout', async (ctx) => {
-    await logout(context, { accessToken: bearerToken(ctx.get('authorization')) })
+    await logout(contextOf(ctx), { accessToken: bearerToken(ctx.get('authorization')) })
     ctx.status = 204
   })
 
   router.post('/auth/logout-all', async (ctx) => {
-    await logoutAll(context, { accessToken: bearerToken(ctx.get('authorization')) })
+    await logoutAll(contextOf(ctx), { accessToken: bearerToken(ctx.get('authorization')) })
     ctx.status = 204
   })
 
   router.post('/auth/validate', async (ctx) => {
     const { token } = parseInput(ValidateRequest, ctx.request.body)
-    ctx.body = validationBody(await validateToken(context, token))
+    ctx.body = validationBody(await validateToken(contextOf(ctx), token))
   })
 
   router.get('/auth/me', async (ctx) => {
-    ctx.body = validationBody(await getCurrentUser(context, bearerToken(ctx.get('authorization'))))
+    ctx.body = validationBody(await getCurrentUser(contextOf(ctx), bearerToken(ctx.get('authorization'))))
   })
 }
 

@@ -6,11 +6,13 @@ import { validateToken, type TokenValidation } from '../../usecases/queries/vali
 import { bearerToken } from '../bearer-token.js'
 import { FORM_TYPE } from '../middleware/koa-json-body.js'
 import { IntrospectionRequest } from '../schemas.js'
+import { requestContexts } from '../request-context.js'
 
 /** OAuth endpoints take form bodies and answer errors in the OAuth shape. */
 export const OAUTH_FORM_PATHS: ReadonlySet<string> = new Set(['/oauth/introspect'])
 
 export function oauthRoutes(router: Router, context: Context): void {
+  const contextOf = requestContexts(context)
   // RFC 7662: the same validation as POST /auth/validate, in the introspection response shape.
   router.post('/oauth/introspect', async (ctx) => {
     authorizeCaller(context.config.introspectionToken, ctx.get('authorization'))
@@ -19,7 +21,7 @@ export function oauthRoutes(router: Router, context: Context): void {
     }
     const input = IntrospectionRequest.safeParse(ctx.request.body)
     if (!input.success) throw new HeimdallError('oauth.invalid_request', 'The token parameter is required, exactly once')
-    ctx.body = introspectionBody(await validateToken(context, input.data.token))
+    ctx.body = introspectionBody(await validateToken(contextOf(ctx), input.data.token))
   })
 }
 

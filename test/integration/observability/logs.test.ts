@@ -1,5 +1,7 @@
 import test from 'ava'
-import { createLogger, isPretty, withRequestId } from '../../../src/infra/logger.js'
+import type { Context } from '../../../src/context.js'
+import { requestContexts } from '../../../src/http/request-context.js'
+import { createLogger, isPretty } from '../../../src/infra/logger.js'
 import { backends } from '../../aux/db.js'
 import { startTestServer, TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
 
@@ -75,22 +77,30 @@ test('pretty lines are redacted like JSON ones and carry the request id', (t) =>
   const terminal = capture(true)
   const logger = createLogger({ level: 'info', destination: terminal.destination })
   const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl'
-  withRequestId('req-42', () => {
-    logger.info({ password: 'Hunter-2-secret', nested: { token: 'hrt_abcdef' }, authorization: 'Bearer abc' }, `got ${jwt}`)
-  })
+  logger.child({ req_id: 'req-42' }).info({ password: 'Hunter-2-secret', nested: { token: 'hrt_abcdef' }, authorization: 'Bearer abc' }, `got ${jwt}`)
   const text = terminal.lines.join('')
   for (const secret of ['Hunter-2-secret', 'hrt_abcdef', jwt, 'Bearer abc']) t.false(text.includes(secret), secret)
   t.true(text.includes('[REDACTED]'))
   t.regex(text, /req_id: "req-42"/)
 })
 
-test('lines outside a request carry no request id; an explicit one is kept', (t) => {
+test("a request's context logs with its request id; the application's does not", (t) => {
   const pipe = capture(false)
   const logger = createLogger({ level: 'info', destination: pipe.destination })
-  logger.info('boot')
-  withRequestId('outer', () => logger.info({ req_id: 'explicit' }, 'mine'))
-  const [boot, mine] = parse(pipe.lines)
-  t.false('req_id' in boot)
-  t.is(mine.req_id, 'explicit')
+  const config = { issuer: 'heimdall' }
+  const context = { logger, config } as unknown as Context
+  const contextOf = requestContexts(context)
+  const first = contextOf({ state: { requestId: 'req-1' } })
+  const second = contextOf({ state: { requestId: 'req-2' } })
+  context.logger.info('boot')
+  first.logger.info('one')
+  second.logger.info('two')
+  first.logger.info('one again')
+  const lines = parse(pipe.lines)
+  t.deepEqual(
+    lines.map((line) => [line.msg, line.req_id]),
+    [['boot', undefined], ['one', 'req-1'], ['two', 'req-2'], ['one again', 'req-1']],
+  )
   t.is(pipe.lines[1].match(/req_id/g)?.length, 1, 'no duplicate key')
+  t.is(first.config, context.config, 'every other part is the application context itself')
 })

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 
 export interface Running {
   url: string
+  pid: number
   stop(): Promise<void>
 }
 
@@ -23,6 +24,7 @@ export function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegE
         child.stderr?.resume()
         resolve({
           url: match[1],
+          pid: child.pid!,
           stop: async () => {
             child.kill('SIGTERM')
             await exited

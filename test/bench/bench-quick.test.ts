@@ -4,7 +4,7 @@ import { promisify } from 'node:util'
 import test from 'ava'
 
 const BENCH = fileURLToPath(new URL('../../bench/run.js', import.meta.url))
-const TABLE_ROW = /^\| (.+?) \| (sqlite|mysql) \| ([\d,]+) \| (\d+(?:\.\d+)?) \| (\d+(?:\.\d+)?) \| (\d+) \| (\d+\.\d\d) of (.+) \|$/
+const TABLE_ROW = /^\| (.+?) \| (sqlite|mysql) \| ([\d,]+) \| (\d+(?:\.\d+)?) \| (\d+(?:\.\d+)?) \| (\d+) \| (\d+\.\d\d) of (.+?) \| ([\d,.]+|n\/a) \| ([\d,.]+|n\/a) \|$/
 
 // The bench itself is not run by CI (it needs a quiet machine); this only proves that a newcomer's
 // `npm run bench -- --quick` still works end to end, with a load small enough for the suite.
@@ -22,6 +22,10 @@ test('the bench runs in quick mode with a tiny load and prints the table', async
     t.true(Number(row[3].replaceAll(',', '')) > 0, `${row[1]} measured some requests`)
     t.is(row[6], '0', `${row[1]} on ${row[2]} had no errors`)
     t.true(Number(row[7]) > 0, `${row[1]} has a ratio`)
+    if (process.platform === 'linux') {
+      t.true(Number(row[9].replaceAll(',', '')) > 0, `${row[1]} on ${row[2]}: the server's CPU per request`)
+      t.true(Number(row[10].replaceAll(',', '')) > 0, `${row[1]} on ${row[2]}: the load generator's CPU per request`)
+    }
   }
   t.regex(stdout, /heimdall --help: \d+\.\d\d s/)
   t.regex(stdout, /Heimdall bench, \d{4}-\d\d-\d\d \d\d:\d\d UTC, \d+ x /)

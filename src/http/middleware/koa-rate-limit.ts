@@ -6,8 +6,8 @@ import { consumeRateLimit } from '../../usecases/commands/consume-rate-limit.js'
 const LIMITED_PATHS = new Set(['/auth/register', '/auth/login', '/auth/refresh'])
 
 export function koaRateLimit(context: Context): Middleware {
-  return async function rateLimit(ctx, next) {
-    if (ctx.method === 'POST' && LIMITED_PATHS.has(ctx.path)) await consumeRateLimit(context, { endpoint: ctx.path, clientIp: ctx.ip })
-    await next()
+  return function rateLimit(ctx, next) {
+    if (ctx.method !== 'POST' || !LIMITED_PATHS.has(ctx.path)) return next()
+    return consumeRateLimit(context, { endpoint: ctx.path, clientIp: ctx.ip }).then(() => next())
   }
 }

@@ -1,15 +1,19 @@
 import type { Middleware } from 'koa'
 import { VERSION } from '../../version.js'
 
-/** Headers every response carries, set before anything else can fail. */
+/**
+ * Headers every response carries, set before anything else can fail. Straight on the Node response:
+ * Koa's ctx.set would re-check each constant value on every request of the hot path.
+ */
 export function koaResponseHeaders(): Middleware {
-  return async function responseHeaders(ctx, next) {
-    ctx.set('X-API-Version', VERSION)
-    ctx.set('X-Content-Type-Options', 'nosniff')
-    ctx.set('Content-Security-Policy', "frame-ancestors 'none'")
-    ctx.set('X-Frame-Options', 'DENY')
-    ctx.set('Referrer-Policy', 'no-referrer')
-    if (ctx.path.startsWith('/auth/') || ctx.path.startsWith('/oauth/')) ctx.set('Cache-Control', 'no-store')
-    await next()
+  return function responseHeaders(ctx, next) {
+    const { res } = ctx
+    res.setHeader('X-API-Version', VERSION)
+    res.setHeader('X-Content-Type-Options', 'nosniff')
+    res.setHeader('Content-Security-Policy', "frame-ancestors 'none'")
+    res.setHeader('X-Frame-Options', 'DENY')
+    res.setHeader('Referrer-Policy', 'no-referrer')
+    if (ctx.path.startsWith('/auth/') || ctx.path.startsWith('/oauth/')) res.setHeader('Cache-Control', 'no-store')
+    return next()
   }
 }

@@ -5,8 +5,7 @@ import { koaErrorHandler } from './middleware/koa-error-handler.js'
 import { koaJsonBody } from './middleware/koa-json-body.js'
 import { koaRateLimit } from './middleware/koa-rate-limit.js'
 import { koaReadiness } from './middleware/koa-readiness.js'
-import { koaRequestLog } from './middleware/koa-request-log.js'
-import { koaRequestMetrics } from './middleware/koa-request-metrics.js'
+import { koaRequestObserver } from './middleware/koa-request-observer.js'
 import { koaResponseHeaders } from './middleware/koa-response-headers.js'
 import { authRoutes } from './routes/auth.js'
 import { discoveryRoutes } from './routes/discovery.js'
@@ -28,8 +27,7 @@ export function createApp(context: Context): Koa {
   docsRoutes(router)
 
   app.use(koaResponseHeaders())
-  app.use(koaRequestLog(context.logger))
-  app.use(koaRequestMetrics(context.metrics, (path, method) => routePattern(router, path, method)))
+  app.use(koaRequestObserver({ logger: context.logger, metrics: context.metrics, routeOf: (path, method) => routePattern(router, path, method) }))
   app.use(koaErrorHandler(OAUTH_FORM_PATHS))
   app.use(koaJsonBody({ formPaths: OAUTH_FORM_PATHS }))
   app.use(koaReadiness(context))

@@ -3,7 +3,7 @@ import type { Logger } from '../infra/logger.js'
 
 /**
  * The application context as one request sees it: the same parts, with a logger whose every line
- * carries the request's id (set by koaRequestLog), whichever use case logs through it. Passed
+ * carries the request's id (set by koaRequestObserver), whichever use case logs through it. Passed
  * explicitly rather than found through AsyncLocalStorage, whose promise hooks cost every request
  * about a sixth of a token validation on Node 20. The child logger is built on first use: most
  * requests never log below the access line.

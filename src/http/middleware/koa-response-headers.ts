@@ -12,7 +12,6 @@ export function koaResponseHeaders(): Middleware {
     res.setHeader('X-Content-Type-Options', 'nosniff')
     res.setHeader('Content-Security-Policy', "frame-ancestors 'none'")
     res.setHeader('X-Frame-Options', 'DENY')
-    res.setHeader('Referrer-Policy', 'no-referrer')
     if (ctx.path.startsWith('/auth/') || ctx.path.startsWith('/oauth/')) res.setHeader('Cache-Control', 'no-store')
     return next()
   }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import type Router from '@koa/router'
+import type { RouterContext } from '@koa/router'
 import { openApiDocument } from '../openapi.js'
 
 const require = createRequire(import.meta.url)
@@ -32,24 +33,25 @@ const REDOC_PAGE = `<!doctype html>
 <script src="/redoc/redoc.standalone.js"></script>
 </body></html>`
 
+/** A page's links would otherwise tell the sites they lead to where the page was; JSON answers navigate nowhere. */
+function htmlPage(ctx: RouterContext, page: string): void {
+  ctx.type = 'text/html'
+  ctx.set('Referrer-Policy', 'no-referrer')
+  ctx.body = page
+}
+
 export function docsRoutes(router: Router): void {
   const loaded = new Map<string, Buffer>()
 
   router.get('/openapi.json', (ctx) => {
     ctx.body = openApiDocument
   })
-  router.get('/docs', (ctx) => {
-    ctx.type = 'text/html'
-    ctx.body = SWAGGER_PAGE
-  })
+  router.get('/docs', (ctx) => htmlPage(ctx, SWAGGER_PAGE))
   router.get('/docs/init.js', (ctx) => {
     ctx.type = 'application/javascript'
     ctx.body = SWAGGER_INIT
   })
-  router.get('/redoc', (ctx) => {
-    ctx.type = 'text/html'
-    ctx.body = REDOC_PAGE
-  })
+  router.get('/redoc', (ctx) => htmlPage(ctx, REDOC_PAGE))
   for (const [path, asset] of Object.entries(ASSETS)) {
     router.get(path, (ctx) => {
       if (!loaded.has(path)) loaded.set(path, readFileSync(asset.file))

@@ -19,4 +19,6 @@ serverTest('security headers on every response; no-store on auth responses; no s
     t.is(response.headers.server, undefined, name)
   }
   for (const name of ['login', 'validate', 'me'] as const) t.is(responses[name].headers['cache-control'], 'no-store', name)
+  t.is(responses.docs.headers['referrer-policy'], 'no-referrer', 'pages do not leak their address through their links')
+  t.is((await server.client.page('/redoc')).headers['referrer-policy'], 'no-referrer')
 })

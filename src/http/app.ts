@@ -17,22 +17,27 @@ import { OAUTH_FORM_PATHS, oauthRoutes } from './routes/oauth.js'
 
 export function createApp(context: Context): Koa {
   const app = new Koa({ proxy: false })
+  // Nearly every request is an auth or OAuth one (validation alone is 99%): @koa/router tests a
+  // request against each route of a router in turn, so these few are matched first, on their own.
+  const authRouter = new Router()
+  authRoutes(authRouter, context)
+  oauthRoutes(authRouter, context)
   const router = new Router()
-  authRoutes(router, context)
   healthRoutes(router, context)
   metricsRoutes(router, context)
-  oauthRoutes(router, context)
   jwksRoutes(router, context)
   discoveryRoutes(router)
   docsRoutes(router)
 
   app.use(koaResponseHeaders())
-  app.use(koaRequestObserver({ logger: context.logger, metrics: context.metrics, routeOf: (path, method) => routePattern(router, path, method) }))
+  app.use(koaRequestObserver({ logger: context.logger, metrics: context.metrics, routeOf: (path, method) => routePattern([authRouter, router], path, method) }))
   app.use(koaErrorHandler(OAUTH_FORM_PATHS))
   app.use(koaJsonBody({ formPaths: OAUTH_FORM_PATHS }))
   app.use(koaReadiness(context))
   app.use(koaRateLimit(context))
+  app.use(authRouter.routes())
   app.use(router.routes())
+  // Sees the routes of both routers: each adds what it matched to ctx.matched.
   app.use(router.allowedMethods({ throw: true }))
 
   app.on('error', (err: unknown, ctx?: Koa.Context) => context.logger.error({ err, req_id: ctx?.state.requestId }, 'unexpected error'))
@@ -40,8 +45,11 @@ export function createApp(context: Context): Koa {
 }
 
 /** The pattern of the route a path belongs to, for requests answered before the router ran. */
-function routePattern(router: Router, path: string, method: string): string | undefined {
-  const matched = router.match(path, method)
-  const layer = matched.pathAndMethod.at(-1) ?? matched.path.findLast((candidate) => candidate.methods.length > 0)
-  return layer === undefined ? undefined : String(layer.path)
+function routePattern(routers: Router[], path: string, method: string): string | undefined {
+  for (const router of routers) {
+    const matched = router.match(path, method)
+    const layer = matched.pathAndMethod.at(-1) ?? matched.path.findLast((candidate) => candidate.methods.length > 0)
+    if (layer !== undefined) return String(layer.path)
+  }
+  return undefined
 }

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module'
 import type * as PromClient from 'prom-client'
 import { VERSION } from '../version.js'
+import { createRequestMetrics } from './request-metrics.js'
 
 export const VALIDATION_OUTCOMES = ['valid', 'expired', 'revoked', 'invalid'] as const
 export const LOGIN_OUTCOMES = ['success', 'invalid_credentials', 'locked', 'disabled', 'error'] as const
@@ -50,6 +51,7 @@ const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.
 export function createMetrics(sources: MetricSources): Metrics {
   const validations = tally(VALIDATION_OUTCOMES)
   const logins = tally(LOGIN_OUTCOMES)
+  const requests = createRequestMetrics(DURATION_BUCKETS)
   let exporter: ReturnType<typeof createExporter> | undefined
   const metrics: Metrics = {
     totalRequests: 0,
@@ -61,12 +63,11 @@ export function createMetrics(sources: MetricSources): Metrics {
       logins[outcome]++
     },
     observeRequest(method, route, status, seconds) {
-      exporter ??= createExporter(sources, validations, logins)
-      exporter.observeRequest(method, route, status, seconds)
+      requests.observe(method, route, status, seconds)
     },
     async scrape() {
       exporter ??= createExporter(sources, validations, logins)
-      return { contentType: exporter.registry.contentType, body: await exporter.registry.metrics() }
+      return { contentType: exporter.registry.contentType, body: (await exporter.registry.metrics()) + requests.render() }
     },
   }
   return metrics
@@ -76,8 +77,6 @@ function tally<T extends string>(outcomes: readonly T[]): Record<T, number> {
   return Object.fromEntries(outcomes.map((outcome) => [outcome, 0])) as Record<T, number>
 }
 
-type RequestLabels = { method: string; route: string; status: string }
-
 function createExporter(sources: MetricSources, validations: Record<ValidationOutcome, number>, logins: Record<LoginOutcome, number>) {
   // prom-client takes ~150 ms to load: only a server that serves requests pays for it.
   const prom = createRequire(import.meta.url)('prom-client') as typeof PromClient
@@ -86,15 +85,6 @@ function createExporter(sources: MetricSources, validations: Record<ValidationOu
   prom.collectDefaultMetrics({ register: registry })
 
   new prom.Gauge({ name: 'heimdall_build_info', help: 'Always 1; the version is a label', labelNames: ['version'], registers }).set({ version: VERSION }, 1)
-
-  const requests = new prom.Counter({ name: 'heimdall_http_requests_total', help: 'HTTP requests by method, matched route pattern and status', labelNames: ['method', 'route', 'status'], registers })
-  const durations = new prom.Histogram({
-    name: 'heimdall_http_request_duration_seconds',
-    help: 'HTTP request latency by method, matched route pattern and status',
-    labelNames: ['method', 'route', 'status'],
-    buckets: DURATION_BUCKETS,
-    registers,
-  })
 
   tallyCounter(prom, registers, 'heimdall_token_validations_total', 'Access-token validations by outcome (HTTP, introspection and CLI)', validations)
   tallyCounter(prom, registers, 'heimdall_logins_total', 'Login attempts that reached the login use case, by outcome', logins)
@@ -156,26 +146,7 @@ function createExporter(sources: MetricSources, validations: Record<ValidationOu
   new prom.Gauge({ name: 'heimdall_db_pool_pending_creates', help: 'Connections being opened', registers, collect: pool((s) => s.pendingCreates) })
   new prom.Gauge({ name: 'heimdall_db_pool_max', help: 'Pool size limit (1 for SQLite: one connection serialises all queries)', registers, collect: pool((s) => s.max) })
 
-  // route -> method -> status -> labels: the same label object every time, no key string to build.
-  const labelCache = new Map<string, Map<string, Map<number, RequestLabels>>>()
-  function labelsFor(method: string, route: string, status: number): RequestLabels {
-    let byMethod = labelCache.get(route)
-    if (!byMethod) labelCache.set(route, (byMethod = new Map()))
-    let byStatus = byMethod.get(method)
-    if (!byStatus) byMethod.set(method, (byStatus = new Map()))
-    let labels = byStatus.get(status)
-    if (!labels) byStatus.set(status, (labels = { method, route, status: String(status) }))
-    return labels
-  }
-
-  return {
-    registry,
-    observeRequest(method: string, route: string, status: number, seconds: number) {
-      const labels = labelsFor(method, route, status)
-      requests.inc(labels)
-      durations.observe(labels, seconds)
-    },
-  }
+  return { registry }
 }
 
 /** A counter whose values are the use cases' integer tallies, read when scraped. */

@@ -1,3 +1,5 @@
+import test from 'ava'
+import { createRequestMetrics } from '../../../src/infra/request-metrics.js'
 import { serverTest, TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
 import { signWith } from '../../aux/jwt.js'
 
@@ -113,4 +115,34 @@ serverTest('two servers in one process keep separate registries', async (t, serv
   } finally {
     await other.close()
   }
+})
+
+test('requests render as a counter and a cumulative histogram in the Prometheus text format', (t) => {
+  const metrics = createRequestMetrics([0.001, 0.01])
+  for (const seconds of [0.0005, 0.001, 0.005, 2]) metrics.observe('POST', '/auth/validate', 200, seconds)
+  metrics.observe('GET', 'odd"route\\', 404, 0.02)
+  const lines = metrics.render().split('\n')
+  const validate = 'method="POST",route="/auth/validate",status="200"'
+  for (const expected of [
+    '# TYPE heimdall_http_requests_total counter',
+    `heimdall_http_requests_total{${validate}} 4`,
+    '# TYPE heimdall_http_request_duration_seconds histogram',
+    // A value equal to a bound belongs to that bound's bucket (le is "less than or equal").
+    `heimdall_http_request_duration_seconds_bucket{${validate},le="0.001"} 2`,
+    `heimdall_http_request_duration_seconds_bucket{${validate},le="0.01"} 3`,
+    `heimdall_http_request_duration_seconds_bucket{${validate},le="+Inf"} 4`,
+    `heimdall_http_request_duration_seconds_sum{${validate}} 2.0065`,
+    `heimdall_http_request_duration_seconds_count{${validate}} 4`,
+    'heimdall_http_requests_total{method="GET",route="odd\\"route\\\\",status="404"} 1',
+    'heimdall_http_request_duration_seconds_bucket{method="GET",route="odd\\"route\\\\",status="404",le="0.01"} 0',
+  ]) {
+    t.true(lines.includes(expected), expected)
+  }
+  t.is(lines.at(-1), '', 'ends with a line feed')
+})
+
+test('before any request the request families are declared with no samples', (t) => {
+  const text = createRequestMetrics([0.1]).render()
+  t.true(text.includes('# TYPE heimdall_http_requests_total counter\n'))
+  t.false(/^heimdall_/m.test(text))
 })

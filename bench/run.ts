@@ -130,7 +130,7 @@ async function benchDatabase(kind: 'sqlite' | 'mysql'): Promise<void> {
     const register = await load(heimdall.url, { path: '/auth/register', body: registerBody, connections: 16, seconds: bcryptSeconds, serverPid: heimdall.pid })
     rows.push({ scenario: `register (bcrypt cost ${bcryptCost})`, database: kind, result: register, ratio: register.perMinute / ceilingPerMinute, ratioOf: 'bcrypt ceiling' })
 
-    if (kind === 'sqlite' && rssSessions > 0) await measureRss(heimdall.url, ctx, rssSessions)
+    if (kind === 'sqlite' && rssSessions > 0) await measureRss(heimdall.url, ctx, seeded.tokens, rssSessions)
   } finally {
     for (const server of servers) await server.stop()
     await ctx.close()
@@ -164,12 +164,16 @@ async function cachedSessionsPerWorker(url: string): Promise<Map<number, { rss: 
   return seen
 }
 
-/** Fills every worker's cache with `sessions` live sessions and reads the workers' resident memory. */
-async function measureRss(url: string, ctx: ReturnType<typeof createContext>, sessions: number): Promise<void> {
-  const extra = await seed(ctx, Math.ceil(sessions / 10), 10)
+/**
+ * Fills every worker's cache with `sessions` live sessions, counting those the validation runs
+ * cached already, and reads the workers' resident memory.
+ */
+async function measureRss(url: string, ctx: ReturnType<typeof createContext>, cached: string[], sessions: number): Promise<void> {
+  const extra = await seed(ctx, Math.ceil(Math.max(0, sessions - cached.length) / 10), 10)
+  const tokens = [...cached, ...extra.tokens].slice(0, sessions)
   let next = 0
-  const body = () => `{"token":"${extra.tokens[next++ % extra.tokens.length]}"}`
-  await warmUp(url, body, extra.tokens.length)
+  const body = () => `{"token":"${tokens[next++ % tokens.length]}"}`
+  await warmUp(url, body, tokens.length)
   for (const [pid, worker] of await cachedSessionsPerWorker(url)) {
     notes.push(`worker ${pid}: ${worker.keys} sessions cached, RSS ${worker.rss} MB (target < 300 MB with 100,000)`)
   }

@@ -89,17 +89,20 @@ async function benchDatabase(kind: 'sqlite' | 'mysql'): Promise<void> {
     const checks = await Promise.all(sample.map((token) => json(`${heimdall.url}/auth/validate`, { method: 'POST', body: JSON.stringify({ token }) })))
     if (!checks.every((check) => check.is_valid)) throw new Error(`seeded tokens do not validate: ${JSON.stringify(checks[0])}`)
 
+    // Measured: each connection cycles through its own share of the tokens (autocannon builds those
+    // requests once). Warm-up: every request the next token, so that every worker sees every token.
+    const validateBodies = seeded.tokens.map((token) => `{"token":"${token}"}`)
     let next = 0
-    const validateBody = () => `{"token":"${seeded.tokens[next++ % seeded.tokens.length]}"}`
+    const everyTokenInTurn = () => validateBodies[next++ % validateBodies.length]
     // Warm-up: JIT, and every token through every worker once so the read model holds them all.
-    await load(baseline.url, { path: '/auth/validate', body: validateBody, connections, seconds: 1 })
-    await warmUp(heimdall.url, validateBody, seeded.tokens.length)
+    await load(baseline.url, { path: '/auth/validate', body: validateBodies, connections, seconds: 1 })
+    await warmUp(heimdall.url, everyTokenInTurn, seeded.tokens.length)
 
     const baselineRuns: LoadResult[] = []
     const heimdallRuns: LoadResult[] = []
     for (let round = 0; round < rounds; round++) {
-      baselineRuns.push(await load(baseline.url, { path: '/auth/validate', body: validateBody, connections, seconds, serverPid: baseline.pid }))
-      heimdallRuns.push(await load(heimdall.url, { path: '/auth/validate', body: validateBody, connections, seconds, serverPid: heimdall.pid }))
+      baselineRuns.push(await load(baseline.url, { path: '/auth/validate', body: validateBodies, connections, seconds, serverPid: baseline.pid }))
+      heimdallRuns.push(await load(heimdall.url, { path: '/auth/validate', body: validateBodies, connections, seconds, serverPid: heimdall.pid }))
       console.error(`[${kind}] round ${round + 1}: baseline ${baselineRuns[round].perMinute}/min, heimdall ${heimdallRuns[round].perMinute}/min`)
     }
     const base = medianResult(baselineRuns)
@@ -172,8 +175,7 @@ async function measureRss(url: string, ctx: ReturnType<typeof createContext>, ca
   const extra = await seed(ctx, Math.ceil(Math.max(0, sessions - cached.length) / 10), 10)
   const tokens = [...cached, ...extra.tokens].slice(0, sessions)
   let next = 0
-  const body = () => `{"token":"${tokens[next++ % tokens.length]}"}`
-  await warmUp(url, body, tokens.length)
+  await warmUp(url, () => `{"token":"${tokens[next++ % tokens.length]}"}`, tokens.length)
   for (const [pid, worker] of await cachedSessionsPerWorker(url)) {
     notes.push(`worker ${pid}: ${worker.keys} sessions cached, RSS ${worker.rss} MB (target < 300 MB with 100,000)`)
   }

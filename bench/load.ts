@@ -34,20 +34,26 @@ const SPREAD = 8
  * time each request cost the server (all its workers) and the client.
  */
 export async function load(url: string, options: LoadOptions): Promise<LoadResult> {
-  const serverBefore = options.serverPid === undefined ? undefined : processTreeCpuSeconds(options.serverPid)
-  const clientBefore = ownCpuSeconds()
-  const result = await autocannon({
-    url,
-    connections: options.connections,
-    duration: options.seconds,
-    ...requestsOf(options.path, options.body, options.connections),
+  let serverBefore: number | undefined
+  let clientBefore = 0
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const run = autocannon(
+      { url, connections: options.connections, duration: options.seconds, ...requestsOf(options.path, options.body, options.connections) },
+      (error, finished) => (error ? reject(error) : resolve(finished)),
+    )
+    // 'start' comes once the requests are built: what autocannon spends building them is not load.
+    run.once('start', () => {
+      serverBefore = options.serverPid === undefined ? undefined : processTreeCpuSeconds(options.serverPid)
+      clientBefore = ownCpuSeconds()
+    })
   })
   const clientSeconds = ownCpuSeconds() - clientBefore
   const serverAfter = options.serverPid === undefined ? undefined : processTreeCpuSeconds(options.serverPid)
   const total = result.requests.total
   const perRequestUs = (seconds: number) => Math.round((seconds / Math.max(total, 1)) * 1e6 * 10) / 10
   return {
-    perMinute: Math.round((total / result.duration) * 60),
+    // autocannon's own rate: the mean of its one-second samples, which start with the load.
+    perMinute: Math.round(result.requests.average * 60),
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,

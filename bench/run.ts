@@ -90,12 +90,12 @@ async function benchDatabase(kind: 'sqlite' | 'mysql'): Promise<void> {
     const checks = await Promise.all(sample.map((token) => json(`${heimdall.url}/auth/validate`, { method: 'POST', body: JSON.stringify({ token }) })))
     if (!checks.every((check) => check.is_valid)) throw new Error(`seeded tokens do not validate: ${JSON.stringify(checks[0])}`)
 
-    // Measured: each connection cycles through its own share of the tokens (autocannon builds those
-    // requests once). Warm-up: every request the next token, so that every worker sees every token.
+    // Measured: each connection cycles through its own window of the tokens (autocannon builds those
+    // requests once). Warm-up: JIT, and every request the next token, until every worker's read model
+    // holds every token.
     const validateBodies = seeded.tokens.map((token) => `{"token":"${token}"}`)
     let next = 0
     const everyTokenInTurn = () => validateBodies[next++ % validateBodies.length]
-    // Warm-up: JIT, and every token through every worker once so the read model holds them all.
     await load(baseline.url, { path: '/auth/validate', body: validateBodies, connections, seconds: 1 })
     await warmUp(heimdall.url, everyTokenInTurn, seeded.tokens.length)
 

@@ -3,7 +3,7 @@ import { VERSION } from '../../version.js'
 
 /**
  * Headers every response carries, set before anything else can fail. Straight on the Node response:
- * Koa's ctx.set would re-check each constant value on every request of the hot path.
+ * ctx.set adds two layers of calls per header, on every request of the hot path.
  */
 export function koaResponseHeaders(): Middleware {
   return function responseHeaders(ctx, next) {

@@ -5,7 +5,7 @@ import { HeimdallError } from '../errors.js'
 import { createVerifiedTokenCache } from './cache.js'
 import { decodeJwsPayload, parseJws, signJws, verifyJwsSignature, type ParsedJws } from './jws.js'
 import { publicKeyOf, type PublicJwk, type SigningKeyStore } from './signing-keys.js'
-import { assertNoForbiddenHeader, checkedClaims, type AccessClaims, type TokenService } from './tokens.js'
+import { assertNoForbiddenHeader, checkedClaims, type TokenService, type VerifiedClaims } from './tokens.js'
 
 /** Unknown kids make a process re-read the keys, but never more often than this. */
 const MIN_RELOAD_INTERVAL_MS = 1000
@@ -31,7 +31,7 @@ export function createAsymmetricTokenService(options: {
   verifiedCacheSize?: number
 }): TokenService {
   const { store } = options
-  const verifiedTokens = createVerifiedTokenCache<AccessClaims>(options.verifiedCacheSize ?? 200_000)
+  const verifiedTokens = createVerifiedTokenCache<VerifiedClaims>(options.verifiedCacheSize ?? 200_000)
   let keys = new Map<string, VerificationKey>()
   let signer: { kid: string; privateKey: KeyObject } | undefined
   let initialised: Promise<void> | undefined
@@ -85,7 +85,7 @@ export function createAsymmetricTokenService(options: {
     if (newest && newest.kid !== signer?.kid) signer = { kid: newest.kid, privateKey: await store.privateKeyOf(newest) }
   }
 
-  function verifyWith(token: string, jws: ParsedJws, key: VerificationKey): AccessClaims {
+  function verifyWith(token: string, jws: ParsedJws, key: VerificationKey): VerifiedClaims {
     // The key decides the algorithm: an HS256 token "signed" with a public key never gets near HMAC.
     if (jws.header.alg !== key.alg) throw invalid(`Token algorithm must be ${key.alg}`)
     assertNoForbiddenHeader(jws.header)
@@ -103,7 +103,7 @@ export function createAsymmetricTokenService(options: {
     return claims
   }
 
-  async function verifyAfterReload(token: string, jws: ParsedJws, kid: string): Promise<AccessClaims> {
+  async function verifyAfterReload(token: string, jws: ParsedJws, kid: string): Promise<VerifiedClaims> {
     await reloadSoon()
     const key = keys.get(kid)
     if (!key) throw invalid('Token is signed with an unknown key')

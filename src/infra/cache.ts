@@ -16,6 +16,8 @@ export interface SessionState {
 
 export type SessionReadModel = ReturnType<typeof createSessionReadModel>
 
+const MAX_SHARED_PERMISSION_LISTS = 10_000
+
 /** Where session states are read: the replica when one is configured, and always the primary. */
 export interface SessionSources {
   replica: { sessions: SessionsRepository; roles: RolesRepository } | undefined
@@ -37,6 +39,17 @@ export function createSessionReadModel(options: { sources: SessionSources; ttlSe
   const sessionIdsByUser = new Map<string, Set<string>>()
   // Session and user ids changed lately, with when the replica is sure to have caught up.
   const changedUntil = new Map<string, number>()
+  // Sessions of users with the same roles share one frozen permission list: an estate has a few
+  // distinct lists and many sessions. Bounded, in case roles are minted per user.
+  const permissionLists = new Map<string, string[]>()
+  function sharedList(permissions: string[]): string[] {
+    const key = JSON.stringify(permissions)
+    const known = permissionLists.get(key)
+    if (known) return known
+    Object.freeze(permissions)
+    if (permissionLists.size < MAX_SHARED_PERMISSION_LISTS) permissionLists.set(key, permissions)
+    return permissions
+  }
   let hits = 0
   let misses = 0
   // Bumped by every eviction: a read that started before one must not cache what it read.
@@ -72,7 +85,7 @@ export function createSessionReadModel(options: { sources: SessionSources; ttlSe
       sessionId: row.id,
       userId: row.user_id,
       email: row.email,
-      permissions: mergePermissions(await source.roles.findPermissionNamesByUserId(row.user_id)),
+      permissions: sharedList(mergePermissions(await source.roles.findPermissionNamesByUserId(row.user_id))),
       userDisabled: Boolean(row.user_disabled),
       expiresAt: Number(row.expires_at),
       revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),

@@ -2,6 +2,7 @@ import Router from '@koa/router'
 import Koa from 'koa'
 import type { Context } from '../context.js'
 import { koaErrorHandler } from './middleware/koa-error-handler.js'
+import { koaExactRoutes } from './middleware/koa-exact-routes.js'
 import { koaJsonBody } from './middleware/koa-json-body.js'
 import { koaRateLimit } from './middleware/koa-rate-limit.js'
 import { koaReadiness } from './middleware/koa-readiness.js'
@@ -35,10 +36,11 @@ export function createApp(context: Context): Koa {
   app.use(koaJsonBody({ formPaths: OAUTH_FORM_PATHS }))
   app.use(koaReadiness(context))
   app.use(koaRateLimit(context))
-  app.use(authRouter.routes())
+  app.use(koaExactRoutes(authRouter))
   app.use(router.routes())
-  // Sees the routes of both routers: each adds what it matched to ctx.matched.
-  app.use(router.allowedMethods({ throw: true }))
+  // Sees the routes of both routers: each adds what it matched to ctx.matched. Not thrown, so that
+  // the Allow header it sets stays on the error handler's JSON answer.
+  app.use(router.allowedMethods())
 
   app.on('error', (err: unknown, ctx?: Koa.Context) => context.logger.error({ err, req_id: ctx?.state.requestId }, 'unexpected error'))
   return app

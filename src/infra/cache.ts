@@ -92,24 +92,30 @@ export function createSessionReadModel(options: { sources: SessionSources; ttlSe
     }
   }
 
+  /** A miss: reads the session and caches it, unless an eviction came while it was being read. */
+  async function read(sessionId: string): Promise<SessionState | null> {
+    const evictionsBefore = evictions
+    const state = await load(sessionId)
+    if (evictions !== evictionsBefore) return state
+    cache.set(sessionId, state)
+    if (state) {
+      let ids = sessionIdsByUser.get(state.userId)
+      if (!ids) sessionIdsByUser.set(state.userId, (ids = new Set()))
+      ids.add(sessionId)
+    }
+    return state
+  }
+
   return {
-    async get(sessionId: string): Promise<SessionState | null> {
+    /** Synchronous for a cached session (the hot path), a promise when it must be read. */
+    get(sessionId: string): SessionState | null | Promise<SessionState | null> {
       const cached = cache.get<SessionState | null>(sessionId)
       if (cached !== undefined) {
         hits++
         return cached
       }
       misses++
-      const evictionsBefore = evictions
-      const state = await load(sessionId)
-      if (evictions !== evictionsBefore) return state
-      cache.set(sessionId, state)
-      if (state) {
-        let ids = sessionIdsByUser.get(state.userId)
-        if (!ids) sessionIdsByUser.set(state.userId, (ids = new Set()))
-        ids.add(sessionId)
-      }
-      return state
+      return read(sessionId)
     },
 
     /** Reads the primary, bypassing and not filling the cache: for inspection. */

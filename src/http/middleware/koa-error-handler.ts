@@ -11,6 +11,8 @@ export function koaErrorHandler(oauthPaths: ReadonlySet<string> = new Set()): Mi
     try {
       await next()
       if (ctx.status === 404 && ctx.body == null) throw new HeimdallError('route.not_found', 'Not found')
+      // allowedMethods() answered with the Allow header (RFC 9110 requires it on a 405) and no body.
+      if ((ctx.status === 405 || ctx.status === 501) && ctx.body == null) throw new HeimdallError('route.method_not_allowed', 'Method not allowed')
     } catch (caught) {
       const error = toHeimdallError(caught)
       if (error.status >= 500) {

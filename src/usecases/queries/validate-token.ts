@@ -40,7 +40,8 @@ export async function validateToken(ctx: Context, token: string): Promise<TokenV
     throw error
   }
 
-  const session = await ctx.sessionStates.get(claims.sid)
+  const state = ctx.sessionStates.get(claims.sid)
+  const session = state instanceof Promise ? await state : state
   const problem = sessionProblem(session, claims.sub, Date.now())
   if (problem) return counted(ctx, problem)
 

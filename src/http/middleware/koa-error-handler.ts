@@ -10,9 +10,10 @@ export function koaErrorHandler(oauthPaths: ReadonlySet<string> = new Set()): Mi
   return async function errorHandler(ctx, next) {
     try {
       await next()
-      if (ctx.status === 404 && ctx.body == null) throw new HeimdallError('route.not_found', 'Not found')
-      // allowedMethods() answered with the Allow header (RFC 9110 requires it on a 405) and no body.
-      if ((ctx.status === 405 || ctx.status === 501) && ctx.body == null) throw new HeimdallError('route.method_not_allowed', 'Method not allowed')
+      // No route answered (404), or allowedMethods() answered with only the Allow header, which
+      // RFC 9110 requires on a 405 and which stays on the JSON answer rendered here.
+      const unanswered = ctx.body == null ? routeError(ctx.status) : undefined
+      if (unanswered) throw unanswered
     } catch (caught) {
       const error = toHeimdallError(caught)
       if (error.status >= 500) {
@@ -33,9 +34,14 @@ export function koaErrorHandler(oauthPaths: ReadonlySet<string> = new Set()): Mi
 function toHeimdallError(error: unknown): HeimdallError {
   if (error instanceof HeimdallError) return error
   const status = (error as { status?: number; expose?: boolean } | null)?.status
-  if (status === 405 || status === 501) return new HeimdallError('route.method_not_allowed', 'Method not allowed')
+  return routeError(status) ?? translateDatabaseError(error) ?? new HeimdallError('internal', 'Internal server error')
+}
+
+/** The router's own answers (no such route, no such method for it) as the contract's errors. */
+function routeError(status: number | undefined): HeimdallError | undefined {
   if (status === 404) return new HeimdallError('route.not_found', 'Not found')
-  return translateDatabaseError(error) ?? new HeimdallError('internal', 'Internal server error')
+  if (status === 405 || status === 501) return new HeimdallError('route.method_not_allowed', 'Method not allowed')
+  return undefined
 }
 
 function oauthErrorOf(error: HeimdallError): string {

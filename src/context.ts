@@ -5,6 +5,7 @@ import { isAsymmetric } from './domain/signing-keys.js'
 import { createAsymmetricTokenService } from './infra/asymmetric-tokens.js'
 import { createSessionReadModel, type SessionReadModel } from './infra/cache.js'
 import { createClusterBus, type Invalidation } from './infra/cluster-bus.js'
+import { createClusterMetrics } from './infra/cluster-metrics.js'
 import { createKnex, poolStats } from './infra/db/knex.js'
 import { createLogger, type Logger } from './infra/logger.js'
 import type { RedisBus } from './infra/redis-bus.js'
@@ -90,6 +91,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
   const evict = (invalidation: Invalidation) =>
     invalidation.kind === 'session' ? sessionStates.evictSession(invalidation.id) : sessionStates.evictUser(invalidation.id)
   const clusterBus = createClusterBus(evict)
+  const clusterMetrics = createClusterMetrics(() => context.metrics.snapshot())
   const throttles = createThrottlesRepository(db)
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, destination: options.logDestination })
   // Servers listen from the start; other processes (the CLI) only publish, and connect when they first
@@ -170,6 +172,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
       cacheStats: () => sessionStates.stats(),
       countActiveSessions: () => readers.sessions.countActiveSessions(Date.now()),
       poolStats: () => poolStats(db),
+      siblingSnapshots: () => clusterMetrics.siblingSnapshots(),
     }),
     async invalidate(invalidation) {
       evict(invalidation)
@@ -187,6 +190,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
       if (sweeper) clearInterval(sweeper)
       if (keyReloader) clearInterval(keyReloader)
       clusterBus.close()
+      clusterMetrics.close()
       sessionStates.close()
       await Promise.all([db.destroy(), replicaDb?.destroy(), redisBusLoading?.then((bus) => bus.close())])
     },

@@ -26,6 +26,7 @@ const CODES = {
   'config.invalid': { status: 500, expose: false },
   'service.not_ready': { status: 503, expose: true },
   'db.unavailable': { status: 503, expose: false },
+  'metrics.incomplete': { status: 503, expose: true },
   'db.not_migrated': { status: 503, expose: false },
   internal: { status: 500, expose: false },
 } as const satisfies Record<string, { status: number; expose: boolean }>

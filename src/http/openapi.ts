@@ -100,13 +100,14 @@ export const openApiDocument = {
     '/live': get('Liveness of the process', 'health', schemas.LivenessResponse),
     '/metrics': {
       get: {
-        summary: 'Prometheus metrics of the answering process: requests by route and status, latencies, validations and logins by outcome, session cache, active sessions, database pool, runtime',
+        summary: 'Prometheus metrics of the instance (every worker added up): requests by route and status, latencies, validations and logins by outcome, session cache, active sessions, database pool, runtime',
         tags: ['health'],
         responses: {
           '200': {
             description: 'Prometheus text exposition format 0.0.4',
             content: { 'text/plain; version=0.0.4; charset=utf-8': { schema: { type: 'string' } } },
           },
+          '503': json(schemas.ErrorResponse, 'A worker did not send its metrics in time'),
         },
       },
     },

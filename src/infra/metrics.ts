@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module'
 import type * as PromClient from 'prom-client'
+import { HeimdallError } from '../errors.js'
 import { VERSION } from '../version.js'
+import type { MetricsSnapshot } from './cluster-metrics.js'
 import { createRequestMetrics } from './request-metrics.js'
 
 export const VALIDATION_OUTCOMES = ['valid', 'expired', 'revoked', 'invalid'] as const
@@ -21,6 +23,8 @@ export interface MetricSources {
   cacheStats(): { keys: number; hits: number; misses: number; hitRate: number }
   countActiveSessions(): Promise<number>
   poolStats(): PoolStats | undefined
+  /** The other workers' families when this process is one of several sharing a port. */
+  siblingSnapshots(): Promise<MetricsSnapshot[]>
 }
 
 export interface Scrape {
@@ -41,6 +45,9 @@ export interface Metrics {
   countLogin(outcome: LoginOutcome): void
   /** One finished HTTP request: `route` is the matched pattern (bounded), never the raw path. */
   observeRequest(method: string, route: string, status: number, seconds: number): void
+  /** This process's families, for a sibling worker's scrape. */
+  snapshot(): Promise<MetricsSnapshot>
+  /** The exposition of every worker of this instance, counts added up. */
   scrape(): Promise<Scrape>
 }
 
@@ -65,9 +72,24 @@ export function createMetrics(sources: MetricSources): Metrics {
     observeRequest(method, route, status, seconds) {
       requests.observe(method, route, status, seconds)
     },
+    async snapshot() {
+      exporter ??= createExporter(sources, validations, logins)
+      const families = [...(await exporter.registry.getMetricsAsJSON()), ...requests.toJSON()]
+      // prom-client leaves per-process families (process_start_time_seconds) out of a total: the
+      // instance's start is its earliest worker's.
+      return families.map((family) => (family.aggregator === 'omit' ? { ...family, aggregator: 'min' } : family))
+    },
     async scrape() {
       exporter ??= createExporter(sources, validations, logins)
-      return { contentType: exporter.registry.contentType, body: (await exporter.registry.metrics()) + requests.render() }
+      const [own, siblings] = await Promise.all([
+        metrics.snapshot(),
+        sources.siblingSnapshots().catch((err: unknown) => {
+          // Counts without a worker's share would go down and read as a counter reset: no answer is better.
+          throw new HeimdallError('metrics.incomplete', `Metrics are incomplete: ${(err as Error).message}; try again`)
+        }),
+      ])
+      const total = exporter.prom.AggregatorRegistry.aggregate([own, ...siblings] as PromClient.MetricObjectWithValues<PromClient.MetricValue<string>>[][])
+      return { contentType: total.contentType, body: await total.metrics() }
     },
   }
   return metrics
@@ -84,7 +106,7 @@ function createExporter(sources: MetricSources, validations: Record<ValidationOu
   const registers = [registry]
   prom.collectDefaultMetrics({ register: registry })
 
-  new prom.Gauge({ name: 'heimdall_build_info', help: 'Always 1; the version is a label', labelNames: ['version'], registers }).set({ version: VERSION }, 1)
+  new prom.Gauge({ name: 'heimdall_build_info', help: 'Always 1; the version is a label', labelNames: ['version'], registers, aggregator: 'first' }).set({ version: VERSION }, 1)
 
   tallyCounter(prom, registers, 'heimdall_token_validations_total', 'Access-token validations by outcome (HTTP, introspection and CLI)', validations)
   tallyCounter(prom, registers, 'heimdall_logins_total', 'Login attempts that reached the login use case, by outcome', logins)
@@ -109,8 +131,9 @@ function createExporter(sources: MetricSources, validations: Record<ValidationOu
   })
   new prom.Gauge({
     name: 'heimdall_session_cache_hit_ratio',
-    help: 'Hits / (hits + misses) of the session read model since start (0 before any lookup)',
+    help: 'Hits / (hits + misses) of the session read model since start (0 before any lookup; the mean of the workers)',
     registers,
+    aggregator: 'average',
     collect() {
       this.set(sources.cacheStats().hitRate)
     },
@@ -129,6 +152,8 @@ function createExporter(sources: MetricSources, validations: Record<ValidationOu
     name: 'heimdall_active_sessions',
     help: `Sessions neither revoked nor expired (a COUNT query, reused for ${ACTIVE_SESSIONS_MAX_AGE_MS / 1000} s)`,
     registers,
+    // Every worker counts the same table.
+    aggregator: 'max',
     async collect() {
       const count = await activeSessions()
       if (count !== undefined) this.set(count)
@@ -146,7 +171,7 @@ function createExporter(sources: MetricSources, validations: Record<ValidationOu
   new prom.Gauge({ name: 'heimdall_db_pool_pending_creates', help: 'Connections being opened', registers, collect: pool((s) => s.pendingCreates) })
   new prom.Gauge({ name: 'heimdall_db_pool_max', help: 'Pool size limit (1 for SQLite: one connection serialises all queries)', registers, collect: pool((s) => s.max) })
 
-  return { registry }
+  return { prom, registry }
 }
 
 /** A counter whose values are the use cases' integer tallies, read when scraped. */

@@ -6,8 +6,19 @@
 
 export type RequestMetrics = ReturnType<typeof createRequestMetrics>
 
+type Labels = Record<string, string | number>
+
+/** One metric family in prom-client's JSON shape (MetricObjectWithValues). */
+export interface RequestFamily {
+  name: string
+  help: string
+  type: 'counter' | 'histogram'
+  aggregator: 'sum'
+  values: { labels: Labels; value: number; metricName?: string }[]
+}
+
 interface RequestTally {
-  labels: string
+  labels: Labels
   count: number
   sum: number
   /** Observations per bucket (not cumulative): index i counts those in (bounds[i-1], bounds[i]]; the last one, above every bound. */
@@ -28,8 +39,7 @@ export function createRequestMetrics(bounds: readonly number[]) {
     if (!byStatus) byMethod.set(method, (byStatus = new Map()))
     let tally = byStatus.get(status)
     if (!tally) {
-      const labels = `method="${labelValue(method)}",route="${labelValue(route)}",status="${status}"`
-      byStatus.set(status, (tally = { labels, count: 0, sum: 0, buckets: new Array<number>(bounds.length + 1).fill(0) }))
+      byStatus.set(status, (tally = { labels: { method, route, status }, count: 0, sum: 0, buckets: new Array<number>(bounds.length + 1).fill(0) }))
     }
     return tally
   }
@@ -44,32 +54,33 @@ export function createRequestMetrics(bounds: readonly number[]) {
       tally.buckets[bucket]++
     },
 
-    /** Both families, in the text exposition format (version 0.0.4). */
-    render(): string {
+    /**
+     * Both families as prom-client's JSON (what Registry#getMetricsAsJSON gives), so that one
+     * renderer prints them and the workers' copies add up like every other family.
+     */
+    toJSON(): RequestFamily[] {
       const all = [...tallies.values()].flatMap((byMethod) => [...byMethod.values()].flatMap((byStatus) => [...byStatus.values()]))
-      const lines = [
-        `# HELP ${COUNTER} HTTP requests by method, matched route pattern and status`,
-        `# TYPE ${COUNTER} counter`,
-        ...all.map((tally) => `${COUNTER}{${tally.labels}} ${tally.count}`),
-        `# HELP ${HISTOGRAM} HTTP request latency by method, matched route pattern and status`,
-        `# TYPE ${HISTOGRAM} histogram`,
-      ]
+      const histogram: RequestFamily['values'] = []
       for (const tally of all) {
         let cumulative = 0
         bounds.forEach((bound, index) => {
           cumulative += tally.buckets[index]
-          lines.push(`${HISTOGRAM}_bucket{${tally.labels},le="${bound}"} ${cumulative}`)
+          histogram.push({ labels: { ...tally.labels, le: bound }, value: cumulative, metricName: `${HISTOGRAM}_bucket` })
         })
-        lines.push(`${HISTOGRAM}_bucket{${tally.labels},le="+Inf"} ${tally.count}`)
-        lines.push(`${HISTOGRAM}_sum{${tally.labels}} ${tally.sum}`)
-        lines.push(`${HISTOGRAM}_count{${tally.labels}} ${tally.count}`)
+        histogram.push({ labels: { ...tally.labels, le: '+Inf' }, value: tally.count, metricName: `${HISTOGRAM}_bucket` })
+        histogram.push({ labels: tally.labels, value: tally.sum, metricName: `${HISTOGRAM}_sum` })
+        histogram.push({ labels: tally.labels, value: tally.count, metricName: `${HISTOGRAM}_count` })
       }
-      return `${lines.join('\n')}\n`
+      return [
+        {
+          name: COUNTER,
+          help: 'HTTP requests by method, matched route pattern and status',
+          type: 'counter',
+          aggregator: 'sum',
+          values: all.map((tally) => ({ labels: tally.labels, value: tally.count })),
+        },
+        { name: HISTOGRAM, help: 'HTTP request latency by method, matched route pattern and status', type: 'histogram', aggregator: 'sum', values: histogram },
+      ]
     },
   }
-}
-
-/** Label values escape backslash, double quote and line feed (the text format's rules). */
-function labelValue(value: string): string {
-  return value.replace(/[\\"\n]/g, (char) => (char === '\n' ? '\\n' : `\\${char}`))
 }

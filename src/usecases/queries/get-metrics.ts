@@ -1,7 +1,7 @@
 import type { Context } from '../../context.js'
 import type { Scrape } from '../../infra/metrics.js'
 
-/** The Prometheus exposition of this process: counters, latencies, cache, sessions, pool, runtime. */
+/** The Prometheus exposition of this instance, every worker's counts added up: counters, latencies, cache, sessions, pool, runtime. */
 export function getMetrics(ctx: Context): Promise<Scrape> {
   return ctx.metrics.scrape()
 }

@@ -1,7 +1,13 @@
 import test from 'ava'
-import { createRequestMetrics } from '../../../src/infra/request-metrics.js'
+import { AggregatorRegistry } from 'prom-client'
+import { createRequestMetrics, type RequestMetrics } from '../../../src/infra/request-metrics.js'
 import { serverTest, TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
 import { signWith } from '../../aux/jwt.js'
+
+/** The request families as /metrics prints them: through prom-client's renderer, like every other family. */
+function render(...workers: RequestMetrics[]): Promise<string> {
+  return AggregatorRegistry.aggregate(workers.map((worker) => worker.toJSON()) as unknown as Parameters<typeof AggregatorRegistry.aggregate>[0]).metrics()
+}
 
 /** The value of one sample of the exposition, or undefined when absent. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -117,11 +123,11 @@ serverTest('two servers in one process keep separate registries', async (t, serv
   }
 })
 
-test('requests render as a counter and a cumulative histogram in the Prometheus text format', (t) => {
+test('requests render as a counter and a cumulative histogram in the Prometheus text format', async (t) => {
   const metrics = createRequestMetrics([0.001, 0.01])
   for (const seconds of [0.0005, 0.001, 0.005, 2]) metrics.observe('POST', '/auth/validate', 200, seconds)
   metrics.observe('GET', 'odd"route\\', 404, 0.02)
-  const lines = metrics.render().split('\n')
+  const lines = (await render(metrics)).split('\n')
   const validate = 'method="POST",route="/auth/validate",status="200"'
   for (const expected of [
     '# TYPE heimdall_http_requests_total counter',
@@ -141,8 +147,22 @@ test('requests render as a counter and a cumulative histogram in the Prometheus 
   t.is(lines.at(-1), '', 'ends with a line feed')
 })
 
-test('before any request the request families are declared with no samples', (t) => {
-  const text = createRequestMetrics([0.1]).render()
+test("two workers' requests add up, bucket by bucket", async (t) => {
+  const [one, two] = [createRequestMetrics([0.01]), createRequestMetrics([0.01])]
+  one.observe('POST', '/auth/validate', 200, 0.001)
+  two.observe('POST', '/auth/validate', 200, 0.001)
+  two.observe('POST', '/auth/validate', 200, 0.5)
+  two.observe('POST', '/auth/login', 400, 0.2)
+  const text = await render(one, two)
+  const validate = { method: 'POST', route: '/auth/validate', status: '200' }
+  t.is(sample(text, 'heimdall_http_requests_total', validate), 3)
+  t.is(sample(text, 'heimdall_http_request_duration_seconds_bucket', { ...validate, le: '0.01' }), 2)
+  t.is(sample(text, 'heimdall_http_request_duration_seconds_count', validate), 3)
+  t.is(sample(text, 'heimdall_http_requests_total', { method: 'POST', route: '/auth/login', status: '400' }), 1)
+})
+
+test('before any request the request families are declared with no samples', async (t) => {
+  const text = await render(createRequestMetrics([0.1]))
   t.true(text.includes('# TYPE heimdall_http_requests_total counter\n'))
   t.false(/^heimdall_/m.test(text))
 })

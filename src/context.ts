@@ -176,9 +176,11 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     }),
     async invalidate(invalidation) {
       evict(invalidation)
+      // `this`, not the root logger: called on a request's context, the warning carries its req_id.
+      const requestLogger = this.logger
       const published = redis()
         ?.then((bus) => bus.publish(invalidation))
-        .catch((err: unknown) => logger.warn({ err, invalidation }, 'could not publish to redis; other instances see it at their next database poll'))
+        .catch((err: unknown) => requestLogger.warn({ err, invalidation }, 'could not publish to redis; other instances see it at their next database poll'))
       await Promise.all([clusterBus.broadcast(invalidation), published])
     },
     revocationBus() {

@@ -45,6 +45,23 @@ for (const backend of backends()) {
   })
 }
 
+test('a revocation that cannot reach Redis logs its warning with the request id of the logout', async (t) => {
+  const logLines: string[] = []
+  // Nothing listens on port 1: every publish fails at once.
+  const server = await startTestServer('sqlite', { logLines, env: { HEIMDALL_REDIS_URL: 'redis://127.0.0.1:1' } })
+  try {
+    const { accessToken } = await server.client.registerAndLogin(uniqueEmail('logs-redis'), TEST_PASSWORD)
+    const requestId = 'trace-logout-redis'
+    const out = await server.client.http.post('auth/logout', { headers: { authorization: `Bearer ${accessToken}`, 'x-request-id': requestId } })
+    t.is(out.statusCode, 204, 'the logout does not depend on Redis')
+    await settle()
+    const warning = parse(logLines).find((entry) => String(entry.msg).startsWith('could not publish to redis'))
+    t.is(warning?.req_id, requestId)
+  } finally {
+    await server.close()
+  }
+})
+
 function capture(isTTY: boolean) {
   const lines: string[] = []
   return { lines, destination: { isTTY, write: (line: string) => void lines.push(line) } }

@@ -33,6 +33,8 @@ export interface Config {
   readonly lockoutWindowSeconds: number
   /** Requests per minute per IP on each command endpoint (register, login, refresh); 0 disables. */
   readonly rateLimitPerMinute: number
+  /** Reverse proxies in front of Heimdall whose X-Forwarded-For entries name the client; 0: the socket's address. */
+  readonly trustedProxies: number
   readonly logLevel: string
   /** Redis that carries revocations between instances at once; without it, each instance polls. */
   readonly redisUrl: string | undefined
@@ -73,6 +75,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   const accessTokenTtlSeconds = parseDuration(env.HEIMDALL_ACCESS_TOKEN_TTL, 15 * 60, 'HEIMDALL_ACCESS_TOKEN_TTL')
   if (accessTokenTtlSeconds < 1) throw configError('HEIMDALL_ACCESS_TOKEN_TTL must be at least 1 second')
 
+  const trustedProxies = parseInteger(env.HEIMDALL_TRUSTED_PROXIES, 0, 'HEIMDALL_TRUSTED_PROXIES')
+  if (trustedProxies < 0 || trustedProxies > 10) throw configError(`HEIMDALL_TRUSTED_PROXIES must be between 0 and 10 (got ${trustedProxies})`)
   const workers = overrides.workers ?? parseInteger(env.HEIMDALL_WORKERS, 1, 'HEIMDALL_WORKERS')
   if (workers < 1 || workers > 64) throw configError(`HEIMDALL_WORKERS must be between 1 and 64 (got ${workers})`)
 
@@ -119,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     lockoutMaxFailures,
     lockoutWindowSeconds: parseDuration(env.HEIMDALL_LOCKOUT_WINDOW, 15 * 60, 'HEIMDALL_LOCKOUT_WINDOW'),
     rateLimitPerMinute: parseInteger(env.HEIMDALL_RATE_LIMIT_PER_MINUTE, 600, 'HEIMDALL_RATE_LIMIT_PER_MINUTE'),
+    trustedProxies,
     logLevel,
     redisUrl,
     databaseReadUrl,

@@ -47,7 +47,7 @@ test('serve generates a secret once, keeps it private, and reuses it on the next
   }
 })
 
-test('serve refuses a secret shorter than 32 bytes, and a bcrypt cost below 10', async (t) => {
+test('serve refuses a secret shorter than 32 bytes, a bcrypt cost below 10 and more than 10 trusted proxies', async (t) => {
   const database = await createTestDatabase('sqlite')
   try {
     const short = await runCli(['serve', '--port', '0'], { env: { HEIMDALL_DATABASE_URL: database.url, HEIMDALL_JWT_SECRET: 'too-short' } })
@@ -57,6 +57,10 @@ test('serve refuses a secret shorter than 32 bytes, and a bcrypt cost below 10',
     const cheap = await runCli(['serve', '--port', '0'], { env: { HEIMDALL_DATABASE_URL: database.url, HEIMDALL_BCRYPT_COST: '8' } })
     t.is(cheap.code, 78)
     t.regex(cheap.stderr, /HEIMDALL_BCRYPT_COST must be between 10 and 31/)
+
+    const proxies = await runCli(['serve', '--port', '0'], { env: { HEIMDALL_DATABASE_URL: database.url, HEIMDALL_TRUSTED_PROXIES: '11' } })
+    t.is(proxies.code, 78)
+    t.regex(proxies.stderr, /HEIMDALL_TRUSTED_PROXIES must be between 0 and 10/)
   } finally {
     await database.drop()
   }

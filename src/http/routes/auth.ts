@@ -7,6 +7,7 @@ import { registerUser } from '../../usecases/commands/register-user.js'
 import { getCurrentUser } from '../../usecases/queries/get-current-user.js'
 import { validateToken, type TokenValidation } from '../../usecases/queries/validate-token.js'
 import { bearerToken } from '../bearer-token.js'
+import { clientIp } from '../client-ip.js'
 import { parseInput } from '../parse-input.js'
 import type { SessionTokens } from '../../usecases/session-tokens.js'
 import { LoginRequest, RefreshRequest, RegisterRequest, ValidateRequest } from '../schemas.js'
@@ -22,12 +23,12 @@ export function authRoutes(router: Router, context: Context): void {
 
   router.post('/auth/login', async (ctx) => {
     const input = parseInput(LoginRequest, ctx.request.body)
-    ctx.body = tokenPairBody(await login(contextOf(ctx), { ...input, ip: ctx.ip }))
+    ctx.body = tokenPairBody(await login(contextOf(ctx), { ...input, ip: clientIp(ctx, context.config.trustedProxies) }))
   })
 
   router.post('/auth/refresh', async (ctx) => {
     const { refresh_token } = parseInput(RefreshRequest, ctx.request.body)
-    ctx.body = tokenPairBody(await refreshSession(contextOf(ctx), { refreshToken: refresh_token, ip: ctx.ip }))
+    ctx.body = tokenPairBody(await refreshSession(contextOf(ctx), { refreshToken: refresh_token, ip: clientIp(ctx, context.config.trustedProxies) }))
   })
 
   router.post('/auth/logout', async (ctx) => {

@@ -26,6 +26,7 @@ export function getEffectiveConfig(ctx: Context): EffectiveConfig {
     lockout_max_failures: config.lockoutMaxFailures,
     lockout_window_seconds: config.lockoutWindowSeconds,
     rate_limit_per_minute: config.rateLimitPerMinute,
+    trusted_proxies: config.trustedProxies,
   }
 }
 

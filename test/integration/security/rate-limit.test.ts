@@ -1,4 +1,4 @@
-import { serverTest, TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
+import { serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
 
 serverTest(
   'command endpoints are limited per IP per endpoint with 429 and Retry-After',
@@ -36,4 +36,35 @@ serverTest(
     t.deepEqual([...new Set(results.map((result) => result.statusCode))], [401])
   },
   { env: { HEIMDALL_RATE_LIMIT_PER_MINUTE: '0' } },
+)
+
+const refreshFrom = (server: TestServer, forwardedFor: string) =>
+  server.client.http.post('auth/refresh', { json: { refresh_token: 'hrt_unknown' }, headers: { 'x-forwarded-for': forwardedFor } })
+
+serverTest(
+  'behind one trusted proxy the client is the last X-Forwarded-For entry: limits and the audit follow it, not what the client wrote',
+  async (t, server) => {
+    // The client writes the first entry; the proxy appends the address it saw.
+    for (let i = 0; i < 2; i++) t.is((await refreshFrom(server, `10.0.0.${i}, 203.0.113.5`)).statusCode, 401)
+    t.is((await refreshFrom(server, 'anything-at-all, 203.0.113.5')).statusCode, 429, "203.0.113.5's budget is spent, whatever it puts in front")
+    t.is((await refreshFrom(server, '203.0.113.6')).statusCode, 401, 'another client has its own budget')
+    t.is((await refreshFrom(server, 'not-an-ip')).statusCode, 401, 'an entry that is no address falls back to the socket address')
+
+    const email = uniqueEmail('proxied')
+    await server.client.register(email, TEST_PASSWORD)
+    await server.client.http.post('auth/login', { json: { email, password: TEST_PASSWORD }, headers: { 'x-forwarded-for': '198.51.100.7' } })
+    const [succeeded] = await server.context.audit.findAuditEvents({ type: 'login.succeeded', limit: 1 })
+    t.is(JSON.parse(succeeded.detail ?? '{}').ip, '198.51.100.7')
+  },
+  { env: { HEIMDALL_RATE_LIMIT_PER_MINUTE: '2', HEIMDALL_TRUSTED_PROXIES: '1' } },
+)
+
+serverTest(
+  'without trusted proxies X-Forwarded-For is ignored: a client cannot buy a new budget with it',
+  async (t, server) => {
+    const statuses = []
+    for (let i = 0; i < 3; i++) statuses.push((await refreshFrom(server, `203.0.113.${i}`)).statusCode)
+    t.deepEqual(statuses, [401, 401, 429])
+  },
+  { env: { HEIMDALL_RATE_LIMIT_PER_MINUTE: '2' } },
 )

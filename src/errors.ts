@@ -26,8 +26,8 @@ const CODES = {
   'config.invalid': { status: 500, expose: false },
   'service.not_ready': { status: 503, expose: true },
   'db.unavailable': { status: 503, expose: false },
-  'metrics.incomplete': { status: 503, expose: true },
   'db.not_migrated': { status: 503, expose: false },
+  'metrics.incomplete': { status: 503, expose: true },
   internal: { status: 500, expose: false },
 } as const satisfies Record<string, { status: number; expose: boolean }>
 

@@ -1,7 +1,9 @@
 import test from 'ava'
 import got from 'got'
 import { HeimdallAPIClient } from '../aux/api-client.js'
+import { VERSION } from '../../src/version.js'
 import { backends, createTestDatabase } from '../aux/db.js'
+import { sample } from '../aux/prometheus.js'
 import { serve } from '../aux/serve-process.js'
 import { TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../aux/server.js'
 
@@ -61,12 +63,6 @@ test('serve --workers 2 replaces a worker that dies', async (t) => {
   }
 })
 
-/** The value of one sample of a Prometheus exposition whose labels are exactly `labels`. */
-function sample(text: string, name: string, labels: string): number | undefined {
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`${name}${labels ? `{${labels}}` : ''} `))
-  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1))
-}
-
 test('serve --workers 2: every scrape of /metrics counts the requests of both workers, or fails with 503', async (t) => {
   const database = await createTestDatabase('sqlite')
   const served = await serve({ HEIMDALL_DATABASE_URL: database.url, HEIMDALL_JWT_SECRET: TEST_SECRET }, ['--workers', '2'])
@@ -78,16 +74,17 @@ test('serve --workers 2: every scrape of /metrics counts the requests of both wo
     t.is(pids.size, 2, 'both workers answer')
     for (let i = 0; i < 10; i++) t.is((await fresh.post('auth/validate', { json: { token: `garbage-${i}` } })).statusCode, 200)
 
+    const validate = { method: 'POST', route: '/auth/validate', status: '200' }
     for (let scrape = 0; scrape < 4; scrape++) {
       const response = await fresh.get('metrics')
       t.is(response.statusCode, 200)
       const text = response.body
-      t.is(sample(text, 'heimdall_token_validations_total', 'outcome="invalid"'), 10, `scrape ${scrape}: validations of both workers`)
-      t.is(sample(text, 'heimdall_http_requests_total', 'method="POST",route="/auth/validate",status="200"'), 10)
-      t.is(sample(text, 'heimdall_http_request_duration_seconds_count', 'method="POST",route="/auth/validate",status="200"'), 10)
-      t.is(sample(text, 'heimdall_build_info', 'version="0.1.0"'), 1, 'the same for every worker: not added up')
-      t.is(sample(text, 'heimdall_db_pool_max', ''), 2, "each worker's SQLite connection")
-      t.true((sample(text, 'process_start_time_seconds', '') ?? 0) > 0, 'the earliest worker start')
+      t.is(sample(text, 'heimdall_token_validations_total', { outcome: 'invalid' }), 10, `scrape ${scrape}: validations of both workers`)
+      t.is(sample(text, 'heimdall_http_requests_total', validate), 10)
+      t.is(sample(text, 'heimdall_http_request_duration_seconds_count', validate), 10)
+      t.is(sample(text, 'heimdall_build_info', { version: VERSION }), 1, 'the same for every worker: not added up')
+      t.is(sample(text, 'heimdall_db_pool_max'), 2, "each worker's SQLite connection")
+      t.true((sample(text, 'process_start_time_seconds') ?? 0) > 0, 'the earliest worker start')
     }
 
     // A worker that cannot answer: a scrape that reaches the other one fails rather than showing half the counts.

@@ -1,25 +1,13 @@
 import test from 'ava'
 import { AggregatorRegistry } from 'prom-client'
 import { createRequestMetrics, type RequestMetrics } from '../../../src/infra/request-metrics.js'
+import { sample } from '../../aux/prometheus.js'
 import { serverTest, TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
 import { signWith } from '../../aux/jwt.js'
 
 /** The request families as /metrics prints them: through prom-client's renderer, like every other family. */
 function render(...workers: RequestMetrics[]): Promise<string> {
   return AggregatorRegistry.aggregate(workers.map((worker) => worker.toJSON()) as unknown as Parameters<typeof AggregatorRegistry.aggregate>[0]).metrics()
-}
-
-/** The value of one sample of the exposition, or undefined when absent. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`)
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#')) continue
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line)
-    if (!match || match[1] !== name) continue
-    const present = match[2] ? match[2].split(/,(?=\w+=")/) : []
-    if (wanted.every((pair) => present.includes(pair)) && present.length === wanted.length) return Number(match[3])
-  }
-  return undefined
 }
 
 serverTest('/metrics answers the Prometheus text format with every family', async (t, server) => {

@@ -1,8 +1,7 @@
 import cluster from 'node:cluster'
 import { Flags } from '@oclif/core'
 import { redactUrl } from '../config.js'
-import { relayClusterInvalidations } from '../infra/cluster-bus.js'
-import { relayClusterMetrics } from '../infra/cluster-metrics.js'
+import { relaySiblingQuestions } from '../infra/cluster-siblings.js'
 import { migrateLatest, migrationStatus } from '../infra/db/migrate.js'
 import { VERSION } from '../version.js'
 import { BaseCommand } from './base-command.js'
@@ -53,8 +52,7 @@ export default class Serve extends BaseCommand<typeof Serve> {
   private async runPrimary(count: number, stopped: Promise<NodeJS.Signals>) {
     const secretSource = this.context.secretSource
     const ready = await this.prepareDatabase()
-    relayClusterInvalidations()
-    relayClusterMetrics()
+    relaySiblingQuestions()
     let stopping = false
     const listening = new Promise<string>((resolve) => {
       let started = 0

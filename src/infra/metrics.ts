@@ -60,6 +60,7 @@ export function createMetrics(sources: MetricSources): Metrics {
   const logins = tally(LOGIN_OUTCOMES)
   const requests = createRequestMetrics(DURATION_BUCKETS)
   let exporter: ReturnType<typeof createExporter> | undefined
+  const exporterOf = () => (exporter ??= createExporter(sources, validations, logins))
   const metrics: Metrics = {
     totalRequests: 0,
     startedAt: Date.now(),
@@ -73,14 +74,12 @@ export function createMetrics(sources: MetricSources): Metrics {
       requests.observe(method, route, status, seconds)
     },
     async snapshot() {
-      exporter ??= createExporter(sources, validations, logins)
-      const families = [...(await exporter.registry.getMetricsAsJSON()), ...requests.toJSON()]
+      const families = [...(await exporterOf().registry.getMetricsAsJSON()), ...requests.toJSON()]
       // prom-client leaves per-process families (process_start_time_seconds) out of a total: the
       // instance's start is its earliest worker's.
       return families.map((family) => (family.aggregator === 'omit' ? { ...family, aggregator: 'min' } : family))
     },
     async scrape() {
-      exporter ??= createExporter(sources, validations, logins)
       const [own, siblings] = await Promise.all([
         metrics.snapshot(),
         sources.siblingSnapshots().catch((err: unknown) => {
@@ -88,7 +87,7 @@ export function createMetrics(sources: MetricSources): Metrics {
           throw new HeimdallError('metrics.incomplete', `Metrics are incomplete: ${(err as Error).message}; try again`)
         }),
       ])
-      const total = exporter.prom.AggregatorRegistry.aggregate([own, ...siblings] as PromClient.MetricObjectWithValues<PromClient.MetricValue<string>>[][])
+      const total = exporterOf().prom.AggregatorRegistry.aggregate([own, ...siblings] as PromClient.MetricObjectWithValues<PromClient.MetricValue<string>>[][])
       return { contentType: total.contentType, body: await total.metrics() }
     },
   }

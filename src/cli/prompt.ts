@@ -19,6 +19,8 @@ export async function confirm(question: string): Promise<boolean> {
 /** Reads a line from the terminal without echoing it (for passwords); Ctrl-C aborts. */
 export function promptHidden(question: string): Promise<string> {
   const stdin = process.stdin
+  // Echo goes off before the prompt shows: keys typed the moment it appears must not reach the screen.
+  stdin.setRawMode(true)
   process.stderr.write(question)
   return new Promise((resolve, reject) => {
     let value = ''
@@ -38,7 +40,6 @@ export function promptHidden(question: string): Promise<string> {
         else if (char >= ' ') value += char
       }
     }
-    stdin.setRawMode(true)
     stdin.resume()
     stdin.on('data', onData)
   })

@@ -2,11 +2,12 @@
 // `npx heimdall serve` started there with an empty environment: what a user of the package gets.
 import { spawn } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { setPriority, tmpdir } from 'node:os'
+import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import test from 'ava'
 import got from 'got'
+import { runCommand } from '../aux/run-command.js'
 import { READY } from '../aux/serve-process.js'
 
 /** The repository root: this file runs as dist/test/packaging/npm-pack.test.js. */
@@ -22,32 +23,6 @@ function npmEnv(): NodeJS.ProcessEnv {
   return env
 }
 
-interface Run {
-  code: number | null
-  output: string
-}
-
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    // Building and compiling take a core for minutes: at a low priority (inherited by what npm
-    // starts), so that the timing-sensitive tests running beside this one keep theirs.
-    if (child.pid) setPriority(child.pid, 15)
-    let output = ''
-    child.stdout.on('data', (chunk) => (output += chunk))
-    child.stderr.on('data', (chunk) => (output += chunk))
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`${command} ${args.join(' ')} did not finish in ${timeoutMs} ms:\n${output}`))
-    }, timeoutMs)
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, output })
-    })
-  })
-}
-
 test('npm pack: the tarball installs into an empty directory and `npx heimdall serve` works there', async (t) => {
   // The slowest test of the suite: a full build, then better-sqlite3 compiled from source.
   t.timeout(12 * 60_000)
@@ -60,12 +35,12 @@ test('npm pack: the tarball installs into an empty directory and `npx heimdall s
     symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'), 'dir')
     const tarballs = join(work, 'tarballs')
     mkdirSync(tarballs)
-    const packed = await run('npm', ['pack', '--pack-destination', tarballs], source, npmEnv(), 5 * 60_000)
+    const packed = await runCommand('npm', ['pack', '--pack-destination', tarballs], { cwd: source, env: npmEnv(), timeoutMs: 5 * 60_000 })
     t.is(packed.code, 0, packed.output)
     const [tarball] = readdirSync(tarballs).filter((name) => name.endsWith('.tgz'))
     t.truthy(tarball, `npm pack wrote a tarball:\n${packed.output}`)
 
-    const listed = await run('tar', ['-tzf', join(tarballs, tarball)], work, npmEnv(), 60_000)
+    const listed = await runCommand('tar', ['-tzf', join(tarballs, tarball)], { cwd: work, env: npmEnv(), timeoutMs: 60_000 })
     const files = listed.output.split('\n').filter(Boolean).map((name) => name.replace(/^package\//, ''))
     for (const expected of ['package.json', 'README.md', 'bin/run.js', 'oclif.manifest.json', 'dist/src/cli/index.js', 'dist/src/cli/serve.js', 'dist/src/http/server.js']) {
       t.true(files.includes(expected), `the package holds ${expected}`)
@@ -79,7 +54,7 @@ test('npm pack: the tarball installs into an empty directory and `npx heimdall s
     const consumer = join(work, 'consumer')
     mkdirSync(consumer)
     writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, allowScripts: { 'better-sqlite3': true, bcrypt: true } }, null, 2))
-    const installed = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(tarballs, tarball)], consumer, npmEnv(), 8 * 60_000)
+    const installed = await runCommand('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(tarballs, tarball)], { cwd: consumer, env: npmEnv(), timeoutMs: 8 * 60_000 })
     t.is(installed.code, 0, installed.output)
     t.false(readdirSync(join(consumer, 'node_modules')).includes('typescript'), 'a consumer install does not need TypeScript')
     t.log(`packed ${basename(tarball)} (${files.length} files) and installed it in ${consumer}`)

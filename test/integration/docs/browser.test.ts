@@ -8,10 +8,10 @@ import { join } from 'node:path'
 import test from 'ava'
 import { openApiDocument } from '../../../src/http/openapi.js'
 import { backends } from '../../aux/db.js'
+import { flagSet } from '../../aux/flags.js'
 import { startTestServer, type TestServer } from '../../aux/server.js'
 
 const CHROMIUM = process.env.HEIMDALL_CHROMIUM ?? '/usr/bin/chromium'
-const flagSet = (value: string | undefined) => value !== undefined && !['', '0', 'false'].includes(value.toLowerCase())
 /** CI (and anyone who sets HEIMDALL_TEST_BROWSER=1) must run these tests: a missing browser fails. */
 const REQUIRED = flagSet(process.env.CI) || flagSet(process.env.HEIMDALL_TEST_BROWSER)
 

@@ -1,0 +1,36 @@
+import { spawn } from 'node:child_process'
+import { setPriority } from 'node:os'
+
+export interface CommandResult {
+  code: number | null
+  /** stdout and stderr, interleaved as they came. */
+  output: string
+}
+
+/**
+ * Runs a command to its end and answers its exit code and output; rejects only when it cannot start
+ * or outlives `timeoutMs` (then it is killed). Builds and installs take a core for minutes: they run
+ * at a low priority (inherited by what they start), so that the timing-sensitive tests running
+ * beside them keep theirs.
+ */
+export function runCommand(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs: number }): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] })
+    if (child.pid) setPriority(child.pid, 15)
+    let output = ''
+    child.stdout.on('data', (chunk) => (output += chunk))
+    child.stderr.on('data', (chunk) => (output += chunk))
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`${command} ${args.join(' ')} did not finish in ${options.timeoutMs} ms:\n${output}`))
+    }, options.timeoutMs)
+    child.on('error', (error) => {
+      clearTimeout(timer)
+      reject(error)
+    })
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, output })
+    })
+  })
+}

@@ -1,5 +1,6 @@
-// The image itself cannot be built here (no Docker daemon, no registry for base images): these tests
-// read the Dockerfile and docker-compose.yml and hold them to what the README promises.
+// The Dockerfile and docker-compose.yml as text, held to what the README promises: what building and
+// running the image cannot show (docker-image.test.ts does that), and the compose file, whose
+// mariadb and redis images come from Docker Hub, out of CI's reach.
 import { readFileSync } from 'node:fs'
 import test from 'ava'
 import { parseYamlSubset, type YamlValue } from '../aux/yaml-subset.js'

@@ -35,8 +35,9 @@ async function dockerOk(t: ExecutionContext, args: string[], timeoutMs?: number)
 async function dockerUnavailable(): Promise<string | undefined> {
   const info = await docker(['info', '--format', '{{.ServerVersion}}']).catch((error: Error) => ({ code: -1, output: error.message }))
   if (info.code !== 0) return `no Docker daemon (docker info: ${info.output.trim().split('\n').at(-1)})`
-  const base = await docker(['image', 'inspect', BASE_IMAGE])
-  if (base.code !== 0) return `no ${BASE_IMAGE} image, and Docker Hub is out of reach (.ci/docker-base makes one)`
+  if ((await docker(['image', 'inspect', BASE_IMAGE])).code === 0) return undefined
+  const pulled = await docker(['pull', BASE_IMAGE], 5 * 60_000).catch((error: Error) => ({ code: -1, output: error.message }))
+  if (pulled.code !== 0) return `no ${BASE_IMAGE} image, and it cannot be pulled (.ci/docker-base makes one without Docker Hub)`
   return undefined
 }
 

@@ -46,6 +46,11 @@ export interface Config {
   readonly logFormat: LogFormat
   /** When set, POST /oauth/introspect requires `Authorization: Bearer <this>`. */
   readonly introspectionToken: string | undefined
+  /**
+   * Where people reach Heimdall's pages (the links in mails point here), without a trailing slash;
+   * an https URL also marks the pages' cookies Secure.
+   */
+  readonly publicUrl: string
 }
 
 export type LogFormat = 'auto' | 'json' | 'pretty'
@@ -104,6 +109,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     throw configError('HEIMDALL_DATABASE_READ_URL must be the same kind of database as HEIMDALL_DATABASE_URL')
   }
 
+  const publicUrl = parsePublicUrl(env.HEIMDALL_PUBLIC_URL)
+
   return Object.freeze({
     databaseUrl,
     databaseType: databaseTypeOf(databaseUrl),
@@ -130,7 +137,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     replicaMaxLagMs: parseDuration(env.HEIMDALL_REPLICA_MAX_LAG, 5, 'HEIMDALL_REPLICA_MAX_LAG') * 1000,
     logFormat,
     introspectionToken,
+    publicUrl,
   })
+}
+
+export const DEFAULT_PUBLIC_URL = 'http://127.0.0.1:8000'
+
+/** An absolute http(s) URL, maybe with a path prefix; no query or fragment, since links append to it. */
+function parsePublicUrl(raw: string | undefined): string {
+  const value = nonEmpty(raw)?.trim()
+  if (value === undefined) return DEFAULT_PUBLIC_URL
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw configError(`HEIMDALL_PUBLIC_URL must be an absolute URL such as https://auth.example.com (got "${value}")`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw configError(`HEIMDALL_PUBLIC_URL must start with http:// or https:// (got "${value}")`)
+  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    throw configError(`HEIMDALL_PUBLIC_URL must have no query, fragment or credentials (got "${value}")`)
+  }
+  return url.toString().replace(/\/+$/, '')
 }
 
 export function assertStrongSecret(secret: string, source: string): void {

@@ -1,3 +1,4 @@
+import { createSecretKey, hkdfSync, type KeyObject } from 'node:crypto'
 import type { Knex } from 'knex'
 import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
@@ -46,6 +47,12 @@ export interface Context {
   readonly signingKeys: SigningKeyStore
   /** Where the signing secret comes from (a path or a variable name), for the operator. */
   readonly secretSource: string
+  /**
+   * A 256-bit key for one purpose (e.g. "csrf"), derived from the signing secret with HKDF-SHA256
+   * (RFC 5869): every worker and instance that shares the secret derives the same key, and no two
+   * purposes share one. Derived on first use, like the secret.
+   */
+  derivedKey(purpose: string): KeyObject
   readonly metrics: Metrics
   /**
    * Tells every cache that a session (or all of a user's sessions) changed: this process at once,
@@ -120,6 +127,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     : undefined
   const sweeper = options.watchRevocations ? startThrottleSweeper(throttles, config, logger) : undefined
   let tokens: TokenService | undefined
+  const derivedKeys = new Map<string, KeyObject>()
   let secret: string | undefined
   let secretSource: string | undefined
 
@@ -164,6 +172,14 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
       return tokens
     },
     signingKeys,
+    derivedKey(purpose) {
+      let key = derivedKeys.get(purpose)
+      if (key === undefined) {
+        key = createSecretKey(Buffer.from(hkdfSync('sha256', signingSecret(), '', `heimdall ${purpose}`, 32)))
+        derivedKeys.set(purpose, key)
+      }
+      return key
+    },
     get secretSource() {
       signingSecret()
       return secretSource!

@@ -6,6 +6,7 @@ const CODES = {
   'request.unsupported_media_type': { status: 415, expose: true },
   'route.not_found': { status: 404, expose: true },
   'route.method_not_allowed': { status: 405, expose: true },
+  'request.csrf_failed': { status: 403, expose: true },
   'user.email_taken': { status: 400, expose: true },
   'user.not_found': { status: 404, expose: true },
   'role.not_found': { status: 404, expose: true },

@@ -15,6 +15,7 @@ import { healthRoutes } from './routes/health.js'
 import { jwksRoutes } from './routes/jwks.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { OAUTH_FORM_PATHS, oauthRoutes } from './routes/oauth.js'
+import { createPages } from './pages/pages.js'
 
 export function createApp(context: Context): Koa {
   const app = new Koa({ proxy: false })
@@ -29,11 +30,14 @@ export function createApp(context: Context): Koa {
   jwksRoutes(router, context)
   discoveryRoutes(router)
   docsRoutes(router)
+  const pages = createPages(router, context)
+  // One set, so that telling a form body from a JSON one stays a single lookup on the hot path.
+  const formPaths = new Set([...OAUTH_FORM_PATHS, ...pages.formPaths])
 
   app.use(koaResponseHeaders())
   app.use(koaRequestObserver({ logger: context.logger, metrics: context.metrics, routeOf: (path, method) => routePattern([authRouter, router], path, method) }))
-  app.use(koaErrorHandler(OAUTH_FORM_PATHS))
-  app.use(koaJsonBody({ formPaths: OAUTH_FORM_PATHS }))
+  app.use(koaErrorHandler(OAUTH_FORM_PATHS, pages))
+  app.use(koaJsonBody({ formPaths }))
   app.use(koaReadiness(context))
   app.use(koaRateLimit(context))
   app.use(koaExactRoutes(authRouter))

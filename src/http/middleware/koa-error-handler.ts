@@ -1,12 +1,19 @@
-import type { Middleware } from 'koa'
+import type { Middleware, ParameterizedContext } from 'koa'
 import { HeimdallError } from '../../errors.js'
 import { translateDatabaseError } from '../../infra/db/database-errors.js'
 
+/** How errors on the hosted pages are answered: as HTML pages, not JSON. */
+export interface PageErrors {
+  isPagePath(path: string): boolean
+  renderError(ctx: ParameterizedContext, error: HeimdallError): void
+}
+
 /**
  * Renders every error once, in the contract's shapes; internals never reach the client. Paths in
- * `oauthPaths` answer in the OAuth 2.0 error shape (RFC 6749 section 5.2) instead.
+ * `oauthPaths` answer in the OAuth 2.0 error shape (RFC 6749 section 5.2) instead, and page paths
+ * (`pages`) with an HTML page.
  */
-export function koaErrorHandler(oauthPaths: ReadonlySet<string> = new Set()): Middleware {
+export function koaErrorHandler(oauthPaths: ReadonlySet<string> = new Set(), pages?: PageErrors): Middleware {
   return async function errorHandler(ctx, next) {
     try {
       await next()
@@ -22,6 +29,7 @@ export function koaErrorHandler(oauthPaths: ReadonlySet<string> = new Set()): Mi
       ctx.status = error.status
       if (error.status === 401) ctx.set('WWW-Authenticate', 'Bearer')
       if (error.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(error.retryAfterSeconds))
+      if (pages?.isPagePath(ctx.path)) return pages.renderError(ctx, error)
       ctx.body = oauthPaths.has(ctx.path)
         ? { error: oauthErrorOf(error), error_description: error.expose ? error.message : 'Internal server error' }
         : error.code === 'validation.failed'

@@ -27,6 +27,7 @@ export function getEffectiveConfig(ctx: Context): EffectiveConfig {
     lockout_window_seconds: config.lockoutWindowSeconds,
     rate_limit_per_minute: config.rateLimitPerMinute,
     trusted_proxies: config.trustedProxies,
+    public_url: config.publicUrl,
   }
 }
 

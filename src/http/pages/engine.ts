@@ -1,0 +1,35 @@
+import { Eta } from 'eta'
+import { STYLESHEET_PATH } from './styles.js'
+import { SHARED_TEMPLATES } from './templates.js'
+
+/**
+ * The template engine of the hosted pages: Eta with autoEscape, so every `<%= %>` is HTML-escaped by
+ * the engine (no escaping by hand anywhere); templates are strings registered by name (`@name`),
+ * compiled once and cached.
+ */
+export interface PageEngine {
+  /** Registers page templates by name (`@reset-password`); a name can be defined once. */
+  define(templates: Record<string, string>): void
+  /** The HTML of a registered template; `data` is its `it`, plus `stylesheet` for the layout. */
+  render(name: string, data: object): string
+}
+
+export function createPageEngine(): PageEngine {
+  const eta = new Eta({ autoEscape: true, cache: true, useWith: false, varName: 'it' })
+  const defined = new Set<string>()
+  const engine: PageEngine = {
+    define(templates) {
+      for (const [name, template] of Object.entries(templates)) {
+        if (!name.startsWith('@')) throw new Error(`page template names start with @ (got "${name}")`)
+        if (defined.has(name)) throw new Error(`page template ${name} is defined twice`)
+        defined.add(name)
+        eta.loadTemplate(name, template)
+      }
+    },
+    render(name, data) {
+      return eta.render(name, { stylesheet: STYLESHEET_PATH, ...data })
+    },
+  }
+  engine.define(SHARED_TEMPLATES)
+  return engine
+}

@@ -1,0 +1,108 @@
+import type Router from '@koa/router'
+import type { ParameterizedContext } from 'koa'
+import type { Context } from '../../context.js'
+import { HeimdallError } from '../../errors.js'
+import { FORM_TYPE } from '../middleware/koa-json-body.js'
+import { createCsrf, type Csrf } from './csrf.js'
+import { createPageEngine, type PageEngine } from './engine.js'
+import { STYLESHEET, STYLESHEET_PATH } from './styles.js'
+
+/**
+ * Pages for people (reset a password, confirm an address, later sign-in and account pages), next to
+ * the JSON API. What every page shares lives here: the template engine, the CSRF helper, the headers.
+ *
+ * A page, in short (see test/integration/pages/page-toolkit.test.ts for a whole one):
+ * ```ts
+ * pages.engine.define({ '@my-page': `<% layout('@layout') %><%~ include('@form', it.form) %>` })
+ * pages.page('/account/my-page', {
+ *   get: (ctx) => pages.render(ctx, '@my-page', { title: 'My page', form: formView({ ..., csrfField: CSRF_FIELD, csrfToken: pages.csrf.issue(ctx, sessionId) }) }),
+ *   post: async (ctx) => {
+ *     const form = postedForm(ctx)                                   // 415 unless a form body
+ *     pages.csrf.verify(ctx, formField(form, CSRF_FIELD), sessionId)  // 403 page unless it matches
+ *     // call the use case; on a 422, re-render with fieldErrorsOf(error, fieldNames) next to the fields
+ *   },
+ * })
+ * ```
+ * Errors a page does not catch are rendered by koaErrorHandler as an HTML page (renderError).
+ */
+export const PAGES_PREFIX = '/account/'
+
+/**
+ * No script at all (the pages work without JavaScript), styles only from Heimdall's own stylesheet,
+ * forms only back to Heimdall, never framed, no <base> rewriting.
+ */
+export const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+export type PageHandler = (ctx: ParameterizedContext) => Promise<void> | void
+
+export interface Pages {
+  readonly engine: PageEngine
+  readonly csrf: Csrf
+  /** The paths of registered pages, whose POST bodies koaJsonBody reads as forms. */
+  readonly formPaths: ReadonlySet<string>
+  /** Registers a page: GET shows it, POST takes its form (application/x-www-form-urlencoded). */
+  page(path: string, handlers: { get?: PageHandler; post?: PageHandler }): void
+  /** Answers with a rendered template and the page headers (CSP, no Referer, no caching). */
+  render(ctx: ParameterizedContext, template: string, data: object, status?: number): void
+  /** Answers an error that escaped a page (404, 413, 415, CSRF, 500) as an HTML page. */
+  renderError(ctx: ParameterizedContext, error: HeimdallError): void
+  /** Whether an answer for this path is a page (HTML) rather than JSON. */
+  isPagePath(path: string): boolean
+}
+
+export function createPages(router: Router, context: Context): Pages {
+  const engine = createPageEngine()
+  const formPaths = new Set<string>()
+  const csrf = createCsrf({ key: () => context.derivedKey('csrf'), secureCookie: context.config.publicUrl.startsWith('https:') })
+
+  router.get(STYLESHEET_PATH, (ctx) => {
+    ctx.type = 'text/css; charset=utf-8'
+    ctx.set('Cache-Control', 'public, max-age=3600')
+    ctx.body = STYLESHEET
+  })
+
+  const pages: Pages = {
+    engine,
+    csrf,
+    formPaths,
+    page(path, handlers) {
+      formPaths.add(path)
+      if (handlers.get) router.get(path, handlers.get)
+      if (handlers.post) router.post(path, handlers.post)
+    },
+    render(ctx, template, data, status = 200) {
+      ctx.status = status
+      ctx.type = 'text/html; charset=utf-8'
+      ctx.set('Content-Security-Policy', PAGE_CSP)
+      // Page addresses carry one-time tokens (?token=...): no link or form may send them on in a Referer.
+      ctx.set('Referrer-Policy', 'no-referrer')
+      ctx.set('Cache-Control', 'no-store')
+      ctx.body = engine.render(template, data)
+    },
+    renderError(ctx, error) {
+      const message = error.expose ? error.message : 'Something went wrong on our side. Please try again later.'
+      pages.render(ctx, '@error', { title: titleOf(error.status), message }, error.status)
+    },
+    isPagePath(path) {
+      return formPaths.has(path) || path.startsWith(PAGES_PREFIX)
+    },
+  }
+  return pages
+}
+
+/** The posted form of a page request; anything but a form body is refused with 415. */
+export function postedForm(ctx: ParameterizedContext): Record<string, unknown> {
+  const body = ctx.request.body
+  if (typeof body !== 'object' || body === null) {
+    throw new HeimdallError('request.unsupported_media_type', `This page takes a form (${FORM_TYPE})`)
+  }
+  return body as Record<string, unknown>
+}
+
+function titleOf(status: number): string {
+  if (status === 404) return 'Page not found'
+  if (status === 403) return 'Not allowed'
+  if (status === 429) return 'Too many attempts'
+  if (status >= 500) return 'Something went wrong'
+  return 'That did not work'
+}

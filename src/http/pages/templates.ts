@@ -1,0 +1,48 @@
+/**
+ * The shared templates of every hosted page, in Eta's syntax: `<%= %>` escapes (the engine's
+ * autoEscape), `<%~ %>` is raw and used only for HTML the engine itself rendered (a layout's body,
+ * an included partial). Kept as strings in code so that the compiled package carries them.
+ *
+ * - `@layout`: the one page frame; data `{ title }` plus the child page's body.
+ * - `@form`: a form from a FormView (form.ts): labelled fields, each with its own errors, the CSRF field.
+ * - `@message`: a title and a paragraph, with `tone` success | failure | info.
+ * - `@error`: an error page (status pages for requests that a page path could not answer).
+ */
+export const SHARED_TEMPLATES: Record<string, string> = {
+  '@layout': `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<meta name="robots" content="noindex">
+<title><%= it.title %> · Heimdall</title>
+<link rel="stylesheet" href="<%= it.stylesheet %>">
+</head>
+<body>
+<main>
+<p class="brand">Heimdall</p>
+<h1><%= it.title %></h1>
+<%~ it.body %>
+</main>
+</body>
+</html>
+`,
+  '@form': `<form method="post" action="<%= it.action %>">
+<% if (it.error) { %><p class="form-error" role="alert"><%= it.error %></p>
+<% } %><input type="hidden" name="<%= it.csrfField %>" value="<%= it.csrfToken %>">
+<% for (const [name, value] of it.hidden) { %><input type="hidden" name="<%= name %>" value="<%= value %>">
+<% } %><% for (const field of it.fields) { %><div class="field<%= field.errors.length > 0 ? ' invalid' : '' %>">
+<label for="<%= field.id %>"><%= field.label %></label>
+<input id="<%= field.id %>" name="<%= field.name %>" type="<%= field.type %>"<% if (field.value !== undefined) { %> value="<%= field.value %>"<% } %><% if (field.autocomplete) { %> autocomplete="<%= field.autocomplete %>"<% } %><% if (field.required) { %> required<% } %><% if (field.describedBy) { %> aria-describedby="<%= field.describedBy %>"<% } %><% if (field.errors.length > 0) { %> aria-invalid="true"<% } %>>
+<% if (field.hint) { %><p class="hint" id="<%= field.id %>-hint"><%= field.hint %></p>
+<% } %><% if (field.errors.length > 0) { %><ul class="field-errors" id="<%= field.id %>-error"><% for (const message of field.errors) { %><li><%= message %></li><% } %></ul>
+<% } %></div>
+<% } %><button type="submit"><%= it.submit %></button>
+</form>
+`,
+  '@message': `<% layout('@layout', it) %><p class="notice <%= it.tone %>" role="status"><%= it.message %></p>
+`,
+  '@error': `<% layout('@layout', it) %><p class="notice failure" role="alert"><%= it.message %></p>
+`,
+}

@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs'
+import test from 'ava'
+import { chromium, type Browser } from 'playwright-core'
+import { flagSet } from './flags.js'
+
+/** Debian's Chromium, driven by playwright-core: no browser download. */
+export const CHROMIUM = process.env.HEIMDALL_CHROMIUM ?? '/usr/bin/chromium'
+
+/** CI (and anyone who sets HEIMDALL_TEST_BROWSER=1) must run the browser tests: a missing browser fails. */
+const REQUIRED = flagSet(process.env.CI) || flagSet(process.env.HEIMDALL_TEST_BROWSER)
+
+/** Launches one headless Chromium for a test file; every host but the loopback address fails to resolve. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox', // CI runs as root, where Chromium's sandbox refuses to start
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-proxy-server',
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+    ],
+  })
+}
+
+/**
+ * Whether this file's browser tests can run. When Chromium is missing, registers one test that fails
+ * (CI, HEIMDALL_TEST_BROWSER=1) or is skipped with the reason, and answers false.
+ */
+export function browserAvailable(what: string): boolean {
+  if (existsSync(CHROMIUM)) return true
+  const reason = `${CHROMIUM} is not installed (Debian: apt-get install -y chromium)`
+  if (REQUIRED) {
+    test(`${what} in headless Chromium`, (t) => t.fail(`${reason}, and CI or HEIMDALL_TEST_BROWSER=1 requires this test`))
+  } else {
+    test.skip(`${what} in headless Chromium: skipped, ${reason}; set HEIMDALL_TEST_BROWSER=1 to require it`, () => {})
+  }
+  return false
+}

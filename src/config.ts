@@ -1,4 +1,4 @@
-import { JWT_ALGS, type JwtAlg } from './domain/signing-keys.js'
+import { JWT_ALGS, type JwtAlg } from './domain/signing-key-lifecycle.js'
 import { HeimdallError } from './errors.js'
 
 export type DatabaseType = 'sqlite' | 'mysql'

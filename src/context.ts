@@ -1,15 +1,15 @@
 import type { Knex } from 'knex'
 import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
-import { isAsymmetric } from './domain/signing-keys.js'
-import { createAsymmetricTokenService } from './infra/asymmetric-tokens.js'
-import { createSessionReadModel, type SessionReadModel } from './infra/cache.js'
-import { createClusterBus, type Invalidation } from './infra/cluster-bus.js'
-import { createClusterMetrics } from './infra/cluster-metrics.js'
+import { isAsymmetric } from './domain/signing-key-lifecycle.js'
+import { createAsymmetricTokenService } from './infra/tokens/asymmetric-token-service.js'
+import { createSessionReadModel, type SessionReadModel } from './infra/session-read-model.js'
+import { createClusterBus, type Invalidation } from './infra/cluster/cluster-bus.js'
+import { createClusterMetrics } from './infra/cluster/cluster-metrics.js'
 import { createKnex, poolStats } from './infra/db/knex.js'
 import { createLogger, type Logger } from './infra/logger.js'
-import type { RedisBus } from './infra/redis-bus.js'
-import { createMetrics, type Metrics } from './infra/metrics.js'
+import type { RedisBus } from './infra/cluster/redis-bus.js'
+import { createMetrics, type Metrics } from './infra/metrics/metrics.js'
 import { createPasswordHasher, type PasswordHasher } from './infra/passwords.js'
 import { createAuditRepository, type AuditRepository } from './infra/repositories/audit.js'
 import { createRolesRepository, type RolesRepository } from './infra/repositories/roles.js'
@@ -17,10 +17,10 @@ import { createSessionsRepository, type SessionsRepository } from './infra/repos
 import { createSigningKeysRepository } from './infra/repositories/signing-keys.js'
 import { createThrottlesRepository, type ThrottlesRepository } from './infra/repositories/throttles.js'
 import { createUsersRepository, type UsersRepository } from './infra/repositories/users.js'
-import { startRevocationPoller } from './infra/revocation-poller.js'
-import { resolveJwtSecret } from './infra/secret-file.js'
-import { createSigningKeyStore, type SigningKeyStore } from './infra/signing-keys.js'
-import { createTokenService, type TokenService } from './infra/tokens.js'
+import { startRevocationPoller } from './infra/cluster/revocation-poller.js'
+import { resolveJwtSecret } from './infra/tokens/secret-file.js'
+import { createSigningKeyStore, type SigningKeyStore } from './infra/tokens/signing-key-store.js'
+import { createTokenService, type TokenService } from './infra/tokens/token-service.js'
 
 export type { Metrics }
 
@@ -100,7 +100,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
   let redisBusLoading: Promise<RedisBus> | undefined
   const redis = (): Promise<RedisBus> | undefined => {
     if (!config.redisUrl) return undefined
-    redisBusLoading ??= import('./infra/redis-bus.js').then(({ createRedisBus }) => {
+    redisBusLoading ??= import('./infra/cluster/redis-bus.js').then(({ createRedisBus }) => {
       redisBus = createRedisBus({ url: config.redisUrl!, logger, subscribe: options.watchRevocations ? evict : undefined })
       return redisBus
     })

@@ -1,7 +1,7 @@
 import cluster from 'node:cluster'
 import { Flags } from '@oclif/core'
 import { redactUrl } from '../config.js'
-import { relaySiblingQuestions } from '../infra/cluster-siblings.js'
+import { relaySiblingQuestions } from '../infra/cluster/sibling-channel.js'
 import { migrateLatest, migrationStatus } from '../infra/db/migrate.js'
 import { VERSION } from '../version.js'
 import { BaseCommand } from './base-command.js'

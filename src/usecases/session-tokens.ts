@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Context } from '../context.js'
 import { mergePermissions } from '../domain/permissions.js'
-import { generateRefreshToken, hashRefreshToken } from '../infra/refresh-token.js'
+import { generateRefreshToken, hashRefreshToken } from '../infra/tokens/refresh-token.js'
 import type { NewRefreshToken } from '../infra/repositories/sessions.js'
 
 export interface SessionTokens {

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path'
 import knex from 'knex'
 import type { Knex } from 'knex'
 import type { DatabaseType } from '../../config.js'
-import type { PoolStats } from '../metrics.js'
+import type { PoolStats } from '../metrics/metrics.js'
 
 /** knex logs to stdout by default, which would corrupt --json output and JSON log lines: send it to stderr. */
 const log = {

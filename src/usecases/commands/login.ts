@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Context } from '../../context.js'
 import { normalizeEmail } from '../../domain/email.js'
 import { HeimdallError } from '../../errors.js'
-import type { LoginOutcome } from '../../infra/metrics.js'
+import type { LoginOutcome } from '../../infra/metrics/metrics.js'
 import { issueSessionTokens, newRefreshToken, type SessionTokens } from '../session-tokens.js'
 
 export interface LoginInput {

@@ -3,7 +3,7 @@ import { MIN_BCRYPT_COST, MIN_SECRET_BYTES } from '../../config.js'
 import { translateDatabaseError } from '../../infra/db/database-errors.js'
 import { migrationStatus } from '../../infra/db/migrate.js'
 import { databaseClockSeconds, missingSqliteFile, pingDatabase } from '../../infra/db/probe.js'
-import { describeJwtSecret } from '../../infra/secret-file.js'
+import { describeJwtSecret } from '../../infra/tokens/secret-file.js'
 
 export interface DiagnosticCheck {
   name: 'database' | 'migrations' | 'jwt_secret' | 'bcrypt_cost' | 'clock'

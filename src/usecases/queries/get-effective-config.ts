@@ -1,6 +1,6 @@
 import type { Context } from '../../context.js'
 import { redactUrl } from '../../config.js'
-import { describeJwtSecret } from '../../infra/secret-file.js'
+import { describeJwtSecret } from '../../infra/tokens/secret-file.js'
 
 /** The configuration in force, as an operator reads it: every value, no secret. */
 export type EffectiveConfig = Record<string, string | number>

@@ -1,6 +1,6 @@
 import type { Context } from '../../context.js'
 import { HeimdallError } from '../../errors.js'
-import { decodeUnverified } from '../../infra/tokens.js'
+import { decodeUnverified } from '../../infra/tokens/token-service.js'
 import { sessionProblem } from './validate-token.js'
 
 export interface TokenInspection {

@@ -1,7 +1,7 @@
 import type { Context } from '../../context.js'
 import { HeimdallError, type ErrorCode } from '../../errors.js'
-import type { SessionState } from '../../infra/cache.js'
-import type { ValidationOutcome } from '../../infra/metrics.js'
+import type { SessionState } from '../../infra/session-read-model.js'
+import type { ValidationOutcome } from '../../infra/metrics/metrics.js'
 
 export interface ValidToken {
   isValid: true

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module'
 import type * as PromClient from 'prom-client'
-import { HeimdallError } from '../errors.js'
-import { VERSION } from '../version.js'
-import type { MetricsSnapshot } from './cluster-metrics.js'
+import { HeimdallError } from '../../errors.js'
+import { VERSION } from '../../version.js'
+import type { MetricsSnapshot } from '../cluster/cluster-metrics.js'
 import { createRequestMetrics } from './request-metrics.js'
 
 export const VALIDATION_OUTCOMES = ['valid', 'expired', 'revoked', 'invalid'] as const

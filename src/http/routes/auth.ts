@@ -13,6 +13,7 @@ import type { SessionTokens } from '../../usecases/session-tokens.js'
 import { LoginRequest, RefreshRequest, RegisterRequest, ValidateRequest } from '../schemas.js'
 import { requestContexts } from '../request-context.js'
 
+/** The /auth/ endpoints; their rate limits and log levels are declared in ../route-table.ts. */
 export function authRoutes(router: Router, context: Context): void {
   const contextOf = requestContexts(context)
   router.post('/auth/register', async (ctx) => {

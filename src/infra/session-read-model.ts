@@ -1,18 +1,8 @@
 import NodeCache from 'node-cache'
 import { mergePermissions } from '../domain/permissions.js'
+import type { SessionState } from '../domain/session-state.js'
 import type { RolesRepository } from './repositories/roles.js'
 import type { SessionsRepository } from './repositories/sessions.js'
-
-/** What validation needs to know about a session, as of when it was read. */
-export interface SessionState {
-  sessionId: string
-  userId: string
-  email: string
-  permissions: string[]
-  userDisabled: boolean
-  expiresAt: number
-  revokedAt: number | null
-}
 
 export type SessionReadModel = ReturnType<typeof createSessionReadModel>
 

@@ -1,7 +1,7 @@
 import type { Context } from '../../context.js'
 import { HeimdallError } from '../../errors.js'
 import { decodeUnverified } from '../../infra/tokens/token-service.js'
-import { sessionProblem } from './validate-token.js'
+import { sessionProblem } from '../../domain/session-state.js'
 
 export interface TokenInspection {
   header: Record<string, unknown>

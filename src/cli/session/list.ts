@@ -1,12 +1,12 @@
-import { Args } from '@oclif/core'
 import { listSessions } from '../../usecases/queries/list-sessions.js'
+import { emailArg } from '../args.js'
 import { BaseCommand } from '../base-command.js'
 import { isoTime } from '../format.js'
 
 export default class SessionList extends BaseCommand<typeof SessionList> {
   static override summary = "List a user's sessions, newest first."
   static override examples = ['<%= config.bin %> session:list ada@example.com', '<%= config.bin %> session:list ada@example.com --json']
-  static override args = { email: Args.string({ description: 'Email of the user', required: true }) }
+  static override args = { email: emailArg }
 
   public async run() {
     const sessions = await listSessions(this.context, { email: this.args.email })

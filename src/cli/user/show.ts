@@ -1,12 +1,12 @@
-import { Args } from '@oclif/core'
 import { getUserDetails } from '../../usecases/queries/get-user-details.js'
+import { emailArg } from '../args.js'
 import { BaseCommand } from '../base-command.js'
 import { isoTime } from '../format.js'
 
 export default class UserShow extends BaseCommand<typeof UserShow> {
   static override summary = 'Show one user: state, roles, permissions and how many sessions are active.'
   static override examples = ['<%= config.bin %> user:show ada@example.com', '<%= config.bin %> user:show ada@example.com --json']
-  static override args = { email: Args.string({ description: 'Email of the user', required: true }) }
+  static override args = { email: emailArg }
 
   public async run() {
     const user = await getUserDetails(this.context, { email: this.args.email })

@@ -1,5 +1,5 @@
 import { Command, Flags, type Interfaces } from '@oclif/core'
-import { loadConfig } from '../config.js'
+import { CONFIG_DEFAULTS, loadConfig } from '../config.js'
 import { createContext, type Context, type ContextOptions } from '../context.js'
 import { translateError } from '../usecases/translate-error.js'
 import { exitCodeFor } from './exit-codes.js'
@@ -13,7 +13,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   static override baseFlags = {
     'database-url': Flags.string({
-      description: 'sqlite:PATH or mysql://user:pass@host:3306/db (default: HEIMDALL_DATABASE_URL, else sqlite:./data/heimdall.db)',
+      description: `sqlite:PATH or mysql://user:pass@host:3306/db (default: HEIMDALL_DATABASE_URL, else ${CONFIG_DEFAULTS.databaseUrl})`,
       helpGroup: 'GLOBAL',
     }),
   }

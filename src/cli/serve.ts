@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core'
-import { redactUrl } from '../config.js'
+import { CONFIG_DEFAULTS, redactUrl } from '../config.js'
 import { isClusterWorker, leaveCluster, primaryFoundSchemaReady, primaryGone, superviseWorkers } from '../infra/cluster/worker-supervisor.js'
 import { prepareService } from '../usecases/commands/prepare-service.js'
 import { VERSION } from '../version.js'
@@ -14,9 +14,9 @@ export default class Serve extends BaseCommand<typeof Serve> {
   ]
 
   static override flags = {
-    host: Flags.string({ description: 'Interface to listen on (default: HEIMDALL_HOST, else 127.0.0.1)' }),
-    port: Flags.integer({ description: 'Port to listen on; 0 picks a free one (default: HEIMDALL_PORT, else 8000)', min: 0, max: 65535 }),
-    workers: Flags.integer({ description: 'Worker processes sharing the port (default: HEIMDALL_WORKERS, else 1)', min: 1, max: 64 }),
+    host: Flags.string({ description: `Interface to listen on (default: HEIMDALL_HOST, else ${CONFIG_DEFAULTS.host})` }),
+    port: Flags.integer({ description: `Port to listen on; 0 picks a free one (default: HEIMDALL_PORT, else ${CONFIG_DEFAULTS.port})`, min: 0, max: 65535 }),
+    workers: Flags.integer({ description: `Worker processes sharing the port (default: HEIMDALL_WORKERS, else ${CONFIG_DEFAULTS.workers})`, min: 1, max: 64 }),
     migrate: Flags.boolean({ description: 'Apply pending migrations at start-up', default: true, allowNo: true }),
   }
 

@@ -1,4 +1,4 @@
-import { getEffectiveConfig } from '../../usecases/queries/get-effective-config.js'
+import { getDefaultedSettings, getEffectiveConfig } from '../../usecases/queries/get-effective-config.js'
 import { BaseCommand } from '../base-command.js'
 import { snakeCase } from '../format.js'
 
@@ -11,9 +11,10 @@ export default class ConfigShow extends BaseCommand<typeof ConfigShow> {
 
   public async run(): Promise<Record<string, string | number>> {
     // Printed under the names operators know from the docs: database_url, access_token_ttl_seconds ...
-    const config = Object.fromEntries(Object.entries(getEffectiveConfig(this.context)).map(([key, value]) => [snakeCase(key), value]))
-    const width = Math.max(...Object.keys(config).map((key) => key.length))
-    for (const [key, value] of Object.entries(config)) this.log(`${key.padEnd(width)}  ${value}`)
-    return config
+    const settings = Object.entries(getEffectiveConfig(this.context))
+    const defaulted: ReadonlySet<string> = getDefaultedSettings(this.context)
+    const width = Math.max(...settings.map(([key]) => snakeCase(key).length))
+    for (const [key, value] of settings) this.log(`${snakeCase(key).padEnd(width)}  ${value}${defaulted.has(key) ? '  (default)' : ''}`)
+    return Object.fromEntries(settings.map(([key, value]) => [snakeCase(key), value]))
   }
 }

@@ -1,5 +1,5 @@
 import type { Context } from '../../context.js'
-import { redactUrl, type Config } from '../../config.js'
+import { CONFIG_DEFAULTS, redactUrl, type Config } from '../../config.js'
 import { describeJwtSecret } from '../../infra/tokens/secret-file.js'
 
 /**
@@ -31,6 +31,12 @@ export function getEffectiveConfig(ctx: Context): EffectiveConfig {
     rateLimitPerMinute: config.rateLimitPerMinute,
     trustedProxies: config.trustedProxies,
   }
+}
+
+/** The settings left at their default (CONFIG_DEFAULTS): what the operator has not set. */
+export function getDefaultedSettings(ctx: Context): ReadonlySet<keyof Config> {
+  const defaults: Partial<Record<keyof Config, unknown>> = CONFIG_DEFAULTS
+  return new Set((Object.keys(defaults) as Array<keyof Config>).filter((name) => ctx.config[name] === defaults[name]))
 }
 
 function describeSecret(ctx: Context): string {

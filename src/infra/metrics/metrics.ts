@@ -3,6 +3,7 @@ import type * as PromClient from 'prom-client'
 import { HeimdallError } from '../../errors.js'
 import { VERSION } from '../../version.js'
 import type { MetricsSnapshot } from '../cluster/cluster-metrics.js'
+import type { PoolStats } from '../db/knex.js'
 import { withDeadline } from '../db/probe.js'
 import { createRequestMetrics } from './request-metrics.js'
 
@@ -10,14 +11,6 @@ export const VALIDATION_OUTCOMES = ['valid', 'expired', 'revoked', 'invalid'] as
 export const LOGIN_OUTCOMES = ['success', 'invalid_credentials', 'locked', 'disabled', 'error'] as const
 export type ValidationOutcome = (typeof VALIDATION_OUTCOMES)[number]
 export type LoginOutcome = (typeof LOGIN_OUTCOMES)[number]
-
-export interface PoolStats {
-  used: number
-  free: number
-  pendingAcquires: number
-  pendingCreates: number
-  max: number
-}
 
 /** What the exporter reads at scrape time; nothing here runs on a request. */
 export interface MetricSources {

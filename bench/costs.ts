@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { loadConfig } from '../src/config.js'
 import { createContext } from '../src/context.js'
 import { startHttpServer } from '../src/http/server.js'
-import { migrateLatest } from '../src/infra/db/migrate.js'
+import { prepareService } from '../src/usecases/commands/prepare-service.js'
 import { BENCH_PASSWORD } from './seed.js'
 
 export interface OperationCost {
@@ -28,8 +28,7 @@ export async function measureStatementCosts(): Promise<OperationCost[]> {
   }
   // No revocation poll: its statements are per interval, not per operation.
   const ctx = createContext(loadConfig(env))
-  await migrateLatest(ctx.db)
-  ctx.ready = true
+  await prepareService(ctx, { migrate: true })
   const server = await startHttpServer(ctx, { host: '127.0.0.1', port: 0 })
   const statements: string[] = []
   ctx.db.on('query', (query: { sql: string }) => statements.push(query.sql))

@@ -1,4 +1,4 @@
-import { JWT_ALGS, type JwtAlg } from './domain/signing-keys.js'
+import { JWT_ALGS, type JwtAlg } from './domain/signing-key-lifecycle.js'
 import { HeimdallError } from './errors.js'
 
 export type DatabaseType = 'sqlite' | 'mysql'
@@ -57,7 +57,35 @@ export type LogFormat = 'auto' | 'json' | 'pretty'
 
 export type ConfigOverrides = Partial<Pick<Config, 'databaseUrl' | 'host' | 'port' | 'jwtSecret' | 'workers'>>
 
-export const DEFAULT_DATABASE_URL = 'sqlite:./data/heimdall.db'
+/**
+ * Every setting's default, in one place: the loader falls back to these, config:show marks the values
+ * that are theirs, and the CLI's flag help quotes them. Units as in Config (seconds, ms where named).
+ */
+export const CONFIG_DEFAULTS = Object.freeze({
+  databaseUrl: 'sqlite:./data/heimdall.db',
+  secretFile: './data/jwt-secret',
+  jwtIssuer: 'heimdall',
+  jwtAlg: 'HS256',
+  host: '127.0.0.1',
+  port: 8000,
+  accessTokenTtlSeconds: 15 * 60,
+  bcryptCost: 12,
+  environment: 'production',
+  refreshTokenTtlSeconds: 30 * 86400,
+  sessionCacheTtlSeconds: 300,
+  revocationPollMs: 250,
+  workers: 1,
+  lockoutMaxFailures: 5,
+  lockoutWindowSeconds: 15 * 60,
+  rateLimitPerMinute: 600,
+  trustedProxies: 0,
+  logLevel: 'info',
+  replicaMaxLagMs: 5000,
+  logFormat: 'auto',
+  publicUrl: 'http://127.0.0.1:8000',
+} as const satisfies Partial<Record<keyof Config, string | number>>)
+
+export const DEFAULT_DATABASE_URL = CONFIG_DEFAULTS.databaseUrl
 export const MIN_SECRET_BYTES = 32
 export const MIN_BCRYPT_COST = 10
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -65,33 +93,33 @@ const LOG_FORMATS: LogFormat[] = ['auto', 'json', 'pretty']
 
 /** Builds the one typed, frozen configuration; anything invalid fails here, at start-up. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
-  const databaseUrl = overrides.databaseUrl ?? nonEmpty(env.HEIMDALL_DATABASE_URL) ?? DEFAULT_DATABASE_URL
+  const databaseUrl = overrides.databaseUrl ?? nonEmpty(env.HEIMDALL_DATABASE_URL) ?? CONFIG_DEFAULTS.databaseUrl
   const jwtSecret = overrides.jwtSecret ?? nonEmpty(env.HEIMDALL_JWT_SECRET)
   if (jwtSecret !== undefined) assertStrongSecret(jwtSecret, 'HEIMDALL_JWT_SECRET')
 
-  const bcryptCost = parseInteger(env.HEIMDALL_BCRYPT_COST, 12, 'HEIMDALL_BCRYPT_COST')
+  const bcryptCost = parseInteger(env.HEIMDALL_BCRYPT_COST, CONFIG_DEFAULTS.bcryptCost, 'HEIMDALL_BCRYPT_COST')
   if (bcryptCost < MIN_BCRYPT_COST || bcryptCost > 31) {
     throw configError(`HEIMDALL_BCRYPT_COST must be between ${MIN_BCRYPT_COST} and 31 (got ${bcryptCost})`)
   }
 
-  const port = overrides.port ?? parseInteger(env.HEIMDALL_PORT, 8000, 'HEIMDALL_PORT')
+  const port = overrides.port ?? parseInteger(env.HEIMDALL_PORT, CONFIG_DEFAULTS.port, 'HEIMDALL_PORT')
   if (port < 0 || port > 65535) throw configError(`HEIMDALL_PORT must be between 0 and 65535 (got ${port})`)
 
-  const accessTokenTtlSeconds = parseDuration(env.HEIMDALL_ACCESS_TOKEN_TTL, 15 * 60, 'HEIMDALL_ACCESS_TOKEN_TTL')
+  const accessTokenTtlSeconds = parseDuration(env.HEIMDALL_ACCESS_TOKEN_TTL, CONFIG_DEFAULTS.accessTokenTtlSeconds, 'HEIMDALL_ACCESS_TOKEN_TTL')
   if (accessTokenTtlSeconds < 1) throw configError('HEIMDALL_ACCESS_TOKEN_TTL must be at least 1 second')
 
-  const trustedProxies = parseInteger(env.HEIMDALL_TRUSTED_PROXIES, 0, 'HEIMDALL_TRUSTED_PROXIES')
+  const trustedProxies = parseInteger(env.HEIMDALL_TRUSTED_PROXIES, CONFIG_DEFAULTS.trustedProxies, 'HEIMDALL_TRUSTED_PROXIES')
   if (trustedProxies < 0 || trustedProxies > 10) throw configError(`HEIMDALL_TRUSTED_PROXIES must be between 0 and 10 (got ${trustedProxies})`)
-  const workers = overrides.workers ?? parseInteger(env.HEIMDALL_WORKERS, 1, 'HEIMDALL_WORKERS')
+  const workers = overrides.workers ?? parseInteger(env.HEIMDALL_WORKERS, CONFIG_DEFAULTS.workers, 'HEIMDALL_WORKERS')
   if (workers < 1 || workers > 64) throw configError(`HEIMDALL_WORKERS must be between 1 and 64 (got ${workers})`)
 
-  const revocationPollMs = parseInteger(env.HEIMDALL_REVOCATION_POLL_MS, 250, 'HEIMDALL_REVOCATION_POLL_MS')
+  const revocationPollMs = parseInteger(env.HEIMDALL_REVOCATION_POLL_MS, CONFIG_DEFAULTS.revocationPollMs, 'HEIMDALL_REVOCATION_POLL_MS')
   if (revocationPollMs < 10) throw configError('HEIMDALL_REVOCATION_POLL_MS must be at least 10')
 
-  const logLevel = nonEmpty(env.HEIMDALL_LOG_LEVEL) ?? 'info'
+  const logLevel = nonEmpty(env.HEIMDALL_LOG_LEVEL) ?? CONFIG_DEFAULTS.logLevel
   if (!LOG_LEVELS.includes(logLevel)) throw configError(`HEIMDALL_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`)
 
-  const logFormat = (nonEmpty(env.HEIMDALL_LOG_FORMAT) ?? 'auto') as LogFormat
+  const logFormat = (nonEmpty(env.HEIMDALL_LOG_FORMAT) ?? CONFIG_DEFAULTS.logFormat) as LogFormat
   if (!LOG_FORMATS.includes(logFormat)) throw configError(`HEIMDALL_LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')} (got "${logFormat}")`)
 
   const jwtAlg = parseJwtAlg(env.HEIMDALL_JWT_ALG)
@@ -99,7 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   const introspectionToken = nonEmpty(env.HEIMDALL_INTROSPECTION_TOKEN)
   if (introspectionToken !== undefined) assertStrongSecret(introspectionToken, 'HEIMDALL_INTROSPECTION_TOKEN')
 
-  const lockoutMaxFailures = parseInteger(env.HEIMDALL_LOCKOUT_MAX_FAILURES, 5, 'HEIMDALL_LOCKOUT_MAX_FAILURES')
+  const lockoutMaxFailures = parseInteger(env.HEIMDALL_LOCKOUT_MAX_FAILURES, CONFIG_DEFAULTS.lockoutMaxFailures, 'HEIMDALL_LOCKOUT_MAX_FAILURES')
   if (lockoutMaxFailures < 1) throw configError('HEIMDALL_LOCKOUT_MAX_FAILURES must be at least 1')
 
   const redisUrl = nonEmpty(env.HEIMDALL_REDIS_URL)
@@ -115,33 +143,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     databaseUrl,
     databaseType: databaseTypeOf(databaseUrl),
     jwtSecret,
-    secretFile: nonEmpty(env.HEIMDALL_SECRET_FILE) ?? './data/jwt-secret',
-    jwtIssuer: nonEmpty(env.HEIMDALL_JWT_ISSUER) ?? 'heimdall',
+    secretFile: nonEmpty(env.HEIMDALL_SECRET_FILE) ?? CONFIG_DEFAULTS.secretFile,
+    jwtIssuer: nonEmpty(env.HEIMDALL_JWT_ISSUER) ?? CONFIG_DEFAULTS.jwtIssuer,
     jwtAlg,
-    host: overrides.host ?? nonEmpty(env.HEIMDALL_HOST) ?? '127.0.0.1',
+    host: overrides.host ?? nonEmpty(env.HEIMDALL_HOST) ?? CONFIG_DEFAULTS.host,
     port,
     accessTokenTtlSeconds,
     bcryptCost,
-    environment: nonEmpty(env.HEIMDALL_ENV) ?? 'production',
-    refreshTokenTtlSeconds: parseDuration(env.HEIMDALL_REFRESH_TOKEN_TTL, 30 * 86400, 'HEIMDALL_REFRESH_TOKEN_TTL'),
-    sessionCacheTtlSeconds: parseDuration(env.HEIMDALL_SESSION_CACHE_TTL, 300, 'HEIMDALL_SESSION_CACHE_TTL'),
+    environment: nonEmpty(env.HEIMDALL_ENV) ?? CONFIG_DEFAULTS.environment,
+    refreshTokenTtlSeconds: parseDuration(env.HEIMDALL_REFRESH_TOKEN_TTL, CONFIG_DEFAULTS.refreshTokenTtlSeconds, 'HEIMDALL_REFRESH_TOKEN_TTL'),
+    sessionCacheTtlSeconds: parseDuration(env.HEIMDALL_SESSION_CACHE_TTL, CONFIG_DEFAULTS.sessionCacheTtlSeconds, 'HEIMDALL_SESSION_CACHE_TTL'),
     revocationPollMs,
     workers,
     lockoutMaxFailures,
-    lockoutWindowSeconds: parseDuration(env.HEIMDALL_LOCKOUT_WINDOW, 15 * 60, 'HEIMDALL_LOCKOUT_WINDOW'),
-    rateLimitPerMinute: parseInteger(env.HEIMDALL_RATE_LIMIT_PER_MINUTE, 600, 'HEIMDALL_RATE_LIMIT_PER_MINUTE'),
+    lockoutWindowSeconds: parseDuration(env.HEIMDALL_LOCKOUT_WINDOW, CONFIG_DEFAULTS.lockoutWindowSeconds, 'HEIMDALL_LOCKOUT_WINDOW'),
+    rateLimitPerMinute: parseInteger(env.HEIMDALL_RATE_LIMIT_PER_MINUTE, CONFIG_DEFAULTS.rateLimitPerMinute, 'HEIMDALL_RATE_LIMIT_PER_MINUTE'),
     trustedProxies,
     logLevel,
     redisUrl,
     databaseReadUrl,
-    replicaMaxLagMs: parseDuration(env.HEIMDALL_REPLICA_MAX_LAG, 5, 'HEIMDALL_REPLICA_MAX_LAG') * 1000,
+    replicaMaxLagMs: parseDuration(env.HEIMDALL_REPLICA_MAX_LAG, CONFIG_DEFAULTS.replicaMaxLagMs / 1000, 'HEIMDALL_REPLICA_MAX_LAG') * 1000,
     logFormat,
     introspectionToken,
     publicUrl,
   })
 }
 
-export const DEFAULT_PUBLIC_URL = 'http://127.0.0.1:8000'
+export const DEFAULT_PUBLIC_URL = CONFIG_DEFAULTS.publicUrl
 
 /** An absolute http(s) URL, maybe with a path prefix; no query or fragment, since links append to it. */
 function parsePublicUrl(raw: string | undefined): string {
@@ -181,7 +209,7 @@ export function redactUrl(url: string): string {
 /** Spelled as in JOSE (HS256, RS256, EdDSA); other capitalisations are accepted and normalised. */
 function parseJwtAlg(raw: string | undefined): JwtAlg {
   const value = nonEmpty(raw)?.trim()
-  if (value === undefined) return 'HS256'
+  if (value === undefined) return CONFIG_DEFAULTS.jwtAlg
   const alg = JWT_ALGS.find((candidate) => candidate.toLowerCase() === value.toLowerCase())
   if (!alg) throw configError(`HEIMDALL_JWT_ALG must be one of ${JWT_ALGS.join(', ')} (got "${value}")`)
   return alg

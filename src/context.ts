@@ -1,27 +1,23 @@
-import { createSecretKey, hkdfSync, type KeyObject } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
 import type { Knex } from 'knex'
 import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
-import { isAsymmetric } from './domain/signing-keys.js'
-import { createAsymmetricTokenService } from './infra/asymmetric-tokens.js'
-import { createSessionReadModel, type SessionReadModel } from './infra/cache.js'
-import { createClusterBus, type Invalidation } from './infra/cluster-bus.js'
-import { createClusterMetrics } from './infra/cluster-metrics.js'
+import { startBackgroundJobs } from './infra/background-jobs.js'
+import { createClusterMetrics } from './infra/cluster/cluster-metrics.js'
+import { createInvalidationFanout, type Invalidation, type RevocationBusStatus } from './infra/cluster/invalidation-fanout.js'
 import { createKnex, poolStats } from './infra/db/knex.js'
 import { createLogger, type Logger } from './infra/logger.js'
-import type { RedisBus } from './infra/redis-bus.js'
-import { createMetrics, type Metrics } from './infra/metrics.js'
+import { createMetrics, type Metrics } from './infra/metrics/metrics.js'
 import { createPasswordHasher, type PasswordHasher } from './infra/passwords.js'
 import { createAuditRepository, type AuditRepository } from './infra/repositories/audit.js'
 import { createRolesRepository, type RolesRepository } from './infra/repositories/roles.js'
 import { createSessionsRepository, type SessionsRepository } from './infra/repositories/sessions.js'
-import { createSigningKeysRepository } from './infra/repositories/signing-keys.js'
 import { createThrottlesRepository, type ThrottlesRepository } from './infra/repositories/throttles.js'
 import { createUsersRepository, type UsersRepository } from './infra/repositories/users.js'
-import { startRevocationPoller } from './infra/revocation-poller.js'
-import { resolveJwtSecret } from './infra/secret-file.js'
-import { createSigningKeyStore, type SigningKeyStore } from './infra/signing-keys.js'
-import { createTokenService, type TokenService } from './infra/tokens.js'
+import { createSessionReadModel, type SessionReadModel } from './infra/session-read-model.js'
+import type { SigningKeyStore } from './infra/tokens/signing-key-store.js'
+import { createTokenProvider } from './infra/tokens/token-provider.js'
+import type { TokenService } from './infra/tokens/token-service.js'
 
 export type { Metrics }
 
@@ -60,7 +56,7 @@ export interface Context {
    */
   invalidate(invalidation: Invalidation): Promise<void>
   /** How revocations reach other instances: Redis pub/sub when configured, else each instance's database poll. */
-  revocationBus(): { type: 'redis' | 'database-poll'; status: 'connected' | 'disconnected' }
+  revocationBus(): RevocationBusStatus
   /** Set once migrations are applied: until then the server is not ready. */
   ready: boolean
   close(): Promise<void>
@@ -73,14 +69,10 @@ export interface ContextOptions {
   logDestination?: DestinationStream & { isTTY?: boolean }
 }
 
-const SWEEP_INTERVAL_MS = 60_000
 /**
- * How often a server re-reads the signing keys, to follow `keys:rotate` run elsewhere: it signs with
- * the new key from then on. Well inside the 60 s of skew a retired key stays published for.
+ * The composition root: both doors build their world here, once. Wiring only: what runs on a timer
+ * lives in infra/background-jobs.ts, where an invalidation goes in infra/cluster/invalidation-fanout.ts.
  */
-const KEY_RELOAD_MS = 5_000
-
-/** The composition root: both doors build their world here, once. */
 export function createContext(config: Config, options: ContextOptions = {}): Context {
   const db = createKnex(config.databaseUrl, config.databaseType)
   const users = createUsersRepository(db)
@@ -95,62 +87,14 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     sources: { replica: replicaDb ? readers : undefined, primary: { sessions, roles }, replicaMaxLagMs: config.replicaMaxLagMs },
     ttlSeconds: config.sessionCacheTtlSeconds,
   })
-  const evict = (invalidation: Invalidation) =>
-    invalidation.kind === 'session' ? sessionStates.evictSession(invalidation.id) : sessionStates.evictUser(invalidation.id)
-  const clusterBus = createClusterBus(evict)
-  const clusterMetrics = createClusterMetrics(() => context.metrics.snapshot())
   const throttles = createThrottlesRepository(db)
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, destination: options.logDestination })
-  // Servers listen from the start; other processes (the CLI) only publish, and connect when they first
-  // do. ioredis is loaded only where Redis is configured: most CLI commands never need it.
-  let redisBus: RedisBus | undefined
-  let redisBusLoading: Promise<RedisBus> | undefined
-  const redis = (): Promise<RedisBus> | undefined => {
-    if (!config.redisUrl) return undefined
-    redisBusLoading ??= import('./infra/redis-bus.js').then(({ createRedisBus }) => {
-      redisBus = createRedisBus({ url: config.redisUrl!, logger, subscribe: options.watchRevocations ? evict : undefined })
-      return redisBus
-    })
-    return redisBusLoading
-  }
-  if (options.watchRevocations) void redis()
-  const poller = options.watchRevocations
-    ? startRevocationPoller({
-        sessions,
-        users,
-        audit,
-        sessionStates,
-        intervalMs: config.revocationPollMs,
-        // Before migrations the tables may not exist yet: the server is not ready, and says so on /ready.
-        onError: (err) => context.ready && logger.error({ err }, 'revocation poll failed'),
-      })
+  const fanout = createInvalidationFanout({ sessionStates, redisUrl: config.redisUrl, logger, listen: options.watchRevocations === true })
+  const clusterMetrics = createClusterMetrics(() => context.metrics.snapshot())
+  const tokens = createTokenProvider(config, db)
+  const jobs = options.watchRevocations
+    ? startBackgroundJobs({ config, logger, sessions, users, audit, throttles, sessionStates, builtTokens: tokens.built, isReady: () => context.ready })
     : undefined
-  const sweeper = options.watchRevocations ? startThrottleSweeper(throttles, config, logger) : undefined
-  let tokens: TokenService | undefined
-  const derivedKeys = new Map<string, KeyObject>()
-  let secret: string | undefined
-  let secretSource: string | undefined
-
-  function signingSecret(): string {
-    if (secret === undefined) {
-      const resolved = resolveJwtSecret(config)
-      secretSource = resolved.source
-      secret = resolved.secret
-    }
-    return secret
-  }
-  const signingKeys = createSigningKeyStore({
-    repository: createSigningKeysRepository(db),
-    secret: signingSecret,
-    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
-  })
-  const keyReloader =
-    options.watchRevocations && isAsymmetric(config.jwtAlg)
-      ? setInterval(() => {
-          if (tokens && context.ready) tokens.reload().catch((err: unknown) => logger.warn({ err }, 'signing key reload failed'))
-        }, KEY_RELOAD_MS)
-      : undefined
-  keyReloader?.unref()
 
   const context: Context = {
     config,
@@ -165,24 +109,12 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     passwords: createPasswordHasher(config.bcryptCost),
     sessionStates,
     get tokens() {
-      const { jwtAlg: alg, jwtIssuer: issuer, accessTokenTtlSeconds: ttlSeconds } = config
-      tokens ??= isAsymmetric(alg)
-        ? createAsymmetricTokenService({ alg, issuer, ttlSeconds, store: signingKeys })
-        : createTokenService({ secret: signingSecret(), issuer, ttlSeconds })
-      return tokens
+      return tokens.service()
     },
-    signingKeys,
-    derivedKey(purpose) {
-      let key = derivedKeys.get(purpose)
-      if (key === undefined) {
-        key = createSecretKey(Buffer.from(hkdfSync('sha256', signingSecret(), '', `heimdall ${purpose}`, 32)))
-        derivedKeys.set(purpose, key)
-      }
-      return key
-    },
+    signingKeys: tokens.signingKeys,
+    derivedKey: (purpose) => tokens.derivedKey(purpose),
     get secretSource() {
-      signingSecret()
-      return secretSource!
+      return tokens.secretSource()
     },
     metrics: createMetrics({
       cacheStats: () => sessionStates.stats(),
@@ -190,38 +122,18 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
       poolStats: () => poolStats(db),
       siblingSnapshots: () => clusterMetrics.siblingSnapshots(),
     }),
-    async invalidate(invalidation) {
-      evict(invalidation)
+    invalidate(invalidation) {
       // `this`, not the root logger: called on a request's context, the warning carries its req_id.
-      const requestLogger = this.logger
-      const published = redis()
-        ?.then((bus) => bus.publish(invalidation))
-        .catch((err: unknown) => requestLogger.warn({ err, invalidation }, 'could not publish to redis; other instances see it at their next database poll'))
-      await Promise.all([clusterBus.broadcast(invalidation), published])
+      return fanout.invalidate(invalidation, this.logger)
     },
-    revocationBus() {
-      return config.redisUrl ? { type: 'redis', status: redisBus?.status ?? 'disconnected' } : { type: 'database-poll', status: 'connected' }
-    },
+    revocationBus: () => fanout.revocationBus(),
     ready: false,
     async close() {
-      poller?.stop()
-      if (sweeper) clearInterval(sweeper)
-      if (keyReloader) clearInterval(keyReloader)
-      clusterBus.close()
+      jobs?.stop()
       clusterMetrics.close()
       sessionStates.close()
-      await Promise.all([db.destroy(), replicaDb?.destroy(), redisBusLoading?.then((bus) => bus.close())])
+      await Promise.all([db.destroy(), replicaDb?.destroy(), fanout.close()])
     },
   }
   return context
-}
-
-/** Counters whose window has long passed are dead weight: drop them now and then. */
-function startThrottleSweeper(throttles: ThrottlesRepository, config: Config, logger: Logger): NodeJS.Timeout {
-  const longestWindowMs = Math.max(config.lockoutWindowSeconds * 1000, 60_000)
-  const timer = setInterval(() => {
-    throttles.deleteThrottlesOlderThan(Date.now() - 2 * longestWindowMs).catch((err) => logger.warn({ err }, 'throttle sweep failed'))
-  }, SWEEP_INTERVAL_MS)
-  timer.unref()
-  return timer
 }

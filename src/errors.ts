@@ -35,7 +35,10 @@ const CODES = {
 export type ErrorCode = keyof typeof CODES
 
 export interface FieldError {
-  /** Where the bad value is, e.g. ["body", "email"]. */
+  /**
+   * Where the bad value is. The core names the input field (["email"]); the HTTP door adds the request
+   * part it came in (["body", "email"]), the CLI its flag or argument (["--yes"]).
+   */
   loc: string[]
   msg: string
   type: string

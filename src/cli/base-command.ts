@@ -1,8 +1,7 @@
 import { Command, Flags, type Interfaces } from '@oclif/core'
-import { loadConfig } from '../config.js'
+import { CONFIG_DEFAULTS, loadConfig } from '../config.js'
 import { createContext, type Context, type ContextOptions } from '../context.js'
-import { HeimdallError } from '../errors.js'
-import { translateDatabaseError } from '../infra/db/database-errors.js'
+import { translateError } from '../usecases/translate-error.js'
 import { exitCodeFor } from './exit-codes.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
@@ -14,7 +13,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   static override baseFlags = {
     'database-url': Flags.string({
-      description: 'sqlite:PATH or mysql://user:pass@host:3306/db (default: HEIMDALL_DATABASE_URL, else sqlite:./data/heimdall.db)',
+      description: `sqlite:PATH or mysql://user:pass@host:3306/db (default: HEIMDALL_DATABASE_URL, else ${CONFIG_DEFAULTS.databaseUrl})`,
       helpGroup: 'GLOBAL',
     }),
   }
@@ -45,7 +44,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected override async catch(caught: Error & { exitCode?: number }): Promise<unknown> {
-    const error = caught instanceof HeimdallError ? caught : translateDatabaseError(caught)
+    const error = translateError(caught)
     if (!error) return super.catch(caught)
     // The operator at the terminal may see every message the HTTP door would hide.
     const message = error.message

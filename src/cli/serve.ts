@@ -1,8 +1,7 @@
-import cluster from 'node:cluster'
 import { Flags } from '@oclif/core'
-import { redactUrl } from '../config.js'
-import { relaySiblingQuestions } from '../infra/cluster-siblings.js'
-import { migrateLatest, migrationStatus } from '../infra/db/migrate.js'
+import { CONFIG_DEFAULTS, redactUrl } from '../config.js'
+import { isClusterWorker, leaveCluster, primaryFoundSchemaReady, primaryGone, superviseWorkers } from '../infra/cluster/worker-supervisor.js'
+import { prepareService } from '../usecases/commands/prepare-service.js'
 import { VERSION } from '../version.js'
 import { BaseCommand } from './base-command.js'
 
@@ -15,9 +14,9 @@ export default class Serve extends BaseCommand<typeof Serve> {
   ]
 
   static override flags = {
-    host: Flags.string({ description: 'Interface to listen on (default: HEIMDALL_HOST, else 127.0.0.1)' }),
-    port: Flags.integer({ description: 'Port to listen on; 0 picks a free one (default: HEIMDALL_PORT, else 8000)', min: 0, max: 65535 }),
-    workers: Flags.integer({ description: 'Worker processes sharing the port (default: HEIMDALL_WORKERS, else 1)', min: 1, max: 64 }),
+    host: Flags.string({ description: `Interface to listen on (default: HEIMDALL_HOST, else ${CONFIG_DEFAULTS.host})` }),
+    port: Flags.integer({ description: `Port to listen on; 0 picks a free one (default: HEIMDALL_PORT, else ${CONFIG_DEFAULTS.port})`, min: 0, max: 65535 }),
+    workers: Flags.integer({ description: `Worker processes sharing the port (default: HEIMDALL_WORKERS, else ${CONFIG_DEFAULTS.workers})`, min: 1, max: 64 }),
     migrate: Flags.boolean({ description: 'Apply pending migrations at start-up', default: true, allowNo: true }),
   }
 
@@ -26,7 +25,7 @@ export default class Serve extends BaseCommand<typeof Serve> {
   public async run(): Promise<{ url: string; database: string } | undefined> {
     // Listening from the start: a signal that arrives while starting up still shuts down cleanly.
     const stopped = stopSignal()
-    if (cluster.isWorker) return this.runWorker(stopped)
+    if (isClusterWorker()) return this.runWorker(stopped)
     const workers = this.flags.workers ?? this.context.config.workers
     return workers > 1 ? this.runPrimary(workers, stopped) : this.runSingle(stopped)
   }
@@ -52,49 +51,28 @@ export default class Serve extends BaseCommand<typeof Serve> {
   private async runPrimary(count: number, stopped: Promise<NodeJS.Signals>) {
     const secretSource = this.context.secretSource
     const ready = await this.prepareDatabase()
-    relaySiblingQuestions()
-    let stopping = false
-    const listening = new Promise<string>((resolve) => {
-      let started = 0
-      cluster.on('listening', (_worker, address) => {
-        if (++started === count) resolve(`http://${address.address ?? '127.0.0.1'}:${address.port}`)
-      })
+    const workers = superviseWorkers({
+      count,
+      schemaReady: ready,
+      onWorkerDied: (pid, reason) => this.warn(`worker ${pid} died (${reason}); starting a new one`),
     })
-    cluster.on('exit', (worker, code, signal) => {
-      if (stopping) return
-      this.warn(`worker ${worker.process.pid} died (${signal ?? code}); starting a new one`)
-      cluster.fork(workerEnv)
-    })
-    const workerEnv = { [SCHEMA_READY]: ready ? '1' : '0' }
-    for (let i = 0; i < count; i++) cluster.fork(workerEnv)
-    const url = await listening
+    const url = await workers.listening
     this.banner(url, secretSource, count)
     if (ready) this.log('Ready')
 
     const signal = await stopped
-    stopping = true
     this.log(`Received ${signal}: stopping ${count} workers gracefully`)
-    await Promise.all(
-      Object.values(cluster.workers ?? {}).map(
-        (worker) =>
-          new Promise<void>((resolve) => {
-            if (!worker || worker.isDead()) return resolve()
-            worker.once('exit', () => resolve())
-            worker.process.kill('SIGTERM')
-          }),
-      ),
-    )
+    await workers.stop()
     return { url, database: this.databaseLabel() }
   }
 
   /** A worker serves until told to stop, or until its primary goes away. */
   private async runWorker(stopped: Promise<NodeJS.Signals>) {
-    this.context.ready = process.env[SCHEMA_READY] === '1'
+    this.context.ready = primaryFoundSchemaReady()
     const running = await this.startHttpServer()
-    await Promise.race([stopped, new Promise((resolve) => process.once('disconnect', () => resolve('disconnect')))])
+    await Promise.race([stopped, primaryGone()])
     await running.close()
-    // The IPC channel to the primary would keep this process alive after its work is done.
-    if (cluster.worker?.isConnected()) cluster.worker.disconnect()
+    leaveCluster()
     return undefined
   }
 
@@ -121,35 +99,26 @@ export default class Serve extends BaseCommand<typeof Serve> {
     if (this.jsonEnabled()) this.logJson({ url, database: this.databaseLabel(), workers })
   }
 
-  /** Answers whether the schema is up to date, so that the server may call itself ready. */
   /** Koa and its routes load here, not with the CLI: every other command starts without them. */
   private async startHttpServer() {
     const { startHttpServer } = await import('../http/server.js')
     return startHttpServer(this.context, this.listenOptions())
   }
 
+  /** Start-up (the prepareService use case), told to the operator; answers whether the server is ready. */
   private async prepareDatabase(): Promise<boolean> {
-    const ctx = this.context
-    if (this.flags.migrate) {
-      const applied = await migrateLatest(ctx.db)
-      this.log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date')
-    } else {
-      const { pending } = await migrationStatus(ctx.db)
-      if (pending.length > 0) {
-        this.warn(`${pending.length} pending migration(s): run "heimdall migrate"; not ready until then`)
-        return false
-      }
+    const prepared = await prepareService(this.context, { migrate: this.flags.migrate })
+    if (!prepared.ready) {
+      this.warn(`${prepared.pendingMigrations.length} pending migration(s): run "heimdall migrate"; not ready until then`)
+      return false
     }
-    // The signing key exists before the first login (created here on first start), and a secret that
-    // cannot decrypt it fails the start rather than the first login.
-    await ctx.tokens.prepare()
-    ctx.ready = true
+    if (this.flags.migrate) {
+      const applied = prepared.appliedMigrations
+      this.log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date')
+    }
     return true
   }
 }
-
-/** Tells forked workers whether the primary found the schema up to date. */
-const SCHEMA_READY = 'HEIMDALL_SCHEMA_READY'
 
 /** The first SIGINT or SIGTERM; later ones (Ctrl-C reaches every worker, then the primary relays) are ignored. */
 function stopSignal(): Promise<NodeJS.Signals> {

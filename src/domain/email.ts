@@ -31,5 +31,5 @@ export function emailProblem(email: string): string | undefined {
 
 export function emailFieldErrors(email: string): FieldError[] {
   const problem = emailProblem(email)
-  return problem ? [{ loc: ['body', 'email'], msg: `value is not a valid email address: ${problem}`, type: 'value_error.email' }] : []
+  return problem ? [{ loc: ['email'], msg: `value is not a valid email address: ${problem}`, type: 'value_error.email' }] : []
 }

@@ -22,5 +22,5 @@ export function passwordProblems(password: string): string[] {
 }
 
 export function passwordFieldErrors(password: string): FieldError[] {
-  return passwordProblems(password).map((msg) => ({ loc: ['body', 'password'], msg, type: 'value_error.password' }))
+  return passwordProblems(password).map((msg) => ({ loc: ['password'], msg, type: 'value_error.password' }))
 }

@@ -14,10 +14,13 @@ import { docsRoutes } from './routes/docs.js'
 import { healthRoutes } from './routes/health.js'
 import { jwksRoutes } from './routes/jwks.js'
 import { metricsRoutes } from './routes/metrics.js'
-import { OAUTH_FORM_PATHS, oauthRoutes } from './routes/oauth.js'
 import { createPages } from './pages/pages.js'
+import { oauthRoutes } from './routes/oauth.js'
+import { pathsWith, ROUTE_TABLE } from './route-table.js'
 
+/** The Koa app: the middleware stack in order, then the routes. Which paths a middleware treats apart is in route-table.ts. */
 export function createApp(context: Context): Koa {
+  const oauthFormPaths = pathsWith('oauthForm')
   const app = new Koa({ proxy: false })
   // Nearly every request is an auth or OAuth one (validation alone is 99%): @koa/router tests a
   // request against each route of a router in turn, so these few are matched first, on their own.
@@ -31,12 +34,13 @@ export function createApp(context: Context): Koa {
   discoveryRoutes(router)
   docsRoutes(router)
   const pages = createPages(router, context)
+  assertDeclared([authRouter, router])
   // One set, so that telling a form body from a JSON one stays a single lookup on the hot path.
-  const formPaths = new Set([...OAUTH_FORM_PATHS, ...pages.formPaths])
+  const formPaths = new Set([...oauthFormPaths, ...pages.formPaths])
 
   app.use(koaResponseHeaders())
   app.use(koaRequestObserver({ logger: context.logger, metrics: context.metrics, routeOf: (path, method) => routePattern([authRouter, router], path, method) }))
-  app.use(koaErrorHandler(OAUTH_FORM_PATHS, pages))
+  app.use(koaErrorHandler(oauthFormPaths, pages))
   app.use(koaJsonBody({ formPaths }))
   app.use(koaReadiness(context))
   app.use(koaRateLimit(context))
@@ -58,4 +62,13 @@ function routePattern(routers: Router[], path: string, method: string): string |
     if (layer !== undefined) return String(layer.path)
   }
   return undefined
+}
+
+/** A rule for a path no route declares would never apply: caught when the app is built, not in production. */
+function assertDeclared(routers: Router[]): void {
+  for (const path of ROUTE_TABLE.keys()) {
+    if (!routers.some((router) => router.match(path, 'GET').path.some((layer) => layer.methods.length > 0))) {
+      throw new Error(`route-table.ts names ${path}, which no route declares`)
+    }
+  }
 }

@@ -2,7 +2,7 @@ import test, { type ExecutionContext } from 'ava'
 import { loadConfig } from '../../src/config.js'
 import { createContext, type Context } from '../../src/context.js'
 import { startHttpServer } from '../../src/http/server.js'
-import { migrateLatest } from '../../src/infra/db/migrate.js'
+import { prepareService } from '../../src/usecases/commands/prepare-service.js'
 import { HeimdallAPIClient } from './api-client.js'
 import { backends, createTestDatabase, type Backend, type TestDatabase } from './db.js'
 
@@ -40,8 +40,9 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
   }
   const logDestination = options.logLines ? { write: (line: string) => void options.logLines!.push(line) } : undefined
   const context = createContext(loadConfig(serverEnv), { watchRevocations: true, logDestination })
-  await migrateLatest(context.db)
-  context.ready = true
+  // The signing key is left to first use, as a server that has never signed finds it: the key tests
+  // cover that path, and serve's own start-up (which prepares it) is tested through the CLI.
+  await prepareService(context, { migrate: true, prepareSigningKey: false })
   const running = await startHttpServer(context, { host: '127.0.0.1', port: 0 })
   return {
     backend,

@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core'
 import { parseDuration } from '../../config.js'
 import { listAuditEvents } from '../../usecases/queries/list-audit-events.js'
 import { BaseCommand } from '../base-command.js'
+import { isoTime } from '../format.js'
 
 export default class AuditList extends BaseCommand<typeof AuditList> {
   static override summary = 'Show audit events, newest first.'
@@ -21,9 +22,16 @@ export default class AuditList extends BaseCommand<typeof AuditList> {
     const sinceSeconds = this.flags.since === undefined ? undefined : parseDuration(this.flags.since, 0, '--since')
     const events = await listAuditEvents(this.context, { email: this.flags.user, type: this.flags.type, sinceSeconds, limit: this.flags.limit })
     for (const event of events) {
-      this.log(`${event.created_at}  ${event.type.padEnd(22)} user=${event.user_id ?? '-'} session=${event.session_id ?? '-'} ${event.detail ? JSON.stringify(event.detail) : ''}`)
+      this.log(`${isoTime(event.createdAt)}  ${event.type.padEnd(22)} user=${event.userId ?? '-'} session=${event.sessionId ?? '-'} ${event.detail ? JSON.stringify(event.detail) : ''}`)
     }
     if (events.length === 0) this.log('No events')
-    return events
+    return events.map((event) => ({
+      id: event.id,
+      type: event.type,
+      user_id: event.userId,
+      session_id: event.sessionId,
+      detail: event.detail,
+      created_at: isoTime(event.createdAt),
+    }))
   }
 }

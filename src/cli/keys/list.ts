@@ -1,5 +1,6 @@
 import { listSigningKeys } from '../../usecases/queries/list-signing-keys.js'
 import { BaseCommand } from '../base-command.js'
+import { isoTime as iso } from '../format.js'
 
 export default class KeysList extends BaseCommand<typeof KeysList> {
   static override summary = 'List the signing keys: active (signs), retired (still published), expired.'
@@ -7,7 +8,6 @@ export default class KeysList extends BaseCommand<typeof KeysList> {
 
   public async run() {
     const keys = await listSigningKeys(this.context, {})
-    const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString())
     for (const key of keys) {
       const published = key.state === 'active' ? 'published while active' : `published until ${iso(key.publishedUntil)}`
       this.log(`${key.kid}  ${key.alg.padEnd(6)} ${key.state.padEnd(7)}  created ${iso(key.createdAt)}  ${published}`)

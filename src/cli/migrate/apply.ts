@@ -1,7 +1,7 @@
 import { migrateLatest } from '../../infra/db/migrate.js'
 import { BaseCommand } from '../base-command.js'
 
-export default class Migrate extends BaseCommand<typeof Migrate> {
+export default class MigrateApply extends BaseCommand<typeof MigrateApply> {
   static override summary = 'Apply all pending database migrations.'
   static override examples = ['<%= config.bin %> migrate', '<%= config.bin %> migrate --database-url sqlite:./data/heimdall.db --json']
 

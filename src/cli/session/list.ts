@@ -1,19 +1,27 @@
-import { Args } from '@oclif/core'
 import { listSessions } from '../../usecases/queries/list-sessions.js'
+import { emailArg } from '../args.js'
 import { BaseCommand } from '../base-command.js'
+import { isoTime } from '../format.js'
 
 export default class SessionList extends BaseCommand<typeof SessionList> {
   static override summary = "List a user's sessions, newest first."
   static override examples = ['<%= config.bin %> session:list ada@example.com', '<%= config.bin %> session:list ada@example.com --json']
-  static override args = { email: Args.string({ description: 'Email of the user', required: true }) }
+  static override args = { email: emailArg }
 
   public async run() {
     const sessions = await listSessions(this.context, { email: this.args.email })
     for (const session of sessions) {
-      const why = session.revoked_reason ? ` (${session.revoked_reason})` : ''
-      this.log(`${session.id}  ${session.state.padEnd(7)}${why}  created ${session.created_at}  expires ${session.expires_at}`)
+      const why = session.revokedReason ? ` (${session.revokedReason})` : ''
+      this.log(`${session.id}  ${session.state.padEnd(7)}${why}  created ${isoTime(session.createdAt)}  expires ${isoTime(session.expiresAt)}`)
     }
     if (sessions.length === 0) this.log('No sessions')
-    return sessions
+    return sessions.map((session) => ({
+      id: session.id,
+      state: session.state,
+      created_at: isoTime(session.createdAt),
+      expires_at: isoTime(session.expiresAt),
+      revoked_at: isoTime(session.revokedAt),
+      revoked_reason: session.revokedReason,
+    }))
   }
 }

@@ -1,6 +1,7 @@
 import { Args } from '@oclif/core'
 import { inspectToken } from '../../usecases/queries/inspect-token.js'
 import { BaseCommand } from '../base-command.js'
+import { isoTime } from '../format.js'
 
 export default class TokenInspect extends BaseCommand<typeof TokenInspect> {
   static override summary = 'Decode a token WITHOUT verifying it, and show its expiry and its session in the database.'
@@ -10,12 +11,13 @@ export default class TokenInspect extends BaseCommand<typeof TokenInspect> {
 
   public async run() {
     const inspection = await inspectToken(this.context, this.args.token)
+    const expiresAt = inspection.expiresAt === null ? null : isoTime(inspection.expiresAt * 1000)
     this.log('Not verified: these are the claims as written, trust nothing here.')
     this.log(`header:  ${JSON.stringify(inspection.header)}`)
     this.log(`claims:  ${JSON.stringify(inspection.claims)}`)
-    this.log(`expires: ${inspection.expiresAt ? `${inspection.expiresAt} (${relative(inspection.expiresAt)})` : 'never (no exp claim)'}`)
+    this.log(`expires: ${expiresAt ? `${expiresAt} (${relative(expiresAt)})` : 'never (no exp claim)'}`)
     this.log(`session: ${inspection.session.id || '(no sid claim)'} ${inspection.session.state}`)
-    return inspection
+    return { ...inspection, expiresAt }
   }
 }
 

@@ -1,6 +1,7 @@
-import { Args, Flags } from '@oclif/core'
+import { Flags } from '@oclif/core'
 import { parseDuration } from '../../config.js'
 import { issueAccessToken } from '../../usecases/commands/issue-access-token.js'
+import { emailArg } from '../args.js'
 import { BaseCommand } from '../base-command.js'
 
 export default class TokenIssue extends BaseCommand<typeof TokenIssue> {
@@ -13,7 +14,7 @@ export default class TokenIssue extends BaseCommand<typeof TokenIssue> {
     'curl -H "Authorization: Bearer $(<%= config.bin %> token:issue robot@example.com --ttl 5m)" http://127.0.0.1:8000/auth/me',
   ]
 
-  static override args = { email: Args.string({ description: 'Email of the user', required: true }) }
+  static override args = { email: emailArg }
   static override flags = {
     ttl: Flags.string({ description: 'Lifetime of the token: 900, 15m, 12h, 30d (default: HEIMDALL_ACCESS_TOKEN_TTL)' }),
   }

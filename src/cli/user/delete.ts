@@ -1,6 +1,7 @@
-import { Args, Flags } from '@oclif/core'
+import { Flags } from '@oclif/core'
 import { validationError } from '../../errors.js'
 import { deleteUser } from '../../usecases/commands/delete-user.js'
+import { emailArg } from '../args.js'
 import { BaseCommand } from '../base-command.js'
 import { confirm, isInteractive } from '../prompt.js'
 
@@ -8,7 +9,7 @@ export default class UserDelete extends BaseCommand<typeof UserDelete> {
   static override summary = 'Delete a user with its sessions and refresh tokens; its tokens stop validating everywhere.'
   static override description = 'Asks for confirmation on a terminal. Without a terminal (scripts, pipes) it refuses unless --yes is given.'
   static override examples = ['<%= config.bin %> user:delete mallory@example.com', '<%= config.bin %> user:delete mallory@example.com --yes --json']
-  static override args = { email: Args.string({ description: 'Email of the user', required: true }) }
+  static override args = { email: emailArg }
   static override flags = { yes: Flags.boolean({ char: 'y', description: 'Do not ask for confirmation' }) }
 
   public async run() {

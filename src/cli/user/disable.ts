@@ -1,11 +1,11 @@
-import { Args } from '@oclif/core'
 import { setUserDisabled } from '../../usecases/commands/set-user-disabled.js'
+import { emailArg } from '../args.js'
 import { BaseCommand } from '../base-command.js'
 
 export default class UserDisable extends BaseCommand<typeof UserDisable> {
   static override summary = 'Disable a user: revokes all of its sessions at once and refuses its logins.'
   static override examples = ['<%= config.bin %> user:disable mallory@example.com']
-  static override args = { email: Args.string({ description: 'Email of the user', required: true }) }
+  static override args = { email: emailArg }
 
   public async run() {
     const { revokedSessions } = await setUserDisabled(this.context, { email: this.args.email, disabled: true })

@@ -1,12 +1,13 @@
 import { Args } from '@oclif/core'
 import { changeUserRole } from '../../usecases/commands/change-user-role.js'
+import { emailArg } from '../args.js'
 import { BaseCommand } from '../base-command.js'
 
 export default class UserGrant extends BaseCommand<typeof UserGrant> {
   static override summary = 'Grant a role to a user; the next validation of its tokens shows the new permissions.'
   static override examples = ['<%= config.bin %> user:grant ada@example.com admin']
   static override args = {
-    email: Args.string({ description: 'Email of the user', required: true }),
+    email: emailArg,
     role: Args.string({ description: 'Role to grant (see role:list)', required: true }),
   }
 

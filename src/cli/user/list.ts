@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core'
-import { listUsers, type UserPage } from '../../usecases/queries/list-users.js'
+import { listUsers } from '../../usecases/queries/list-users.js'
 import { BaseCommand } from '../base-command.js'
+import { isoTime } from '../format.js'
 
 export default class UserList extends BaseCommand<typeof UserList> {
   static override summary = 'List users, oldest first, a page at a time.'
@@ -19,15 +20,15 @@ export default class UserList extends BaseCommand<typeof UserList> {
     offset: Flags.integer({ description: 'Users to skip', min: 0, exclusive: ['page'] }),
   }
 
-  public async run(): Promise<UserPage> {
+  public async run() {
     const { limit, page, email, role } = this.flags
     const offset = page === undefined ? (this.flags.offset ?? 0) : (page - 1) * limit
     const result = await listUsers(this.context, { email, role, limit, offset })
     for (const user of result.users) {
-      this.log(`${user.id}  ${user.email}  ${user.disabled ? 'disabled' : 'enabled '}  ${user.roles.join(',')}  created ${user.created_at}`)
+      this.log(`${user.id}  ${user.email}  ${user.disabled ? 'disabled' : 'enabled '}  ${user.roles.join(',')}  created ${isoTime(user.createdAt)}`)
     }
     if (result.users.length === 0) this.log(result.total === 0 ? 'No users' : `No users on this page (${result.total} in all)`)
     else this.log(`${offset + 1}-${offset + result.users.length} of ${result.total}`)
-    return result
+    return { ...result, users: result.users.map(({ createdAt, ...user }) => ({ ...user, created_at: isoTime(createdAt) })) }
   }
 }

@@ -1,12 +1,13 @@
 import { Args } from '@oclif/core'
 import { changeUserRole } from '../../usecases/commands/change-user-role.js'
+import { emailArg } from '../args.js'
 import { BaseCommand } from '../base-command.js'
 
 export default class UserRevoke extends BaseCommand<typeof UserRevoke> {
   static override summary = 'Take a role away from a user; the next validation of its tokens shows the change.'
   static override examples = ['<%= config.bin %> user:revoke ada@example.com admin']
   static override args = {
-    email: Args.string({ description: 'Email of the user', required: true }),
+    email: emailArg,
     role: Args.string({ description: 'Role to take away', required: true }),
   }
 

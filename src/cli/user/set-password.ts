@@ -1,6 +1,7 @@
-import { Args, Flags } from '@oclif/core'
+import { Flags } from '@oclif/core'
 import { validationError } from '../../errors.js'
 import { setUserPassword } from '../../usecases/commands/set-user-password.js'
+import { emailArg } from '../args.js'
 import { BaseCommand } from '../base-command.js'
 import { isInteractive, promptHidden } from '../prompt.js'
 import { readStdin } from '../read-stdin.js'
@@ -13,7 +14,7 @@ export default class UserSetPassword extends BaseCommand<typeof UserSetPassword>
     'printf %s "$NEW_PASSWORD" | <%= config.bin %> user:set-password ada@example.com --password-stdin',
   ]
 
-  static override args = { email: Args.string({ description: 'Email of the user', required: true }) }
+  static override args = { email: emailArg }
   static override flags = { 'password-stdin': Flags.boolean({ description: 'Read the new password from standard input' }) }
 
   public async run() {

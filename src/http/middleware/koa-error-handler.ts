@@ -1,6 +1,6 @@
 import type { Middleware, ParameterizedContext } from 'koa'
 import { HeimdallError } from '../../errors.js'
-import { translateDatabaseError } from '../../infra/db/database-errors.js'
+import { translateError } from '../../usecases/translate-error.js'
 
 /** How errors on the hosted pages are answered: as HTML pages, not JSON. */
 export interface PageErrors {
@@ -40,9 +40,9 @@ export function koaErrorHandler(oauthPaths: ReadonlySet<string> = new Set(), pag
 }
 
 function toHeimdallError(error: unknown): HeimdallError {
-  if (error instanceof HeimdallError) return error
-  const status = (error as { status?: number; expose?: boolean } | null)?.status
-  return routeError(status) ?? translateDatabaseError(error) ?? new HeimdallError('internal', 'Internal server error')
+  // The router's own answers first: they carry an HTTP status, not a Heimdall code.
+  const status = error instanceof HeimdallError ? undefined : (error as { status?: number } | null)?.status
+  return routeError(status) ?? translateError(error) ?? new HeimdallError('internal', 'Internal server error')
 }
 
 /** The router's own answers (no such route, no such method for it) as the contract's errors. */

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto'
 import type { Middleware } from 'koa'
 import type { Metrics } from '../../context.js'
 import type { Logger } from '../../infra/logger.js'
+import { pathsWith } from '../route-table.js'
 
 export const UNMATCHED_ROUTE = 'unmatched'
 const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/
-/** Token validation is 99% of the traffic: its request lines are debug, everything else info. */
-const QUERY_PATHS = new Set(['/auth/validate', '/auth/me', '/oauth/introspect', '/metrics'])
+/** Token validation is 99% of the traffic: its request lines (and the route table's other quietLog ones) are debug, everything else info. */
+const QUERY_PATHS = pathsWith('quietLog')
 
 declare module 'koa' {
   interface DefaultState {

@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa'
 import { VERSION } from '../../version.js'
+import { API_PREFIXES, inArea } from '../route-table.js'
 
 /**
  * Headers every response carries, set before anything else can fail. Straight on the Node response:
@@ -12,7 +13,7 @@ export function koaResponseHeaders(): Middleware {
     res.setHeader('X-Content-Type-Options', 'nosniff')
     res.setHeader('Content-Security-Policy', "frame-ancestors 'none'")
     res.setHeader('X-Frame-Options', 'DENY')
-    if (ctx.path.startsWith('/auth/') || ctx.path.startsWith('/oauth/')) res.setHeader('Cache-Control', 'no-store')
+    if (inArea(ctx.path, API_PREFIXES)) res.setHeader('Cache-Control', 'no-store')
     return next()
   }
 }

@@ -8,16 +8,17 @@ import { getCurrentUser } from '../../usecases/queries/get-current-user.js'
 import { validateToken, type TokenValidation } from '../../usecases/queries/validate-token.js'
 import { bearerToken } from '../bearer-token.js'
 import { clientIp } from '../client-ip.js'
-import { parseInput } from '../parse-input.js'
+import { inBody, parseInput } from '../parse-input.js'
 import type { SessionTokens } from '../../usecases/session-tokens.js'
 import { LoginRequest, RefreshRequest, RegisterRequest, ValidateRequest } from '../schemas.js'
 import { requestContexts } from '../request-context.js'
 
+/** The /auth/ endpoints; their rate limits and log levels are declared in ../route-table.ts. */
 export function authRoutes(router: Router, context: Context): void {
   const contextOf = requestContexts(context)
   router.post('/auth/register', async (ctx) => {
     const input = parseInput(RegisterRequest, ctx.request.body)
-    const user = await registerUser(contextOf(ctx), input)
+    const user = await registerUser(contextOf(ctx), input).catch(inBody)
     ctx.body = { user_id: user.userId, email: user.email, message: 'User created successfully' }
   })
 

@@ -8,9 +8,6 @@ import { FORM_TYPE } from '../middleware/koa-json-body.js'
 import { IntrospectionRequest } from '../schemas.js'
 import { requestContexts } from '../request-context.js'
 
-/** OAuth endpoints take form bodies and answer errors in the OAuth shape. */
-export const OAUTH_FORM_PATHS: ReadonlySet<string> = new Set(['/oauth/introspect'])
-
 export function oauthRoutes(router: Router, context: Context): void {
   const contextOf = requestContexts(context)
   // RFC 7662: the same validation as POST /auth/validate, in the introspection response shape.

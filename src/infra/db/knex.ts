@@ -3,7 +3,6 @@ import { dirname, resolve } from 'node:path'
 import knex from 'knex'
 import type { Knex } from 'knex'
 import type { DatabaseType } from '../../config.js'
-import type { PoolStats } from '../metrics.js'
 
 /** knex logs to stdout by default, which would corrupt --json output and JSON log lines: send it to stderr. */
 const log = {
@@ -67,6 +66,15 @@ interface TarnPool {
   numFree(): number
   numPendingAcquires(): number
   numPendingCreates(): number
+  max: number
+}
+
+/** The connection pool's state, for the heimdall_db_pool_* gauges. */
+export interface PoolStats {
+  used: number
+  free: number
+  pendingAcquires: number
+  pendingCreates: number
   max: number
 }
 

@@ -6,16 +6,21 @@ import { sqlitePath } from './knex.js'
 /** Answers how long a trivial query took, or throws (a driver error, or "timeout" after timeoutMs). */
 export async function pingDatabase(db: Knex, timeoutMs: number): Promise<number> {
   const started = performance.now()
+  await withDeadline(db.raw('select 1'), timeoutMs)
+  return performance.now() - started
+}
+
+/**
+ * A database answer that does not come within `timeoutMs` milliseconds rejects with "no answer within
+ * N ms"; the query itself is not cancelled (the pool's own timeouts end it). For probes and gauges,
+ * which must answer even when the database hangs.
+ */
+export function withDeadline<T>(query: PromiseLike<T>, timeoutMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
   })
-  try {
-    await Promise.race([db.raw('select 1'), timeout])
-    return performance.now() - started
-  } finally {
-    clearTimeout(timer)
-  }
+  return Promise.race([query, timeout]).finally(() => clearTimeout(timer))
 }
 
 /** A SQLite database is a file: answers its path when that file does not exist yet (querying would create it). */

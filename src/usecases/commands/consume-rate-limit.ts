@@ -1,4 +1,5 @@
 import type { Context } from '../../context.js'
+import { rateLimitKey, retryAfterSeconds } from '../../domain/throttling.js'
 import { HeimdallError } from '../../errors.js'
 
 const MINUTE_MS = 60_000
@@ -7,9 +8,9 @@ const MINUTE_MS = 60_000
 export async function consumeRateLimit(ctx: Context, input: { endpoint: string; clientIp: string }): Promise<void> {
   const limit = ctx.config.rateLimitPerMinute
   if (limit === 0) return
-  const reservation = await ctx.throttles.reserve(`rate:${input.endpoint}:${input.clientIp}`, limit, MINUTE_MS, Date.now())
+  const reservation = await ctx.throttles.reserve(rateLimitKey(input.endpoint, input.clientIp), limit, MINUTE_MS, Date.now())
   if (!reservation.allowed) {
-    const retryAfterSeconds = Math.max(1, Math.ceil(reservation.retryAfterMs / 1000))
-    throw new HeimdallError('request.rate_limited', `Too many requests to ${input.endpoint}; try again in ${retryAfterSeconds} s`, undefined, retryAfterSeconds)
+    const seconds = retryAfterSeconds(reservation.retryAfterMs)
+    throw new HeimdallError('request.rate_limited', `Too many requests to ${input.endpoint}; try again in ${seconds} s`, undefined, seconds)
   }
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { Context } from '../../context.js'
-import { mergePermissions } from '../../domain/permissions.js'
 import { HeimdallError } from '../../errors.js'
 import { findUserByEmailOrFail } from '../find-user.js'
+import { signAccessToken } from '../session-tokens.js'
 
 export interface IssuedAccessToken {
   accessToken: string
@@ -28,9 +28,8 @@ export async function issueAccessToken(ctx: Context, input: { email: string; ttl
 
   const now = Date.now()
   const sessionId = randomUUID()
-  const permissions = mergePermissions(await ctx.roles.findPermissionNamesByUserId(user.id))
   // Signed before the session is stored, so a missing secret leaves no orphan session behind.
-  const issued = await ctx.tokens.sign({ sub: user.id, sid: sessionId, email: user.email, permissions }, ttlSeconds)
+  const issued = await signAccessToken(ctx, user, sessionId, ttlSeconds)
   await ctx.sessions.insertSession({ id: sessionId, user_id: user.id, created_at: now, expires_at: now + ttlSeconds * 1000 })
   await ctx.audit.insertAuditEvent({ type: 'token.issued', userId: user.id, sessionId, detail: { ttl_seconds: ttlSeconds } })
   return { accessToken: issued.token, tokenType: 'bearer', expiresIn: issued.expiresIn, sessionId }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import type { Context } from '../../context.js'
 import { normalizeEmail } from '../../domain/email.js'
+import { loginLockoutKey, retryAfterSeconds } from '../../domain/throttling.js'
 import { HeimdallError } from '../../errors.js'
-import type { LoginOutcome } from '../../infra/metrics.js'
+import type { LoginOutcome } from '../../infra/metrics/metrics.js'
 import { issueSessionTokens, newRefreshToken, type SessionTokens } from '../session-tokens.js'
 
 export interface LoginInput {
@@ -40,14 +41,13 @@ const LOGIN_OUTCOMES_BY_CODE: Partial<Record<HeimdallError['code'], LoginOutcome
 
 async function attemptLogin(ctx: Context, input: LoginInput): Promise<SessionTokens> {
   const email = normalizeEmail(input.email)
-  const lockoutKey = `login:${email}`
+  const lockoutKey = loginLockoutKey(email)
   const { lockoutMaxFailures, lockoutWindowSeconds } = ctx.config
   const reservation = await ctx.throttles.reserve(lockoutKey, lockoutMaxFailures, lockoutWindowSeconds * 1000, Date.now())
   const user = await ctx.users.findUserByEmail(email)
   if (!reservation.allowed) {
     await ctx.audit.insertAuditEvent({ type: 'login.locked', userId: user?.id ?? null, detail: { ip: input.ip } })
-    const retryAfterSeconds = Math.max(1, Math.ceil(reservation.retryAfterMs / 1000))
-    throw new HeimdallError('auth.locked', 'Too many failed login attempts for this account; try again later', undefined, retryAfterSeconds)
+    throw new HeimdallError('auth.locked', 'Too many failed login attempts for this account; try again later', undefined, retryAfterSeconds(reservation.retryAfterMs))
   }
 
   const passwordMatches = user

@@ -1,6 +1,6 @@
 import type { Context } from '../../context.js'
 import { HeimdallError } from '../../errors.js'
-import { hashRefreshToken } from '../../infra/refresh-token.js'
+import { hashRefreshToken } from '../../infra/tokens/refresh-token.js'
 import { issueSessionTokens, newRefreshToken, type SessionTokens } from '../session-tokens.js'
 
 /**

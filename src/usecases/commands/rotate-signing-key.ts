@@ -1,5 +1,5 @@
 import type { Context } from '../../context.js'
-import { isAsymmetric, type AsymmetricAlg } from '../../domain/signing-keys.js'
+import { isAsymmetric, type AsymmetricAlg } from '../../domain/signing-key-lifecycle.js'
 import { HeimdallError } from '../../errors.js'
 
 export interface RotatedSigningKey {

@@ -1,9 +1,9 @@
 import type { Context } from '../../context.js'
 import { MIN_BCRYPT_COST, MIN_SECRET_BYTES } from '../../config.js'
-import { translateDatabaseError } from '../../infra/db/database-errors.js'
 import { migrationStatus } from '../../infra/db/migrate.js'
 import { databaseClockSeconds, missingSqliteFile, pingDatabase } from '../../infra/db/probe.js'
-import { describeJwtSecret } from '../../infra/secret-file.js'
+import { describeJwtSecret } from '../../infra/tokens/secret-file.js'
+import { translateError } from '../translate-error.js'
 
 export interface DiagnosticCheck {
   name: 'database' | 'migrations' | 'jwt_secret' | 'bcrypt_cost' | 'clock'
@@ -32,7 +32,7 @@ async function failOnError(name: DiagnosticCheck['name'], check: Promise<Diagnos
   try {
     return await check
   } catch (error) {
-    return { name, status: 'fail', detail: translateDatabaseError(error)?.message ?? (error as Error).message }
+    return { name, status: 'fail', detail: translateError(error)?.message ?? (error as Error).message }
   }
 }
 
@@ -43,7 +43,7 @@ async function checkDatabase(ctx: Context): Promise<DiagnosticCheck> {
     const ms = await pingDatabase(ctx.db, DATABASE_TIMEOUT_MS)
     return { name: 'database', status: 'ok', detail: `${ctx.config.databaseType} answered in ${ms.toFixed(1)} ms` }
   } catch (error) {
-    const reason = translateDatabaseError(error)?.message ?? (error as Error).message
+    const reason = translateError(error)?.message ?? (error as Error).message
     return { name: 'database', status: 'fail', detail: reason, fix: 'check --database-url (or HEIMDALL_DATABASE_URL), the credentials and that the database server is running' }
   }
 }

@@ -1,34 +1,43 @@
 import type { Context } from '../../context.js'
-import { redactUrl } from '../../config.js'
-import { describeJwtSecret } from '../../infra/secret-file.js'
+import { CONFIG_DEFAULTS, redactUrl, type Config } from '../../config.js'
+import { describeJwtSecret } from '../../infra/tokens/secret-file.js'
 
-/** The configuration in force, as an operator reads it: every value, no secret. */
-export type EffectiveConfig = Record<string, string | number>
+/**
+ * The configuration in force, as an operator reads it: every value, no secret (the database URL's
+ * password redacted, the JWT secret described by where it comes from). Keys as in Config.
+ */
+export type EffectiveConfig = { readonly [K in keyof Config]?: string | number }
 
 export function getEffectiveConfig(ctx: Context): EffectiveConfig {
   const config = ctx.config
   return {
-    database_url: redactUrl(config.databaseUrl),
-    database_type: config.databaseType,
-    jwt_secret: describeSecret(ctx),
-    jwt_issuer: config.jwtIssuer,
-    jwt_alg: config.jwtAlg,
-    access_token_ttl_seconds: config.accessTokenTtlSeconds,
-    refresh_token_ttl_seconds: config.refreshTokenTtlSeconds,
-    bcrypt_cost: config.bcryptCost,
+    databaseUrl: redactUrl(config.databaseUrl),
+    databaseType: config.databaseType,
+    jwtSecret: describeSecret(ctx),
+    jwtIssuer: config.jwtIssuer,
+    jwtAlg: config.jwtAlg,
+    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+    refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+    bcryptCost: config.bcryptCost,
     host: config.host,
     port: config.port,
     workers: config.workers,
     environment: config.environment,
-    log_level: config.logLevel,
-    session_cache_ttl_seconds: config.sessionCacheTtlSeconds,
-    revocation_poll_ms: config.revocationPollMs,
-    lockout_max_failures: config.lockoutMaxFailures,
-    lockout_window_seconds: config.lockoutWindowSeconds,
-    rate_limit_per_minute: config.rateLimitPerMinute,
-    trusted_proxies: config.trustedProxies,
-    public_url: config.publicUrl,
+    logLevel: config.logLevel,
+    sessionCacheTtlSeconds: config.sessionCacheTtlSeconds,
+    revocationPollMs: config.revocationPollMs,
+    lockoutMaxFailures: config.lockoutMaxFailures,
+    lockoutWindowSeconds: config.lockoutWindowSeconds,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    trustedProxies: config.trustedProxies,
+    publicUrl: config.publicUrl,
   }
+}
+
+/** The settings left at their default (CONFIG_DEFAULTS): what the operator has not set. */
+export function getDefaultedSettings(ctx: Context): ReadonlySet<keyof Config> {
+  const defaults: Partial<Record<keyof Config, unknown>> = CONFIG_DEFAULTS
+  return new Set((Object.keys(defaults) as Array<keyof Config>).filter((name) => ctx.config[name] === defaults[name]))
 }
 
 function describeSecret(ctx: Context): string {

@@ -1,5 +1,5 @@
 import type { Context } from '../../context.js'
-import type { PublicJwk } from '../../infra/signing-keys.js'
+import type { PublicJwk } from '../../infra/tokens/signing-key-store.js'
 
 /** How long verifiers may cache the key set: a kid they do not know yet should make them fetch it again. */
 export const JWKS_MAX_AGE_SECONDS = 300

@@ -8,9 +8,10 @@ export interface UserDetails {
   disabled: boolean
   roles: string[]
   permissions: string[]
-  created_at: string
+  /** Epoch ms. */
+  createdAt: number
   /** Sessions neither revoked nor expired. */
-  active_sessions: number
+  activeSessions: number
 }
 
 /** Everything an operator asks about one user, named by email. */
@@ -27,7 +28,7 @@ export async function getUserDetails(ctx: Context, input: { email: string }): Pr
     disabled: Boolean(user.disabled),
     roles,
     permissions: mergePermissions(permissions),
-    created_at: new Date(Number(user.created_at)).toISOString(),
-    active_sessions: activeSessions,
+    createdAt: Number(user.created_at),
+    activeSessions,
   }
 }

@@ -1,12 +1,13 @@
 import type { Context } from '../../context.js'
 import { HeimdallError } from '../../errors.js'
-import { decodeUnverified } from '../../infra/tokens.js'
-import { sessionProblem } from './validate-token.js'
+import { decodeUnverified } from '../../infra/tokens/token-service.js'
+import { sessionProblem } from '../../domain/session-state.js'
 
 export interface TokenInspection {
   header: Record<string, unknown>
   claims: Record<string, unknown>
-  expiresAt: string | null
+  /** Epoch seconds of the exp claim (as in ValidToken), null without one. */
+  expiresAt: number | null
   expired: boolean | null
   session: { id: string; state: 'active' | 'revoked' | 'expired' | 'user_disabled' | 'unknown' | 'absent' }
 }
@@ -16,7 +17,7 @@ export async function inspectToken(ctx: Context, token: string): Promise<TokenIn
   const decoded = decodeUnverified(token)
   if (!decoded) throw new HeimdallError('token.invalid', 'Not a JWT: it cannot be decoded')
   const { exp, sid, sub } = decoded.payload
-  const expiresAt = typeof exp === 'number' ? new Date(exp * 1000).toISOString() : null
+  const expiresAt = typeof exp === 'number' ? exp : null
   const expired = typeof exp === 'number' ? exp * 1000 <= Date.now() : null
   if (typeof sid !== 'string') return { header: decoded.header, claims: decoded.payload, expiresAt, expired, session: { id: '', state: 'absent' } }
 

@@ -4,10 +4,11 @@ import { findUserByEmailOrFail } from '../find-user.js'
 export interface AuditEventView {
   id: number
   type: string
-  user_id: string | null
-  session_id: string | null
+  userId: string | null
+  sessionId: string | null
   detail: Record<string, unknown> | null
-  created_at: string
+  /** Epoch ms. */
+  createdAt: number
 }
 
 export async function listAuditEvents(
@@ -20,9 +21,9 @@ export async function listAuditEvents(
   return rows.map((row) => ({
     id: row.id,
     type: row.type,
-    user_id: row.user_id,
-    session_id: row.session_id,
+    userId: row.user_id,
+    sessionId: row.session_id,
     detail: row.detail ? JSON.parse(row.detail) : null,
-    created_at: new Date(Number(row.created_at)).toISOString(),
+    createdAt: Number(row.created_at),
   }))
 }

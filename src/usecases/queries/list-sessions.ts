@@ -4,10 +4,11 @@ import { findUserByEmailOrFail } from '../find-user.js'
 export interface SessionSummary {
   id: string
   state: 'active' | 'revoked' | 'expired'
-  created_at: string
-  expires_at: string
-  revoked_at: string | null
-  revoked_reason: string | null
+  /** Epoch ms, like expiresAt and revokedAt. */
+  createdAt: number
+  expiresAt: number
+  revokedAt: number | null
+  revokedReason: string | null
 }
 
 export async function listSessions(ctx: Context, input: { email: string }): Promise<SessionSummary[]> {
@@ -16,13 +17,9 @@ export async function listSessions(ctx: Context, input: { email: string }): Prom
   return (await ctx.readers.sessions.findSessionsByUserId(user.id)).map((session) => ({
     id: session.id,
     state: session.revoked_at !== null ? 'revoked' : Number(session.expires_at) <= now ? 'expired' : 'active',
-    created_at: iso(session.created_at),
-    expires_at: iso(session.expires_at),
-    revoked_at: session.revoked_at === null ? null : iso(session.revoked_at),
-    revoked_reason: session.revoked_reason,
+    createdAt: Number(session.created_at),
+    expiresAt: Number(session.expires_at),
+    revokedAt: session.revoked_at === null ? null : Number(session.revoked_at),
+    revokedReason: session.revoked_reason,
   }))
-}
-
-function iso(epochMs: number | string): string {
-  return new Date(Number(epochMs)).toISOString()
 }

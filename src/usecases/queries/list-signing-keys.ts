@@ -1,5 +1,5 @@
 import type { Context } from '../../context.js'
-import { signingKeyState, type SigningKeyState } from '../../domain/signing-keys.js'
+import { signingKeyState, type SigningKeyState } from '../../domain/signing-key-lifecycle.js'
 
 export interface SigningKeySummary {
   kid: string

@@ -15,7 +15,8 @@ export interface UserSummary {
   email: string
   disabled: boolean
   roles: string[]
-  created_at: string
+  /** Epoch ms. */
+  createdAt: number
 }
 
 export interface UserPage {
@@ -40,7 +41,7 @@ export async function listUsers(ctx: Context, input: ListUsersInput): Promise<Us
       email: row.email,
       disabled: Boolean(row.disabled),
       roles: roles.get(row.id) ?? [],
-      created_at: new Date(Number(row.created_at)).toISOString(),
+      createdAt: Number(row.created_at),
     })),
     total,
     limit: input.limit,

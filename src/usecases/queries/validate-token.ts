@@ -1,7 +1,7 @@
 import type { Context } from '../../context.js'
+import { sessionProblem } from '../../domain/session-state.js'
 import { HeimdallError, type ErrorCode } from '../../errors.js'
-import type { SessionState } from '../../infra/cache.js'
-import type { ValidationOutcome } from '../../infra/metrics.js'
+import type { ValidationOutcome } from '../../infra/metrics/metrics.js'
 
 export interface ValidToken {
   isValid: true
@@ -43,7 +43,7 @@ export async function validateToken(ctx: Context, token: string): Promise<TokenV
   const state = ctx.sessionStates.get(claims.sid)
   const session = state instanceof Promise ? await state : state
   const problem = sessionProblem(session, claims.sub, Date.now())
-  if (problem) return counted(ctx, problem)
+  if (problem) return counted(ctx, invalid(problem.code, problem.message))
 
   ctx.metrics.countValidation('valid')
   return {
@@ -68,14 +68,6 @@ function outcomeOf(code: ErrorCode): ValidationOutcome {
   if (code === 'token.expired') return 'expired'
   if (code === 'session.revoked' || code === 'user.disabled') return 'revoked'
   return 'invalid'
-}
-
-export function sessionProblem(session: SessionState | null, userId: string, now: number): InvalidToken | undefined {
-  if (!session || session.userId !== userId) return invalid('token.invalid', 'Session not found')
-  if (session.revokedAt !== null) return invalid('session.revoked', 'Session has been revoked')
-  if (session.expiresAt <= now) return invalid('token.expired', 'Session has expired')
-  if (session.userDisabled) return invalid('user.disabled', 'User is disabled')
-  return undefined
 }
 
 function invalid(code: ErrorCode, error: string): InvalidToken {

@@ -1,6 +1,6 @@
 import test from 'ava'
 import { AggregatorRegistry } from 'prom-client'
-import { createRequestMetrics, type RequestMetrics } from '../../../src/infra/request-metrics.js'
+import { createRequestMetrics, type RequestMetrics } from '../../../src/infra/metrics/request-metrics.js'
 import { sample } from '../../aux/prometheus.js'
 import { serverTest, TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
 import { signWith } from '../../aux/jwt.js'

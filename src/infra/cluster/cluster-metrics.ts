@@ -1,4 +1,4 @@
-import { createSiblingChannel } from './cluster-siblings.js'
+import { createSiblingChannel } from './sibling-channel.js'
 
 /** One process's metric families, as prom-client's Registry#getMetricsAsJSON gives them. */
 export type MetricsSnapshot = object[]

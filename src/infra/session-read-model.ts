@@ -1,18 +1,8 @@
 import NodeCache from 'node-cache'
 import { mergePermissions } from '../domain/permissions.js'
+import type { SessionState } from '../domain/session-state.js'
 import type { RolesRepository } from './repositories/roles.js'
 import type { SessionsRepository } from './repositories/sessions.js'
-
-/** What validation needs to know about a session, as of when it was read. */
-export interface SessionState {
-  sessionId: string
-  userId: string
-  email: string
-  permissions: string[]
-  userDisabled: boolean
-  expiresAt: number
-  revokedAt: number | null
-}
 
 export type SessionReadModel = ReturnType<typeof createSessionReadModel>
 
@@ -144,39 +134,6 @@ export function createSessionReadModel(options: { sources: SessionSources; ttlSe
 
     close(): void {
       cache.close()
-    },
-  }
-}
-
-/**
- * Tokens already verified, so that a token seen before skips the signature check (a third of a
- * validation's CPU time). Only an identical string hits; expiry is re-checked on every hit. Entries
- * are found by the token's signature, its last segment: hashing the whole 400-character token for
- * each lookup cost more than everything else here. Bounded: past `maxEntries` the oldest entries go first.
- */
-export function createVerifiedTokenCache<T extends { exp: number }>(maxEntries: number) {
-  const verified = new Map<string, { token: string; claims: T }>()
-  const signatureOf = (token: string) => token.slice(token.lastIndexOf('.') + 1)
-  return {
-    get(token: string, nowSeconds: number): T | undefined {
-      const signature = signatureOf(token)
-      const entry = verified.get(signature)
-      if (entry === undefined || entry.token !== token) return undefined
-      if (entry.claims.exp <= nowSeconds) {
-        verified.delete(signature)
-        return undefined
-      }
-      return entry.claims
-    },
-    set(token: string, claims: T): void {
-      if (verified.size >= maxEntries) verified.delete(verified.keys().next().value!)
-      verified.set(signatureOf(token), { token, claims })
-    },
-    get size(): number {
-      return verified.size
-    },
-    clear(): void {
-      verified.clear()
     },
   }
 }

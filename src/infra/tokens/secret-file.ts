@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { assertStrongSecret, type Config } from '../config.js'
-import { HeimdallError } from '../errors.js'
+import { assertStrongSecret, type Config } from '../../config.js'
+import { HeimdallError } from '../../errors.js'
 
 export interface ResolvedSecret {
   secret: string

@@ -1,11 +1,11 @@
 import type { KeyObject } from 'node:crypto'
 import type { JwtPayload } from 'jsonwebtoken'
-import { isAsymmetric, type AsymmetricAlg } from '../domain/signing-keys.js'
-import { HeimdallError } from '../errors.js'
-import { createVerifiedTokenCache } from './cache.js'
+import { isAsymmetric, type AsymmetricAlg } from '../../domain/signing-key-lifecycle.js'
+import { HeimdallError } from '../../errors.js'
+import { createVerifiedTokenCache } from './verified-token-cache.js'
 import { decodeJwsPayload, parseJws, signJws, verifyJwsSignature, type ParsedJws } from './jws.js'
-import { publicKeyOf, type PublicJwk, type SigningKeyStore } from './signing-keys.js'
-import { assertNoForbiddenHeader, checkedClaims, type TokenService, type VerifiedClaims } from './tokens.js'
+import { publicKeyOf, type PublicJwk, type SigningKeyStore } from './signing-key-store.js'
+import { assertNoForbiddenHeader, checkedClaims, type TokenService, type VerifiedClaims } from './token-service.js'
 
 /** Unknown kids make a process re-read the keys, but never more often than this. */
 const MIN_RELOAD_INTERVAL_MS = 1000

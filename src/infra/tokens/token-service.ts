@@ -1,9 +1,9 @@
 import { createSecretKey, type KeyObject } from 'node:crypto'
 import jwt from 'jsonwebtoken'
-import type { JwtAlg } from '../domain/signing-keys.js'
-import { HeimdallError } from '../errors.js'
-import { createVerifiedTokenCache } from './cache.js'
-import type { PublicJwk } from './signing-keys.js'
+import type { JwtAlg } from '../../domain/signing-key-lifecycle.js'
+import { HeimdallError } from '../../errors.js'
+import { createVerifiedTokenCache } from './verified-token-cache.js'
+import type { PublicJwk } from './signing-key-store.js'
 
 export interface AccessClaims {
   sub: string

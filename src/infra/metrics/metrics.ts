@@ -1,22 +1,16 @@
 import { createRequire } from 'node:module'
 import type * as PromClient from 'prom-client'
-import { HeimdallError } from '../errors.js'
-import { VERSION } from '../version.js'
-import type { MetricsSnapshot } from './cluster-metrics.js'
+import { HeimdallError } from '../../errors.js'
+import { VERSION } from '../../version.js'
+import type { MetricsSnapshot } from '../cluster/cluster-metrics.js'
+import type { PoolStats } from '../db/knex.js'
+import { withDeadline } from '../db/probe.js'
 import { createRequestMetrics } from './request-metrics.js'
 
 export const VALIDATION_OUTCOMES = ['valid', 'expired', 'revoked', 'invalid'] as const
 export const LOGIN_OUTCOMES = ['success', 'invalid_credentials', 'locked', 'disabled', 'error'] as const
 export type ValidationOutcome = (typeof VALIDATION_OUTCOMES)[number]
 export type LoginOutcome = (typeof LOGIN_OUTCOMES)[number]
-
-export interface PoolStats {
-  used: number
-  free: number
-  pendingAcquires: number
-  pendingCreates: number
-  max: number
-}
 
 /** What the exporter reads at scrape time; nothing here runs on a request. */
 export interface MetricSources {
@@ -194,7 +188,7 @@ function cachedCount(count: () => Promise<number>): () => Promise<number | undef
   let inFlight: Promise<number | undefined> | undefined
   return () => {
     if (last && Date.now() - last.at < ACTIVE_SESSIONS_MAX_AGE_MS) return Promise.resolve(last.value)
-    inFlight ??= withTimeout(count(), ACTIVE_SESSIONS_TIMEOUT_MS)
+    inFlight ??= withDeadline(count(), ACTIVE_SESSIONS_TIMEOUT_MS)
       .then((value) => {
         last = { value, at: Date.now() }
         return value
@@ -205,12 +199,4 @@ function cachedCount(count: () => Promise<number>): () => Promise<number | undef
       })
     return inFlight
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('timeout')), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis'
 import type { Invalidation } from './cluster-bus.js'
-import type { Logger } from './logger.js'
+import type { Logger } from '../logger.js'
 
 const CHANNEL = 'heimdall:invalidations'
 /** A publisher that is not connected yet (a CLI command that just started) waits this long for it. */

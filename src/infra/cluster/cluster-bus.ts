@@ -1,4 +1,4 @@
-import { createSiblingChannel } from './cluster-siblings.js'
+import { createSiblingChannel } from './sibling-channel.js'
 
 /** A change that makes cached session states stale. */
 export interface Invalidation {

@@ -1,5 +1,5 @@
 import { sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto'
-import type { AsymmetricAlg } from '../domain/signing-keys.js'
+import type { AsymmetricAlg } from '../../domain/signing-key-lifecycle.js'
 
 /**
  * Compact JWS (RFC 7515) for RS256 and EdDSA on node:crypto. jsonwebtoken 9 has no EdDSA, and one

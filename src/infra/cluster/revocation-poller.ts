@@ -1,7 +1,7 @@
-import type { SessionReadModel } from './cache.js'
-import { USER_DELETED_EVENT, type AuditRepository } from './repositories/audit.js'
-import type { SessionsRepository } from './repositories/sessions.js'
-import type { UsersRepository } from './repositories/users.js'
+import type { SessionReadModel } from '../session-read-model.js'
+import { USER_DELETED_EVENT, type AuditRepository } from '../repositories/audit.js'
+import type { SessionsRepository } from '../repositories/sessions.js'
+import type { UsersRepository } from '../repositories/users.js'
 
 /** How far back each poll looks, so a write committed just after the previous poll is not missed. */
 const OVERLAP_MS = 2000

@@ -11,10 +11,10 @@ import {
   type KeyObject,
 } from 'node:crypto'
 import { promisify } from 'node:util'
-import { publicationEnd, type AsymmetricAlg } from '../domain/signing-keys.js'
-import { HeimdallError } from '../errors.js'
-import type { SigningKeyRow } from './db/tables.js'
-import type { SigningKeysRepository } from './repositories/signing-keys.js'
+import { publicationEnd, type AsymmetricAlg } from '../../domain/signing-key-lifecycle.js'
+import { HeimdallError } from '../../errors.js'
+import type { SigningKeyRow } from '../db/tables.js'
+import type { SigningKeysRepository } from '../repositories/signing-keys.js'
 
 const generateKeyPairAsync = promisify(generateKeyPair)
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>

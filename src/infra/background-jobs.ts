@@ -1,0 +1,74 @@
+import type { Config } from '../config.js'
+import { isAsymmetric } from '../domain/signing-key-lifecycle.js'
+import { startRevocationPoller } from './cluster/revocation-poller.js'
+import type { Logger } from './logger.js'
+import type { AuditRepository } from './repositories/audit.js'
+import type { SessionsRepository } from './repositories/sessions.js'
+import type { ThrottlesRepository } from './repositories/throttles.js'
+import type { UsersRepository } from './repositories/users.js'
+import type { SessionReadModel } from './session-read-model.js'
+import type { TokenService } from './tokens/token-service.js'
+
+const SWEEP_INTERVAL_MS = 60_000
+/**
+ * How often a server re-reads the signing keys, to follow `keys:rotate` run elsewhere: it signs with
+ * the new key from then on. Well inside the 60 s of skew a retired key stays published for.
+ */
+const KEY_RELOAD_MS = 5_000
+
+export interface BackgroundJobSources {
+  config: Config
+  logger: Logger
+  sessions: SessionsRepository
+  users: UsersRepository
+  audit: AuditRepository
+  throttles: ThrottlesRepository
+  sessionStates: SessionReadModel
+  /** The token service once something built it; a server that never signed has nothing to reload. */
+  builtTokens: () => TokenService | undefined
+  /** Before migrations the tables may not exist yet: jobs stay quiet until the server is ready. */
+  isReady: () => boolean
+}
+
+/**
+ * The timers of a long-running server: the revocation poller (revocations made by other processes,
+ * every HEIMDALL_REVOCATION_POLL_MS), the throttle sweeper (every minute) and, for RS256 / EdDSA, the
+ * signing-key reloader (every 5 s). All unref'd: they never keep a process alive. stop() clears them.
+ */
+export function startBackgroundJobs(sources: BackgroundJobSources): { stop(): void } {
+  const { config, logger } = sources
+  const poller = startRevocationPoller({
+    sessions: sources.sessions,
+    users: sources.users,
+    audit: sources.audit,
+    sessionStates: sources.sessionStates,
+    intervalMs: config.revocationPollMs,
+    // Before migrations the tables may not exist yet: the server is not ready, and says so on /ready.
+    onError: (err) => sources.isReady() && logger.error({ err }, 'revocation poll failed'),
+  })
+  const sweeper = startThrottleSweeper(sources.throttles, config, logger)
+  const keyReloader = isAsymmetric(config.jwtAlg)
+    ? setInterval(() => {
+        const tokens = sources.builtTokens()
+        if (tokens && sources.isReady()) tokens.reload().catch((err: unknown) => logger.warn({ err }, 'signing key reload failed'))
+      }, KEY_RELOAD_MS)
+    : undefined
+  keyReloader?.unref()
+  return {
+    stop() {
+      poller.stop()
+      clearInterval(sweeper)
+      if (keyReloader) clearInterval(keyReloader)
+    },
+  }
+}
+
+/** Counters whose window has long passed are dead weight: drop them now and then. */
+function startThrottleSweeper(throttles: ThrottlesRepository, config: Config, logger: Logger): NodeJS.Timeout {
+  const longestWindowMs = Math.max(config.lockoutWindowSeconds * 1000, 60_000)
+  const timer = setInterval(() => {
+    throttles.deleteThrottlesOlderThan(Date.now() - 2 * longestWindowMs).catch((err) => logger.warn({ err }, 'throttle sweep failed'))
+  }, SWEEP_INTERVAL_MS)
+  timer.unref()
+  return timer
+}

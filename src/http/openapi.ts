@@ -90,9 +90,11 @@ export const openApiDocument = {
         },
       },
     },
-    '/health': get('Liveness with version', 'health', schemas.HealthResponse),
+    '/health': get('Health with version; 200 only once the server can take commands', 'health', schemas.HealthResponse, {
+      '503': json(schemas.HealthResponse, 'Starting: migrations or the first signing key are not done yet'),
+    }),
     '/health/detailed': get('Health of every dependency, with metrics', 'health', schemas.DetailedHealthResponse, {
-      '503': json(schemas.DetailedHealthResponse, 'The database does not answer'),
+      '503': json(schemas.DetailedHealthResponse, 'Starting, or the database does not answer'),
     }),
     '/ready': get('Readiness: migrations applied and database answering', 'health', schemas.ReadinessResponse, {
       '503': json(schemas.ReadinessResponse, 'Not ready yet'),

@@ -74,7 +74,11 @@ export const ValidationErrorResponse = z
   .meta({ id: 'ValidationErrorResponse' })
 
 export const HealthResponse = z
-  .object({ status: z.enum(['healthy', 'unhealthy']), timestamp: z.iso.datetime(), version: z.string() })
+  .object({
+    status: z.enum(['healthy', 'unhealthy', 'starting']).meta({ description: '"starting" (with 503) until the server can take commands' }),
+    timestamp: z.iso.datetime(),
+    version: z.string(),
+  })
   .meta({ id: 'HealthResponse' })
 
 export const DetailedHealthResponse = HealthResponse.extend({

@@ -6,7 +6,9 @@ import { requestContexts } from '../request-context.js'
 export function healthRoutes(router: Router, context: Context): void {
   const contextOf = requestContexts(context)
   router.get('/health', (ctx) => {
-    ctx.body = healthBody(getHealth())
+    const health = getHealth(context)
+    ctx.status = health.status === 'healthy' ? 200 : 503
+    ctx.body = healthBody(health)
   })
 
   router.get('/health/detailed', async (ctx) => {

@@ -3,7 +3,8 @@ import { pingDatabase } from '../../infra/db/probe.js'
 import { VERSION } from '../../version.js'
 
 export interface Health {
-  status: 'healthy' | 'unhealthy'
+  /** "starting" until the server can take commands (migrations applied, first signing key created). */
+  status: 'healthy' | 'unhealthy' | 'starting'
   /** Epoch ms of the check. */
   checkedAt: number
   version: string
@@ -22,17 +23,23 @@ export interface DetailedHealth extends Health {
 
 const DATABASE_TIMEOUT_MS = 2000
 
-export function getHealth(): Health {
-  return { status: 'healthy', checkedAt: Date.now(), version: VERSION }
+/**
+ * The process's health without touching the database. A server listens before it has migrated and
+ * created its first signing key (so that /live and /ready answer meanwhile): until then it is
+ * "starting", not "healthy", because a client that waits for /health sends commands next.
+ */
+export function getHealth(ctx: Context): Health {
+  return { status: ctx.ready ? 'healthy' : 'starting', checkedAt: Date.now(), version: VERSION }
 }
 
 export async function getDetailedHealth(ctx: Context): Promise<DetailedHealth> {
   const database = await databaseAnswer(ctx)
   const activeSessions = database.ok ? await ctx.readers.sessions.countActiveSessions(Date.now()).catch(() => null) : null
   const cache = ctx.sessionStates.stats()
+  const health = getHealth(ctx)
   return {
-    ...getHealth(),
-    status: database.ok ? 'healthy' : 'unhealthy',
+    ...health,
+    status: health.status === 'starting' ? 'starting' : database.ok ? 'healthy' : 'unhealthy',
     environment: ctx.config.environment,
     system: { nodeVersion: process.version, uptimeSeconds: Math.round((Date.now() - ctx.metrics.startedAt) / 1000), pid: process.pid, memoryRssMb: Math.round(process.memoryUsage.rss() / 2 ** 20) },
     dependencies: {

@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs'
+import test from 'ava'
+import { HeimdallAPIClient } from '../../../aux/api-client.js'
+import { backends, createTestDatabase } from '../../../aux/db.js'
+import { serve } from '../../../aux/serve-process.js'
 import { fastestAverageMs } from '../../../aux/timing.js'
-import { serialServerTest, serverTest, TEST_PASSWORD, uniqueEmail } from '../../../aux/server.js'
+import { serialServerTest, serverTest, TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../../aux/server.js'
 
 /** package.json of the repository: this file runs as dist/test/integration/usecases/queries/*.js. */
 const PACKAGE_VERSION: string = JSON.parse(readFileSync(new URL('../../../../../package.json', import.meta.url), 'utf8')).version
@@ -105,3 +109,35 @@ serialServerTest('ten health calls average under 100 ms (fastest of 3 batches)',
     t.true(averageMs < 100, `${averageMs} ms`)
   }
 })
+
+for (const backend of backends()) {
+  // A fresh database to migrate and an RS256 key to create: the server listens a while before it can
+  // take commands. Whoever waits for /health (a client, an orchestrator) sends commands next.
+  test(`/health answers 503 starting, never 200, until commands are taken [${backend}]`, async (t) => {
+    const database = await createTestDatabase(backend)
+    try {
+      const env = { HEIMDALL_DATABASE_URL: database.url, HEIMDALL_JWT_SECRET: TEST_SECRET, HEIMDALL_JWT_ALG: 'RS256' }
+      const served = await serve(env, [], /listening on (http:\/\/\S+)/)
+      const client = new HeimdallAPIClient(served.url)
+      const answers: string[] = []
+      const deadline = Date.now() + 30_000
+      let health = await client.health()
+      while (health.statusCode !== 200 && Date.now() < deadline) {
+        answers.push(`${health.statusCode} ${health.body.status}`)
+        t.is(health.statusCode, 503)
+        t.is(health.body.status, 'starting')
+        t.is(health.body.version, PACKAGE_VERSION)
+        t.is((await client.live()).statusCode, 200, '/live answers meanwhile')
+        health = await client.health()
+      }
+      t.is(health.body.status, 'healthy')
+      const command = await client.validate('not-a-token')
+      t.is(command.statusCode, 200, `a command right after /health said healthy: ${JSON.stringify(command.body)}`)
+      t.log(`${answers.length} answers before healthy: ${[...new Set(answers)].join(', ') || 'none'}`)
+      served.child.kill('SIGTERM')
+      t.is(await served.exited, 0)
+    } finally {
+      await database.drop()
+    }
+  })
+}

@@ -1,4 +1,7 @@
-/** One entry per error Heimdall can report: its HTTP status and whether its message may be shown. */
+/**
+ * One entry per error Heimdall can report: its HTTP status, whether its message may be shown, and
+ * for one whose message is hidden, what a client reads instead (default "Internal server error").
+ */
 const CODES = {
   'validation.failed': { status: 422, expose: true },
   'request.malformed_json': { status: 400, expose: true },
@@ -26,11 +29,12 @@ const CODES = {
   'oauth.invalid_token': { status: 401, expose: true },
   'config.invalid': { status: 500, expose: false },
   'service.not_ready': { status: 503, expose: true },
-  'db.unavailable': { status: 503, expose: false },
-  'db.not_migrated': { status: 503, expose: false },
+  // The message names the driver's error (ECONNREFUSED ...): the operator's, not the client's.
+  'db.unavailable': { status: 503, expose: false, publicMessage: 'Database unavailable: try again shortly' },
+  'db.not_migrated': { status: 503, expose: false, publicMessage: 'Service unavailable: the database schema is not up to date' },
   'metrics.incomplete': { status: 503, expose: true },
   internal: { status: 500, expose: false },
-} as const satisfies Record<string, { status: number; expose: boolean }>
+} as const satisfies Record<string, { status: number; expose: boolean; publicMessage?: string }>
 
 export type ErrorCode = keyof typeof CODES
 
@@ -47,6 +51,8 @@ export interface FieldError {
 export class HeimdallError extends Error {
   readonly status: number
   readonly expose: boolean
+  /** What a client may read: the message when it may be shown, else the code's public wording. */
+  readonly publicMessage: string
 
   constructor(
     readonly code: ErrorCode,
@@ -57,8 +63,10 @@ export class HeimdallError extends Error {
   ) {
     super(message)
     this.name = 'HeimdallError'
-    this.status = CODES[code].status
-    this.expose = CODES[code].expose
+    const entry: { status: number; expose: boolean; publicMessage?: string } = CODES[code]
+    this.status = entry.status
+    this.expose = entry.expose
+    this.publicMessage = entry.expose ? message : (entry.publicMessage ?? 'Internal server error')
   }
 }
 

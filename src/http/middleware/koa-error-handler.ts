@@ -31,10 +31,10 @@ export function koaErrorHandler(oauthPaths: ReadonlySet<string> = new Set(), pag
       if (error.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(error.retryAfterSeconds))
       if (pages?.isPagePath(ctx.path)) return pages.renderError(ctx, error)
       ctx.body = oauthPaths.has(ctx.path)
-        ? { error: oauthErrorOf(error), error_description: error.expose ? error.message : 'Internal server error' }
+        ? { error: oauthErrorOf(error), error_description: error.publicMessage }
         : error.code === 'validation.failed'
           ? { error: error.message, detail: error.details ?? [] }
-          : { error: error.expose ? error.message : 'Internal server error', status_code: error.status, path: ctx.path }
+          : { error: error.publicMessage, status_code: error.status, path: ctx.path }
     }
   }
 }

@@ -5,9 +5,11 @@ import type { Config } from './config.js'
 import { startBackgroundJobs } from './infra/background-jobs.js'
 import { createClusterMetrics } from './infra/cluster/cluster-metrics.js'
 import { createInvalidationFanout, type Invalidation, type RevocationBusStatus } from './infra/cluster/invalidation-fanout.js'
+import { createDatabaseOutageLog, watchConnections } from './infra/db/database-outage.js'
 import { createKnex, poolStats } from './infra/db/knex.js'
 import { createLogger, type Logger } from './infra/logger.js'
 import { createMetrics, type Metrics } from './infra/metrics/metrics.js'
+import type { OutageLog } from './infra/outage-log.js'
 import { createPasswordHasher, type PasswordHasher } from './infra/passwords.js'
 import { createAuditRepository, type AuditRepository } from './infra/repositories/audit.js'
 import { createRolesRepository, type RolesRepository } from './infra/repositories/roles.js'
@@ -50,6 +52,8 @@ export interface Context {
    */
   derivedKey(purpose: string): KeyObject
   readonly metrics: Metrics
+  /** Where failures to reach the primary database are reported: a server logs an outage as a few lines, not one per failure. */
+  readonly databaseOutage: OutageLog
   /**
    * Tells every cache that a session (or all of a user's sessions) changed: this process at once,
    * sibling cluster workers before it resolves, other processes through their revocation poller.
@@ -63,7 +67,10 @@ export interface Context {
 }
 
 export interface ContextOptions {
-  /** Long-running servers watch for revocations made by other processes and sweep old counters. */
+  /**
+   * Long-running servers watch for revocations made by other processes, sweep old counters, and log
+   * database outages (one-shot commands report theirs as their error).
+   */
   watchRevocations?: boolean
   /** Where log lines go (default: stdout). Pretty lines when it is a terminal (isTTY), JSON otherwise. */
   logDestination?: DestinationStream & { isTTY?: boolean }
@@ -74,12 +81,13 @@ export interface ContextOptions {
  * lives in infra/background-jobs.ts, where an invalidation goes in infra/cluster/invalidation-fanout.ts.
  */
 export function createContext(config: Config, options: ContextOptions = {}): Context {
-  const db = createKnex(config.databaseUrl, config.databaseType)
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat, destination: options.logDestination })
+  const db = createKnex(config.databaseUrl, config.databaseType, logger)
   const users = createUsersRepository(db)
   const sessions = createSessionsRepository(db)
   const roles = createRolesRepository(db)
   const audit = createAuditRepository(db)
-  const replicaDb = config.databaseReadUrl ? createKnex(config.databaseReadUrl, config.databaseType) : undefined
+  const replicaDb = config.databaseReadUrl ? createKnex(config.databaseReadUrl, config.databaseType, logger) : undefined
   const readers = replicaDb
     ? { users: createUsersRepository(replicaDb), sessions: createSessionsRepository(replicaDb), roles: createRolesRepository(replicaDb), audit: createAuditRepository(replicaDb) }
     : { users, sessions, roles, audit }
@@ -88,12 +96,13 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     ttlSeconds: config.sessionCacheTtlSeconds,
   })
   const throttles = createThrottlesRepository(db)
-  const logger = createLogger({ level: config.logLevel, format: config.logFormat, destination: options.logDestination })
+  const databaseOutage = createDatabaseOutageLog(logger)
+  if (options.watchRevocations) watchConnections(db, databaseOutage)
   const fanout = createInvalidationFanout({ sessionStates, redisUrl: config.redisUrl, logger, listen: options.watchRevocations === true })
   const clusterMetrics = createClusterMetrics(() => context.metrics.snapshot())
   const tokens = createTokenProvider(config, db)
   const jobs = options.watchRevocations
-    ? startBackgroundJobs({ config, logger, sessions, users, audit, throttles, sessionStates, builtTokens: tokens.built, isReady: () => context.ready })
+    ? startBackgroundJobs({ config, logger, databaseOutage, sessions, users, audit, throttles, sessionStates, builtTokens: tokens.built, isReady: () => context.ready })
     : undefined
 
   const context: Context = {
@@ -122,6 +131,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
       poolStats: () => poolStats(db),
       siblingSnapshots: () => clusterMetrics.siblingSnapshots(),
     }),
+    databaseOutage,
     invalidate(invalidation) {
       // `this`, not the root logger: called on a request's context, the warning carries its req_id.
       return fanout.invalidate(invalidation, this.logger)

@@ -1,6 +1,7 @@
 import Router from '@koa/router'
 import Koa from 'koa'
 import type { Context } from '../context.js'
+import { isDatabaseUnavailable } from '../infra/db/database-errors.js'
 import { koaErrorHandler } from './middleware/koa-error-handler.js'
 import { koaExactRoutes } from './middleware/koa-exact-routes.js'
 import { koaJsonBody } from './middleware/koa-json-body.js'
@@ -50,7 +51,10 @@ export function createApp(context: Context): Koa {
   // the Allow header it sets stays on the error handler's JSON answer.
   app.use(router.allowedMethods())
 
-  app.on('error', (err: unknown, ctx?: Koa.Context) => context.logger.error({ err, req_id: ctx?.state.requestId }, 'unexpected error'))
+  // A database outage fails every command for a while: the outage log reports it in a few lines.
+  app.on('error', (err: unknown, ctx?: Koa.Context) =>
+    isDatabaseUnavailable(err) ? context.databaseOutage.down(err) : context.logger.error({ err, req_id: ctx?.state.requestId }, 'unexpected error'),
+  )
   return app
 }
 

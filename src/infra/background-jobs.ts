@@ -1,7 +1,9 @@
 import type { Config } from '../config.js'
 import { isAsymmetric } from '../domain/signing-key-lifecycle.js'
 import { startRevocationPoller } from './cluster/revocation-poller.js'
+import { isDatabaseUnavailable } from './db/database-errors.js'
 import type { Logger } from './logger.js'
+import { createOutageLog, type OutageLog } from './outage-log.js'
 import type { AuditRepository } from './repositories/audit.js'
 import type { SessionsRepository } from './repositories/sessions.js'
 import type { ThrottlesRepository } from './repositories/throttles.js'
@@ -19,6 +21,8 @@ const KEY_RELOAD_MS = 5_000
 export interface BackgroundJobSources {
   config: Config
   logger: Logger
+  /** Where a job that cannot reach the database says so (a few lines per outage, not one per attempt). */
+  databaseOutage: OutageLog
   sessions: SessionsRepository
   users: UsersRepository
   audit: AuditRepository
@@ -36,21 +40,38 @@ export interface BackgroundJobSources {
  * signing-key reloader (every 5 s). All unref'd: they never keep a process alive. stop() clears them.
  */
 export function startBackgroundJobs(sources: BackgroundJobSources): { stop(): void } {
-  const { config, logger } = sources
+  const { config, logger, databaseOutage } = sources
+  /** A job failed: an outage is the outage log's, anything else is worth its own line. */
+  const reportFailure = (err: unknown, message: string) => (isDatabaseUnavailable(err) ? databaseOutage.down(err) : logger.warn({ err }, message))
+  // The poll runs every 250 ms: a fault that persists is logged like an outage, not four times a second.
+  const pollFailures = createOutageLog({
+    logger,
+    dependency: 'revocation poll',
+    startMessage: 'revocation poll failed',
+    reminderMessage: 'revocation poll still failing',
+    endMessage: 'revocation poll works again',
+  })
   const poller = startRevocationPoller({
     sessions: sources.sessions,
     users: sources.users,
     audit: sources.audit,
     sessionStates: sources.sessionStates,
     intervalMs: config.revocationPollMs,
-    // Before migrations the tables may not exist yet: the server is not ready, and says so on /ready.
-    onError: (err) => sources.isReady() && logger.error({ err }, 'revocation poll failed'),
+    onError: (err) => {
+      if (isDatabaseUnavailable(err)) databaseOutage.down(err)
+      // Before migrations the tables may not exist yet: the server is not ready, and says so on /ready.
+      else if (sources.isReady()) pollFailures.down(err)
+    },
+    onSuccess: () => {
+      databaseOutage.up()
+      pollFailures.up()
+    },
   })
-  const sweeper = startThrottleSweeper(sources.throttles, config, logger)
+  const sweeper = startThrottleSweeper(sources.throttles, config, reportFailure)
   const keyReloader = isAsymmetric(config.jwtAlg)
     ? setInterval(() => {
         const tokens = sources.builtTokens()
-        if (tokens && sources.isReady()) tokens.reload().catch((err: unknown) => logger.warn({ err }, 'signing key reload failed'))
+        if (tokens && sources.isReady()) tokens.reload().catch((err: unknown) => reportFailure(err, 'signing key reload failed'))
       }, KEY_RELOAD_MS)
     : undefined
   keyReloader?.unref()
@@ -64,10 +85,10 @@ export function startBackgroundJobs(sources: BackgroundJobSources): { stop(): vo
 }
 
 /** Counters whose window has long passed are dead weight: drop them now and then. */
-function startThrottleSweeper(throttles: ThrottlesRepository, config: Config, logger: Logger): NodeJS.Timeout {
+function startThrottleSweeper(throttles: ThrottlesRepository, config: Config, reportFailure: (err: unknown, message: string) => void): NodeJS.Timeout {
   const longestWindowMs = Math.max(config.lockoutWindowSeconds * 1000, 60_000)
   const timer = setInterval(() => {
-    throttles.deleteThrottlesOlderThan(Date.now() - 2 * longestWindowMs).catch((err) => logger.warn({ err }, 'throttle sweep failed'))
+    throttles.deleteThrottlesOlderThan(Date.now() - 2 * longestWindowMs).catch((err: unknown) => reportFailure(err, 'throttle sweep failed'))
   }, SWEEP_INTERVAL_MS)
   timer.unref()
   return timer

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis'
 import type { Invalidation } from './cluster-bus.js'
 import type { Logger } from '../logger.js'
+import { createOutageLog } from '../outage-log.js'
 
 const CHANNEL = 'heimdall:invalidations'
 /** A publisher that is not connected yet (a CLI command that just started) waits this long for it. */
@@ -29,7 +30,13 @@ export function createRedisBus(options: { url: string; logger: Logger; subscribe
   }
   const publisher = new Redis(options.url, connectionOptions)
   const subscriber = options.subscribe ? new Redis(options.url, { ...connectionOptions, enableOfflineQueue: true }) : undefined
-  let lost = false
+  const outage = createOutageLog({
+    logger,
+    dependency: 'redis',
+    startMessage: 'redis unavailable: revocations travel through the database poll until it is back',
+    reminderMessage: 'redis still unavailable',
+    endMessage: 'redis reconnected',
+  })
 
   watchConnection(publisher, 'publisher')
   if (subscriber) {
@@ -46,17 +53,9 @@ export function createRedisBus(options: { url: string; logger: Logger; subscribe
   }
 
   function watchConnection(connection: Redis, role: string): void {
-    // ioredis emits an error for every failed reconnection attempt: log the outage once, and its end.
-    connection.on('error', (err: Error) => {
-      if (lost) return
-      lost = true
-      logger.warn({ err, role }, 'redis unavailable: revocations travel through the database poll until it is back')
-    })
-    connection.on('ready', () => {
-      if (!lost) return
-      lost = false
-      logger.info({ role }, 'redis reconnected')
-    })
+    // ioredis emits an error for every failed reconnection attempt: the outage log keeps it to a few lines.
+    connection.on('error', (err: Error) => outage.down(err, { role }))
+    connection.on('ready', () => outage.up({ role }))
   }
 
   async function connected(connection: Redis): Promise<void> {
@@ -79,7 +78,7 @@ export function createRedisBus(options: { url: string; logger: Logger; subscribe
   return {
     async publish(invalidation) {
       if (publisher.status !== 'ready') {
-        if (lost) throw new Error('redis is unavailable')
+        if (outage.isDown) throw new Error('redis is unavailable')
         await connected(publisher)
       }
       await publisher.publish(CHANNEL, JSON.stringify({ ...invalidation, at: Date.now() }))

@@ -19,6 +19,8 @@ export function startRevocationPoller(options: {
   sessionStates: SessionReadModel
   intervalMs: number
   onError?: (error: unknown) => void
+  /** After every poll that read the database without an error. */
+  onSuccess?: () => void
 }): { stop(): void } {
   const seen = new Map<string, number>()
   let since = Date.now() - OVERLAP_MS
@@ -45,6 +47,7 @@ export function startRevocationPoller(options: {
       }
       since = startedAt - OVERLAP_MS
       for (const [key, at] of seen) if (at < since - OVERLAP_MS) seen.delete(key)
+      options.onSuccess?.()
     } catch (error) {
       options.onError?.(error)
     } finally {

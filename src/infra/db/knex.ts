@@ -3,18 +3,43 @@ import { dirname, resolve } from 'node:path'
 import knex from 'knex'
 import type { Knex } from 'knex'
 import type { DatabaseType } from '../../config.js'
+import type { Logger } from '../logger.js'
 
-/** knex logs to stdout by default, which would corrupt --json output and JSON log lines: send it to stderr. */
-const log = {
-  warn: (message: unknown) => console.error(message),
-  error: (message: unknown) => console.error(message),
-  deprecate: (method: unknown, alternative: unknown) => console.error(`${method} is deprecated, use ${alternative}`),
-  debug: (message: unknown) => console.error(message),
+type KnexLog = Knex.Config['log']
+
+/**
+ * What knex reports about a connection it could not make or found dead ("Acquire connection error",
+ * "Connection Error"): during an outage, one per attempt, with a stack. The failing query reports it
+ * too (a 503, or the outage log), so these lines are only worth a debug line.
+ */
+const CONNECTION_NOISE = /^(Acquire connection error|Connection Error):/
+
+/** knex's own messages as log lines: by default it prints raw text to stdout, which would corrupt JSON logs and --json output. */
+function knexLog(logger: Logger | undefined): KnexLog {
+  if (!logger) {
+    // The knex CLI (knexfile) has no logger: stderr keeps stdout clean there.
+    return { warn: (message) => console.error(message), error: (message) => console.error(message), deprecate: (method, alternative) => console.error(`${method} is deprecated, use ${alternative}`), debug: (message) => console.error(message) }
+  }
+  const text = (message: unknown) => (typeof message === 'string' ? message : String((message as Error | undefined)?.message ?? message))
+  return {
+    warn: (message) => {
+      const line = text(message)
+      if (CONNECTION_NOISE.test(line)) logger.debug({ component: 'knex' }, line)
+      else logger.warn({ component: 'knex' }, line)
+    },
+    error: (message) => logger.error({ component: 'knex' }, text(message)),
+    deprecate: (method, alternative) => logger.warn({ component: 'knex' }, `${method} is deprecated, use ${alternative}`),
+    debug: (message) => logger.debug({ component: 'knex' }, text(message)),
+  }
 }
 
-/** Builds the knex instance for `sqlite:PATH` or `mysql://user:pass@host:port/db`. */
-export function createKnex(url: string, type: DatabaseType): Knex {
-  return type === 'sqlite' ? createSqliteKnex(sqlitePath(url)) : createMysqlKnex(url)
+/**
+ * Builds the knex instance for `sqlite:PATH` or `mysql://user:pass@host:port/db`. knex's own messages
+ * go through `logger` when one is given (to stderr otherwise).
+ */
+export function createKnex(url: string, type: DatabaseType, logger?: Logger): Knex {
+  const log = knexLog(logger)
+  return type === 'sqlite' ? createSqliteKnex(sqlitePath(url), log) : createMysqlKnex(url, log)
 }
 
 export function sqlitePath(url: string): string {
@@ -22,7 +47,7 @@ export function sqlitePath(url: string): string {
   return path === ':memory:' ? path : resolve(path)
 }
 
-function createSqliteKnex(filename: string): Knex {
+function createSqliteKnex(filename: string, log: KnexLog): Knex {
   if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true })
   return knex({
     client: 'better-sqlite3',
@@ -41,7 +66,7 @@ function createSqliteKnex(filename: string): Knex {
   })
 }
 
-function createMysqlKnex(url: string): Knex {
+function createMysqlKnex(url: string, log: KnexLog): Knex {
   const parsed = new URL(url)
   return knex({
     client: 'mysql2',

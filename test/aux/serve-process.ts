@@ -4,7 +4,10 @@ import { BIN } from './cli.js'
 export interface Served {
   child: ChildProcessWithoutNullStreams
   url: string
+  /** stdout and stderr as they arrived, interleaved. */
   output: () => string
+  /** stderr alone. */
+  stderr: () => string
   exited: Promise<number | null>
 }
 
@@ -16,6 +19,7 @@ export function serve(env: Record<string, string>, args: string[] = [], until = 
   delete childEnv.NODE_ENV
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { env: childEnv })
   let output = ''
+  let stderr = ''
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve))
   return new Promise((resolve, reject) => {
     // Generous: a loaded CI machine boots a cluster of three processes slowly.
@@ -25,11 +29,14 @@ export function serve(env: Record<string, string>, args: string[] = [], until = 
       const started = until.exec(output)
       if (started) {
         clearTimeout(timer)
-        resolve({ child, url: started[1], output: () => output, exited })
+        resolve({ child, url: started[1], output: () => output, stderr: () => stderr, exited })
       }
     }
     child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk
+      onData(chunk)
+    })
     void exited.then((code) => {
       clearTimeout(timer)
       reject(new Error(`serve exited with ${code}:\n${output}`))

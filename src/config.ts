@@ -51,6 +51,12 @@ export interface Config {
    * an https URL also marks the pages' cookies Secure.
    */
   readonly publicUrl: string
+  /**
+   * How long a serving server waits for one MySQL query (milliseconds) before it gives the connection
+   * up and answers 503: a database that hangs (a stopped process, a lost network) neither refuses nor
+   * closes, and would hold the request forever. Migrations have no such limit.
+   */
+  readonly databaseTimeoutMs: number
 }
 
 export type LogFormat = 'auto' | 'json' | 'pretty'
@@ -130,6 +136,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   const lockoutMaxFailures = parseInteger(env.HEIMDALL_LOCKOUT_MAX_FAILURES, CONFIG_DEFAULTS.lockoutMaxFailures, 'HEIMDALL_LOCKOUT_MAX_FAILURES')
   if (lockoutMaxFailures < 1) throw configError('HEIMDALL_LOCKOUT_MAX_FAILURES must be at least 1')
 
+  const databaseTimeoutSeconds = parseDuration(env.HEIMDALL_DATABASE_TIMEOUT, 10, 'HEIMDALL_DATABASE_TIMEOUT')
+  if (databaseTimeoutSeconds < 1 || databaseTimeoutSeconds > 300) throw configError(`HEIMDALL_DATABASE_TIMEOUT must be between 1s and 5m (got "${env.HEIMDALL_DATABASE_TIMEOUT}")`)
   const redisUrl = nonEmpty(env.HEIMDALL_REDIS_URL)
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) throw configError(`HEIMDALL_REDIS_URL must start with redis:// or rediss:// (got "${redactUrl(redisUrl)}")`)
   const databaseReadUrl = nonEmpty(env.HEIMDALL_DATABASE_READ_URL)
@@ -166,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     logFormat,
     introspectionToken,
     publicUrl,
+    databaseTimeoutMs: databaseTimeoutSeconds * 1000,
   })
 }
 

@@ -82,12 +82,14 @@ export interface ContextOptions {
  */
 export function createContext(config: Config, options: ContextOptions = {}): Context {
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, destination: options.logDestination })
-  const db = createKnex(config.databaseUrl, config.databaseType, logger)
+  // Queries of a serving server get a deadline; migrations (before it is ready) and the CLI do not.
+  const knexOptions = { logger, queryDeadlineMs: () => (context.ready ? config.databaseTimeoutMs : undefined) }
+  const db = createKnex(config.databaseUrl, config.databaseType, knexOptions)
   const users = createUsersRepository(db)
   const sessions = createSessionsRepository(db)
   const roles = createRolesRepository(db)
   const audit = createAuditRepository(db)
-  const replicaDb = config.databaseReadUrl ? createKnex(config.databaseReadUrl, config.databaseType, logger) : undefined
+  const replicaDb = config.databaseReadUrl ? createKnex(config.databaseReadUrl, config.databaseType, knexOptions) : undefined
   const readers = replicaDb
     ? { users: createUsersRepository(replicaDb), sessions: createSessionsRepository(replicaDb), roles: createRolesRepository(replicaDb), audit: createAuditRepository(replicaDb) }
     : { users, sessions, roles, audit }

@@ -22,6 +22,10 @@ export interface PrivateMariaDb {
   url(database: string): string
   /** Stops the server: SIGKILL is a crash (InnoDB recovers on the next start), SIGTERM a clean shutdown. */
   stop(signal?: 'SIGKILL' | 'SIGTERM'): Promise<void>
+  /** SIGSTOP: the server hangs (connections stay open, nothing answers), as in a lost network. */
+  pause(): void
+  /** SIGCONT after pause(). */
+  resume(): void
   /** Starts it again on the same data directory and port; resolves once it answers a query. */
   start(): Promise<void>
   /** Runs SQL as root on this server (a short-lived connection). */
@@ -111,8 +115,15 @@ export async function startPrivateMariaDb(): Promise<PrivateMariaDb> {
       server.kill(signal)
       await exited
     },
+    pause() {
+      server?.kill('SIGSTOP')
+    },
+    resume() {
+      server?.kill('SIGCONT')
+    },
     query,
     async destroy() {
+      instance.resume()
       await instance.stop('SIGKILL')
       rmSync(dir, { recursive: true, force: true })
     },

@@ -33,13 +33,20 @@ function knexLog(logger: Logger | undefined): KnexLog {
   }
 }
 
-/**
- * Builds the knex instance for `sqlite:PATH` or `mysql://user:pass@host:port/db`. knex's own messages
- * go through `logger` when one is given (to stderr otherwise).
- */
-export function createKnex(url: string, type: DatabaseType, logger?: Logger): Knex {
-  const log = knexLog(logger)
-  return type === 'sqlite' ? createSqliteKnex(sqlitePath(url), log) : createMysqlKnex(url, log)
+export interface KnexOptions {
+  /** Where knex's own messages go (stderr when there is none). */
+  logger?: Logger
+  /**
+   * How long a MySQL query may wait for its answer now (milliseconds), or undefined for no limit; asked
+   * at each query. Past it, the query fails with ETIMEDOUT and its connection is closed.
+   */
+  queryDeadlineMs?: () => number | undefined
+}
+
+/** Builds the knex instance for `sqlite:PATH` or `mysql://user:pass@host:port/db`. */
+export function createKnex(url: string, type: DatabaseType, options: KnexOptions = {}): Knex {
+  const log = knexLog(options.logger)
+  return type === 'sqlite' ? createSqliteKnex(sqlitePath(url), log) : createMysqlKnex(url, log, options.queryDeadlineMs)
 }
 
 export function sqlitePath(url: string): string {
@@ -66,7 +73,7 @@ function createSqliteKnex(filename: string, log: KnexLog): Knex {
   })
 }
 
-function createMysqlKnex(url: string, log: KnexLog): Knex {
+function createMysqlKnex(url: string, log: KnexLog, queryDeadlineMs: (() => number | undefined) | undefined): Knex {
   const parsed = new URL(url)
   return knex({
     client: 'mysql2',
@@ -80,10 +87,50 @@ function createMysqlKnex(url: string, log: KnexLog): Knex {
       timezone: 'Z',
       connectTimeout: 5000,
     },
-    pool: { min: 0, max: 10 },
+    pool: {
+      min: 0,
+      max: 10,
+      afterCreate(connection: MysqlConnection, done: (error: Error | null, connection: unknown) => void) {
+        if (queryDeadlineMs) limitQueryTime(connection, queryDeadlineMs)
+        done(null, connection)
+      },
+    },
     acquireConnectionTimeout: 10000,
     log,
   })
+}
+
+type QueryCallback = (err: Error | null, rows?: unknown, fields?: unknown) => void
+
+/** The part of a mysql2 connection that knex queries through. */
+interface MysqlConnection {
+  query(options: unknown, values: unknown, callback: QueryCallback): unknown
+  stream: { destroy(): void }
+}
+
+/**
+ * A database that hangs (a stopped process, a lost network) neither refuses nor closes: the kernel
+ * keeps the TCP connection up, and a query waits for its answer forever. Past the deadline the
+ * query fails as a timeout (503 "Database unavailable"), and its connection is destroyed: the pool
+ * sees it dead and makes a new one for the next query, and a late answer lands nowhere.
+ */
+function limitQueryTime(connection: MysqlConnection, deadlineMs: () => number | undefined): void {
+  const query = connection.query.bind(connection)
+  connection.query = (options, values, callback) => {
+    const ms = deadlineMs()
+    if (ms === undefined) return query(options, values, callback)
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      connection.stream.destroy()
+      callback(Object.assign(new Error(`the database did not answer within ${ms} ms`), { code: 'ETIMEDOUT' }))
+    }, ms)
+    return query(options, values, (err, rows, fields) => {
+      if (timedOut) return
+      clearTimeout(timer)
+      callback(err, rows, fields)
+    })
+  }
 }
 
 interface TarnPool {

@@ -14,6 +14,10 @@ import { TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../aux/server.js'
 /** Long enough for the revocation poller (every 250 ms) to fail about ten times. */
 const OUTAGE_MS = 2500
 const BURST = 10
+/** HEIMDALL_DATABASE_TIMEOUT of the server under test: how long it waits for a hung database. */
+const DATABASE_TIMEOUT_S = 2
+/** A command against a hung database answers within the query deadline, or the connect timeout (5 s) for a new connection. */
+const HUNG_ANSWER_WITHIN_MS = 9000
 
 interface LogLine {
   level: number
@@ -43,6 +47,7 @@ if (unavailable !== undefined) {
       HEIMDALL_JWT_SECRET: TEST_SECRET,
       HEIMDALL_LOG_LEVEL: 'info',
       HEIMDALL_LOG_FORMAT: 'json',
+      HEIMDALL_DATABASE_TIMEOUT: `${DATABASE_TIMEOUT_S}s`,
     })
   })
 
@@ -131,6 +136,46 @@ if (unavailable !== undefined) {
       const [session] = await db.query('SELECT id FROM heimdall.sessions WHERE id = ?', [answer.body.session_id ?? sessionIdOf(answer.body.access_token)])
       t.truthy(session, 'a login answered 200 kept its session')
     }
+  })
+
+  test.serial('a MariaDB that hangs (SIGSTOP): commands answer 503 within the database timeout instead of waiting forever, and work again on SIGCONT', async (t) => {
+    const db = database!
+    const server = served!
+    const client = new HeimdallAPIClient(server.url)
+    const email = uniqueEmail('hang')
+    const { accessToken } = await client.registerAndLogin(email, TEST_PASSWORD)
+    t.true((await client.validate(accessToken)).body.is_valid)
+
+    const hangStartsAt = server.output().length
+    db.pause()
+    try {
+      const commands: Array<[string, () => Promise<JsonResponse>]> = [
+        ['login', () => client.login(email, TEST_PASSWORD)],
+        ['register', () => client.register(uniqueEmail('hang'), TEST_PASSWORD)],
+      ]
+      for (const [what, command] of commands) {
+        const started = performance.now()
+        const response = await command()
+        const tookMs = Math.round(performance.now() - started)
+        assertUnavailable(t, response, what)
+        t.true(tookMs < HUNG_ANSWER_WITHIN_MS, `${what} answered after ${tookMs} ms`)
+        t.log(`${what}: 503 after ${tookMs} ms`)
+      }
+      t.true((await client.validate(accessToken)).body.is_valid, 'a cached session validates without the database')
+      t.is((await client.ready()).statusCode, 503)
+    } finally {
+      db.resume()
+    }
+
+    t.not(await eventually(async () => (await client.login(email, TEST_PASSWORD)).statusCode === 200, 20_000, 100), undefined, 'logins work again')
+    t.is((await client.register(uniqueEmail('resumed'), TEST_PASSWORD)).statusCode, 200)
+    const ended = await eventually(async () => logLines(t, server.output().slice(hangStartsAt)).some((line) => line.msg === 'database available again'), 5000)
+    t.not(ended, undefined)
+    const lines = logLines(t, server.output().slice(hangStartsAt)).filter((line) => line.msg !== 'request')
+    t.deepEqual(
+      lines.map((line) => line.msg),
+      ['database unavailable: commands answer 503, cached validations go on', 'database available again'],
+    )
   })
 }
 

@@ -89,6 +89,7 @@ export const CONFIG_DEFAULTS = Object.freeze({
   replicaMaxLagMs: 5000,
   logFormat: 'auto',
   publicUrl: 'http://127.0.0.1:8000',
+  databaseTimeoutMs: 10_000,
 } as const satisfies Partial<Record<keyof Config, string | number>>)
 
 export const DEFAULT_DATABASE_URL = CONFIG_DEFAULTS.databaseUrl
@@ -136,7 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   const lockoutMaxFailures = parseInteger(env.HEIMDALL_LOCKOUT_MAX_FAILURES, CONFIG_DEFAULTS.lockoutMaxFailures, 'HEIMDALL_LOCKOUT_MAX_FAILURES')
   if (lockoutMaxFailures < 1) throw configError('HEIMDALL_LOCKOUT_MAX_FAILURES must be at least 1')
 
-  const databaseTimeoutSeconds = parseDuration(env.HEIMDALL_DATABASE_TIMEOUT, 10, 'HEIMDALL_DATABASE_TIMEOUT')
+  const databaseTimeoutSeconds = parseDuration(env.HEIMDALL_DATABASE_TIMEOUT, CONFIG_DEFAULTS.databaseTimeoutMs / 1000, 'HEIMDALL_DATABASE_TIMEOUT')
   if (databaseTimeoutSeconds < 1 || databaseTimeoutSeconds > 300) throw configError(`HEIMDALL_DATABASE_TIMEOUT must be between 1s and 5m (got "${env.HEIMDALL_DATABASE_TIMEOUT}")`)
   const redisUrl = nonEmpty(env.HEIMDALL_REDIS_URL)
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) throw configError(`HEIMDALL_REDIS_URL must start with redis:// or rediss:// (got "${redactUrl(redisUrl)}")`)

@@ -26,6 +26,7 @@ export function getEffectiveConfig(ctx: Context): EffectiveConfig {
     logLevel: config.logLevel,
     sessionCacheTtlSeconds: config.sessionCacheTtlSeconds,
     revocationPollMs: config.revocationPollMs,
+    databaseTimeoutMs: config.databaseTimeoutMs,
     lockoutMaxFailures: config.lockoutMaxFailures,
     lockoutWindowSeconds: config.lockoutWindowSeconds,
     rateLimitPerMinute: config.rateLimitPerMinute,

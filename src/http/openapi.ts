@@ -18,6 +18,7 @@ const errors = {
   '422': json(schemas.ValidationErrorResponse, 'The request body is missing fields or has invalid values'),
   '400': json(schemas.ErrorResponse, 'Malformed JSON, or the request was refused'),
   '413': json(schemas.ErrorResponse, 'Request body larger than 64 KB'),
+  '503': json(schemas.ErrorResponse, 'Service is starting, or the database is unavailable ("Database unavailable: try again shortly")'),
 }
 
 function post(summary: string, request: Schema, ok: Schema, extra: Record<string, unknown> = {}) {

@@ -97,7 +97,16 @@ export async function startPrivateMariaDb(): Promise<PrivateMariaDb> {
     async start() {
       const child = spawn(MARIADBD, args, { stdio: 'ignore' })
       server = child
-      exited = new Promise((resolve) => child.once('exit', () => resolve()))
+      // A test worker that ends without its after hook (a timeout, an uncaught error) must not leave
+      // a database server running behind it.
+      const killOnExit = () => child.kill('SIGKILL')
+      process.once('exit', killOnExit)
+      exited = new Promise((resolve) =>
+        child.once('exit', () => {
+          process.off('exit', killOnExit)
+          resolve()
+        }),
+      )
       const answering = await eventually(async () => {
         if (child.exitCode !== null) throw new Error('mariadbd exited')
         return query('SELECT 1').then(

@@ -118,6 +118,7 @@ for (const backend of backends()) {
     try {
       const env = { HEIMDALL_DATABASE_URL: database.url, HEIMDALL_JWT_SECRET: TEST_SECRET, HEIMDALL_JWT_ALG: 'RS256' }
       const served = await serve(env, [], /listening on (http:\/\/\S+)/)
+      t.teardown(() => served.child.kill('SIGKILL')) // a no-op once it has exited
       const client = new HeimdallAPIClient(served.url)
       const answers: string[] = []
       const deadline = Date.now() + 30_000

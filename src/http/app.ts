@@ -1,7 +1,6 @@
 import Router from '@koa/router'
 import Koa from 'koa'
 import type { Context } from '../context.js'
-import { isDatabaseUnavailable } from '../infra/db/database-errors.js'
 import { koaErrorHandler } from './middleware/koa-error-handler.js'
 import { koaExactRoutes } from './middleware/koa-exact-routes.js'
 import { koaJsonBody } from './middleware/koa-json-body.js'
@@ -18,6 +17,7 @@ import { metricsRoutes } from './routes/metrics.js'
 import { createPages } from './pages/pages.js'
 import { oauthRoutes } from './routes/oauth.js'
 import { pathsWith, ROUTE_TABLE } from './route-table.js'
+import { translateError } from '../usecases/translate-error.js'
 
 /** The Koa app: the middleware stack in order, then the routes. Which paths a middleware treats apart is in route-table.ts. */
 export function createApp(context: Context): Koa {
@@ -53,7 +53,7 @@ export function createApp(context: Context): Koa {
 
   // A database outage fails every command for a while: the outage log reports it in a few lines.
   app.on('error', (err: unknown, ctx?: Koa.Context) =>
-    isDatabaseUnavailable(err) ? context.databaseOutage.down(err) : context.logger.error({ err, req_id: ctx?.state.requestId }, 'unexpected error'),
+    translateError(err)?.code === 'db.unavailable' ? context.databaseOutage.down(err) : context.logger.error({ err, req_id: ctx?.state.requestId }, 'unexpected error'),
   )
   return app
 }

@@ -6,9 +6,10 @@ import { serve, type Served } from '../../aux/serve-process.js'
 import { TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../aux/server.js'
 
 /**
- * MariaDB dies (SIGKILL: a crash, with logins in flight) under a running `heimdall serve`, stays down
- * a few seconds, and comes back on the same data directory and port. The MariaDB is this file's own,
- * so the shared server other test files use is never touched.
+ * MariaDB fails under a running `heimdall serve`: first it dies (SIGKILL: a crash, with logins in
+ * flight), stays down a few seconds and comes back on the same data directory and port; then it hangs
+ * (SIGSTOP: connections stay open, nothing answers) and resumes. The MariaDB is this file's own, so
+ * the shared server other test files use is never touched; one MariaDB and one server for the file.
  */
 
 /** Long enough for the revocation poller (every 250 ms) to fail about ten times. */

@@ -104,7 +104,7 @@ type QueryCallback = (err: Error | null, rows?: unknown, fields?: unknown) => vo
 
 /** The part of a mysql2 connection that knex queries through. */
 interface MysqlConnection {
-  query(options: unknown, values: unknown, callback: QueryCallback): unknown
+  query(options: unknown, values: unknown, callback?: QueryCallback): unknown
   stream: { destroy(): void }
 }
 
@@ -118,7 +118,8 @@ function limitQueryTime(connection: MysqlConnection, deadlineMs: () => number | 
   const query = connection.query.bind(connection)
   connection.query = (options, values, callback) => {
     const ms = deadlineMs()
-    if (ms === undefined) return query(options, values, callback)
+    // Without a callback (knex's .stream()), the caller reads the query's events itself.
+    if (ms === undefined || typeof callback !== 'function') return query(options, values, callback)
     let timedOut = false
     const timer = setTimeout(() => {
       timedOut = true

@@ -148,6 +148,7 @@ if (unavailable !== undefined) {
     t.true((await client.validate(accessToken)).body.is_valid)
 
     const hangStartsAt = server.output().length
+    const stderrBefore = server.stderr().length
     db.pause()
     try {
       const commands: Array<[string, () => Promise<JsonResponse>]> = [
@@ -177,6 +178,7 @@ if (unavailable !== undefined) {
       lines.map((line) => line.msg),
       ['database unavailable: commands answer 503, cached validations go on', 'database available again'],
     )
+    t.is(server.stderr().slice(stderrBefore), '', 'nothing bypasses the logger')
   })
 }
 

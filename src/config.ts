@@ -57,6 +57,8 @@ export interface Config {
    * closes, and would hold the request forever. Migrations have no such limit.
    */
   readonly databaseTimeoutMs: number
+  /** Holders of any of these roles must have a second factor (HEIMDALL_MFA_REQUIRED_ROLES, comma-separated). */
+  readonly mfaRequiredRoles: readonly string[]
 }
 
 export type LogFormat = 'auto' | 'json' | 'pretty'
@@ -147,6 +149,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   }
 
   const publicUrl = parsePublicUrl(env.HEIMDALL_PUBLIC_URL)
+  const mfaRequiredRoles = Object.freeze(
+    (nonEmpty(env.HEIMDALL_MFA_REQUIRED_ROLES) ?? '')
+      .split(',')
+      .map((role) => role.trim())
+      .filter((role) => role !== ''),
+  )
 
   return Object.freeze({
     databaseUrl,
@@ -176,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     introspectionToken,
     publicUrl,
     databaseTimeoutMs: databaseTimeoutSeconds * 1000,
+    mfaRequiredRoles,
   })
 }
 

@@ -11,7 +11,10 @@ import { createLogger, type Logger } from './infra/logger.js'
 import { createMetrics, type Metrics } from './infra/metrics/metrics.js'
 import type { OutageLog } from './infra/outage-log.js'
 import { createPasswordHasher, type PasswordHasher } from './infra/passwords.js'
+import { createSecretBox, type SecretBox } from './infra/mfa/secret-box.js'
 import { createAuditRepository, type AuditRepository } from './infra/repositories/audit.js'
+import { createMfaRepository, type MfaRepository } from './infra/repositories/mfa.js'
+import { createPasskeysRepository, type PasskeysRepository } from './infra/repositories/passkeys.js'
 import { createRolesRepository, type RolesRepository } from './infra/repositories/roles.js'
 import { createSessionsRepository, type SessionsRepository } from './infra/repositories/sessions.js'
 import { createThrottlesRepository, type ThrottlesRepository } from './infra/repositories/throttles.js'
@@ -30,6 +33,11 @@ export interface Context {
   readonly sessions: SessionsRepository
   readonly roles: RolesRepository
   readonly audit: AuditRepository
+  /** TOTP secrets, recovery codes and the MFA flows' single-use challenges. */
+  readonly mfa: MfaRepository
+  readonly passkeys: PasskeysRepository
+  /** Seals second-factor secrets at rest under a key derived from the JWT secret. */
+  readonly secretBox: SecretBox
   /**
    * The same repositories over the read replica (HEIMDALL_DATABASE_READ_URL), or over the primary
    * when there is none: for queries that may be a moment behind. Commands never use them.
@@ -100,11 +108,12 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
   const throttles = createThrottlesRepository(db)
   const databaseOutage = createDatabaseOutageLog(logger)
   if (options.watchRevocations) watchConnections(db, databaseOutage)
+  const mfa = createMfaRepository(db)
   const fanout = createInvalidationFanout({ sessionStates, redisUrl: config.redisUrl, logger, listen: options.watchRevocations === true })
   const clusterMetrics = createClusterMetrics(() => context.metrics.snapshot())
   const tokens = createTokenProvider(config, db)
   const jobs = options.watchRevocations
-    ? startBackgroundJobs({ config, logger, databaseOutage, sessions, users, audit, throttles, sessionStates, builtTokens: tokens.built, isReady: () => context.ready })
+    ? startBackgroundJobs({ config, logger, databaseOutage, sessions, users, audit, throttles, mfa, sessionStates, builtTokens: tokens.built, isReady: () => context.ready })
     : undefined
 
   const context: Context = {
@@ -114,6 +123,9 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     sessions,
     roles,
     audit,
+    mfa,
+    passkeys: createPasskeysRepository(db),
+    secretBox: createSecretBox(() => tokens.derivedKey('mfa secret box')),
     readers,
     throttles,
     logger,

@@ -19,6 +19,8 @@ import UserDisable from './user/disable.js'
 import UserEnable from './user/enable.js'
 import UserGrant from './user/grant.js'
 import UserList from './user/list.js'
+import UserMfa from './user/mfa.js'
+import UserMfaReset from './user/mfa/reset.js'
 import UserRevoke from './user/revoke.js'
 import UserSetPassword from './user/set-password.js'
 import UserShow from './user/show.js'
@@ -38,6 +40,8 @@ export const COMMANDS = {
   'user:revoke': UserRevoke,
   'user:disable': UserDisable,
   'user:enable': UserEnable,
+  'user:mfa': UserMfa,
+  'user:mfa:reset': UserMfaReset,
   'role:list': RoleList,
   'session:list': SessionList,
   'session:revoke': SessionRevoke,

@@ -14,6 +14,8 @@ import { docsRoutes } from './routes/docs.js'
 import { healthRoutes } from './routes/health.js'
 import { jwksRoutes } from './routes/jwks.js'
 import { metricsRoutes } from './routes/metrics.js'
+import { mfaRoutes } from './routes/mfa.js'
+import { passkeyRoutes } from './routes/passkeys.js'
 import { createPages } from './pages/pages.js'
 import { oauthRoutes } from './routes/oauth.js'
 import { pathsWith, ROUTE_TABLE } from './route-table.js'
@@ -34,6 +36,8 @@ export function createApp(context: Context): Koa {
   jwksRoutes(router, context)
   discoveryRoutes(router)
   docsRoutes(router)
+  mfaRoutes(router, context)
+  passkeyRoutes(router, context)
   const pages = createPages(router, context)
   assertDeclared([authRouter, router])
   // One set, so that telling a form body from a JSON one stays a single lookup on the hot path.

@@ -58,6 +58,9 @@ export const TokenValidationResponse = z
     user_id: z.uuid().nullable(),
     email: z.string().nullable(),
     permissions: z.array(z.string()),
+    amr: z.array(z.string()).meta({
+      description: 'RFC 8176 methods the session was authenticated with (pwd, otp, hwk, swk, mfa), read from the token; [] when not valid',
+    }),
     error: z.string().nullable().meta({ description: 'Why the token is not valid; null when it is' }),
   })
   .meta({ id: 'TokenValidationResponse' })
@@ -160,9 +163,98 @@ export const IntrospectionResponse = z
     email: z.string().optional(),
     token_type: z.literal('access_token').optional(),
     sid: z.string().optional().meta({ description: 'The session the token is bound to' }),
+    amr: z.array(z.string()).optional().meta({ description: 'RFC 8176 authentication methods of the session' }),
   })
   .meta({ id: 'IntrospectionResponse', description: 'RFC 7662: only `active` when the token is not active' })
 
 export const OAuthErrorResponse = z
   .object({ error: z.string().meta({ example: 'invalid_request' }), error_description: z.string().optional() })
   .meta({ id: 'OAuthErrorResponse', description: 'RFC 6749 section 5.2' })
+
+// --- Second factors (issue 16) ---
+
+const password = requiredString('The account password, asked again before a factor changes').meta({ example: 'Correct-Horse-42' })
+
+export const PasswordConfirmationRequest = z.object({ password }).meta({ id: 'PasswordConfirmationRequest' })
+
+const totpCode = requiredString('The 6-digit code the authenticator app shows now (spaces are ignored)')
+  .transform((value) => value.replace(/\s/g, ''))
+  .pipe(z.string().regex(/^\d{6}$/, 'The code must be 6 digits'))
+  .meta({ example: '123456' })
+
+export const TotpConfirmRequest = z.object({ code: totpCode }).meta({ id: 'TotpConfirmRequest' })
+
+export const TotpSetupResponse = z
+  .object({
+    secret: z.string().meta({ description: 'Base32 (RFC 4648), for typing into an authenticator app' }),
+    otpauth_uri: z.string().meta({ description: 'otpauth://totp/... (Key Uri Format): SHA-1, 6 digits, 30 s' }),
+    qr_svg: z.string().meta({ description: 'The QR code of otpauth_uri, an SVG document' }),
+  })
+  .meta({ id: 'TotpSetupResponse', description: 'Pending until confirmed with a code' })
+
+export const RecoveryCodesResponse = z
+  .object({ recovery_codes: z.array(z.string()).length(10).meta({ description: 'Single use each; shown this once, only hashes are kept' }) })
+  .meta({ id: 'RecoveryCodesResponse' })
+
+/** A WebAuthn PublicKeyCredential as JSON (WebAuthn L3 toJSON(): base64url members); the library checks the rest. */
+const webAuthnCredential = (description: string) =>
+  z
+    .looseObject({
+      id: z.string().min(1).max(2048),
+      rawId: z.string().min(1).max(2048),
+      type: z.literal('public-key'),
+      response: z.looseObject({ clientDataJSON: z.string().min(1).max(8192) }),
+      clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+    })
+    .meta({ description })
+
+export const MfaLoginRequest = z
+  .object({
+    mfa_token: requiredString('The mfa_token of the 403 mfa_required answer of /auth/login').max(200),
+    code: totpCode.optional(),
+    recovery_code: z.string().min(1).max(64).optional().meta({ description: 'One of the recovery codes (case, spaces and dashes are ignored)' }),
+    passkey_response: webAuthnCredential('An assertion (navigator.credentials.get) made with options from /auth/passkeys/login/options').optional(),
+  })
+  .superRefine((value, check) => {
+    const given = [value.code, value.recovery_code, value.passkey_response].filter((part) => part !== undefined).length
+    if (given !== 1) check.addIssue({ code: 'custom', message: 'Give exactly one of code, recovery_code and passkey_response', path: [] })
+  })
+  .meta({ id: 'MfaLoginRequest' })
+
+export const MfaRequiredResponse = z
+  .object({
+    error: z.enum(['mfa_required', 'mfa_enrollment_required']),
+    mfa_token: z.string().optional().meta({ description: 'mfa_required: single use, for POST /auth/login/mfa' }),
+    enrollment_token: z.string().optional().meta({ description: 'mfa_enrollment_required: a Bearer token that only allows TOTP setup/confirm and passkey registration' }),
+    methods: z.array(z.enum(['passkey', 'totp', 'recovery_code'])),
+    expires_in: z.int().meta({ description: 'Seconds the token stays usable' }),
+  })
+  .meta({ id: 'MfaRequiredResponse' })
+
+export const PasskeyRegisterRequest = z
+  .object({
+    response: webAuthnCredential('The attestation (navigator.credentials.create) made with options from /auth/passkeys/register/options'),
+    name: z.string().trim().min(1, 'The name must not be empty').max(100).default('Passkey').meta({ description: 'A label for the owner, e.g. "Laptop"' }),
+  })
+  .meta({ id: 'PasskeyRegisterRequest' })
+
+export const PasskeyLoginOptionsRequest = z
+  .object({
+    email: email.optional().meta({ description: "Only this user's passkeys; without it, the authenticator offers its discoverable ones" }),
+    mfa_token: z.string().min(1).max(200).optional().meta({ description: 'For the second step of a login: only that user' }),
+  })
+  .meta({ id: 'PasskeyLoginOptionsRequest' })
+
+export const PasskeyLoginRequest = z
+  .object({ response: webAuthnCredential('The assertion (navigator.credentials.get)') })
+  .meta({ id: 'PasskeyLoginRequest' })
+
+export const PasskeyResponse = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    created_at: z.iso.datetime(),
+    last_used_at: z.iso.datetime().nullable(),
+    backed_up: z.boolean().meta({ description: 'A synced (multi-device) passkey' }),
+  })
+  .meta({ id: 'Passkey' })

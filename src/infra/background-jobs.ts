@@ -5,6 +5,7 @@ import { isDatabaseUnavailable } from './db/database-errors.js'
 import type { Logger } from './logger.js'
 import { createOutageLog, type OutageLog } from './outage-log.js'
 import type { AuditRepository } from './repositories/audit.js'
+import type { MfaRepository } from './repositories/mfa.js'
 import type { SessionsRepository } from './repositories/sessions.js'
 import type { ThrottlesRepository } from './repositories/throttles.js'
 import type { UsersRepository } from './repositories/users.js'
@@ -27,6 +28,8 @@ export interface BackgroundJobSources {
   users: UsersRepository
   audit: AuditRepository
   throttles: ThrottlesRepository
+  /** Its MFA challenges (mfa_token, enrolment token, WebAuthn challenges) are swept with the throttles. */
+  mfa: MfaRepository
   sessionStates: SessionReadModel
   /** The token service once something built it; a server that never signed has nothing to reload. */
   builtTokens: () => TokenService | undefined
@@ -67,7 +70,7 @@ export function startBackgroundJobs(sources: BackgroundJobSources): { stop(): vo
       pollFailures.up()
     },
   })
-  const sweeper = startThrottleSweeper(sources.throttles, config, reportFailure)
+  const sweeper = startThrottleSweeper(sources.throttles, sources.mfa, config, reportFailure)
   const keyReloader = isAsymmetric(config.jwtAlg)
     ? setInterval(() => {
         const tokens = sources.builtTokens()
@@ -84,11 +87,17 @@ export function startBackgroundJobs(sources: BackgroundJobSources): { stop(): vo
   }
 }
 
-/** Counters whose window has long passed are dead weight: drop them now and then. */
-function startThrottleSweeper(throttles: ThrottlesRepository, config: Config, reportFailure: (err: unknown, message: string) => void): NodeJS.Timeout {
+/** Counters whose window has long passed, and MFA challenges past their life, are dead weight: drop them now and then. */
+function startThrottleSweeper(
+  throttles: ThrottlesRepository,
+  mfa: MfaRepository,
+  config: Config,
+  reportFailure: (err: unknown, message: string) => void,
+): NodeJS.Timeout {
   const longestWindowMs = Math.max(config.lockoutWindowSeconds * 1000, 60_000)
   const timer = setInterval(() => {
     throttles.deleteThrottlesOlderThan(Date.now() - 2 * longestWindowMs).catch((err: unknown) => reportFailure(err, 'throttle sweep failed'))
+    mfa.deleteChallengesExpiredBefore(Date.now() - longestWindowMs).catch((err: unknown) => reportFailure(err, 'MFA challenge sweep failed'))
   }, SWEEP_INTERVAL_MS)
   timer.unref()
   return timer

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Context } from '../context.js'
+import { serializeAmr } from '../domain/amr.js'
 import { mergePermissions } from '../domain/permissions.js'
 import { generateRefreshToken, hashRefreshToken } from '../infra/tokens/refresh-token.js'
 import type { NewRefreshToken } from '../infra/repositories/sessions.js'
@@ -23,26 +24,50 @@ export function newRefreshToken(ctx: Context, now: number): { plain: string; row
 }
 
 /**
- * Signs an access token for a session, carrying the user's permissions as they are now; lives
- * `ttlSeconds` (default HEIMDALL_ACCESS_TOKEN_TTL). Answers the token and its lifetime in seconds.
+ * Signs an access token for a session, carrying the user's permissions as they are now and the
+ * RFC 8176 methods (amr) the session was opened with (none for a session opened without a login);
+ * lives `ttlSeconds` (default HEIMDALL_ACCESS_TOKEN_TTL). Answers the token and its lifetime in seconds.
  */
 export async function signAccessToken(
   ctx: Context,
   user: { id: string; email: string },
   sessionId: string,
   ttlSeconds?: number,
+  amr: readonly string[] = [],
 ): Promise<{ token: string; expiresIn: number }> {
   const permissions = mergePermissions(await ctx.roles.findPermissionNamesByUserId(user.id))
-  return ctx.tokens.sign({ sub: user.id, sid: sessionId, email: user.email, permissions }, ttlSeconds)
+  return ctx.tokens.sign({ sub: user.id, sid: sessionId, email: user.email, permissions, amr: [...amr] }, ttlSeconds)
 }
 
-/** The token pair a login or refresh answers: an access token for the session, and its refresh token. */
+/** The token pair a login or refresh answers: an access token for the session (with its amr), and its refresh token. */
 export async function issueSessionTokens(
   ctx: Context,
   user: { id: string; email: string },
   sessionId: string,
   refreshToken: string,
+  amr: readonly string[],
 ): Promise<SessionTokens> {
-  const issued = await signAccessToken(ctx, user, sessionId)
+  const issued = await signAccessToken(ctx, user, sessionId, undefined, amr)
   return { accessToken: issued.token, tokenType: 'bearer', expiresIn: issued.expiresIn, refreshToken, sessionId, userId: user.id }
+}
+
+/**
+ * Opens a session for a user who has just authenticated (by password, second factor or passkey),
+ * records `event` in the audit log and issues the token pair. `amr` is stored with the session so
+ * that refreshed tokens carry it too.
+ */
+export async function openSession(
+  ctx: Context,
+  user: { id: string; email: string },
+  input: { amr: readonly string[]; event: string; detail?: Record<string, unknown> },
+): Promise<SessionTokens> {
+  const now = Date.now()
+  const sessionId = randomUUID()
+  const refresh = newRefreshToken(ctx, now)
+  await ctx.sessions.insertSessionWithRefreshToken(
+    { id: sessionId, user_id: user.id, created_at: now, expires_at: refresh.row.expires_at, amr: serializeAmr(input.amr) },
+    refresh.row,
+  )
+  await ctx.audit.insertAuditEvent({ type: input.event, userId: user.id, sessionId, detail: { ...input.detail, amr: input.amr } })
+  return issueSessionTokens(ctx, user, sessionId, refresh.plain, input.amr)
 }

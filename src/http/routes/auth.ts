@@ -9,6 +9,7 @@ import { validateToken, type TokenValidation } from '../../usecases/queries/vali
 import { bearerToken } from '../bearer-token.js'
 import { clientIp } from '../client-ip.js'
 import { inBody, parseInput } from '../parse-input.js'
+import type { SecondStep } from '../../usecases/mfa/second-step.js'
 import type { SessionTokens } from '../../usecases/session-tokens.js'
 import { LoginRequest, RefreshRequest, RegisterRequest, ValidateRequest } from '../schemas.js'
 import { requestContexts } from '../request-context.js'
@@ -24,7 +25,13 @@ export function authRoutes(router: Router, context: Context): void {
 
   router.post('/auth/login', async (ctx) => {
     const input = parseInput(LoginRequest, ctx.request.body)
-    ctx.body = tokenPairBody(await login(contextOf(ctx), { ...input, ip: clientIp(ctx, context.config.trustedProxies) }))
+    const result = await login(contextOf(ctx), { ...input, ip: clientIp(ctx, context.config.trustedProxies) })
+    if (result.kind === 'tokens') {
+      ctx.body = tokenPairBody(result.tokens)
+    } else {
+      ctx.status = 403
+      ctx.body = secondStepBody(result)
+    }
   })
 
   router.post('/auth/refresh', async (ctx) => {
@@ -52,12 +59,19 @@ export function authRoutes(router: Router, context: Context): void {
   })
 }
 
-function tokenPairBody(tokens: SessionTokens) {
+/** The contract's 403 for a login that needs a second factor (or its enrolment) first: no token pair. */
+function secondStepBody(step: SecondStep) {
+  return step.kind === 'mfa_required'
+    ? { error: step.kind, mfa_token: step.mfaToken, methods: step.methods, expires_in: step.expiresIn }
+    : { error: step.kind, enrollment_token: step.enrollmentToken, methods: step.methods, expires_in: step.expiresIn }
+}
+
+export function tokenPairBody(tokens: SessionTokens) {
   return { access_token: tokens.accessToken, token_type: tokens.tokenType, expires_in: tokens.expiresIn, refresh_token: tokens.refreshToken }
 }
 
 function validationBody(result: TokenValidation) {
   return result.isValid
-    ? { is_valid: true, user_id: result.userId, email: result.email, permissions: result.permissions, error: null }
-    : { is_valid: false, user_id: null, email: null, permissions: [], error: result.error }
+    ? { is_valid: true, user_id: result.userId, email: result.email, permissions: result.permissions, amr: result.amr, error: null }
+    : { is_valid: false, user_id: null, email: null, permissions: [], amr: [], error: result.error }
 }

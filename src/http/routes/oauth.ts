@@ -49,5 +49,6 @@ function introspectionBody(result: TokenValidation) {
     email: result.email,
     token_type: 'access_token',
     sid: result.sessionId,
+    amr: result.amr,
   }
 }

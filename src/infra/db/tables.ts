@@ -15,6 +15,8 @@ export interface SessionRow {
   expires_at: number
   revoked_at: number | null
   revoked_reason: string | null
+  /** RFC 8176 methods the session was opened with, space-separated; null for sessions without a login. */
+  amr: string | null
 }
 
 export interface RoleRow {
@@ -52,4 +54,49 @@ export interface SigningKeyRow {
   retired_at: number | null
   published_until: number | null
   signed_until: number | null
+}
+
+export interface TotpRow {
+  user_id: string
+  /** Sealed by infra/mfa/secret-box.ts, bound to the user id. */
+  secret_encrypted: string
+  created_at: number
+  confirmed_at: number | null
+  last_used_step: number | null
+  last_used_at: number | null
+}
+
+export interface RecoveryCodeRow {
+  id: number
+  user_id: string
+  code_hash: string
+  created_at: number
+  used_at: number | null
+}
+
+export interface PasskeyRow {
+  id: string
+  user_id: string
+  /** base64url, as WebAuthn names it. */
+  credential_id: string
+  credential_id_hash: string
+  /** The COSE public key, base64url. */
+  public_key: string
+  sign_count: number
+  /** Comma-separated AuthenticatorTransport values, or null. */
+  transports: string | null
+  device_type: string
+  backed_up: boolean | number
+  name: string
+  created_at: number
+  last_used_at: number | null
+}
+
+export interface MfaChallengeRow {
+  secret_hash: string
+  purpose: string
+  user_id: string | null
+  created_at: number
+  expires_at: number
+  spent_at: number | null
 }

@@ -8,7 +8,7 @@ import { withDeadline } from '../db/probe.js'
 import { createRequestMetrics } from './request-metrics.js'
 
 export const VALIDATION_OUTCOMES = ['valid', 'expired', 'revoked', 'invalid'] as const
-export const LOGIN_OUTCOMES = ['success', 'invalid_credentials', 'locked', 'disabled', 'error'] as const
+export const LOGIN_OUTCOMES = ['success', 'mfa_required', 'invalid_credentials', 'locked', 'disabled', 'error'] as const
 export type ValidationOutcome = (typeof VALIDATION_OUTCOMES)[number]
 export type LoginOutcome = (typeof LOGIN_OUTCOMES)[number]
 

@@ -14,7 +14,7 @@ export type SessionsRepository = ReturnType<typeof createSessionsRepository>
 export function createSessionsRepository(db: Knex) {
   return {
     /** A session and its first refresh token land together or not at all. */
-    async insertSessionWithRefreshToken(session: Pick<SessionRow, 'id' | 'user_id' | 'created_at' | 'expires_at'>, refresh: NewRefreshToken): Promise<void> {
+    async insertSessionWithRefreshToken(session: Pick<SessionRow, 'id' | 'user_id' | 'created_at' | 'expires_at' | 'amr'>, refresh: NewRefreshToken): Promise<void> {
       await db.transaction(async (trx) => {
         await trx('sessions').insert(session)
         await trx('refresh_tokens').insert({ ...refresh, session_id: session.id })

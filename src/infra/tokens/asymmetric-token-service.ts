@@ -5,7 +5,7 @@ import { HeimdallError } from '../../errors.js'
 import { createVerifiedTokenCache } from './verified-token-cache.js'
 import { decodeJwsPayload, parseJws, signJws, verifyJwsSignature, type ParsedJws } from './jws.js'
 import { publicKeyOf, type PublicJwk, type SigningKeyStore } from './signing-key-store.js'
-import { assertNoForbiddenHeader, checkedClaims, type TokenService, type VerifiedClaims } from './token-service.js'
+import { amrClaim, assertNoForbiddenHeader, checkedClaims, type TokenService, type VerifiedClaims } from './token-service.js'
 
 /** Unknown kids make a process re-read the keys, but never more often than this. */
 const MIN_RELOAD_INTERVAL_MS = 1000
@@ -118,7 +118,7 @@ export function createAsymmetricTokenService(options: {
       const { kid, privateKey } = signer!
       const iat = Math.floor(Date.now() / 1000)
       const exp = iat + ttlSeconds
-      const payload = { sid: claims.sid, email: claims.email, permissions: claims.permissions, iat, exp, sub: claims.sub, iss: options.issuer }
+      const payload = { sid: claims.sid, email: claims.email, permissions: claims.permissions, ...amrClaim(claims), iat, exp, sub: claims.sub, iss: options.issuer }
       const token = signJws({ alg: options.alg, typ: 'JWT', kid }, payload, privateKey)
       // Outliving the usual lifetime, this token must keep its key published for longer after a rotation.
       if (ttlSeconds > options.ttlSeconds) await store.recordLongLivedToken(kid, exp * 1000)

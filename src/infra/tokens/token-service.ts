@@ -10,6 +10,8 @@ export interface AccessClaims {
   sid: string
   email: string
   permissions: string[]
+  /** RFC 8176 authentication method references of the session (absent on tokens issued without a login). */
+  amr?: string[]
   iat: number
   exp: number
   iss: string
@@ -31,14 +33,16 @@ export const FORBIDDEN_HEADER_PARAMS = ['jku', 'jwk', 'x5u', 'x5c', 'x5t', 'crit
 /** How far in the future an iat may lie (clock skew between hosts). */
 export const MAX_IAT_SKEW_SECONDS = 60
 
-export type TokenClaims = Pick<AccessClaims, 'sub' | 'sid' | 'email' | 'permissions'>
+export type TokenClaims = Pick<AccessClaims, 'sub' | 'sid' | 'email' | 'permissions' | 'amr'>
 
 /**
- * What a verified token tells validation: who, which session, and when. Its email and permissions
- * are left out on purpose: validation answers with the session's current ones, so that a role change
- * applies at once, and each cached token is that much smaller.
+ * What a verified token tells validation: who, which session, when, and how the session was
+ * authenticated (amr, [] when the token has none). Its email and permissions are left out on purpose:
+ * validation answers with the session's current ones, so that a role change applies at once, and each
+ * cached token is that much smaller. amr never changes during a session, so it is read from the token:
+ * the hot path needs no database read for it.
  */
-export type VerifiedClaims = Pick<AccessClaims, 'sub' | 'sid' | 'iat' | 'exp' | 'iss'>
+export type VerifiedClaims = Pick<AccessClaims, 'sub' | 'sid' | 'iat' | 'exp' | 'iss'> & { amr: readonly string[] }
 
 /** Signs and verifies access tokens: HS256 here, RS256 / EdDSA in asymmetric-tokens.ts. */
 export interface TokenService {
@@ -67,7 +71,7 @@ export function createTokenService(options: { secret: string; issuer: string; tt
     alg: ALGORITHM,
 
     async sign(claims, ttlSeconds = options.ttlSeconds) {
-      const token = jwt.sign({ sid: claims.sid, email: claims.email, permissions: claims.permissions }, key, {
+      const token = jwt.sign({ sid: claims.sid, email: claims.email, permissions: claims.permissions, ...amrClaim(claims) }, key, {
         algorithm: ALGORITHM,
         subject: claims.sub,
         issuer: options.issuer,
@@ -104,6 +108,13 @@ export function createTokenService(options: { secret: string; issuer: string; tt
   }
 }
 
+/** The amr member of a payload: only when the session has methods to report. */
+export function amrClaim(claims: TokenClaims): { amr?: string[] } {
+  return claims.amr && claims.amr.length > 0 ? { amr: claims.amr } : {}
+}
+
+const NO_AMR: readonly string[] = Object.freeze([])
+
 export function assertNoForbiddenHeader(header: Record<string, unknown>): void {
   const forbidden = FORBIDDEN_HEADER_PARAMS.find((param) => param in header)
   if (forbidden) throw new HeimdallError('token.invalid', `Token header must not carry "${forbidden}"`)
@@ -113,7 +124,8 @@ export function assertNoForbiddenHeader(header: Record<string, unknown>): void {
 export function checkedClaims(payload: string | jwt.JwtPayload): VerifiedClaims {
   if (!isAccessClaims(payload)) throw new HeimdallError('token.invalid', 'Token is missing required claims')
   if (payload.iat > Math.floor(Date.now() / 1000) + MAX_IAT_SKEW_SECONDS) throw new HeimdallError('token.invalid', 'Token is issued in the future')
-  return { sub: payload.sub, sid: payload.sid, iat: payload.iat, exp: payload.exp, iss: payload.iss }
+  const amr = payload.amr === undefined ? NO_AMR : Object.freeze([...payload.amr])
+  return { sub: payload.sub, sid: payload.sid, iat: payload.iat, exp: payload.exp, iss: payload.iss, amr }
 }
 
 /** Reads a token without trusting it: for inspection only, never for a decision. */
@@ -140,6 +152,7 @@ function isAccessClaims(payload: string | jwt.JwtPayload): payload is AccessClai
     typeof payload.sid === 'string' &&
     typeof payload.email === 'string' &&
     Array.isArray(payload.permissions) &&
+    (payload.amr === undefined || (Array.isArray(payload.amr) && payload.amr.every((method: unknown) => typeof method === 'string'))) &&
     typeof payload.exp === 'number' &&
     typeof payload.iat === 'number'
   )

@@ -1,10 +1,11 @@
-import { randomUUID } from 'node:crypto'
 import type { Context } from '../../context.js'
+import { PASSWORD_ONLY } from '../../domain/amr.js'
 import { normalizeEmail } from '../../domain/email.js'
-import { loginLockoutKey, retryAfterSeconds } from '../../domain/throttling.js'
 import { HeimdallError } from '../../errors.js'
 import type { LoginOutcome } from '../../infra/metrics/metrics.js'
-import { issueSessionTokens, newRefreshToken, type SessionTokens } from '../session-tokens.js'
+import { clearLoginAttempts, takeLoginAttempt } from '../lockout.js'
+import { secondStepFor, type SecondStep } from '../mfa/second-step.js'
+import { openSession, type SessionTokens } from '../session-tokens.js'
 
 export interface LoginInput {
   email: string
@@ -12,18 +13,24 @@ export interface LoginInput {
   ip?: string
 }
 
+/** Either the token pair, or what the user must do before getting one (usecases/mfa/second-step.ts). */
+export type LoginResult = { kind: 'tokens'; tokens: SessionTokens } | SecondStep
+
 /**
- * Checks the password, opens a session and issues an access token and a refresh token bound to it.
- * Each attempt first takes a unit of the account's lockout budget, so however many arrive at once,
- * at most the budget reach bcrypt; a success gives the budget back. Every attempt is counted and
- * logged (debug) by outcome.
+ * Checks the password; for a user without a second factor, opens a session and issues an access
+ * token (amr ["pwd"]) and a refresh token bound to it. A user with a second factor gets an mfa_token
+ * for POST /auth/login/mfa instead (usecases/mfa/complete-mfa-login.ts), and the unit of lockout budget
+ * this attempt took stays taken until that step succeeds: a password known to an attacker buys no
+ * fresh budget of code guesses. Each attempt first takes a unit of the account's lockout budget, so
+ * however many arrive at once, at most the budget reach bcrypt. Every attempt is counted and logged
+ * (debug) by outcome.
  */
-export async function login(ctx: Context, input: LoginInput): Promise<SessionTokens> {
+export async function login(ctx: Context, input: LoginInput): Promise<LoginResult> {
   let outcome: LoginOutcome = 'error'
   try {
-    const tokens = await attemptLogin(ctx, input)
-    outcome = 'success'
-    return tokens
+    const result = await attemptLogin(ctx, input)
+    outcome = result.kind === 'tokens' ? 'success' : 'mfa_required'
+    return result
   } catch (error) {
     outcome = error instanceof HeimdallError ? (LOGIN_OUTCOMES_BY_CODE[error.code] ?? 'error') : 'error'
     throw error
@@ -39,16 +46,10 @@ const LOGIN_OUTCOMES_BY_CODE: Partial<Record<HeimdallError['code'], LoginOutcome
   'auth.account_disabled': 'disabled',
 }
 
-async function attemptLogin(ctx: Context, input: LoginInput): Promise<SessionTokens> {
+async function attemptLogin(ctx: Context, input: LoginInput): Promise<LoginResult> {
   const email = normalizeEmail(input.email)
-  const lockoutKey = loginLockoutKey(email)
-  const { lockoutMaxFailures, lockoutWindowSeconds } = ctx.config
-  const reservation = await ctx.throttles.reserve(lockoutKey, lockoutMaxFailures, lockoutWindowSeconds * 1000, Date.now())
   const user = await ctx.users.findUserByEmail(email)
-  if (!reservation.allowed) {
-    await ctx.audit.insertAuditEvent({ type: 'login.locked', userId: user?.id ?? null, detail: { ip: input.ip } })
-    throw new HeimdallError('auth.locked', 'Too many failed login attempts for this account; try again later', undefined, retryAfterSeconds(reservation.retryAfterMs))
-  }
+  await takeLoginAttempt(ctx, email, user?.id ?? null, input.ip)
 
   const passwordMatches = user
     ? await ctx.passwords.verify(input.password, user.password_hash)
@@ -63,11 +64,15 @@ async function attemptLogin(ctx: Context, input: LoginInput): Promise<SessionTok
     throw new HeimdallError('auth.account_disabled', 'Account is disabled')
   }
 
-  await ctx.throttles.deleteThrottle(lockoutKey)
-  const now = Date.now()
-  const sessionId = randomUUID()
-  const refresh = newRefreshToken(ctx, now)
-  await ctx.sessions.insertSessionWithRefreshToken({ id: sessionId, user_id: user.id, created_at: now, expires_at: refresh.row.expires_at }, refresh.row)
-  await ctx.audit.insertAuditEvent({ type: 'login.succeeded', userId: user.id, sessionId, detail: { ip: input.ip } })
-  return issueSessionTokens(ctx, user, sessionId, refresh.plain)
+  const secondStep = await secondStepFor(ctx, user)
+  if (secondStep?.kind === 'mfa_required') {
+    await ctx.audit.insertAuditEvent({ type: 'login.mfa_required', userId: user.id, detail: { methods: secondStep.methods, ip: input.ip } })
+    return secondStep
+  }
+  await clearLoginAttempts(ctx, email)
+  if (secondStep) {
+    await ctx.audit.insertAuditEvent({ type: 'login.mfa_enrollment_required', userId: user.id, detail: { ip: input.ip } })
+    return secondStep
+  }
+  return { kind: 'tokens', tokens: await openSession(ctx, user, { amr: PASSWORD_ONLY, event: 'login.succeeded', detail: { ip: input.ip } }) }
 }

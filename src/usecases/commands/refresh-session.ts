@@ -1,4 +1,5 @@
 import type { Context } from '../../context.js'
+import { parseAmr } from '../../domain/amr.js'
 import { HeimdallError } from '../../errors.js'
 import { hashRefreshToken } from '../../infra/tokens/refresh-token.js'
 import { issueSessionTokens, newRefreshToken, type SessionTokens } from '../session-tokens.js'
@@ -24,7 +25,7 @@ export async function refreshSession(ctx: Context, input: { refreshToken: string
   }
   await ctx.invalidate({ kind: 'session', id: session.id })
   await ctx.audit.insertAuditEvent({ type: 'session.refreshed', userId: session.user_id, sessionId: session.id, detail: { ip: input.ip } })
-  return issueSessionTokens(ctx, { id: session.user_id, email: session.email }, session.id, next.plain)
+  return issueSessionTokens(ctx, { id: session.user_id, email: session.email }, session.id, next.plain, parseAmr(session.amr))
 }
 
 async function revokeOnReuse(ctx: Context, sessionId: string, ip: string | undefined): Promise<never> {

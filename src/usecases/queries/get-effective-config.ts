@@ -32,6 +32,7 @@ export function getEffectiveConfig(ctx: Context): EffectiveConfig {
     rateLimitPerMinute: config.rateLimitPerMinute,
     trustedProxies: config.trustedProxies,
     publicUrl: config.publicUrl,
+    mfaRequiredRoles: config.mfaRequiredRoles.join(','),
   }
 }
 

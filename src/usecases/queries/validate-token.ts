@@ -14,6 +14,8 @@ export interface ValidToken {
   /** Epoch seconds of the token's iat claim. */
   issuedAt: number
   issuer: string
+  /** RFC 8176 methods the session was opened with, from the token itself ([] when it has none). */
+  amr: readonly string[]
 }
 
 export interface InvalidToken {
@@ -55,6 +57,7 @@ export async function validateToken(ctx: Context, token: string): Promise<TokenV
     expiresAt: claims.exp,
     issuedAt: claims.iat,
     issuer: claims.iss,
+    amr: claims.amr,
   }
 }
 

@@ -1,0 +1,49 @@
+/**
+ * Authentication Method Reference values (RFC 8176 section 2) that Heimdall reports in the `amr`
+ * claim of its access tokens, and how a login's factors map onto them.
+ */
+export type AmrValue = 'pwd' | 'otp' | 'hwk' | 'swk' | 'mfa'
+
+/** A second factor, as the login's second step names it. */
+export type SecondFactor = 'totp' | 'recovery_code' | 'passkey'
+
+export interface PasskeyUse {
+  /** A synced (multi-device, backed-up) passkey is a software-secured key; a device-bound one, hardware. */
+  backedUp: boolean
+  /** The authenticator verified the user (PIN or biometric): WebAuthn's UV flag. */
+  userVerified: boolean
+}
+
+/** The password alone. */
+export const PASSWORD_ONLY: readonly AmrValue[] = Object.freeze(['pwd'])
+
+/** Proof of possession of a key: "hwk" or "swk" (RFC 8176). */
+export function keyMethod(use: PasskeyUse): AmrValue {
+  return use.backedUp ? 'swk' : 'hwk'
+}
+
+/**
+ * Password then a second factor. TOTP codes and recovery codes are both one-time passwords ("otp");
+ * two different factors make it "mfa".
+ */
+export function amrForSecondStep(factor: SecondFactor, passkey?: PasskeyUse): AmrValue[] {
+  return ['pwd', factor === 'passkey' ? keyMethod(passkey!) : 'otp', 'mfa']
+}
+
+/**
+ * A passkey alone. With user verification it is a multi-factor authenticator (something you have,
+ * unlocked by something you know or are: NIST SP 800-63B section 5.1.8), so "mfa" too; without it,
+ * a single factor.
+ */
+export function amrForPasskeyLogin(use: PasskeyUse): AmrValue[] {
+  return use.userVerified ? [keyMethod(use), 'mfa'] : [keyMethod(use)]
+}
+
+/** Stored with the session (space-separated), so a refreshed token carries the same amr. */
+export function serializeAmr(amr: readonly string[]): string {
+  return amr.join(' ')
+}
+
+export function parseAmr(stored: string | null | undefined): string[] {
+  return stored ? stored.split(' ').filter((value) => value !== '') : []
+}

@@ -1,0 +1,91 @@
+import type { Knex } from 'knex'
+import type { MfaChallengeRow, RecoveryCodeRow, TotpRow } from '../db/tables.js'
+
+export type MfaRepository = ReturnType<typeof createMfaRepository>
+
+/** TOTP secrets, recovery codes and the MFA flows' single-use challenges: the only SQL on them. */
+export function createMfaRepository(db: Knex) {
+  return {
+    async findTotpByUserId(userId: string): Promise<TotpRow | undefined> {
+      return db<TotpRow>('mfa_totp').where({ user_id: userId }).first()
+    },
+
+    /** A new pending secret replaces a pending one; answers false when a confirmed one is in place. */
+    async upsertPendingTotp(userId: string, secretEncrypted: string, now: number): Promise<boolean> {
+      return db.transaction(async (trx) => {
+        const existing = await trx<TotpRow>('mfa_totp').where({ user_id: userId }).first()
+        if (existing?.confirmed_at != null) return false
+        if (existing) {
+          const replaced = await trx('mfa_totp').where({ user_id: userId }).whereNull('confirmed_at').update({ secret_encrypted: secretEncrypted, created_at: now })
+          return replaced > 0
+        }
+        await trx('mfa_totp').insert({ user_id: userId, secret_encrypted: secretEncrypted, created_at: now })
+        return true
+      })
+    },
+
+    /**
+     * Records an accepted code's time step, only if it is later than any accepted before: the one
+     * conditional UPDATE is the arbiter when the same code arrives twice at once. Confirms a pending
+     * secret when `confirm`. Answers false for a replay.
+     */
+    async updateTotpUsedStep(userId: string, step: number, now: number, confirm: boolean): Promise<boolean> {
+      const query = db('mfa_totp')
+        .where({ user_id: userId })
+        .where((where) => where.whereNull('last_used_step').orWhere('last_used_step', '<', step))
+      if (confirm) query.whereNull('confirmed_at')
+      else query.whereNotNull('confirmed_at')
+      const updated = await query.update({ last_used_step: step, last_used_at: now, ...(confirm ? { confirmed_at: now } : {}) })
+      return updated > 0
+    },
+
+    async deleteTotpByUserId(userId: string): Promise<boolean> {
+      return (await db('mfa_totp').where({ user_id: userId }).delete()) > 0
+    },
+
+    /** Replaces every recovery code of the user, used or not, in one transaction. */
+    async replaceRecoveryCodes(userId: string, codeHashes: string[], now: number): Promise<void> {
+      await db.transaction(async (trx) => {
+        await trx('mfa_recovery_codes').where({ user_id: userId }).delete()
+        await trx('mfa_recovery_codes').insert(codeHashes.map((code_hash) => ({ user_id: userId, code_hash, created_at: now })))
+      })
+    },
+
+    /** Spends a code: answers false when it is not this user's, or was already used (also by a parallel request). */
+    async updateRecoveryCodeUsed(userId: string, codeHash: string, now: number): Promise<boolean> {
+      const updated = await db('mfa_recovery_codes').where({ user_id: userId, code_hash: codeHash }).whereNull('used_at').update({ used_at: now })
+      return updated > 0
+    },
+
+    async findRecoveryCodesByUserId(userId: string): Promise<RecoveryCodeRow[]> {
+      return db<RecoveryCodeRow>('mfa_recovery_codes').where({ user_id: userId }).orderBy('id')
+    },
+
+    async deleteRecoveryCodesByUserId(userId: string): Promise<number> {
+      return db('mfa_recovery_codes').where({ user_id: userId }).delete()
+    },
+
+    async insertChallenge(row: Omit<MfaChallengeRow, 'spent_at'>): Promise<void> {
+      await db('mfa_challenges').insert(row)
+    },
+
+    /** A live (unspent, unexpired) challenge of this purpose, without spending it. */
+    async findLiveChallenge(secretHash: string, purpose: string, now: number): Promise<MfaChallengeRow | undefined> {
+      return db<MfaChallengeRow>('mfa_challenges').where({ secret_hash: secretHash, purpose }).whereNull('spent_at').where('expires_at', '>', now).first()
+    },
+
+    /** Spends a live challenge; answers false to every caller but the first. */
+    async spendChallenge(secretHash: string, purpose: string, now: number): Promise<boolean> {
+      const updated = await db('mfa_challenges').where({ secret_hash: secretHash, purpose }).whereNull('spent_at').where('expires_at', '>', now).update({ spent_at: now })
+      return updated > 0
+    },
+
+    async deleteChallengesByUserId(userId: string): Promise<number> {
+      return db('mfa_challenges').where({ user_id: userId }).delete()
+    },
+
+    async deleteChallengesExpiredBefore(now: number): Promise<number> {
+      return db('mfa_challenges').where('expires_at', '<', now).delete()
+    },
+  }
+}

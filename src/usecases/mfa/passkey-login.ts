@@ -1,0 +1,27 @@
+import type { Context } from '../../context.js'
+import { amrForPasskeyLogin } from '../../domain/amr.js'
+import { HeimdallError } from '../../errors.js'
+import type { AuthenticationResponseJSON } from '../../infra/mfa/webauthn.js'
+import { openSession, type SessionTokens } from '../session-tokens.js'
+import { assertionRefused, verifyPasskeyAssertion } from './passkey-assertion.js'
+
+/**
+ * Passwordless login with a passkey: a verified assertion opens a session whose amr is "hwk" (a
+ * device-bound key) or "swk" (a synced one), plus "mfa" when the authenticator verified the user.
+ * Throws passkey.invalid_response (refused, audited), auth.account_disabled.
+ */
+export async function loginWithPasskey(ctx: Context, input: { response: AuthenticationResponseJSON; ip?: string }): Promise<SessionTokens> {
+  const assertion = await verifyPasskeyAssertion(ctx, input.response, { ip: input.ip })
+  if (!assertion) throw assertionRefused()
+  const user = await ctx.users.findUserById(assertion.passkey.user_id)
+  if (!user) throw assertionRefused()
+  if (user.disabled) {
+    await ctx.audit.insertAuditEvent({ type: 'login.failed', userId: user.id, detail: { reason: 'user_disabled', method: 'passkey', ip: input.ip } })
+    throw new HeimdallError('auth.account_disabled', 'Account is disabled')
+  }
+  return openSession(ctx, user, {
+    amr: amrForPasskeyLogin(assertion),
+    event: 'login.succeeded',
+    detail: { method: 'passkey', passkey_id: assertion.passkey.id, ip: input.ip },
+  })
+}

@@ -17,7 +17,8 @@ export default class TokenVerify extends BaseCommand<typeof TokenVerify> {
     this.log(`user_id:     ${result.userId}`)
     this.log(`email:       ${result.email}`)
     this.log(`permissions: ${result.permissions.join(', ') || '(none)'}`)
+    this.log(`amr:         ${result.amr.join(', ') || '(none)'}`)
     this.log(`expires_at:  ${expiresAt}`)
-    return { is_valid: true, user_id: result.userId, email: result.email, permissions: result.permissions, session_id: result.sessionId, expires_at: expiresAt }
+    return { is_valid: true, user_id: result.userId, email: result.email, permissions: result.permissions, amr: result.amr, session_id: result.sessionId, expires_at: expiresAt }
   }
 }

@@ -25,6 +25,7 @@ serverTest('a live access token is active, with the RFC 7662 fields', async (t, 
     email,
     token_type: 'access_token',
     sid: claims.sid,
+    amr: ['pwd'],
   })
   t.true(response.body.scope.length > 0, 'the default role grants permissions')
 

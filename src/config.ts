@@ -48,7 +48,8 @@ export interface Config {
   readonly introspectionToken: string | undefined
   /**
    * Where people reach Heimdall's pages (the links in mails point here), without a trailing slash;
-   * an https URL also marks the pages' cookies Secure.
+   * an https URL also marks the pages' cookies Secure. Its host name is the WebAuthn relying party id and
+   * its origin the origin passkey ceremonies must come from.
    */
   readonly publicUrl: string
   /**

@@ -16,6 +16,7 @@ import { jwksRoutes } from './routes/jwks.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { mfaRoutes } from './routes/mfa.js'
 import { passkeyRoutes } from './routes/passkeys.js'
+import { accountPages } from './pages/account/index.js'
 import { createPages } from './pages/pages.js'
 import { oauthRoutes } from './routes/oauth.js'
 import { pathsWith, ROUTE_TABLE } from './route-table.js'
@@ -39,6 +40,7 @@ export function createApp(context: Context): Koa {
   mfaRoutes(router, context)
   passkeyRoutes(router, context)
   const pages = createPages(router, context)
+  accountPages(pages, context, router)
   assertDeclared([authRouter, router])
   // One set, so that telling a form body from a JSON one stays a single lookup on the hot path.
   const formPaths = new Set([...oauthFormPaths, ...pages.formPaths])

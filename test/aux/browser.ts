@@ -9,7 +9,7 @@ export const CHROMIUM = process.env.HEIMDALL_CHROMIUM ?? '/usr/bin/chromium'
 /** CI (and anyone who sets HEIMDALL_TEST_BROWSER=1) must run the browser tests: a missing browser fails. */
 const REQUIRED = flagSet(process.env.CI) || flagSet(process.env.HEIMDALL_TEST_BROWSER)
 
-/** Launches one headless Chromium for a test file; every host but the loopback address fails to resolve. */
+/** Launches one headless Chromium for a test file; every host but the loopback address and localhost fails to resolve. */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -22,7 +22,8 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-proxy-server',
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+      // localhost too: WebAuthn refuses IP addresses as relying party ids, so passkey pages are served from it.
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
     ],
   })
 }

@@ -25,6 +25,8 @@ export interface TestServerOptions {
   env?: Record<string, string>
   /** When given, the server logs at debug level into this array, one JSON line per entry. */
   logLines?: string[]
+  /** A fixed port (default: a random one), for tests whose public URL must name it (WebAuthn origins). */
+  port?: number
 }
 
 /** A real Heimdall on a random port over a fresh database, built the way `heimdall serve` builds it. */
@@ -43,7 +45,7 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
   // The signing key is left to first use, as a server that has never signed finds it: the key tests
   // cover that path, and serve's own start-up (which prepares it) is tested through the CLI.
   await prepareService(context, { migrate: true, prepareSigningKey: false })
-  const running = await startHttpServer(context, { host: '127.0.0.1', port: 0 })
+  const running = await startHttpServer(context, { host: '127.0.0.1', port: options.port ?? 0 })
   return {
     backend,
     url: running.url,
@@ -94,4 +96,17 @@ let sequence = 0
 /** An email no other test in this process uses. */
 export function uniqueEmail(label = 'user'): string {
   return `${label}.${process.pid}.${++sequence}.${Date.now()}@example.com`
+}
+
+/** A port free right now on the loopback interface, for a server that must know its port before it starts. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net')
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number }
+      probe.close(() => resolve(port))
+    })
+  })
 }

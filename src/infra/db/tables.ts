@@ -17,6 +17,8 @@ export interface SessionRow {
   revoked_reason: string | null
   /** RFC 8176 methods the session was opened with, space-separated; null for sessions without a login. */
   amr: string | null
+  /** SHA-256 of the account page cookie's secret, for sessions opened on the account page. */
+  page_secret_hash: string | null
 }
 
 export interface RoleRow {

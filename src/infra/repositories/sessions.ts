@@ -61,6 +61,16 @@ export function createSessionsRepository(db: Knex) {
       return count > 0
     },
 
+    /** Binds the account page's cookie secret (its SHA-256) to a session. */
+    async updateSessionPageSecret(id: string, pageSecretHash: string): Promise<void> {
+      await db('sessions').where({ id }).update({ page_secret_hash: pageSecretHash })
+    },
+
+    /** Revokes every live session of a user but one (the caller's own); answers how many. */
+    async updateSessionsRevokedByUserIdExcept(userId: string, keptSessionId: string, reason: string, now: number): Promise<number> {
+      return db('sessions').where({ user_id: userId }).whereNot({ id: keptSessionId }).whereNull('revoked_at').update({ revoked_at: now, revoked_reason: reason })
+    },
+
     /** Revokes every live session of a user; answers how many. */
     async updateSessionsRevokedByUserId(userId: string, reason: string, now: number): Promise<number> {
       return db('sessions').where({ user_id: userId }).whereNull('revoked_at').update({ revoked_at: now, revoked_reason: reason })

@@ -1,0 +1,73 @@
+import type { ParameterizedContext } from 'koa'
+import type { Context } from '../../../context.js'
+import { findAccountSession, type AccountSession } from '../../../usecases/account/account-session.js'
+import { clientIp } from '../../client-ip.js'
+import { requestContexts } from '../../request-context.js'
+import { PAGE_CSP, type Pages } from '../pages.js'
+import { accountCookieOf, clearAccountCookie } from './cookie.js'
+
+export const ACCOUNT_PATH = '/account'
+export const LOGIN_PATH = '/account/login'
+
+/**
+ * The pages' CSP plus what the passkey buttons need: Heimdall's own script (no inline one) and
+ * fetch() back to Heimdall for the WebAuthn options.
+ */
+export const PASSKEY_PAGE_CSP = `${PAGE_CSP}; script-src 'self'; connect-src 'self'`
+
+/** What the account pages share: the request's context, the client's address, the signed-in session. */
+export function accountDoors(pages: Pages, context: Context) {
+  const contextOf = requestContexts(context)
+  const secure = context.config.publicUrl.startsWith('https:')
+  return {
+    pages,
+    secure,
+    contextOf: (ctx: ParameterizedContext) => contextOf(ctx as never),
+    ipOf: (ctx: ParameterizedContext) => clientIp(ctx as never, context.config.trustedProxies),
+
+    /** The signed-in account, or undefined after sending the browser to the sign-in page (303). */
+    async requireAccount(ctx: ParameterizedContext): Promise<AccountSession | undefined> {
+      const account = await findAccountSession(contextOf(ctx as never), accountCookieOf(ctx))
+      if (account) return account
+      if (accountCookieOf(ctx) !== undefined) clearAccountCookie(ctx, secure)
+      ctx.status = 303
+      ctx.redirect(LOGIN_PATH)
+      return undefined
+    },
+
+    /** Renders a page that carries a passkey button (the one script, and fetch to Heimdall). */
+    renderWithPasskeys(ctx: ParameterizedContext, template: string, data: object, status = 200): void {
+      pages.render(ctx, template, data, status)
+      ctx.set('Content-Security-Policy', PASSKEY_PAGE_CSP)
+    },
+
+    /** Back to the account page after a form, with a fixed notice (never text from the request). */
+    backToAccount(ctx: ParameterizedContext, notice: keyof typeof NOTICES): void {
+      ctx.status = 303
+      ctx.redirect(`${ACCOUNT_PATH}?done=${notice}`)
+    },
+  }
+}
+
+export type AccountDoors = ReturnType<typeof accountDoors>
+
+export const NOTICES = {
+  password: 'Your password is changed. Your other sessions are signed out.',
+  session: 'That session is signed out.',
+  sessions: 'Your other sessions are signed out.',
+  totp_enabled: 'The authenticator app is set up.',
+  totp_disabled: 'The authenticator app is removed.',
+  passkey_added: 'The passkey is added.',
+  passkey_removed: 'The passkey is removed.',
+} as const
+
+/** "pwd otp mfa" as words people read. */
+export function methodsInWords(amr: readonly string[]): string {
+  const words: Record<string, string> = { pwd: 'password', otp: 'one-time code', hwk: 'passkey', swk: 'passkey' }
+  const named = amr.filter((method) => method in words).map((method) => words[method])
+  return named.length === 0 ? 'signed in by an operator' : named.join(' + ')
+}
+
+export function dateOf(epochMs: number | null): string {
+  return epochMs === null ? 'never' : new Date(epochMs).toISOString().replace('T', ' ').slice(0, 16) + ' UTC'
+}

@@ -1,0 +1,26 @@
+import type { Context } from '../../context.js'
+import { passwordFieldErrors } from '../../domain/password-policy.js'
+import { validationError } from '../../errors.js'
+import { confirmPassword } from '../mfa/confirm-password.js'
+import type { AccountSession } from './account-session.js'
+
+/**
+ * Self-service password change: the current password first (out of the lockout budget), the new one
+ * under the registration policy (validation.failed at ["body", "password"]); every other session ends,
+ * since whoever had the old password may hold one. Answers how many were revoked.
+ */
+export async function changePassword(
+  ctx: Context,
+  account: AccountSession,
+  input: { currentPassword: string; newPassword: string; ip?: string },
+): Promise<{ revokedSessions: number }> {
+  const user = await confirmPassword(ctx, account, input.currentPassword, input.ip)
+  const problems = passwordFieldErrors(input.newPassword)
+  if (problems.length > 0) throw validationError(problems)
+  const now = Date.now()
+  await ctx.users.updateUserPassword(user.id, await ctx.passwords.hash(input.newPassword), now)
+  const revokedSessions = await ctx.sessions.updateSessionsRevokedByUserIdExcept(user.id, account.sessionId, 'password_changed', now)
+  await ctx.invalidate({ kind: 'user', id: user.id })
+  await ctx.audit.insertAuditEvent({ type: 'user.password_changed', userId: user.id, sessionId: account.sessionId, detail: { revoked_sessions: revokedSessions, ip: input.ip } })
+  return { revokedSessions }
+}

@@ -1,0 +1,39 @@
+import type { Context } from '../../context.js'
+import { parseAmr } from '../../domain/amr.js'
+import { HeimdallError } from '../../errors.js'
+import type { AccountSession } from './account-session.js'
+
+export interface OwnSession {
+  id: string
+  current: boolean
+  /** Epoch milliseconds. */
+  createdAt: number
+  amr: string[]
+}
+
+/** The signed-in user's live sessions, newest first, the current one marked. */
+export async function listOwnSessions(ctx: Context, account: AccountSession): Promise<OwnSession[]> {
+  const now = Date.now()
+  const rows = await ctx.sessions.findSessionsByUserId(account.userId)
+  return rows
+    .filter((row) => row.revoked_at === null && Number(row.expires_at) > now)
+    .map((row) => ({ id: row.id, current: row.id === account.sessionId, createdAt: Number(row.created_at), amr: parseAmr(row.amr) }))
+}
+
+/** Ends one of the user's own sessions (session.not_found for anyone else's, or one already ended). */
+export async function revokeOwnSession(ctx: Context, account: AccountSession, sessionId: string): Promise<void> {
+  const session = await ctx.sessions.findSessionWithUserById(sessionId)
+  if (!session || session.user_id !== account.userId || !(await ctx.sessions.updateSessionRevokedById(sessionId, 'revoked_by_user', Date.now()))) {
+    throw new HeimdallError('session.not_found', 'No such session')
+  }
+  await ctx.invalidate({ kind: 'session', id: sessionId })
+  await ctx.audit.insertAuditEvent({ type: 'session.revoked', userId: account.userId, sessionId, detail: { reason: 'revoked_by_user', by_session: account.sessionId } })
+}
+
+/** Ends every session of the user but the current one; answers how many. */
+export async function revokeOtherSessions(ctx: Context, account: AccountSession): Promise<number> {
+  const revoked = await ctx.sessions.updateSessionsRevokedByUserIdExcept(account.userId, account.sessionId, 'revoked_by_user', Date.now())
+  await ctx.invalidate({ kind: 'user', id: account.userId })
+  await ctx.audit.insertAuditEvent({ type: 'logout.others', userId: account.userId, sessionId: account.sessionId, detail: { revoked } })
+  return revoked
+}

@@ -21,6 +21,8 @@ const errors = {
   '503': json(schemas.ErrorResponse, 'Service is starting, or the database is unavailable ("Database unavailable: try again shortly")'),
 }
 
+const unauthorized = { '401': json(schemas.ErrorResponse, 'Missing, malformed or invalid token (WWW-Authenticate: Bearer)') }
+
 function post(summary: string, request: Schema, ok: Schema, extra: Record<string, unknown> = {}) {
   return {
     post: {
@@ -70,7 +72,13 @@ export const openApiDocument = {
   },
   paths: {
     '/auth/register': post('Register a user', schemas.RegisterRequest, schemas.RegisterResponse),
-    '/auth/login': post('Log in: opens a session and issues an access token', schemas.LoginRequest, schemas.LoginResponse),
+    '/auth/login': post('Log in: opens a session and issues an access token', schemas.LoginRequest, schemas.LoginResponse, {
+      '403': json(
+        schemas.MfaRequiredResponse,
+        'mfa_required: the user has a second factor; finish with POST /auth/login/mfa. mfa_enrollment_required: a role requires a factor and the user has none; the enrollment_token allows only enrolment',
+      ),
+    }),
+    ...mfaPaths(),
     '/auth/refresh': post(
       'Rotate a refresh token: spends it, returns a new access and refresh token; reuse revokes the session',
       schemas.RefreshRequest,
@@ -158,4 +166,92 @@ export const openApiDocument = {
       introspection: { type: 'http', scheme: 'bearer', description: 'The value of HEIMDALL_INTROSPECTION_TOKEN, when set' },
     },
   },
+}
+
+
+/** `ok`: the 200 body's schema, or a description of a body with no schema here; undefined for a 204. */
+function bearerJson(summary: string, request: Schema | undefined, ok: Schema | { description: string } | undefined, extra: Record<string, unknown> = {}, description?: string) {
+  return {
+    summary,
+    ...(description ? { description } : {}),
+    tags: ['mfa'],
+    security: [{ bearer: [] }],
+    ...(request ? { requestBody: { required: true, content: { 'application/json': { schema: ref(request) } } } } : {}),
+    responses: { ...(ok === undefined ? { '204': { description: 'Done' } } : { '200': ok instanceof z.ZodType ? json(ok, 'Success') : ok }), ...unauthorized, ...errors, ...extra },
+  }
+}
+
+/** Second factors and passkeys (issue 16). */
+function mfaPaths() {
+  const enrolment = 'Also accepts the enrollment_token of a 403 mfa_enrollment_required login.'
+  const passwordRefused = { '400': json(schemas.ErrorResponse, 'Incorrect password'), '429': json(schemas.ErrorResponse, 'The account is locked out (Retry-After)') }
+  return {
+    '/auth/login/mfa': {
+      post: {
+        summary: 'Second step of a login: the mfa_token plus a TOTP code, a recovery code or a passkey assertion; answers the token pair (amr pwd + otp|hwk|swk + mfa)',
+        tags: ['mfa'],
+        requestBody: { required: true, content: { 'application/json': { schema: ref(schemas.MfaLoginRequest) } } },
+        responses: {
+          '200': json(schemas.LoginResponse, 'Success'),
+          ...errors,
+          '400': json(schemas.ErrorResponse, 'The code is wrong, expired or already used, or the assertion was refused'),
+          '401': json(schemas.ErrorResponse, 'The mfa_token is unknown, spent or expired (5 minutes): log in again'),
+          '429': json(schemas.ErrorResponse, "Wrong codes spend the account's lockout budget, as wrong passwords do (Retry-After)"),
+        },
+      },
+    },
+    '/auth/mfa/totp/setup': {
+      post: bearerJson('Start TOTP enrolment (RFC 6238, SHA-1, 6 digits, 30 s): a new secret, pending until confirmed', schemas.PasswordConfirmationRequest, schemas.TotpSetupResponse, { ...passwordRefused, '409': json(schemas.ErrorResponse, 'TOTP is already enabled') }, enrolment),
+    },
+    '/auth/mfa/totp/confirm': {
+      post: bearerJson('Confirm TOTP with a code from the app; answers 10 recovery codes, shown once', schemas.TotpConfirmRequest, schemas.RecoveryCodesResponse, { '400': json(schemas.ErrorResponse, 'Wrong or expired code'), '409': json(schemas.ErrorResponse, 'Nothing to confirm, or already enabled') }, enrolment),
+    },
+    '/auth/mfa/totp/disable': { post: bearerJson('Remove TOTP', schemas.PasswordConfirmationRequest, undefined, { ...passwordRefused, '409': json(schemas.ErrorResponse, 'TOTP is not enabled') }) },
+    '/auth/mfa/recovery-codes': {
+      post: bearerJson('Replace every recovery code with 10 new ones, shown once', schemas.PasswordConfirmationRequest, schemas.RecoveryCodesResponse, { ...passwordRefused, '409': json(schemas.ErrorResponse, 'No second factor to recover') }),
+    },
+    '/auth/passkeys/register/options': {
+      post: bearerJson(
+        'WebAuthn creation options for a new passkey (rp id: the host of HEIMDALL_PUBLIC_URL); the challenge is single use, 5 minutes',
+        undefined,
+        { description: 'PublicKeyCredentialCreationOptionsJSON (WebAuthn L3)' },
+        {},
+        enrolment,
+      ),
+    },
+    '/auth/passkeys/register/verify': {
+      post: bearerJson('Store the passkey the authenticator created', schemas.PasskeyRegisterRequest, schemas.PasskeyResponse, { '400': json(schemas.ErrorResponse, 'Challenge unknown, spent or expired; attestation invalid; passkey already registered') }, enrolment),
+    },
+    '/auth/passkeys': {
+      get: {
+        summary: "The caller's passkeys",
+        tags: ['mfa'],
+        security: [{ bearer: [] }],
+        responses: {
+          '200': { description: 'Success', content: { 'application/json': { schema: { type: 'object', properties: { passkeys: { type: 'array', items: ref(schemas.PasskeyResponse) } } } } } },
+          ...unauthorized,
+        },
+      },
+    },
+    '/auth/passkeys/{id}': {
+      delete: {
+        summary: 'Remove one of your passkeys',
+        tags: ['mfa'],
+        security: [{ bearer: [] }],
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        responses: { '204': { description: 'Removed' }, ...unauthorized, '404': json(schemas.ErrorResponse, 'No such passkey of yours') },
+      },
+    },
+    '/auth/passkeys/login/options': {
+      post: {
+        summary: "WebAuthn request options for a passkey login: only the named user's passkeys, or discoverable ones when no email (or mfa_token) is given",
+        tags: ['mfa'],
+        requestBody: { required: false, content: { 'application/json': { schema: ref(schemas.PasskeyLoginOptionsRequest) } } },
+        responses: { '200': { description: 'PublicKeyCredentialRequestOptionsJSON (WebAuthn L3); the challenge is single use, 5 minutes' }, ...errors },
+      },
+    },
+    '/auth/passkeys/login/verify': post('Passwordless login with a passkey assertion; answers the token pair (amr hwk|swk, plus mfa with user verification)', schemas.PasskeyLoginRequest, schemas.LoginResponse, {
+      '400': json(schemas.ErrorResponse, 'Assertion refused: unknown, spent or expired challenge, wrong origin, bad signature, or a signature counter that did not advance (cloned authenticator)'),
+    }),
+  }
 }

@@ -70,8 +70,10 @@ export function tokenPairBody(tokens: SessionTokens) {
   return { access_token: tokens.accessToken, token_type: tokens.tokenType, expires_in: tokens.expiresIn, refresh_token: tokens.refreshToken }
 }
 
+const NO_METHODS: readonly string[] = Object.freeze([])
+
 function validationBody(result: TokenValidation) {
   return result.isValid
     ? { is_valid: true, user_id: result.userId, email: result.email, permissions: result.permissions, amr: result.amr, error: null }
-    : { is_valid: false, user_id: null, email: null, permissions: [], amr: [], error: result.error }
+    : { is_valid: false, user_id: null, email: null, permissions: [], amr: NO_METHODS, error: result.error }
 }

@@ -1,32 +1,43 @@
 // The account page in a real browser: headless Chromium (Debian's, driven by playwright-core) signs in
 // on the hosted page, registers a passkey through Chromium's virtual authenticator (the DevTools
 // WebAuthn domain), signs out, signs in with it without a password and as the second step, and walks
-// the TOTP, recovery code, session and password flows. One server and one browser for the file; every
-// test has its own user and browser context (its own cookies).
-import test from 'ava'
+// the TOTP, recovery code, session and password flows. One server per database and one browser for the
+// file; every test has its own user and browser context (its own cookies).
+import test, { type ExecutionContext } from 'ava'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { claimsOf } from '../../aux/jwt.js'
 import { browserAvailable, launchBrowser } from '../../aux/browser.js'
 import { runCli } from '../../aux/cli.js'
-import { backends } from '../../aux/db.js'
+import { backends, type Backend } from '../../aux/db.js'
 import { postJson, totpCode } from '../../aux/mfa.js'
 import { freePort, startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
 
 if (browserAvailable('The account page')) {
-  let server: TestServer
+  interface Target {
+    server: TestServer
+    /** http://localhost:PORT: browsers refuse IP addresses as WebAuthn relying party ids. */
+    origin: string
+  }
+  const targets = new Map<Backend, Target>()
   let browser: Browser
-  let origin: string
 
   test.before(async () => {
-    const port = await freePort()
-    // localhost, not 127.0.0.1: browsers refuse IP addresses as WebAuthn relying party ids.
-    origin = `http://localhost:${port}`
-    ;[server, browser] = await Promise.all([startTestServer(backends()[0], { port, env: { HEIMDALL_PUBLIC_URL: origin } }), launchBrowser()])
+    const started = backends().map(async (backend) => {
+      const port = await freePort()
+      const origin = `http://localhost:${port}`
+      targets.set(backend, { server: await startTestServer(backend, { port, env: { HEIMDALL_PUBLIC_URL: origin } }), origin })
+    })
+    ;[browser] = await Promise.all([launchBrowser(), ...started])
   })
   test.after.always(async () => {
     await browser?.close()
-    await server?.close()
+    await Promise.all([...targets.values()].map((target) => target.server.close()))
   })
+
+  /** One test per backend, each with that backend's server; the browser is shared. */
+  function each(title: string, run: (t: ExecutionContext, target: Target) => Promise<void>): void {
+    for (const backend of backends()) test(`${title} [${backend}]`, (t) => run(t, targets.get(backend)!))
+  }
 
   /** A fresh browser context (cookies of its own) with a page carrying a virtual platform authenticator. */
   async function withAuthenticator(): Promise<{ context: BrowserContext; page: Page }> {
@@ -40,7 +51,7 @@ if (browserAvailable('The account page')) {
     return { context, page }
   }
 
-  async function signInWithPassword(page: Page, email: string, password = TEST_PASSWORD): Promise<void> {
+  async function signInWithPassword(page: Page, origin: string, email: string, password = TEST_PASSWORD): Promise<void> {
     await page.goto(`${origin}/account/login`)
     await page.getByLabel('Email').fill(email)
     await page.getByLabel('Password').fill(password)
@@ -56,12 +67,12 @@ if (browserAvailable('The account page')) {
     await Promise.all([page.waitForURL(/\/account\/login$/), page.locator('form[action="/account/logout"] button').click()])
   }
 
-  test('passkeys: register one on the account page, sign out, sign in with it alone and as the second step', async (t) => {
+  each('passkeys: register one on the account page, sign out, sign in with it alone and as the second step', async (t, { server, origin }) => {
     const email = uniqueEmail('browser-passkey')
     await server.client.register(email, TEST_PASSWORD)
     const { context, page } = await withAuthenticator()
     try {
-      await signInWithPassword(page, email)
+      await signInWithPassword(page, origin, email)
       t.is(new URL(page.url()).pathname, '/account')
       t.true((await page.textContent('main'))!.includes(email))
 
@@ -75,7 +86,7 @@ if (browserAvailable('The account page')) {
       t.regex((await page.locator('.sessions').textContent())!, /\(passkey\): this browser/, 'signed in with the passkey alone')
 
       await signOut(page)
-      await signInWithPassword(page, email)
+      await signInWithPassword(page, origin, email)
       t.true(await onSecondStep(page), 'a user with a passkey needs it after the password')
       await Promise.all([page.waitForURL(/\/account$/), page.getByRole('button', { name: 'Use a passkey' }).click()])
       t.regex((await page.locator('.sessions').textContent())!, /\(password \+ passkey\): this browser/)
@@ -92,13 +103,13 @@ if (browserAvailable('The account page')) {
     }
   })
 
-  test('TOTP on the account page: QR and key, a code from the secret, recovery codes, then the code step at sign-in', async (t) => {
+  each('TOTP on the account page: QR and key, a code from the secret, recovery codes, then the code step at sign-in', async (t, { server, origin }) => {
     const email = uniqueEmail('browser-totp')
     await server.client.register(email, TEST_PASSWORD)
     const context = await browser.newContext()
     const page = await context.newPage()
     try {
-      await signInWithPassword(page, email)
+      await signInWithPassword(page, origin, email)
       const setupForm = page.locator('form[action="/account/totp/setup"]')
       await setupForm.getByLabel('Your password').fill('Wrong-Pass-1')
       await setupForm.getByRole('button').click()
@@ -119,14 +130,14 @@ if (browserAvailable('The account page')) {
 
       await page.goto(`${origin}/account`)
       await signOut(page)
-      await signInWithPassword(page, email)
+      await signInWithPassword(page, origin, email)
       t.true(await onSecondStep(page))
       await page.getByLabel('Code from your authenticator app').fill(await totpCode(secret, 1))
       await Promise.all([page.waitForURL(/\/account$/), page.getByRole('button', { name: 'Verify code' }).click()])
       t.regex((await page.locator('.sessions').textContent())!, /\(password \+ one-time code\): this browser/)
 
       await signOut(page)
-      await signInWithPassword(page, email)
+      await signInWithPassword(page, origin, email)
       await page.getByLabel('Recovery code').fill(codes[0])
       await Promise.all([page.waitForURL(/\/account$/), page.getByRole('button', { name: 'Use recovery code' }).click()])
       t.regex((await page.textContent('main'))!, /9 of 10 left/)
@@ -139,13 +150,13 @@ if (browserAvailable('The account page')) {
     }
   })
 
-  test('sessions and password on the account page; logout-all and user:disable end the page at once', async (t) => {
+  each('sessions and password on the account page; logout-all and user:disable end the page at once', async (t, { server, origin }) => {
     const email = uniqueEmail('browser-sessions')
     await server.client.register(email, TEST_PASSWORD)
     const context = await browser.newContext()
     const page = await context.newPage()
     try {
-      await signInWithPassword(page, email)
+      await signInWithPassword(page, origin, email)
       const cookies = await context.cookies()
       const cookie = cookies.find((candidate) => candidate.name === 'heimdall_account')!
       t.like(cookie, { httpOnly: true, sameSite: 'Lax', secure: false }, 'Secure only when the public URL is https')
@@ -172,7 +183,7 @@ if (browserAvailable('The account page')) {
       await page.goto(`${origin}/account`)
       t.is(new URL(page.url()).pathname, '/account/login', 'logout-all ends the account page too')
 
-      await signInWithPassword(page, email, 'Another-Secure-Pass-456')
+      await signInWithPassword(page, origin, email, 'Another-Secure-Pass-456')
       t.is(new URL(page.url()).pathname, '/account')
       const disabled = await runCli(['user:disable', email], { env: server.env, timeoutMs: 120_000 })
       t.is(disabled.code, 0, disabled.stderr)
@@ -183,7 +194,7 @@ if (browserAvailable('The account page')) {
     }
   })
 
-  test('forms refuse a missing CSRF token; pages carry the strict CSP with only Heimdall\'s script', async (t) => {
+  each('forms refuse a missing CSRF token; pages carry the strict CSP with only Heimdall\'s script', async (t, { server, origin }) => {
     const email = uniqueEmail('browser-csrf')
     await server.client.register(email, TEST_PASSWORD)
     const context = await browser.newContext()
@@ -194,7 +205,7 @@ if (browserAvailable('The account page')) {
       t.regex(csp, /default-src 'none'/)
       t.regex(csp, /script-src 'self'/)
       t.notRegex(csp, /unsafe-inline/)
-      await signInWithPassword(page, email)
+      await signInWithPassword(page, origin, email)
       const forged = await context.request.post(`${origin}/account/sessions/revoke-others`, { form: { csrf_token: 'forged' }, maxRedirects: 0 })
       t.is(forged.status(), 403)
       t.is((await server.client.http.get('account', { followRedirect: false, responseType: 'text' })).statusCode, 303, 'no cookie: off to sign in')

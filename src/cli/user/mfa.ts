@@ -1,23 +1,34 @@
-import { Args } from '@oclif/core'
-import { getMfaStatus, type MfaStatus } from '../../usecases/mfa/get-mfa-status.js'
+import { getMfaStatus } from '../../usecases/mfa/get-mfa-status.js'
+import { emailArg } from '../args.js'
 import { BaseCommand } from '../base-command.js'
+import { isoTime } from '../format.js'
 
 export default class UserMfa extends BaseCommand<typeof UserMfa> {
   static override summary = "Show a user's second factors: TOTP, recovery codes and passkeys, when enrolled and last used."
   static override examples = ['<%= config.bin %> user:mfa ada@example.com', '<%= config.bin %> user:mfa ada@example.com --json']
-  static override args = { email: Args.string({ description: 'Email of the user', required: true }) }
+  static override args = { email: emailArg }
 
-  public async run(): Promise<MfaStatus> {
+  public async run() {
     const status = await getMfaStatus(this.context, { email: this.args.email })
-    const { totp, recovery_codes: codes } = status
-    this.log(`totp:           ${totp.state}${totp.enrolled_at ? `, enrolled ${totp.enrolled_at}` : ''}${totp.last_used_at ? `, last used ${totp.last_used_at}` : ''}`)
-    this.log(
-      `recovery codes: ${codes.remaining} of ${codes.total} left${codes.generated_at ? `, generated ${codes.generated_at}` : ''}${codes.last_used_at ? `, last used ${codes.last_used_at}` : ''}`,
-    )
+    const { totp, recoveryCodes: codes } = status
+    const when = (label: string, at: number | null) => (at === null ? '' : `, ${label} ${isoTime(at)}`)
+    this.log(`totp:           ${totp.state}${when('enrolled', totp.enrolledAt)}${when('last used', totp.lastUsedAt)}`)
+    this.log(`recovery codes: ${codes.remaining} of ${codes.total} left${when('generated', codes.generatedAt)}${when('last used', codes.lastUsedAt)}`)
     this.log(`passkeys:       ${status.passkeys.length}`)
     for (const passkey of status.passkeys) {
-      this.log(`  ${passkey.id}  ${passkey.name}  created ${passkey.created_at}  last used ${passkey.last_used_at ?? 'never'}${passkey.backed_up ? '  (synced)' : ''}`)
+      this.log(`  ${passkey.id}  ${passkey.name}  created ${isoTime(passkey.createdAt)}  last used ${isoTime(passkey.lastUsedAt) ?? 'never'}${passkey.backedUp ? '  (synced)' : ''}`)
     }
-    return status
+    return {
+      email: status.email,
+      totp: { state: totp.state, enrolled_at: isoTime(totp.enrolledAt), last_used_at: isoTime(totp.lastUsedAt) },
+      recovery_codes: { total: codes.total, remaining: codes.remaining, generated_at: isoTime(codes.generatedAt), last_used_at: isoTime(codes.lastUsedAt) },
+      passkeys: status.passkeys.map((passkey) => ({
+        id: passkey.id,
+        name: passkey.name,
+        created_at: isoTime(passkey.createdAt),
+        last_used_at: isoTime(passkey.lastUsedAt),
+        backed_up: passkey.backedUp,
+      })),
+    }
   }
 }

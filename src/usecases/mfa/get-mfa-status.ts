@@ -1,47 +1,50 @@
 import type { Context } from '../../context.js'
+import { HeimdallError } from '../../errors.js'
 import { findUserByEmailOrFail } from '../find-user.js'
 
-/** Times are ISO 8601 (UTC), null when it never happened. */
+/** Times are epoch milliseconds, null when it never happened; each door formats them. */
 export interface MfaStatus {
   email: string
-  totp: { state: 'none' | 'pending' | 'enabled'; enrolled_at: string | null; last_used_at: string | null }
-  recovery_codes: { total: number; remaining: number; generated_at: string | null; last_used_at: string | null }
-  passkeys: Array<{ id: string; name: string; created_at: string; last_used_at: string | null; backed_up: boolean }>
+  totp: { state: 'none' | 'pending' | 'enabled'; enrolledAt: number | null; lastUsedAt: number | null }
+  recoveryCodes: { total: number; remaining: number; generatedAt: number | null; lastUsedAt: number | null }
+  passkeys: Array<{ id: string; name: string; createdAt: number; lastUsedAt: number | null; backedUp: boolean }>
 }
 
 /** A user's second factors, when they were enrolled and last used (user:mfa, and the account page). */
 export async function getMfaStatus(ctx: Context, input: { email: string } | { userId: string }): Promise<MfaStatus> {
   const user = 'email' in input ? await findUserByEmailOrFail(ctx, input.email) : await ctx.users.findUserById(input.userId)
-  if (!user) throw new Error('getMfaStatus: unknown user id')
+  if (!user) throw new HeimdallError('user.not_found', 'No such user')
   const [totp, codes, passkeys] = await Promise.all([
     ctx.mfa.findTotpByUserId(user.id),
     ctx.mfa.findRecoveryCodesByUserId(user.id),
     ctx.passkeys.findPasskeysByUserId(user.id),
   ])
   const usedTimes = codes.map((code) => code.used_at).filter((at): at is number => at !== null).map(Number)
+  const confirmed = totp?.confirmed_at != null
   return {
     email: user.email,
     totp: {
-      state: !totp ? 'none' : totp.confirmed_at === null ? 'pending' : 'enabled',
-      enrolled_at: iso(totp?.confirmed_at),
-      last_used_at: totp?.confirmed_at == null ? null : iso(totp.last_used_at),
+      state: !totp ? 'none' : confirmed ? 'enabled' : 'pending',
+      enrolledAt: epoch(totp?.confirmed_at),
+      lastUsedAt: confirmed ? epoch(totp.last_used_at) : null,
     },
-    recovery_codes: {
+    recoveryCodes: {
       total: codes.length,
       remaining: codes.filter((code) => code.used_at === null).length,
-      generated_at: iso(codes[0]?.created_at),
-      last_used_at: usedTimes.length === 0 ? null : iso(Math.max(...usedTimes)),
+      generatedAt: epoch(codes[0]?.created_at),
+      lastUsedAt: usedTimes.length === 0 ? null : Math.max(...usedTimes),
     },
     passkeys: passkeys.map((row) => ({
       id: row.id,
       name: row.name,
-      created_at: iso(row.created_at)!,
-      last_used_at: iso(row.last_used_at),
-      backed_up: Boolean(row.backed_up),
+      createdAt: Number(row.created_at),
+      lastUsedAt: epoch(row.last_used_at),
+      backedUp: Boolean(row.backed_up),
     })),
   }
 }
 
-function iso(at: number | null | undefined): string | null {
-  return at === null || at === undefined ? null : new Date(Number(at)).toISOString()
+/** BIGINT columns come back as strings from mysql2. */
+function epoch(at: number | string | null | undefined): number | null {
+  return at === null || at === undefined ? null : Number(at)
 }

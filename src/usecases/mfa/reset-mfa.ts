@@ -3,8 +3,8 @@ import { findUserByEmailOrFail } from '../find-user.js'
 
 export interface MfaReset {
   email: string
-  removed: { totp: boolean; recovery_codes: number; passkeys: number }
-  revoked_sessions: number
+  removed: { totp: boolean; recoveryCodes: number; passkeys: number }
+  revokedSessions: number
 }
 
 /**
@@ -22,7 +22,10 @@ export async function resetMfa(ctx: Context, input: { email: string }): Promise<
   const revokedSessions = await ctx.sessions.updateSessionsRevokedByUserId(user.id, 'mfa_reset', now)
   await ctx.users.updateUserTouched(user.id, now)
   await ctx.invalidate({ kind: 'user', id: user.id })
-  const removed = { totp, recovery_codes: recoveryCodes, passkeys }
-  await ctx.audit.insertAuditEvent({ type: 'mfa.reset', userId: user.id, detail: { removed, revoked_sessions: revokedSessions } })
-  return { email: user.email, removed, revoked_sessions: revokedSessions }
+  await ctx.audit.insertAuditEvent({
+    type: 'mfa.reset',
+    userId: user.id,
+    detail: { removed: { totp, recovery_codes: recoveryCodes, passkeys }, revoked_sessions: revokedSessions },
+  })
+  return { email: user.email, removed: { totp, recoveryCodes, passkeys }, revokedSessions }
 }

@@ -10,6 +10,7 @@ import { browserAvailable, launchBrowser } from '../../aux/browser.js'
 import { runCli } from '../../aux/cli.js'
 import { backends, type Backend } from '../../aux/db.js'
 import { postJson, totpCode } from '../../aux/mfa.js'
+import { registerUser } from '../../../src/usecases/commands/register-user.js'
 import { freePort, startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
 
 if (browserAvailable('The account page')) {
@@ -25,7 +26,7 @@ if (browserAvailable('The account page')) {
     const started = backends().map(async (backend) => {
       const port = await freePort()
       const origin = `http://localhost:${port}`
-      targets.set(backend, { server: await startTestServer(backend, { port, env: { HEIMDALL_PUBLIC_URL: origin } }), origin })
+      targets.set(backend, { server: await startTestServer(backend, { port, env: { HEIMDALL_PUBLIC_URL: origin, HEIMDALL_MFA_REQUIRED_ROLES: 'admin' } }), origin })
     })
     ;[browser] = await Promise.all([launchBrowser(), ...started])
   })
@@ -98,6 +99,32 @@ if (browserAvailable('The account page')) {
       // The same passkey through the API: its signature counter went on moving in the authenticator.
       const passkey = await server.context.db('passkeys').where({ user_id: user.id }).first()
       t.true(Number(passkey.sign_count) >= 2, `sign count ${passkey.sign_count}`)
+    } finally {
+      await context.close()
+    }
+  })
+
+  each('a role that requires a second factor: sign-in leads to enrolment only, a passkey is added there, then it is the second step', async (t, { server, origin }) => {
+    const email = uniqueEmail('browser-admin')
+    await registerUser(server.context, { email, password: TEST_PASSWORD, roles: ['admin'] })
+    const { context, page } = await withAuthenticator()
+    try {
+      await signInWithPassword(page, origin, email)
+      t.is(new URL(page.url()).pathname, '/account/enrol')
+      t.regex((await page.textContent('main'))!, /Your role requires a second factor/)
+      await page.goto(`${origin}/account`)
+      t.is(new URL(page.url()).pathname, '/account/login', 'no account page before the factor')
+      await page.goto(`${origin}/account/enrol`)
+      await page.getByLabel('Name of the new passkey').fill('Admin key')
+      await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Add a passkey' }).click()])
+      t.is(await page.locator('h1').textContent(), 'Passkey added')
+      await page.goto(`${origin}/account/enrol`)
+      t.is(new URL(page.url()).pathname, '/account/login', 'the enrolment ends with the factor')
+
+      await signInWithPassword(page, origin, email)
+      t.true(await onSecondStep(page))
+      await Promise.all([page.waitForURL(/\/account$/), page.getByRole('button', { name: 'Use a passkey' }).click()])
+      t.regex((await page.locator('.sessions').textContent())!, /\(password \+ passkey\): this browser/)
     } finally {
       await context.close()
     }

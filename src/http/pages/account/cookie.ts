@@ -20,3 +20,14 @@ export function clearAccountCookie(ctx: ParameterizedContext, secure: boolean): 
 export function accountCookieOf(ctx: ParameterizedContext): string | undefined {
   return ctx.cookies.get(ACCOUNT_COOKIE)
 }
+
+/** The enrolment-only token of a user whose role requires a second factor, while they enrol one on /account/enrol. */
+export const ENROLMENT_COOKIE = 'heimdall_enrolment'
+
+export function setEnrolmentCookie(ctx: ParameterizedContext, token: string, maxAgeSeconds: number, secure: boolean): void {
+  ctx.append('Set-Cookie', `${ENROLMENT_COOKIE}=${token}; Path=/account; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`)
+}
+
+export function clearEnrolmentCookie(ctx: ParameterizedContext, secure: boolean): void {
+  ctx.append('Set-Cookie', `${ENROLMENT_COOKIE}=; Path=/account; Max-Age=0; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`)
+}

@@ -1,6 +1,7 @@
 import type { Context } from '../../../context.js'
 import type { Pages } from '../pages.js'
 import { accountPage } from './account-page.js'
+import { enrolPage } from './enrol-page.js'
 import { loginPages } from './login-pages.js'
 import { PASSKEY_SCRIPT, PASSKEY_SCRIPT_PATH } from './passkey-script.js'
 import { accountDoors } from './shared.js'
@@ -21,4 +22,5 @@ export function accountPages(pages: Pages, context: Context, router: { get(path:
   const doors = accountDoors(pages, context)
   loginPages(doors)
   accountPage(doors)
+  enrolPage(doors)
 }

@@ -14,7 +14,8 @@ import { LoginRequest, MfaLoginRequest, PasskeyLoginRequest } from '../../schema
 import { CSRF_FIELD } from '../csrf.js'
 import { fieldErrorsOf, formField, formView, type FormFieldSpec } from '../form.js'
 import { postedForm } from '../pages.js'
-import { accountCookieOf, clearAccountCookie, setAccountCookie } from './cookie.js'
+import { accountCookieOf, clearAccountCookie, setAccountCookie, setEnrolmentCookie } from './cookie.js'
+import { ENROL_PATH } from './enrol-page.js'
 import { PASSKEY_SCRIPT_PATH } from './passkey-script.js'
 import { ACCOUNT_PATH, LOGIN_PATH, type AccountDoors } from './shared.js'
 
@@ -101,11 +102,10 @@ export function loginPages(doors: AccountDoors): void {
         const result = await login(doors.contextOf(ctx), { ...input, ip: doors.ipOf(ctx) })
         if (result.kind === 'tokens') return signIn(ctx, result.tokens)
         if (result.kind === 'mfa_required') return renderMfa(ctx, result)
-        return pages.render(ctx, '@message', {
-          title: 'Second factor required',
-          tone: 'info',
-          message: 'Your role requires a second factor before you can sign in here. Enrol an authenticator app or a passkey with the enrolment token the API answers (see the README), then sign in again.',
-        }, 403)
+        // A role requires a factor the user has none of: enrolment only, on its own page (enrol-page.ts).
+        setEnrolmentCookie(ctx, result.enrollmentToken, result.expiresIn, doors.secure)
+        ctx.status = 303
+        return ctx.redirect(ENROL_PATH)
       } catch (error) {
         if (!(error instanceof HeimdallError) || error.status >= 500) throw error
         const errors = error.code === 'validation.failed' ? fieldErrorsOf(error, ['email', 'password']) : { '': [error.message] }

@@ -58,12 +58,20 @@ export const ACCOUNT_TEMPLATES: Record<string, string> = {
 <figure class="qr"><%~ it.qrSvg %></figure>
 <p>Key: <code id="totp-secret"><%= it.secret %></code></p>
 <% } %><%~ include('@form', it.form) %>
-<p><a href="/account">Cancel</a></p>
+<p><a href="<%= it.cancel ?? '/account' %>">Cancel</a></p>
+`,
+  '@account-enrol': `<% layout('@layout', it) %><p>Your role requires a second factor for <strong><%= it.email %></strong>. Add one now, then sign in with it.</p>
+<% if (it.error) { %><p class="form-error" role="alert"><%= it.error %></p>
+<% } %><section aria-labelledby="enrol-totp"><h2 id="enrol-totp">Authenticator app</h2>
+<%~ include('@form', it.totpForm) %></section>
+<section aria-labelledby="enrol-passkey"><h2 id="enrol-passkey">Passkey</h2>
+<%~ include('@passkey-button', it.passkeyRegister) %></section>
+<script src="<%= it.script %>" defer></script>
 `,
   '@account-recovery-codes': `<% layout('@layout', it) %><p>Keep these codes somewhere safe, such as a password manager. Each works once, in place of a code from your app. They are shown only now.</p>
 <ul class="recovery-codes">
 <% for (const code of it.codes) { %><li><code><%= code %></code></li>
 <% } %></ul>
-<p><a href="/account">Back to your account</a></p>
+<p><a href="<%= it.next ?? '/account' %>"><%= it.next ? 'Sign in' : 'Back to your account' %></a></p>
 `,
 }

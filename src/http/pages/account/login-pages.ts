@@ -1,7 +1,6 @@
 import type { ParameterizedContext } from 'koa'
 import { HeimdallError, validationError } from '../../../errors.js'
-import { openAccountSession } from '../../../usecases/account/account-session.js'
-import { findAccountSession } from '../../../usecases/account/account-session.js'
+import { findAccountSession, openAccountSession } from '../../../usecases/account/account-session.js'
 import { login } from '../../../usecases/commands/login.js'
 import { revokeSession } from '../../../usecases/commands/revoke-session.js'
 import { completeMfaLogin } from '../../../usecases/mfa/complete-mfa-login.js'

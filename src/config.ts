@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs'
 import { JWT_ALGS, type JwtAlg } from './domain/signing-key-lifecycle.js'
 import { HeimdallError } from './errors.js'
 
@@ -60,6 +61,24 @@ export interface Config {
   readonly databaseTimeoutMs: number
   /** Holders of any of these roles must have a second factor (HEIMDALL_MFA_REQUIRED_ROLES, comma-separated). */
   readonly mfaRequiredRoles: readonly string[]
+  /** smtp://user:pass@host:587 or smtps://...; without it mails stay pending in the outbox. */
+  readonly smtpUrl: string | undefined
+  /** The From of every mail: an address, or "Name <address>". */
+  readonly mailFrom: string
+  /** A folder whose `<kind>.<subject|text|html>.eta` files replace the built-in mail templates. */
+  readonly mailTemplatesDir: string | undefined
+  /** Attempts at sending one mail before it is marked failed. */
+  readonly mailMaxAttempts: number
+  /** Delay before the first retry of a mail, in ms; it doubles with each further attempt (at most an hour). */
+  readonly mailRetryDelayMs: number
+  /** How often `serve` looks for due mails, in ms (a mail queued by the same process goes at once). */
+  readonly mailPollMs: number
+  /** How long a password-reset link works, in seconds. */
+  readonly resetTokenTtlSeconds: number
+  /** How long an email-verification or email-change link works, in seconds. */
+  readonly emailTokenTtlSeconds: number
+  /** When true, an account whose address is not verified cannot log in (403). */
+  readonly requireVerifiedEmail: boolean
 }
 
 export type LogFormat = 'auto' | 'json' | 'pretty'
@@ -93,6 +112,12 @@ export const CONFIG_DEFAULTS = Object.freeze({
   logFormat: 'auto',
   publicUrl: 'http://127.0.0.1:8000',
   databaseTimeoutMs: 10_000,
+  mailFrom: 'Heimdall <heimdall@localhost>',
+  mailMaxAttempts: 8,
+  mailRetryDelayMs: 30_000,
+  mailPollMs: 2_000,
+  resetTokenTtlSeconds: 30 * 60,
+  emailTokenTtlSeconds: 86_400,
 } as const satisfies Partial<Record<keyof Config, string | number>>)
 
 export const DEFAULT_DATABASE_URL = CONFIG_DEFAULTS.databaseUrl
@@ -156,6 +181,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
       .map((role) => role.trim())
       .filter((role) => role !== ''),
   )
+  const smtpUrl = nonEmpty(env.HEIMDALL_SMTP_URL)?.trim()
+  if (smtpUrl !== undefined && !/^smtps?:\/\/[^/]/.test(smtpUrl)) {
+    throw configError(`HEIMDALL_SMTP_URL must look like smtp://user:pass@host:587 or smtps://user:pass@host:465 (got "${redactUrl(smtpUrl)}")`)
+  }
+  const mailFrom = nonEmpty(env.HEIMDALL_MAIL_FROM)?.trim() ?? CONFIG_DEFAULTS.mailFrom
+  if (!/^[^\r\n]*@[^\r\n]*$/.test(mailFrom)) throw configError(`HEIMDALL_MAIL_FROM must be an address such as "Heimdall <auth@example.com>" (got "${mailFrom}")`)
+  const mailTemplatesDir = nonEmpty(env.HEIMDALL_MAIL_TEMPLATES)?.trim()
+  if (mailTemplatesDir !== undefined && !isDirectory(mailTemplatesDir)) throw configError(`HEIMDALL_MAIL_TEMPLATES must be a folder (got "${mailTemplatesDir}")`)
+  const mailMaxAttempts = bounded(parseInteger(env.HEIMDALL_MAIL_MAX_ATTEMPTS, CONFIG_DEFAULTS.mailMaxAttempts, 'HEIMDALL_MAIL_MAX_ATTEMPTS'), 1, 50, 'HEIMDALL_MAIL_MAX_ATTEMPTS')
+  const mailRetryDelayMs = bounded(parseInteger(env.HEIMDALL_MAIL_RETRY_MS, CONFIG_DEFAULTS.mailRetryDelayMs, 'HEIMDALL_MAIL_RETRY_MS'), 10, 3_600_000, 'HEIMDALL_MAIL_RETRY_MS')
+  const mailPollMs = bounded(parseInteger(env.HEIMDALL_MAIL_POLL_MS, CONFIG_DEFAULTS.mailPollMs, 'HEIMDALL_MAIL_POLL_MS'), 10, 600_000, 'HEIMDALL_MAIL_POLL_MS')
+  // Bounded: a link that lives for days is a standing credential in a mailbox.
+  const resetTokenTtlSeconds = bounded(parseDuration(env.HEIMDALL_RESET_TOKEN_TTL, CONFIG_DEFAULTS.resetTokenTtlSeconds, 'HEIMDALL_RESET_TOKEN_TTL'), 60, 86_400, 'HEIMDALL_RESET_TOKEN_TTL', 'seconds (1m to 24h)')
+  const emailTokenTtlSeconds = bounded(parseDuration(env.HEIMDALL_EMAIL_TOKEN_TTL, CONFIG_DEFAULTS.emailTokenTtlSeconds, 'HEIMDALL_EMAIL_TOKEN_TTL'), 300, 7 * 86_400, 'HEIMDALL_EMAIL_TOKEN_TTL', 'seconds (5m to 7d)')
+  const requireVerifiedEmail = parseBoolean(env.HEIMDALL_REQUIRE_VERIFIED_EMAIL, false, 'HEIMDALL_REQUIRE_VERIFIED_EMAIL')
 
   return Object.freeze({
     databaseUrl,
@@ -186,7 +226,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     publicUrl,
     databaseTimeoutMs: databaseTimeoutSeconds * 1000,
     mfaRequiredRoles,
+    smtpUrl,
+    mailFrom,
+    mailTemplatesDir,
+    mailMaxAttempts,
+    mailRetryDelayMs,
+    mailPollMs,
+    resetTokenTtlSeconds,
+    emailTokenTtlSeconds,
+    requireVerifiedEmail,
   })
+}
+
+export const DEFAULT_MAIL_FROM = CONFIG_DEFAULTS.mailFrom
+
+function bounded(value: number, min: number, max: number, name: string, unit = ''): number {
+  if (value < min || value > max) throw configError(`${name} must be between ${min} and ${max}${unit ? ` ${unit}` : ''} (got ${value})`)
+  return value
+}
+
+function parseBoolean(raw: string | undefined, fallback: boolean, name: string): boolean {
+  const value = nonEmpty(raw)?.trim().toLowerCase()
+  if (value === undefined) return fallback
+  if (['true', '1', 'yes', 'on'].includes(value)) return true
+  if (['false', '0', 'no', 'off'].includes(value)) return false
+  throw configError(`${name} must be true or false (got "${raw}")`)
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
 }
 
 export const DEFAULT_PUBLIC_URL = CONFIG_DEFAULTS.publicUrl

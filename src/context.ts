@@ -8,6 +8,10 @@ import { createInvalidationFanout, type Invalidation, type RevocationBusStatus }
 import { createDatabaseOutageLog, watchConnections } from './infra/db/database-outage.js'
 import { createKnex, poolStats } from './infra/db/knex.js'
 import { createLogger, type Logger } from './infra/logger.js'
+import { createMail, type Mail } from './infra/mail/mail.js'
+import { createMailOutboxRepository, type MailOutboxRepository } from './infra/repositories/mail-outbox.js'
+import { repositoriesOver, type TransactionRepositories } from './infra/repositories/transaction.js'
+import { createUserTokensRepository, type UserTokensRepository } from './infra/repositories/user-tokens.js'
 import { createMetrics, type Metrics } from './infra/metrics/metrics.js'
 import type { OutageLog } from './infra/outage-log.js'
 import { createPasswordHasher, type PasswordHasher } from './infra/passwords.js'
@@ -44,6 +48,16 @@ export interface Context {
    */
   readonly readers: { users: UsersRepository; sessions: SessionsRepository; roles: RolesRepository; audit: AuditRepository }
   readonly throttles: ThrottlesRepository
+  readonly userTokens: UserTokensRepository
+  readonly mailOutbox: MailOutboxRepository
+  /** Mail templates and SMTP; servers with HEIMDALL_SMTP_URL also send from the outbox. */
+  readonly mail: Mail
+  /**
+   * Runs `work` in one database transaction, over repositories bound to it: everything it writes
+   * lands together or not at all. Inside, use only `tx` (SQLite has one connection: the context's
+   * own repositories would wait for it).
+   */
+  transaction<T>(work: (tx: TransactionRepositories) => Promise<T>): Promise<T>
   readonly logger: Logger
   readonly passwords: PasswordHasher
   readonly sessionStates: SessionReadModel
@@ -109,6 +123,16 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
   const databaseOutage = createDatabaseOutageLog(logger)
   if (options.watchRevocations) watchConnections(db, databaseOutage)
   const mfa = createMfaRepository(db)
+  const mailOutbox = createMailOutboxRepository(db)
+  // Servers with SMTP send from the outbox; every other process only queues.
+  const mail = createMail({
+    config,
+    outbox: mailOutbox,
+    logger,
+    sendFromOutbox: options.watchRevocations === true,
+    isReady: () => context.ready,
+    countOutcome: (outcome) => context.metrics.countMail(outcome),
+  })
   const fanout = createInvalidationFanout({ sessionStates, redisUrl: config.redisUrl, logger, listen: options.watchRevocations === true })
   const clusterMetrics = createClusterMetrics(() => context.metrics.snapshot())
   const tokens = createTokenProvider(config, db)
@@ -128,6 +152,10 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     secretBox: createSecretBox(() => tokens.derivedKey('mfa secret box')),
     readers,
     throttles,
+    userTokens: createUserTokensRepository(db),
+    mailOutbox,
+    mail,
+    transaction: (work) => db.transaction((trx) => work(repositoriesOver(trx))),
     logger,
     passwords: createPasswordHasher(config.bcryptCost),
     sessionStates,
@@ -142,6 +170,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     metrics: createMetrics({
       cacheStats: () => sessionStates.stats(),
       countActiveSessions: () => readers.sessions.countActiveSessions(Date.now()),
+      countUnsentMails: () => mailOutbox.countUnsentMails(),
       poolStats: () => poolStats(db),
       siblingSnapshots: () => clusterMetrics.siblingSnapshots(),
     }),
@@ -156,6 +185,8 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
       jobs?.stop()
       clusterMetrics.close()
       sessionStates.close()
+      // The pass in progress finishes (and records what it sent) before the pool goes.
+      await mail.close()
       await Promise.all([db.destroy(), replicaDb?.destroy(), fanout.close()])
     },
   }

@@ -7,6 +7,8 @@ const EXIT_CODES: Partial<Record<ErrorCode, number>> = {
   'db.not_migrated': 69,
   internal: 70,
   'config.invalid': 78,
+  'mail.not_configured': 78,
+  'mail.send_failed': 69,
 }
 
 export function exitCodeFor(code: ErrorCode): number {

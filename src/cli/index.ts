@@ -3,6 +3,10 @@ import ConfigShow from './config/show.js'
 import Doctor from './doctor.js'
 import KeysList from './keys/list.js'
 import KeysRotate from './keys/rotate.js'
+import MailList from './mail/list.js'
+import MailRetry from './mail/retry.js'
+import MailShow from './mail/show.js'
+import MailTest from './mail/test.js'
 import MigrateApply from './migrate/apply.js'
 import MigrateRollback from './migrate/rollback.js'
 import MigrateStatus from './migrate/status.js'
@@ -22,8 +26,10 @@ import UserList from './user/list.js'
 import UserMfa from './user/mfa.js'
 import UserMfaReset from './user/mfa/reset.js'
 import UserRevoke from './user/revoke.js'
+import UserSendReset from './user/send-reset.js'
 import UserSetPassword from './user/set-password.js'
 import UserShow from './user/show.js'
+import UserVerifyEmail from './user/verify-email.js'
 
 /** oclif's explicit command list (package.json "oclif.commands"). */
 export const COMMANDS = {
@@ -42,6 +48,8 @@ export const COMMANDS = {
   'user:enable': UserEnable,
   'user:mfa': UserMfa,
   'user:mfa:reset': UserMfaReset,
+  'user:send-reset': UserSendReset,
+  'user:verify-email': UserVerifyEmail,
   'role:list': RoleList,
   'session:list': SessionList,
   'session:revoke': SessionRevoke,
@@ -51,6 +59,10 @@ export const COMMANDS = {
   'keys:rotate': KeysRotate,
   'keys:list': KeysList,
   'audit:list': AuditList,
+  'mail:list': MailList,
+  'mail:show': MailShow,
+  'mail:test': MailTest,
+  'mail:retry': MailRetry,
   'config:show': ConfigShow,
   doctor: Doctor,
 }

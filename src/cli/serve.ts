@@ -96,6 +96,15 @@ export default class Serve extends BaseCommand<typeof Serve> {
         ? `Revocations: redis ${redactUrl(config.redisUrl)} (database poll every ${config.revocationPollMs} ms as the fallback)`
         : `Revocations: database poll every ${config.revocationPollMs} ms (set HEIMDALL_REDIS_URL for instant propagation)`,
     )
+    this.log(
+      config.smtpUrl
+        ? `Mail: SMTP ${redactUrl(config.smtpUrl)}, from ${config.mailFrom}; links point to ${config.publicUrl}`
+        : `Mail: HEIMDALL_SMTP_URL is not set: mails stay pending in the outbox (heimdall mail:list, heimdall mail:show ID); links point to ${config.publicUrl}`,
+    )
+    if (config.mailTemplatesDir) {
+      const replaced = Object.entries(this.context.mail.templates().sources()).filter(([, source]) => source !== 'builtin')
+      this.log(`Mail templates: ${replaced.length} replaced from ${config.mailTemplatesDir}${replaced.length ? ` (${replaced.map(([name]) => name).join(', ')})` : ''}`)
+    }
     if (this.jsonEnabled()) this.logJson({ url, database: this.databaseLabel(), workers })
   }
 

@@ -6,6 +6,8 @@ export interface UserRow {
   disabled: boolean | number
   created_at: number
   updated_at: number
+  /** When the address was last proven the user's (a verification or email-change link); null: never. */
+  email_verified_at: number | null
 }
 
 export interface SessionRow {
@@ -101,4 +103,40 @@ export interface MfaChallengeRow {
   created_at: number
   expires_at: number
   spent_at: number | null
+}
+
+export type UserTokenPurpose = 'password_reset' | 'email_verification' | 'email_change'
+
+/** A one-time token mailed to a user: only its SHA-256 is kept. */
+export interface UserTokenRow {
+  id: string
+  user_id: string
+  purpose: UserTokenPurpose
+  token_hash: string
+  new_email: string | null
+  created_at: number
+  expires_at: number
+  spent_at: number | null
+  superseded_at: number | null
+}
+
+export type MailStatus = 'pending' | 'sending' | 'sent' | 'failed'
+
+export interface MailRow {
+  id: number
+  kind: string
+  recipient: string
+  user_id: string | null
+  /** JSON: the template's variables; the link (and its token) is dropped once sent. */
+  data: string | null
+  status: MailStatus
+  attempts: number
+  next_attempt_at: number
+  claimed_by: string | null
+  claimed_until: number | null
+  last_error: string | null
+  message_id: string | null
+  smtp_response: string | null
+  created_at: number
+  sent_at: number | null
 }

@@ -9,6 +9,8 @@ import { createRequestMetrics } from './request-metrics.js'
 
 export const VALIDATION_OUTCOMES = ['valid', 'expired', 'revoked', 'invalid'] as const
 export const LOGIN_OUTCOMES = ['success', 'mfa_required', 'invalid_credentials', 'locked', 'disabled', 'error'] as const
+export const MAIL_OUTCOMES = ['sent', 'retried', 'failed'] as const
+export type MailOutcome = (typeof MAIL_OUTCOMES)[number]
 export type ValidationOutcome = (typeof VALIDATION_OUTCOMES)[number]
 export type LoginOutcome = (typeof LOGIN_OUTCOMES)[number]
 
@@ -16,6 +18,8 @@ export type LoginOutcome = (typeof LOGIN_OUTCOMES)[number]
 export interface MetricSources {
   cacheStats(): { keys: number; hits: number; misses: number; hitRate: number }
   countActiveSessions(): Promise<number>
+  /** Mails in the outbox not yet sent nor failed. */
+  countUnsentMails(): Promise<number>
   poolStats(): PoolStats | undefined
   /** The other workers' families when this process is one of several sharing a port. */
   siblingSnapshots(): Promise<MetricsSnapshot[]>
@@ -37,6 +41,8 @@ export interface Metrics {
   readonly startedAt: number
   countValidation(outcome: ValidationOutcome): void
   countLogin(outcome: LoginOutcome): void
+  /** One outbox send attempt of this process: sent, retried later, or failed for good. */
+  countMail(outcome: MailOutcome): void
   /** One finished HTTP request: `route` is the matched pattern (bounded), never the raw path. */
   observeRequest(method: string, route: string, status: number, seconds: number): void
   /** This process's families, for a sibling worker's scrape. */
@@ -52,9 +58,10 @@ const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.
 export function createMetrics(sources: MetricSources): Metrics {
   const validations = tally(VALIDATION_OUTCOMES)
   const logins = tally(LOGIN_OUTCOMES)
+  const mails = tally(MAIL_OUTCOMES)
   const requests = createRequestMetrics(DURATION_BUCKETS)
   let exporter: ReturnType<typeof createExporter> | undefined
-  const exporterOf = () => (exporter ??= createExporter(sources, validations, logins))
+  const exporterOf = () => (exporter ??= createExporter(sources, validations, logins, mails))
   const metrics: Metrics = {
     totalRequests: 0,
     startedAt: Date.now(),
@@ -63,6 +70,9 @@ export function createMetrics(sources: MetricSources): Metrics {
     },
     countLogin(outcome) {
       logins[outcome]++
+    },
+    countMail(outcome) {
+      mails[outcome]++
     },
     observeRequest(method, route, status, seconds) {
       requests.observe(method, route, status, seconds)
@@ -92,7 +102,12 @@ function tally<T extends string>(outcomes: readonly T[]): Record<T, number> {
   return Object.fromEntries(outcomes.map((outcome) => [outcome, 0])) as Record<T, number>
 }
 
-function createExporter(sources: MetricSources, validations: Record<ValidationOutcome, number>, logins: Record<LoginOutcome, number>) {
+function createExporter(
+  sources: MetricSources,
+  validations: Record<ValidationOutcome, number>,
+  logins: Record<LoginOutcome, number>,
+  mails: Record<MailOutcome, number>,
+) {
   // prom-client takes ~150 ms to load: only a server that serves requests pays for it.
   const prom = createRequire(import.meta.url)('prom-client') as typeof PromClient
   const registry = new prom.Registry()
@@ -103,6 +118,7 @@ function createExporter(sources: MetricSources, validations: Record<ValidationOu
 
   tallyCounter(prom, registers, 'heimdall_token_validations_total', 'Access-token validations by outcome (HTTP, introspection and CLI)', validations)
   tallyCounter(prom, registers, 'heimdall_logins_total', 'Login attempts that reached the login use case, by outcome', logins)
+  tallyCounter(prom, registers, 'heimdall_mails_total', 'Outbox send attempts by outcome: sent, retried (will be tried again), failed (no attempts left)', mails)
 
   new prom.Counter({
     name: 'heimdall_session_cache_hits_total',
@@ -149,6 +165,18 @@ function createExporter(sources: MetricSources, validations: Record<ValidationOu
     aggregator: 'max',
     async collect() {
       const count = await activeSessions()
+      if (count !== undefined) this.set(count)
+    },
+  })
+
+  const unsentMails = cachedCount(sources.countUnsentMails)
+  new prom.Gauge({
+    name: 'heimdall_mail_outbox_pending',
+    help: `Mails in the outbox neither sent nor failed (a COUNT query, reused for ${ACTIVE_SESSIONS_MAX_AGE_MS / 1000} s)`,
+    registers,
+    aggregator: 'max',
+    async collect() {
+      const count = await unsentMails()
       if (count !== undefined) this.set(count)
     },
   })

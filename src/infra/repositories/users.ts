@@ -77,6 +77,16 @@ export function createUsersRepository(db: Knex) {
       return { rows, total: Number(counted?.count ?? 0) }
     },
 
+    /** Marks the address proven the user's; touches updated_at, which other processes' caches poll for. */
+    async updateUserEmailVerified(id: string, now: number): Promise<void> {
+      await db('users').where({ id }).update({ email_verified_at: now, updated_at: now })
+    },
+
+    /** Moves the user to a new, just-proven address (an email change); unique-violation if it is taken. */
+    async updateUserEmail(id: string, email: string, now: number): Promise<void> {
+      await db('users').where({ id }).update({ email, email_verified_at: now, updated_at: now })
+    },
+
     async updateUserPassword(id: string, passwordHash: string, now: number): Promise<void> {
       await db('users').where({ id }).update({ password_hash: passwordHash, updated_at: now })
     },

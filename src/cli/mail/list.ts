@@ -1,0 +1,26 @@
+import { Flags } from '@oclif/core'
+import type { MailStatus } from '../../infra/db/tables.js'
+import { listMails } from '../../usecases/mail/list-mails.js'
+import { BaseCommand } from '../base-command.js'
+
+export default class MailList extends BaseCommand<typeof MailList> {
+  static override summary = 'List the mail outbox, newest first.'
+  static override description =
+    'Without HEIMDALL_SMTP_URL every mail stays pending here: `mail:show ID` prints its link. With SMTP, shows what was sent, what waits for a retry and what failed.'
+  static override examples = ['<%= config.bin %> mail:list', '<%= config.bin %> mail:list --status pending', '<%= config.bin %> mail:list --status failed --json']
+  static override flags = {
+    status: Flags.option({ options: ['pending', 'sent', 'failed'] as const, description: 'Only mails in this state (pending includes those being sent)' })(),
+    limit: Flags.integer({ description: 'At most this many mails', default: 50, min: 1, max: 10000 }),
+  }
+
+  public async run() {
+    const mails = await listMails(this.context, { status: this.flags.status as MailStatus | undefined, limit: this.flags.limit })
+    for (const mail of mails) {
+      const when = mail.sent_at ?? mail.created_at
+      const note = mail.status === 'pending' && mail.attempts > 0 ? ` (attempt ${mail.attempts} failed: ${mail.last_error}; next ${mail.next_attempt_at})` : mail.status === 'failed' ? ` (${mail.last_error})` : ''
+      this.log(`${String(mail.id).padStart(5)}  ${mail.status.padEnd(8)} ${when}  ${mail.kind.padEnd(20)} ${mail.to}${note}`)
+    }
+    if (mails.length === 0) this.log('No mails')
+    return mails
+  }
+}

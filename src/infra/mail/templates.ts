@@ -1,0 +1,66 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Eta } from 'eta'
+import { HeimdallError } from '../../errors.js'
+import { BUILTIN_MAIL_TEMPLATES, MAIL_KINDS, MAIL_PARTS, type MailKind, type MailPart } from './builtin-templates.js'
+
+/** A mail's variables: what every template may use. */
+export interface MailData {
+  /** The address the account had when the mail was queued. */
+  email: string
+  /** The link to a hosted page, with its one-time token; absent once the mail is sent. */
+  link?: string
+  new_email?: string
+  /** How long the link works, in words ("30 minutes"). */
+  expires_in?: string
+  public_url: string
+}
+
+export interface RenderedMail {
+  subject: string
+  text: string
+  html: string
+}
+
+export interface MailTemplates {
+  render(kind: string, data: MailData): RenderedMail
+  /** Where each part comes from, for `serve` and `doctor`: "builtin" or the file's path. */
+  sources(): Record<string, string>
+}
+
+/**
+ * The built-in templates, each replaced by `<dir>/<kind>.<part>.eta` when that file exists (read once,
+ * at start). HTML bodies escape every interpolation (Eta autoEscape); subjects and plain text do not,
+ * since they are not HTML. A template that fails to compile fails here, at start-up.
+ */
+export function loadMailTemplates(dir: string | undefined): MailTemplates {
+  const htmlEngine = new Eta({ autoEscape: true, cache: true, useWith: false })
+  const textEngine = new Eta({ autoEscape: false, cache: true, useWith: false })
+  const sources: Record<string, string> = {}
+  for (const kind of MAIL_KINDS) {
+    for (const part of MAIL_PARTS) {
+      const file = dir === undefined ? undefined : join(dir, `${kind}.${part}.eta`)
+      const replaced = file !== undefined && existsSync(file)
+      const template = replaced ? readFileSync(file, 'utf8') : BUILTIN_MAIL_TEMPLATES[kind][part]
+      const engine = part === 'html' ? htmlEngine : textEngine
+      try {
+        engine.loadTemplate(`@${kind}.${part}`, engine.compile(template))
+      } catch (error) {
+        throw new HeimdallError('config.invalid', `Mail template ${replaced ? file : `${kind}.${part} (built in)`} does not compile: ${(error as Error).message}`)
+      }
+      sources[`${kind}.${part}`] = replaced ? file : 'builtin'
+    }
+  }
+
+  return {
+    render(kind, data) {
+      if (!(MAIL_KINDS as readonly string[]).includes(kind)) throw new HeimdallError('internal', `No mail template for kind "${kind}"`)
+      const part = (name: MailPart) => (name === 'html' ? htmlEngine : textEngine).render(`@${kind}.${name}`, data)
+      // A header is one line: a replaced subject template cannot add header lines.
+      return { subject: part('subject').replace(/\s+/g, ' ').trim(), text: part('text'), html: part('html') }
+    },
+    sources: () => ({ ...sources }),
+  }
+}
+
+export type { MailKind }

@@ -1,0 +1,21 @@
+import type { Knex } from 'knex'
+import { createAuditRepository } from './audit.js'
+import { createMailOutboxRepository } from './mail-outbox.js'
+import { createSessionsRepository } from './sessions.js'
+import { createThrottlesRepository } from './throttles.js'
+import { createUserTokensRepository } from './user-tokens.js'
+import { createUsersRepository } from './users.js'
+
+/** The repositories over one transaction: what Context.transaction() hands to its work. */
+export function repositoriesOver(db: Knex) {
+  return {
+    users: createUsersRepository(db),
+    sessions: createSessionsRepository(db),
+    audit: createAuditRepository(db),
+    throttles: createThrottlesRepository(db),
+    userTokens: createUserTokensRepository(db),
+    mailOutbox: createMailOutboxRepository(db),
+  }
+}
+
+export type TransactionRepositories = ReturnType<typeof repositoriesOver>

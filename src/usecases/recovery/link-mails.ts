@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto'
+import type { Context } from '../../context.js'
+import type { UserTokenPurpose } from '../../infra/db/tables.js'
+import type { MailKind } from '../../infra/mail/builtin-templates.js'
+import type { TransactionRepositories } from '../../infra/repositories/transaction.js'
+import { generateUserToken } from '../../infra/user-token.js'
+import { hashUserToken } from '../../infra/user-token.js'
+
+/** Where each kind of link leads: the hosted pages (src/http/pages/recovery). */
+export const RESET_PAGE_PATH = '/account/reset-password'
+export const VERIFY_PAGE_PATH = '/account/verify-email'
+
+export interface LinkMail {
+  user: { id: string; email: string }
+  purpose: UserTokenPurpose
+  kind: MailKind
+  /** Where the mail goes: the account's address, or the new one for an email change. */
+  recipient: string
+  newEmail?: string
+  now: number
+}
+
+/**
+ * Issues a one-time token and queues the mail carrying its link, within the caller's transaction:
+ * the token never exists without its mail, nor the mail without its token. The user's older live
+ * tokens of the same purpose stop working. Answers the outbox row's id.
+ */
+export async function queueLinkMail(ctx: Context, tx: TransactionRepositories, mail: LinkMail): Promise<number> {
+  const token = generateUserToken()
+  const ttlSeconds = mail.purpose === 'password_reset' ? ctx.config.resetTokenTtlSeconds : ctx.config.emailTokenTtlSeconds
+  await tx.userTokens.insertUserTokenSupersedingOthers({
+    id: randomUUID(),
+    user_id: mail.user.id,
+    purpose: mail.purpose,
+    token_hash: hashUserToken(token),
+    new_email: mail.newEmail ?? null,
+    created_at: mail.now,
+    expires_at: mail.now + ttlSeconds * 1000,
+  })
+  const page = mail.purpose === 'password_reset' ? RESET_PAGE_PATH : VERIFY_PAGE_PATH
+  return tx.mailOutbox.insertMail({
+    kind: mail.kind,
+    recipient: mail.recipient,
+    user_id: mail.user.id,
+    now: mail.now,
+    data: {
+      email: mail.user.email,
+      ...(mail.newEmail === undefined ? {} : { new_email: mail.newEmail }),
+      link: `${ctx.config.publicUrl}${page}?token=${token}`,
+      expires_in: inWords(ttlSeconds),
+      public_url: ctx.config.publicUrl,
+    },
+  })
+}
+
+/** Queues a mail without a link (a notice), within the caller's transaction. */
+export function queueNotice(ctx: Context, tx: TransactionRepositories, notice: { user: { id: string; email: string }; kind: MailKind; recipient: string; newEmail?: string; now: number }): Promise<number> {
+  return tx.mailOutbox.insertMail({
+    kind: notice.kind,
+    recipient: notice.recipient,
+    user_id: notice.user.id,
+    now: notice.now,
+    data: { email: notice.user.email, ...(notice.newEmail === undefined ? {} : { new_email: notice.newEmail }), public_url: ctx.config.publicUrl },
+  })
+}
+
+/** "30 minutes", "1 hour", "7 days". */
+export function inWords(seconds: number): string {
+  const [amount, unit] = seconds % 86_400 === 0 ? [seconds / 86_400, 'day'] : seconds % 3600 === 0 ? [seconds / 3600, 'hour'] : [Math.ceil(seconds / 60), 'minute']
+  return `${amount} ${unit}${amount === 1 ? '' : 's'}`
+}

@@ -1,0 +1,19 @@
+import type { Context } from '../../context.js'
+import { findUserByEmailOrFail } from '../find-user.js'
+
+/**
+ * An operator vouches for a user's address (user:verify-email): it counts as verified from now on,
+ * on every worker and instance, and the verification links still out there stop working.
+ */
+export async function markEmailVerified(ctx: Context, input: { email: string }): Promise<{ email: string; alreadyVerified: boolean }> {
+  const user = await findUserByEmailOrFail(ctx, input.email)
+  if (user.email_verified_at !== null) return { email: user.email, alreadyVerified: true }
+  const now = Date.now()
+  await ctx.transaction(async (tx) => {
+    await tx.users.updateUserEmailVerified(user.id, now)
+    await tx.userTokens.updateUserTokensSuperseded(user.id, ['email_verification'], now)
+    await tx.audit.insertAuditEvent({ type: 'email.verified', userId: user.id, detail: { by: 'operator' } }, now)
+  })
+  await ctx.invalidate({ kind: 'user', id: user.id })
+  return { email: user.email, alreadyVerified: false }
+}

@@ -20,6 +20,8 @@ const CODES = {
   'mail.send_failed': { status: 502, expose: true },
   'auth.invalid_credentials': { status: 400, expose: true },
   'auth.account_disabled': { status: 403, expose: true },
+  'auth.email_not_verified': { status: 403, expose: true },
+  'recovery.invalid_token': { status: 400, expose: true },
   'auth.invalid_refresh_token': { status: 401, expose: true },
   'auth.refresh_token_reused': { status: 401, expose: true },
   'auth.locked': { status: 429, expose: true },

@@ -5,6 +5,8 @@ export interface SessionState {
   sessionId: string
   userId: string
   email: string
+  /** Read with the email, in the same query: a verification shows at once, like an email change. */
+  emailVerified: boolean
   permissions: string[]
   userDisabled: boolean
   expiresAt: number

@@ -21,6 +21,8 @@ import { createPages } from './pages/pages.js'
 import { oauthRoutes } from './routes/oauth.js'
 import { pathsWith, ROUTE_TABLE } from './route-table.js'
 import { translateError } from '../usecases/translate-error.js'
+import { recoveryPages } from './pages/recovery/index.js'
+import { recoveryRoutes } from './routes/recovery.js'
 
 /** The Koa app: the middleware stack in order, then the routes. Which paths a middleware treats apart is in route-table.ts. */
 export function createApp(context: Context): Koa {
@@ -31,6 +33,7 @@ export function createApp(context: Context): Koa {
   const authRouter = new Router()
   authRoutes(authRouter, context)
   oauthRoutes(authRouter, context)
+  recoveryRoutes(authRouter, context)
   const router = new Router()
   healthRoutes(router, context)
   metricsRoutes(router, context)
@@ -40,6 +43,7 @@ export function createApp(context: Context): Koa {
   mfaRoutes(router, context)
   passkeyRoutes(router, context)
   const pages = createPages(router, context)
+  recoveryPages(pages, context)
   accountPages(pages, context, router)
   assertDeclared([authRouter, router])
   // One set, so that telling a form body from a JSON one stays a single lookup on the hot path.

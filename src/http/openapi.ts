@@ -48,6 +48,17 @@ function bearerPost(summary: string) {
   }
 }
 
+function accepted(summary: string, request: Schema | undefined, extra: Record<string, unknown> = {}) {
+  return {
+    post: {
+      summary,
+      tags: ['recovery'],
+      ...(request ? { requestBody: { required: true, content: { 'application/json': { schema: ref(request) } } } } : {}),
+      responses: { '202': json(schemas.MessageResponse, 'Accepted'), ...errors, ...extra },
+    },
+  }
+}
+
 function get(summary: string, tag: string, ok: Schema, extra: Record<string, unknown> = {}) {
   return { get: { summary, tags: [tag], responses: { '200': json(ok, 'Success'), ...extra } } }
 }
@@ -87,6 +98,65 @@ export const openApiDocument = {
     ),
     '/auth/logout': bearerPost('Revoke the session of the presented access token'),
     '/auth/logout-all': bearerPost('Revoke every session of the user behind the presented access token'),
+    '/auth/password/forgot': accepted(
+      'Ask for a password-reset link by mail: always 202 with the same body, whether or not the account exists (at most 3 mails an hour per address)',
+      schemas.ForgotPasswordRequest,
+      { '429': json(schemas.ErrorResponse, 'Too many requests from this IP') },
+    ),
+    '/auth/password/reset': {
+      post: {
+        ...post('Set a new password with the token of a reset link; signs out every session of the user', schemas.ResetPasswordRequest, schemas.MessageResponse).post,
+        tags: ['recovery'],
+        responses: {
+          '200': json(schemas.MessageResponse, 'Password set; every session and refresh token of the user revoked'),
+          '400': json(schemas.ErrorResponse, 'The token is unknown, expired, already used or replaced by a newer one'),
+          '422': json(schemas.ValidationErrorResponse, 'The new password breaks the registration policy (details at body.new_password)'),
+          '413': errors['413'],
+        },
+      },
+    },
+    '/auth/email/verify': {
+      post: {
+        ...post('Confirm an email address with the token of a verification link', schemas.EmailTokenRequest, schemas.EmailResponse).post,
+        tags: ['recovery'],
+        responses: { '200': json(schemas.EmailResponse, 'Verified'), ...errors, '400': json(schemas.ErrorResponse, 'The token is unknown, expired, already used or replaced') },
+      },
+    },
+    '/auth/email/verify/resend': {
+      post: {
+        ...accepted('Send the signed-in user a new verification link (at most 3 an hour)', undefined).post,
+        security: [{ bearer: [] }],
+        responses: {
+          '202': json(schemas.MessageResponse, 'Sent, or nothing to send: the address is verified already'),
+          '401': json(schemas.ErrorResponse, 'Missing, malformed or invalid token'),
+          '429': json(schemas.ErrorResponse, 'Too many verification mails for this account'),
+        },
+      },
+    },
+    '/auth/email/change': {
+      post: {
+        ...accepted('Move the signed-in account to a new address: a confirmation link goes to it, a notice to the old one', schemas.EmailChangeRequest).post,
+        security: [{ bearer: [] }],
+        responses: {
+          '202': json(schemas.MessageResponse, 'Confirmation link sent to the new address'),
+          '400': json(schemas.ErrorResponse, 'Wrong password, or the new address is already registered'),
+          '401': json(schemas.ErrorResponse, 'Missing, malformed or invalid token'),
+          '422': errors['422'],
+          '429': json(schemas.ErrorResponse, 'Too many failed attempts for this account'),
+        },
+      },
+    },
+    '/auth/email/change/confirm': {
+      post: {
+        ...post('Complete an email change with the token of its confirmation link; the new address is verified', schemas.EmailTokenRequest, schemas.EmailResponse).post,
+        tags: ['recovery'],
+        responses: {
+          '200': json(schemas.EmailResponse, 'Changed'),
+          ...errors,
+          '400': json(schemas.ErrorResponse, 'The token is unknown, expired, already used or replaced; or the address was taken meanwhile'),
+        },
+      },
+    },
     '/auth/validate': post('Validate an access token (always 200 for a well-formed request)', schemas.ValidateRequest, schemas.TokenValidationResponse),
     '/auth/me': {
       get: {

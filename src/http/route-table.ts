@@ -29,6 +29,13 @@ export const ROUTE_TABLE: ReadonlyMap<string, RouteRules> = new Map<string, Rout
   ['/auth/me', { quietLog: true }],
   ['/oauth/introspect', { quietLog: true, oauthForm: true }],
   ['/metrics', { quietLog: true }],
+  ['/auth/password/forgot', { rateLimited: true }],
+  ['/auth/password/reset', { rateLimited: true }],
+  ['/auth/email/verify', { rateLimited: true }],
+  ['/auth/email/verify/resend', { rateLimited: true }],
+  ['/auth/email/change', { rateLimited: true }],
+  ['/auth/email/change/confirm', { rateLimited: true }],
+  ['/account/reset-password', { rateLimited: true }],
 ])
 
 /** The paths whose rules have `rule` set, for middleware that takes a set. */

@@ -39,6 +39,37 @@ export const RefreshRequest = z
   .object({ refresh_token: requiredString('The refresh token from /auth/login or the last /auth/refresh') })
   .meta({ id: 'RefreshRequest' })
 
+/** A one-time token from a mailed link: 256 bits, base64url (43 characters). Longer input is refused before any lookup. */
+const mailedToken = (description: string) => requiredString(description).max(128, 'Token is too long').meta({ example: 'dGhpcyBpcyBub3QgYSByZWFsIHRva2VuLCBqdXN0IGFu' })
+
+const newPassword = requiredString(`The new password: at least ${MIN_PASSWORD_LENGTH} characters, at most ${MAX_PASSWORD_BYTES} bytes`).meta({
+  minLength: MIN_PASSWORD_LENGTH,
+  example: 'Correct-Horse-42',
+})
+
+export const ForgotPasswordRequest = z.object({ email }).meta({ id: 'ForgotPasswordRequest' })
+
+export const ResetPasswordRequest = z
+  .object({ token: mailedToken('The token from the reset link (its ?token= parameter)'), new_password: newPassword })
+  .meta({ id: 'ResetPasswordRequest' })
+
+export const EmailTokenRequest = z
+  .object({ token: mailedToken('The token from the mailed link (its ?token= parameter)') })
+  .meta({ id: 'EmailTokenRequest' })
+
+export const EmailChangeRequest = z
+  .object({
+    new_email: email.meta({ description: 'The address to move to; trimmed and lower-cased before use' }),
+    password: requiredString('The account password, to prove it is you').meta({ example: 'Correct-Horse-42' }),
+  })
+  .meta({ id: 'EmailChangeRequest' })
+
+export const MessageResponse = z.object({ message: z.string() }).meta({ id: 'MessageResponse' })
+
+export const EmailResponse = z
+  .object({ message: z.string(), email: z.string().meta({ description: 'The address now verified (for a change: the new one)' }) })
+  .meta({ id: 'EmailResponse' })
+
 export const RegisterResponse = z
   .object({ user_id: z.uuid(), email: z.string(), message: z.literal('User created successfully') })
   .meta({ id: 'RegisterResponse' })
@@ -57,6 +88,7 @@ export const TokenValidationResponse = z
     is_valid: z.boolean(),
     user_id: z.uuid().nullable(),
     email: z.string().nullable(),
+    email_verified: z.boolean().nullable().meta({ description: 'Whether the address was proven the user\'s (a verification link, an email change, or an operator); null when the token is not valid' }),
     permissions: z.array(z.string()),
     amr: z.array(z.string()).meta({
       description: 'RFC 8176 methods the session was authenticated with (pwd, otp, hwk, swk, mfa), read from the token; [] when not valid',
@@ -161,6 +193,7 @@ export const IntrospectionResponse = z
     scope: z.string().optional().meta({ description: "The user's permissions, joined by spaces" }),
     username: z.string().optional().meta({ description: 'The email address (Heimdall users have no other name)' }),
     email: z.string().optional(),
+    email_verified: z.boolean().optional().meta({ description: 'Whether the address is verified' }),
     token_type: z.literal('access_token').optional(),
     sid: z.string().optional().meta({ description: 'The session the token is bound to' }),
     amr: z.array(z.string()).optional().meta({ description: 'RFC 8176 authentication methods of the session' }),

@@ -75,6 +75,7 @@ export function createSessionReadModel(options: { sources: SessionSources; ttlSe
       sessionId: row.id,
       userId: row.user_id,
       email: row.email,
+      emailVerified: row.email_verified_at !== null,
       permissions: sharedList(mergePermissions(await source.roles.findPermissionNamesByUserId(row.user_id))),
       userDisabled: Boolean(row.user_disabled),
       expiresAt: Number(row.expires_at),

@@ -30,19 +30,19 @@ export function newRefreshToken(ctx: Context, now: number): { plain: string; row
  */
 export async function signAccessToken(
   ctx: Context,
-  user: { id: string; email: string },
+  user: { id: string; email: string; email_verified_at: number | null },
   sessionId: string,
   ttlSeconds?: number,
   amr: readonly string[] = [],
 ): Promise<{ token: string; expiresIn: number }> {
   const permissions = mergePermissions(await ctx.roles.findPermissionNamesByUserId(user.id))
-  return ctx.tokens.sign({ sub: user.id, sid: sessionId, email: user.email, permissions, amr: [...amr] }, ttlSeconds)
+  return ctx.tokens.sign({ sub: user.id, sid: sessionId, email: user.email, email_verified: user.email_verified_at !== null, permissions, amr: [...amr] }, ttlSeconds)
 }
 
 /** The token pair a login or refresh answers: an access token for the session (with its amr), and its refresh token. */
 export async function issueSessionTokens(
   ctx: Context,
-  user: { id: string; email: string },
+  user: { id: string; email: string; email_verified_at: number | null },
   sessionId: string,
   refreshToken: string,
   amr: readonly string[],
@@ -58,7 +58,7 @@ export async function issueSessionTokens(
  */
 export async function openSession(
   ctx: Context,
-  user: { id: string; email: string },
+  user: { id: string; email: string; email_verified_at: number | null },
   input: { amr: readonly string[]; event: string; detail?: Record<string, unknown> },
 ): Promise<SessionTokens> {
   const now = Date.now()

@@ -61,6 +61,27 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
   }
 }
 
+/**
+ * Another Heimdall instance on the same database as `server` (its own process state: caches, mail
+ * sender), with `env` on top of the first one's settings. Closing it leaves the database alone.
+ */
+export async function startSecondInstance(server: TestServer, env: Record<string, string> = {}): Promise<Omit<TestServer, 'database' | 'backend'>> {
+  const instanceEnv = { ...server.env, ...env }
+  const context = createContext(loadConfig(instanceEnv), { watchRevocations: true })
+  await prepareService(context, { migrate: false, prepareSigningKey: false })
+  const running = await startHttpServer(context, { host: '127.0.0.1', port: 0 })
+  return {
+    url: running.url,
+    client: new HeimdallAPIClient(running.url),
+    context,
+    env: instanceEnv,
+    async close() {
+      await running.close(1000)
+      await context.close()
+    },
+  }
+}
+
 /** Registers one test per backend, each with its own server and clean database, torn down afterwards. */
 export function serverTest(title: string, run: (t: ExecutionContext, server: TestServer) => Promise<void>, options?: TestServerOptions): void {
   registerServerTests(test, title, run, options)

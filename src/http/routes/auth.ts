@@ -74,6 +74,6 @@ const NO_METHODS: readonly string[] = Object.freeze([])
 
 function validationBody(result: TokenValidation) {
   return result.isValid
-    ? { is_valid: true, user_id: result.userId, email: result.email, permissions: result.permissions, amr: result.amr, error: null }
-    : { is_valid: false, user_id: null, email: null, permissions: [], amr: NO_METHODS, error: result.error }
+    ? { is_valid: true, user_id: result.userId, email: result.email, email_verified: result.emailVerified, permissions: result.permissions, amr: result.amr, error: null }
+    : { is_valid: false, user_id: null, email: null, email_verified: null, permissions: [], amr: NO_METHODS, error: result.error }
 }

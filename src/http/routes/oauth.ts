@@ -47,6 +47,7 @@ function introspectionBody(result: TokenValidation) {
     scope: result.permissions.join(' '),
     username: result.email,
     email: result.email,
+    email_verified: result.emailVerified,
     token_type: 'access_token',
     sid: result.sessionId,
     amr: result.amr,

@@ -8,7 +8,7 @@ import { withDeadline } from '../db/probe.js'
 import { createRequestMetrics } from './request-metrics.js'
 
 export const VALIDATION_OUTCOMES = ['valid', 'expired', 'revoked', 'invalid'] as const
-export const LOGIN_OUTCOMES = ['success', 'mfa_required', 'invalid_credentials', 'locked', 'disabled', 'error'] as const
+export const LOGIN_OUTCOMES = ['success', 'mfa_required', 'invalid_credentials', 'locked', 'disabled', 'email_not_verified', 'error'] as const
 export const MAIL_OUTCOMES = ['sent', 'retried', 'failed'] as const
 export type MailOutcome = (typeof MAIL_OUTCOMES)[number]
 export type ValidationOutcome = (typeof VALIDATION_OUTCOMES)[number]

@@ -4,6 +4,7 @@ import type { RefreshTokenRow, SessionRow } from '../db/tables.js'
 /** A session joined with the state of its user: what validation needs to decide. */
 export interface SessionWithUserRow extends SessionRow {
   email: string
+  email_verified_at: number | null
   user_disabled: boolean | number
 }
 
@@ -30,7 +31,7 @@ export function createSessionsRepository(db: Knex) {
       return db('sessions')
         .join('users', 'users.id', 'sessions.user_id')
         .where('sessions.id', id)
-        .first('sessions.*', 'users.email as email', 'users.disabled as user_disabled')
+        .first('sessions.*', 'users.email as email', 'users.email_verified_at as email_verified_at', 'users.disabled as user_disabled')
     },
 
     async findSessionsByUserId(userId: string): Promise<SessionRow[]> {

@@ -118,7 +118,7 @@ export function createAsymmetricTokenService(options: {
       const { kid, privateKey } = signer!
       const iat = Math.floor(Date.now() / 1000)
       const exp = iat + ttlSeconds
-      const payload = { sid: claims.sid, email: claims.email, permissions: claims.permissions, ...amrClaim(claims), iat, exp, sub: claims.sub, iss: options.issuer }
+      const payload = { sid: claims.sid, email: claims.email, email_verified: claims.email_verified, permissions: claims.permissions, ...amrClaim(claims), iat, exp, sub: claims.sub, iss: options.issuer }
       const token = signJws({ alg: options.alg, typ: 'JWT', kid }, payload, privateKey)
       // Outliving the usual lifetime, this token must keep its key published for longer after a rotation.
       if (ttlSeconds > options.ttlSeconds) await store.recordLongLivedToken(kid, exp * 1000)

@@ -9,6 +9,8 @@ export interface AccessClaims {
   sub: string
   sid: string
   email: string
+  /** Whether the address was verified when the token was signed (OpenID Connect Core 5.1's claim name). */
+  email_verified?: boolean
   permissions: string[]
   /** RFC 8176 authentication method references of the session (absent on tokens issued without a login). */
   amr?: string[]
@@ -33,7 +35,7 @@ export const FORBIDDEN_HEADER_PARAMS = ['jku', 'jwk', 'x5u', 'x5c', 'x5t', 'crit
 /** How far in the future an iat may lie (clock skew between hosts). */
 export const MAX_IAT_SKEW_SECONDS = 60
 
-export type TokenClaims = Pick<AccessClaims, 'sub' | 'sid' | 'email' | 'permissions' | 'amr'>
+export type TokenClaims = Pick<AccessClaims, 'sub' | 'sid' | 'email' | 'permissions' | 'amr'> & { email_verified: boolean }
 
 /**
  * What a verified token tells validation: who, which session, when, and how the session was
@@ -71,7 +73,7 @@ export function createTokenService(options: { secret: string; issuer: string; tt
     alg: ALGORITHM,
 
     async sign(claims, ttlSeconds = options.ttlSeconds) {
-      const token = jwt.sign({ sid: claims.sid, email: claims.email, permissions: claims.permissions, ...amrClaim(claims) }, key, {
+      const token = jwt.sign({ sid: claims.sid, email: claims.email, email_verified: claims.email_verified, permissions: claims.permissions, ...amrClaim(claims) }, key, {
         algorithm: ALGORITHM,
         subject: claims.sub,
         issuer: options.issuer,

@@ -44,6 +44,7 @@ const LOGIN_OUTCOMES_BY_CODE: Partial<Record<HeimdallError['code'], LoginOutcome
   'auth.invalid_credentials': 'invalid_credentials',
   'auth.locked': 'locked',
   'auth.account_disabled': 'disabled',
+  'auth.email_not_verified': 'email_not_verified',
 }
 
 async function attemptLogin(ctx: Context, input: LoginInput): Promise<LoginResult> {
@@ -64,6 +65,12 @@ async function attemptLogin(ctx: Context, input: LoginInput): Promise<LoginResul
     throw new HeimdallError('auth.account_disabled', 'Account is disabled')
   }
 
+  // Only after the right password (whose budget is given back): without it, nobody learns whether an address is verified.
+  if (ctx.config.requireVerifiedEmail && user.email_verified_at === null) {
+    await clearLoginAttempts(ctx, email)
+    await ctx.audit.insertAuditEvent({ type: 'login.failed', userId: user.id, detail: { reason: 'email_not_verified', ip: input.ip } })
+    throw new HeimdallError('auth.email_not_verified', 'Email address is not verified')
+  }
   const secondStep = await secondStepFor(ctx, user)
   if (secondStep?.kind === 'mfa_required') {
     await ctx.audit.insertAuditEvent({ type: 'login.mfa_required', userId: user.id, detail: { methods: secondStep.methods, ip: input.ip } })

@@ -5,6 +5,7 @@ import { passwordFieldErrors } from '../../domain/password-policy.js'
 import { DEFAULT_ROLE } from '../../domain/permissions.js'
 import { HeimdallError, validationError } from '../../errors.js'
 import { isUniqueViolation } from '../../infra/db/unique-violation.js'
+import { queueLinkMail } from '../recovery/link-mails.js'
 
 export interface RegisterUserInput {
   email: string
@@ -32,13 +33,19 @@ export async function registerUser(ctx: Context, input: RegisterUserInput): Prom
 
   const userId = randomUUID()
   const passwordHash = await ctx.passwords.hash(input.password)
+  const now = Date.now()
   try {
-    await ctx.users.insertUserWithRoles({ id: userId, email, passwordHash, roleIds: roles.map((role) => role.id), now: Date.now() })
+    // The verification mail is queued with the user: neither exists without the other.
+    await ctx.transaction(async (tx) => {
+      await tx.users.insertUserWithRoles({ id: userId, email, passwordHash, roleIds: roles.map((role) => role.id), now })
+      await queueLinkMail(ctx, tx, { user: { id: userId, email }, purpose: 'email_verification', kind: 'email_verification', recipient: email, now })
+    })
   } catch (error) {
     // Two registrations of one email raced past the check above: the unique index decides.
     if (isUniqueViolation(error)) throw emailTaken()
     throw error
   }
+  ctx.mail.nudge()
   await ctx.audit.insertAuditEvent({ type: 'user.registered', userId, detail: { roles: roleNames } })
   return { userId, email }
 }

@@ -19,6 +19,12 @@ export function getServiceInfo() {
       logout_all: '/auth/logout-all',
       introspect: '/oauth/introspect',
       jwks: '/.well-known/jwks.json',
+      password_forgot: '/auth/password/forgot',
+      password_reset: '/auth/password/reset',
+      email_verify: '/auth/email/verify',
+      email_verify_resend: '/auth/email/verify/resend',
+      email_change: '/auth/email/change',
+      email_change_confirm: '/auth/email/change/confirm',
     },
   }
 }

@@ -7,6 +7,7 @@ export interface ValidToken {
   isValid: true
   userId: string
   email: string
+  emailVerified: boolean
   permissions: string[]
   sessionId: string
   /** Epoch seconds of the token's exp claim. */
@@ -52,6 +53,7 @@ export async function validateToken(ctx: Context, token: string): Promise<TokenV
     isValid: true,
     userId: session!.userId,
     email: session!.email,
+    emailVerified: session!.emailVerified,
     permissions: session!.permissions,
     sessionId: session!.sessionId,
     expiresAt: claims.exp,

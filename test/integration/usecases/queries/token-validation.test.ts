@@ -10,7 +10,7 @@ const OTHER_SECRET = 'another-secret-that-is-long-enough-for-hs256-9876543210'
 /** The body of an invalid validation: no user, no permissions, a string saying why. */
 function assertInvalid(t: ExecutionContext, response: { statusCode: number; body: any }, why?: RegExp): void {
   t.is(response.statusCode, 200, 'validation of a well-formed request is always 200')
-  t.deepEqual(Object.keys(response.body).sort(), ['amr', 'email', 'error', 'is_valid', 'permissions', 'user_id'])
+  t.deepEqual(Object.keys(response.body).sort(), ['amr', 'email', 'email_verified', 'error', 'is_valid', 'permissions', 'user_id'])
   t.false(response.body.is_valid)
   t.is(response.body.user_id, null)
   t.is(response.body.email, null)
@@ -31,7 +31,7 @@ serverTest('a fresh token validates: user fields set, permissions an array, erro
   const { email, userId, accessToken } = await loggedIn(server, 'valid')
   const response = await server.client.validate(accessToken)
   t.is(response.statusCode, 200)
-  t.deepEqual(Object.keys(response.body).sort(), ['amr', 'email', 'error', 'is_valid', 'permissions', 'user_id'])
+  t.deepEqual(Object.keys(response.body).sort(), ['amr', 'email', 'email_verified', 'error', 'is_valid', 'permissions', 'user_id'])
   t.true(response.body.is_valid)
   t.deepEqual(response.body.amr, ['pwd'], 'RFC 8176: a password login')
   t.is(response.body.user_id, userId)

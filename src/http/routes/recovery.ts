@@ -1,0 +1,63 @@
+import type Router from '@koa/router'
+import type { Context } from '../../context.js'
+import { confirmEmailChange, requestEmailChange } from '../../usecases/recovery/change-email.js'
+import { requestPasswordReset } from '../../usecases/recovery/request-password-reset.js'
+import { resetPassword } from '../../usecases/recovery/reset-password.js'
+import { resendVerification, verifyEmail } from '../../usecases/recovery/verify-email.js'
+import { bearerToken } from '../bearer-token.js'
+import { clientIp } from '../client-ip.js'
+import { parseInput } from '../parse-input.js'
+import { requestContexts } from '../request-context.js'
+import { EmailChangeRequest, EmailTokenRequest, ForgotPasswordRequest, ResetPasswordRequest } from '../schemas.js'
+
+export const FORGOT_MESSAGE = 'If an account with this address exists, a link to reset its password has been sent to it.'
+
+/** Password reset, email verification and email change (issue 15): every path answers JSON. */
+export function recoveryRoutes(router: Router, context: Context): void {
+  const contextOf = requestContexts(context)
+  const ipOf = (ctx: Parameters<typeof clientIp>[0]) => clientIp(ctx, context.config.trustedProxies)
+
+  router.post('/auth/password/forgot', (ctx) => {
+    const { email } = parseInput(ForgotPasswordRequest, ctx.request.body)
+    const requestContext = contextOf(ctx)
+    // Answered before the work: the same body at the same moment whether the account exists, is
+    // disabled or is unknown. The outcome goes to the log only (never the address).
+    void requestPasswordReset(requestContext, { email, ip: ipOf(ctx) }).then(
+      ({ outcome }) => requestContext.logger.debug({ outcome }, 'password reset requested'),
+      (err: unknown) => requestContext.logger.error({ err }, 'password reset request failed'),
+    )
+    ctx.status = 202
+    ctx.body = { message: FORGOT_MESSAGE }
+  })
+
+  router.post('/auth/password/reset', async (ctx) => {
+    const input = parseInput(ResetPasswordRequest, ctx.request.body)
+    await resetPassword(contextOf(ctx), { token: input.token, newPassword: input.new_password, ip: ipOf(ctx) })
+    ctx.body = { message: 'Password has been reset: every session was signed out; log in with the new password' }
+  })
+
+  router.post('/auth/email/verify', async (ctx) => {
+    const { token } = parseInput(EmailTokenRequest, ctx.request.body)
+    const { email } = await verifyEmail(contextOf(ctx), { token })
+    ctx.body = { message: 'Email address verified', email }
+  })
+
+  router.post('/auth/email/verify/resend', async (ctx) => {
+    const { queued } = await resendVerification(contextOf(ctx), { accessToken: bearerToken(ctx.get('authorization')) })
+    ctx.status = 202
+    ctx.body = { message: queued ? 'A new verification link has been sent' : 'Your email address is already verified' }
+  })
+
+  router.post('/auth/email/change', async (ctx) => {
+    const input = parseInput(EmailChangeRequest, ctx.request.body)
+    await requestEmailChange(contextOf(ctx), { accessToken: bearerToken(ctx.get('authorization')), newEmail: input.new_email, password: input.password, ip: ipOf(ctx) })
+    ctx.status = 202
+    ctx.body = { message: 'A confirmation link has been sent to the new address; the change happens when it is opened' }
+  })
+
+  router.post('/auth/email/change/confirm', async (ctx) => {
+    const { token } = parseInput(EmailTokenRequest, ctx.request.body)
+    const { email } = await confirmEmailChange(contextOf(ctx), { token })
+    ctx.body = { message: 'Email address changed', email }
+  })
+}

@@ -1,0 +1,48 @@
+import type { Context } from '../../context.js'
+import { passwordFieldErrors } from '../../domain/password-policy.js'
+import { validationError } from '../../errors.js'
+import { queueNotice } from './link-mails.js'
+import { findLiveUserToken, invalidToken } from './user-token.js'
+
+export interface ResetPasswordInput {
+  token: string
+  newPassword: string
+  ip?: string
+}
+
+/**
+ * Sets a new password with a reset link's token. The token is checked first (400), then the password
+ * against the registration policy (422, details at body.new_password). Then, in one transaction: the
+ * token is spent (exactly one concurrent use wins), the password set, every session of the user
+ * revoked (their refresh tokens die with them), older reset links ended, the login lockout lifted,
+ * the address marked verified (the link proved the mailbox), an audit event and a "password changed"
+ * notice queued. Every worker and instance drops the sessions at once, as logout-all does.
+ */
+export async function resetPassword(ctx: Context, input: ResetPasswordInput): Promise<{ userId: string; revokedSessions: number }> {
+  const { row, user } = await findLiveUserToken(ctx, input.token, ['password_reset'])
+  const problems = passwordFieldErrors(input.newPassword).map((problem) => ({ ...problem, loc: ['body', 'new_password'] }))
+  if (problems.length > 0) throw validationError(problems)
+
+  const passwordHash = await ctx.passwords.hash(input.newPassword)
+  const now = Date.now()
+  const revokedSessions = await ctx.transaction(async (tx) => {
+    if (!(await tx.userTokens.updateUserTokenSpent(row.id, now))) throw invalidToken()
+    await tx.users.updateUserPassword(user.id, passwordHash, now)
+    if (user.email_verified_at === null) await tx.users.updateUserEmailVerified(user.id, now)
+    const revoked = await tx.sessions.updateSessionsRevokedByUserId(user.id, 'password_reset', now)
+    await tx.userTokens.updateUserTokensSuperseded(user.id, ['password_reset'], now)
+    await tx.throttles.deleteThrottle(`login:${user.email}`)
+    await tx.audit.insertAuditEvent({ type: 'password.reset', userId: user.id, detail: { revoked_sessions: revoked, ip: input.ip } }, now)
+    await queueNotice(ctx, tx, { user, kind: 'password_changed', recipient: user.email, now })
+    return revoked
+  })
+  await ctx.invalidate({ kind: 'user', id: user.id })
+  ctx.mail.nudge()
+  return { userId: user.id, revokedSessions }
+}
+
+/** Whether a reset link still works, without spending it: the reset page asks before showing its form. */
+export async function checkResetToken(ctx: Context, token: string): Promise<{ email: string }> {
+  const { user } = await findLiveUserToken(ctx, token, ['password_reset'])
+  return { email: user.email }
+}

@@ -1,0 +1,43 @@
+import type { Context } from '../../context.js'
+import { HeimdallError } from '../../errors.js'
+import { getCurrentUser } from '../queries/get-current-user.js'
+import { queueLinkMail } from './link-mails.js'
+import { findLiveUserToken, invalidToken } from './user-token.js'
+
+/** Verification mails one account may ask for in an hour. */
+export const VERIFICATION_MAILS_PER_HOUR = 3
+
+/** Confirms an address with a verification link's token: verified from now on, on every worker and instance. */
+export async function verifyEmail(ctx: Context, input: { token: string }): Promise<{ email: string }> {
+  const { row, user } = await findLiveUserToken(ctx, input.token, ['email_verification'])
+  const now = Date.now()
+  await ctx.transaction(async (tx) => {
+    if (!(await tx.userTokens.updateUserTokenSpent(row.id, now))) throw invalidToken()
+    await tx.users.updateUserEmailVerified(user.id, now)
+    await tx.audit.insertAuditEvent({ type: 'email.verified', userId: user.id, detail: { by: 'link' } }, now)
+  })
+  await ctx.invalidate({ kind: 'user', id: user.id })
+  return { email: user.email }
+}
+
+/**
+ * Sends the signed-in user a new verification link (the older ones stop working); nothing to send
+ * when the address is verified already. At most VERIFICATION_MAILS_PER_HOUR an hour (429 beyond).
+ */
+export async function resendVerification(ctx: Context, input: { accessToken: string | undefined }): Promise<{ queued: boolean }> {
+  const current = await getCurrentUser(ctx, input.accessToken)
+  const user = await ctx.users.findUserById(current.userId)
+  if (!user || user.email_verified_at !== null) return { queued: false }
+  const reservation = await ctx.throttles.reserve(`verification-mail:${user.id}`, VERIFICATION_MAILS_PER_HOUR, 3600_000, Date.now())
+  if (!reservation.allowed) {
+    const retryAfterSeconds = Math.max(1, Math.ceil(reservation.retryAfterMs / 1000))
+    throw new HeimdallError('request.rate_limited', `Too many verification mails for this account; try again in ${retryAfterSeconds} s`, undefined, retryAfterSeconds)
+  }
+  const now = Date.now()
+  await ctx.transaction(async (tx) => {
+    const mailId = await queueLinkMail(ctx, tx, { user, purpose: 'email_verification', kind: 'email_verification', recipient: user.email, now })
+    await tx.audit.insertAuditEvent({ type: 'email.verification_sent', userId: user.id, sessionId: current.sessionId, detail: { mail_id: mailId } }, now)
+  })
+  ctx.mail.nudge()
+  return { queued: true }
+}

@@ -1,0 +1,153 @@
+// Password reset over HTTP against a real SMTP server, mails parsed off the wire: the whole flow
+// (forgot -> mail -> link -> new password -> every session dead on both instances -> login with the
+// new password), the policy, the lockout lifted, token reuse / replacement / expiry, enumeration
+// (same answer, similar timing), the per-address cap. One SMTP server, and per backend one Heimdall
+// plus a second instance on the same database, for the whole file.
+import test from 'ava'
+import { runCli } from '../../aux/cli.js'
+import { backends, type Backend } from '../../aux/db.js'
+import { eventually } from '../../aux/eventually.js'
+import { linkMail, SUBJECTS, tokenOf } from '../../aux/mail-links.js'
+import { startSecondInstance, startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
+import { startSmtpServer, type TestSmtpServer } from '../../aux/smtp.js'
+
+const NEW_PASSWORD = 'Brand-New-Pass-456'
+const FORGOT_BODY = { message: 'If an account with this address exists, a link to reset its password has been sent to it.' }
+let smtp: TestSmtpServer
+const instances = new Map<Backend, { server: TestServer; second: Awaited<ReturnType<typeof startSecondInstance>> }>()
+
+test.before(async () => {
+  smtp = await startSmtpServer()
+  for (const backend of backends()) {
+    const server = await startTestServer(backend, {
+      env: { HEIMDALL_SMTP_URL: smtp.url, HEIMDALL_MAIL_POLL_MS: '100', HEIMDALL_LOCKOUT_MAX_FAILURES: '3', HEIMDALL_REVOCATION_POLL_MS: '50' },
+    })
+    instances.set(backend, { server, second: await startSecondInstance(server) })
+  }
+})
+
+test.after.always(async () => {
+  for (const { server, second } of instances.values()) {
+    await second.close()
+    await server.close()
+  }
+  await smtp?.close()
+})
+
+for (const backend of backends()) {
+  const get = () => instances.get(backend)!
+
+  test(`the whole reset: mail, link, policy, new password; every session and refresh token dead on both instances; lockout lifted [${backend}]`, async (t) => {
+    const { server, second } = get()
+    const email = uniqueEmail('reset')
+    t.is((await server.client.register(email, TEST_PASSWORD)).statusCode, 200)
+    const first = await server.client.loginTokens(email, TEST_PASSWORD)
+    const other = await second.client.loginTokens(email, TEST_PASSWORD)
+    // Both instances hold both sessions in their caches.
+    for (const client of [server.client, second.client]) for (const tokens of [first, other]) t.true((await client.validate(tokens.accessToken)).body.is_valid)
+    for (let i = 0; i < 3; i++) await server.client.login(email, 'Wrong-Pass-1')
+    t.is((await server.client.login(email, TEST_PASSWORD)).statusCode, 429, 'the account is locked out')
+
+    const forgot = await server.client.post('auth/password/forgot', { email: email.toUpperCase() })
+    t.is(forgot.statusCode, 202)
+    t.deepEqual(forgot.body, FORGOT_BODY)
+    const { mail, token } = await linkMail(smtp, email, SUBJECTS.reset)
+    t.regex(mail.link!, /^http:\/\/127\.0\.0\.1:8000\/account\/reset-password\?token=[A-Za-z0-9_-]{43}$/)
+
+    const weak = await server.client.post('auth/password/reset', { token, new_password: 'short' })
+    t.is(weak.statusCode, 422)
+    t.is(weak.body.error, 'Validation error')
+    t.true(weak.body.detail.length >= 2)
+    for (const detail of weak.body.detail) t.deepEqual(detail.loc, ['body', 'new_password'])
+    t.true(weak.body.detail.some((detail: { msg: string }) => /at least 8 characters/.test(detail.msg)), 'the registration policy speaks')
+
+    const reset = await server.client.post('auth/password/reset', { token, new_password: NEW_PASSWORD })
+    t.is(reset.statusCode, 200)
+    t.is(typeof reset.body.message, 'string')
+
+    for (const [name, client] of [['this instance', server.client], ['the other instance', second.client]] as const) {
+      for (const tokens of [first, other]) {
+        t.truthy(await eventually(async () => !(await client.validate(tokens.accessToken)).body.is_valid, 3000), `an old access token is dead on ${name}`)
+      }
+    }
+    t.is((await server.client.refresh(first.refreshToken)).statusCode, 401, 'refresh tokens die with their sessions')
+    t.is((await second.client.refresh(other.refreshToken)).statusCode, 401)
+    t.is((await server.client.login(email, TEST_PASSWORD)).statusCode, 400, 'the old password is gone')
+    const fresh = await server.client.login(email, NEW_PASSWORD)
+    t.is(fresh.statusCode, 200, 'the lockout was lifted and the new password works')
+    t.true((await second.client.validate(fresh.body.access_token)).body.email_verified, 'the link proved the address too')
+
+    const notice = await smtp.mailsTo(email, (received) => received.subject === SUBJECTS.changed)
+    t.regex(notice[0].text, /was just changed/)
+    const reused = await server.client.post('auth/password/reset', { token, new_password: 'Yet-Another-Pass-789' })
+    t.is(reused.statusCode, 400)
+    t.deepEqual(reused.body, { error: 'This link was already used', status_code: 400, path: '/auth/password/reset' })
+
+    const audit = await runCli(['audit:list', '--user', email, '--json'], { env: server.env })
+    const events = JSON.parse(audit.stdout) as Array<{ type: string; detail: unknown }>
+    t.true(events.some((event) => event.type === 'password.reset'))
+    t.true(events.some((event) => event.type === 'password.reset_requested'))
+    t.false(audit.stdout.includes(token), 'no token in the audit trail')
+  })
+
+  test(`a newer link replaces the older, an expired or unknown link is refused with the contract's 400 [${backend}]`, async (t) => {
+    const { server } = get()
+    const email = uniqueEmail('replaced')
+    const { body: registered } = await server.client.register(email, TEST_PASSWORD)
+    await server.client.post('auth/password/forgot', { email })
+    const older = await linkMail(smtp, email, SUBJECTS.reset, 0)
+    await server.client.post('auth/password/forgot', { email })
+    const newer = await linkMail(smtp, email, SUBJECTS.reset, 1)
+    t.not(older.token, newer.token)
+    const replaced = await server.client.post('auth/password/reset', { token: older.token, new_password: NEW_PASSWORD })
+    t.deepEqual(replaced.body, { error: 'A newer link replaced this one: use the latest mail', status_code: 400, path: '/auth/password/reset' })
+
+    // Expire the newer link in the database, as half an hour would.
+    await server.context.db('user_tokens').where({ user_id: registered.user_id, purpose: 'password_reset' }).whereNull('spent_at').update({ expires_at: Date.now() - 1 })
+    const expired = await server.client.post('auth/password/reset', { token: newer.token, new_password: NEW_PASSWORD })
+    t.deepEqual(expired.body, { error: 'This link has expired: ask for a new one', status_code: 400, path: '/auth/password/reset' })
+
+    for (const token of ['A'.repeat(43), tokenOf(`http://x/?token=${older.token.slice(0, -1)}B`), 'x']) {
+      const unknown = await server.client.post('auth/password/reset', { token, new_password: NEW_PASSWORD })
+      t.deepEqual(unknown.body, { error: 'This link is not valid', status_code: 400, path: '/auth/password/reset' })
+    }
+    t.is((await server.client.post('auth/password/reset', { new_password: NEW_PASSWORD })).statusCode, 422)
+    t.is((await server.client.post('auth/password/reset', { token: 'A'.repeat(500), new_password: NEW_PASSWORD })).statusCode, 422)
+    t.is((await server.client.login(email, TEST_PASSWORD)).statusCode, 200, 'nothing changed')
+  })
+
+  test(`forgot answers unknown, disabled and existing accounts alike, in similar time; at most 3 mails an hour per address [${backend}]`, async (t) => {
+    const { server } = get()
+    const existing = uniqueEmail('exists')
+    const disabled = uniqueEmail('disabled')
+    await server.client.register(existing, TEST_PASSWORD)
+    await server.client.register(disabled, TEST_PASSWORD)
+    t.is((await runCli(['user:disable', disabled], { env: server.env })).code, 0)
+
+    const timings: Record<string, number[]> = { existing: [], disabled: [], unknown: [] }
+    for (let round = 0; round < 4; round++) {
+      for (const kind of ['existing', 'disabled', 'unknown'] as const) {
+        const email = kind === 'existing' ? existing : kind === 'disabled' ? disabled : uniqueEmail('nobody')
+        const started = performance.now()
+        const response = await server.client.post('auth/password/forgot', { email })
+        timings[kind].push(performance.now() - started)
+        t.is(response.statusCode, 202)
+        t.deepEqual(response.body, FORGOT_BODY)
+      }
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+    t.log(`median ms: ${JSON.stringify(Object.fromEntries(Object.entries(timings).map(([kind, values]) => [kind, median(values).toFixed(2)])))}`)
+    // The work happens after the answer: every kind answers in about the same (small) time.
+    for (const kind of ['disabled', 'unknown']) {
+      const ratio = median(timings[kind]) / median(timings.existing)
+      t.true(ratio > 0.25 && ratio < 4, `${kind} vs existing: ratio ${ratio.toFixed(2)}`)
+    }
+
+    await smtp.mailsTo(existing, (mail) => mail.subject === SUBJECTS.reset, 3)
+    // The fourth request is past the cap: nothing more comes, even after several polls.
+    await new Promise((resolve) => setTimeout(resolve, 600))
+    t.is(smtp.received.filter((mail) => mail.to === existing && mail.subject === SUBJECTS.reset).length, 3)
+    t.is(smtp.received.filter((mail) => mail.to === disabled && mail.subject === SUBJECTS.reset).length, 0, 'a disabled account gets no link')
+    t.is((await server.client.post('auth/password/forgot', { email: 'not-an-address' })).statusCode, 422, 'a malformed address is bad input, not an account question')
+  })
+}

@@ -37,8 +37,9 @@ export interface TestSmtpServer {
 /**
  * A real SMTP server (smtp-server) on a random loopback port that requires AUTH with SMTP_USER and
  * SMTP_PASSWORD, without TLS (loopback only), and parses every message it takes with mailparser.
+ * `delayMs` holds each answer to DATA that long, like a slow relay.
  */
-export async function startSmtpServer(): Promise<TestSmtpServer> {
+export async function startSmtpServer(options: { delayMs?: number } = {}): Promise<TestSmtpServer> {
   const received: ReceivedMail[] = []
   const create = () =>
     new SMTPServer({
@@ -52,6 +53,10 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
       },
       onData(stream, _session, callback) {
         simpleParser(stream)
+          .then(async (parsed) => {
+            if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs))
+            return parsed
+          })
           .then((parsed) => {
             const text = parsed.text ?? ''
             received.push({

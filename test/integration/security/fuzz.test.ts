@@ -12,8 +12,18 @@ function random(seed: number): () => number {
   }
 }
 
-const POST_PATHS = ['auth/register', 'auth/login', 'auth/validate', 'auth/refresh', 'auth/logout', 'auth/logout-all', 'oauth/introspect']
-const PATHS = [...POST_PATHS, 'auth/register', 'auth/login', 'auth/validate', 'auth/refresh', 'auth/logout', 'auth/logout-all', 'auth/me', 'metrics', 'oauth/introspect', '', 'health', 'health/detailed', 'ready', 'live', 'openapi.json', 'docs', 'redoc', 'auth/%ff', 'auth/../health', 'nope/deeper']
+const RECOVERY_POST_PATHS = [
+  'auth/password/forgot',
+  'auth/password/reset',
+  'auth/email/verify',
+  'auth/email/verify/resend',
+  'auth/email/change',
+  'auth/email/change/confirm',
+  'account/reset-password',
+]
+const POST_PATHS = ['auth/register', 'auth/login', 'auth/validate', 'auth/refresh', 'auth/logout', 'auth/logout-all', 'oauth/introspect', ...RECOVERY_POST_PATHS]
+const PAGE_PATHS = ['account/reset-password', 'account/reset-password?token=x', 'account/verify-email', 'account/verify-email?token=%00', 'account/verify-email?token=a&token=b', 'account/nope', 'assets/pages.css']
+const PATHS = [...POST_PATHS, ...RECOVERY_POST_PATHS, ...PAGE_PATHS, 'auth/register', 'auth/login', 'auth/validate', 'auth/refresh', 'auth/logout', 'auth/logout-all', 'auth/me', 'metrics', 'oauth/introspect', '', 'health', 'health/detailed', 'ready', 'live', 'openapi.json', 'docs', 'redoc', 'auth/%ff', 'auth/../health', 'nope/deeper']
 const METHODS = ['GET', 'POST', 'POST', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'] as const
 const CONTENT_TYPES = ['application/json', 'application/json; charset=utf-16', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '', 'application/json; charset=binary']
 const WEIRD_STRINGS = ['', ' ', '\u0000', '💥'.repeat(300), 'a'.repeat(70000), "' OR 1=1 --", '{"$gt": ""}', '../../etc/passwd', 'eyJhbGciOiJub25lIn0.e30.', 'hrt_' + 'A'.repeat(43), '\ud800', 'ﷺ'.repeat(50), 'user@@example.com', 'A@b.co', 'Secure-Pass-123']
@@ -28,13 +38,19 @@ function generator(next: () => number) {
     if (kind === 2) return next() < 0.5
     if (kind === 3 || kind === 4) return text()
     if (kind === 5) return Array.from({ length: Math.floor(next() * 4) }, () => value(depth + 1))
-    return Object.fromEntries(Array.from({ length: Math.floor(next() * 4) }, () => [pick(['email', 'password', 'token', 'refresh_token', text()]), value(depth + 1)]))
+    return Object.fromEntries(Array.from({ length: Math.floor(next() * 4) }, () => [pick(['email', 'password', 'token', 'refresh_token', 'new_password', 'new_email', text()]), value(depth + 1)]))
   }
   const body = (): string | undefined => {
     const kind = Math.floor(next() * 6)
     if (kind === 0) return undefined
     if (kind === 1) return JSON.stringify({ email: value(1), password: value(1) })
-    if (kind === 2) return next() < 0.5 ? JSON.stringify({ token: value(1), refresh_token: value(1) }) : new URLSearchParams({ token: text(), token_type_hint: text() }).toString()
+    if (kind === 2) {
+      const roll = next()
+      if (roll < 0.3) return JSON.stringify({ token: value(1), refresh_token: value(1) })
+      if (roll < 0.5) return JSON.stringify({ token: value(1), new_password: value(1), new_email: value(1), password: value(1) })
+      if (roll < 0.75) return new URLSearchParams({ token: text(), new_password: text(), new_password_confirm: text(), csrf_token: text() }).toString()
+      return new URLSearchParams({ token: text(), token_type_hint: text() }).toString()
+    }
     if (kind === 3) return JSON.stringify(value(0)).slice(0, Math.floor(next() * 200)) // truncated JSON
     if (kind === 4) return JSON.stringify(value(0))
     return text()
@@ -57,7 +73,7 @@ function generator(next: () => number) {
 }
 
 serverTest(
-  'fuzz: 2,000 malformed requests across every endpoint produce no 5xx and leave the server healthy',
+  'fuzz: 2,000 malformed requests across every endpoint (recovery and pages included) produce no 5xx and leave the server healthy',
   async (t, server) => {
     const seed = Date.now() % 100000
     t.log(`seed ${seed}`)

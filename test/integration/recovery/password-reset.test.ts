@@ -14,15 +14,17 @@ import { startSmtpServer, type TestSmtpServer } from '../../aux/smtp.js'
 const NEW_PASSWORD = 'Brand-New-Pass-456'
 const FORGOT_BODY = { message: 'If an account with this address exists, a link to reset its password has been sent to it.' }
 let smtp: TestSmtpServer
-const instances = new Map<Backend, { server: TestServer; second: Awaited<ReturnType<typeof startSecondInstance>> }>()
+const instances = new Map<Backend, { server: TestServer; second: Awaited<ReturnType<typeof startSecondInstance>>; logLines: string[] }>()
 
 test.before(async () => {
   smtp = await startSmtpServer()
   for (const backend of backends()) {
+    const logLines: string[] = []
     const server = await startTestServer(backend, {
       env: { HEIMDALL_SMTP_URL: smtp.url, HEIMDALL_MAIL_POLL_MS: '100', HEIMDALL_LOCKOUT_MAX_FAILURES: '3', HEIMDALL_REVOCATION_POLL_MS: '50' },
+      logLines,
     })
-    instances.set(backend, { server, second: await startSecondInstance(server) })
+    instances.set(backend, { server, second: await startSecondInstance(server), logLines })
   }
 })
 
@@ -38,7 +40,7 @@ for (const backend of backends()) {
   const get = () => instances.get(backend)!
 
   test(`the whole reset: mail, link, policy, new password; every session and refresh token dead on both instances; lockout lifted [${backend}]`, async (t) => {
-    const { server, second } = get()
+    const { server, second, logLines } = get()
     const email = uniqueEmail('reset')
     t.is((await server.client.register(email, TEST_PASSWORD)).statusCode, 200)
     const first = await server.client.loginTokens(email, TEST_PASSWORD)
@@ -88,6 +90,8 @@ for (const backend of backends()) {
     t.true(events.some((event) => event.type === 'password.reset'))
     t.true(events.some((event) => event.type === 'password.reset_requested'))
     t.false(audit.stdout.includes(token), 'no token in the audit trail')
+    t.true(logLines.some((line) => line.includes('/auth/password/reset')), 'the server logged these requests (debug level)')
+    t.false(logLines.some((line) => line.includes(token)), 'no token in a log line')
   })
 
   test(`a newer link replaces the older, an expired or unknown link is refused with the contract's 400 [${backend}]`, async (t) => {

@@ -35,7 +35,8 @@ export interface MailTemplates {
  */
 export function loadMailTemplates(dir: string | undefined): MailTemplates {
   const htmlEngine = new Eta({ autoEscape: true, cache: true, useWith: false })
-  const textEngine = new Eta({ autoEscape: false, cache: true, useWith: false })
+  // No trimming: a plain-text mail's blank lines are its layout.
+  const textEngine = new Eta({ autoEscape: false, autoTrim: false, cache: true, useWith: false })
   const sources: Record<string, string> = {}
   for (const kind of MAIL_KINDS) {
     for (const part of MAIL_PARTS) {

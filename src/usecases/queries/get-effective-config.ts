@@ -33,6 +33,15 @@ export function getEffectiveConfig(ctx: Context): EffectiveConfig {
     trustedProxies: config.trustedProxies,
     publicUrl: config.publicUrl,
     mfaRequiredRoles: config.mfaRequiredRoles.join(','),
+    smtpUrl: config.smtpUrl === undefined ? '(not set: mails stay pending in the outbox)' : redactUrl(config.smtpUrl),
+    mailFrom: config.mailFrom,
+    mailTemplatesDir: config.mailTemplatesDir ?? '(built in)',
+    mailMaxAttempts: config.mailMaxAttempts,
+    mailRetryDelayMs: config.mailRetryDelayMs,
+    mailPollMs: config.mailPollMs,
+    resetTokenTtlSeconds: config.resetTokenTtlSeconds,
+    emailTokenTtlSeconds: config.emailTokenTtlSeconds,
+    requireVerifiedEmail: String(config.requireVerifiedEmail),
   }
 }
 

@@ -13,11 +13,12 @@ export default class UserShow extends BaseCommand<typeof UserShow> {
     this.log(`id:              ${user.id}`)
     this.log(`email:           ${user.email}`)
     this.log(`disabled:        ${user.disabled ? 'yes' : 'no'}`)
+    this.log(`email verified:  ${user.emailVerified ? 'yes' : 'no'}`)
     this.log(`roles:           ${user.roles.join(', ') || '(none)'}`)
     this.log(`permissions:     ${user.permissions.join(', ') || '(none)'}`)
-    const { createdAt, activeSessions, ...fields } = user
+    const { createdAt, activeSessions, emailVerified, ...fields } = user
     this.log(`created_at:      ${isoTime(createdAt)}`)
     this.log(`active sessions: ${activeSessions}`)
-    return { ...fields, created_at: isoTime(createdAt), active_sessions: activeSessions }
+    return { ...fields, email_verified: emailVerified, created_at: isoTime(createdAt), active_sessions: activeSessions }
   }
 }

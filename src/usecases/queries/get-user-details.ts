@@ -6,6 +6,8 @@ export interface UserDetails {
   id: string
   email: string
   disabled: boolean
+  /** Whether the address was proven the user's (a link, or an operator's user:verify-email). */
+  emailVerified: boolean
   roles: string[]
   permissions: string[]
   /** Epoch ms. */
@@ -26,6 +28,7 @@ export async function getUserDetails(ctx: Context, input: { email: string }): Pr
     id: user.id,
     email: user.email,
     disabled: Boolean(user.disabled),
+    emailVerified: user.email_verified_at !== null,
     roles,
     permissions: mergePermissions(permissions),
     createdAt: Number(user.created_at),

@@ -79,3 +79,29 @@ for (const backend of backends()) {
     }
   })
 }
+
+for (const backend of backends()) {
+  test(`a claim whose sender died runs out, and a live sender sends the mail, once [${backend}]`, async (t) => {
+    const server = await startTestServer(backend)
+    let sender: Awaited<ReturnType<typeof startSecondInstance>> | undefined
+    try {
+      const email = uniqueEmail(`orphan-${backend}`)
+      await server.client.register(email, TEST_PASSWORD)
+      // A sender claimed the mail and died: its lease ran out a moment ago.
+      const now = Date.now()
+      const [claimed] = await server.context.mailOutbox.claimDueMails('dead-sender', now, now - 1, 1)
+      t.truthy(claimed)
+      sender = await startSecondInstance(server, { HEIMDALL_SMTP_URL: smtp.url, HEIMDALL_MAIL_POLL_MS: '50' })
+      await smtp.mailsTo(email, (mail) => mail.subject === SUBJECTS.verify)
+      t.truthy(await eventually(async () => (await server.context.mailOutbox.findMailById(claimed.id))?.status === 'sent', 5000))
+      const row = (await server.context.mailOutbox.findMailById(claimed.id))!
+      t.not(row.claimed_by, 'dead-sender')
+      t.is(row.attempts, 2, "the dead sender's attempt is counted")
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      t.is(smtp.received.filter((mail) => mail.to === email).length, 1)
+    } finally {
+      await sender?.close()
+      await server.close()
+    }
+  })
+}

@@ -98,11 +98,13 @@ for (const backend of backends()) {
     const created = uniqueEmail('cli')
     t.is((await runCli(['user:create', created, '--password', TEST_PASSWORD], { env: server.env })).code, 0)
     await linkMail(smtp, created, SUBJECTS.verify)
+    t.false(JSON.parse((await runCli(['user:show', created, '--json'], { env: server.env })).stdout).email_verified)
     const vouched = await runCli(['user:verify-email', created], { env: server.env })
     t.is(vouched.code, 0, vouched.stderr)
     t.regex(vouched.stdout, /is now verified/)
     const { accessToken: createdToken } = await server.client.loginTokens(created, TEST_PASSWORD)
     t.true((await server.client.validate(createdToken)).body.email_verified)
+    t.true(JSON.parse((await runCli(['user:show', created, '--json'], { env: server.env })).stdout).email_verified)
     t.regex((await runCli(['user:verify-email', created], { env: server.env })).stdout, /was already verified/)
   })
 

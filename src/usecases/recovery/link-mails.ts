@@ -3,8 +3,7 @@ import type { Context } from '../../context.js'
 import type { UserTokenPurpose } from '../../infra/db/tables.js'
 import type { MailKind } from '../../infra/mail/builtin-templates.js'
 import type { TransactionRepositories } from '../../infra/repositories/transaction.js'
-import { generateUserToken } from '../../infra/user-token.js'
-import { hashUserToken } from '../../infra/user-token.js'
+import { generateUserToken, hashUserToken } from '../../infra/user-token.js'
 
 /** Where each kind of link leads: the hosted pages (src/http/pages/recovery). */
 export const RESET_PAGE_PATH = '/account/reset-password'

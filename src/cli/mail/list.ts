@@ -1,7 +1,8 @@
 import { Flags } from '@oclif/core'
 import type { MailStatus } from '../../infra/db/tables.js'
-import { listMails } from '../../usecases/mail/list-mails.js'
+import { listMails, type MailSummary } from '../../usecases/mail/list-mails.js'
 import { BaseCommand } from '../base-command.js'
+import { isoTime } from '../format.js'
 
 export default class MailList extends BaseCommand<typeof MailList> {
   static override summary = 'List the mail outbox, newest first.'
@@ -15,12 +16,30 @@ export default class MailList extends BaseCommand<typeof MailList> {
 
   public async run() {
     const mails = await listMails(this.context, { status: this.flags.status as MailStatus | undefined, limit: this.flags.limit })
-    for (const mail of mails) {
+    const shown = mails.map(mailJson)
+    for (const mail of shown) {
       const when = mail.sent_at ?? mail.created_at
       const note = mail.status === 'pending' && mail.attempts > 0 ? ` (attempt ${mail.attempts} failed: ${mail.last_error}; next ${mail.next_attempt_at})` : mail.status === 'failed' ? ` (${mail.last_error})` : ''
       this.log(`${String(mail.id).padStart(5)}  ${mail.status.padEnd(8)} ${when}  ${mail.kind.padEnd(20)} ${mail.to}${note}`)
     }
     if (mails.length === 0) this.log('No mails')
-    return mails
+    return shown
+  }
+}
+
+/** A mail as the CLI prints it and its --json carries: snake_case, ISO 8601 times. */
+export function mailJson(mail: MailSummary) {
+  return {
+    id: mail.id,
+    kind: mail.kind,
+    to: mail.to,
+    status: mail.status,
+    attempts: mail.attempts,
+    next_attempt_at: isoTime(mail.nextAttemptAt),
+    last_error: mail.lastError,
+    created_at: isoTime(mail.createdAt),
+    sent_at: isoTime(mail.sentAt),
+    message_id: mail.messageId,
+    smtp_response: mail.smtpResponse,
   }
 }

@@ -1,6 +1,7 @@
 import { Args } from '@oclif/core'
 import { showMail } from '../../usecases/mail/show-mail.js'
 import { BaseCommand } from '../base-command.js'
+import { mailJson } from './list.js'
 
 export default class MailShow extends BaseCommand<typeof MailShow> {
   static override summary = 'Show one mail of the outbox: its state, its link and its text.'
@@ -9,7 +10,8 @@ export default class MailShow extends BaseCommand<typeof MailShow> {
   static override args = { id: Args.integer({ description: 'The mail id (mail:list)', required: true, min: 1 }) }
 
   public async run() {
-    const mail = await showMail(this.context, { id: this.args.id })
+    const details = await showMail(this.context, { id: this.args.id })
+    const mail = { ...mailJson(details), link: details.link, rendered: details.rendered }
     this.log(`id:        ${mail.id}`)
     this.log(`kind:      ${mail.kind}`)
     this.log(`to:        ${mail.to}`)

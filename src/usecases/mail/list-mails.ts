@@ -1,20 +1,21 @@
 import type { Context } from '../../context.js'
 import type { MailRow, MailStatus } from '../../infra/db/tables.js'
 
-/** One outbox row as an operator reads it (mail:list, mail:show): times as ISO 8601, never the SMTP password. */
+/** One outbox row as an operator reads it (mail:list, mail:show). Times in epoch ms; never the SMTP password. */
 export interface MailSummary {
   id: number
   kind: string
   to: string
-  /** pending covers a mail being sent at this moment ("sending"). */
+  /** A mail being sent at this moment ("sending") reads as pending. */
   status: MailStatus
   attempts: number
-  next_attempt_at: string | null
-  last_error: string | null
-  created_at: string
-  sent_at: string | null
-  message_id: string | null
-  smtp_response: string | null
+  /** When a pending mail is tried next; null otherwise. */
+  nextAttemptAt: number | null
+  lastError: string | null
+  createdAt: number
+  sentAt: number | null
+  messageId: string | null
+  smtpResponse: string | null
 }
 
 /** Outbox rows, newest first; `status: 'pending'` includes those being sent. */
@@ -24,18 +25,18 @@ export async function listMails(ctx: Context, input: { status?: MailStatus; limi
 }
 
 export function summaryOf(row: MailRow): MailSummary {
-  const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString())
+  const status = row.status === 'sending' ? 'pending' : row.status
   return {
     id: row.id,
     kind: row.kind,
     to: row.recipient,
-    status: row.status,
+    status,
     attempts: row.attempts,
-    next_attempt_at: row.status === 'pending' ? iso(row.next_attempt_at) : null,
-    last_error: row.last_error,
-    created_at: iso(row.created_at)!,
-    sent_at: iso(row.sent_at),
-    message_id: row.message_id,
-    smtp_response: row.smtp_response,
+    nextAttemptAt: status === 'pending' ? Number(row.next_attempt_at) : null,
+    lastError: row.last_error,
+    createdAt: Number(row.created_at),
+    sentAt: row.sent_at === null ? null : Number(row.sent_at),
+    messageId: row.message_id,
+    smtpResponse: row.smtp_response,
   }
 }

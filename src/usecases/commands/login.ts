@@ -6,6 +6,7 @@ import type { LoginOutcome } from '../../infra/metrics/metrics.js'
 import { clearLoginAttempts, takeLoginAttempt } from '../lockout.js'
 import { secondStepFor, type SecondStep } from '../mfa/second-step.js'
 import { openSession, type SessionTokens } from '../session-tokens.js'
+import { requireVerifiedEmail } from '../recovery/require-verified-email.js'
 
 export interface LoginInput {
   email: string
@@ -68,8 +69,7 @@ async function attemptLogin(ctx: Context, input: LoginInput): Promise<LoginResul
   // Only after the right password (whose budget is given back): without it, nobody learns whether an address is verified.
   if (ctx.config.requireVerifiedEmail && user.email_verified_at === null) {
     await clearLoginAttempts(ctx, email)
-    await ctx.audit.insertAuditEvent({ type: 'login.failed', userId: user.id, detail: { reason: 'email_not_verified', ip: input.ip } })
-    throw new HeimdallError('auth.email_not_verified', 'Email address is not verified')
+    await requireVerifiedEmail(ctx, user, { ip: input.ip })
   }
   const secondStep = await secondStepFor(ctx, user)
   if (secondStep?.kind === 'mfa_required') {

@@ -2,13 +2,15 @@ import type { Context } from '../../context.js'
 import { amrForPasskeyLogin } from '../../domain/amr.js'
 import { HeimdallError } from '../../errors.js'
 import type { AuthenticationResponseJSON } from '../../infra/mfa/webauthn.js'
+import { requireVerifiedEmail } from '../recovery/require-verified-email.js'
 import { openSession, type SessionTokens } from '../session-tokens.js'
 import { assertionRefused, verifyPasskeyAssertion } from './passkey-assertion.js'
 
 /**
  * Passwordless login with a passkey: a verified assertion opens a session whose amr is "hwk" (a
  * device-bound key) or "swk" (a synced one), plus "mfa" when the authenticator verified the user.
- * Throws passkey.invalid_response (refused, audited), auth.account_disabled.
+ * Throws passkey.invalid_response (refused, audited), auth.account_disabled, auth.email_not_verified
+ * (HEIMDALL_REQUIRE_VERIFIED_EMAIL).
  */
 export async function loginWithPasskey(ctx: Context, input: { response: AuthenticationResponseJSON; ip?: string }): Promise<SessionTokens> {
   const assertion = await verifyPasskeyAssertion(ctx, input.response, { ip: input.ip })
@@ -19,6 +21,7 @@ export async function loginWithPasskey(ctx: Context, input: { response: Authenti
     await ctx.audit.insertAuditEvent({ type: 'login.failed', userId: user.id, detail: { reason: 'user_disabled', method: 'passkey', ip: input.ip } })
     throw new HeimdallError('auth.account_disabled', 'Account is disabled')
   }
+  await requireVerifiedEmail(ctx, user, { method: 'passkey', ip: input.ip })
   return openSession(ctx, user, {
     amr: amrForPasskeyLogin(assertion),
     event: 'login.succeeded',

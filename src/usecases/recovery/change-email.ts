@@ -2,6 +2,7 @@ import type { Context } from '../../context.js'
 import { emailFieldErrors, normalizeEmail } from '../../domain/email.js'
 import { HeimdallError, validationError } from '../../errors.js'
 import { isUniqueViolation } from '../../infra/db/unique-violation.js'
+import { clearLoginAttempts, takeLoginAttempt } from '../lockout.js'
 import { getCurrentUser } from '../queries/get-current-user.js'
 import { queueLinkMail, queueNotice } from './link-mails.js'
 import { findLiveUserToken, invalidToken } from './user-token.js'
@@ -28,17 +29,12 @@ export async function requestEmailChange(ctx: Context, input: EmailChangeInput):
   if (!user) throw new HeimdallError('token.invalid', 'Session not found')
   if (newEmail === user.email) throw validationError([{ loc: ['body', 'new_email'], msg: 'This is already your address', type: 'value_error' }])
 
-  const lockoutKey = `login:${user.email}`
-  const { lockoutMaxFailures, lockoutWindowSeconds } = ctx.config
-  const reservation = await ctx.throttles.reserve(lockoutKey, lockoutMaxFailures, lockoutWindowSeconds * 1000, Date.now())
-  if (!reservation.allowed) {
-    throw new HeimdallError('auth.locked', 'Too many failed attempts for this account; try again later', undefined, Math.max(1, Math.ceil(reservation.retryAfterMs / 1000)))
-  }
+  await takeLoginAttempt(ctx, user.email, user.id, input.ip)
   if (!(await ctx.passwords.verify(input.password, user.password_hash))) {
     await ctx.audit.insertAuditEvent({ type: 'email.change_refused', userId: user.id, sessionId: current.sessionId, detail: { reason: 'wrong_password', ip: input.ip } })
     throw new HeimdallError('auth.invalid_credentials', 'Incorrect password')
   }
-  await ctx.throttles.deleteThrottle(lockoutKey)
+  await clearLoginAttempts(ctx, user.email)
   if (await ctx.users.findUserByEmail(newEmail)) throw emailTaken()
 
   const now = Date.now()

@@ -1,5 +1,6 @@
 import type { Context } from '../../context.js'
 import { passwordFieldErrors } from '../../domain/password-policy.js'
+import { loginLockoutKey } from '../../domain/throttling.js'
 import { validationError } from '../../errors.js'
 import { queueNotice } from './link-mails.js'
 import { findLiveUserToken, invalidToken } from './user-token.js'
@@ -31,7 +32,7 @@ export async function resetPassword(ctx: Context, input: ResetPasswordInput): Pr
     if (user.email_verified_at === null) await tx.users.updateUserEmailVerified(user.id, now)
     const revoked = await tx.sessions.updateSessionsRevokedByUserId(user.id, 'password_reset', now)
     await tx.userTokens.updateUserTokensSuperseded(user.id, ['password_reset'], now)
-    await tx.throttles.deleteThrottle(`login:${user.email}`)
+    await tx.throttles.deleteThrottle(loginLockoutKey(user.email))
     await tx.audit.insertAuditEvent({ type: 'password.reset', userId: user.id, detail: { revoked_sessions: revoked, ip: input.ip } }, now)
     await queueNotice(ctx, tx, { user, kind: 'password_changed', recipient: user.email, now })
     return revoked

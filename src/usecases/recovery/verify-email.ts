@@ -1,4 +1,5 @@
 import type { Context } from '../../context.js'
+import { retryAfterSeconds } from '../../domain/throttling.js'
 import { HeimdallError } from '../../errors.js'
 import { getCurrentUser } from '../queries/get-current-user.js'
 import { queueLinkMail } from './link-mails.js'
@@ -30,8 +31,8 @@ export async function resendVerification(ctx: Context, input: { accessToken: str
   if (!user || user.email_verified_at !== null) return { queued: false }
   const reservation = await ctx.throttles.reserve(`verification-mail:${user.id}`, VERIFICATION_MAILS_PER_HOUR, 3600_000, Date.now())
   if (!reservation.allowed) {
-    const retryAfterSeconds = Math.max(1, Math.ceil(reservation.retryAfterMs / 1000))
-    throw new HeimdallError('request.rate_limited', `Too many verification mails for this account; try again in ${retryAfterSeconds} s`, undefined, retryAfterSeconds)
+    const seconds = retryAfterSeconds(reservation.retryAfterMs)
+    throw new HeimdallError('request.rate_limited', `Too many verification mails for this account; try again in ${seconds} s`, undefined, seconds)
   }
   const now = Date.now()
   await ctx.transaction(async (tx) => {

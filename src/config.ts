@@ -79,6 +79,11 @@ export interface Config {
   readonly emailTokenTtlSeconds: number
   /** When true, an account whose address is not verified cannot log in (403). */
   readonly requireVerifiedEmail: boolean
+  /**
+   * HEIMDALL_OIDC_ENABLED: serve OpenID Connect / OAuth 2 under `${publicUrl}/oidc` (the issuer). With
+   * HS256 access tokens an RS256 key is still created, since ID tokens are verified by third parties.
+   */
+  readonly oidcEnabled: boolean
 }
 
 export type LogFormat = 'auto' | 'json' | 'pretty'
@@ -196,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   const resetTokenTtlSeconds = bounded(parseDuration(env.HEIMDALL_RESET_TOKEN_TTL, CONFIG_DEFAULTS.resetTokenTtlSeconds, 'HEIMDALL_RESET_TOKEN_TTL'), 60, 86_400, 'HEIMDALL_RESET_TOKEN_TTL', 'seconds (1m to 24h)')
   const emailTokenTtlSeconds = bounded(parseDuration(env.HEIMDALL_EMAIL_TOKEN_TTL, CONFIG_DEFAULTS.emailTokenTtlSeconds, 'HEIMDALL_EMAIL_TOKEN_TTL'), 300, 7 * 86_400, 'HEIMDALL_EMAIL_TOKEN_TTL', 'seconds (5m to 7d)')
   const requireVerifiedEmail = parseBoolean(env.HEIMDALL_REQUIRE_VERIFIED_EMAIL, false, 'HEIMDALL_REQUIRE_VERIFIED_EMAIL')
+  const oidcEnabled = parseBoolean(env.HEIMDALL_OIDC_ENABLED, false, 'HEIMDALL_OIDC_ENABLED')
 
   return Object.freeze({
     databaseUrl,
@@ -235,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     resetTokenTtlSeconds,
     emailTokenTtlSeconds,
     requireVerifiedEmail,
+    oidcEnabled,
   })
 }
 

@@ -19,6 +19,7 @@ import { createSecretBox, type SecretBox } from './infra/mfa/secret-box.js'
 import { createAuditRepository, type AuditRepository } from './infra/repositories/audit.js'
 import { createMfaRepository, type MfaRepository } from './infra/repositories/mfa.js'
 import { createPasskeysRepository, type PasskeysRepository } from './infra/repositories/passkeys.js'
+import { createOAuthClientsRepository, type OAuthClientsRepository } from './infra/repositories/oauth-clients.js'
 import { createRolesRepository, type RolesRepository } from './infra/repositories/roles.js'
 import { createSessionsRepository, type SessionsRepository } from './infra/repositories/sessions.js'
 import { createThrottlesRepository, type ThrottlesRepository } from './infra/repositories/throttles.js'
@@ -58,6 +59,8 @@ export interface Context {
    * own repositories would wait for it).
    */
   transaction<T>(work: (tx: TransactionRepositories) => Promise<T>): Promise<T>
+  /** The OAuth / OpenID Connect clients (client:create ...). */
+  readonly oauthClients: OAuthClientsRepository
   readonly logger: Logger
   readonly passwords: PasswordHasher
   readonly sessionStates: SessionReadModel
@@ -156,6 +159,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     mailOutbox,
     mail,
     transaction: (work) => db.transaction((trx) => work(repositoriesOver(trx))),
+    oauthClients: createOAuthClientsRepository(db),
     logger,
     passwords: createPasswordHasher(config.bcryptCost),
     sessionStates,

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Context } from '../context.js'
 import { createApp } from './app.js'
+import { withOidc } from './oidc/mount.js'
 
 export interface RunningServer {
   server: Server
@@ -12,7 +13,7 @@ export interface RunningServer {
 
 export async function startHttpServer(context: Context, options: { host: string; port: number }): Promise<RunningServer> {
   const app = createApp(context)
-  const server = createServer(app.callback())
+  const server = createServer(withOidc(context, app.callback()))
   server.keepAliveTimeout = 5000
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

@@ -140,3 +140,30 @@ export interface MailRow {
   created_at: number
   sent_at: number | null
 }
+
+export interface OAuthClientRow {
+  client_id: string
+  name: string
+  /** SHA-256 (hex) of the client secret; null for a public client. */
+  secret_hash: string | null
+  /** The client's RFC 7591 metadata as JSON text (redirect_uris, grant_types, scope ...), without the secret. */
+  metadata: string
+  first_party: boolean | number
+  created_at: number
+  updated_at: number
+}
+
+/** One oidc-provider model instance (kind = its model name: Grant, AccessToken, Session ...). */
+export interface OidcPayloadRow {
+  kind: string
+  id: string
+  payload: string
+  grant_id: string | null
+  user_code: string | null
+  uid: string | null
+  client_id: string | null
+  session_id: string | null
+  /** Epoch ms; null: never expires. */
+  expires_at: number | null
+  consumed_at: number | null
+}

@@ -42,6 +42,7 @@ export function getEffectiveConfig(ctx: Context): EffectiveConfig {
     resetTokenTtlSeconds: config.resetTokenTtlSeconds,
     emailTokenTtlSeconds: config.emailTokenTtlSeconds,
     requireVerifiedEmail: String(config.requireVerifiedEmail),
+    oidcEnabled: config.oidcEnabled ? 'true' : 'false',
   }
 }
 

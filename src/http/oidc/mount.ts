@@ -1,0 +1,87 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
+import type Provider from 'oidc-provider'
+import type { Context } from '../../context.js'
+import { createProviderKeys } from '../../infra/oidc/provider-keys.js'
+import { getJwks, JWKS_MAX_AGE_SECONDS } from '../../usecases/queries/get-jwks.js'
+import { buildProvider, OIDC_PREFIX } from './provider.js'
+
+/** How often the provider looks for a rotated signing key (keys:rotate run elsewhere). */
+const KEY_CHECK_MS = 5_000
+
+/**
+ * Splits requests before Koa: paths under /oidc go to oidc-provider (its own Koa app), everything else
+ * to Heimdall's app untouched, so Heimdall's routes (and the validation hot path) pay one string
+ * comparison and never enter the provider. Without HEIMDALL_OIDC_ENABLED, Heimdall's listener as is.
+ */
+export function withOidc(context: Context, heimdall: RequestListener): RequestListener {
+  if (!context.config.oidcEnabled) return heimdall
+  const oidc = createOidcListener(context)
+  return function dispatch(req, res) {
+    const url = req.url ?? '/'
+    if (url.startsWith(OIDC_PREFIX) && (url.length === OIDC_PREFIX.length || '/?'.includes(url[OIDC_PREFIX.length]))) return oidc(req, res)
+    return heimdall(req, res)
+  }
+}
+
+/** The provider, built on first use (after migrations) and rebuilt when the signing key changes. */
+function createOidcListener(context: Context): (req: IncomingMessage, res: ServerResponse) => void {
+  const loadKeys = createProviderKeys(context.config, context.signingKeys)
+  let current: { provider: Provider; callback: RequestListener; fingerprint: string; checkedAt: number } | undefined
+  let pending: Promise<NonNullable<typeof current>> | undefined
+
+  async function refresh(): Promise<NonNullable<typeof current>> {
+    const keys = await loadKeys()
+    if (current && current.fingerprint === keys.fingerprint) {
+      current.checkedAt = Date.now()
+      return current
+    }
+    const provider = buildProvider(context, keys)
+    provider.on('server_error', (_ctx: unknown, err: unknown) => context.logger.error({ err }, 'oidc provider error'))
+    current = { provider, callback: provider.callback() as RequestListener, fingerprint: keys.fingerprint, checkedAt: Date.now() }
+    return current
+  }
+
+  function providerNow(): Promise<NonNullable<typeof current>> {
+    if (current && Date.now() - current.checkedAt < KEY_CHECK_MS) return Promise.resolve(current)
+    pending ??= refresh().finally(() => (pending = undefined))
+    return pending
+  }
+
+  return function oidcRequest(req, res) {
+    setSecurityHeaders(res)
+    if (!context.ready) return answerJson(res, 503, { error: 'temporarily_unavailable', error_description: 'Heimdall is starting' })
+    const path = (req.url ?? '/').slice(OIDC_PREFIX.length) || '/'
+    // One JWKS: the provider's jwks_uri answers Heimdall's key set, retired keys still in publication included.
+    if (path === '/jwks' && (req.method === 'GET' || req.method === 'HEAD')) {
+      getJwks(context)
+        .then((jwks) => answerJson(res, 200, jwks, { 'Cache-Control': `public, max-age=${JWKS_MAX_AGE_SECONDS}` }))
+        .catch((err: unknown) => fail(context, res, err))
+      return
+    }
+    providerNow()
+      .then(({ callback }) => {
+        const mounted = req as IncomingMessage & { originalUrl?: string }
+        mounted.originalUrl = req.url
+        req.url = path
+        return callback(req, res)
+      })
+      .catch((err: unknown) => fail(context, res, err))
+  }
+}
+
+function setSecurityHeaders(res: ServerResponse): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff')
+  res.setHeader('X-Frame-Options', 'DENY')
+  res.setHeader('Referrer-Policy', 'no-referrer')
+}
+
+function fail(context: Context, res: ServerResponse, err: unknown): void {
+  context.logger.error({ err }, 'oidc request failed')
+  if (!res.headersSent) answerJson(res, 500, { error: 'server_error', error_description: 'An unexpected error occurred' })
+  else res.end()
+}
+
+function answerJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers })
+  res.end(JSON.stringify(body))
+}

@@ -1,0 +1,82 @@
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider'
+import type { Context } from '../../context.js'
+import { compareClientSecretHash } from '../../infra/oidc/client-metadata.js'
+import { createKnexAdapter } from '../../infra/oidc/knex-adapter.js'
+import { getOidcClaims } from '../../usecases/oidc/get-oidc-claims.js'
+import { OIDC_SCOPES } from '../../usecases/oidc/scopes.js'
+
+/** Where the provider is mounted, relative to HEIMDALL_PUBLIC_URL: the issuer is `${publicUrl}${OIDC_PREFIX}`. */
+export const OIDC_PREFIX = '/oidc'
+/** Heimdall's own pages that run the provider's interactions (login, consent). */
+export const INTERACTION_PREFIX = '/interaction/'
+
+export interface ProviderKeys {
+  /** Private JWKs (with kid, alg, use) of the active signing keys. */
+  keys: Array<Record<string, unknown>>
+  /** The algorithm ID tokens are signed with (that of the newest key). */
+  alg: string
+}
+
+/**
+ * Builds the oidc-provider instance: issuer, storage, keys, claims, flows and their defaults, in one
+ * place. Only what Heimdall needs is switched on: the code flow with PKCE (S256 only; required for
+ * public clients), refresh tokens rotated on every use, client credentials, the device grant,
+ * RP-initiated logout, revocation (RFC 7009) and introspection (RFC 7662). No dynamic registration,
+ * no implicit flow, no dev interactions.
+ */
+export function buildProvider(context: Context, keys: ProviderKeys): Provider {
+  const { config } = context
+  const adapter = createKnexAdapter(context.db, context.oauthClients)
+  const configuration: Configuration = {
+    adapter,
+    jwks: { keys: keys.keys as never },
+    cookies: { keys: [context.derivedKey('oidc-cookies').export().toString('base64url')] },
+    claims: {
+      openid: ['sub'],
+      email: ['email', 'email_verified'],
+      roles: ['roles', 'permissions'],
+      amr: null,
+    },
+    scopes: [...OIDC_SCOPES],
+    conformIdTokenClaims: false,
+    responseTypes: ['code'],
+    clientDefaults: { id_token_signed_response_alg: keys.alg, grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' },
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    enabledJWA: { idTokenSigningAlgValues: ['RS256', 'EdDSA'], userinfoSigningAlgValues: ['RS256', 'EdDSA'], introspectionSigningAlgValues: ['RS256', 'EdDSA'] },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      deviceFlow: { enabled: true },
+      rpInitiatedLogout: { enabled: true },
+      userinfo: { enabled: true },
+    },
+    pkce: { required: (_ctx: unknown, client: { clientAuthMethod: string }) => client.clientAuthMethod === 'none' },
+    rotateRefreshToken: true,
+    ttl: {
+      AccessToken: config.accessTokenTtlSeconds,
+      ClientCredentials: config.accessTokenTtlSeconds,
+      IdToken: 3600,
+      RefreshToken: config.refreshTokenTtlSeconds,
+      AuthorizationCode: 60,
+      DeviceCode: 600,
+      Interaction: 3600,
+      Session: 14 * 86400,
+      Grant: config.refreshTokenTtlSeconds,
+    },
+    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${INTERACTION_PREFIX}${interaction.uid}` },
+    async findAccount(_ctx: KoaContextWithOIDC, sub: string) {
+      const claims = await getOidcClaims(context, sub)
+      if (!claims) return undefined
+      return { accountId: sub, claims: async () => claims }
+    },
+  }
+  const provider = new Provider(`${config.publicUrl}${OIDC_PREFIX}`, configuration)
+  provider.proxy = config.trustedProxies > 0
+  // Secrets are stored as SHA-256 hashes: compare the presented one against the hash.
+  provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret: string }, presented: string) {
+    return Promise.resolve(compareClientSecretHash(this.clientSecret, presented))
+  } as never
+  return provider
+}

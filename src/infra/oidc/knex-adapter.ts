@@ -1,0 +1,93 @@
+import type { Knex } from 'knex'
+import type { OidcPayloadRow } from '../db/tables.js'
+import type { OAuthClientsRepository } from '../repositories/oauth-clients.js'
+import { clientMetadataOf } from './client-metadata.js'
+
+/** What oidc-provider stores per model instance (its AdapterPayload, loosely typed). */
+export type OidcPayload = Record<string, unknown> & {
+  grantId?: string
+  userCode?: string
+  uid?: string
+  clientId?: string
+  consumed?: number
+}
+
+/**
+ * oidc-provider's storage adapter over knex (its Adapter interface: upsert, find, findByUid,
+ * findByUserCode, consume, destroy, revokeByGrantId), one table for every model, so that any
+ * instance on the database can continue a flow another one began. Clients are read from
+ * oauth_clients (managed by the CLI), never written by the provider (dynamic registration is off).
+ * Expired rows read as absent; sweepExpired removes them.
+ */
+export function createKnexAdapter(db: Knex, clients: OAuthClientsRepository) {
+  return class KnexAdapter {
+    readonly kind: string
+
+    constructor(name: string) {
+      this.kind = name
+    }
+
+    async upsert(id: string, payload: OidcPayload, expiresIn: number | undefined): Promise<void> {
+      if (this.kind === 'Client') return
+      const row: OidcPayloadRow = {
+        kind: this.kind,
+        id,
+        payload: JSON.stringify(payload),
+        grant_id: payload.grantId ?? null,
+        user_code: payload.userCode ?? null,
+        uid: payload.uid ?? null,
+        client_id: payload.clientId ?? null,
+        session_id: null,
+        expires_at: expiresIn ? Date.now() + expiresIn * 1000 : null,
+        consumed_at: null,
+      }
+      // session_id is linked once, after the row exists (linkOidcGrantToSession): a later save keeps it.
+      const { kind: _kind, id: _id, session_id: _sessionId, ...changes } = row
+      await db<OidcPayloadRow>('oidc_payloads').insert(row).onConflict(['kind', 'id']).merge(changes)
+    }
+
+    async find(id: string): Promise<OidcPayload | undefined> {
+      if (this.kind === 'Client') {
+        const client = await clients.findOAuthClientById(id)
+        return client && (clientMetadataOf(client) as OidcPayload)
+      }
+      return this.findWhere({ id })
+    }
+
+    findByUid(uid: string): Promise<OidcPayload | undefined> {
+      return this.findWhere({ uid })
+    }
+
+    findByUserCode(userCode: string): Promise<OidcPayload | undefined> {
+      return this.findWhere({ user_code: userCode })
+    }
+
+    async consume(id: string): Promise<void> {
+      await db<OidcPayloadRow>('oidc_payloads').where({ kind: this.kind, id }).update({ consumed_at: Date.now() })
+    }
+
+    async destroy(id: string): Promise<void> {
+      await db<OidcPayloadRow>('oidc_payloads').where({ kind: this.kind, id }).delete()
+    }
+
+    async revokeByGrantId(grantId: string): Promise<void> {
+      await db<OidcPayloadRow>('oidc_payloads').where({ grant_id: grantId }).delete()
+    }
+
+    private async findWhere(where: Partial<OidcPayloadRow>): Promise<OidcPayload | undefined> {
+      const row = await db<OidcPayloadRow>('oidc_payloads')
+        .where({ kind: this.kind, ...where })
+        .where((query) => query.whereNull('expires_at').orWhere('expires_at', '>', Date.now()))
+        .first()
+      if (!row) return undefined
+      const payload = JSON.parse(row.payload) as OidcPayload
+      // The provider tells a spent code or rotated refresh token by `consumed` (epoch seconds).
+      return row.consumed_at === null ? payload : { ...payload, consumed: Math.floor(Number(row.consumed_at) / 1000) }
+    }
+  }
+}
+
+/** Deletes the provider's expired rows; answers how many. Run by the server's sweeper. */
+export async function sweepExpiredOidcPayloads(db: Knex, now: number): Promise<number> {
+  return db<OidcPayloadRow>('oidc_payloads').where('expires_at', '<=', now).delete()
+}

@@ -1,0 +1,35 @@
+/**
+ * oidc-provider 9 ships no type declarations (the DefinitelyTyped ones lag behind): the part of its
+ * API Heimdall uses, loosely typed. See node_modules/oidc-provider and its docs/README.md.
+ */
+declare module 'oidc-provider' {
+  import type { IncomingMessage, ServerResponse } from 'node:http'
+  import type Koa from 'koa'
+
+  export type KoaContextWithOIDC = Koa.Context & { oidc: any }
+  export type Configuration = Record<string, any>
+
+  export interface InteractionDetails {
+    uid: string
+    prompt: { name: string; reasons: string[]; details: Record<string, any> }
+    params: Record<string, any>
+    session?: { accountId: string; uid: string; cookie: string }
+    grantId?: string
+    lastSubmission?: Record<string, any>
+    result?: Record<string, any>
+  }
+
+  export default class Provider extends Koa {
+    constructor(issuer: string, configuration?: Configuration)
+    readonly issuer: string
+    readonly Client: any
+    readonly Grant: any
+    readonly AccessToken: any
+    readonly Session: any
+    interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>
+    interactionFinished(req: IncomingMessage, res: ServerResponse, result: Record<string, any>, options?: { mergeWithLastSubmission?: boolean }): Promise<void>
+    interactionResult(req: IncomingMessage, res: ServerResponse, result: Record<string, any>, options?: { mergeWithLastSubmission?: boolean }): Promise<string>
+  }
+
+  export const errors: Record<string, new (...args: any[]) => Error>
+}

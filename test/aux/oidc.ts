@@ -1,0 +1,19 @@
+import * as oidc from 'openid-client'
+import { freePort, startTestServer, type TestServer } from './server.js'
+import type { Backend } from './db.js'
+
+/** A Heimdall with OpenID Connect on, whose HEIMDALL_PUBLIC_URL is its own address (the issuer must match). */
+export async function startOidcServer(backend: Backend, env: Record<string, string> = {}): Promise<TestServer & { issuer: string }> {
+  const port = await freePort()
+  const publicUrl = `http://127.0.0.1:${port}`
+  const server = await startTestServer(backend, { port, env: { HEIMDALL_OIDC_ENABLED: 'true', HEIMDALL_PUBLIC_URL: publicUrl, ...env } })
+  return Object.assign(server, { issuer: `${publicUrl}/oidc` })
+}
+
+/** openid-client's discovery against a plain-http loopback issuer (the tests have no TLS). */
+export function discover(issuer: string, clientId: string, clientSecret?: string, metadata: Partial<oidc.ClientMetadata> = {}): Promise<oidc.Configuration> {
+  const auth = clientSecret === undefined ? oidc.None() : oidc.ClientSecretBasic(clientSecret)
+  return oidc.discovery(new URL(issuer), clientId, { ...metadata, ...(clientSecret === undefined ? {} : { client_secret: clientSecret }) }, auth, {
+    execute: [oidc.allowInsecureRequests],
+  })
+}

@@ -1,0 +1,62 @@
+import test from 'ava'
+import { backends } from '../../aux/db.js'
+import { discover, startOidcServer } from '../../aux/oidc.js'
+import type { TestServer } from '../../aux/server.js'
+
+type OidcServer = TestServer & { issuer: string }
+const servers = new Map<string, OidcServer>()
+
+test.before(async () => {
+  for (const backend of backends()) servers.set(backend, await startOidcServer(backend))
+})
+test.after.always(async () => {
+  for (const server of servers.values()) await server.close()
+})
+
+for (const backend of backends()) {
+  test(`discovery document is valid and names the issuer under HEIMDALL_PUBLIC_URL [${backend}]`, async (t) => {
+    const server = servers.get(backend)!
+    const config = await discover(server.issuer, 'nobody')
+    const metadata = config.serverMetadata()
+    t.is(metadata.issuer, server.issuer)
+    t.is(metadata.authorization_endpoint, `${server.issuer}/auth`)
+    t.is(metadata.token_endpoint, `${server.issuer}/token`)
+    t.is(metadata.jwks_uri, `${server.issuer}/jwks`)
+    t.truthy(metadata.userinfo_endpoint)
+    t.truthy(metadata.revocation_endpoint)
+    t.truthy(metadata.introspection_endpoint)
+    t.truthy(metadata.device_authorization_endpoint)
+    t.truthy(metadata.end_session_endpoint)
+    t.deepEqual(metadata.response_types_supported, ['code'])
+    t.deepEqual(metadata.code_challenge_methods_supported, ['S256'])
+    t.true(metadata.grant_types_supported!.includes('client_credentials'))
+    t.true(metadata.grant_types_supported!.includes('urn:ietf:params:oauth:grant-type:device_code'))
+    t.true(metadata.scopes_supported!.includes('roles'))
+    t.true((metadata.claims_supported as string[]).includes('permissions'))
+  })
+
+  test(`one JWKS: the provider's jwks_uri serves Heimdall's key set, with an RS256 key although access tokens are HS256 [${backend}]`, async (t) => {
+    const server = servers.get(backend)!
+    const fromProvider = await (await fetch(`${server.issuer}/jwks`)).json() as { keys: Array<{ alg: string; kid: string; d?: string }> }
+    const fromHeimdall = await (await fetch(`${server.url}/.well-known/jwks.json`)).json()
+    t.deepEqual(fromProvider, fromHeimdall)
+    // Two processes (or requests) creating the first key at once both publish theirs; one signs.
+    t.true(fromProvider.keys.length >= 1)
+    for (const key of fromProvider.keys) {
+      t.is(key.alg, 'RS256')
+      t.is(key.d, undefined)
+    }
+  })
+
+  test(`Heimdall's own routes keep their contract beside the provider [${backend}]`, async (t) => {
+    const server = servers.get(backend)!
+    const health = await fetch(`${server.url}/health`)
+    t.is(health.status, 200)
+    const notOidc = await fetch(`${server.url}/oidcx`)
+    t.is(notOidc.status, 404)
+    t.regex(notOidc.headers.get('content-type') ?? '', /json/)
+    const validate = await fetch(`${server.url}/auth/validate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: 'nope' }) })
+    t.is(validate.status, 200)
+    t.like(await validate.json(), { is_valid: false })
+  })
+}

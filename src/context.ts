@@ -7,6 +7,7 @@ import { createClusterMetrics } from './infra/cluster/cluster-metrics.js'
 import { createInvalidationFanout, type Invalidation, type RevocationBusStatus } from './infra/cluster/invalidation-fanout.js'
 import { createDatabaseOutageLog, watchConnections } from './infra/db/database-outage.js'
 import { createKnex, poolStats } from './infra/db/knex.js'
+import { sweepExpiredOidcPayloads } from './infra/oidc/knex-adapter.js'
 import { createLogger, type Logger } from './infra/logger.js'
 import { createMail, type Mail } from './infra/mail/mail.js'
 import { createMailOutboxRepository, type MailOutboxRepository } from './infra/repositories/mail-outbox.js'
@@ -140,7 +141,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
   const clusterMetrics = createClusterMetrics(() => context.metrics.snapshot())
   const tokens = createTokenProvider(config, db)
   const jobs = options.watchRevocations
-    ? startBackgroundJobs({ config, logger, databaseOutage, sessions, users, audit, throttles, mfa, sessionStates, builtTokens: tokens.built, isReady: () => context.ready })
+    ? startBackgroundJobs({ config, logger, databaseOutage, sessions, users, audit, throttles, mfa, sessionStates, builtTokens: tokens.built, isReady: () => context.ready, sweepOidc: config.oidcEnabled ? () => sweepExpiredOidcPayloads(db, Date.now()) : undefined })
     : undefined
 
   const context: Context = {

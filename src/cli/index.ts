@@ -1,4 +1,9 @@
 import AuditList from './audit/list.js'
+import ClientCreate from './client/create.js'
+import ClientDelete from './client/delete.js'
+import ClientList from './client/list.js'
+import ClientRotateSecret from './client/rotate-secret.js'
+import ClientShow from './client/show.js'
 import ConfigShow from './config/show.js'
 import Doctor from './doctor.js'
 import KeysList from './keys/list.js'
@@ -63,6 +68,11 @@ export const COMMANDS = {
   'mail:show': MailShow,
   'mail:test': MailTest,
   'mail:retry': MailRetry,
+  'client:create': ClientCreate,
+  'client:list': ClientList,
+  'client:show': ClientShow,
+  'client:rotate-secret': ClientRotateSecret,
+  'client:delete': ClientDelete,
   'config:show': ConfigShow,
   doctor: Doctor,
 }

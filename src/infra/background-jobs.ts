@@ -33,6 +33,8 @@ export interface BackgroundJobSources {
   sessionStates: SessionReadModel
   /** The token service once something built it; a server that never signed has nothing to reload. */
   builtTokens: () => TokenService | undefined
+  /** Deletes the OpenID Connect provider's expired rows (when HEIMDALL_OIDC_ENABLED); answers how many. */
+  sweepOidc?: () => Promise<number>
   /** Before migrations the tables may not exist yet: jobs stay quiet until the server is ready. */
   isReady: () => boolean
 }
@@ -71,6 +73,12 @@ export function startBackgroundJobs(sources: BackgroundJobSources): { stop(): vo
     },
   })
   const sweeper = startThrottleSweeper(sources.throttles, sources.mfa, config, reportFailure)
+  const oidcSweeper = sources.sweepOidc
+    ? setInterval(() => {
+        if (sources.isReady()) sources.sweepOidc!().catch((err: unknown) => reportFailure(err, 'oidc sweep failed'))
+      }, SWEEP_INTERVAL_MS)
+    : undefined
+  oidcSweeper?.unref()
   const keyReloader = isAsymmetric(config.jwtAlg)
     ? setInterval(() => {
         const tokens = sources.builtTokens()
@@ -82,6 +90,7 @@ export function startBackgroundJobs(sources: BackgroundJobSources): { stop(): vo
     stop() {
       poller.stop()
       clearInterval(sweeper)
+      if (oidcSweeper) clearInterval(oidcSweeper)
       if (keyReloader) clearInterval(keyReloader)
     },
   }

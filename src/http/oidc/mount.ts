@@ -2,6 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type Provider from 'oidc-provider'
 import type { Context } from '../../context.js'
 import { createProviderKeys } from '../../infra/oidc/provider-keys.js'
+import { knownClientScopes } from '../../usecases/oidc/known-client-scopes.js'
 import { getJwks, JWKS_MAX_AGE_SECONDS } from '../../usecases/queries/get-jwks.js'
 import { buildProvider, OIDC_PREFIX } from './provider.js'
 
@@ -35,7 +36,7 @@ function createOidcListener(context: Context): (req: IncomingMessage, res: Serve
       current.checkedAt = Date.now()
       return current
     }
-    const provider = buildProvider(context, keys)
+    const provider = buildProvider(context, keys, await knownClientScopes(context))
     provider.on('server_error', (_ctx: unknown, err: unknown) => context.logger.error({ err }, 'oidc provider error'))
     current = { provider, callback: provider.callback() as RequestListener, fingerprint: keys.fingerprint, checkedAt: Date.now() }
     return current

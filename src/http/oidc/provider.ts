@@ -3,7 +3,6 @@ import type { Context } from '../../context.js'
 import { compareClientSecretHash } from '../../infra/oidc/client-metadata.js'
 import { createKnexAdapter } from '../../infra/oidc/knex-adapter.js'
 import { getOidcClaims } from '../../usecases/oidc/get-oidc-claims.js'
-import { OIDC_SCOPES } from '../../usecases/oidc/scopes.js'
 
 /** Where the provider is mounted, relative to HEIMDALL_PUBLIC_URL: the issuer is `${publicUrl}${OIDC_PREFIX}`. */
 export const OIDC_PREFIX = '/oidc'
@@ -24,7 +23,7 @@ export interface ProviderKeys {
  * RP-initiated logout, revocation (RFC 7009) and introspection (RFC 7662). No dynamic registration,
  * no implicit flow, no dev interactions.
  */
-export function buildProvider(context: Context, keys: ProviderKeys): Provider {
+export function buildProvider(context: Context, keys: ProviderKeys, scopes: ReadonlySet<string>): Provider {
   const { config } = context
   const adapter = createKnexAdapter(context.db, context.oauthClients)
   const configuration: Configuration = {
@@ -37,7 +36,8 @@ export function buildProvider(context: Context, keys: ProviderKeys): Provider {
       roles: ['roles', 'permissions'],
       amr: null,
     },
-    scopes: [...OIDC_SCOPES],
+    // Permission names too: the provider checks only the scopes it knows against a client's allow-list.
+    scopes: [...scopes],
     conformIdTokenClaims: false,
     responseTypes: ['code'],
     clientDefaults: { id_token_signed_response_alg: keys.alg, grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' },
@@ -46,8 +46,9 @@ export function buildProvider(context: Context, keys: ProviderKeys): Provider {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
+      // A client may introspect or revoke only the tokens issued to it.
+      introspection: { enabled: true, allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) => token.clientId === client.clientId },
+      revocation: { enabled: true, allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) => token.clientId === client.clientId },
       deviceFlow: { enabled: true },
       rpInitiatedLogout: { enabled: true },
       userinfo: { enabled: true },

@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto'
+import type { Context } from '../../context.js'
+import { checkClientRegistration, type ClientRegistration } from '../../domain/oauth-client.js'
+import { validationError } from '../../errors.js'
+import { hashClientSecret, type StoredClientMetadata } from '../../infra/oidc/client-metadata.js'
+import { knownClientScopes } from './known-client-scopes.js'
+
+export interface CreateClientInput extends ClientRegistration {
+  /** A first-party client (one the operator runs) skips the consent page. */
+  firstParty: boolean
+}
+
+export interface CreatedClient {
+  clientId: string
+  /** Shown this once, stored only as a hash; undefined for a public client. */
+  clientSecret: string | undefined
+}
+
+/**
+ * Registers an OAuth / OpenID Connect client (the CLI's client:create). Public clients authenticate
+ * with PKCE alone (token_endpoint_auth_method none); confidential ones get a 256-bit secret. Audited
+ * as client.created. Throws validation.failed with one entry per problem (see domain/oauth-client.ts).
+ */
+export async function createClient(ctx: Context, input: CreateClientInput): Promise<CreatedClient> {
+  const { problems, grants } = checkClientRegistration(input, await knownClientScopes(ctx))
+  if (problems.length > 0) throw validationError(problems)
+  const clientId = randomBytes(16).toString('base64url')
+  const clientSecret = input.isPublic ? undefined : randomBytes(32).toString('base64url')
+  const metadata: StoredClientMetadata = {
+    client_name: input.name.trim(),
+    redirect_uris: input.redirectUris,
+    post_logout_redirect_uris: input.postLogoutRedirectUris,
+    grant_types: grants,
+    response_types: grants.includes('authorization_code') ? ['code'] : [],
+    scope: input.scopes.join(' '),
+    token_endpoint_auth_method: input.isPublic ? 'none' : 'client_secret_basic',
+  }
+  const now = Date.now()
+  await ctx.oauthClients.insertOAuthClient({
+    client_id: clientId,
+    name: metadata.client_name,
+    secret_hash: clientSecret === undefined ? null : hashClientSecret(clientSecret),
+    metadata: JSON.stringify(metadata),
+    first_party: input.firstParty === true,
+    created_at: now,
+    updated_at: now,
+  })
+  await ctx.audit.insertAuditEvent({ type: 'client.created', detail: { client_id: clientId, name: metadata.client_name, grants, public: input.isPublic } }, now)
+  return { clientId, clientSecret }
+}

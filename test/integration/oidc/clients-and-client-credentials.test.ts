@@ -1,0 +1,107 @@
+import test from 'ava'
+import * as oidc from 'openid-client'
+import { runCli } from '../../aux/cli.js'
+import { backends } from '../../aux/db.js'
+import { discover, startOidcServer } from '../../aux/oidc.js'
+import type { TestServer } from '../../aux/server.js'
+
+type OidcServer = TestServer & { issuer: string }
+const servers = new Map<string, OidcServer>()
+
+test.before(async () => {
+  for (const backend of backends()) servers.set(backend, await startOidcServer(backend))
+})
+test.after.always(async () => {
+  for (const server of servers.values()) await server.close()
+})
+
+async function cli(server: OidcServer, args: string[]) {
+  const result = await runCli([...args, '--json'], { env: server.env })
+  return { ...result, json: result.stdout.trim() === '' ? undefined : JSON.parse(result.stdout) }
+}
+
+async function oauthError(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise
+    return undefined
+  } catch (error) {
+    // A 401 with a WWW-Authenticate challenge (invalid_client) comes as a challenge error.
+    const challenged = error as { error?: string; cause?: Array<{ parameters?: { error?: string } }> }
+    return challenged.error ?? (Array.isArray(challenged.cause) ? challenged.cause[0]?.parameters?.error : undefined) ?? (error as Error).message
+  }
+}
+
+for (const backend of backends()) {
+  test(`client:create/list/show/rotate-secret/delete with --json; the secret is shown once and stored hashed; audited [${backend}]`, async (t) => {
+    const server = servers.get(backend)!
+    const created = await cli(server, ['client:create', 'Grafana', '--redirect-uri', 'https://grafana.example.com/login/generic_oauth', '--grant', 'authorization_code', '--grant', 'refresh_token', '--scope', 'openid', '--scope', 'email', '--first-party'])
+    t.is(created.code, 0, created.stderr)
+    const { client_id: clientId, client_secret: secret } = created.json
+    t.regex(secret, /^[\w-]{43}$/)
+    const row = await server.context.db('oauth_clients').where({ client_id: clientId }).first()
+    t.not(row.secret_hash, secret)
+    t.false(JSON.stringify(row).includes(secret))
+
+    const listed = await cli(server, ['client:list'])
+    t.true(listed.json.clients.some((client: { client_id: string }) => client.client_id === clientId))
+    t.false(listed.stdout.includes(secret))
+    const shown = await cli(server, ['client:show', clientId])
+    t.like(shown.json, { client_id: clientId, client_name: 'Grafana', public: false, first_party: true, grant_types: ['authorization_code', 'refresh_token'], scope: 'openid email' })
+
+    const rotated = await cli(server, ['client:rotate-secret', clientId])
+    t.is(rotated.code, 0, rotated.stderr)
+    t.not(rotated.json.client_secret, secret)
+    const deleted = await cli(server, ['client:delete', clientId])
+    t.is(deleted.code, 0, deleted.stderr)
+    const gone = await cli(server, ['client:show', clientId])
+    t.is(gone.code, 1)
+    t.is(gone.json.error.code, 'client.not_found')
+
+    const audit = await cli(server, ['audit:list', '--limit', '50'])
+    const types = JSON.stringify(audit.json)
+    for (const type of ['client.created', 'client.secret_rotated', 'client.deleted']) t.true(types.includes(type), type)
+  })
+
+  test(`client:create refuses bad registrations with one message per problem [${backend}]`, async (t) => {
+    const server = servers.get(backend)!
+    const refused = await cli(server, ['client:create', 'Bad', '--grant', 'authorization_code', '--grant', 'client_credentials', '--public', '--redirect-uri', 'http://evil.example.com/cb', '--scope', 'nope'])
+    t.is(refused.code, 65)
+    const messages = JSON.stringify(refused.json.error.details)
+    t.regex(messages, /cannot use client_credentials/)
+    t.regex(messages, /must use https/)
+    t.regex(messages, /Unknown scope .{0,3}nope/)
+    const fragment = await cli(server, ['client:create', 'Bad', '--grant', 'authorization_code', '--redirect-uri', 'https://app.example.com/cb#x'])
+    t.regex(JSON.stringify(fragment.json.error.details), /fragment/)
+    t.is((await server.context.db('oauth_clients').where({ name: 'Bad' })).length, 0)
+  })
+
+  test(`client credentials: a token for the client's permission scopes, introspected and revoked by the client; wrong secrets and scopes refused [${backend}]`, async (t) => {
+    const server = servers.get(backend)!
+    const created = await cli(server, ['client:create', 'billing-job', '--grant', 'client_credentials', '--scope', 'user:read'])
+    t.is(created.code, 0, created.stderr + created.stdout)
+    const { client_id: clientId, client_secret: secret } = created.json
+    const config = await discover(server.issuer, clientId, secret)
+
+    const tokens = await oidc.clientCredentialsGrant(config, { scope: 'user:read' })
+    t.is(tokens.token_type, 'bearer')
+    t.is(tokens.scope, 'user:read')
+    t.true(tokens.expires_in! > 0)
+    const introspected = await oidc.tokenIntrospection(config, tokens.access_token)
+    t.like(introspected, { active: true, client_id: clientId, scope: 'user:read' })
+
+    await oidc.tokenRevocation(config, tokens.access_token)
+    t.like(await oidc.tokenIntrospection(config, tokens.access_token), { active: false })
+
+    t.is(await oauthError(oidc.clientCredentialsGrant(config, { scope: 'user:write' })), 'invalid_scope')
+    const wrongSecret = await discover(server.issuer, clientId, `${secret}x`)
+    t.is(await oauthError(oidc.clientCredentialsGrant(wrongSecret, { scope: 'user:read' })), 'invalid_client')
+
+    const rotated = await cli(server, ['client:rotate-secret', clientId])
+    t.is(await oauthError(oidc.clientCredentialsGrant(config, { scope: 'user:read' })), 'invalid_client')
+    const renewed = await discover(server.issuer, clientId, rotated.json.client_secret)
+    t.truthy((await oidc.clientCredentialsGrant(renewed, { scope: 'user:read' })).access_token)
+
+    await cli(server, ['client:delete', clientId])
+    t.is(await oauthError(oidc.clientCredentialsGrant(renewed, { scope: 'user:read' })), 'invalid_client')
+  })
+}

@@ -17,6 +17,8 @@ import { metricsRoutes } from './routes/metrics.js'
 import { mfaRoutes } from './routes/mfa.js'
 import { passkeyRoutes } from './routes/passkeys.js'
 import { accountPages } from './pages/account/index.js'
+import type { OidcHost } from './oidc/mount.js'
+import { oidcInteractionPages } from './pages/oidc/interaction-pages.js'
 import { createPages } from './pages/pages.js'
 import { oauthRoutes } from './routes/oauth.js'
 import { pathsWith, ROUTE_TABLE } from './route-table.js'
@@ -25,7 +27,7 @@ import { recoveryPages } from './pages/recovery/index.js'
 import { recoveryRoutes } from './routes/recovery.js'
 
 /** The Koa app: the middleware stack in order, then the routes. Which paths a middleware treats apart is in route-table.ts. */
-export function createApp(context: Context): Koa {
+export function createApp(context: Context, oidc?: OidcHost): Koa {
   const oauthFormPaths = pathsWith('oauthForm')
   const app = new Koa({ proxy: false })
   // Nearly every request is an auth or OAuth one (validation alone is 99%): @koa/router tests a
@@ -45,6 +47,7 @@ export function createApp(context: Context): Koa {
   const pages = createPages(router, context)
   recoveryPages(pages, context)
   accountPages(pages, context, router)
+  if (oidc) oidcInteractionPages(pages, context, oidc)
   assertDeclared([authRouter, router])
   // One set, so that telling a form body from a JSON one stays a single lookup on the hot path.
   const formPaths = new Set([...oauthFormPaths, ...pages.formPaths])

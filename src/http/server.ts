@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Context } from '../context.js'
 import { createApp } from './app.js'
-import { withOidc } from './oidc/mount.js'
+import { createOidcHost, withOidc } from './oidc/mount.js'
 
 export interface RunningServer {
   server: Server
@@ -12,8 +12,9 @@ export interface RunningServer {
 }
 
 export async function startHttpServer(context: Context, options: { host: string; port: number }): Promise<RunningServer> {
-  const app = createApp(context)
-  const server = createServer(withOidc(context, app.callback()))
+  const oidc = context.config.oidcEnabled ? createOidcHost(context) : undefined
+  const app = createApp(context, oidc)
+  const server = createServer(withOidc(oidc, app.callback()))
   server.keepAliveTimeout = 5000
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

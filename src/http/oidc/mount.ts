@@ -9,14 +9,22 @@ import { buildProvider, OIDC_PREFIX } from './provider.js'
 /** How often the provider looks for a rotated signing key (keys:rotate run elsewhere). */
 const KEY_CHECK_MS = 5_000
 
+export interface OidcHost {
+  /** The provider now (built on first use, rebuilt after a key rotation): for the interaction pages. */
+  provider(): Promise<Provider>
+  /** Answers a request under /oidc. */
+  listener: (req: IncomingMessage, res: ServerResponse) => void
+}
+
 /**
  * Splits requests before Koa: paths under /oidc go to oidc-provider (its own Koa app), everything else
  * to Heimdall's app untouched, so Heimdall's routes (and the validation hot path) pay one string
- * comparison and never enter the provider. Without HEIMDALL_OIDC_ENABLED, Heimdall's listener as is.
+ * comparison and never enter the provider. Without an OIDC host (HEIMDALL_OIDC_ENABLED off),
+ * Heimdall's listener as is.
  */
-export function withOidc(context: Context, heimdall: RequestListener): RequestListener {
-  if (!context.config.oidcEnabled) return heimdall
-  const oidc = createOidcListener(context)
+export function withOidc(host: OidcHost | undefined, heimdall: RequestListener): RequestListener {
+  if (!host) return heimdall
+  const oidc = host.listener
   return function dispatch(req, res) {
     const url = req.url ?? '/'
     if (url.startsWith(OIDC_PREFIX) && (url.length === OIDC_PREFIX.length || '/?'.includes(url[OIDC_PREFIX.length]))) return oidc(req, res)
@@ -25,7 +33,7 @@ export function withOidc(context: Context, heimdall: RequestListener): RequestLi
 }
 
 /** The provider, built on first use (after migrations) and rebuilt when the signing key changes. */
-function createOidcListener(context: Context): (req: IncomingMessage, res: ServerResponse) => void {
+export function createOidcHost(context: Context): OidcHost {
   const loadKeys = createProviderKeys(context.config, context.signingKeys)
   let current: { provider: Provider; callback: RequestListener; fingerprint: string; checkedAt: number } | undefined
   let pending: Promise<NonNullable<typeof current>> | undefined
@@ -48,7 +56,7 @@ function createOidcListener(context: Context): (req: IncomingMessage, res: Serve
     return pending
   }
 
-  return function oidcRequest(req, res) {
+  const listener = function oidcRequest(req: IncomingMessage, res: ServerResponse): void {
     setSecurityHeaders(res)
     if (!context.ready) return answerJson(res, 503, { error: 'temporarily_unavailable', error_description: 'Heimdall is starting' })
     const path = (req.url ?? '/').slice(OIDC_PREFIX.length) || '/'
@@ -68,6 +76,7 @@ function createOidcListener(context: Context): (req: IncomingMessage, res: Serve
       })
       .catch((err: unknown) => fail(context, res, err))
   }
+  return { listener, provider: async () => (await providerNow()).provider }
 }
 
 function setSecurityHeaders(res: ServerResponse): void {

@@ -2,12 +2,16 @@ import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-prov
 import type { Context } from '../../context.js'
 import { compareClientSecretHash } from '../../infra/oidc/client-metadata.js'
 import { createKnexAdapter } from '../../infra/oidc/knex-adapter.js'
+import { isLinkedSessionLive } from '../../usecases/oidc/session-link.js'
 import { getOidcClaims } from '../../usecases/oidc/get-oidc-claims.js'
 
 /** Where the provider is mounted, relative to HEIMDALL_PUBLIC_URL: the issuer is `${publicUrl}${OIDC_PREFIX}`. */
 export const OIDC_PREFIX = '/oidc'
-/** Heimdall's own pages that run the provider's interactions (login, consent). */
-export const INTERACTION_PREFIX = '/interaction/'
+/** Heimdall's own page that runs the provider's interactions (sign-in, consent): http/pages/oidc/. */
+export const INTERACTION_PATH = '/account/oidc'
+
+/** How long the provider remembers a sign-in (its SSO session), at most: the Heimdall session may end it sooner. */
+export const OIDC_SESSION_TTL_SECONDS = 14 * 86400
 
 export interface ProviderKeys {
   /** Private JWKs (with kid, alg, use) of the active signing keys. */
@@ -31,10 +35,10 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
     jwks: { keys: keys.keys as never },
     cookies: { keys: [context.derivedKey('oidc-cookies').export().toString('base64url')] },
     claims: {
-      openid: ['sub'],
+      // amr (RFC 8176 values: pwd, otp, hwk ...) comes from the sign-in, with every ID token.
+      openid: ['sub', 'amr'],
       email: ['email', 'email_verified'],
       roles: ['roles', 'permissions'],
-      amr: null,
     },
     // Permission names too: the provider checks only the scopes it knows against a client's allow-list.
     scopes: [...scopes],
@@ -63,11 +67,24 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
       AuthorizationCode: 60,
       DeviceCode: 600,
       Interaction: 3600,
-      Session: 14 * 86400,
+      Session: OIDC_SESSION_TTL_SECONDS,
       Grant: config.refreshTokenTtlSeconds,
     },
-    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${INTERACTION_PREFIX}${interaction.uid}` },
-    async findAccount(_ctx: KoaContextWithOIDC, sub: string) {
+    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${INTERACTION_PATH}?uid=${interaction.uid}` },
+    async findAccount(ctx: KoaContextWithOIDC, sub: string, token?: { grantId?: string }) {
+      // Checked on every code exchange, refresh, userinfo call and authorization: a grant whose
+      // Heimdall session ended is dead, and a provider session whose Heimdall session ended signs out.
+      const session = ctx.oidc?.session as { accountId?: string; loginTs?: number; authorizations?: object } | undefined
+      if (token?.grantId) {
+        if (!(await isLinkedSessionLive(context, { grantId: token.grantId }))) return undefined
+      } else if (session?.accountId === sub && session.loginTs && !(await isLinkedSessionLive(context, { login: { accountId: sub, loginTs: session.loginTs } }))) {
+        // The provider's sign-in outlived its Heimdall session: forget it, so the user signs in again.
+        // (deleted: the provider refuses to set an empty accountId; the assignment marks the session changed)
+        delete session.accountId
+        delete session.loginTs
+        session.authorizations = {}
+        return undefined
+      }
       const claims = await getOidcClaims(context, sub)
       if (!claims) return undefined
       return { accountId: sub, claims: async () => claims }

@@ -15,6 +15,7 @@ import { fieldErrorsOf, formField, formView, type FormFieldSpec } from '../form.
 import { postedForm } from '../pages.js'
 import { accountCookieOf, clearAccountCookie, setAccountCookie, setEnrolmentCookie } from './cookie.js'
 import { ENROL_PATH } from './enrol-page.js'
+import { takeReturnTo } from './return-to.js'
 import { PASSKEY_SCRIPT_PATH } from './passkey-script.js'
 import { ACCOUNT_PATH, LOGIN_PATH, type AccountDoors } from './shared.js'
 
@@ -84,12 +85,12 @@ export function loginPages(doors: AccountDoors): void {
   async function signIn(ctx: ParameterizedContext, tokens: SessionTokens): Promise<void> {
     setAccountCookie(ctx, await openAccountSession(doors.contextOf(ctx), tokens), doors.secure)
     ctx.status = 303
-    ctx.redirect(ACCOUNT_PATH)
+    ctx.redirect(takeReturnTo(ctx, doors.secure) ?? ACCOUNT_PATH)
   }
 
   pages.page(LOGIN_PATH, {
     get: async (ctx) => {
-      if (await findAccountSession(doors.contextOf(ctx), accountCookieOf(ctx))) return ctx.redirect(ACCOUNT_PATH)
+      if (await findAccountSession(doors.contextOf(ctx), accountCookieOf(ctx))) return ctx.redirect(takeReturnTo(ctx, doors.secure) ?? ACCOUNT_PATH)
       renderLogin(ctx)
     },
     post: async (ctx) => {

@@ -1,0 +1,141 @@
+import type { ParameterizedContext } from 'koa'
+import type { InteractionDetails } from 'oidc-provider'
+import type { Context } from '../../../context.js'
+import { HeimdallError } from '../../../errors.js'
+import { findAccountSession } from '../../../usecases/account/account-session.js'
+import { linkGrantToSession, linkLoginToSession, sessionOfLogin } from '../../../usecases/oidc/session-link.js'
+import type { OidcHost } from '../../oidc/mount.js'
+import { INTERACTION_PATH, OIDC_SESSION_TTL_SECONDS } from '../../oidc/provider.js'
+import { requestContexts } from '../../request-context.js'
+import { CSRF_FIELD } from '../csrf.js'
+import { accountCookieOf } from '../account/cookie.js'
+import { setReturnTo } from '../account/return-to.js'
+import { LOGIN_PATH } from '../account/shared.js'
+import { formField, formView } from '../form.js'
+import { PAGE_CSP, postedForm, type Pages } from '../pages.js'
+import { OIDC_TEMPLATES, SCOPE_DESCRIPTIONS } from './templates.js'
+
+const CONSENT_PATH = `${INTERACTION_PATH}/consent`
+const ABORT_PATH = `${INTERACTION_PATH}/abort`
+
+/**
+ * The provider's interactions (oidc-provider's interactions.url): sign-in, which is the account
+ * page's sign-in and so opens (or reuses) a Heimdall session, and consent for third-party clients
+ * (first-party ones are granted what they asked for without a page). Each step ends with a 303 back to
+ * the provider, which continues the authorization (or device) flow.
+ */
+export function oidcInteractionPages(pages: Pages, context: Context, oidc: OidcHost): void {
+  pages.engine.define(OIDC_TEMPLATES)
+  const contextOf = requestContexts(context)
+  const secure = context.config.publicUrl.startsWith('https:')
+
+  async function detailsOf(ctx: ParameterizedContext): Promise<InteractionDetails> {
+    let details: InteractionDetails
+    try {
+      details = await (await oidc.provider()).interactionDetails(ctx.req, ctx.res)
+    } catch {
+      throw new HeimdallError('oauth.invalid_request', 'This sign-in request has expired or was already used: start again from the application.')
+    }
+    return details
+  }
+
+  async function finish(ctx: ParameterizedContext, result: Record<string, unknown>, merge: boolean): Promise<void> {
+    const to = await (await oidc.provider()).interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: merge })
+    ctx.status = 303
+    ctx.redirect(to)
+  }
+
+  /** The page headers, with the client's redirect target allowed as where the form's redirects may end. */
+  function render(ctx: ParameterizedContext, details: InteractionDetails, template: string, data: object, status = 200): void {
+    pages.render(ctx, template, data, status)
+    const redirectUri = typeof details.params.redirect_uri === 'string' ? URL.parse(details.params.redirect_uri) : null
+    if (redirectUri && /^https?:$/.test(redirectUri.protocol)) ctx.set('Content-Security-Policy', PAGE_CSP.replace("form-action 'self'", `form-action 'self' ${redirectUri.origin}`))
+  }
+
+  async function clientNameOf(clientId: string): Promise<{ name: string; firstParty: boolean }> {
+    const row = await context.oauthClients.findOAuthClientById(clientId)
+    return { name: row?.name ?? clientId, firstParty: Boolean(row?.first_party) }
+  }
+
+  /**
+   * The sign-in step, done by the account page's sign-in (password, then the second factor, or a
+   * passkey): a browser already signed in there continues at once; any other goes to sign in first and
+   * comes back here (return-to.ts). The provider's sign-in is then the account session's: same user,
+   * same amr, tied to the same Heimdall session.
+   */
+  async function signInStep(ctx: ParameterizedContext, details: InteractionDetails): Promise<void> {
+    const account = await findAccountSession(contextOf(ctx), accountCookieOf(ctx))
+    if (!account) {
+      setReturnTo(ctx, `${INTERACTION_PATH}?uid=${details.uid}`, secure)
+      ctx.status = 303
+      return ctx.redirect(LOGIN_PATH)
+    }
+    const loginTs = Math.floor(Date.now() / 1000)
+    await linkLoginToSession(context, { accountId: account.userId, loginTs, sessionId: account.sessionId, ttlSeconds: OIDC_SESSION_TTL_SECONDS })
+    const to = await (await oidc.provider()).interactionResult(ctx.req, ctx.res, { login: { accountId: account.userId, ts: loginTs, amr: account.amr } }, { mergeWithLastSubmission: false })
+    // A page, not a redirect: this request may end a chain of redirects that began with the sign-in
+    // form's POST, and a form's CSP (form-action 'self') would stop that chain at the client's address.
+    const client = await clientNameOf(String(details.params.client_id))
+    render(ctx, details, '@oidc-continue', { title: 'Signed in', clientName: client.name, to })
+  }
+
+  /** The Heimdall session behind this interaction: the one the provider session's sign-in opened. */
+  async function heimdallSessionOf(details: InteractionDetails): Promise<string | undefined> {
+    if (!details.session) return undefined
+    const session = await (await oidc.provider()).Session.findByUid(details.session.uid)
+    if (!session?.loginTs) return undefined
+    return sessionOfLogin(context, { accountId: details.session.accountId, loginTs: session.loginTs })
+  }
+
+  async function grantConsent(ctx: ParameterizedContext, details: InteractionDetails): Promise<void> {
+    const provider = await oidc.provider()
+    const accountId = details.session!.accountId
+    const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId, clientId: details.params.client_id })
+    const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> }
+    if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '))
+    if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims)
+    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '))
+    const grantId: string = await grant.save()
+    const sessionId = await heimdallSessionOf(details)
+    if (sessionId) await linkGrantToSession(context, { sessionId, grantId })
+    await finish(ctx, details.grantId ? { consent: {} } : { consent: { grantId } }, true)
+  }
+
+  pages.page(INTERACTION_PATH, {
+    get: async (ctx) => {
+      const details = await detailsOf(ctx)
+      if (details.prompt.name === 'login') return signInStep(ctx, details)
+      if (details.prompt.name !== 'consent' || !details.session) throw new HeimdallError('oauth.invalid_request', 'This sign-in request cannot continue: start again from the application.')
+      const client = await clientNameOf(String(details.params.client_id))
+      if (client.firstParty) return grantConsent(ctx, details)
+      const missing = (details.prompt.details.missingOIDCScope as string[] | undefined) ?? []
+      const user = await context.users.findUserById(details.session.accountId)
+      const csrfToken = pages.csrf.issue(ctx, details.uid)
+      render(ctx, details, '@oidc-consent', {
+        title: 'Allow access?',
+        clientName: client.name,
+        email: user?.email ?? '',
+        scopes: missing.map((scope) => SCOPE_DESCRIPTIONS[scope] ?? scope),
+        allow: formView({ action: CONSENT_PATH, submit: 'Allow', fields: [], csrfField: CSRF_FIELD, csrfToken }),
+        deny: formView({ action: ABORT_PATH, submit: 'Deny', fields: [], csrfField: CSRF_FIELD, csrfToken }),
+      })
+    },
+  })
+
+  pages.page(CONSENT_PATH, {
+    post: async (ctx) => {
+      const details = await detailsOf(ctx)
+      pages.csrf.verify(ctx, formField(postedForm(ctx), CSRF_FIELD), details.uid)
+      if (details.prompt.name !== 'consent' || !details.session) throw new HeimdallError('oauth.invalid_request', 'This request is not waiting for consent.')
+      await grantConsent(ctx, details)
+    },
+  })
+
+  pages.page(ABORT_PATH, {
+    post: async (ctx) => {
+      const details = await detailsOf(ctx)
+      pages.csrf.verify(ctx, formField(postedForm(ctx), CSRF_FIELD), details.uid)
+      await finish(ctx, { error: 'access_denied', error_description: 'The user denied the request' }, false)
+    },
+  })
+}

@@ -1,0 +1,20 @@
+/** The interaction pages' templates (Eta, escaping by default; see pages/templates.ts). */
+export const OIDC_TEMPLATES: Record<string, string> = {
+  '@oidc-continue': `<% layout('@layout', it) %><meta http-equiv="refresh" content="0;url=<%= it.to %>">
+<p>Continuing to <strong><%= it.clientName %></strong>… <a href="<%= it.to %>">Continue</a></p>
+`,
+  '@oidc-consent': `<% layout('@layout', it) %><p><strong><%= it.clientName %></strong> asks to:</p>
+<ul class="scopes"><% for (const scope of it.scopes) { %><li><%= scope %></li><% } %></ul>
+<p>Signed in as <%= it.email %>.</p>
+<%~ include('@form', it.allow) %>
+<%~ include('@form', it.deny) %>
+`,
+}
+
+/** What each scope means, in the words the consent page uses. */
+export const SCOPE_DESCRIPTIONS: Record<string, string> = {
+  openid: 'Know who you are (your user id)',
+  email: 'See your email address',
+  roles: 'See your roles and permissions',
+  offline_access: 'Stay signed in when you are away (a refresh token)',
+}

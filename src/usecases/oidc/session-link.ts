@@ -1,0 +1,51 @@
+import type { Context } from '../../context.js'
+
+/**
+ * One session model: a sign-in through OpenID Connect opens a Heimdall session, and the provider's
+ * sign-in (its Session, known by account and login time: its id and uid change on every resume) and
+ * the grants made in it are tied to that session (oidc_payloads.session_id). Whatever ends the
+ * Heimdall session (logout, logout-all, session:revoke, user:disable, a password reset, refresh-token
+ * reuse) thereby ends them: the provider asks findAccount, which answers no account.
+ */
+const LOGIN_KIND = 'HeimdallLogin'
+
+/** Records which Heimdall session a provider sign-in (account, login time in epoch seconds) opened. */
+export async function linkLoginToSession(ctx: Context, input: { accountId: string; loginTs: number; sessionId: string; ttlSeconds: number }): Promise<void> {
+  const row = {
+    kind: LOGIN_KIND,
+    id: `${input.accountId}.${input.loginTs}`,
+    payload: '{}',
+    session_id: input.sessionId,
+    expires_at: Date.now() + input.ttlSeconds * 1000,
+  }
+  await ctx.db('oidc_payloads').insert(row).onConflict(['kind', 'id']).merge({ session_id: row.session_id, expires_at: row.expires_at })
+}
+
+/** The Heimdall session a provider sign-in opened, if it was recorded. */
+export async function sessionOfLogin(ctx: Context, login: { accountId: string; loginTs: number }): Promise<string | undefined> {
+  const row = await ctx.db('oidc_payloads').where({ kind: LOGIN_KIND, id: `${login.accountId}.${login.loginTs}` }).first('session_id')
+  return row?.session_id ?? undefined
+}
+
+/** Ties a grant to the Heimdall session it was made in. */
+export async function linkGrantToSession(ctx: Context, input: { grantId: string; sessionId: string }): Promise<void> {
+  await ctx.db('oidc_payloads').where({ kind: 'Grant', id: input.grantId }).update({ session_id: input.sessionId })
+}
+
+/**
+ * Whether the Heimdall session behind a grant, or behind a provider sign-in, is still live: not
+ * revoked, not expired, its user not disabled. What has no Heimdall session (client credentials)
+ * answers true.
+ */
+export async function isLinkedSessionLive(ctx: Context, where: { grantId?: string; login?: { accountId: string; loginTs: number } }): Promise<boolean> {
+  let sessionId: string | undefined
+  if (where.grantId) {
+    const row = await ctx.db('oidc_payloads').where({ kind: 'Grant', id: where.grantId }).first('session_id')
+    sessionId = row?.session_id ?? undefined
+  } else if (where.login) {
+    sessionId = await sessionOfLogin(ctx, where.login)
+  }
+  if (!sessionId) return true
+  const session = await ctx.sessions.findSessionWithUserById(sessionId)
+  return session !== undefined && session.revoked_at === null && Number(session.expires_at) > Date.now() && !session.user_disabled
+}

@@ -1,0 +1,193 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import test from 'ava'
+import * as oidc from 'openid-client'
+import type { Browser, Page } from 'playwright-core'
+import { registerUser } from '../../../src/usecases/commands/register-user.js'
+import { revokeSession } from '../../../src/usecases/commands/revoke-session.js'
+import { createClient } from '../../../src/usecases/oidc/create-client.js'
+import { browserAvailable, launchBrowser } from '../../aux/browser.js'
+import { backends } from '../../aux/db.js'
+import { verifyWithJwks } from '../../aux/jwks.js'
+import { discover, startOidcServer } from '../../aux/oidc.js'
+import { TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
+
+type OidcServer = TestServer & { issuer: string }
+const servers = new Map<string, OidcServer>()
+let browser: Browser
+/** The relying party's callback: answers every request with a short page, so the browser lands somewhere. */
+let callback: Server
+let redirectUri: string
+let postLogoutUri: string
+
+if (browserAvailable('OpenID Connect code flow')) {
+  test.before(async () => {
+    callback = createServer((_req, res) => res.end('relying party'))
+    await new Promise<void>((resolve) => callback.listen(0, '127.0.0.1', resolve))
+    const origin = `http://127.0.0.1:${(callback.address() as AddressInfo).port}`
+    redirectUri = `${origin}/callback`
+    postLogoutUri = `${origin}/signed-out`
+    browser = await launchBrowser()
+    for (const backend of backends()) servers.set(backend, await startOidcServer(backend))
+  })
+  test.after.always(async () => {
+    await browser?.close()
+    for (const server of servers.values()) await server.close()
+    callback?.close()
+  })
+
+  for (const backend of backends()) registerTests(backend)
+}
+
+interface Rp {
+  config: oidc.Configuration
+  clientId: string
+  secret: string | undefined
+  email: string
+}
+
+async function relyingParty(server: OidcServer, options: { firstParty: boolean; isPublic?: boolean }): Promise<Rp> {
+  const email = uniqueEmail('oidc')
+  await registerUser(server.context, { email, password: TEST_PASSWORD })
+  const created = await createClient(server.context, {
+    name: options.firstParty ? 'Grafana' : 'Third-party wiki',
+    redirectUris: [redirectUri],
+    postLogoutRedirectUris: [postLogoutUri],
+    grants: ['authorization_code', 'refresh_token'],
+    scopes: ['openid', 'email', 'roles', 'offline_access'],
+    isPublic: options.isPublic ?? false,
+    firstParty: options.firstParty,
+  })
+  const config = await discover(server.issuer, created.clientId, created.clientSecret)
+  return { config, clientId: created.clientId, secret: created.clientSecret, email }
+}
+
+async function authorizationUrl(rp: Rp, scope = 'openid email roles offline_access') {
+  const verifier = oidc.randomPKCECodeVerifier()
+  const state = oidc.randomState()
+  const url = oidc.buildAuthorizationUrl(rp.config, {
+    redirect_uri: redirectUri,
+    scope,
+    // offline_access (a refresh token) is granted only on an explicit consent prompt (OIDC Core 11).
+    ...(scope.includes('offline_access') ? { prompt: 'consent' } : {}),
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+  })
+  return { url, verifier, state }
+}
+
+async function signIn(page: Page, url: URL, email: string): Promise<void> {
+  await page.goto(url.href)
+  await page.fill('input[name=email]', email)
+  await page.fill('input[name=password]', TEST_PASSWORD)
+  await page.click('button[type=submit]')
+}
+
+async function landedOn(page: Page, prefix: string): Promise<URL> {
+  await page.waitForURL((url) => url.href.startsWith(prefix))
+  return new URL(page.url())
+}
+
+async function oauthError(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise
+    return undefined
+  } catch (error) {
+    const challenged = error as { error?: string; cause?: Array<{ parameters?: { error?: string } }> }
+    return challenged.error ?? (Array.isArray(challenged.cause) ? challenged.cause[0]?.parameters?.error : undefined) ?? (error as Error).message
+  }
+}
+
+function registerTests(backend: string): void {
+  test(`code + PKCE through the hosted sign-in: ID token verified against the JWKS, userinfo, refresh with rotation, RP-initiated logout [${backend}]`, async (t) => {
+    const server = servers.get(backend)!
+    const rp = await relyingParty(server, { firstParty: true })
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    const { url, verifier, state } = await authorizationUrl(rp)
+    await signIn(page, url, rp.email)
+    // First-party: no consent page, straight back to the relying party with a code.
+    const returned = await landedOn(page, redirectUri)
+    const tokens = await oidc.authorizationCodeGrant(rp.config, returned, { pkceCodeVerifier: verifier, expectedState: state })
+
+    const jwks = (await (await fetch(rp.config.serverMetadata().jwks_uri!)).json()) as { keys: Array<Record<string, string>> }
+    const idClaims = verifyWithJwks(tokens.id_token!, jwks)
+    t.truthy(idClaims, 'the ID token verifies with the published key set')
+    t.like(idClaims, { iss: server.issuer, aud: rp.clientId, email: rp.email, email_verified: false, amr: ['pwd'] })
+    t.deepEqual(idClaims!.roles, ['user'])
+    t.true((idClaims!.permissions as string[]).includes('user:read'))
+    const sub = tokens.claims()!.sub
+
+    const userinfo = await oidc.fetchUserInfo(rp.config, tokens.access_token, sub)
+    t.like(userinfo, { sub, email: rp.email })
+    t.deepEqual(userinfo.roles, ['user'])
+
+    t.truthy(tokens.refresh_token)
+    const refreshed = await oidc.refreshTokenGrant(rp.config, tokens.refresh_token!)
+    t.not(refreshed.refresh_token, tokens.refresh_token, 'the refresh token is rotated')
+    t.truthy(refreshed.access_token)
+    // Reusing the rotated-out token revokes the whole grant (the stolen-token case).
+    t.is(await oauthError(oidc.refreshTokenGrant(rp.config, tokens.refresh_token!)), 'invalid_grant')
+    t.is(await oauthError(oidc.refreshTokenGrant(rp.config, refreshed.refresh_token!)), 'invalid_grant')
+
+    // RP-initiated logout, back to the registered address; an unregistered one is refused.
+    const evil = oidc.buildEndSessionUrl(rp.config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'https://evil.example.com/' })
+    const refused = await fetch(evil, { redirect: 'manual' })
+    t.is(refused.status, 400)
+    t.is(refused.headers.get('location'), null)
+    await page.goto(oidc.buildEndSessionUrl(rp.config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: postLogoutUri }).href)
+    await page.click('button[autofocus], button[value=yes], button[type=submit]')
+    await landedOn(page, postLogoutUri)
+    await context.close()
+  })
+
+  test(`consent page for a third-party client: deny answers access_denied, allow is remembered; ending the Heimdall session ends the grant [${backend}]`, async (t) => {
+    const server = servers.get(backend)!
+    const rp = await relyingParty(server, { firstParty: false })
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    const denied = await authorizationUrl(rp)
+    await signIn(page, denied.url, rp.email)
+    await page.waitForSelector('text=Allow access?')
+    t.true((await page.content()).includes('Third-party wiki'))
+    await page.click('button:has-text("Deny")')
+    const deniedAt = await landedOn(page, redirectUri)
+    t.is(deniedAt.searchParams.get('error'), 'access_denied')
+
+    const allowed = await authorizationUrl(rp, 'openid email')
+    await page.goto(allowed.url.href)
+    // Already signed in through the provider session: consent only.
+    await page.click('button:has-text("Allow")')
+    const first = await landedOn(page, redirectUri)
+    const tokens = await oidc.authorizationCodeGrant(rp.config, first, { pkceCodeVerifier: allowed.verifier, expectedState: allowed.state })
+    const sub = tokens.claims()!.sub
+    t.like(await oidc.fetchUserInfo(rp.config, tokens.access_token, sub), { sub, email: rp.email })
+
+    // Consent is remembered for this client and these scopes: straight back with a code.
+    const again = await authorizationUrl(rp, 'openid email')
+    await page.goto(again.url.href)
+    const second = await landedOn(page, redirectUri)
+    const more = await oidc.authorizationCodeGrant(rp.config, second, { pkceCodeVerifier: again.verifier, expectedState: again.state })
+
+    // Code reuse: refused, and the grant's tokens are revoked.
+    t.is(await oauthError(oidc.authorizationCodeGrant(rp.config, second, { pkceCodeVerifier: again.verifier, expectedState: again.state })), 'invalid_grant')
+    t.not(await oauthError(oidc.fetchUserInfo(rp.config, more.access_token, sub)), undefined, 'the reused code revoked the grant')
+    t.not(await oauthError(oidc.fetchUserInfo(rp.config, tokens.access_token, sub)), undefined, 'and every token of it')
+
+    // Ending the Heimdall session (session:revoke) ends what the provider issued in it.
+    const third = await authorizationUrl(rp, 'openid email')
+    await page.goto(third.url.href)
+    await page.click('button:has-text("Allow")')
+    const fresh = await oidc.authorizationCodeGrant(rp.config, await landedOn(page, redirectUri), { pkceCodeVerifier: third.verifier, expectedState: third.state })
+    t.like(await oidc.fetchUserInfo(rp.config, fresh.access_token, sub), { sub })
+    const sessions = await server.context.sessions.findSessionsByUserId(sub)
+    t.is(sessions.length, 1, 'signing in through OIDC opened one Heimdall session')
+    await revokeSession(server.context, { sessionId: sessions[0].id, reason: 'admin' })
+    t.not(await oauthError(oidc.fetchUserInfo(rp.config, fresh.access_token, sub)), undefined, 'userinfo refuses once the session ended')
+    // And the provider's own session is over: the next authorization asks to sign in again.
+    await page.goto((await authorizationUrl(rp, 'openid email')).url.href)
+    await page.waitForSelector('input[name=password]')
+    await context.close()
+  })
+}

@@ -5,6 +5,7 @@ import * as oidc from 'openid-client'
 import type { Browser, Page } from 'playwright-core'
 import { registerUser } from '../../../src/usecases/commands/register-user.js'
 import { revokeSession } from '../../../src/usecases/commands/revoke-session.js'
+import { setUserDisabled } from '../../../src/usecases/commands/set-user-disabled.js'
 import { createClient } from '../../../src/usecases/oidc/create-client.js'
 import { browserAvailable, launchBrowser } from '../../aux/browser.js'
 import { backends } from '../../aux/db.js'
@@ -188,6 +189,53 @@ function registerTests(backend: string): void {
     // And the provider's own session is over: the next authorization asks to sign in again.
     await page.goto((await authorizationUrl(rp, 'openid email')).url.href)
     await page.waitForSelector('input[name=password]')
+    await context.close()
+  })
+
+  test(`device authorization grant (RFC 8628): the user approves in the browser while the client polls [${backend}]`, async (t) => {
+    const server = servers.get(backend)!
+    const email = uniqueEmail('device')
+    await registerUser(server.context, { email, password: TEST_PASSWORD })
+    const { clientId } = await createClient(server.context, {
+      name: 'heimdall-cli',
+      redirectUris: [],
+      postLogoutRedirectUris: [],
+      grants: ['device_code', 'refresh_token'],
+      scopes: ['openid', 'email', 'offline_access'],
+      isPublic: true,
+      firstParty: true,
+    })
+    const config = await discover(server.issuer, clientId)
+    const started = await oidc.initiateDeviceAuthorization(config, { scope: 'openid email offline_access' })
+    t.regex(started.user_code, /^[A-Z]{4}-[A-Z]{4}$/)
+    const polled = oidc.pollDeviceAuthorizationGrant(config, started)
+
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    await page.goto(started.verification_uri_complete!)
+    // The provider's confirmation page shows the code; confirming leads to Heimdall's sign-in.
+    await page.click('button[type=submit]')
+    await page.fill('input[name=email]', email)
+    await page.fill('input[name=password]', TEST_PASSWORD)
+    await page.click('button[type=submit]')
+    await page.waitForSelector('text=/Sign-in Success|success/i')
+
+    const tokens = await polled
+    const sub = tokens.claims()!.sub
+    t.like(await oidc.fetchUserInfo(config, tokens.access_token, sub), { sub, email })
+    // The same device code cannot be redeemed twice.
+    const again = await fetch(config.serverMetadata().token_endpoint!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: started.device_code, client_id: clientId }),
+    })
+    t.is(again.status, 400)
+    t.like(await again.json(), { error: 'invalid_grant' })
+
+    // user:disable ends the user's sessions, and with them the grant: userinfo and refresh refuse.
+    await setUserDisabled(server.context, { email, disabled: true })
+    t.not(await oauthError(oidc.fetchUserInfo(config, tokens.access_token, sub)), undefined)
+    t.is(await oauthError(oidc.refreshTokenGrant(config, tokens.refresh_token!)), 'invalid_grant')
     await context.close()
   })
 }

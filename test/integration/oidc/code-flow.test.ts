@@ -10,6 +10,7 @@ import { createClient } from '../../../src/usecases/oidc/create-client.js'
 import { browserAvailable, launchBrowser } from '../../aux/browser.js'
 import { backends } from '../../aux/db.js'
 import { verifyWithJwks } from '../../aux/jwks.js'
+import { enrolTotp, totpCode } from '../../aux/mfa.js'
 import { discover, startOidcServer } from '../../aux/oidc.js'
 import { TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
 
@@ -236,6 +237,26 @@ function registerTests(backend: string): void {
     await setUserDisabled(server.context, { email, disabled: true })
     t.not(await oauthError(oidc.fetchUserInfo(config, tokens.access_token, sub)), undefined)
     t.is(await oauthError(oidc.refreshTokenGrant(config, tokens.refresh_token!)), 'invalid_grant')
+    await context.close()
+  })
+
+  test(`the hosted sign-in's second step: a user with an authenticator app signs in with password then code; amr says so [${backend}]`, async (t) => {
+    const server = servers.get(backend)!
+    const rp = await relyingParty(server, { firstParty: true })
+    // The relying party's user enrols an authenticator app through the API first.
+    const tokens0 = await server.client.loginTokens(rp.email, TEST_PASSWORD)
+    const { secret } = await enrolTotp(server.client, tokens0.accessToken)
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    const { url, verifier, state } = await authorizationUrl(rp, 'openid email')
+    await signIn(page, url, rp.email)
+    await page.fill('input[name=code]', await totpCode(secret, 1))
+    await page.click('button:has-text("Verify code")')
+    const returned = await landedOn(page, redirectUri)
+    const tokens = await oidc.authorizationCodeGrant(rp.config, returned, { pkceCodeVerifier: verifier, expectedState: state })
+    const amr = tokens.claims()!.amr as string[]
+    t.true(amr.includes('pwd'), JSON.stringify(amr))
+    t.true(amr.includes('otp'), JSON.stringify(amr))
     await context.close()
   })
 }

@@ -19,6 +19,5 @@ export async function getOidcClaims(ctx: Context, userId: string): Promise<OidcC
   const user = await ctx.users.findUserById(userId)
   if (!user || Boolean(user.disabled)) return undefined
   const [roles, permissions] = await Promise.all([ctx.roles.findRoleNamesByUserId(user.id), ctx.roles.findPermissionNamesByUserId(user.id)])
-  const verified = (user as { email_verified_at?: number | null }).email_verified_at
-  return { sub: user.id, email: user.email, email_verified: verified !== undefined && verified !== null, roles: [...roles].sort(), permissions: mergePermissions(permissions) }
+  return { sub: user.id, email: user.email, email_verified: user.email_verified_at !== null, roles: [...roles].sort(), permissions: mergePermissions(permissions) }
 }

@@ -2,6 +2,7 @@ import test from 'ava'
 import { backends } from '../../aux/db.js'
 import { discover, startOidcServer } from '../../aux/oidc.js'
 import type { TestServer } from '../../aux/server.js'
+import { createKnexAdapter, sweepExpiredOidcPayloads } from '../../../src/infra/oidc/knex-adapter.js'
 
 type OidcServer = TestServer & { issuer: string }
 const servers = new Map<string, OidcServer>()
@@ -58,5 +59,26 @@ for (const backend of backends()) {
     const validate = await fetch(`${server.url}/auth/validate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: 'nope' }) })
     t.is(validate.status, 200)
     t.like(await validate.json(), { is_valid: false })
+  })
+
+  test(`the storage adapter: rows by id, uid and user code, consumed marks, grant revocation; expired rows read as absent and are swept [${backend}]`, async (t) => {
+    const server = servers.get(backend)!
+    const Adapter = createKnexAdapter(server.context.db, server.context.oauthClients)
+    const codes = new Adapter('DeviceCode')
+    await codes.upsert('dc-1', { grantId: 'g-1', userCode: 'ABCD-EFGH', uid: 'u-1', clientId: 'c' }, 600)
+    await codes.upsert('dc-1', { grantId: 'g-1', userCode: 'ABCD-EFGH', uid: 'u-1', clientId: 'c', note: 'saved again' }, 600)
+    t.like(await codes.find('dc-1'), { note: 'saved again' })
+    t.like(await codes.findByUserCode('ABCD-EFGH'), { grantId: 'g-1' })
+    t.like(await codes.findByUid('u-1'), { grantId: 'g-1' })
+    await codes.consume('dc-1')
+    t.true(typeof (await codes.find('dc-1'))!.consumed === 'number')
+    await codes.revokeByGrantId('g-1')
+    t.is(await codes.find('dc-1'), undefined)
+
+    await codes.upsert('dc-2', { grantId: 'g-2' }, 600)
+    await server.context.db('oidc_payloads').where({ kind: 'DeviceCode', id: 'dc-2' }).update({ expires_at: Date.now() - 1 })
+    t.is(await codes.find('dc-2'), undefined, 'an expired row reads as absent')
+    t.true((await sweepExpiredOidcPayloads(server.context.db, Date.now())) >= 1)
+    t.is(await server.context.db('oidc_payloads').where({ kind: 'DeviceCode', id: 'dc-2' }).first(), undefined)
   })
 }

@@ -16,7 +16,8 @@ export interface RotatedSigningKey {
  * stays in the JWKS until its tokens have expired. Running servers switch at their next key reload.
  */
 export async function rotateSigningKey(ctx: Context, _input: Record<string, never> = {}): Promise<RotatedSigningKey> {
-  const alg = ctx.config.jwtAlg
+  // With HS256 access tokens, OpenID Connect still signs ID tokens with an RS256 key: that one rotates.
+  const alg = isAsymmetric(ctx.config.jwtAlg) ? ctx.config.jwtAlg : ctx.config.oidcEnabled ? 'RS256' : ctx.config.jwtAlg
   if (!isAsymmetric(alg)) {
     throw new HeimdallError(
       'config.invalid',

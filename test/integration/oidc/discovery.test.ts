@@ -2,6 +2,7 @@ import test from 'ava'
 import { backends } from '../../aux/db.js'
 import { discover, startOidcServer } from '../../aux/oidc.js'
 import type { TestServer } from '../../aux/server.js'
+import { rotateSigningKey } from '../../../src/usecases/commands/rotate-signing-key.js'
 import { createKnexAdapter, sweepExpiredOidcPayloads } from '../../../src/infra/oidc/knex-adapter.js'
 
 type OidcServer = TestServer & { issuer: string }
@@ -80,5 +81,15 @@ for (const backend of backends()) {
     t.is(await codes.find('dc-2'), undefined, 'an expired row reads as absent')
     t.true((await sweepExpiredOidcPayloads(server.context.db, Date.now())) >= 1)
     t.is(await server.context.db('oidc_payloads').where({ kind: 'DeviceCode', id: 'dc-2' }).first(), undefined)
+  })
+
+  test(`keys:rotate rotates the ID token key under HS256 too; the old key stays published [${backend}]`, async (t) => {
+    const server = servers.get(backend)!
+    const before = (await (await fetch(`${server.issuer}/jwks`)).json()) as { keys: Array<{ kid: string }> }
+    const rotated = await rotateSigningKey(server.context, {})
+    t.is(rotated.alg, 'RS256')
+    const after = (await (await fetch(`${server.issuer}/jwks`)).json()) as { keys: Array<{ kid: string }> }
+    t.true(after.keys.some((key) => key.kid === rotated.kid))
+    for (const old of before.keys) t.true(after.keys.some((key) => key.kid === old.kid), 'the retired key is still published')
   })
 }

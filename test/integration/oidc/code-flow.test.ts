@@ -257,6 +257,12 @@ function registerTests(backend: string): void {
     const amr = tokens.claims()!.amr as string[]
     t.true(amr.includes('pwd'), JSON.stringify(amr))
     t.true(amr.includes('otp'), JSON.stringify(amr))
+
+    // logout-all from any of the user's sessions ends the one OIDC opened, and its grant with it.
+    t.like(await oidc.fetchUserInfo(rp.config, tokens.access_token, tokens.claims()!.sub), { email: rp.email })
+    const loggedOut = await fetch(`${server.url}/auth/logout-all`, { method: 'POST', headers: { authorization: `Bearer ${tokens0.accessToken}` } })
+    t.is(loggedOut.status, 204)
+    t.not(await oauthError(oidc.fetchUserInfo(rp.config, tokens.access_token, tokens.claims()!.sub)), undefined)
     await context.close()
   })
 }

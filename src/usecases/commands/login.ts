@@ -1,6 +1,7 @@
 import type { Context } from '../../context.js'
 import { PASSWORD_ONLY } from '../../domain/amr.js'
 import { normalizeEmail } from '../../domain/email.js'
+import { normalizePassword } from '../../domain/password-policy.js'
 import { HeimdallError } from '../../errors.js'
 import type { LoginOutcome } from '../../infra/metrics/metrics.js'
 import { clearLoginAttempts, takeLoginAttempt } from '../lockout.js'
@@ -53,11 +54,9 @@ async function attemptLogin(ctx: Context, input: LoginInput): Promise<LoginResul
   const user = await ctx.users.findUserByEmail(email)
   await takeLoginAttempt(ctx, email, user?.id ?? null, input.ip)
 
-  const passwordMatches = user
-    ? await ctx.passwords.verify(input.password, user.password_hash)
-    : await ctx.passwords.verifyDecoy(input.password)
+  const check = user ? await ctx.passwords.check(input.password, user.password_hash) : await ctx.passwords.verifyDecoy(input.password).then(() => 'mismatch' as const)
 
-  if (!user || !passwordMatches) {
+  if (!user || check === 'mismatch') {
     await ctx.audit.insertAuditEvent({ type: 'login.failed', userId: user?.id ?? null, detail: { reason: user ? 'wrong_password' : 'unknown_email', ip: input.ip } })
     throw new HeimdallError('auth.invalid_credentials', 'Incorrect email or password')
   }
@@ -66,6 +65,7 @@ async function attemptLogin(ctx: Context, input: LoginInput): Promise<LoginResul
     throw new HeimdallError('auth.account_disabled', 'Account is disabled')
   }
 
+  if (check === 'legacy') await rehashLegacyPassword(ctx, user, input.password)
   // Only after the right password (whose budget is given back): without it, nobody learns whether an address is verified.
   if (ctx.config.requireVerifiedEmail && user.email_verified_at === null) {
     await clearLoginAttempts(ctx, email)
@@ -82,4 +82,15 @@ async function attemptLogin(ctx: Context, input: LoginInput): Promise<LoginResul
     return secondStep
   }
   return { kind: 'tokens', tokens: await openSession(ctx, user, { amr: PASSWORD_ONLY, event: 'login.succeeded', detail: { ip: input.ip } }) }
+}
+
+/** A hash made before passwords were normalised matched as typed: store one of the normalised form instead. */
+async function rehashLegacyPassword(ctx: Context, user: { id: string; password_hash: string }, password: string): Promise<void> {
+  try {
+    const rehashed = await ctx.passwords.hash(normalizePassword(password))
+    if (await ctx.users.updateUserPasswordHashIfUnchanged(user.id, user.password_hash, rehashed)) ctx.logger.debug({ user_id: user.id }, 'password rehashed')
+  } catch (err) {
+    // Over 72 bytes once normalised: the typed form keeps working; the login itself is not at stake.
+    ctx.logger.debug({ err, user_id: user.id }, 'password not rehashed')
+  }
 }

@@ -39,3 +39,14 @@ export function passwordFieldErrors(password: string): FieldError[] {
   return passwordProblems(password).map((msg) => ({ loc: ['password'], msg, type: 'value_error.password' }))
 }
 
+/**
+ * What a login refuses before any check (422, not a failed attempt): a password shorter than any
+ * password could ever have been set (8 characters, as the service Heimdall replaced required). A
+ * password counts as long enough when either its typed or its normalised form is, so that nobody
+ * whose password was set before normalisation is shut out.
+ */
+export function loginPasswordFieldErrors(password: string): FieldError[] {
+  const length = Math.max([...password].length, [...normalizePassword(password)].length)
+  if (length >= MIN_PASSWORD_LENGTH) return []
+  return [{ loc: ['body', 'password'], msg: `Password must be at least ${MIN_PASSWORD_LENGTH} characters long`, type: 'value_error.password' }]
+}

@@ -1,8 +1,8 @@
 import type { Context } from '../../context.js'
 import { PASSWORD_ONLY } from '../../domain/amr.js'
 import { normalizeEmail } from '../../domain/email.js'
-import { normalizePassword } from '../../domain/password-policy.js'
-import { HeimdallError } from '../../errors.js'
+import { loginPasswordFieldErrors, normalizePassword } from '../../domain/password-policy.js'
+import { HeimdallError, validationError } from '../../errors.js'
 import type { LoginOutcome } from '../../infra/metrics/metrics.js'
 import { clearLoginAttempts, takeLoginAttempt } from '../lockout.js'
 import { secondStepFor, type SecondStep } from '../mfa/second-step.js'
@@ -50,6 +50,8 @@ const LOGIN_OUTCOMES_BY_CODE: Partial<Record<HeimdallError['code'], LoginOutcome
 }
 
 async function attemptLogin(ctx: Context, input: LoginInput): Promise<LoginResult> {
+  const tooShort = loginPasswordFieldErrors(input.password)
+  if (tooShort.length > 0) throw validationError(tooShort)
   const email = normalizeEmail(input.email)
   const user = await ctx.users.findUserByEmail(email)
   await takeLoginAttempt(ctx, email, user?.id ?? null, input.ip)

@@ -29,8 +29,9 @@ export async function issueAccessToken(ctx: Context, input: { email: string; ttl
   const now = Date.now()
   const sessionId = randomUUID()
   // Signed before the session is stored, so a missing secret leaves no orphan session behind.
-  const issued = await signAccessToken(ctx, user, sessionId, ttlSeconds)
-  await ctx.sessions.insertSession({ id: sessionId, user_id: user.id, created_at: now, expires_at: now + ttlSeconds * 1000 })
+  const expiresAt = now + ttlSeconds * 1000
+  const issued = await signAccessToken(ctx, user, sessionId, { ttlSeconds, sessionEndsAt: expiresAt })
+  await ctx.sessions.insertSession({ id: sessionId, user_id: user.id, created_at: now, expires_at: expiresAt })
   await ctx.audit.insertAuditEvent({ type: 'token.issued', userId: user.id, sessionId, detail: { ttl_seconds: ttlSeconds } })
   return { accessToken: issued.token, tokenType: 'bearer', expiresIn: issued.expiresIn, sessionId }
 }

@@ -11,7 +11,8 @@ async function assertEndsWithSession(t: ExecutionContext, server: TestServer, bo
   const claims = claimsOf(body.access_token) as { sid: string; iat: number; exp: number }
   const session = await server.context.db('sessions').where({ id: claims.sid }).first('expires_at')
   t.true(claims.exp * 1000 <= Number(session.expires_at), `${what}: exp ${claims.exp} passes the session's end ${session.expires_at}`)
-  t.true(body.expires_in <= 5 && body.expires_in >= 4, `${what}: expires_in ${body.expires_in}`)
+  // Not an hour: at most the session's 5 s (less on a machine slow enough to let a second pass before signing).
+  t.true(body.expires_in <= 5 && body.expires_in >= 0, `${what}: expires_in ${body.expires_in}`)
   t.is(body.expires_in, claims.exp - claims.iat, `${what}: expires_in is exp - iat`)
 }
 

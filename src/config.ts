@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs'
-import { DURATION_RANGES, parseDuration, type DurationRange } from './domain/durations.js'
+import { DURATION_RANGES, MAX_TIMER_MS, parseDuration, type DurationRange } from './domain/durations.js'
 import { JWT_ALGS, type JwtAlg } from './domain/signing-key-lifecycle.js'
 import { HeimdallError } from './errors.js'
 
@@ -148,8 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   const workers = overrides.workers ?? parseInteger(env.HEIMDALL_WORKERS, CONFIG_DEFAULTS.workers, 'HEIMDALL_WORKERS')
   if (workers < 1 || workers > 64) throw configError(`HEIMDALL_WORKERS must be between 1 and 64 (got ${workers})`)
 
-  const revocationPollMs = parseInteger(env.HEIMDALL_REVOCATION_POLL_MS, CONFIG_DEFAULTS.revocationPollMs, 'HEIMDALL_REVOCATION_POLL_MS')
-  if (revocationPollMs < 10) throw configError('HEIMDALL_REVOCATION_POLL_MS must be at least 10')
+  const revocationPollMs = timerMs(env.HEIMDALL_REVOCATION_POLL_MS, CONFIG_DEFAULTS.revocationPollMs, 'HEIMDALL_REVOCATION_POLL_MS', 10)
 
   const logLevel = nonEmpty(env.HEIMDALL_LOG_LEVEL) ?? CONFIG_DEFAULTS.logLevel
   if (!LOG_LEVELS.includes(logLevel)) throw configError(`HEIMDALL_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`)
@@ -314,6 +313,18 @@ function parseInteger(raw: string | undefined, fallback: number, name: string): 
   if (nonEmpty(raw) === undefined) return fallback
   if (!/^\d+$/.test(raw!.trim())) throw configError(`${name} must be a whole number (got "${raw}")`)
   return Number(raw)
+}
+
+/**
+ * A setting that becomes a timer's delay, in milliseconds: at most 2^31-1, the most a Node timer
+ * holds (a longer one fires every millisecond, with a TimeoutOverflowWarning, and spins a core).
+ */
+function timerMs(raw: string | undefined, fallback: number, name: string, min: number): number {
+  if (nonEmpty(raw) === undefined) return fallback
+  if (!/^\d+$/.test(raw!.trim())) throw configError(`${name} must be a whole number of milliseconds (got "${raw}")`)
+  const ms = Number(raw!.trim())
+  if (ms < min || ms > MAX_TIMER_MS) throw configError(`${name} must be between ${min} and ${MAX_TIMER_MS} milliseconds, the longest a timer holds (got "${raw}")`)
+  return ms
 }
 
 /** A duration setting in seconds, within its range (domain/durations.ts); the fallback when unset. */

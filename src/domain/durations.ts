@@ -47,6 +47,9 @@ export const DURATION_RANGES = {
   auditSince: { min: 1, max: 3660 * DAY },
 } as const satisfies Record<string, DurationRange>
 
+/** Ranges whose value (or a part of it) becomes a timer's delay: none may reach past MAX_TIMER_MS. */
+export const TIMER_RANGES: readonly DurationRange[] = [DURATION_RANGES.sessionCache, DURATION_RANGES.headersTimeout, DURATION_RANGES.requestTimeout]
+
 export type DurationParse = { seconds: number; problem?: undefined } | { seconds?: undefined; problem: string }
 
 /** "900", "900s", "15m", "1h", "30d" -> seconds, or what is wrong with it (a phrase to follow the setting's name). */

@@ -124,3 +124,19 @@ serverTest(
   },
   { logLines },
 )
+
+test('a setting that becomes a timer is refused past 2^31-1 ms (exit 78), before any timer overflows', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'heimdall-timers-'))
+  try {
+    const base = { HEIMDALL_DATABASE_URL: `sqlite:${join(dir, 'heimdall.db')}`, HEIMDALL_JWT_SECRET: TEST_SECRET, HEIMDALL_SECRET_FILE: join(dir, 'jwt-secret') }
+    for (const value of ['3000000000', '2147483648', ABSURD]) {
+      const served = await runCli(['serve', '--port', '0'], { env: { ...base, HEIMDALL_REVOCATION_POLL_MS: value }, timeoutMs: 60_000 })
+      t.is(served.code, 78, `${value}: ${served.stdout}${served.stderr}`)
+      t.regex(served.stderr, /HEIMDALL_REVOCATION_POLL_MS must be between 10 and 2147483647/)
+      t.false(served.stderr.includes('TimeoutOverflowWarning'))
+    }
+    t.is((await runCli(['config:show'], { env: { ...base, HEIMDALL_REVOCATION_POLL_MS: '2147483647' } })).code, 0, 'the longest timer is fine')
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})

@@ -28,6 +28,10 @@ export interface Config {
   readonly sessionCacheTtlSeconds: number
   /** How often each server process looks for revocations made by other processes. */
   readonly revocationPollMs: number
+  /** How long a client has to send a request's headers before the connection is closed (408); slow-header (Slowloris) defence. */
+  readonly headersTimeoutSeconds: number
+  /** How long a client has to send a whole request, headers and body; a body trickled slower is cut off (408). */
+  readonly requestTimeoutSeconds: number
   /** Worker processes for `serve` (node:cluster). */
   readonly workers: number
   /** Failed logins of one account within the window after which its logins answer 429. */
@@ -103,6 +107,8 @@ export const CONFIG_DEFAULTS = Object.freeze({
   refreshTokenTtlSeconds: 30 * 86400,
   sessionCacheTtlSeconds: 300,
   revocationPollMs: 250,
+  headersTimeoutSeconds: 10,
+  requestTimeoutSeconds: 30,
   workers: 1,
   lockoutMaxFailures: 5,
   lockoutWindowSeconds: 15 * 60,
@@ -149,6 +155,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   if (workers < 1 || workers > 64) throw configError(`HEIMDALL_WORKERS must be between 1 and 64 (got ${workers})`)
 
   const revocationPollMs = timerMs(env.HEIMDALL_REVOCATION_POLL_MS, CONFIG_DEFAULTS.revocationPollMs, 'HEIMDALL_REVOCATION_POLL_MS', 10)
+
+  const headersTimeoutSeconds = duration(env.HEIMDALL_HEADERS_TIMEOUT, CONFIG_DEFAULTS.headersTimeoutSeconds, 'HEIMDALL_HEADERS_TIMEOUT', DURATION_RANGES.headersTimeout)
+  const requestTimeoutSeconds = duration(env.HEIMDALL_REQUEST_TIMEOUT, CONFIG_DEFAULTS.requestTimeoutSeconds, 'HEIMDALL_REQUEST_TIMEOUT', DURATION_RANGES.requestTimeout)
+  if (headersTimeoutSeconds > requestTimeoutSeconds) {
+    throw configError(`HEIMDALL_HEADERS_TIMEOUT (${headersTimeoutSeconds} s) must not exceed HEIMDALL_REQUEST_TIMEOUT (${requestTimeoutSeconds} s): the headers are part of the request`)
+  }
 
   const logLevel = nonEmpty(env.HEIMDALL_LOG_LEVEL) ?? CONFIG_DEFAULTS.logLevel
   if (!LOG_LEVELS.includes(logLevel)) throw configError(`HEIMDALL_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`)
@@ -210,6 +222,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     refreshTokenTtlSeconds: duration(env.HEIMDALL_REFRESH_TOKEN_TTL, CONFIG_DEFAULTS.refreshTokenTtlSeconds, 'HEIMDALL_REFRESH_TOKEN_TTL', DURATION_RANGES.refreshToken),
     sessionCacheTtlSeconds: duration(env.HEIMDALL_SESSION_CACHE_TTL, CONFIG_DEFAULTS.sessionCacheTtlSeconds, 'HEIMDALL_SESSION_CACHE_TTL', DURATION_RANGES.sessionCache),
     revocationPollMs,
+    headersTimeoutSeconds,
+    requestTimeoutSeconds,
     workers,
     lockoutMaxFailures,
     lockoutWindowSeconds: duration(env.HEIMDALL_LOCKOUT_WINDOW, CONFIG_DEFAULTS.lockoutWindowSeconds, 'HEIMDALL_LOCKOUT_WINDOW', DURATION_RANGES.lockoutWindow),

@@ -140,3 +140,20 @@ test('a setting that becomes a timer is refused past 2^31-1 ms (exit 78), before
     rmSync(dir, { recursive: true, force: true })
   }
 })
+
+test('the HTTP timeouts are settings in seconds, within their range, headers within the request', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'heimdall-http-timeouts-'))
+  try {
+    const base = { HEIMDALL_DATABASE_URL: `sqlite:${join(dir, 'heimdall.db')}`, HEIMDALL_JWT_SECRET: TEST_SECRET, HEIMDALL_SECRET_FILE: join(dir, 'jwt-secret') }
+    const shown = await runCli(['config:show', '--json'], { env: { ...base, HEIMDALL_HEADERS_TIMEOUT: '5s', HEIMDALL_REQUEST_TIMEOUT: '1m' } })
+    t.is(shown.code, 0, shown.stderr)
+    t.like(JSON.parse(shown.stdout), { headers_timeout_seconds: 5, request_timeout_seconds: 60 })
+    const refusals: Array<Record<string, string>> = [{ HEIMDALL_HEADERS_TIMEOUT: ABSURD }, { HEIMDALL_REQUEST_TIMEOUT: '2h' }, { HEIMDALL_HEADERS_TIMEOUT: '0' }, { HEIMDALL_HEADERS_TIMEOUT: '40s' }]
+    for (const env of refusals) {
+      const refused = await runCli(['config:show'], { env: { ...base, ...env } })
+      t.is(refused.code, 78, JSON.stringify(env))
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Context } from '../context.js'
-import { createApp } from './app.js'
+import { createRequestListener } from './app.js'
 
 export interface RunningServer {
   server: Server
@@ -22,11 +22,10 @@ const TIMEOUT_CHECK_INTERVAL_MS = 1000
  * holding a connection for Node's 60 s / 300 s.
  */
 export async function startHttpServer(context: Context, options: { host: string; port: number }): Promise<RunningServer> {
-  const app = createApp(context)
   const { headersTimeoutSeconds, requestTimeoutSeconds } = context.config
   const server = createServer(
     { headersTimeout: headersTimeoutSeconds * 1000, requestTimeout: requestTimeoutSeconds * 1000, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
-    app.callback(),
+    createRequestListener(context),
   )
   server.keepAliveTimeout = 5000
   await new Promise<void>((resolve, reject) => {

@@ -38,6 +38,20 @@ serverTest('introspection is form-only, answers in the OAuth shape, and is never
   }
 })
 
+serverTest('the introspection media type is matched case-insensitively (RFC 9110 8.3.1)', async (t, server) => {
+  const { accessToken } = await server.client.registerAndLogin(uniqueEmail('media-type'), TEST_PASSWORD)
+  const body = new URLSearchParams({ token: accessToken }).toString()
+  for (const type of ['Application/X-WWW-Form-Urlencoded', 'APPLICATION/X-WWW-FORM-URLENCODED; charset=UTF-8', ' application/x-www-form-urlencoded ;charset=utf-8']) {
+    for (const path of ['oauth/introspect', 'OAUTH/introspect/']) {
+      const response = await server.client.http.post<Record<string, any>>(path, { body, headers: { 'content-type': type } })
+      t.is(response.statusCode, 200, `${path} ${type}`)
+      t.true(response.body.active, `${path} ${type}`)
+    }
+  }
+  const text = await server.client.http.post<Record<string, any>>('oauth/introspect', { body, headers: { 'content-type': 'text/plain' } })
+  t.is(text.statusCode, 415, 'another media type is still refused')
+})
+
 serverTest('readiness and the API headers hold on every spelling', async (t, server) => {
   const email = uniqueEmail('ready-spelling')
   t.is((await server.client.register(email, TEST_PASSWORD)).statusCode, 200)

@@ -48,7 +48,12 @@ export const DURATION_RANGES = {
 } as const satisfies Record<string, DurationRange>
 
 /** Ranges whose value (or a part of it) becomes a timer's delay: none may reach past MAX_TIMER_MS. */
-export const TIMER_RANGES: readonly DurationRange[] = [DURATION_RANGES.sessionCache, DURATION_RANGES.headersTimeout, DURATION_RANGES.requestTimeout]
+export const TIMER_RANGES: readonly DurationRange[] = [
+  DURATION_RANGES.sessionCache,
+  DURATION_RANGES.databaseTimeout,
+  DURATION_RANGES.headersTimeout,
+  DURATION_RANGES.requestTimeout,
+]
 
 export type DurationParse = { seconds: number; problem?: undefined } | { seconds?: undefined; problem: string }
 

@@ -77,6 +77,8 @@ async function attemptLogin(ctx: Context, input: LoginInput): Promise<LoginResul
   }
   const secondStep = await secondStepFor(ctx, user)
   if (secondStep?.kind === 'mfa_required') {
+    // The unit stays taken until the second step succeeds, as a failure does: others need not wait for it.
+    await countFailedAttempt(ctx, email)
     await ctx.audit.insertAuditEvent({ type: 'login.mfa_required', userId: user.id, detail: { methods: secondStep.methods, ip: input.ip } })
     return secondStep
   }

@@ -39,7 +39,7 @@ export async function seed(ctx: Context, users: number, sessionsPerUser: number)
   const tokens = await Promise.all(
     sessionRows.map(
       async (session) =>
-        (await ctx.tokens.sign({ sub: session.user_id, sid: session.id, email: emailOf.get(session.user_id)!, email_verified: false, permissions: ['session:read', 'user:read'] }))
+        (await ctx.tokens.sign({ sub: session.user_id, sid: session.id, email: emailOf.get(session.user_id)!, email_verified: false, permissions: ['session:read', 'user:read'] }, { sessionEndsAt: session.expires_at }))
           .token,
     ),
   )

@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs'
+import { DURATION_RANGES, MAX_TIMER_MS, parseDuration, type DurationRange } from './domain/durations.js'
 import { JWT_ALGS, type JwtAlg } from './domain/signing-key-lifecycle.js'
 import { HeimdallError } from './errors.js'
 
@@ -27,6 +28,10 @@ export interface Config {
   readonly sessionCacheTtlSeconds: number
   /** How often each server process looks for revocations made by other processes. */
   readonly revocationPollMs: number
+  /** How long a client has to send a request's headers before the connection is closed (408); slow-header (Slowloris) defence. */
+  readonly headersTimeoutSeconds: number
+  /** How long a client has to send a whole request, headers and body; a body trickled slower is cut off (408). */
+  readonly requestTimeoutSeconds: number
   /** Worker processes for `serve` (node:cluster). */
   readonly workers: number
   /** Failed logins of one account within the window after which its logins answer 429. */
@@ -107,6 +112,8 @@ export const CONFIG_DEFAULTS = Object.freeze({
   refreshTokenTtlSeconds: 30 * 86400,
   sessionCacheTtlSeconds: 300,
   revocationPollMs: 250,
+  headersTimeoutSeconds: 10,
+  requestTimeoutSeconds: 30,
   workers: 1,
   lockoutMaxFailures: 5,
   lockoutWindowSeconds: 15 * 60,
@@ -145,16 +152,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   const port = overrides.port ?? parseInteger(env.HEIMDALL_PORT, CONFIG_DEFAULTS.port, 'HEIMDALL_PORT')
   if (port < 0 || port > 65535) throw configError(`HEIMDALL_PORT must be between 0 and 65535 (got ${port})`)
 
-  const accessTokenTtlSeconds = parseDuration(env.HEIMDALL_ACCESS_TOKEN_TTL, CONFIG_DEFAULTS.accessTokenTtlSeconds, 'HEIMDALL_ACCESS_TOKEN_TTL')
-  if (accessTokenTtlSeconds < 1) throw configError('HEIMDALL_ACCESS_TOKEN_TTL must be at least 1 second')
+  const accessTokenTtlSeconds = duration(env.HEIMDALL_ACCESS_TOKEN_TTL, CONFIG_DEFAULTS.accessTokenTtlSeconds, 'HEIMDALL_ACCESS_TOKEN_TTL', DURATION_RANGES.accessToken)
 
   const trustedProxies = parseInteger(env.HEIMDALL_TRUSTED_PROXIES, CONFIG_DEFAULTS.trustedProxies, 'HEIMDALL_TRUSTED_PROXIES')
   if (trustedProxies < 0 || trustedProxies > 10) throw configError(`HEIMDALL_TRUSTED_PROXIES must be between 0 and 10 (got ${trustedProxies})`)
   const workers = overrides.workers ?? parseInteger(env.HEIMDALL_WORKERS, CONFIG_DEFAULTS.workers, 'HEIMDALL_WORKERS')
   if (workers < 1 || workers > 64) throw configError(`HEIMDALL_WORKERS must be between 1 and 64 (got ${workers})`)
 
-  const revocationPollMs = parseInteger(env.HEIMDALL_REVOCATION_POLL_MS, CONFIG_DEFAULTS.revocationPollMs, 'HEIMDALL_REVOCATION_POLL_MS')
-  if (revocationPollMs < 10) throw configError('HEIMDALL_REVOCATION_POLL_MS must be at least 10')
+  const revocationPollMs = timerMs(env.HEIMDALL_REVOCATION_POLL_MS, CONFIG_DEFAULTS.revocationPollMs, 'HEIMDALL_REVOCATION_POLL_MS', 10)
+
+  const headersTimeoutSeconds = duration(env.HEIMDALL_HEADERS_TIMEOUT, CONFIG_DEFAULTS.headersTimeoutSeconds, 'HEIMDALL_HEADERS_TIMEOUT', DURATION_RANGES.headersTimeout)
+  const requestTimeoutSeconds = duration(env.HEIMDALL_REQUEST_TIMEOUT, CONFIG_DEFAULTS.requestTimeoutSeconds, 'HEIMDALL_REQUEST_TIMEOUT', DURATION_RANGES.requestTimeout)
+  if (headersTimeoutSeconds > requestTimeoutSeconds) {
+    throw configError(`HEIMDALL_HEADERS_TIMEOUT (${headersTimeoutSeconds} s) must not exceed HEIMDALL_REQUEST_TIMEOUT (${requestTimeoutSeconds} s): the headers are part of the request`)
+  }
 
   const logLevel = nonEmpty(env.HEIMDALL_LOG_LEVEL) ?? CONFIG_DEFAULTS.logLevel
   if (!LOG_LEVELS.includes(logLevel)) throw configError(`HEIMDALL_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`)
@@ -170,8 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   const lockoutMaxFailures = parseInteger(env.HEIMDALL_LOCKOUT_MAX_FAILURES, CONFIG_DEFAULTS.lockoutMaxFailures, 'HEIMDALL_LOCKOUT_MAX_FAILURES')
   if (lockoutMaxFailures < 1) throw configError('HEIMDALL_LOCKOUT_MAX_FAILURES must be at least 1')
 
-  const databaseTimeoutSeconds = parseDuration(env.HEIMDALL_DATABASE_TIMEOUT, CONFIG_DEFAULTS.databaseTimeoutMs / 1000, 'HEIMDALL_DATABASE_TIMEOUT')
-  if (databaseTimeoutSeconds < 1 || databaseTimeoutSeconds > 300) throw configError(`HEIMDALL_DATABASE_TIMEOUT must be between 1s and 5m (got "${env.HEIMDALL_DATABASE_TIMEOUT}")`)
+  const databaseTimeoutSeconds = duration(env.HEIMDALL_DATABASE_TIMEOUT, CONFIG_DEFAULTS.databaseTimeoutMs / 1000, 'HEIMDALL_DATABASE_TIMEOUT', DURATION_RANGES.databaseTimeout)
   const redisUrl = nonEmpty(env.HEIMDALL_REDIS_URL)
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) throw configError(`HEIMDALL_REDIS_URL must start with redis:// or rediss:// (got "${redactUrl(redisUrl)}")`)
   const databaseReadUrl = nonEmpty(env.HEIMDALL_DATABASE_READ_URL)
@@ -198,8 +208,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   const mailRetryDelayMs = bounded(parseInteger(env.HEIMDALL_MAIL_RETRY_MS, CONFIG_DEFAULTS.mailRetryDelayMs, 'HEIMDALL_MAIL_RETRY_MS'), 10, 3_600_000, 'HEIMDALL_MAIL_RETRY_MS')
   const mailPollMs = bounded(parseInteger(env.HEIMDALL_MAIL_POLL_MS, CONFIG_DEFAULTS.mailPollMs, 'HEIMDALL_MAIL_POLL_MS'), 10, 600_000, 'HEIMDALL_MAIL_POLL_MS')
   // Bounded: a link that lives for days is a standing credential in a mailbox.
-  const resetTokenTtlSeconds = bounded(parseDuration(env.HEIMDALL_RESET_TOKEN_TTL, CONFIG_DEFAULTS.resetTokenTtlSeconds, 'HEIMDALL_RESET_TOKEN_TTL'), 60, 86_400, 'HEIMDALL_RESET_TOKEN_TTL', 'seconds (1m to 24h)')
-  const emailTokenTtlSeconds = bounded(parseDuration(env.HEIMDALL_EMAIL_TOKEN_TTL, CONFIG_DEFAULTS.emailTokenTtlSeconds, 'HEIMDALL_EMAIL_TOKEN_TTL'), 300, 7 * 86_400, 'HEIMDALL_EMAIL_TOKEN_TTL', 'seconds (5m to 7d)')
+  const resetTokenTtlSeconds = duration(env.HEIMDALL_RESET_TOKEN_TTL, CONFIG_DEFAULTS.resetTokenTtlSeconds, 'HEIMDALL_RESET_TOKEN_TTL', DURATION_RANGES.resetToken)
+  const emailTokenTtlSeconds = duration(env.HEIMDALL_EMAIL_TOKEN_TTL, CONFIG_DEFAULTS.emailTokenTtlSeconds, 'HEIMDALL_EMAIL_TOKEN_TTL', DURATION_RANGES.emailToken)
   const requireVerifiedEmail = parseBoolean(env.HEIMDALL_REQUIRE_VERIFIED_EMAIL, false, 'HEIMDALL_REQUIRE_VERIFIED_EMAIL')
   const oidcEnabled = parseBoolean(env.HEIMDALL_OIDC_ENABLED, false, 'HEIMDALL_OIDC_ENABLED')
 
@@ -215,18 +225,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     accessTokenTtlSeconds,
     bcryptCost,
     environment: nonEmpty(env.HEIMDALL_ENV) ?? CONFIG_DEFAULTS.environment,
-    refreshTokenTtlSeconds: parseDuration(env.HEIMDALL_REFRESH_TOKEN_TTL, CONFIG_DEFAULTS.refreshTokenTtlSeconds, 'HEIMDALL_REFRESH_TOKEN_TTL'),
-    sessionCacheTtlSeconds: parseDuration(env.HEIMDALL_SESSION_CACHE_TTL, CONFIG_DEFAULTS.sessionCacheTtlSeconds, 'HEIMDALL_SESSION_CACHE_TTL'),
+    refreshTokenTtlSeconds: duration(env.HEIMDALL_REFRESH_TOKEN_TTL, CONFIG_DEFAULTS.refreshTokenTtlSeconds, 'HEIMDALL_REFRESH_TOKEN_TTL', DURATION_RANGES.refreshToken),
+    sessionCacheTtlSeconds: duration(env.HEIMDALL_SESSION_CACHE_TTL, CONFIG_DEFAULTS.sessionCacheTtlSeconds, 'HEIMDALL_SESSION_CACHE_TTL', DURATION_RANGES.sessionCache),
     revocationPollMs,
+    headersTimeoutSeconds,
+    requestTimeoutSeconds,
     workers,
     lockoutMaxFailures,
-    lockoutWindowSeconds: parseDuration(env.HEIMDALL_LOCKOUT_WINDOW, CONFIG_DEFAULTS.lockoutWindowSeconds, 'HEIMDALL_LOCKOUT_WINDOW'),
+    lockoutWindowSeconds: duration(env.HEIMDALL_LOCKOUT_WINDOW, CONFIG_DEFAULTS.lockoutWindowSeconds, 'HEIMDALL_LOCKOUT_WINDOW', DURATION_RANGES.lockoutWindow),
     rateLimitPerMinute: parseInteger(env.HEIMDALL_RATE_LIMIT_PER_MINUTE, CONFIG_DEFAULTS.rateLimitPerMinute, 'HEIMDALL_RATE_LIMIT_PER_MINUTE'),
     trustedProxies,
     logLevel,
     redisUrl,
     databaseReadUrl,
-    replicaMaxLagMs: parseDuration(env.HEIMDALL_REPLICA_MAX_LAG, CONFIG_DEFAULTS.replicaMaxLagMs / 1000, 'HEIMDALL_REPLICA_MAX_LAG') * 1000,
+    replicaMaxLagMs: duration(env.HEIMDALL_REPLICA_MAX_LAG, CONFIG_DEFAULTS.replicaMaxLagMs / 1000, 'HEIMDALL_REPLICA_MAX_LAG', DURATION_RANGES.replicaMaxLag) * 1000,
     logFormat,
     introspectionToken,
     publicUrl,
@@ -324,14 +336,24 @@ function parseInteger(raw: string | undefined, fallback: number, name: string): 
   return Number(raw)
 }
 
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 }
-
-/** "900", "900s", "15m", "1h", "30d" -> seconds. */
-export function parseDuration(raw: string | undefined, fallback: number, name: string): number {
+/**
+ * A setting that becomes a timer's delay, in milliseconds: at most 2^31-1, the most a Node timer
+ * holds (a longer one fires every millisecond, with a TimeoutOverflowWarning, and spins a core).
+ */
+function timerMs(raw: string | undefined, fallback: number, name: string, min: number): number {
   if (nonEmpty(raw) === undefined) return fallback
-  const match = /^(\d+)\s*([smhd]?)$/.exec(raw!.trim())
-  if (!match) throw configError(`${name} must be a duration such as 900, 15m, 1h or 30d (got "${raw}")`)
-  return Number(match[1]) * UNIT_SECONDS[match[2] || 's']
+  if (!/^\d+$/.test(raw!.trim())) throw configError(`${name} must be a whole number of milliseconds (got "${raw}")`)
+  const ms = Number(raw!.trim())
+  if (ms < min || ms > MAX_TIMER_MS) throw configError(`${name} must be between ${min} and ${MAX_TIMER_MS} milliseconds, the longest a timer holds (got "${raw}")`)
+  return ms
+}
+
+/** A duration setting in seconds, within its range (domain/durations.ts); the fallback when unset. */
+function duration(raw: string | undefined, fallback: number, name: string, range: DurationRange): number {
+  if (nonEmpty(raw) === undefined) return fallback
+  const parsed = parseDuration(raw!, range)
+  if (parsed.problem !== undefined) throw configError(`${name} ${parsed.problem}`)
+  return parsed.seconds
 }
 
 function configError(message: string): HeimdallError {

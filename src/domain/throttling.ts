@@ -8,6 +8,11 @@ export function loginLockoutKey(email: string): string {
   return `login:${email}`
 }
 
+/** The counter of the attempts on one account that did fail (the lockout key counts those in flight too). */
+export function loginFailuresKey(email: string): string {
+  return `login-failed:${email}`
+}
+
 /** The counter of one client's requests to one endpoint, per minute. */
 export function rateLimitKey(endpoint: string, clientIp: string): string {
   return `rate:${endpoint}:${clientIp}`

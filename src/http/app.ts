@@ -1,6 +1,8 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import Router from '@koa/router'
 import Koa from 'koa'
 import type { Context } from '../context.js'
+import { createPathCanonicalizer } from './canonical-path.js'
 import { koaErrorHandler } from './middleware/koa-error-handler.js'
 import { koaExactRoutes } from './middleware/koa-exact-routes.js'
 import { koaJsonBody } from './middleware/koa-json-body.js'
@@ -26,8 +28,19 @@ import { translateError } from '../usecases/translate-error.js'
 import { recoveryPages } from './pages/recovery/index.js'
 import { recoveryRoutes } from './routes/recovery.js'
 
+/** What the HTTP server calls for each request: the path made canonical (canonical-path.ts), then the Koa app. */
+export function createRequestListener(context: Context, oidc?: OidcHost): (req: IncomingMessage, res: ServerResponse) => void {
+  const { app, routers } = buildApp(context, oidc)
+  const handle = app.callback()
+  const canonicalizePath = createPathCanonicalizer(routers)
+  return (req, res) => {
+    canonicalizePath(req)
+    void handle(req, res)
+  }
+}
+
 /** The Koa app: the middleware stack in order, then the routes. Which paths a middleware treats apart is in route-table.ts. */
-export function createApp(context: Context, oidc?: OidcHost): Koa {
+function buildApp(context: Context, oidc?: OidcHost): { app: Koa; routers: Router[] } {
   const oauthFormPaths = pathsWith('oauthForm')
   const app = new Koa({ proxy: false })
   // Nearly every request is an auth or OAuth one (validation alone is 99%): @koa/router tests a
@@ -68,7 +81,7 @@ export function createApp(context: Context, oidc?: OidcHost): Koa {
   app.on('error', (err: unknown, ctx?: Koa.Context) =>
     translateError(err)?.code === 'db.unavailable' ? context.databaseOutage.down(err) : context.logger.error({ err, req_id: ctx?.state.requestId }, 'unexpected error'),
   )
-  return app
+  return { app, routers: [authRouter, router] }
 }
 
 /** The pattern of the route a path belongs to, for requests answered before the router ran. */

@@ -3,8 +3,10 @@
  * some paths differently reads this table, never a list of its own. A route not named here gets the
  * defaults (JSON body, contract error shape, request line at info, no rate limit).
  *
- * Paths are matched exactly, as the client spelled them (ctx.path): the hot path pays one Map
- * lookup per middleware, no pattern matching.
+ * Paths are matched exactly (ctx.path): the hot path pays one Map lookup per middleware, no pattern
+ * matching. Every other spelling the router routes to a route (another case, a trailing slash) is
+ * rewritten to the declared path before any middleware runs (canonical-path.ts), so a rule here
+ * holds for all of them.
  */
 export interface RouteRules {
   /** A per-IP budget on POST (HEIMDALL_RATE_LIMIT_*): the command endpoints that cost a bcrypt hash or a write. */

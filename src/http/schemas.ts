@@ -28,7 +28,13 @@ export const RegisterRequest = z
   .meta({ id: 'RegisterRequest' })
 
 export const LoginRequest = z
-  .object({ email, password: requiredString('The account password').meta({ example: 'Correct-Horse-42' }) })
+  .object({
+    email,
+    password: requiredString(`The account password; shorter than ${MIN_PASSWORD_LENGTH} characters answers 422`).meta({
+      minLength: MIN_PASSWORD_LENGTH,
+      example: 'Correct-Horse-42',
+    }),
+  })
   .meta({ id: 'LoginRequest' })
 
 export const ValidateRequest = z

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Context } from '../context.js'
-import { createApp } from './app.js'
+import { createRequestListener } from './app.js'
 import { createOidcHost, withOidc } from './oidc/mount.js'
 
 export interface RunningServer {
@@ -11,10 +11,24 @@ export interface RunningServer {
   close(gracePeriodMs?: number): Promise<void>
 }
 
+/**
+ * How often Node looks for requests past their headers or request timeout. Its default (30 s) would
+ * let a slow client hold a connection up to 30 s longer than the timeouts say.
+ */
+const TIMEOUT_CHECK_INTERVAL_MS = 1000
+
+/**
+ * Listens with timeouts that fit an auth API: a client that trickles its headers or its body is cut
+ * off (408, connection closed) after HEIMDALL_HEADERS_TIMEOUT / HEIMDALL_REQUEST_TIMEOUT instead of
+ * holding a connection for Node's 60 s / 300 s.
+ */
 export async function startHttpServer(context: Context, options: { host: string; port: number }): Promise<RunningServer> {
   const oidc = context.config.oidcEnabled ? createOidcHost(context) : undefined
-  const app = createApp(context, oidc)
-  const server = createServer(withOidc(oidc, app.callback()))
+  const { headersTimeoutSeconds, requestTimeoutSeconds } = context.config
+  const server = createServer(
+    { headersTimeout: headersTimeoutSeconds * 1000, requestTimeout: requestTimeoutSeconds * 1000, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
+    withOidc(oidc, createRequestListener(context, oidc)),
+  )
   server.keepAliveTimeout = 5000
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module'
 import pino, { type DestinationStream, type Logger } from 'pino'
 import type * as PinoPretty from 'pino-pretty'
 import type { LogFormat } from '../config.js'
+import { driverErrorSummary } from './db/driver-error.js'
 
 export type { Logger }
 
@@ -46,7 +47,12 @@ export function createLogger(options: { level: string; format?: LogFormat; desti
         },
       },
       serializers: {
-        err: (error: Error) => ({ type: error.name, message: scrubSecrets(error.message), stack: scrubSecrets(error.stack ?? '') }),
+        err: (error: Error) => {
+          // A driver error's message (and so its stack's first line) carries the SQL with its values.
+          const summary = driverErrorSummary(error)
+          const stack = summary === undefined ? (error.stack ?? '') : (error.stack ?? '').replace(error.message, summary)
+          return { type: error.name, message: scrubSecrets(summary ?? error.message), stack: scrubSecrets(stack) }
+        },
       },
     },
     pretty ? prettyStream(options.destination ?? pino.destination({ dest: 1, sync: true })) : (options.destination ?? pino.destination({ dest: 1, sync: false })),

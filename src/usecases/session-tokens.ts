@@ -4,6 +4,7 @@ import { serializeAmr } from '../domain/amr.js'
 import { mergePermissions } from '../domain/permissions.js'
 import { generateRefreshToken, hashRefreshToken } from '../infra/tokens/refresh-token.js'
 import type { NewRefreshToken } from '../infra/repositories/sessions.js'
+import type { TokenLifetime } from '../infra/tokens/token-service.js'
 
 export interface SessionTokens {
   accessToken: string
@@ -14,8 +15,14 @@ export interface SessionTokens {
   userId: string
 }
 
+/** A refresh token about to be handed out: the session it belongs to ends when it expires. */
+export interface IssuedRefreshToken {
+  plain: string
+  row: NewRefreshToken
+}
+
 /** A fresh refresh token: the plain value goes to the client once, only its hash is stored. */
-export function newRefreshToken(ctx: Context, now: number): { plain: string; row: NewRefreshToken } {
+export function newRefreshToken(ctx: Context, now: number): IssuedRefreshToken {
   const plain = generateRefreshToken()
   return {
     plain,
@@ -26,29 +33,34 @@ export function newRefreshToken(ctx: Context, now: number): { plain: string; row
 /**
  * Signs an access token for a session, carrying the user's permissions as they are now and the
  * RFC 8176 methods (amr) the session was opened with (none for a session opened without a login);
- * lives `ttlSeconds` (default HEIMDALL_ACCESS_TOKEN_TTL). Answers the token and its lifetime in seconds.
+ * lives `lifetime` (by default HEIMDALL_ACCESS_TOKEN_TTL), never past the session's end (TokenLifetime).
+ * Answers the token and its lifetime in seconds.
  */
 export async function signAccessToken(
   ctx: Context,
   user: { id: string; email: string; email_verified_at: number | null },
   sessionId: string,
-  ttlSeconds?: number,
+  lifetime: TokenLifetime,
   amr: readonly string[] = [],
 ): Promise<{ token: string; expiresIn: number }> {
   const permissions = mergePermissions(await ctx.roles.findPermissionNamesByUserId(user.id))
-  return ctx.tokens.sign({ sub: user.id, sid: sessionId, email: user.email, email_verified: user.email_verified_at !== null, permissions, amr: [...amr] }, ttlSeconds)
+  return ctx.tokens.sign({ sub: user.id, sid: sessionId, email: user.email, email_verified: user.email_verified_at !== null, permissions, amr: [...amr] }, lifetime)
 }
 
-/** The token pair a login or refresh answers: an access token for the session (with its amr), and its refresh token. */
+/**
+ * The token pair a login or refresh answers: an access token for the session (with its amr), and its
+ * refresh token. The session lasts as long as its newest refresh token, so the access token expires
+ * no later than that one.
+ */
 export async function issueSessionTokens(
   ctx: Context,
   user: { id: string; email: string; email_verified_at: number | null },
   sessionId: string,
-  refreshToken: string,
+  refresh: IssuedRefreshToken,
   amr: readonly string[],
 ): Promise<SessionTokens> {
-  const issued = await signAccessToken(ctx, user, sessionId, undefined, amr)
-  return { accessToken: issued.token, tokenType: 'bearer', expiresIn: issued.expiresIn, refreshToken, sessionId, userId: user.id }
+  const issued = await signAccessToken(ctx, user, sessionId, { sessionEndsAt: refresh.row.expires_at }, amr)
+  return { accessToken: issued.token, tokenType: 'bearer', expiresIn: issued.expiresIn, refreshToken: refresh.plain, sessionId, userId: user.id }
 }
 
 /**
@@ -69,5 +81,5 @@ export async function openSession(
     refresh.row,
   )
   await ctx.audit.insertAuditEvent({ type: input.event, userId: user.id, sessionId, detail: { ...input.detail, amr: input.amr } })
-  return issueSessionTokens(ctx, user, sessionId, refresh.plain, input.amr)
+  return issueSessionTokens(ctx, user, sessionId, refresh, input.amr)
 }

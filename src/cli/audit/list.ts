@@ -1,7 +1,8 @@
 import { Flags } from '@oclif/core'
-import { parseDuration } from '../../config.js'
+import { DURATION_RANGES } from '../../domain/durations.js'
 import { listAuditEvents } from '../../usecases/queries/list-audit-events.js'
 import { BaseCommand } from '../base-command.js'
+import { durationFlag } from '../duration-flag.js'
 import { isoTime } from '../format.js'
 
 export default class AuditList extends BaseCommand<typeof AuditList> {
@@ -19,7 +20,7 @@ export default class AuditList extends BaseCommand<typeof AuditList> {
   }
 
   public async run() {
-    const sinceSeconds = this.flags.since === undefined ? undefined : parseDuration(this.flags.since, 0, '--since')
+    const sinceSeconds = this.flags.since === undefined ? undefined : durationFlag(this.flags.since, '--since', DURATION_RANGES.auditSince)
     const events = await listAuditEvents(this.context, { email: this.flags.user, type: this.flags.type, sinceSeconds, limit: this.flags.limit })
     for (const event of events) {
       this.log(`${isoTime(event.createdAt)}  ${event.type.padEnd(22)} user=${event.userId ?? '-'} session=${event.sessionId ?? '-'} ${event.detail ? JSON.stringify(event.detail) : ''}`)

@@ -1,5 +1,6 @@
 import { rotateSigningKey } from '../../usecases/commands/rotate-signing-key.js'
 import { BaseCommand } from '../base-command.js'
+import { isoTime } from '../format.js'
 
 export default class KeysRotate extends BaseCommand<typeof KeysRotate> {
   static override summary = 'Create a new signing key and sign with it from now on (HEIMDALL_JWT_ALG=RS256 or EdDSA).'
@@ -15,12 +16,12 @@ export default class KeysRotate extends BaseCommand<typeof KeysRotate> {
   public async run() {
     const rotated = await rotateSigningKey(this.context, {})
     this.log(`New signing key ${rotated.kid} (${rotated.alg})`)
-    for (const old of rotated.retired) this.log(`Retired ${old.kid}: published until ${new Date(old.publishedUntil).toISOString()}`)
+    for (const old of rotated.retired) this.log(`Retired ${old.kid}: published until ${isoTime(old.publishedUntil)}`)
     return {
       kid: rotated.kid,
       alg: rotated.alg,
-      created_at: new Date(rotated.createdAt).toISOString(),
-      retired: rotated.retired.map((old) => ({ kid: old.kid, published_until: new Date(old.publishedUntil).toISOString() })),
+      created_at: isoTime(rotated.createdAt),
+      retired: rotated.retired.map((old) => ({ kid: old.kid, published_until: isoTime(old.publishedUntil) })),
     }
   }
 }

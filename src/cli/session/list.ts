@@ -1,7 +1,7 @@
 import { listSessions } from '../../usecases/queries/list-sessions.js'
 import { emailArg } from '../args.js'
 import { BaseCommand } from '../base-command.js'
-import { isoTime } from '../format.js'
+import { isoTime, NO_DATE } from '../format.js'
 
 export default class SessionList extends BaseCommand<typeof SessionList> {
   static override summary = "List a user's sessions, newest first."
@@ -12,7 +12,7 @@ export default class SessionList extends BaseCommand<typeof SessionList> {
     const sessions = await listSessions(this.context, { email: this.args.email })
     for (const session of sessions) {
       const why = session.revokedReason ? ` (${session.revokedReason})` : ''
-      this.log(`${session.id}  ${session.state.padEnd(7)}${why}  created ${isoTime(session.createdAt)}  expires ${isoTime(session.expiresAt)}`)
+      this.log(`${session.id}  ${session.state.padEnd(7)}${why}  created ${isoTime(session.createdAt)}  expires ${isoTime(session.expiresAt) ?? NO_DATE}`)
     }
     if (sessions.length === 0) this.log('No sessions')
     return sessions.map((session) => ({

@@ -1,7 +1,7 @@
 import { Args } from '@oclif/core'
 import { inspectToken } from '../../usecases/queries/inspect-token.js'
 import { BaseCommand } from '../base-command.js'
-import { isoTime } from '../format.js'
+import { isoTime, NO_DATE } from '../format.js'
 
 export default class TokenInspect extends BaseCommand<typeof TokenInspect> {
   static override summary = 'Decode a token WITHOUT verifying it, and show its expiry and its session in the database.'
@@ -15,7 +15,8 @@ export default class TokenInspect extends BaseCommand<typeof TokenInspect> {
     this.log('Not verified: these are the claims as written, trust nothing here.')
     this.log(`header:  ${JSON.stringify(inspection.header)}`)
     this.log(`claims:  ${JSON.stringify(inspection.claims)}`)
-    this.log(`expires: ${expiresAt ? `${expiresAt} (${relative(expiresAt)})` : 'never (no exp claim)'}`)
+    const noDate = inspection.expiresAt === null ? 'never (no exp claim)' : `${NO_DATE} (exp claim ${inspection.expiresAt})`
+    this.log(`expires: ${expiresAt ? `${expiresAt} (${relative(expiresAt)})` : noDate}`)
     this.log(`session: ${inspection.session.id || '(no sid claim)'} ${inspection.session.state}`)
     return { ...inspection, expiresAt }
   }

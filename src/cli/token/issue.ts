@@ -1,8 +1,9 @@
 import { Flags } from '@oclif/core'
-import { parseDuration } from '../../config.js'
+import { DURATION_RANGES } from '../../domain/durations.js'
 import { issueAccessToken } from '../../usecases/commands/issue-access-token.js'
 import { emailArg } from '../args.js'
 import { BaseCommand } from '../base-command.js'
+import { durationFlag } from '../duration-flag.js'
 
 export default class TokenIssue extends BaseCommand<typeof TokenIssue> {
   static override summary = 'Open a session for a user without its password and print an access token for it.'
@@ -16,11 +17,11 @@ export default class TokenIssue extends BaseCommand<typeof TokenIssue> {
 
   static override args = { email: emailArg }
   static override flags = {
-    ttl: Flags.string({ description: 'Lifetime of the token: 900, 15m, 12h, 30d (default: HEIMDALL_ACCESS_TOKEN_TTL)' }),
+    ttl: Flags.string({ description: 'Lifetime of the token: 900, 15m, 12h, 30d; 1s to 366d (default: HEIMDALL_ACCESS_TOKEN_TTL)' }),
   }
 
   public async run() {
-    const ttlSeconds = this.flags.ttl === undefined ? undefined : parseDuration(this.flags.ttl, 0, '--ttl')
+    const ttlSeconds = this.flags.ttl === undefined ? undefined : durationFlag(this.flags.ttl, '--ttl', DURATION_RANGES.issuedToken)
     const issued = await issueAccessToken(this.context, { email: this.args.email, ttlSeconds })
     this.log(issued.accessToken)
     return { access_token: issued.accessToken, token_type: issued.tokenType, expires_in: issued.expiresIn, session_id: issued.sessionId }

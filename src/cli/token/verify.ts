@@ -2,6 +2,7 @@ import { Args } from '@oclif/core'
 import { HeimdallError } from '../../errors.js'
 import { validateToken } from '../../usecases/queries/validate-token.js'
 import { BaseCommand } from '../base-command.js'
+import { isoFromNumericDate } from '../format.js'
 
 export default class TokenVerify extends BaseCommand<typeof TokenVerify> {
   static override summary = 'Validate an access token exactly as POST /auth/validate does, against the configured database.'
@@ -12,7 +13,7 @@ export default class TokenVerify extends BaseCommand<typeof TokenVerify> {
   public async run() {
     const result = await validateToken(this.context, this.args.token)
     if (!result.isValid) throw new HeimdallError(result.code, `Token is not valid: ${result.error}`)
-    const expiresAt = new Date(result.expiresAt * 1000).toISOString()
+    const expiresAt = isoFromNumericDate(result.expiresAt)
     this.log(`valid`)
     this.log(`user_id:     ${result.userId}`)
     this.log(`email:       ${result.email}`)

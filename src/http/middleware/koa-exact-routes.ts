@@ -14,7 +14,8 @@ const NO_PARAMS: Record<string, string> = Object.freeze({})
  * route's regular expression, reads the Host header and composes a new middleware chain for each
  * request: 2.5 to 3 µs of a cached validation's server CPU here (one process at a fixed request
  * rate). The routes are still declared with @koa/router, and every other spelling ("/auth/validate/",
- * another case, a method the route lacks) still reaches it, so its answers do not change.
+ * another case) is rewritten to the declared path before Koa (canonical-path.ts); a method the route
+ * lacks still reaches @koa/router, so its answers do not change.
  * Only routes with one handler take the shortcut, and only where no other route shares the
  * method and path: with several, @koa/router's chain would run them in turn.
  */

@@ -32,13 +32,19 @@ export function koaJsonBody(options: BodyOptions = {}): Middleware {
       if (declared > limit) throw tooLarge(limit)
       const raw = await readBody(ctx.req, limit)
       if (formPaths.has(ctx.path)) {
-        if (raw.length === 0 || ctx.request.type === FORM_TYPE) ctx.request.body = parseForm(raw.toString('utf8'))
+        if (raw.length === 0 || mediaTypeOf(ctx.get('content-type')) === FORM_TYPE) ctx.request.body = parseForm(raw.toString('utf8'))
       } else if (raw.length > 0) {
         ctx.request.body = parseJson(raw.toString('utf8'))
       }
     }
     await next()
   }
+}
+
+/** The media type of a Content-Type header, without parameters and lower-cased: type and subtype are case-insensitive (RFC 9110 section 8.3.1). */
+export function mediaTypeOf(contentType: string): string {
+  const semicolon = contentType.indexOf(';')
+  return (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase()
 }
 
 function parseForm(text: string): Record<string, string | string[]> {

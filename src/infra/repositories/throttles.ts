@@ -42,8 +42,19 @@ export function createThrottlesRepository(db: Knex) {
   return {
     reserve,
 
-    async deleteThrottle(key: string): Promise<void> {
-      await db('throttles').where({ key }).delete()
+    /** Gives one unit of `key`'s budget back (never below zero): for a reservation that was not used. */
+    async release(key: string): Promise<void> {
+      await db('throttles').where({ key }).where('count', '>', 0).decrement('count', 1)
+    },
+
+    /** How much of `key`'s budget is taken in the window running at `now` (0 when none runs). */
+    async findThrottleCount(key: string, windowMs: number, now: number): Promise<number> {
+      const row: { count: number } | undefined = await db('throttles').where({ key }).where('window_start', '>', now - windowMs).first('count')
+      return Number(row?.count ?? 0)
+    },
+
+    async deleteThrottle(...keys: string[]): Promise<void> {
+      await db('throttles').whereIn('key', keys).delete()
     },
 
     async deleteThrottlesOlderThan(windowStart: number): Promise<number> {

@@ -91,6 +91,15 @@ export function createUsersRepository(db: Knex) {
       await db('users').where({ id }).update({ password_hash: passwordHash, updated_at: now })
     },
 
+    /**
+     * Replaces a hash by another of the same password (a rehash): only if it is still `previousHash`,
+     * so that a password set meanwhile is never overwritten. Leaves updated_at alone: nothing changed
+     * that a cache holds.
+     */
+    async updateUserPasswordHashIfUnchanged(id: string, previousHash: string, passwordHash: string): Promise<boolean> {
+      return (await db('users').where({ id, password_hash: previousHash }).update({ password_hash: passwordHash })) > 0
+    },
+
     /** Removes a user with its refresh tokens, sessions and role grants, together or not at all; answers the sessions removed. */
     /**
      * Deletes the user and everything hanging off it, and records `auditEvent` in the same

@@ -5,7 +5,7 @@ import { HeimdallError } from '../../errors.js'
 import { createVerifiedTokenCache } from './verified-token-cache.js'
 import { decodeJwsPayload, parseJws, signJws, verifyJwsSignature, type ParsedJws } from './jws.js'
 import { publicKeyOf, type PublicJwk, type SigningKeyStore } from './signing-key-store.js'
-import { amrClaim, assertNoForbiddenHeader, checkedClaims, type TokenService, type VerifiedClaims } from './token-service.js'
+import { amrClaim, assertNoForbiddenHeader, tokenTimes, checkedClaims, type TokenService, type VerifiedClaims } from './token-service.js'
 
 /** Unknown kids make a process re-read the keys, but never more often than this. */
 const MIN_RELOAD_INTERVAL_MS = 1000
@@ -113,16 +113,15 @@ export function createAsymmetricTokenService(options: {
   return {
     alg: options.alg,
 
-    async sign(claims, ttlSeconds = options.ttlSeconds) {
+    async sign(claims, lifetime) {
       if (!signer) await initialise()
       const { kid, privateKey } = signer!
-      const iat = Math.floor(Date.now() / 1000)
-      const exp = iat + ttlSeconds
+      const { iat, exp } = tokenTimes(lifetime, options.ttlSeconds)
       const payload = { sid: claims.sid, email: claims.email, email_verified: claims.email_verified, permissions: claims.permissions, ...amrClaim(claims), iat, exp, sub: claims.sub, iss: options.issuer }
       const token = signJws({ alg: options.alg, typ: 'JWT', kid }, payload, privateKey)
       // Outliving the usual lifetime, this token must keep its key published for longer after a rotation.
-      if (ttlSeconds > options.ttlSeconds) await store.recordLongLivedToken(kid, exp * 1000)
-      return { token, expiresIn: ttlSeconds }
+      if (exp - iat > options.ttlSeconds) await store.recordLongLivedToken(kid, exp * 1000)
+      return { token, expiresIn: exp - iat }
     },
 
     verify(token) {

@@ -38,6 +38,25 @@ export const MAX_IAT_SKEW_SECONDS = 60
 export type TokenClaims = Pick<AccessClaims, 'sub' | 'sid' | 'email' | 'permissions' | 'amr'> & { email_verified: boolean }
 
 /**
+ * How long a token lives: its lifetime (seconds; the configured one unless the caller asks for
+ * another, as token:issue's --ttl does), never past the end of the session it is bound to (epoch
+ * milliseconds), so that a service verifying it locally (JWKS) never accepts it after its session ends.
+ */
+export interface TokenLifetime {
+  sessionEndsAt: number
+  ttlSeconds?: number
+  /** When the lifetime starts (epoch milliseconds; default: now): the moment the session was opened, for a token that ends with it. */
+  issuedAt?: number
+}
+
+/** iat, and exp after the lifetime or at the session's end, whichever comes first (whole seconds, RFC 7519 NumericDate). */
+export function tokenTimes(lifetime: TokenLifetime, defaultTtlSeconds: number): { iat: number; exp: number } {
+  const iat = Math.floor((lifetime.issuedAt ?? Date.now()) / 1000)
+  const exp = Math.max(iat, Math.min(iat + (lifetime.ttlSeconds ?? defaultTtlSeconds), Math.floor(lifetime.sessionEndsAt / 1000)))
+  return { iat, exp }
+}
+
+/**
  * What a verified token tells validation: who, which session, when, and how the session was
  * authenticated (amr, [] when the token has none). Its email and permissions are left out on purpose:
  * validation answers with the session's current ones, so that a role change applies at once, and each
@@ -50,7 +69,7 @@ export type VerifiedClaims = Pick<AccessClaims, 'sub' | 'sid' | 'iat' | 'exp' | 
 export interface TokenService {
   readonly alg: JwtAlg
   /** Signs for the configured lifetime unless the caller asks for another (token:issue's --ttl). */
-  sign(claims: TokenClaims, ttlSeconds?: number): Promise<IssuedToken>
+  sign(claims: TokenClaims, lifetime: TokenLifetime): Promise<IssuedToken>
   /**
    * Verifies signature, pinned algorithm, header, exp, nbf, iat and issuer; throws (or rejects with)
    * token.expired or token.invalid. Synchronous on the hot path: a promise only when keys must be loaded.
@@ -72,14 +91,14 @@ export function createTokenService(options: { secret: string; issuer: string; tt
   return {
     alg: ALGORITHM,
 
-    async sign(claims, ttlSeconds = options.ttlSeconds) {
-      const token = jwt.sign({ sid: claims.sid, email: claims.email, email_verified: claims.email_verified, permissions: claims.permissions, ...amrClaim(claims) }, key, {
+    async sign(claims, lifetime) {
+      const { iat, exp } = tokenTimes(lifetime, options.ttlSeconds)
+      const token = jwt.sign({ sid: claims.sid, email: claims.email, email_verified: claims.email_verified, permissions: claims.permissions, ...amrClaim(claims), iat, exp }, key, {
         algorithm: ALGORITHM,
         subject: claims.sub,
         issuer: options.issuer,
-        expiresIn: ttlSeconds,
       })
-      return { token, expiresIn: ttlSeconds }
+      return { token, expiresIn: exp - iat }
     },
 
     verify(token: string): VerifiedClaims {

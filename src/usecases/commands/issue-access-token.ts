@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Context } from '../../context.js'
-import { HeimdallError } from '../../errors.js'
+import { DURATION_RANGES, formatDuration } from '../../domain/durations.js'
+import { HeimdallError, validationError } from '../../errors.js'
 import { findUserByEmailOrFail } from '../find-user.js'
 import { signAccessToken } from '../session-tokens.js'
 
@@ -20,17 +21,18 @@ export async function issueAccessToken(ctx: Context, input: { email: string; ttl
   const user = await findUserByEmailOrFail(ctx, input.email)
   if (user.disabled) throw new HeimdallError('auth.account_disabled', 'Account is disabled')
   const ttlSeconds = input.ttlSeconds ?? ctx.config.accessTokenTtlSeconds
-  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1) {
-    throw new HeimdallError('validation.failed', 'The token lifetime must be at least 1 second', [
-      { loc: ['ttl'], msg: 'The token lifetime must be at least 1 second', type: 'value_error' },
-    ])
+  const { min, max } = DURATION_RANGES.issuedToken
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds < min || ttlSeconds > max) {
+    const msg = `The token lifetime must be between ${formatDuration(min)} and ${formatDuration(max)}`
+    throw validationError([{ loc: ['ttl'], msg, type: 'value_error' }])
   }
 
   const now = Date.now()
   const sessionId = randomUUID()
   // Signed before the session is stored, so a missing secret leaves no orphan session behind.
-  const issued = await signAccessToken(ctx, user, sessionId, ttlSeconds)
-  await ctx.sessions.insertSession({ id: sessionId, user_id: user.id, created_at: now, expires_at: now + ttlSeconds * 1000 })
+  const expiresAt = now + ttlSeconds * 1000
+  const issued = await signAccessToken(ctx, user, sessionId, { ttlSeconds, sessionEndsAt: expiresAt, issuedAt: now })
+  await ctx.sessions.insertSession({ id: sessionId, user_id: user.id, created_at: now, expires_at: expiresAt })
   await ctx.audit.insertAuditEvent({ type: 'token.issued', userId: user.id, sessionId, detail: { ttl_seconds: ttlSeconds } })
   return { accessToken: issued.token, tokenType: 'bearer', expiresIn: issued.expiresIn, sessionId }
 }

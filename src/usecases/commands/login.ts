@@ -1,9 +1,11 @@
 import type { Context } from '../../context.js'
 import { PASSWORD_ONLY } from '../../domain/amr.js'
 import { normalizeEmail } from '../../domain/email.js'
-import { HeimdallError } from '../../errors.js'
+import { loginPasswordFieldErrors, normalizePassword } from '../../domain/password-policy.js'
+import { HeimdallError, validationError } from '../../errors.js'
 import type { LoginOutcome } from '../../infra/metrics/metrics.js'
-import { clearLoginAttempts, takeLoginAttempt } from '../lockout.js'
+import type { PasswordCheck } from '../../infra/passwords.js'
+import { clearLoginAttempts, countFailedAttempt, releaseLoginAttempt, takeLoginAttempt } from '../lockout.js'
 import { secondStepFor, type SecondStep } from '../mfa/second-step.js'
 import { openSession, type SessionTokens } from '../session-tokens.js'
 import { requireVerifiedEmail } from '../recovery/require-verified-email.js'
@@ -23,8 +25,8 @@ export type LoginResult = { kind: 'tokens'; tokens: SessionTokens } | SecondStep
  * for POST /auth/login/mfa instead (usecases/mfa/complete-mfa-login.ts), and the unit of lockout budget
  * this attempt took stays taken until that step succeeds: a password known to an attacker buys no
  * fresh budget of code guesses. Each attempt first takes a unit of the account's lockout budget, so
- * however many arrive at once, at most the budget reach bcrypt. Every attempt is counted and logged
- * (debug) by outcome.
+ * however many arrive at once, at most the budget reach bcrypt, and none is refused for attempts that
+ * have not failed (usecases/lockout.ts). Every attempt is counted and logged (debug) by outcome.
  */
 export async function login(ctx: Context, input: LoginInput): Promise<LoginResult> {
   let outcome: LoginOutcome = 'error'
@@ -49,23 +51,25 @@ const LOGIN_OUTCOMES_BY_CODE: Partial<Record<HeimdallError['code'], LoginOutcome
 }
 
 async function attemptLogin(ctx: Context, input: LoginInput): Promise<LoginResult> {
+  const tooShort = loginPasswordFieldErrors(input.password)
+  if (tooShort.length > 0) throw validationError(tooShort)
   const email = normalizeEmail(input.email)
   const user = await ctx.users.findUserByEmail(email)
   await takeLoginAttempt(ctx, email, user?.id ?? null, input.ip)
 
-  const passwordMatches = user
-    ? await ctx.passwords.verify(input.password, user.password_hash)
-    : await ctx.passwords.verifyDecoy(input.password)
-
-  if (!user || !passwordMatches) {
+  const check = await checkPassword(ctx, email, user, input.password)
+  if (!user || check === 'mismatch') {
+    await countFailedAttempt(ctx, email)
     await ctx.audit.insertAuditEvent({ type: 'login.failed', userId: user?.id ?? null, detail: { reason: user ? 'wrong_password' : 'unknown_email', ip: input.ip } })
     throw new HeimdallError('auth.invalid_credentials', 'Incorrect email or password')
   }
   if (user.disabled) {
+    await countFailedAttempt(ctx, email)
     await ctx.audit.insertAuditEvent({ type: 'login.failed', userId: user.id, detail: { reason: 'user_disabled', ip: input.ip } })
     throw new HeimdallError('auth.account_disabled', 'Account is disabled')
   }
 
+  if (check === 'legacy') await rehashLegacyPassword(ctx, user, input.password)
   // Only after the right password (whose budget is given back): without it, nobody learns whether an address is verified.
   if (ctx.config.requireVerifiedEmail && user.email_verified_at === null) {
     await clearLoginAttempts(ctx, email)
@@ -73,6 +77,8 @@ async function attemptLogin(ctx: Context, input: LoginInput): Promise<LoginResul
   }
   const secondStep = await secondStepFor(ctx, user)
   if (secondStep?.kind === 'mfa_required') {
+    // The unit stays taken until the second step succeeds, as a failure does: others need not wait for it.
+    await countFailedAttempt(ctx, email)
     await ctx.audit.insertAuditEvent({ type: 'login.mfa_required', userId: user.id, detail: { methods: secondStep.methods, ip: input.ip } })
     return secondStep
   }
@@ -82,4 +88,25 @@ async function attemptLogin(ctx: Context, input: LoginInput): Promise<LoginResul
     return secondStep
   }
   return { kind: 'tokens', tokens: await openSession(ctx, user, { amr: PASSWORD_ONLY, event: 'login.succeeded', detail: { ip: input.ip } }) }
+}
+
+/** bcrypt against the user's hash, or a decoy's for an unknown email; a check that fails to run gives its lockout unit back. */
+async function checkPassword(ctx: Context, email: string, user: { password_hash: string } | undefined, password: string): Promise<PasswordCheck> {
+  try {
+    return user ? await ctx.passwords.check(password, user.password_hash) : await ctx.passwords.verifyDecoy(password).then(() => 'mismatch' as const)
+  } catch (error) {
+    await releaseLoginAttempt(ctx, email)
+    throw error
+  }
+}
+
+/** A hash made before passwords were normalised matched as typed: store one of the normalised form instead. */
+async function rehashLegacyPassword(ctx: Context, user: { id: string; password_hash: string }, password: string): Promise<void> {
+  try {
+    const rehashed = await ctx.passwords.hash(normalizePassword(password))
+    if (await ctx.users.updateUserPasswordHashIfUnchanged(user.id, user.password_hash, rehashed)) ctx.logger.debug({ user_id: user.id }, 'password rehashed')
+  } catch (err) {
+    // Over 72 bytes once normalised: the typed form keeps working; the login itself is not at stake.
+    ctx.logger.debug({ err, user_id: user.id }, 'password not rehashed')
+  }
 }

@@ -25,7 +25,7 @@ export async function refreshSession(ctx: Context, input: { refreshToken: string
   }
   await ctx.invalidate({ kind: 'session', id: session.id })
   await ctx.audit.insertAuditEvent({ type: 'session.refreshed', userId: session.user_id, sessionId: session.id, detail: { ip: input.ip } })
-  return issueSessionTokens(ctx, { id: session.user_id, email: session.email, email_verified_at: session.email_verified_at }, session.id, next.plain, parseAmr(session.amr))
+  return issueSessionTokens(ctx, { id: session.user_id, email: session.email, email_verified_at: session.email_verified_at }, session.id, next, parseAmr(session.amr))
 }
 
 async function revokeOnReuse(ctx: Context, sessionId: string, ip: string | undefined): Promise<never> {

@@ -1,8 +1,8 @@
 import type { Context } from '../../context.js'
 import { passwordFieldErrors } from '../../domain/password-policy.js'
-import { loginLockoutKey } from '../../domain/throttling.js'
 import { validationError } from '../../errors.js'
 import { findUserByEmailOrFail } from '../find-user.js'
+import { clearLoginAttempts } from '../lockout.js'
 
 /**
  * Replaces a user's password under the registration policy and revokes all of its sessions: whoever
@@ -18,7 +18,7 @@ export async function setUserPassword(ctx: Context, input: { email: string; pass
   await ctx.users.updateUserPassword(user.id, passwordHash, now)
   const revokedSessions = await ctx.sessions.updateSessionsRevokedByUserId(user.id, 'password_changed', now)
   await ctx.invalidate({ kind: 'user', id: user.id })
-  await ctx.throttles.deleteThrottle(loginLockoutKey(user.email))
+  await clearLoginAttempts(ctx, user.email)
   await ctx.audit.insertAuditEvent({ type: 'user.password_set', userId: user.id, detail: { revoked_sessions: revokedSessions } })
   return { revokedSessions }
 }

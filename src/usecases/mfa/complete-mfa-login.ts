@@ -6,7 +6,7 @@ import { challengeHash } from '../../infra/mfa/challenge-token.js'
 import { recoveryCodeHash } from '../../infra/mfa/recovery-codes.js'
 import { verifyTotp } from '../../infra/mfa/totp.js'
 import type { AuthenticationResponseJSON } from '../../infra/mfa/webauthn.js'
-import { clearLoginAttempts, takeLoginAttempt } from '../lockout.js'
+import { clearLoginAttempts, countFailedAttempt, takeLoginAttempt } from '../lockout.js'
 import { openSession, type SessionTokens } from '../session-tokens.js'
 import { verifyPasskeyAssertion } from './passkey-assertion.js'
 import { totpAssociatedData } from './totp.js'
@@ -39,6 +39,7 @@ export async function completeMfaLogin(ctx: Context, input: MfaLoginInput): Prom
   const factor: SecondFactor = input.passkeyResponse ? 'passkey' : input.recoveryCode !== undefined ? 'recovery_code' : 'totp'
   const proof = await verifySecondFactor(ctx, user, factor, input)
   if (!proof) {
+    await countFailedAttempt(ctx, user.email)
     await ctx.audit.insertAuditEvent({ type: 'mfa.failed', userId: user.id, detail: { method: factor, ip: input.ip } })
     throw new HeimdallError('mfa.invalid_code', factor === 'passkey' ? 'The passkey assertion was refused' : 'The code is wrong, expired or already used')
   }

@@ -27,6 +27,8 @@ export function getEffectiveConfig(ctx: Context): EffectiveConfig {
     sessionCacheTtlSeconds: config.sessionCacheTtlSeconds,
     revocationPollMs: config.revocationPollMs,
     databaseTimeoutMs: config.databaseTimeoutMs,
+    headersTimeoutSeconds: config.headersTimeoutSeconds,
+    requestTimeoutSeconds: config.requestTimeoutSeconds,
     lockoutMaxFailures: config.lockoutMaxFailures,
     lockoutWindowSeconds: config.lockoutWindowSeconds,
     rateLimitPerMinute: config.rateLimitPerMinute,

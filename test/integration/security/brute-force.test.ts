@@ -60,6 +60,23 @@ serverTest('20 parallel wrong passwords: at most 5 password checks get through',
   t.is(Number(checked!.count), 5, 'only 5 attempts reached bcrypt')
 })
 
+serverTest('parallel logins with the right password are never refused for attempts that have not failed', async (t, server) => {
+  // A service account, or an app opening several tabs: twice the lockout budget at once.
+  const email = uniqueEmail('tabs')
+  await server.client.register(email, TEST_PASSWORD)
+  const together = await Promise.all(Array.from({ length: 10 }, () => server.client.login(email, TEST_PASSWORD)))
+  t.deepEqual(together.map((result) => result.statusCode), Array(10).fill(200), JSON.stringify(together.map((result) => result.body.error ?? null)))
+
+  // Four failures leave one unit of the budget: the ten still all get in, one after another's success.
+  for (let i = 0; i < 4; i++) t.is((await server.client.login(email, 'Wrong-Pass-1')).statusCode, 400)
+  const afterFailures = await Promise.all(Array.from({ length: 10 }, () => server.client.login(email, TEST_PASSWORD)))
+  t.deepEqual(afterFailures.map((result) => result.statusCode), Array(10).fill(200))
+
+  // Right and wrong mixed: the wrong ones fail, no right one is refused, and the lockout still counts.
+  const mixed = await Promise.all(Array.from({ length: 10 }, (_, i) => server.client.login(email, i % 2 === 0 ? TEST_PASSWORD : 'Wrong-Pass-1')))
+  t.deepEqual(mixed.map((result) => result.statusCode), Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? 200 : 400)))
+})
+
 for (const backend of backends()) {
   test(`the lockout count is shared by cluster workers [${backend}]`, async (t) => {
     const database = await createTestDatabase(backend)
@@ -74,6 +91,11 @@ for (const backend of backends()) {
       )
       t.is(results.filter((result) => result.statusCode === 400).length, 5)
       t.is(results.filter((result) => result.statusCode === 429).length, 15)
+
+      const tabs = uniqueEmail('cluster-tabs')
+      t.is((await client.register(tabs, TEST_PASSWORD)).statusCode, 200)
+      const right = await Promise.all(Array.from({ length: 10 }, () => fresh.post('auth/login', { json: { email: tabs, password: TEST_PASSWORD } })))
+      t.deepEqual(right.map((result) => result.statusCode), Array(10).fill(200), 'right passwords are never refused, whichever worker takes them')
     } finally {
       served.child.kill('SIGTERM')
       await served.exited

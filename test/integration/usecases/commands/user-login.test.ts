@@ -139,3 +139,19 @@ function verifyError(token: string, secret: string, algorithm: jwt.Algorithm): s
     return String((error as { message?: string }).message)
   }
 }
+
+serverTest('a password shorter than 8 characters answers 422 pointing at the password, and is not a failed attempt', async (t, server) => {
+  const email = uniqueEmail('short')
+  t.is((await server.client.register(email, TEST_PASSWORD)).statusCode, 200)
+  for (const password of ['short', '', 'Aa1']) {
+    const response = await server.client.login(email, password)
+    t.is(response.statusCode, 422, JSON.stringify(password))
+    t.is(response.body.error, 'Validation error')
+    const entries = response.body.detail.filter((d: { loc: string[] }) => d.loc.join('.') === 'body.password')
+    t.true(entries.length > 0, JSON.stringify(response.body.detail))
+    t.regex(entries[0].msg, /at least 8 characters/)
+  }
+  t.is((await server.client.login('test@example.com', 'short')).statusCode, 422, 'the same for an unknown email')
+  for (let i = 0; i < 6; i++) await server.client.login(email, 'short')
+  t.is((await server.client.login(email, TEST_PASSWORD)).statusCode, 200, 'refused input never locks the account')
+})

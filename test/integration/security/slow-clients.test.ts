@@ -1,0 +1,63 @@
+import { connect, type Socket } from 'node:net'
+import test from 'ava'
+import { startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
+
+// Timeouts are the HTTP server's, the same whatever database is behind it: SQLite only.
+const HEADERS_TIMEOUT_S = 2
+const REQUEST_TIMEOUT_S = 3
+/** Node looks for expired requests once a second (TIMEOUT_CHECK_INTERVAL_MS), on a machine that may be busy. */
+const SLACK_MS = 3000
+const TRICKLE_MS = 400
+
+let server: TestServer
+test.before(async () => {
+  server = await startTestServer('sqlite', { env: { HEIMDALL_HEADERS_TIMEOUT: `${HEADERS_TIMEOUT_S}s`, HEIMDALL_REQUEST_TIMEOUT: `${REQUEST_TIMEOUT_S}s` } })
+})
+test.after.always(async () => server?.close())
+
+/** Opens a connection, writes `start`, then one piece from `trickle` every TRICKLE_MS; answers when the server closes it, and what it said. */
+function trickle(start: string, piece: (i: number) => string, giveUpMs: number): Promise<{ closedAfterMs: number | undefined; answer: string }> {
+  const { hostname, port } = new URL(server.url)
+  return new Promise((resolve) => {
+    const started = Date.now()
+    const socket: Socket = connect(Number(port), hostname)
+    let answer = ''
+    let i = 0
+    const ticker = setInterval(() => socket.writable && socket.write(piece(i++)), TRICKLE_MS)
+    const finish = (closedAfterMs: number | undefined) => {
+      clearInterval(ticker)
+      clearTimeout(giveUp)
+      socket.destroy()
+      resolve({ closedAfterMs, answer })
+    }
+    const giveUp = setTimeout(() => finish(undefined), giveUpMs)
+    socket.on('data', (chunk) => (answer += chunk))
+    socket.on('error', () => undefined)
+    socket.on('close', () => finish(Date.now() - started))
+    socket.write(start)
+  })
+}
+
+test('a client that trickles header lines is cut off after HEIMDALL_HEADERS_TIMEOUT', async (t) => {
+  const { closedAfterMs, answer } = await trickle('POST /auth/login HTTP/1.1\r\nHost: heimdall\r\n', (i) => `X-Slow-${i}: a\r\n`, 20_000)
+  t.not(closedAfterMs, undefined, 'still connected after 20 s (Node alone holds it 60 s)')
+  t.true(closedAfterMs! >= HEADERS_TIMEOUT_S * 1000 - 100, `closed after ${closedAfterMs} ms`)
+  t.true(closedAfterMs! <= HEADERS_TIMEOUT_S * 1000 + SLACK_MS, `closed after ${closedAfterMs} ms`)
+  t.regex(answer, /^HTTP\/1\.1 408/)
+})
+
+test('a client that trickles its body is cut off after HEIMDALL_REQUEST_TIMEOUT', async (t) => {
+  const body = JSON.stringify({ email: uniqueEmail('slow'), password: TEST_PASSWORD })
+  const head = `POST /auth/login HTTP/1.1\r\nHost: heimdall\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`
+  const { closedAfterMs, answer } = await trickle(head, (i) => body[i] ?? '', 20_000)
+  t.not(closedAfterMs, undefined, 'still connected after 20 s (Node alone holds it 300 s)')
+  t.true(closedAfterMs! >= REQUEST_TIMEOUT_S * 1000 - 100, `closed after ${closedAfterMs} ms`)
+  t.true(closedAfterMs! <= REQUEST_TIMEOUT_S * 1000 + SLACK_MS, `closed after ${closedAfterMs} ms`)
+  t.regex(answer, /^HTTP\/1\.1 408/)
+})
+
+test('clients that send at once are unaffected, before and after slow ones', async (t) => {
+  const email = uniqueEmail('quick')
+  t.is((await server.client.register(email, TEST_PASSWORD)).statusCode, 200)
+  t.is((await server.client.login(email, TEST_PASSWORD)).statusCode, 200)
+})

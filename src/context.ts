@@ -27,6 +27,7 @@ import { createThrottlesRepository, type ThrottlesRepository } from './infra/rep
 import { createUsersRepository, type UsersRepository } from './infra/repositories/users.js'
 import { createSessionReadModel, type SessionReadModel } from './infra/session-read-model.js'
 import type { SigningKeyStore } from './infra/tokens/signing-key-store.js'
+import { transactionRetryingLockConflicts } from './infra/db/lock-conflict.js'
 import { createTokenProvider } from './infra/tokens/token-provider.js'
 import type { TokenService } from './infra/tokens/token-service.js'
 
@@ -57,7 +58,8 @@ export interface Context {
   /**
    * Runs `work` in one database transaction, over repositories bound to it: everything it writes
    * lands together or not at all. Inside, use only `tx` (SQLite has one connection: the context's
-   * own repositories would wait for it).
+   * own repositories would wait for it). On MariaDB a transaction that loses a deadlock or a lock wait
+   * is run again from the start, so `work` must do nothing but database reads and writes through `tx`.
    */
   transaction<T>(work: (tx: TransactionRepositories) => Promise<T>): Promise<T>
   /** The OAuth / OpenID Connect clients (client:create ...). */
@@ -159,7 +161,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     userTokens: createUserTokensRepository(db),
     mailOutbox,
     mail,
-    transaction: (work) => db.transaction((trx) => work(repositoriesOver(trx))),
+    transaction: (work) => transactionRetryingLockConflicts(db, (trx) => work(repositoriesOver(trx))),
     oauthClients: createOAuthClientsRepository(db),
     logger,
     passwords: createPasswordHasher(config.bcryptCost),

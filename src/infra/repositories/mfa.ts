@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import { transactionRetryingLockConflicts } from '../db/lock-conflict.js'
 import type { MfaChallengeRow, RecoveryCodeRow, TotpRow } from '../db/tables.js'
 
 export type MfaRepository = ReturnType<typeof createMfaRepository>
@@ -12,7 +13,7 @@ export function createMfaRepository(db: Knex) {
 
     /** A new pending secret replaces a pending one; answers false when a confirmed one is in place. */
     async upsertPendingTotp(userId: string, secretEncrypted: string, now: number): Promise<boolean> {
-      return db.transaction(async (trx) => {
+      return transactionRetryingLockConflicts(db, async (trx) => {
         const existing = await trx<TotpRow>('mfa_totp').where({ user_id: userId }).first()
         if (existing?.confirmed_at != null) return false
         if (existing) {
@@ -43,10 +44,15 @@ export function createMfaRepository(db: Knex) {
       return (await db('mfa_totp').where({ user_id: userId }).delete()) > 0
     },
 
-    /** Replaces every recovery code of the user, used or not, in one transaction. */
+    /**
+     * Replaces every recovery code of the user, used or not, in one transaction. The old codes are
+     * found by a plain read and deleted by primary key: a DELETE over the user_id index takes InnoDB
+     * gap locks, and parallel enrolments of neighbouring users then deadlock on their inserts.
+     */
     async replaceRecoveryCodes(userId: string, codeHashes: string[], now: number): Promise<void> {
-      await db.transaction(async (trx) => {
-        await trx('mfa_recovery_codes').where({ user_id: userId }).delete()
+      await transactionRetryingLockConflicts(db, async (trx) => {
+        const old: Array<{ id: number }> = await trx('mfa_recovery_codes').where({ user_id: userId }).select('id')
+        if (old.length > 0) await trx('mfa_recovery_codes').whereIn('id', old.map((row) => row.id)).delete()
         await trx('mfa_recovery_codes').insert(codeHashes.map((code_hash) => ({ user_id: userId, code_hash, created_at: now })))
       })
     },

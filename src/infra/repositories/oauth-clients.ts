@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import { transactionRetryingLockConflicts } from '../db/lock-conflict.js'
 import type { OAuthClientRow } from '../db/tables.js'
 
 export type OAuthClientsRepository = ReturnType<typeof createOAuthClientsRepository>
@@ -27,7 +28,7 @@ export function createOAuthClientsRepository(db: Knex) {
 
     /** Deletes the client and everything the provider issued to it (its grants, codes and tokens). */
     async deleteOAuthClientById(clientId: string): Promise<boolean> {
-      return db.transaction(async (trx) => {
+      return transactionRetryingLockConflicts(db, async (trx) => {
         const deleted = await trx('oauth_clients').where({ client_id: clientId }).delete()
         if (deleted > 0) await trx('oidc_payloads').where({ client_id: clientId }).delete()
         return deleted > 0

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import { transactionRetryingLockConflicts } from '../db/lock-conflict.js'
 import type { RefreshTokenRow, SessionRow } from '../db/tables.js'
 
 /** A session joined with the state of its user: what validation needs to decide. */
@@ -16,7 +17,7 @@ export function createSessionsRepository(db: Knex) {
   return {
     /** A session and its first refresh token land together or not at all. */
     async insertSessionWithRefreshToken(session: Pick<SessionRow, 'id' | 'user_id' | 'created_at' | 'expires_at' | 'amr'>, refresh: NewRefreshToken): Promise<void> {
-      await db.transaction(async (trx) => {
+      await transactionRetryingLockConflicts(db, async (trx) => {
         await trx('sessions').insert(session)
         await trx('refresh_tokens').insert({ ...refresh, session_id: session.id })
       })
@@ -47,7 +48,7 @@ export function createSessionsRepository(db: Knex) {
      * arbiter between concurrent refreshes: it answers false to every caller but the first.
      */
     async rotateRefreshToken(spentId: string, sessionId: string, next: NewRefreshToken, now: number): Promise<boolean> {
-      return db.transaction(async (trx) => {
+      return transactionRetryingLockConflicts(db, async (trx) => {
         const spent = await trx('refresh_tokens').where({ id: spentId }).whereNull('spent_at').update({ spent_at: now })
         if (spent === 0) return false
         await trx('refresh_tokens').insert({ ...next, session_id: sessionId })

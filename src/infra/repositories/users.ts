@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import { transactionRetryingLockConflicts } from '../db/lock-conflict.js'
 import type { UserRow } from '../db/tables.js'
 import { createAuditRepository, type AuditEvent } from './audit.js'
 
@@ -38,7 +39,7 @@ export function createUsersRepository(db: Knex) {
 
     /** The user and its role grants land together or not at all. */
     async insertUserWithRoles(user: NewUser): Promise<void> {
-      await db.transaction(async (trx) => {
+      await transactionRetryingLockConflicts(db, async (trx) => {
         await trx('users').insert({
           id: user.id,
           email: user.email,
@@ -106,7 +107,7 @@ export function createUsersRepository(db: Knex) {
      * transaction: other processes learn of the deletion from that row, so neither happens alone.
      */
     async deleteUserById(id: string, auditEvent: (deletedSessions: number) => AuditEvent): Promise<{ deletedSessions: number }> {
-      return db.transaction(async (trx) => {
+      return transactionRetryingLockConflicts(db, async (trx) => {
         await trx('refresh_tokens').whereIn('session_id', trx('sessions').where({ user_id: id }).select('id')).delete()
         const deletedSessions = await trx('sessions').where({ user_id: id }).delete()
         await trx('user_roles').where({ user_id: id }).delete()

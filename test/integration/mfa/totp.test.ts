@@ -147,3 +147,16 @@ servers.each('mfa_token: unknown, expired and missing tokens are refused', async
   await server.context.db('mfa_challenges').where({ purpose: 'mfa_login', user_id: user.id }).update({ expires_at: Date.now() - 1 })
   t.is((await postJson(client, 'auth/login/mfa', { mfa_token: login.body.mfa_token, code: await totpCode(secret, 1) })).statusCode, 401, 'expired')
 })
+
+servers.each('parallel enrolments of many users all succeed: replacing recovery codes cannot deadlock on MariaDB', async (t, server) => {
+  const { client } = server
+  const accounts = await Promise.all(Array.from({ length: 12 }, () => client.registerAndLogin(uniqueEmail('parallel-enrol'), TEST_PASSWORD)))
+  const setups = await Promise.all(accounts.map(({ accessToken }) => postJson(client, 'auth/mfa/totp/setup', { password: TEST_PASSWORD }, accessToken)))
+  t.deepEqual(setups.map((setup) => setup.statusCode), accounts.map(() => 200))
+  const confirms = await Promise.all(
+    accounts.map(async ({ accessToken }, index) => postJson(client, 'auth/mfa/totp/confirm', { code: await totpCode(setups[index].body.secret) }, accessToken)),
+  )
+  t.deepEqual(confirms.map((confirm) => confirm.statusCode), accounts.map(() => 200), JSON.stringify(confirms.filter((confirm) => confirm.statusCode !== 200).map((confirm) => confirm.body)))
+  const replaced = await Promise.all(accounts.map(({ accessToken }) => postJson(client, 'auth/mfa/recovery-codes', { password: TEST_PASSWORD }, accessToken)))
+  t.deepEqual(replaced.map((result) => result.statusCode), accounts.map(() => 200), 'and so can replacing them all at once')
+})

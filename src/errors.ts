@@ -44,6 +44,8 @@ const CODES = {
   'service.not_ready': { status: 503, expose: true },
   // The message names the driver's error (ECONNREFUSED ...): the operator's, not the client's.
   'db.unavailable': { status: 503, expose: false, publicMessage: 'Database unavailable: try again shortly' },
+  // Lost a lock conflict (deadlock, lock wait) on every retry: the request was sound, the moment was not.
+  'db.busy': { status: 503, expose: true },
   'db.not_migrated': { status: 503, expose: false, publicMessage: 'Service unavailable: the database schema is not up to date' },
   'metrics.incomplete': { status: 503, expose: true },
   internal: { status: 500, expose: false },
@@ -71,7 +73,7 @@ export class HeimdallError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: FieldError[],
-    /** For 429s: when the client may try again. */
+    /** For 429s and 503s: when the client may try again. */
     readonly retryAfterSeconds?: number,
   ) {
     super(message)

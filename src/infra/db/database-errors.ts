@@ -1,4 +1,5 @@
 import { HeimdallError } from '../../errors.js'
+import { isLockConflict, LOCK_CONFLICT_ATTEMPTS } from './lock-conflict.js'
 
 /**
  * Driver errors that mean "the database is not there (any more)": it refuses or drops connections,
@@ -26,11 +27,14 @@ const UNAVAILABLE_CODES = new Set([
   'SQLITE_CANTOPEN',
 ])
 
-/** Translates driver errors that mean "the database is not there" into Heimdall's error model. */
+/** Translates driver errors that mean "the database is not there" (or too busy to answer) into Heimdall's error model. */
 export function translateDatabaseError(error: unknown): HeimdallError | undefined {
   const { code, name, message, fatal } = (error ?? {}) as { code?: string; name?: string; message?: string; fatal?: boolean }
   if (code === 'ER_NO_SUCH_TABLE' || (code === 'SQLITE_ERROR' && /no such table/.test(message ?? ''))) {
     return new HeimdallError('db.not_migrated', 'The database schema is missing or out of date: run "heimdall migrate"')
+  }
+  if (isLockConflict(error)) {
+    return new HeimdallError('db.busy', `The database is busy with conflicting writes (${code}, ${LOCK_CONFLICT_ATTEMPTS} attempts): try again`, undefined, 1)
   }
   if ((code !== undefined && UNAVAILABLE_CODES.has(code)) || fatal === true || name === 'KnexTimeoutError') {
     return new HeimdallError('db.unavailable', `Database unavailable (${code ?? name})`)

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import { transactionRetryingLockConflicts } from '../db/lock-conflict.js'
+import { isUniqueViolation } from '../db/unique-violation.js'
 import type { MfaChallengeRow, RecoveryCodeRow, TotpRow } from '../db/tables.js'
 
 export type MfaRepository = ReturnType<typeof createMfaRepository>
@@ -13,16 +14,24 @@ export function createMfaRepository(db: Knex) {
 
     /** A new pending secret replaces a pending one; answers false when a confirmed one is in place. */
     async upsertPendingTotp(userId: string, secretEncrypted: string, now: number): Promise<boolean> {
-      return transactionRetryingLockConflicts(db, async (trx) => {
-        const existing = await trx<TotpRow>('mfa_totp').where({ user_id: userId }).first()
-        if (existing?.confirmed_at != null) return false
-        if (existing) {
-          const replaced = await trx('mfa_totp').where({ user_id: userId }).whereNull('confirmed_at').update({ secret_encrypted: secretEncrypted, created_at: now })
-          return replaced > 0
-        }
-        await trx('mfa_totp').insert({ user_id: userId, secret_encrypted: secretEncrypted, created_at: now })
-        return true
-      })
+      const upsert = () =>
+        transactionRetryingLockConflicts(db, async (trx) => {
+          const existing = await trx<TotpRow>('mfa_totp').where({ user_id: userId }).first()
+          if (existing?.confirmed_at != null) return false
+          if (existing) {
+            const replaced = await trx('mfa_totp').where({ user_id: userId }).whereNull('confirmed_at').update({ secret_encrypted: secretEncrypted, created_at: now })
+            return replaced > 0
+          }
+          await trx('mfa_totp').insert({ user_id: userId, secret_encrypted: secretEncrypted, created_at: now })
+          return true
+        })
+      try {
+        return await upsert()
+      } catch (error) {
+        // A parallel setup inserted the user's row after our read: once more, and this time we see it and replace it.
+        if (!isUniqueViolation(error)) throw error
+        return upsert()
+      }
     },
 
     /**

@@ -160,3 +160,13 @@ servers.each('parallel enrolments of many users all succeed: replacing recovery 
   const replaced = await Promise.all(accounts.map(({ accessToken }) => postJson(client, 'auth/mfa/recovery-codes', { password: TEST_PASSWORD }, accessToken)))
   t.deepEqual(replaced.map((result) => result.statusCode), accounts.map(() => 200), 'and so can replacing them all at once')
 })
+
+servers.each('parallel TOTP setups of one user all succeed: the last secret stays pending, none answers 500', async (t, server) => {
+  const { client } = server
+  const { accessToken } = await client.registerAndLogin(uniqueEmail('parallel-setup'), TEST_PASSWORD)
+  const setups = await Promise.all(Array.from({ length: 6 }, () => postJson(client, 'auth/mfa/totp/setup', { password: TEST_PASSWORD }, accessToken)))
+  t.deepEqual(setups.map((setup) => setup.statusCode), setups.map(() => 200), JSON.stringify(setups.map((setup) => setup.body.error ?? '')))
+  const confirmed = await Promise.all(setups.map(async (setup) => postJson(client, 'auth/mfa/totp/confirm', { code: await totpCode(setup.body.secret) }, accessToken)))
+  t.is(confirmed.filter((result) => result.statusCode === 200).length, 1, 'only the secret that stayed pending confirms')
+  t.true(confirmed.every((result) => [200, 400, 409].includes(result.statusCode)), confirmed.map((result) => result.statusCode).join(','))
+})

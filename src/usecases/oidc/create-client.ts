@@ -24,7 +24,8 @@ export interface CreatedClient {
 export async function createClient(ctx: Context, input: CreateClientInput): Promise<CreatedClient> {
   const { problems, grants } = checkClientRegistration(input, await knownClientScopes(ctx))
   if (problems.length > 0) throw validationError(problems)
-  const clientId = randomBytes(16).toString('base64url')
+  // Hex, not base64url: an id may start with '-', and `heimdall client:show -Q0u...` then reads it as a flag.
+  const clientId = randomBytes(16).toString('hex')
   const clientSecret = input.isPublic ? undefined : randomBytes(32).toString('base64url')
   const metadata: StoredClientMetadata = {
     client_name: input.name.trim(),

@@ -3,6 +3,7 @@
 // with their own errors, and the signed double-submit CSRF token. A small demo page is built with the
 // toolkit exactly as a real page is, served over HTTP behind the real middleware, and driven both by
 // raw requests and by headless Chromium (no JavaScript needed, nothing loaded from elsewhere).
+import { randomUUID } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import { createServer, type Server } from 'node:http'
 import Router from '@koa/router'
@@ -23,6 +24,10 @@ import { backends } from '../../aux/db.js'
 import { startTestServer, type TestServer } from '../../aux/server.js'
 
 const DEMO_PATH = '/account/demo'
+/** Marks the requests of one client, so a test counts only its own: ava runs this file's tests concurrently against one demo server. */
+const CLIENT_HEADER = 'x-test-client'
+/** One request the demo page saw: its method, its Referer, and which test client sent it. */
+type Received = { method: string; referer: string | undefined; client: string | undefined }
 /** What these tests read of the page's window (the tests compile without the DOM library). */
 type BrowserWindow = { getComputedStyle(element: unknown): { backgroundColor: string } }
 const FIELDS: FormFieldSpec[] = [
@@ -31,7 +36,7 @@ const FIELDS: FormFieldSpec[] = [
 ]
 
 /** A page as a capability would write one: GET shows the form, POST checks CSRF and fields. */
-function demoPage(pages: Pages, received: Array<{ method: string; referer: string | undefined }>): void {
+function demoPage(pages: Pages, received: Received[]): void {
   pages.engine.define({ '@demo': `<% layout('@layout') %><p>Change how you are called.</p><%~ include('@form', it.form) %>` })
   const render = (ctx: Koa.ParameterizedContext, values: Record<string, string>, errors: Record<string, string[]> = {}, status = 200) =>
     pages.render(ctx, '@demo', {
@@ -50,11 +55,11 @@ function demoPage(pages: Pages, received: Array<{ method: string; referer: strin
     }, status)
   pages.page(DEMO_PATH, {
     get: (ctx) => {
-      received.push({ method: 'GET', referer: ctx.get('referer') || undefined })
+      received.push({ method: 'GET', referer: ctx.get('referer') || undefined, client: ctx.get(CLIENT_HEADER) || undefined })
       render(ctx, {})
     },
     post: (ctx) => {
-      received.push({ method: 'POST', referer: ctx.get('referer') || undefined })
+      received.push({ method: 'POST', referer: ctx.get('referer') || undefined, client: ctx.get(CLIENT_HEADER) || undefined })
       const form = postedForm(ctx)
       pages.csrf.verify(ctx, formField(form, CSRF_FIELD))
       const values = { display_name: formField(form, 'display_name'), token: formField(form, 'token') }
@@ -74,7 +79,7 @@ function demoPage(pages: Pages, received: Array<{ method: string; referer: strin
 let server: TestServer
 let demo: Server
 let demoUrl: string
-const received: Array<{ method: string; referer: string | undefined }> = []
+const received: Received[] = []
 
 test.before(async () => {
   server = await startTestServer(backends()[0])
@@ -214,14 +219,16 @@ if (browserAvailable('the page toolkit')) {
   })
 
   test('in Chromium without JavaScript: styled under the CSP, errors beside the field, no Referer, the form posts', async (t) => {
-    const context = await browser.newContext({ javaScriptEnabled: false })
+    // The other tests of this file hit the same demo page at the same time (ava runs them concurrently, and
+    // under CI load they overlap this one): count only the requests this browser context sent.
+    const client = randomUUID()
+    const context = await browser.newContext({ javaScriptEnabled: false, extraHTTPHeaders: { [CLIENT_HEADER]: client } })
     const page = await context.newPage()
     const consoleMessages: string[] = []
     const requested: string[] = []
     page.on('console', (message) => consoleMessages.push(message.text()))
     page.on('request', (request) => requested.push(request.url()))
     try {
-      received.length = 0
       await page.goto(`${demoUrl}${DEMO_PATH}?token=abc`)
       t.is(await page.title(), 'Your name · Heimdall')
       const button = await page.getByRole('button', { name: 'Save' }).evaluate((element) => (globalThis as unknown as BrowserWindow).getComputedStyle(element).backgroundColor)
@@ -241,8 +248,9 @@ if (browserAvailable('the page toolkit')) {
       await page.getByRole('button', { name: 'Save' }).click()
       t.is(await page.getByRole('status').innerText(), 'You are now called Ada <Lovelace>.')
 
-      t.deepEqual(received.map((request) => request.method), ['GET', 'POST', 'POST'])
-      t.true(received.every((request) => request.referer === undefined), 'no request carried a Referer (the address had ?token=)')
+      const mine = received.filter((request) => request.client === client)
+      t.deepEqual(mine.map((request) => request.method), ['GET', 'POST', 'POST'])
+      t.true(mine.every((request) => request.referer === undefined), 'no request carried a Referer (the address had ?token=)')
       t.deepEqual([...new Set(requested.map((url) => new URL(url).origin))], [demoUrl], 'nothing requested from anywhere else')
       t.deepEqual(consoleMessages.filter((text) => /Content Security Policy|Refused/i.test(text)), [], 'no CSP violation')
     } finally {

@@ -17,3 +17,18 @@ export function discover(issuer: string, clientId: string, clientSecret?: string
     execute: [oidc.allowInsecureRequests],
   })
 }
+
+/**
+ * The OAuth error code (RFC 6749 section 5.2, e.g. invalid_grant) an openid-client call failed with,
+ * or undefined when it succeeded; the error's message when it carries no code.
+ */
+export async function oauthError(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise
+    return undefined
+  } catch (error) {
+    // A 401 with a WWW-Authenticate challenge (invalid_client) comes as a challenge error.
+    const challenged = error as { error?: string; cause?: Array<{ parameters?: { error?: string } }> }
+    return challenged.error ?? (Array.isArray(challenged.cause) ? challenged.cause[0]?.parameters?.error : undefined) ?? (error as Error).message
+  }
+}

@@ -3,7 +3,7 @@ import * as oidc from 'openid-client'
 import { createClient } from '../../../src/usecases/oidc/create-client.js'
 import { runCli } from '../../aux/cli.js'
 import { backends } from '../../aux/db.js'
-import { discover, startOidcServer } from '../../aux/oidc.js'
+import { discover, oauthError, startOidcServer } from '../../aux/oidc.js'
 import type { TestServer } from '../../aux/server.js'
 
 type OidcServer = TestServer & { issuer: string }
@@ -21,16 +21,6 @@ async function cli(server: OidcServer, args: string[]) {
   return { ...result, json: result.stdout.trim() === '' ? undefined : JSON.parse(result.stdout) }
 }
 
-async function oauthError(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise
-    return undefined
-  } catch (error) {
-    // A 401 with a WWW-Authenticate challenge (invalid_client) comes as a challenge error.
-    const challenged = error as { error?: string; cause?: Array<{ parameters?: { error?: string } }> }
-    return challenged.error ?? (Array.isArray(challenged.cause) ? challenged.cause[0]?.parameters?.error : undefined) ?? (error as Error).message
-  }
-}
 
 test('client ids never start with a dash, so every CLI command takes them as an argument, not a flag [sqlite]', async (t) => {
   const server = servers.get('sqlite')!

@@ -11,7 +11,7 @@ import { browserAvailable, launchBrowser } from '../../aux/browser.js'
 import { backends } from '../../aux/db.js'
 import { verifyWithJwks } from '../../aux/jwks.js'
 import { enrolTotp, totpCode } from '../../aux/mfa.js'
-import { discover, startOidcServer } from '../../aux/oidc.js'
+import { discover, oauthError, startOidcServer } from '../../aux/oidc.js'
 import { TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
 
 type OidcServer = TestServer & { issuer: string }
@@ -91,15 +91,6 @@ async function landedOn(page: Page, prefix: string): Promise<URL> {
   return new URL(page.url())
 }
 
-async function oauthError(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise
-    return undefined
-  } catch (error) {
-    const challenged = error as { error?: string; cause?: Array<{ parameters?: { error?: string } }> }
-    return challenged.error ?? (Array.isArray(challenged.cause) ? challenged.cause[0]?.parameters?.error : undefined) ?? (error as Error).message
-  }
-}
 
 function registerTests(backend: string): void {
   test(`code + PKCE through the hosted sign-in: ID token verified against the JWKS, userinfo, refresh with rotation, RP-initiated logout [${backend}]`, async (t) => {

@@ -1,10 +1,10 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import knex from 'knex'
 import { eventually } from './eventually.js'
+import { freePort } from './free-port.js'
 
 const MARIADBD = '/usr/sbin/mariadbd'
 const INSTALL_DB = 'mariadb-install-db'
@@ -146,14 +146,3 @@ export async function startPrivateMariaDb(): Promise<PrivateMariaDb> {
   return instance
 }
 
-/** A loopback port nobody listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
-  })
-}

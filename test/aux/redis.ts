@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import { Redis } from 'ioredis'
+import { freePort } from './free-port.js'
 
 /** The Redis the suite uses: CI sets HEIMDALL_TEST_REDIS_URL; on a developer machine, the local one. */
 export const TEST_REDIS_URL = process.env.HEIMDALL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -57,13 +57,3 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   return own
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
-  })
-}

@@ -5,6 +5,8 @@ import { startHttpServer } from '../../src/http/server.js'
 import { prepareService } from '../../src/usecases/commands/prepare-service.js'
 import { HeimdallAPIClient } from './api-client.js'
 import { backends, createTestDatabase, type Backend, type TestDatabase } from './db.js'
+import { freePort } from './free-port.js'
+export { freePort }
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789'
 export const TEST_PASSWORD = 'Secure-Pass-123'
@@ -119,15 +121,3 @@ export function uniqueEmail(label = 'user'): string {
   return `${label}.${process.pid}.${++sequence}.${Date.now()}@example.com`
 }
 
-/** A port free right now on the loopback interface, for a server that must know its port before it starts. */
-export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net')
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
-  })
-}

@@ -16,7 +16,7 @@ import { fieldErrorsOf, formField, formView, type FormFieldSpec } from '../form.
 import { postedForm } from '../pages.js'
 import { LOGOUT_PATH } from './login-pages.js'
 import { PASSKEY_SCRIPT_PATH } from './passkey-script.js'
-import { ACCOUNT_PATH, dateOf, methodsInWords, NOTICES, type AccountDoors } from './shared.js'
+import { ACCOUNT_PATH, dateOf, methodsInWords, NOTICES, totpSetupView, type AccountDoors } from './shared.js'
 
 const password = (name: string, label = 'Your password'): FormFieldSpec => ({ name, label, type: 'password', autocomplete: 'current-password', required: true })
 
@@ -167,19 +167,7 @@ export function accountPage(doors: AccountDoors): void {
     pages.render(
       ctx,
       '@account-totp-setup',
-      {
-        title: 'Set up an authenticator app',
-        qrSvg: view.qrSvg,
-        secret: view.secret,
-        form: formView({
-          action: '/account/totp/confirm',
-          submit: 'Turn on',
-          fields: [{ name: 'code', label: 'The 6-digit code your app shows now', type: 'text', autocomplete: 'one-time-code', required: true }],
-          errors: view.error ? { code: [view.error] } : undefined,
-          csrfField: CSRF_FIELD,
-          csrfToken: pages.csrf.issue(ctx, account.sessionId),
-        }),
-      },
+      totpSetupView(view, { action: '/account/totp/confirm', csrfToken: pages.csrf.issue(ctx, account.sessionId) }),
       status,
     )
   }

@@ -12,7 +12,7 @@ import { formField, formView } from '../form.js'
 import { postedForm } from '../pages.js'
 import { clearEnrolmentCookie, ENROLMENT_COOKIE } from './cookie.js'
 import { PASSKEY_SCRIPT_PATH } from './passkey-script.js'
-import { LOGIN_PATH, type AccountDoors } from './shared.js'
+import { LOGIN_PATH, totpSetupView, type AccountDoors } from './shared.js'
 
 export const ENROL_PATH = '/account/enrol'
 
@@ -116,20 +116,7 @@ export function enrolPage(doors: AccountDoors): void {
     pages.render(
       ctx,
       '@account-totp-setup',
-      {
-        title: 'Set up an authenticator app',
-        qrSvg: view.qrSvg,
-        secret: view.secret,
-        cancel: ENROL_PATH,
-        form: formView({
-          action: `${ENROL_PATH}/totp/confirm`,
-          submit: 'Turn on',
-          fields: [{ name: 'code', label: 'The 6-digit code your app shows now', type: 'text', autocomplete: 'one-time-code', required: true }],
-          errors: view.error ? { code: [view.error] } : undefined,
-          csrfField: CSRF_FIELD,
-          csrfToken: pages.csrf.issue(ctx, who.binding),
-        }),
-      },
+      totpSetupView(view, { action: `${ENROL_PATH}/totp/confirm`, csrfToken: pages.csrf.issue(ctx, who.binding), cancel: ENROL_PATH }),
       status,
     )
   }

@@ -3,6 +3,8 @@ import type { Context } from '../../../context.js'
 import { findAccountSession, type AccountSession } from '../../../usecases/account/account-session.js'
 import { clientIp } from '../../client-ip.js'
 import { requestContexts } from '../../request-context.js'
+import { CSRF_FIELD } from '../csrf.js'
+import { formView } from '../form.js'
 import { PAGE_CSP, type Pages } from '../pages.js'
 import { accountCookieOf, clearAccountCookie } from './cookie.js'
 
@@ -70,4 +72,26 @@ export function methodsInWords(amr: readonly string[]): string {
 
 export function dateOf(epochMs: number | null): string {
   return epochMs === null ? 'never' : new Date(epochMs).toISOString().replace('T', ' ').slice(0, 16) + ' UTC'
+}
+
+/**
+ * The data of '@account-totp-setup': the QR code and secret of a pending TOTP enrolment and the form
+ * that confirms it with a code, for the account page and the enrolment-only page alike. `error` is
+ * shown beside the code field.
+ */
+export function totpSetupView(view: { qrSvg?: string; secret?: string; error?: string }, form: { action: string; csrfToken: string; cancel?: string }) {
+  return {
+    title: 'Set up an authenticator app',
+    qrSvg: view.qrSvg,
+    secret: view.secret,
+    cancel: form.cancel,
+    form: formView({
+      action: form.action,
+      submit: 'Turn on',
+      fields: [{ name: 'code', label: 'The 6-digit code your app shows now', type: 'text', autocomplete: 'one-time-code', required: true }],
+      errors: view.error ? { code: [view.error] } : undefined,
+      csrfField: CSRF_FIELD,
+      csrfToken: form.csrfToken,
+    }),
+  }
 }

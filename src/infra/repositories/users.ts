@@ -117,8 +117,13 @@ export function createUsersRepository(db: Knex) {
       })
     },
 
+    /**
+     * Users changed at or after `since` (epoch ms). A row only inserted (updated_at = created_at) is
+     * left out: a registration changes no session, and evicting would make the new user's first
+     * cached session be read again (during a database outage, a 503 instead of a cache answer).
+     */
     async findUserIdsUpdatedSince(since: number): Promise<Array<{ id: string; updated_at: number }>> {
-      return db('users').where('updated_at', '>=', since).select('id', 'updated_at')
+      return db('users').where('updated_at', '>=', since).whereRaw('updated_at > created_at').select('id', 'updated_at')
     },
   }
 }

@@ -4,7 +4,7 @@ import { createContext, type Context } from '../../src/context.js'
 import { startHttpServer } from '../../src/http/server.js'
 import { prepareService } from '../../src/usecases/commands/prepare-service.js'
 import { HeimdallAPIClient } from './api-client.js'
-import { backends, createTestDatabase, type Backend, type TestDatabase } from './db.js'
+import { backends, createMigratedTestDatabase, type Backend, type TestDatabase } from './db.js'
 import { freePort } from './free-port.js'
 export { freePort }
 
@@ -33,7 +33,7 @@ export interface TestServerOptions {
 
 /** A real Heimdall on a random port over a fresh database, built the way `heimdall serve` builds it. */
 export async function startTestServer(backend: Backend, options: TestServerOptions = {}): Promise<TestServer> {
-  const database = await createTestDatabase(backend)
+  const database = await createMigratedTestDatabase(backend)
   const serverEnv = {
     HEIMDALL_DATABASE_URL: database.url,
     HEIMDALL_JWT_SECRET: TEST_SECRET,

@@ -212,13 +212,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   const emailTokenTtlSeconds = duration(env.HEIMDALL_EMAIL_TOKEN_TTL, CONFIG_DEFAULTS.emailTokenTtlSeconds, 'HEIMDALL_EMAIL_TOKEN_TTL', DURATION_RANGES.emailToken)
   const requireVerifiedEmail = parseBoolean(env.HEIMDALL_REQUIRE_VERIFIED_EMAIL, false, 'HEIMDALL_REQUIRE_VERIFIED_EMAIL')
   const oidcEnabled = parseBoolean(env.HEIMDALL_OIDC_ENABLED, false, 'HEIMDALL_OIDC_ENABLED')
+  const jwtIssuer = nonEmpty(env.HEIMDALL_JWT_ISSUER) ?? CONFIG_DEFAULTS.jwtIssuer
+  // The issuer tells Heimdall's own tokens from the provider's access tokens for Heimdall (RFC 9068).
+  if (oidcEnabled && jwtIssuer === oidcIssuerOf({ publicUrl })) throw configError(`HEIMDALL_JWT_ISSUER must differ from the OpenID issuer ${jwtIssuer}`)
 
   return Object.freeze({
     databaseUrl,
     databaseType: databaseTypeOf(databaseUrl),
     jwtSecret,
     secretFile: nonEmpty(env.HEIMDALL_SECRET_FILE) ?? CONFIG_DEFAULTS.secretFile,
-    jwtIssuer: nonEmpty(env.HEIMDALL_JWT_ISSUER) ?? CONFIG_DEFAULTS.jwtIssuer,
+    jwtIssuer,
     jwtAlg,
     host: overrides.host ?? nonEmpty(env.HEIMDALL_HOST) ?? CONFIG_DEFAULTS.host,
     port,
@@ -281,6 +284,23 @@ function isDirectory(path: string): boolean {
 }
 
 export const DEFAULT_PUBLIC_URL = CONFIG_DEFAULTS.publicUrl
+
+/** Where the OpenID provider is mounted under HEIMDALL_PUBLIC_URL. */
+export const OIDC_PATH = '/oidc'
+
+/** The OpenID provider's issuer, the iss of everything it signs: `${HEIMDALL_PUBLIC_URL}/oidc`. */
+export function oidcIssuerOf(config: Pick<Config, 'publicUrl'>): string {
+  return `${config.publicUrl}${OIDC_PATH}`
+}
+
+/**
+ * Heimdall's own resource identifier (RFC 8707): HEIMDALL_PUBLIC_URL as configured, without a
+ * trailing slash (e.g. `https://auth.example.com`). Access tokens the provider issues for it carry it
+ * as their aud, and validate at /auth/validate like Heimdall's own (docs/oidc.md).
+ */
+export function heimdallResourceOf(config: Pick<Config, 'publicUrl'>): string {
+  return config.publicUrl
+}
 
 /** An absolute http(s) URL, maybe with a path prefix; no query or fragment, since links append to it. */
 function parsePublicUrl(raw: string | undefined): string {

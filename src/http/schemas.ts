@@ -203,6 +203,7 @@ export const IntrospectionResponse = z
     token_type: z.literal('access_token').optional(),
     sid: z.string().optional().meta({ description: 'The session the token is bound to' }),
     amr: z.array(z.string()).optional().meta({ description: 'RFC 8176 authentication methods of the session' }),
+    client_id: z.string().optional().meta({ description: "The OAuth client, for an access token of Heimdall's OpenID provider (docs/oidc.md)" }),
   })
   .meta({ id: 'IntrospectionResponse', description: 'RFC 7662: only `active` when the token is not active' })
 

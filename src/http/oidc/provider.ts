@@ -1,12 +1,14 @@
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider'
+import { OIDC_PATH, oidcIssuerOf } from '../../config.js'
 import type { Context } from '../../context.js'
 import { compareClientSecretHash } from '../../infra/oidc/client-metadata.js'
 import { createKnexAdapter } from '../../infra/oidc/knex-adapter.js'
 import { isLinkedSessionLive } from '../../usecases/oidc/session-link.js'
 import { getOidcClaims } from '../../usecases/oidc/get-oidc-claims.js'
+import { heimdallResourceConfiguration } from './heimdall-resource.js'
 
 /** Where the provider is mounted, relative to HEIMDALL_PUBLIC_URL: the issuer is `${publicUrl}${OIDC_PREFIX}`. */
-export const OIDC_PREFIX = '/oidc'
+export const OIDC_PREFIX = OIDC_PATH
 /** Heimdall's own page that runs the provider's interactions (sign-in, consent): http/pages/oidc/. */
 export const INTERACTION_PATH = '/account/oidc'
 
@@ -24,12 +26,14 @@ export interface ProviderKeys {
  * Builds the oidc-provider instance: issuer, storage, keys, claims, flows and their defaults, in one
  * place. Only what Heimdall needs is switched on: the code flow with PKCE (S256 only; required for
  * public clients), refresh tokens rotated on every use, client credentials, the device grant,
- * RP-initiated logout, revocation (RFC 7009) and introspection (RFC 7662). No dynamic registration,
- * no implicit flow, no dev interactions.
+ * RP-initiated logout, revocation (RFC 7009) and introspection (RFC 7662), and resource indicators
+ * (RFC 8707) for Heimdall's own resource only (heimdall-resource.ts). No dynamic registration, no
+ * implicit flow, no dev interactions.
  */
 export function buildProvider(context: Context, keys: ProviderKeys, scopes: ReadonlySet<string>): Provider {
   const { config } = context
   const adapter = createKnexAdapter(context.db, context.oauthClients)
+  const heimdallResource = heimdallResourceConfiguration(context)
   const configuration: Configuration = {
     adapter,
     jwks: { keys: keys.keys as never },
@@ -56,7 +60,9 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
       deviceFlow: { enabled: true },
       rpInitiatedLogout: { enabled: true },
       userinfo: { enabled: true },
+      resourceIndicators: heimdallResource.resourceIndicators,
     },
+    formats: { customizers: { jwt: heimdallResource.jwtCustomizer } },
     pkce: { required: (_ctx: unknown, client: { clientAuthMethod: string }) => client.clientAuthMethod === 'none' },
     rotateRefreshToken: true,
     ttl: {
@@ -90,7 +96,7 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
       return { accountId: sub, claims: async () => claims }
     },
   }
-  const provider = new Provider(`${config.publicUrl}${OIDC_PREFIX}`, configuration)
+  const provider = new Provider(oidcIssuerOf(config), configuration)
   provider.proxy = config.trustedProxies > 0
   // Secrets are stored as SHA-256 hashes: compare the presented one against the hash.
   provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret: string }, presented: string) {

@@ -51,5 +51,7 @@ function introspectionBody(result: TokenValidation) {
     token_type: 'access_token',
     sid: result.sessionId,
     amr: result.amr,
+    // Only on access tokens of Heimdall's OpenID provider (undefined, so left out, on Heimdall's own).
+    client_id: result.clientId,
   }
 }

@@ -5,7 +5,7 @@ import { HeimdallError } from '../../errors.js'
 import { createVerifiedTokenCache } from './verified-token-cache.js'
 import { decodeJwsPayload, parseJws, signJws, verifyJwsSignature, type ParsedJws } from './jws.js'
 import { publicKeyOf, type PublicJwk, type SigningKeyStore } from './signing-key-store.js'
-import { amrClaim, assertNoForbiddenHeader, tokenTimes, checkedClaims, type TokenService, type VerifiedClaims } from './token-service.js'
+import { amrClaim, assertNoForbiddenHeader, checkedIssuer, tokenTimes, type OidcResourceTokens, type TokenService, type VerifiedClaims } from './token-service.js'
 
 /** Unknown kids make a process re-read the keys, but never more often than this. */
 const MIN_RELOAD_INTERVAL_MS = 1000
@@ -28,6 +28,8 @@ export function createAsymmetricTokenService(options: {
   issuer: string
   ttlSeconds: number
   store: SigningKeyStore
+  /** With OpenID Connect on: the provider's access tokens for Heimdall's own resource are accepted too. */
+  oidc?: OidcResourceTokens
   verifiedCacheSize?: number
 }): TokenService {
   const { store } = options
@@ -97,8 +99,7 @@ export function createAsymmetricTokenService(options: {
     if (typeof payload.exp !== 'number') throw invalid('Token is invalid: no exp claim')
     if (now >= payload.exp) throw new HeimdallError('token.expired', 'Token has expired')
     if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > now)) throw invalid('Token is not valid yet')
-    if (payload.iss !== options.issuer) throw invalid(`Token is invalid: jwt issuer invalid. expected: ${options.issuer}`)
-    const claims = checkedClaims(payload as JwtPayload)
+    const claims = checkedIssuer(jws.header, payload as JwtPayload, options.issuer, options.oidc)
     verifiedTokens.set(token, claims)
     return claims
   }
@@ -144,6 +145,8 @@ export function createAsymmetricTokenService(options: {
       const now = Date.now()
       return [...keys.values()].filter((key) => key.publishedUntil === null || key.publishedUntil > now).map((key) => key.jwk)
     },
+
+    providerSigning: () => ({ alg: options.alg }),
   }
 }
 

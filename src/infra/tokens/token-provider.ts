@@ -1,6 +1,6 @@
 import { createSecretKey, hkdfSync, type KeyObject } from 'node:crypto'
 import type { Knex } from 'knex'
-import type { Config } from '../../config.js'
+import { heimdallResourceOf, oidcIssuerOf, type Config } from '../../config.js'
 import { isAsymmetric } from '../../domain/signing-key-lifecycle.js'
 import { createSigningKeysRepository } from '../repositories/signing-keys.js'
 import { createAsymmetricTokenService } from './asymmetric-token-service.js'
@@ -39,9 +39,10 @@ export function createTokenProvider(config: Config, db: Knex): TokenProvider {
     service() {
       if (tokens) return tokens
       const { jwtAlg: alg, jwtIssuer: issuer, accessTokenTtlSeconds: ttlSeconds } = config
+      const oidc = config.oidcEnabled ? { issuer: oidcIssuerOf(config), audience: heimdallResourceOf(config) } : undefined
       tokens = isAsymmetric(alg)
-        ? createAsymmetricTokenService({ alg, issuer, ttlSeconds, store: signingKeys })
-        : createTokenService({ secret: signingSecret(), issuer, ttlSeconds })
+        ? createAsymmetricTokenService({ alg, issuer, ttlSeconds, store: signingKeys, oidc })
+        : createTokenService({ secret: signingSecret(), issuer, ttlSeconds, oidc })
       return tokens
     },
     built: () => tokens,

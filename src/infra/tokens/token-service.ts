@@ -1,6 +1,6 @@
 import { createSecretKey, type KeyObject } from 'node:crypto'
 import jwt from 'jsonwebtoken'
-import type { JwtAlg } from '../../domain/signing-key-lifecycle.js'
+import type { AsymmetricAlg, JwtAlg } from '../../domain/signing-key-lifecycle.js'
 import { HeimdallError } from '../../errors.js'
 import { createVerifiedTokenCache } from './verified-token-cache.js'
 import type { PublicJwk } from './signing-key-store.js'
@@ -63,7 +63,26 @@ export function tokenTimes(lifetime: TokenLifetime, defaultTtlSeconds: number): 
  * cached token is that much smaller. amr never changes during a session, so it is read from the token:
  * the hot path needs no database read for it.
  */
-export type VerifiedClaims = Pick<AccessClaims, 'sub' | 'sid' | 'iat' | 'exp' | 'iss'> & { amr: readonly string[] }
+export type VerifiedClaims = Pick<AccessClaims, 'sub' | 'sid' | 'iat' | 'exp' | 'iss'> & {
+  amr: readonly string[]
+  /** The OAuth client an access token of Heimdall's OpenID provider was issued to; absent on Heimdall's own tokens. */
+  client_id?: string
+}
+
+/**
+ * RFC 9068 access tokens that Heimdall's OpenID provider issues for Heimdall's own resource (RFC 8707):
+ * signed with the token service's key, they are accepted as Heimdall's own when their iss is the
+ * provider's issuer, their typ at+jwt and their aud names the resource. See checkedIssuer().
+ */
+export interface OidcResourceTokens {
+  /** The provider's issuer, `${HEIMDALL_PUBLIC_URL}/oidc`. */
+  issuer: string
+  /** Heimdall's resource identifier, HEIMDALL_PUBLIC_URL. */
+  audience: string
+}
+
+/** How Heimdall's OpenID provider signs access tokens for Heimdall so that the token service verifies them. */
+export type ProviderSigning = { alg: 'HS256'; key: KeyObject } | { alg: AsymmetricAlg }
 
 /** Signs and verifies access tokens: HS256 here, RS256 / EdDSA in asymmetric-tokens.ts. */
 export interface TokenService {
@@ -81,10 +100,16 @@ export interface TokenService {
   reload(): Promise<void>
   /** The public keys to publish at /.well-known/jwks.json: none for HS256. */
   publicJwks(): Promise<PublicJwk[]>
+  /**
+   * How Heimdall's OpenID provider signs access tokens for Heimdall's own resource: with this
+   * service's HS256 key, or with this service's algorithm (the provider's keystore holds the same
+   * keys, under the same kids).
+   */
+  providerSigning(): ProviderSigning
 }
 
 /** HS256 over the UTF-8 bytes of the secret; the key is a KeyObject because string keys verify ~50x slower. */
-export function createTokenService(options: { secret: string; issuer: string; ttlSeconds: number; verifiedCacheSize?: number }): TokenService {
+export function createTokenService(options: { secret: string; issuer: string; ttlSeconds: number; oidc?: OidcResourceTokens; verifiedCacheSize?: number }): TokenService {
   const key: KeyObject = createSecretKey(Buffer.from(options.secret, 'utf8'))
   const verifiedTokens = createVerifiedTokenCache<VerifiedClaims>(options.verifiedCacheSize ?? 200_000)
 
@@ -114,18 +139,20 @@ export function createTokenService(options: { secret: string; issuer: string; tt
     async publicJwks() {
       return []
     },
+    providerSigning: () => ({ alg: ALGORITHM, key }),
   }
 
   /** The full check, for a token not seen before. */
   function verifySignedToken(token: string): VerifiedClaims {
     let verified: jwt.Jwt
     try {
-      verified = jwt.verify(token, key, { algorithms: [ALGORITHM], issuer: options.issuer, complete: true })
+      verified = jwt.verify(token, key, { algorithms: [ALGORITHM], complete: true })
     } catch (error) {
       throw toTokenError(error)
     }
-    assertNoForbiddenHeader(verified.header as unknown as Record<string, unknown>)
-    return checkedClaims(verified.payload)
+    const header = verified.header as unknown as Record<string, unknown>
+    assertNoForbiddenHeader(header)
+    return checkedIssuer(header, verified.payload, options.issuer, options.oidc)
   }
 }
 
@@ -139,6 +166,34 @@ const NO_AMR: readonly string[] = Object.freeze([])
 export function assertNoForbiddenHeader(header: Record<string, unknown>): void {
   const forbidden = FORBIDDEN_HEADER_PARAMS.find((param) => param in header)
   if (forbidden) throw new HeimdallError('token.invalid', `Token header must not carry "${forbidden}"`)
+}
+
+const ACCESS_TOKEN_TYPE = /^(application\/)?at\+jwt$/i
+const INVALID_ISSUER = 'Token is invalid: jwt issuer invalid. expected: '
+
+/**
+ * The claims of a token whose signature checked out, by its issuer: Heimdall's own (HEIMDALL_JWT_ISSUER,
+ * never typed at+jwt), or, when `oidc` is given, an RFC 9068 access token of Heimdall's OpenID
+ * provider for Heimdall's own resource (typ at+jwt or application/at+jwt, section 4; aud naming the
+ * resource; a client_id). Whatever else the provider signs with the same key (ID tokens, signed
+ * userinfo, access tokens for another audience) is refused. Throws token.invalid.
+ */
+export function checkedIssuer(header: Record<string, unknown>, payload: string | jwt.JwtPayload, issuer: string, oidc: OidcResourceTokens | undefined): VerifiedClaims {
+  const iss = typeof payload === 'string' ? undefined : payload.iss
+  if (iss === issuer) {
+    if (header.typ !== 'JWT' && isAccessTokenType(header.typ)) throw new HeimdallError('token.invalid', 'Token is invalid: Heimdall does not type its own tokens at+jwt')
+    return checkedClaims(payload)
+  }
+  if (oidc === undefined || iss !== oidc.issuer || typeof payload === 'string') throw new HeimdallError('token.invalid', INVALID_ISSUER + issuer)
+  if (!isAccessTokenType(header.typ)) throw new HeimdallError('token.invalid', 'Token of the OpenID provider is not an access token (typ at+jwt)')
+  const aud = payload.aud
+  if (!(aud === oidc.audience || (Array.isArray(aud) && aud.includes(oidc.audience)))) throw new HeimdallError('token.invalid', 'Token of the OpenID provider is not for Heimdall (aud)')
+  if (typeof payload.client_id !== 'string') throw new HeimdallError('token.invalid', 'Token is missing required claims')
+  return { ...checkedClaims(payload), client_id: payload.client_id }
+}
+
+function isAccessTokenType(typ: unknown): boolean {
+  return typeof typ === 'string' && ACCESS_TOKEN_TYPE.test(typ)
 }
 
 /** The claims every access token must carry, with an iat not too far in the future. */

@@ -1,4 +1,5 @@
 import type { Context } from '../../context.js'
+import type { SessionWithUserRow } from '../../infra/repositories/sessions.js'
 
 /**
  * One session model: a sign-in through OpenID Connect opens a Heimdall session, and the provider's
@@ -32,6 +33,17 @@ export async function linkGrantToSession(ctx: Context, input: { grantId: string;
   await ctx.db('oidc_payloads').where({ kind: 'Grant', id: input.grantId }).update({ session_id: input.sessionId })
 }
 
+/** The Heimdall session a grant was made in, if it was linked. */
+export async function sessionOfGrant(ctx: Context, grantId: string): Promise<string | undefined> {
+  const row = await ctx.db('oidc_payloads').where({ kind: 'Grant', id: grantId }).first('session_id')
+  return row?.session_id ?? undefined
+}
+
+/** A session (with its user) that stands now: not revoked, not expired, its user not disabled. */
+export function isSessionLive(session: SessionWithUserRow | undefined, now: number): session is SessionWithUserRow {
+  return session !== undefined && session.revoked_at === null && Number(session.expires_at) > now && !session.user_disabled
+}
+
 /**
  * Whether the Heimdall session behind a grant, or behind a provider sign-in, is still live: not
  * revoked, not expired, its user not disabled. What has no Heimdall session (client credentials)
@@ -39,13 +51,8 @@ export async function linkGrantToSession(ctx: Context, input: { grantId: string;
  */
 export async function isLinkedSessionLive(ctx: Context, where: { grantId?: string; login?: { accountId: string; loginTs: number } }): Promise<boolean> {
   let sessionId: string | undefined
-  if (where.grantId) {
-    const row = await ctx.db('oidc_payloads').where({ kind: 'Grant', id: where.grantId }).first('session_id')
-    sessionId = row?.session_id ?? undefined
-  } else if (where.login) {
-    sessionId = await sessionOfLogin(ctx, where.login)
-  }
+  if (where.grantId) sessionId = await sessionOfGrant(ctx, where.grantId)
+  else if (where.login) sessionId = await sessionOfLogin(ctx, where.login)
   if (!sessionId) return true
-  const session = await ctx.sessions.findSessionWithUserById(sessionId)
-  return session !== undefined && session.revoked_at === null && Number(session.expires_at) > Date.now() && !session.user_disabled
+  return isSessionLive(await ctx.sessions.findSessionWithUserById(sessionId), Date.now())
 }

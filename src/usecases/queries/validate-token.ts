@@ -17,6 +17,8 @@ export interface ValidToken {
   issuer: string
   /** RFC 8176 methods the session was opened with, from the token itself ([] when it has none). */
   amr: readonly string[]
+  /** The OAuth client of an access token from Heimdall's OpenID provider (docs/oidc.md); undefined for Heimdall's own tokens. */
+  clientId: string | undefined
 }
 
 export interface InvalidToken {
@@ -29,8 +31,10 @@ export type TokenValidation = ValidToken | InvalidToken
 
 /**
  * The hot path: a token is valid when its signature, algorithm, issuer and expiry check out AND its
- * session is live and its user enabled. Session state comes from the read model, not the database.
- * Every answer is counted by outcome (an integer increment).
+ * session is live and its user enabled: Heimdall's own tokens, and alike the access tokens its OpenID
+ * provider issues for Heimdall's own resource (bound to a session the same way; docs/oidc.md).
+ * Session state comes from the read model, not the database. Every answer is counted by outcome
+ * (an integer increment).
  */
 export async function validateToken(ctx: Context, token: string): Promise<TokenValidation> {
   let claims
@@ -60,6 +64,7 @@ export async function validateToken(ctx: Context, token: string): Promise<TokenV
     issuedAt: claims.iat,
     issuer: claims.iss,
     amr: claims.amr,
+    clientId: claims.client_id,
   }
 }
 

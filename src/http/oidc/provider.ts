@@ -4,6 +4,8 @@ import { compareClientSecretHash } from '../../infra/oidc/client-metadata.js'
 import { createKnexAdapter } from '../../infra/oidc/knex-adapter.js'
 import { isLinkedSessionLive } from '../../usecases/oidc/session-link.js'
 import { getOidcClaims } from '../../usecases/oidc/get-oidc-claims.js'
+import type { ProviderPages } from '../pages/oidc/provider-pages.js'
+import { endHeimdallSessionOnLogout } from './logout.js'
 
 /** Where the provider is mounted, relative to HEIMDALL_PUBLIC_URL: the issuer is `${publicUrl}${OIDC_PREFIX}`. */
 export const OIDC_PREFIX = '/oidc'
@@ -25,9 +27,10 @@ export interface ProviderKeys {
  * place. Only what Heimdall needs is switched on: the code flow with PKCE (S256 only; required for
  * public clients), refresh tokens rotated on every use, client credentials, the device grant,
  * RP-initiated logout, revocation (RFC 7009) and introspection (RFC 7662). No dynamic registration,
- * no implicit flow, no dev interactions.
+ * no implicit flow, no dev interactions. The pages the provider renders itself (device flow, logout,
+ * errors) are Heimdall's (`pages`, http/pages/oidc/provider-pages.ts).
  */
-export function buildProvider(context: Context, keys: ProviderKeys, scopes: ReadonlySet<string>): Provider {
+export function buildProvider(context: Context, keys: ProviderKeys, scopes: ReadonlySet<string>, pages: ProviderPages): Provider {
   const { config } = context
   const adapter = createKnexAdapter(context.db, context.oauthClients)
   const configuration: Configuration = {
@@ -53,8 +56,8 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
       // A client may introspect or revoke only the tokens issued to it.
       introspection: { enabled: true, allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) => token.clientId === client.clientId },
       revocation: { enabled: true, allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) => token.clientId === client.clientId },
-      deviceFlow: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      deviceFlow: { enabled: true, ...pages.deviceFlow },
+      rpInitiatedLogout: { enabled: true, ...pages.rpInitiatedLogout },
       userinfo: { enabled: true },
     },
     pkce: { required: (_ctx: unknown, client: { clientAuthMethod: string }) => client.clientAuthMethod === 'none' },
@@ -70,6 +73,7 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
       Session: OIDC_SESSION_TTL_SECONDS,
       Grant: config.refreshTokenTtlSeconds,
     },
+    renderError: pages.renderError,
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${INTERACTION_PATH}?uid=${interaction.uid}` },
     async findAccount(ctx: KoaContextWithOIDC, sub: string, token?: { grantId?: string }) {
       // Checked on every code exchange, refresh, userinfo call and authorization: a grant whose
@@ -92,6 +96,8 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
   }
   const provider = new Provider(`${config.publicUrl}${OIDC_PREFIX}`, configuration)
   provider.proxy = config.trustedProxies > 0
+  provider.use(pages.selfSubmittingForms)
+  provider.use(endHeimdallSessionOnLogout(context))
   // Secrets are stored as SHA-256 hashes: compare the presented one against the hash.
   provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret: string }, presented: string) {
     return Promise.resolve(compareClientSecretHash(this.clientSecret, presented))

@@ -18,6 +18,7 @@ export const ACCOUNT_TEMPLATES: Record<string, string> = {
   '@passkey-button': PASSKEY_BUTTON,
   '@account-login': `<% layout('@layout', it) %><% if (it.notice) { %><p class="notice info" role="status"><%= it.notice %></p>
 <% } %><%~ include('@form', it.form) %>
+<p><a href="<%= it.forgotPassword %>">Forgot password?</a></p>
 <% if (it.passkey) { %><p class="hint">Or, with a passkey on this device or your phone:</p>
 <%~ include('@passkey-button', it.passkey) %><script src="<%= it.script %>" defer></script>
 <% } %>`,

@@ -21,6 +21,7 @@ import { createAuditRepository, type AuditRepository } from './infra/repositorie
 import { createMfaRepository, type MfaRepository } from './infra/repositories/mfa.js'
 import { createPasskeysRepository, type PasskeysRepository } from './infra/repositories/passkeys.js'
 import { createOAuthClientsRepository, type OAuthClientsRepository } from './infra/repositories/oauth-clients.js'
+import { createOidcGrantsRepository, type OidcGrantsRepository } from './infra/repositories/oidc-grants.js'
 import { createRolesRepository, type RolesRepository } from './infra/repositories/roles.js'
 import { createSessionsRepository, type SessionsRepository } from './infra/repositories/sessions.js'
 import { createThrottlesRepository, type ThrottlesRepository } from './infra/repositories/throttles.js'
@@ -64,6 +65,8 @@ export interface Context {
   transaction<T>(work: (tx: TransactionRepositories) => Promise<T>): Promise<T>
   /** The OAuth / OpenID Connect clients (client:create ...). */
   readonly oauthClients: OAuthClientsRepository
+  /** The OpenID Connect provider's grants, as users see and revoke them on the account page. */
+  readonly oidcGrants: OidcGrantsRepository
   readonly logger: Logger
   readonly passwords: PasswordHasher
   readonly sessionStates: SessionReadModel
@@ -163,6 +166,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     mail,
     transaction: (work) => transactionRetryingLockConflicts(db, (trx) => work(repositoriesOver(trx))),
     oauthClients: createOAuthClientsRepository(db),
+    oidcGrants: createOidcGrantsRepository(db),
     logger,
     passwords: createPasswordHasher(config.bcryptCost),
     sessionStates,

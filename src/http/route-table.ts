@@ -11,6 +11,11 @@
 export interface RouteRules {
   /** A per-IP budget on POST (HEIMDALL_RATE_LIMIT_*): the command endpoints that cost a bcrypt hash or a write. */
   readonly rateLimited?: true
+  /**
+   * Counts POSTs against another route's per-IP budget instead of one of its own: a page that is a
+   * second door to the same command shares the API's budget rather than adding to it.
+   */
+  readonly rateLimitedAs?: string
   /** Request lines at debug, not info: the high-volume queries (validation is 99% of the traffic). */
   readonly quietLog?: true
   /**
@@ -38,6 +43,7 @@ export const ROUTE_TABLE: ReadonlyMap<string, RouteRules> = new Map<string, Rout
   ['/auth/email/change', { rateLimited: true }],
   ['/auth/email/change/confirm', { rateLimited: true }],
   ['/account/reset-password', { rateLimited: true }],
+  ['/account/forgot-password', { rateLimited: true, rateLimitedAs: '/auth/password/forgot' }],
 ])
 
 /** The paths whose rules have `rule` set, for middleware that takes a set. */

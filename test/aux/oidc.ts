@@ -2,10 +2,14 @@ import * as oidc from 'openid-client'
 import { freePort, startTestServer, type TestServer } from './server.js'
 import type { Backend } from './db.js'
 
-/** A Heimdall with OpenID Connect on, whose HEIMDALL_PUBLIC_URL is its own address (the issuer must match). */
-export async function startOidcServer(backend: Backend, env: Record<string, string> = {}): Promise<TestServer & { issuer: string }> {
+/**
+ * A Heimdall with OpenID Connect on, whose HEIMDALL_PUBLIC_URL is its own address (the issuer must
+ * match). `host` names it in that URL: `localhost` for passkeys (WebAuthn refuses IP addresses as
+ * relying party ids); it listens on 127.0.0.1 either way.
+ */
+export async function startOidcServer(backend: Backend, env: Record<string, string> = {}, host: '127.0.0.1' | 'localhost' = '127.0.0.1'): Promise<TestServer & { issuer: string }> {
   const port = await freePort()
-  const publicUrl = `http://127.0.0.1:${port}`
+  const publicUrl = `http://${host}:${port}`
   const server = await startTestServer(backend, { port, env: { HEIMDALL_OIDC_ENABLED: 'true', HEIMDALL_PUBLIC_URL: publicUrl, ...env } })
   return Object.assign(server, { issuer: `${publicUrl}/oidc` })
 }

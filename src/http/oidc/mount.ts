@@ -4,6 +4,7 @@ import type { Context } from '../../context.js'
 import { createProviderKeys } from '../../infra/oidc/provider-keys.js'
 import { knownClientScopes } from '../../usecases/oidc/known-client-scopes.js'
 import { getJwks, JWKS_MAX_AGE_SECONDS } from '../../usecases/queries/get-jwks.js'
+import { createProviderPages } from '../pages/oidc/provider-pages.js'
 import { buildProvider, OIDC_PREFIX } from './provider.js'
 
 /** How often the provider looks for a rotated signing key (keys:rotate run elsewhere). */
@@ -35,6 +36,7 @@ export function withOidc(host: OidcHost | undefined, heimdall: RequestListener):
 /** The provider, built on first use (after migrations) and rebuilt when the signing key changes. */
 export function createOidcHost(context: Context): OidcHost {
   const loadKeys = createProviderKeys(context.config, context.signingKeys)
+  const pages = createProviderPages()
   let current: { provider: Provider; callback: RequestListener; fingerprint: string; checkedAt: number } | undefined
   let pending: Promise<NonNullable<typeof current>> | undefined
 
@@ -44,7 +46,7 @@ export function createOidcHost(context: Context): OidcHost {
       current.checkedAt = Date.now()
       return current
     }
-    const provider = buildProvider(context, keys, await knownClientScopes(context))
+    const provider = buildProvider(context, keys, await knownClientScopes(context), pages)
     provider.on('server_error', (_ctx: unknown, err: unknown) => context.logger.error({ err }, 'oidc provider error'))
     current = { provider, callback: provider.callback() as RequestListener, fingerprint: keys.fingerprint, checkedAt: Date.now() }
     return current

@@ -6,6 +6,8 @@ import { createKnexAdapter } from '../../infra/oidc/knex-adapter.js'
 import { isLinkedSessionLive } from '../../usecases/oidc/session-link.js'
 import { getOidcClaims } from '../../usecases/oidc/get-oidc-claims.js'
 import { heimdallResourceConfiguration } from './heimdall-resource.js'
+import type { ProviderPages } from '../pages/oidc/provider-pages.js'
+import { endHeimdallSessionOnLogout } from './logout.js'
 
 /** Where the provider is mounted, relative to HEIMDALL_PUBLIC_URL: the issuer is `${publicUrl}${OIDC_PREFIX}`. */
 export const OIDC_PREFIX = OIDC_PATH
@@ -28,9 +30,10 @@ export interface ProviderKeys {
  * public clients), refresh tokens rotated on every use, client credentials, the device grant,
  * RP-initiated logout, revocation (RFC 7009) and introspection (RFC 7662), and resource indicators
  * (RFC 8707) for Heimdall's own resource only (heimdall-resource.ts). No dynamic registration, no
- * implicit flow, no dev interactions.
+ * implicit flow, no dev interactions. The pages the provider renders itself (device flow, logout,
+ * errors) are Heimdall's (`pages`, http/pages/oidc/provider-pages.ts).
  */
-export function buildProvider(context: Context, keys: ProviderKeys, scopes: ReadonlySet<string>): Provider {
+export function buildProvider(context: Context, keys: ProviderKeys, scopes: ReadonlySet<string>, pages: ProviderPages): Provider {
   const { config } = context
   const adapter = createKnexAdapter(context.db, context.oauthClients)
   const heimdallResource = heimdallResourceConfiguration(context)
@@ -57,8 +60,8 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
       // A client may introspect or revoke only the tokens issued to it.
       introspection: { enabled: true, allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) => token.clientId === client.clientId },
       revocation: { enabled: true, allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) => token.clientId === client.clientId },
-      deviceFlow: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      deviceFlow: { enabled: true, ...pages.deviceFlow },
+      rpInitiatedLogout: { enabled: true, ...pages.rpInitiatedLogout },
       userinfo: { enabled: true },
       resourceIndicators: heimdallResource.resourceIndicators,
     },
@@ -76,6 +79,7 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
       Session: OIDC_SESSION_TTL_SECONDS,
       Grant: config.refreshTokenTtlSeconds,
     },
+    renderError: pages.renderError,
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${INTERACTION_PATH}?uid=${interaction.uid}` },
     async findAccount(ctx: KoaContextWithOIDC, sub: string, token?: { grantId?: string }) {
       // Checked on every code exchange, refresh, userinfo call and authorization: a grant whose
@@ -98,6 +102,8 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
   }
   const provider = new Provider(oidcIssuerOf(config), configuration)
   provider.proxy = config.trustedProxies > 0
+  provider.use(pages.selfSubmittingForms)
+  provider.use(endHeimdallSessionOnLogout(context))
   // Secrets are stored as SHA-256 hashes: compare the presented one against the hash.
   provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret: string }, presented: string) {
     return Promise.resolve(compareClientSecretHash(this.clientSecret, presented))

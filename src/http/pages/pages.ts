@@ -33,6 +33,20 @@ export const PAGES_PREFIX = '/account/'
  */
 export const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
+/**
+ * PAGE_CSP for a page whose form ends, after the provider's redirects, at `target` (a relying party's
+ * redirect_uri or post_logout_redirect_uri): browsers apply form-action to every redirect that follows
+ * a form's POST, so the target's origin (or, for a native app's private-scheme URI such as
+ * com.example.app:/cb, its scheme; RFC 8252) is allowed too. Anything that does not parse adds nothing.
+ */
+export function pageCspWithFormTarget(target: string | undefined): string {
+  const url = target === undefined ? null : URL.parse(target)
+  if (!url) return PAGE_CSP
+  // URL serialises origins and schemes without spaces or semicolons: nothing can end the directive.
+  const source = /^https?:$/.test(url.protocol) ? url.origin : /^[a-z][a-z0-9+.-]*:$/.test(url.protocol) ? url.protocol : undefined
+  return source === undefined ? PAGE_CSP : PAGE_CSP.replace("form-action 'self'", `form-action 'self' ${source}`)
+}
+
 export type PageHandler = (ctx: ParameterizedContext) => Promise<void> | void
 
 export interface Pages {

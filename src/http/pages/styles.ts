@@ -23,4 +23,7 @@ input:focus-visible, button:focus-visible { outline: 3px solid color-mix(in srgb
 .notice.success { border-color: #1e7d32; }
 .notice.failure { border-color: var(--error); }
 button { width: 100%; padding: 0.7rem; font: inherit; font-weight: 600; color: #fff; background: var(--accent); border: 0; border-radius: 0.4rem; cursor: pointer; }
+button + button { margin-top: 0.5rem; }
+button.secondary { color: var(--accent); background: transparent; border: 1px solid var(--accent); }
+.user-code { font-size: 1.75rem; letter-spacing: 0.15em; text-align: center; }
 `

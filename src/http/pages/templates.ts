@@ -5,7 +5,8 @@
  *
  * - `@layout`: the one page frame; data `{ title }` plus the child page's body.
  * - `@form`: a form from a FormView (form.ts): labelled fields, each with its own errors, the CSRF field.
- * - `@message`: a title and a paragraph, with `tone` success | failure | info.
+ * - `@message`: a title and a paragraph, with `tone` success | failure | info, and an optional
+ *   `link` ({ href, label }) to go on from there.
  * - `@error`: an error page (status pages for requests that a page path could not answer).
  */
 export const SHARED_TEMPLATES: Record<string, string> = {
@@ -42,7 +43,8 @@ export const SHARED_TEMPLATES: Record<string, string> = {
 </form>
 `,
   '@message': `<% layout('@layout', it) %><p class="notice <%= it.tone %>" role="status"><%= it.message %></p>
-`,
+<% if (it.link) { %><p><a href="<%= it.link.href %>"><%= it.link.label %></a></p>
+<% } %>`,
   '@error': `<% layout('@layout', it) %><p class="notice failure" role="alert"><%= it.message %></p>
 `,
 }

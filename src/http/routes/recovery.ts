@@ -1,16 +1,14 @@
 import type Router from '@koa/router'
 import type { Context } from '../../context.js'
 import { confirmEmailChange, requestEmailChange } from '../../usecases/recovery/change-email.js'
-import { requestPasswordReset } from '../../usecases/recovery/request-password-reset.js'
 import { resetPassword } from '../../usecases/recovery/reset-password.js'
 import { resendVerification, verifyEmail } from '../../usecases/recovery/verify-email.js'
 import { bearerToken } from '../bearer-token.js'
 import { clientIp } from '../client-ip.js'
 import { parseInput } from '../parse-input.js'
+import { FORGOT_MESSAGE, requestPasswordResetAfterAnswer } from '../password-reset-request.js'
 import { requestContexts } from '../request-context.js'
 import { EmailChangeRequest, EmailTokenRequest, ForgotPasswordRequest, ResetPasswordRequest } from '../schemas.js'
-
-export const FORGOT_MESSAGE = 'If an account with this address exists, a link to reset its password has been sent to it.'
 
 /** Password reset, email verification and email change (issue 15): every path answers JSON. */
 export function recoveryRoutes(router: Router, context: Context): void {
@@ -19,20 +17,7 @@ export function recoveryRoutes(router: Router, context: Context): void {
 
   router.post('/auth/password/forgot', (ctx) => {
     const { email } = parseInput(ForgotPasswordRequest, ctx.request.body)
-    const requestContext = contextOf(ctx)
-    const ip = ipOf(ctx)
-    // Answered before the work: the same body at the same moment whether the account exists, is
-    // disabled or is unknown. The work starts only once the response has left ('close' fires after
-    // it is sent, or when the client goes away): with better-sqlite3 the queries run synchronously,
-    // so work started in the handler ran before the answer was written, and only existing accounts
-    // paid for the token transaction (an SQLite commit blocks the event loop: setImmediate lets
-    // the sent answer be read first). The outcome goes to the log only (never the address).
-    ctx.res.once('close', () => setImmediate(() => {
-      void requestPasswordReset(requestContext, { email, ip }).then(
-        ({ outcome }) => requestContext.logger.debug({ outcome }, 'password reset requested'),
-        (err: unknown) => requestContext.logger.error({ err }, 'password reset request failed'),
-      )
-    }))
+    requestPasswordResetAfterAnswer(ctx.res, contextOf(ctx), { email, ip: ipOf(ctx) })
     ctx.status = 202
     ctx.body = { message: FORGOT_MESSAGE }
   })

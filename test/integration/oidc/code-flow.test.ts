@@ -7,6 +7,7 @@ import { registerUser } from '../../../src/usecases/commands/register-user.js'
 import { revokeSession } from '../../../src/usecases/commands/revoke-session.js'
 import { setUserDisabled } from '../../../src/usecases/commands/set-user-disabled.js'
 import { createClient } from '../../../src/usecases/oidc/create-client.js'
+import { revokeConsent } from '../../../src/usecases/oidc/revoke-consent.js'
 import { browserAvailable, launchBrowser } from '../../aux/browser.js'
 import { backends } from '../../aux/db.js'
 import { verifyWithJwks } from '../../aux/jwks.js'
@@ -184,6 +185,50 @@ function registerTests(backend: string): void {
     await context.close()
   })
 
+  test(`consent revoked on the account page: the grant and its tokens are gone, the refresh token is refused, the next authorization asks again [${backend}]`, async (t) => {
+    const server = servers.get(backend)!
+    const rp = await relyingParty(server, { firstParty: false })
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    const { url, verifier, state } = await authorizationUrl(rp)
+    await signIn(page, url, rp.email)
+    await page.click('button:has-text("Allow")')
+    const tokens = await oidc.authorizationCodeGrant(rp.config, await landedOn(page, redirectUri), { pkceCodeVerifier: verifier, expectedState: state })
+    t.truthy(tokens.refresh_token)
+    const sub = tokens.claims()!.sub
+
+    // Signing in through OIDC signed in to the account page too: the application is listed there.
+    await page.goto(`${server.url}/account`)
+    const listed = page.locator('.applications > li')
+    t.is(await listed.count(), 1)
+    const entry = await listed.innerText()
+    t.regex(entry, /Third-party wiki, allowed \d{4}-\d\d-\d\d \d\d:\d\d UTC, may:/)
+    t.regex(entry, /See your email address/)
+    t.regex(entry, /Stay signed in when you are away/)
+
+    // Nobody else can take it back.
+    const other = await registerUser(server.context, { email: uniqueEmail('other'), password: TEST_PASSWORD })
+    await t.throwsAsync(revokeConsent(server.context, { userId: other.userId, clientId: rp.clientId }), { message: /no access to revoke/ })
+
+    await Promise.all([page.waitForURL(/done=consent_revoked/), page.getByRole('button', { name: 'Revoke access of Third-party wiki' }).click()])
+    t.regex(await page.locator('.notice.success').innerText(), /no longer has access/)
+    t.is(await page.locator('.applications > li').count(), 0)
+    t.regex(await page.locator('section[aria-labelledby=applications-title]').innerText(), /No application has access/)
+
+    t.is(await oauthError(oidc.refreshTokenGrant(rp.config, tokens.refresh_token!)), 'invalid_grant')
+    t.not(await oauthError(oidc.fetchUserInfo(rp.config, tokens.access_token, sub)), undefined, 'the access token went with the grant')
+    const left = await server.context.db('oidc_payloads').where({ client_id: rp.clientId }).whereIn('kind', ['Grant', 'AccessToken', 'RefreshToken', 'AuthorizationCode']).select('kind')
+    t.deepEqual(left, [], 'no grant, code or token of the client is left')
+    const [audited] = await server.context.audit.findAuditEvents({ type: 'consent.revoked', limit: 1 })
+    t.like(JSON.parse(audited.detail ?? '{}'), { client_id: rp.clientId, grants: 1 })
+    t.is(audited.user_id, sub)
+
+    // Still signed in, but the client must ask again.
+    await page.goto((await authorizationUrl(rp, 'openid email')).url.href)
+    await page.waitForSelector('text=Allow access?')
+    await context.close()
+  })
+
   test(`device authorization grant (RFC 8628): the user approves in the browser while the client polls [${backend}]`, async (t) => {
     const server = servers.get(backend)!
     const email = uniqueEmail('device')
@@ -205,12 +250,13 @@ function registerTests(backend: string): void {
     const context = await browser.newContext()
     const page = await context.newPage()
     await page.goto(started.verification_uri_complete!)
-    // The provider's confirmation page shows the code; confirming leads to Heimdall's sign-in.
-    await page.click('button[type=submit]')
+    // The link's code is filled in, then the confirmation page shows it; confirming leads to Heimdall's sign-in.
+    await page.click('button:has-text("Continue")')
+    await page.click('button:has-text("Continue")')
     await page.fill('input[name=email]', email)
     await page.fill('input[name=password]', TEST_PASSWORD)
     await page.click('button[type=submit]')
-    await page.waitForSelector('text=/Sign-in Success|success/i')
+    await page.waitForSelector('text=Device connected')
 
     const tokens = await polled
     const sub = tokens.claims()!.sub

@@ -1,7 +1,8 @@
 // The hosted recovery pages in headless Chromium (Debian's, driven by playwright-core), with
 // JavaScript off: open the link from the mail the SMTP server received, set a new password (errors
-// shown next to their field first), log in with it; confirm an address and an email change from their
-// links; links that do not work say why. No request carries a Referer, nothing is loaded from elsewhere.
+// shown next to their field first), log in with it; ask for the link from the sign-in page; confirm
+// an address and an email change from their links; links that do not work say why. No request
+// carries a Referer, nothing is loaded from elsewhere.
 import test, { type ExecutionContext } from 'ava'
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core'
 import { browserAvailable, launchBrowser } from '../../aux/browser.js'
@@ -96,6 +97,55 @@ if (browserAvailable('the recovery pages')) {
         // Playwright reports a Referer withheld by the policy as "".
         t.deepEqual(requests.filter((request) => Boolean(request.referer)), [], 'no request carried a Referer (the token is in the address)')
         t.deepEqual([...new Set(requests.map((request) => new URL(request.url).origin))], [server.url], 'nothing requested from anywhere else')
+      } finally {
+        await context.close()
+      }
+    })
+
+    test(`forgot password from the sign-in page: the same answer for any address, the mailed link, a new password, signed in with it [${backend}]`, async (t) => {
+      const server = serverOf()
+      const email = uniqueEmail('page-forgot')
+      await server.client.register(email, TEST_PASSWORD)
+      const { context, page, requests } = await openPage()
+      try {
+        await page.goto(`${server.url}/account/login`)
+        const forgot = await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Forgot password?' }).click()]).then(([response]) => response)
+        assertPageHeaders(t, forgot)
+        t.is(await page.title(), 'Forgot your password? · Heimdall')
+
+        // The browser lets this address through; Heimdall's rules (a dot in the domain) do not.
+        await page.getByLabel('Email').fill('ada@localhost')
+        await page.getByRole('button', { name: 'Send me a link' }).click()
+        t.is(await page.getByLabel('Email').getAttribute('aria-invalid'), 'true')
+        t.regex(await page.locator('#field-email-error').innerText(), /must contain a "\."/)
+        t.is(await page.getByLabel('Email').inputValue(), 'ada@localhost')
+
+        // Unknown and known addresses get the same page.
+        await page.getByLabel('Email').fill(uniqueEmail('page-forgot-nobody'))
+        await page.getByRole('button', { name: 'Send me a link' }).click()
+        const unknown = await page.locator('main').innerText()
+        await page.goto(`${server.url}/account/forgot-password`)
+        await page.getByLabel('Email').fill(email.toUpperCase())
+        const sent = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Send me a link' }).click()]).then(([response]) => response)
+        t.is(sent?.status(), 200)
+        t.is(await page.locator('main').innerText(), unknown)
+        t.is(await page.getByRole('status').innerText(), 'If an account with this address exists, a link to reset its password has been sent to it.')
+
+        const { mail } = await linkMail(smtp, email, SUBJECTS.reset)
+        t.true(mail.link!.startsWith(`${server.url}/account/reset-password?token=`))
+        await page.goto(mail.link!)
+        await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD)
+        await page.getByLabel('Repeat the new password').fill(NEW_PASSWORD)
+        await page.getByRole('button', { name: 'Set the new password' }).click()
+        t.is(await page.title(), 'Password changed · Heimdall')
+        await page.getByRole('link', { name: 'Sign in' }).click()
+        await page.getByLabel('Email').fill(email)
+        await page.getByLabel('Password').fill(NEW_PASSWORD)
+        await Promise.all([page.waitForURL(`${server.url}/account`), page.getByRole('button', { name: 'Sign in', exact: true }).click()])
+        t.true((await page.locator('main').innerText()).includes(email), 'signed in with the new password')
+
+        t.deepEqual(requests.filter((request) => Boolean(request.referer)), [], 'no request carried a Referer')
+        t.deepEqual([...new Set(requests.map((request) => new URL(request.url).origin))], [server.url])
       } finally {
         await context.close()
       }

@@ -68,3 +68,25 @@ serverTest(
   },
   { env: { HEIMDALL_RATE_LIMIT_PER_MINUTE: '2' } },
 )
+
+serverTest(
+  'the forgot-password page spends the budget of POST /auth/password/forgot, not one of its own',
+  async (t, server) => {
+    const page = await fetch(`${server.url}/account/forgot-password`)
+    const cookie = page.headers.getSetCookie()[0].split(';')[0]
+    const csrfToken = /name="csrf_token" value="([^"]+)"/.exec(await page.text())![1]
+    const postPage = () =>
+      fetch(`${server.url}/account/forgot-password`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ csrf_token: csrfToken, email: uniqueEmail('forgot-budget') }),
+      })
+    for (let i = 0; i < 2; i++) t.is((await server.client.post('auth/password/forgot', { email: uniqueEmail('forgot-budget') })).statusCode, 202)
+    t.is((await postPage()).status, 200)
+    const limited = await postPage()
+    t.is(limited.status, 429)
+    t.regex(limited.headers.get('content-type') ?? '', /^text\/html/, 'a page, not JSON')
+    t.is((await server.client.post('auth/password/forgot', { email: uniqueEmail('forgot-budget') })).statusCode, 429)
+  },
+  { env: { HEIMDALL_RATE_LIMIT_PER_MINUTE: '3' } },
+)

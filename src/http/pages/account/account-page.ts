@@ -7,6 +7,8 @@ import { getMfaStatus } from '../../../usecases/mfa/get-mfa-status.js'
 import { finishPasskeyRegistration, startPasskeyRegistration } from '../../../usecases/mfa/passkey-registration.js'
 import { deletePasskey } from '../../../usecases/mfa/passkeys.js'
 import { replaceRecoveryCodes } from '../../../usecases/mfa/recovery-codes.js'
+import { listConsents } from '../../../usecases/oidc/list-consents.js'
+import { revokeConsent } from '../../../usecases/oidc/revoke-consent.js'
 import { confirmTotp, disableTotp, setupTotp } from '../../../usecases/mfa/totp.js'
 import type { RegistrationResponseJSON } from '../../../infra/mfa/webauthn.js'
 import { parseInput } from '../../parse-input.js'
@@ -14,6 +16,7 @@ import { PasskeyRegisterRequest, TotpConfirmRequest } from '../../schemas.js'
 import { CSRF_FIELD } from '../csrf.js'
 import { fieldErrorsOf, formField, formView, type FormFieldSpec } from '../form.js'
 import { postedForm } from '../pages.js'
+import { SCOPE_DESCRIPTIONS } from '../oidc/templates.js'
 import { LOGOUT_PATH } from './login-pages.js'
 import { PASSKEY_SCRIPT_PATH } from './passkey-script.js'
 import { ACCOUNT_PATH, dateOf, methodsInWords, NOTICES, totpSetupView, type AccountDoors } from './shared.js'
@@ -37,13 +40,17 @@ type FormName = keyof typeof FORMS
 /** What went wrong in one form of the page, shown next to it. */
 type FormProblem = { form: FormName; errors: Record<string, string[]> }
 
-/** /account: sessions, password, TOTP, passkeys and recovery codes of the signed-in user. */
+/** /account: sessions, applications (OIDC consents), password, TOTP, passkeys and recovery codes of the signed-in user. */
 export function accountPage(doors: AccountDoors): void {
   const { pages } = doors
 
   async function render(ctx: ParameterizedContext, account: AccountSession, problem?: FormProblem, status = 200): Promise<void> {
     const requestContext = doors.contextOf(ctx)
-    const [sessions, status2fa] = await Promise.all([listOwnSessions(requestContext, account), getMfaStatus(requestContext, { userId: account.userId })])
+    const [sessions, status2fa, consents] = await Promise.all([
+      listOwnSessions(requestContext, account),
+      getMfaStatus(requestContext, { userId: account.userId }),
+      requestContext.config.oidcEnabled ? listConsents(requestContext, { userId: account.userId }) : undefined,
+    ])
     const csrfToken = pages.csrf.issue(ctx, account.sessionId)
     const form = (name: FormName, hidden?: Record<string, string>) =>
       formView({
@@ -72,6 +79,12 @@ export function accountPage(doors: AccountDoors): void {
           revokeForm: button('/account/sessions/revoke', 'Sign out', { session_id: session.id }),
         })),
         revokeOthersForm: sessions.length > 1 ? form('revokeOthers') : undefined,
+        applications: consents?.map((consent) => ({
+          name: consent.clientName,
+          granted: dateOf(consent.grantedAt),
+          scopes: consent.scopes.map((scope) => SCOPE_DESCRIPTIONS[scope] ?? scope),
+          revokeForm: button('/account/applications/revoke', `Revoke access of ${consent.clientName}`, { client_id: consent.clientId }),
+        })),
         passwordForm: form('password'),
         totpEnabledSince: status2fa.totp.state === 'enabled' ? dateOf(status2fa.totp.enrolledAt) : undefined,
         totpSetupForm: form('totpSetup'),
@@ -134,6 +147,11 @@ export function accountPage(doors: AccountDoors): void {
   action('/account/sessions/revoke', undefined, async (ctx, account, posted) => {
     await revokeOwnSession(doors.contextOf(ctx), account, formField(posted, 'session_id'))
     doors.backToAccount(ctx, 'session')
+  })
+
+  action('/account/applications/revoke', undefined, async (ctx, account, posted) => {
+    await revokeConsent(doors.contextOf(ctx), { userId: account.userId, sessionId: account.sessionId, clientId: formField(posted, 'client_id'), ip: doors.ipOf(ctx) })
+    doors.backToAccount(ctx, 'consent_revoked')
   })
 
   action('/account/sessions/revoke-others', 'revokeOthers', async (ctx, account) => {

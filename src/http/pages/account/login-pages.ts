@@ -13,6 +13,7 @@ import { LoginRequest, MfaLoginRequest, PasskeyLoginRequest } from '../../schema
 import { CSRF_FIELD } from '../csrf.js'
 import { fieldErrorsOf, formField, formView, type FormFieldSpec } from '../form.js'
 import { postedForm } from '../pages.js'
+import { FORGOT_PAGE_PATH } from '../recovery/forgot-password.js'
 import { accountCookieOf, clearAccountCookie, setAccountCookie, setEnrolmentCookie } from './cookie.js'
 import { ENROL_PATH } from './enrol-page.js'
 import { takeReturnTo } from './return-to.js'
@@ -41,6 +42,7 @@ export function loginPages(doors: AccountDoors): void {
       {
         title: 'Sign in',
         notice: extra.notice,
+        forgotPassword: FORGOT_PAGE_PATH,
         script: PASSKEY_SCRIPT_PATH,
         form: formView({
           action: LOGIN_PATH,

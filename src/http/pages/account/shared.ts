@@ -61,6 +61,7 @@ export const NOTICES = {
   totp_disabled: 'The authenticator app is removed.',
   passkey_added: 'The passkey is added.',
   passkey_removed: 'The passkey is removed.',
+  consent_revoked: 'The application no longer has access: it has to ask you again.',
 } as const
 
 /** "pwd otp mfa" as words people read. */

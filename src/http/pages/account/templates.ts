@@ -18,6 +18,7 @@ export const ACCOUNT_TEMPLATES: Record<string, string> = {
   '@passkey-button': PASSKEY_BUTTON,
   '@account-login': `<% layout('@layout', it) %><% if (it.notice) { %><p class="notice info" role="status"><%= it.notice %></p>
 <% } %><%~ include('@form', it.form) %>
+<p><a href="<%= it.forgotPassword %>">Forgot password?</a></p>
 <% if (it.passkey) { %><p class="hint">Or, with a passkey on this device or your phone:</p>
 <%~ include('@passkey-button', it.passkey) %><script src="<%= it.script %>" defer></script>
 <% } %>`,
@@ -36,7 +37,15 @@ export const ACCOUNT_TEMPLATES: Record<string, string> = {
 <% } %></ul>
 <% if (it.revokeOthersForm) { %><%~ include('@form', it.revokeOthersForm) %><% } %>
 </section>
-<section aria-labelledby="password-title"><h2 id="password-title">Password</h2>
+<% if (it.applications) { %><section aria-labelledby="applications-title"><h2 id="applications-title">Applications</h2>
+<% if (it.applications.length === 0) { %><p>No application has access to your account.</p>
+<% } %><ul class="applications">
+<% for (const app of it.applications) { %><li><strong><%= app.name %></strong>, allowed <%= app.granted %>, may:
+<ul class="scopes"><% for (const scope of app.scopes) { %><li><%= scope %></li><% } %></ul>
+<%~ include('@form', app.revokeForm) %></li>
+<% } %></ul>
+</section>
+<% } %><section aria-labelledby="password-title"><h2 id="password-title">Password</h2>
 <%~ include('@form', it.passwordForm) %></section>
 <section aria-labelledby="totp-title"><h2 id="totp-title">Authenticator app</h2>
 <% if (it.totpEnabledSince) { %><p>On since <%= it.totpEnabledSince %>.</p>

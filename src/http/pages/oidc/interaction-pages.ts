@@ -12,7 +12,7 @@ import { accountCookieOf } from '../account/cookie.js'
 import { setReturnTo } from '../account/return-to.js'
 import { LOGIN_PATH } from '../account/shared.js'
 import { formField, formView } from '../form.js'
-import { PAGE_CSP, postedForm, type Pages } from '../pages.js'
+import { pageCspWithFormTarget, postedForm, type Pages } from '../pages.js'
 import { OIDC_TEMPLATES, SCOPE_DESCRIPTIONS } from './templates.js'
 
 const CONSENT_PATH = `${INTERACTION_PATH}/consent`
@@ -48,8 +48,7 @@ export function oidcInteractionPages(pages: Pages, context: Context, oidc: OidcH
   /** The page headers, with the client's redirect target allowed as where the form's redirects may end. */
   function render(ctx: ParameterizedContext, details: InteractionDetails, template: string, data: object, status = 200): void {
     pages.render(ctx, template, data, status)
-    const redirectUri = typeof details.params.redirect_uri === 'string' ? URL.parse(details.params.redirect_uri) : null
-    if (redirectUri && /^https?:$/.test(redirectUri.protocol)) ctx.set('Content-Security-Policy', PAGE_CSP.replace("form-action 'self'", `form-action 'self' ${redirectUri.origin}`))
+    ctx.set('Content-Security-Policy', pageCspWithFormTarget(typeof details.params.redirect_uri === 'string' ? details.params.redirect_uri : undefined))
   }
 
   async function clientNameOf(clientId: string): Promise<{ name: string; firstParty: boolean }> {

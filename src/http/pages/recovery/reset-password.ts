@@ -9,6 +9,8 @@ import { requestContexts } from '../../request-context.js'
 import { CSRF_FIELD } from '../csrf.js'
 import { fieldErrorsOf, formField, formView, type FormFieldSpec } from '../form.js'
 import { postedForm, type Pages } from '../pages.js'
+import { LOGIN_PATH } from '../account/shared.js'
+import { FORGOT_PAGE_PATH } from './forgot-password.js'
 
 const FIELDS: FormFieldSpec[] = [
   {
@@ -48,7 +50,7 @@ export function resetPasswordPage(pages: Pages, context: Context): void {
   }
 
   function showLinkProblem(ctx: ParameterizedContext, error: HeimdallError): void {
-    pages.render(ctx, '@message', { title: 'This link does not work', tone: 'failure', message: `${error.message}. You can ask for a new link where you sign in.` }, error.status)
+    pages.render(ctx, '@message', { title: 'This link does not work', tone: 'failure', message: `${error.message}. You can ask for a new link.`, link: { href: FORGOT_PAGE_PATH, label: 'Ask for a new link' } }, error.status)
   }
 
   pages.page(RESET_PAGE_PATH, {
@@ -90,6 +92,7 @@ export function resetPasswordPage(pages: Pages, context: Context): void {
         title: 'Password changed',
         tone: 'success',
         message: `The password of ${email} has been changed and every device was signed out. Sign in with the new password.`,
+        link: { href: LOGIN_PATH, label: 'Sign in' },
       })
     },
   })

@@ -1,0 +1,22 @@
+import type { KoaContextWithOIDC } from 'oidc-provider'
+import type { Context } from '../../context.js'
+import { endSessionOfLogin } from '../../usecases/oidc/end-session-of-login.js'
+import { clearAccountCookie } from '../pages/account/cookie.js'
+
+/**
+ * Provider middleware (provider.use): once the provider has carried out a confirmed logout (its
+ * end_session_confirm route with logout=yes answered its 303), the Heimdall session behind that
+ * sign-in ends too and the account page's cookie is cleared. Without this the provider forgets the
+ * user but the account session signs them in again, silently, at the next authorization.
+ */
+export function endHeimdallSessionOnLogout(context: Context) {
+  const secure = context.config.publicUrl.startsWith('https:')
+  return async function endHeimdallSession(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+    await next()
+    const oidc = ctx.oidc as { route?: string; params?: { logout?: unknown }; session?: { accountId?: string; loginTs?: number } } | undefined
+    if (oidc?.route !== 'end_session_confirm' || ctx.status !== 303 || !oidc.params?.logout) return
+    // The provider's session is destroyed by now, but the object still says whose sign-in it was.
+    const { accountId, loginTs } = oidc.session ?? {}
+    if (accountId && loginTs && (await endSessionOfLogin(context, { accountId, loginTs }))) clearAccountCookie(ctx as never, secure)
+  }
+}

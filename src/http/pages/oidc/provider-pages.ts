@@ -1,0 +1,185 @@
+import type { KoaContextWithOIDC } from 'oidc-provider'
+import { createPageEngine } from '../engine.js'
+import { formView } from '../form.js'
+import { pageCspWithFormTarget } from '../pages.js'
+import { PROVIDER_TEMPLATES } from './provider-templates.js'
+
+/** What these pages read of oidc-provider's request context (it ships no types; see src/types). */
+interface ProviderContext {
+  status: number
+  type: string
+  body: unknown
+  method: string
+  set(name: string, value: string): void
+  oidc?: {
+    route?: string
+    params?: Record<string, unknown>
+    client?: { clientId: string; clientName?: string }
+    session?: { accountId?: string; state?: { secret?: string; postLogoutRedirectUri?: string } }
+    urlFor(name: string): string
+  }
+}
+
+/** The error oidc-provider hands to its pages: `out` is what may be shown (err_out.js), never the stack. */
+type ErrorOut = { error: string; error_description?: string }
+
+/**
+ * The pages oidc-provider renders itself, as Heimdall pages: the device flow's code entry,
+ * confirmation and success pages (features.deviceFlow.*Source), the RP-initiated logout confirmation
+ * and post-logout pages (features.rpInitiatedLogout.*Source) and the error page (renderError). Each
+ * is rendered through the shared layout and templates, with the pages' CSP, no Referer and no
+ * caching, set here because these answers never pass through Heimdall's Koa middleware. Every form
+ * keeps the provider's own fields (its xsrf token is the CSRF protection) and works without script.
+ */
+export interface ProviderPages {
+  deviceFlow: {
+    userCodeInputSource(ctx: KoaContextWithOIDC, form: string, out?: ErrorOut, err?: Error): Promise<void>
+    userCodeConfirmSource(ctx: KoaContextWithOIDC, form: string, client: { clientId: string; clientName?: string }, deviceInfo: unknown, userCode: string): Promise<void>
+    successSource(ctx: KoaContextWithOIDC): Promise<void>
+  }
+  rpInitiatedLogout: {
+    logoutSource(ctx: KoaContextWithOIDC, form: string): Promise<void>
+    postLogoutSuccessSource(ctx: KoaContextWithOIDC): Promise<void>
+  }
+  renderError(ctx: KoaContextWithOIDC, out: ErrorOut, err: Error): Promise<void>
+  /**
+   * Provider middleware (provider.use) for the two answers the provider writes as a page that submits
+   * itself with an inline script (its form_post helper), which the pages' CSP does not run: the
+   * verification_uri_complete link (GET /device?user_code=...) and a logout request without a
+   * signed-in user. Both become a Heimdall page with the same fields and a button.
+   */
+  selfSubmittingForms(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void>
+}
+
+/** What each of the provider's device-code errors (re_render_errors.js) means to the person typing. */
+const CODE_ERRORS: Record<string, string> = {
+  NoCodeError: 'Type the code your device shows.',
+  NotFoundError: 'That code is not right: check the code on your device and type it again.',
+  ExpiredError: 'That code has expired: start again on your device.',
+  AlreadyUsedError: 'That code was already used: start again on your device for a new one.',
+}
+
+export function createProviderPages(): ProviderPages {
+  const engine = createPageEngine()
+  engine.define(PROVIDER_TEMPLATES)
+
+  function render(ctx: ProviderContext, template: string, data: object, options: { status?: number; formTarget?: string } = {}): void {
+    if (options.status !== undefined) ctx.status = options.status
+    ctx.type = 'text/html; charset=utf-8'
+    ctx.set('Content-Security-Policy', pageCspWithFormTarget(options.formTarget))
+    ctx.set('Referrer-Policy', 'no-referrer')
+    ctx.set('Cache-Control', 'no-store')
+    ctx.body = engine.render(template, data)
+  }
+
+  const clientNameOf = (client: { clientId: string; clientName?: string } | undefined) => client?.clientName || client?.clientId
+  const oidcOf = (ctx: ProviderContext) => ctx.oidc!
+  const xsrfOf = (ctx: ProviderContext) => String(oidcOf(ctx).session?.state?.secret ?? '')
+
+  function renderCodeEntry(ctx: ProviderContext, view: { code?: string; fieldError?: string; formError?: string; notice?: string; status?: number }): void {
+    render(
+      ctx,
+      '@oidc-device-code',
+      {
+        title: 'Connect a device',
+        notice: view.notice,
+        form: formView({
+          action: oidcOf(ctx).urlFor('code_verification'),
+          submit: 'Continue',
+          fields: [{ name: 'user_code', label: 'Code shown on your device', type: 'text', autocomplete: 'off', required: true }],
+          values: { user_code: view.code },
+          errors: view.fieldError ? { user_code: [view.fieldError] } : undefined,
+          error: view.formError,
+          csrfField: 'xsrf',
+          csrfToken: xsrfOf(ctx),
+        }),
+      },
+      { status: view.status },
+    )
+  }
+
+  function renderLogout(ctx: ProviderContext, view: { message: string; buttons: Array<{ label: string; name?: string; value?: string; secondary?: boolean }>; hidden?: Array<[string, string]>; formTarget: string | undefined }): void {
+    render(
+      ctx,
+      '@oidc-logout',
+      { title: 'Sign out', message: view.message, form: { action: oidcOf(ctx).urlFor('end_session_confirm'), hidden: [['xsrf', xsrfOf(ctx)], ...(view.hidden ?? [])], buttons: view.buttons } },
+      { status: 200, formTarget: view.formTarget },
+    )
+  }
+
+  return {
+    deviceFlow: {
+      async userCodeInputSource(ctx, _form, out, err) {
+        if (!err) return renderCodeEntry(ctx, {})
+        const typed = (err as { userCode?: unknown }).userCode
+        const code = typeof typed === 'string' ? typed : undefined
+        if (err.name in CODE_ERRORS) return renderCodeEntry(ctx, { code, fieldError: CODE_ERRORS[err.name], status: 400 })
+        if (err.name === 'AbortedError') return renderCodeEntry(ctx, { notice: 'The sign-in was cancelled: nothing was shared with the device.', status: 200 })
+        // Anything else (an expired form, a server error): the provider's own words, escaped.
+        renderCodeEntry(ctx, { code, formError: describe(out), status: ctx.status })
+      },
+      async userCodeConfirmSource(ctx, _form, client, _deviceInfo, userCode) {
+        const posted = oidcOf(ctx).params?.user_code
+        render(ctx, '@oidc-device-confirm', {
+          title: 'Connect a device?',
+          clientName: clientNameOf(client),
+          userCode,
+          form: {
+            action: oidcOf(ctx).urlFor('code_verification'),
+            hidden: [['xsrf', xsrfOf(ctx)], ['user_code', typeof posted === 'string' ? posted : userCode], ['confirm', 'yes']],
+            buttons: [{ label: 'Continue' }, { label: 'Cancel', name: 'abort', value: 'yes', secondary: true }],
+          },
+        })
+      },
+      async successSource(ctx) {
+        const name = clientNameOf(oidcOf(ctx).client)
+        render(ctx, '@message', { title: 'Device connected', tone: 'success', message: `${name ? `${name} is signed in` : 'The device is signed in'}. You can close this page and go back to your device.` })
+      },
+    },
+
+    rpInitiatedLogout: {
+      async logoutSource(ctx) {
+        const name = clientNameOf(oidcOf(ctx).client)
+        const target = oidcOf(ctx).params?.post_logout_redirect_uri
+        renderLogout(ctx, {
+          message: name ? `${name} asks to sign you out. Sign out of Heimdall on this browser?` : 'Sign out of Heimdall on this browser?',
+          buttons: [{ label: 'Yes, sign me out', name: 'logout', value: 'yes' }, { label: 'No, stay signed in', secondary: true }],
+          formTarget: typeof target === 'string' ? target : undefined,
+        })
+      },
+      async postLogoutSuccessSource(ctx) {
+        const name = clientNameOf(oidcOf(ctx).client)
+        render(ctx, '@message', { title: 'Signed out', tone: 'success', message: name ? `You are signed out of ${name}; you are still signed in to Heimdall.` : 'You are signed out of Heimdall on this browser.' })
+      },
+    },
+
+    async renderError(ctx, out) {
+      const status = ctx.status >= 400 ? ctx.status : 400
+      render(ctx, '@oidc-error', { title: status >= 500 ? 'Something went wrong' : 'That did not work', message: describe(out), error: out.error }, { status })
+    },
+
+    async selfSubmittingForms(ctx, next) {
+      await next()
+      const oidc = (ctx as ProviderContext).oidc
+      if (ctx.status !== 200 || !oidc?.route) return
+      if (oidc.route === 'code_verification' && ctx.method === 'GET' && typeof oidc.params?.user_code === 'string') {
+        return renderCodeEntry(ctx, { code: oidc.params.user_code })
+      }
+      if (oidc.route === 'end_session' && !oidc.session?.accountId) {
+        // Nobody is signed in here: the provider only forgets the request's client and goes back to it.
+        renderLogout(ctx, {
+          message: 'You are not signed in here. Continue to finish signing out.',
+          hidden: [['logout', 'yes']],
+          buttons: [{ label: 'Continue' }],
+          formTarget: oidc.session?.state?.postLogoutRedirectUri,
+        })
+      }
+    },
+  }
+}
+
+/** The provider's description of an error, shown to people; a server error says nothing of its cause. */
+function describe(out: ErrorOut | undefined): string {
+  if (!out || out.error === 'server_error') return 'Something went wrong on our side. Please try again later.'
+  return out.error_description ?? out.error
+}

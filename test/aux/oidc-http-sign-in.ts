@@ -33,6 +33,22 @@ export class FormBrowser {
     return response
   }
 
+  /** Sets a cookie as a server would have (Path=/ by default). */
+  setCookie(name: string, value: string, path = '/'): void {
+    this.cookies.set(`${name};${path}`, { name, value, path })
+  }
+
+  /** GETs `url` and follows redirects (at most 10); answers the first answer that is not one, and where it came from. */
+  async follow(url: string): Promise<{ response: Response; url: string }> {
+    for (let hops = 0; hops < 10; hops++) {
+      const response = await this.request(url)
+      const location = response.headers.get('location')
+      if (response.status < 300 || response.status >= 400 || !location) return { response, url }
+      url = new URL(location, url).href
+    }
+    throw new Error(`too many redirects from ${url}`)
+  }
+
   private store(line: string, from: URL): void {
     const [pair, ...attributes] = line.split(';').map((part) => part.trim())
     const equals = pair.indexOf('=')
@@ -126,13 +142,16 @@ export interface RelyingParty {
   redirectUri: string
 }
 
-/** Registers a user and a (by default confidential, first-party) code-flow client with refresh tokens. */
+/**
+ * A (by default confidential, first-party) code-flow client with refresh tokens, and its user: a
+ * newly registered one, or the existing `email`.
+ */
 export async function relyingParty(
   server: TestServer & { issuer: string },
-  options: { redirectUri?: string; postLogoutRedirectUris?: string[]; isPublic?: boolean; firstParty?: boolean } = {},
+  options: { email?: string; redirectUri?: string; postLogoutRedirectUris?: string[]; isPublic?: boolean; firstParty?: boolean } = {},
 ): Promise<RelyingParty> {
-  const email = uniqueEmail('rp')
-  await registerUser(server.context, { email, password: TEST_PASSWORD })
+  const email = options.email ?? uniqueEmail('rp')
+  if (!options.email) await registerUser(server.context, { email, password: TEST_PASSWORD })
   const redirectUri = options.redirectUri ?? 'https://rp.example.com/callback'
   const created = await createClient(server.context, {
     name: 'Relying party',
@@ -162,10 +181,13 @@ export async function authorizationRequest(rp: RelyingParty, scope = 'openid ema
   return { url, verifier, state }
 }
 
-/** A whole sign-in in a fresh jar: authorization, hosted sign-in, code exchange. Answers the tokens and the jar. */
-export async function signInOverHttp(rp: RelyingParty, scope?: string) {
-  const browser = new FormBrowser()
-  const request = await authorizationRequest(rp, scope)
+/**
+ * A whole sign-in: authorization, the hosted sign-in (skipped when `browser` is signed in already),
+ * code exchange. Answers the tokens and the jar (a fresh one unless `browser` is given).
+ */
+export async function signInOverHttp(rp: RelyingParty, options: { scope?: string; browser?: FormBrowser } = {}) {
+  const browser = options.browser ?? new FormBrowser()
+  const request = await authorizationRequest(rp, options.scope)
   const returned = await authorizeOverHttp(browser, request.url, { email: rp.email }, { redirectUri: rp.redirectUri })
   const tokens = await oidc.authorizationCodeGrant(rp.config, returned, { pkceCodeVerifier: request.verifier, expectedState: request.state })
   return { browser, request, returned, tokens, sub: tokens.claims()!.sub }

@@ -38,6 +38,11 @@ export async function linkGrantToSession(ctx: Context, input: { grantId: string;
  * answers true.
  */
 export async function isLinkedSessionLive(ctx: Context, where: { grantId?: string; login?: { accountId: string; loginTs: number } }): Promise<boolean> {
+  return (await linkedSessionOf(ctx, where)).live
+}
+
+/** The Heimdall session behind a grant or a provider sign-in (undefined: none recorded), and whether it is live (see isLinkedSessionLive). */
+export async function linkedSessionOf(ctx: Context, where: { grantId?: string; login?: { accountId: string; loginTs: number } }): Promise<{ sessionId?: string; live: boolean }> {
   let sessionId: string | undefined
   if (where.grantId) {
     const row = await ctx.db('oidc_payloads').where({ kind: 'Grant', id: where.grantId }).first('session_id')
@@ -45,7 +50,7 @@ export async function isLinkedSessionLive(ctx: Context, where: { grantId?: strin
   } else if (where.login) {
     sessionId = await sessionOfLogin(ctx, where.login)
   }
-  if (!sessionId) return true
+  if (!sessionId) return { live: true }
   const session = await ctx.sessions.findSessionWithUserById(sessionId)
-  return session !== undefined && session.revoked_at === null && Number(session.expires_at) > Date.now() && !session.user_disabled
+  return { sessionId, live: session !== undefined && session.revoked_at === null && Number(session.expires_at) > Date.now() && !session.user_disabled }
 }

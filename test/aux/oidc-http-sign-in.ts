@@ -14,9 +14,9 @@ export class FormBrowser {
   private readonly cookies = new Map<string, { name: string; value: string; path: string }>()
 
   /** A request with this jar's cookies; redirects are not followed. Stores what the answer sets. */
-  async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
+  async request(url: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Response> {
     const target = new URL(url)
-    const headers: Record<string, string> = {}
+    const headers: Record<string, string> = { ...init.headers }
     const cookie = [...this.cookies.values()]
       .filter((entry) => pathMatches(target.pathname, entry.path))
       .map((entry) => `${entry.name}=${entry.value}`)

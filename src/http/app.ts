@@ -16,6 +16,7 @@ import { docsRoutes } from './routes/docs.js'
 import { healthRoutes } from './routes/health.js'
 import { jwksRoutes } from './routes/jwks.js'
 import { metricsRoutes } from './routes/metrics.js'
+import { oidcDiscoveryRoutes } from './routes/oidc-discovery.js'
 import { mfaRoutes } from './routes/mfa.js'
 import { passkeyRoutes } from './routes/passkeys.js'
 import { accountPages } from './pages/account/index.js'
@@ -54,6 +55,7 @@ function buildApp(context: Context, oidc?: OidcHost): { app: Koa; routers: Route
   metricsRoutes(router, context)
   jwksRoutes(router, context)
   discoveryRoutes(router)
+  oidcDiscoveryRoutes(router, context, oidc)
   docsRoutes(router)
   mfaRoutes(router, context)
   passkeyRoutes(router, context)

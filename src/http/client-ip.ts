@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http'
 import { isIP } from 'node:net'
 import type { Context as KoaContext } from 'koa'
 
@@ -10,10 +11,15 @@ import type { Context as KoaContext } from 'koa'
  * the socket's address.
  */
 export function clientIp(ctx: KoaContext, trustedProxies: number): string {
-  const socketAddress = ctx.socket.remoteAddress ?? ''
+  return clientIpOf(ctx.req, trustedProxies)
+}
+
+/** clientIp for a request that never entered Koa (the OpenID Connect provider's, split before it). */
+export function clientIpOf(req: IncomingMessage, trustedProxies: number): string {
+  const socketAddress = req.socket.remoteAddress ?? ''
   if (trustedProxies === 0) return socketAddress
-  const forwarded = ctx
-    .get('x-forwarded-for')
+  const header = req.headers['x-forwarded-for']
+  const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? ''))
     .split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry.length > 0)

@@ -6,6 +6,7 @@ import { knownClientScopes } from '../../usecases/oidc/known-client-scopes.js'
 import { getJwks, JWKS_MAX_AGE_SECONDS } from '../../usecases/queries/get-jwks.js'
 import { createProviderPages } from '../pages/oidc/provider-pages.js'
 import { buildProvider, OIDC_PREFIX } from './provider.js'
+import { rateLimitedEndpoint, spendOidcBudget } from './rate-limit.js'
 
 /** How often the provider looks for a rotated signing key (keys:rotate run elsewhere). */
 const KEY_CHECK_MS = 5_000
@@ -69,14 +70,21 @@ export function createOidcHost(context: Context): OidcHost {
         .catch((err: unknown) => fail(context, res, err))
       return
     }
-    providerNow()
-      .then(({ callback }) => {
+    const handOver = () =>
+      providerNow().then(({ callback }) => {
         const mounted = req as IncomingMessage & { originalUrl?: string }
         mounted.originalUrl = req.url
         req.url = path
         return callback(req, res)
       })
-      .catch((err: unknown) => fail(context, res, err))
+    // The credential endpoints spend the client's per-IP budget first, as Heimdall's command endpoints do.
+    const limited = rateLimitedEndpoint(req.method, path)
+    const answered = limited
+      ? spendOidcBudget(context, req, limited).then((refusal) =>
+          refusal ? answerJson(res, 429, refusal.body, { 'Retry-After': String(refusal.retryAfterSeconds) }) : handOver(),
+        )
+      : handOver()
+    answered.catch((err: unknown) => fail(context, res, err))
   }
   return { listener, provider: async () => (await providerNow()).provider }
 }

@@ -3,11 +3,12 @@ import { OIDC_PATH, oidcIssuerOf } from '../../config.js'
 import type { Context } from '../../context.js'
 import { compareClientSecretHash } from '../../infra/oidc/client-metadata.js'
 import { createKnexAdapter } from '../../infra/oidc/knex-adapter.js'
-import { isLinkedSessionLive } from '../../usecases/oidc/session-link.js'
+import { isLinkedSessionLive, linkedSessionOf } from '../../usecases/oidc/session-link.js'
 import { getOidcClaims } from '../../usecases/oidc/get-oidc-claims.js'
 import { heimdallResourceConfiguration } from './heimdall-resource.js'
 import type { ProviderPages } from '../pages/oidc/provider-pages.js'
 import { endHeimdallSessionOnLogout } from './logout.js'
+import { endSessionsOnRefreshTokenReuse, rememberGrantSession } from './refresh-token-reuse.js'
 
 /** Where the provider is mounted, relative to HEIMDALL_PUBLIC_URL: the issuer is `${publicUrl}${OIDC_PREFIX}`. */
 export const OIDC_PREFIX = OIDC_PATH
@@ -27,7 +28,8 @@ export interface ProviderKeys {
 /**
  * Builds the oidc-provider instance: issuer, storage, keys, claims, flows and their defaults, in one
  * place. Only what Heimdall needs is switched on: the code flow with PKCE (S256 only; required for
- * public clients), refresh tokens rotated on every use, client credentials, the device grant,
+ * public clients), refresh tokens rotated on every use (a rotated-out one presented again ends the
+ * grant and the Heimdall session: refresh-token-reuse.ts), client credentials, the device grant,
  * RP-initiated logout, revocation (RFC 7009) and introspection (RFC 7662), and resource indicators
  * (RFC 8707) for Heimdall's own resource only (heimdall-resource.ts). No dynamic registration, no
  * implicit flow, no dev interactions. The pages the provider renders itself (device flow, logout,
@@ -86,7 +88,9 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
       // Heimdall session ended is dead, and a provider session whose Heimdall session ended signs out.
       const session = ctx.oidc?.session as { accountId?: string; loginTs?: number; authorizations?: object } | undefined
       if (token?.grantId) {
-        if (!(await isLinkedSessionLive(context, { grantId: token.grantId }))) return undefined
+        const linked = await linkedSessionOf(context, { grantId: token.grantId })
+        if (!linked.live) return undefined
+        if (linked.sessionId) rememberGrantSession(ctx, linked.sessionId)
       } else if (session?.accountId === sub && session.loginTs && !(await isLinkedSessionLive(context, { login: { accountId: sub, loginTs: session.loginTs } }))) {
         // The provider's sign-in outlived its Heimdall session: forget it, so the user signs in again.
         // (deleted: the provider refuses to set an empty accountId; the assignment marks the session changed)
@@ -104,6 +108,7 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
   provider.proxy = config.trustedProxies > 0
   provider.use(pages.selfSubmittingForms)
   provider.use(endHeimdallSessionOnLogout(context))
+  endSessionsOnRefreshTokenReuse(provider, context)
   // Secrets are stored as SHA-256 hashes: compare the presented one against the hash.
   provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret: string }, presented: string) {
     return Promise.resolve(compareClientSecretHash(this.clientSecret, presented))

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import { errors } from 'oidc-provider'
 import type { OidcPayloadRow } from '../db/tables.js'
 import type { OAuthClientsRepository } from '../repositories/oauth-clients.js'
 import { clientMetadataOf } from './client-metadata.js'
@@ -13,11 +14,40 @@ export type OidcPayload = Record<string, unknown> & {
 }
 
 /**
+ * The models the token endpoint redeems once (oidc-provider's grant sources), with the name its
+ * errors use. A second redemption is reuse: the grant goes, with every token issued from it (RFC 6749
+ * section 4.1.2 for codes, RFC 9700 section 4.14.2 for rotated refresh tokens).
+ */
+const REDEEMED_ONCE: Record<string, string> = {
+  AuthorizationCode: 'authorization code',
+  RefreshToken: 'refresh token',
+  DeviceCode: 'device code',
+  BackchannelAuthenticationRequest: 'backchannel authentication request',
+}
+
+/**
+ * A code or refresh token that a concurrent request redeemed between this request's read and its
+ * consume: refused as invalid_grant, as a sequential reuse is, once the grant has been revoked.
+ */
+export class ConcurrentRedemption extends errors.InvalidGrant {
+  constructor(
+    readonly kind: string,
+    readonly grantId: string | undefined,
+  ) {
+    super(`${REDEEMED_ONCE[kind] ?? kind} already consumed`)
+  }
+}
+
+/**
  * oidc-provider's storage adapter over knex (its Adapter interface: upsert, find, findByUid,
  * findByUserCode, consume, destroy, revokeByGrantId), one table for every model, so that any
  * instance on the database can continue a flow another one began. Clients are read from
  * oauth_clients (managed by the CLI), never written by the provider (dynamic registration is off).
  * Expired rows read as absent; sweepExpired removes them.
+ *
+ * consume() is atomic for codes and refresh tokens: the provider reads a row, checks its `consumed`,
+ * then consumes it, so two requests racing with one code (or one refresh token) would both pass the
+ * check. Here only the first consume wins; the others revoke the grant and throw ConcurrentRedemption.
  */
 export function createKnexAdapter(db: Knex, clients: OAuthClientsRepository) {
   return class KnexAdapter {
@@ -63,7 +93,15 @@ export function createKnexAdapter(db: Knex, clients: OAuthClientsRepository) {
     }
 
     async consume(id: string): Promise<void> {
-      await db<OidcPayloadRow>('oidc_payloads').where({ kind: this.kind, id }).update({ consumed_at: Date.now() })
+      const row = db<OidcPayloadRow>('oidc_payloads').where({ kind: this.kind, id })
+      if (!(this.kind in REDEEMED_ONCE)) {
+        await row.update({ consumed_at: Date.now() })
+        return
+      }
+      if ((await row.clone().whereNull('consumed_at').update({ consumed_at: Date.now() })) > 0) return
+      const grantId = (await row.clone().first('grant_id'))?.grant_id ?? undefined
+      if (grantId) await revokeGrantRows(db, grantId)
+      throw new ConcurrentRedemption(this.kind, grantId)
     }
 
     async destroy(id: string): Promise<void> {
@@ -85,6 +123,17 @@ export function createKnexAdapter(db: Knex, clients: OAuthClientsRepository) {
       return row.consumed_at === null ? payload : { ...payload, consumed: Math.floor(Number(row.consumed_at) / 1000) }
     }
   }
+}
+
+/**
+ * What oidc-provider's revoke() does to a grant, in storage: every token and code of it, and the grant
+ * itself (tokens saved after this by a request already under way are dead without their grant).
+ */
+async function revokeGrantRows(db: Knex, grantId: string): Promise<void> {
+  await db<OidcPayloadRow>('oidc_payloads')
+    .where({ grant_id: grantId })
+    .orWhere((grant) => grant.where({ kind: 'Grant', id: grantId }))
+    .delete()
 }
 
 /** Deletes the provider's expired rows; answers how many. Run by the server's sweeper. */

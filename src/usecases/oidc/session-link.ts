@@ -50,9 +50,14 @@ export function isSessionLive(session: SessionWithUserRow | undefined, now: numb
  * answers true.
  */
 export async function isLinkedSessionLive(ctx: Context, where: { grantId?: string; login?: { accountId: string; loginTs: number } }): Promise<boolean> {
+  return (await linkedSessionOf(ctx, where)).live
+}
+
+/** The Heimdall session behind a grant or a provider sign-in (undefined: none recorded), and whether it is live (see isLinkedSessionLive). */
+export async function linkedSessionOf(ctx: Context, where: { grantId?: string; login?: { accountId: string; loginTs: number } }): Promise<{ sessionId?: string; live: boolean }> {
   let sessionId: string | undefined
   if (where.grantId) sessionId = await sessionOfGrant(ctx, where.grantId)
   else if (where.login) sessionId = await sessionOfLogin(ctx, where.login)
-  if (!sessionId) return true
-  return isSessionLive(await ctx.sessions.findSessionWithUserById(sessionId), Date.now())
+  if (!sessionId) return { live: true }
+  return { sessionId, live: isSessionLive(await ctx.sessions.findSessionWithUserById(sessionId), Date.now()) }
 }

@@ -1,18 +1,24 @@
 import test from 'ava'
+import * as oidc from 'openid-client'
 import { backends } from '../../aux/db.js'
 import { discover, startOidcServer } from '../../aux/oidc.js'
-import type { TestServer } from '../../aux/server.js'
+import { startTestServer, type TestServer } from '../../aux/server.js'
 import { rotateSigningKey } from '../../../src/usecases/commands/rotate-signing-key.js'
 import { createKnexAdapter, sweepExpiredOidcPayloads } from '../../../src/infra/oidc/knex-adapter.js'
 
 type OidcServer = TestServer & { issuer: string }
 const servers = new Map<string, OidcServer>()
+/** Per backend, a Heimdall with OpenID Connect off. */
+const plainServers = new Map<string, TestServer>()
 
 test.before(async () => {
-  for (const backend of backends()) servers.set(backend, await startOidcServer(backend))
+  for (const backend of backends()) {
+    servers.set(backend, await startOidcServer(backend))
+    plainServers.set(backend, await startTestServer(backend))
+  }
 })
 test.after.always(async () => {
-  for (const server of servers.values()) await server.close()
+  for (const server of [...servers.values(), ...plainServers.values()]) await server.close()
 })
 
 for (const backend of backends()) {
@@ -35,6 +41,53 @@ for (const backend of backends()) {
     t.true(metadata.grant_types_supported!.includes('urn:ietf:params:oauth:grant-type:device_code'))
     t.true(metadata.scopes_supported!.includes('roles'))
     t.true((metadata.claims_supported as string[]).includes('permissions'))
+  })
+
+  test(`the same metadata at the issuer's discovery URL and at the RFC 8414 path-insertion URLs; openid-client's discovery() accepts each [${backend}]`, async (t) => {
+    const server = servers.get(backend)!
+    const origin = new URL(server.issuer).origin
+    const urls = [`${server.issuer}/.well-known/openid-configuration`, `${origin}/.well-known/oauth-authorization-server/oidc`, `${origin}/.well-known/openid-configuration/oidc`]
+    const documents = await Promise.all(urls.map(async (url) => {
+      const response = await fetch(url)
+      t.is(response.status, 200, url)
+      t.regex(response.headers.get('content-type') ?? '', /^application\/json/, url)
+      return response.json()
+    }))
+    t.deepEqual(documents[1], documents[0])
+    t.deepEqual(documents[2], documents[0])
+
+    const options = { execute: [oidc.allowInsecureRequests] }
+    const found = [
+      await oidc.discovery(new URL(server.issuer), 'nobody', undefined, undefined, options),
+      await oidc.discovery(new URL(server.issuer), 'nobody', undefined, undefined, { ...options, algorithm: 'oauth2' }),
+      ...(await Promise.all(urls.map((url) => oidc.discovery(new URL(url), 'nobody', undefined, undefined, options)))),
+    ]
+    for (const config of found) t.is(config.serverMetadata().issuer, server.issuer)
+  })
+
+  test(`the root /.well-known/openid-configuration (no place for an issuer with a path) is a 404 naming the real discovery URL [${backend}]`, async (t) => {
+    const server = servers.get(backend)!
+    const origin = new URL(server.issuer).origin
+    for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
+      const response = await fetch(`${origin}${path}`)
+      t.is(response.status, 404, path)
+      t.regex(response.headers.get('content-type') ?? '', /^application\/json/)
+      const body = (await response.json()) as Record<string, unknown>
+      t.like(body, { status_code: 404, path, issuer: server.issuer, discovery_url: `${server.issuer}/.well-known/openid-configuration` })
+      t.true(String(body.error).includes(`${server.issuer}/.well-known/openid-configuration`), String(body.error))
+    }
+    // Discovery with the server's root as the issuer fails, as it should.
+    await t.throwsAsync(() => oidc.discovery(new URL(origin), 'nobody', undefined, undefined, { execute: [oidc.allowInsecureRequests] }))
+  })
+
+  test(`with OpenID Connect off, every discovery URL is a 404 saying so [${backend}]`, async (t) => {
+    const server = plainServers.get(backend)!
+    for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server', '/.well-known/openid-configuration/oidc', '/.well-known/oauth-authorization-server/oidc', '/oidc/.well-known/openid-configuration']) {
+      const response = await fetch(`${server.url}${path}`)
+      t.is(response.status, 404, path)
+      const body = (await response.json()) as Record<string, unknown>
+      if (path.startsWith('/.well-known/')) t.regex(String(body.error), /OpenID Connect is not enabled/, path)
+    }
   })
 
   test(`one JWKS: the provider's jwks_uri serves Heimdall's key set, with an RS256 key although access tokens are HS256 [${backend}]`, async (t) => {

@@ -5,7 +5,7 @@ import { createProviderKeys } from '../../infra/oidc/provider-keys.js'
 import { knownClientScopes } from '../../usecases/oidc/known-client-scopes.js'
 import { getJwks, JWKS_MAX_AGE_SECONDS } from '../../usecases/queries/get-jwks.js'
 import { createProviderPages } from '../pages/oidc/provider-pages.js'
-import { buildProvider, OIDC_PREFIX } from './provider.js'
+import { OIDC_PREFIX } from './paths.js'
 import { rateLimitedEndpoint, spendOidcBudget } from './rate-limit.js'
 
 /** How often the provider looks for a rotated signing key (keys:rotate run elsewhere). */
@@ -47,6 +47,8 @@ export function createOidcHost(context: Context): OidcHost {
       current.checkedAt = Date.now()
       return current
     }
+    // Loaded here, on first use: a server with OpenID Connect off never loads oidc-provider.
+    const { buildProvider } = await import('./provider.js')
     const provider = buildProvider(context, keys, await knownClientScopes(context), pages)
     provider.on('server_error', (_ctx: unknown, err: unknown) => context.logger.error({ err }, 'oidc provider error'))
     current = { provider, callback: provider.callback() as RequestListener, fingerprint: keys.fingerprint, checkedAt: Date.now() }
@@ -65,7 +67,10 @@ export function createOidcHost(context: Context): OidcHost {
     const path = (req.url ?? '/').slice(OIDC_PREFIX.length) || '/'
     // One JWKS: the provider's jwks_uri answers Heimdall's key set, retired keys still in publication included.
     if (path === '/jwks' && (req.method === 'GET' || req.method === 'HEAD')) {
-      getJwks(context)
+      // After the provider is built: building it creates the ID token key when there is none yet, and
+      // a relying party that fetches the keys first must find the one that will sign.
+      providerNow()
+        .then(() => getJwks(context))
         .then((jwks) => answerJson(res, 200, jwks, { 'Cache-Control': `public, max-age=${JWKS_MAX_AGE_SECONDS}` }))
         .catch((err: unknown) => fail(context, res, err))
       return

@@ -1,5 +1,6 @@
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider'
-import { OIDC_PATH, oidcIssuerOf } from '../../config.js'
+import { oidcIssuerOf } from '../../config.js'
+import { INTERACTION_PATH, OIDC_SESSION_TTL_SECONDS } from './paths.js'
 import type { Context } from '../../context.js'
 import { compareClientSecretHash } from '../../infra/oidc/client-metadata.js'
 import { createKnexAdapter } from '../../infra/oidc/knex-adapter.js'
@@ -10,13 +11,6 @@ import type { ProviderPages } from '../pages/oidc/provider-pages.js'
 import { endHeimdallSessionOnLogout } from './logout.js'
 import { endSessionsOnRefreshTokenReuse, rememberGrantSession } from './refresh-token-reuse.js'
 
-/** Where the provider is mounted, relative to HEIMDALL_PUBLIC_URL: the issuer is `${publicUrl}${OIDC_PREFIX}`. */
-export const OIDC_PREFIX = OIDC_PATH
-/** Heimdall's own page that runs the provider's interactions (sign-in, consent): http/pages/oidc/. */
-export const INTERACTION_PATH = '/account/oidc'
-
-/** How long the provider remembers a sign-in (its SSO session), at most: the Heimdall session may end it sooner. */
-export const OIDC_SESSION_TTL_SECONDS = 14 * 86400
 
 export interface ProviderKeys {
   /** Private JWKs (with kid, alg, use) of the active signing keys. */

@@ -3,7 +3,7 @@ import type { Context } from '../../context.js'
 import { HeimdallError } from '../../errors.js'
 import { consumeRateLimit } from '../../usecases/commands/consume-rate-limit.js'
 import { clientIpOf } from '../client-ip.js'
-import { OIDC_PREFIX } from './provider.js'
+import { OIDC_PREFIX } from './paths.js'
 
 /**
  * The provider's endpoints where a credential is presented, and so can be guessed: a client secret, a

@@ -1,7 +1,7 @@
 import type Router from '@koa/router'
 import type { Context } from '../../context.js'
 import type { OidcHost } from '../oidc/mount.js'
-import { OIDC_PREFIX } from '../oidc/provider.js'
+import { OIDC_PREFIX } from '../oidc/paths.js'
 
 /** The provider's own discovery document: OpenID Connect Discovery 1.0 section 4 (the issuer's path, then the well-known suffix). */
 const DOCUMENT_PATH = `${OIDC_PREFIX}/.well-known/openid-configuration`

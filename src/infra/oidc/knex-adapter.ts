@@ -135,8 +135,3 @@ async function revokeGrantRows(db: Knex, grantId: string): Promise<void> {
     .orWhere((grant) => grant.where({ kind: 'Grant', id: grantId }))
     .delete()
 }
-
-/** Deletes the provider's expired rows; answers how many. Run by the server's sweeper. */
-export async function sweepExpiredOidcPayloads(db: Knex, now: number): Promise<number> {
-  return db<OidcPayloadRow>('oidc_payloads').where('expires_at', '<=', now).delete()
-}

@@ -4,7 +4,8 @@ import { backends } from '../../aux/db.js'
 import { discover, startOidcServer } from '../../aux/oidc.js'
 import { startTestServer, type TestServer } from '../../aux/server.js'
 import { rotateSigningKey } from '../../../src/usecases/commands/rotate-signing-key.js'
-import { createKnexAdapter, sweepExpiredOidcPayloads } from '../../../src/infra/oidc/knex-adapter.js'
+import { createKnexAdapter } from '../../../src/infra/oidc/knex-adapter.js'
+import { sweepExpiredOidcPayloads } from '../../../src/infra/oidc/payload-sweep.js'
 
 type OidcServer = TestServer & { issuer: string }
 const servers = new Map<string, OidcServer>()

@@ -5,6 +5,7 @@ import { compareClientSecretHash } from '../../infra/oidc/client-metadata.js'
 import { createKnexAdapter } from '../../infra/oidc/knex-adapter.js'
 import { isLinkedSessionLive, linkedSessionOf } from '../../usecases/oidc/session-link.js'
 import { getOidcClaims } from '../../usecases/oidc/get-oidc-claims.js'
+import { loadExistingGrantOfSession } from './existing-grant.js'
 import { heimdallResourceConfiguration } from './heimdall-resource.js'
 import type { ProviderPages } from '../pages/oidc/provider-pages.js'
 import { endHeimdallSessionOnLogout } from './logout.js'
@@ -82,6 +83,7 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
       Grant: config.refreshTokenTtlSeconds,
     },
     renderError: pages.renderError,
+    loadExistingGrant: loadExistingGrantOfSession(context),
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${INTERACTION_PATH}?uid=${interaction.uid}` },
     async findAccount(ctx: KoaContextWithOIDC, sub: string, token?: { grantId?: string }) {
       // Checked on every code exchange, refresh, userinfo call and authorization: a grant whose

@@ -93,13 +93,13 @@ function unescapeHtml(text: string): string {
  * follows the redirects, signs in with `email` and `password` on the sign-in page, follows the
  * "continue" page, and allows on the consent page (`consent: 'deny'` denies; `onConsent` sees the
  * page first). Answers the URL the provider sent the browser back to (the client's redirect_uri with
- * code or error), unfollowed.
+ * code or error), unfollowed, or that of the first page `done` says ends the walk.
  */
 export async function authorizeOverHttp(
   browser: FormBrowser,
   authorizationUrl: URL,
   account: { email: string; password?: string },
-  options: { redirectUri: string; consent?: 'allow' | 'deny'; onConsent?: (html: string) => void },
+  options: { redirectUri: string; consent?: 'allow' | 'deny'; onConsent?: (html: string) => void; done?: (html: string) => boolean },
 ): Promise<URL> {
   let url = authorizationUrl.href
   let form: Record<string, string> | undefined
@@ -114,6 +114,7 @@ export async function authorizeOverHttp(
     }
     const html = await response.text()
     if (response.status !== 200) throw new Error(`${response.status} at ${url}: ${html.slice(0, 500)}`)
+    if (options.done?.(html)) return new URL(url)
     const forms = formsOf(html)
     const login = forms.find((candidate) => 'password' in candidate.fields)
     const consent = forms.find((candidate) => candidate.action.endsWith(options.consent === 'deny' ? '/abort' : '/consent'))
@@ -202,4 +203,19 @@ export async function signOutOfAccount(browser: FormBrowser, serverUrl: string):
   const form = formsOf(await page.text()).find((candidate) => candidate.action === '/account/logout')
   if (!form) throw new Error(`no sign-out form on /account (${page.status})`)
   return (await browser.request(`${serverUrl}/account/logout`, { form: form.fields })).status
+}
+
+/**
+ * A device's user code confirmed in `browser` as a person would (RFC 8628 section 3.3): the
+ * verification_uri_complete link (its code filled in), the confirmation page, then the hosted sign-in
+ * (skipped when signed in already) and consent when asked, until the success page.
+ */
+export async function approveDeviceOverHttp(browser: FormBrowser, verificationUriComplete: string, account: { email: string; password?: string }): Promise<void> {
+  const entry = formsOf(await (await browser.request(verificationUriComplete)).text())[0]
+  const confirmPage = await browser.request(new URL(entry.action, verificationUriComplete).href, { form: entry.fields })
+  const confirm = formsOf(await confirmPage.text())[0]
+  const confirmed = await browser.request(new URL(confirm.action, verificationUriComplete).href, { form: confirm.fields })
+  const location = confirmed.headers.get('location')
+  if (confirmed.status !== 303 || !location) throw new Error(`the confirmation answered ${confirmed.status}`)
+  await authorizeOverHttp(browser, new URL(location, verificationUriComplete), account, { redirectUri: 'unused:', done: (html) => html.includes('Device connected') })
 }

@@ -70,8 +70,7 @@ export function oidcInteractionPages(pages: Pages, context: Context, oidc: OidcH
       ctx.status = 303
       return ctx.redirect(LOGIN_PATH)
     }
-    const loginTs = Math.floor(Date.now() / 1000)
-    await linkLoginToSession(context, { accountId: account.userId, loginTs, sessionId: account.sessionId, ttlSeconds: OIDC_SESSION_TTL_SECONDS })
+    const loginTs = await linkLoginToSession(context, { accountId: account.userId, loginTs: Math.floor(Date.now() / 1000), sessionId: account.sessionId, ttlSeconds: OIDC_SESSION_TTL_SECONDS })
     const to = await (await oidc.provider()).interactionResult(ctx.req, ctx.res, { login: { accountId: account.userId, ts: loginTs, amr: account.amr } }, { mergeWithLastSubmission: false })
     // A page, not a redirect: this request may end a chain of redirects that began with the sign-in
     // form's POST, and a form's CSP (form-action 'self') would stop that chain at the client's address.

@@ -108,6 +108,7 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
   }
   const provider = new Provider(oidcIssuerOf(config), configuration)
   provider.proxy = config.trustedProxies > 0
+  provider.use(pages.notFound)
   provider.use(pages.selfSubmittingForms)
   provider.use(endHeimdallSessionOnLogout(context))
   endSessionsOnRefreshTokenReuse(provider, context)

@@ -30,12 +30,20 @@ export function oidcInteractionPages(pages: Pages, context: Context, oidc: OidcH
   const contextOf = requestContexts(context)
   const secure = context.config.publicUrl.startsWith('https:')
 
+  /**
+   * The interaction this browser is in (the provider's interaction cookie says which). A `uid` in the
+   * address names the one the page was opened for: another one (a second sign-in started in another
+   * tab since, or a made-up uid) is refused rather than silently answered for the cookie's.
+   */
   async function detailsOf(ctx: ParameterizedContext): Promise<InteractionDetails> {
     let details: InteractionDetails
     try {
       details = await (await oidc.provider()).interactionDetails(ctx.req, ctx.res)
     } catch {
       throw new HeimdallError('oauth.invalid_request', 'This sign-in request has expired or was already used: start again from the application.')
+    }
+    if (ctx.query.uid !== undefined && ctx.query.uid !== details.uid) {
+      throw new HeimdallError('oauth.invalid_request', 'This sign-in request is not the one this browser is in: start again from the application.')
     }
     return details
   }

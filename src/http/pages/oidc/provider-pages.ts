@@ -1,4 +1,5 @@
 import type { KoaContextWithOIDC } from 'oidc-provider'
+import { OIDC_PATH } from '../../../config.js'
 import { createPageEngine } from '../engine.js'
 import { formView } from '../form.js'
 import { pageCspWithFormTarget } from '../pages.js'
@@ -15,7 +16,7 @@ interface ProviderContext {
     route?: string
     params?: Record<string, unknown>
     client?: { clientId: string; clientName?: string }
-    session?: { accountId?: string; state?: { secret?: string; postLogoutRedirectUri?: string } }
+    session?: { accountId?: string; exp?: number; touched?: boolean; state?: { secret?: string; postLogoutRedirectUri?: string } }
     urlFor(name: string): string
   }
 }
@@ -49,6 +50,11 @@ export interface ProviderPages {
    * signed-in user. Both become a Heimdall page with the same fields and a button.
    */
   selfSubmittingForms(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void>
+  /**
+   * Provider middleware for a path or method under /oidc that the provider does not serve (Koa's bare
+   * "Not Found" otherwise): 404, Heimdall's error page for a browser, an OAuth error body for the rest.
+   */
+  notFound(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void>
 }
 
 /** What each of the provider's device-code errors (re_render_errors.js) means to the person typing. */
@@ -107,10 +113,34 @@ export function createProviderPages(): ProviderPages {
     )
   }
 
+  /**
+   * An error on the device pages for a browser without a provider session (no cookie, a forged or
+   * expired one: a bot, a page left open for days). The provider's error handler has just put a fresh
+   * xsrf token into a session that was never saved, and would fail to persist it (a 500): nothing is
+   * saved, and instead of a form that could not be sent, a 400 page says to start again. A server
+   * error stays one.
+   */
+  function renderStartAgain(ctx: ProviderContext, out: ErrorOut | undefined): void {
+    ctx.oidc!.session!.touched = false
+    const failed = !out || out.error === 'server_error'
+    render(
+      ctx,
+      '@oidc-error',
+      {
+        title: failed ? 'Something went wrong' : 'That did not work',
+        message: failed ? describe(out) : 'This page has expired, or your browser did not send its cookie. Open the device page again and type the code your device shows.',
+        error: out?.error ?? 'server_error',
+        link: { href: oidcOf(ctx).urlFor('code_verification'), label: 'Type the code' },
+      },
+      { status: failed ? 500 : 400 },
+    )
+  }
+
   return {
     deviceFlow: {
       async userCodeInputSource(ctx, _form, out, err) {
         if (!err) return renderCodeEntry(ctx, {})
+        if (!wasSaved(ctx)) return renderStartAgain(ctx, out)
         const typed = (err as { userCode?: unknown }).userCode
         const code = typeof typed === 'string' ? typed : undefined
         if (err.name in CODE_ERRORS) return renderCodeEntry(ctx, { code, fieldError: CODE_ERRORS[err.name], status: 400 })
@@ -158,6 +188,16 @@ export function createProviderPages(): ProviderPages {
       render(ctx, '@oidc-error', { title: status >= 500 ? 'Something went wrong' : 'That did not work', message: describe(out), error: out.error }, { status })
     },
 
+    async notFound(ctx, next) {
+      await next()
+      if (ctx.status !== 404 || ctx.body != null) return
+      const description = `No such endpoint: ${ctx.method} ${OIDC_PATH}${ctx.path}`
+      if (ctx.accepts('json', 'html') === 'html') return render(ctx, '@oidc-error', { title: 'Not found', message: description, error: 'invalid_request' }, { status: 404 })
+      ctx.status = 404
+      ctx.set('Cache-Control', 'no-store')
+      ctx.body = { error: 'invalid_request', error_description: description }
+    },
+
     async selfSubmittingForms(ctx, next) {
       await next()
       const oidc = (ctx as ProviderContext).oidc
@@ -176,6 +216,11 @@ export function createProviderPages(): ProviderPages {
       }
     },
   }
+}
+
+/** Whether the provider's session of this request was ever stored (the provider sets `exp` when it saves one). */
+function wasSaved(ctx: ProviderContext): boolean {
+  return typeof ctx.oidc?.session?.exp === 'number'
 }
 
 /** The provider's description of an error, shown to people; a server error says nothing of its cause. */

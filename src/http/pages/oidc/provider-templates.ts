@@ -22,5 +22,6 @@ export const PROVIDER_TEMPLATES: Record<string, string> = {
 <%~ include('@oidc-buttons', it.form) %>`,
   '@oidc-error': `<% layout('@layout', it) %><p class="notice failure" role="alert"><%= it.message %></p>
 <p class="hint">Error: <code class="oauth-error"><%= it.error %></code></p>
-`,
+<% if (it.link) { %><p><a href="<%= it.link.href %>"><%= it.link.label %></a></p>
+<% } %>`,
 }

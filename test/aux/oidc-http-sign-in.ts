@@ -113,8 +113,8 @@ export async function authorizeOverHttp(
       continue
     }
     const html = await response.text()
-    if (response.status !== 200) throw new Error(`${response.status} at ${url}: ${html.slice(0, 500)}`)
     if (options.done?.(html)) return new URL(url)
+    if (response.status !== 200) throw new Error(`${response.status} at ${url}: ${html.slice(0, 500)}`)
     const forms = formsOf(html)
     const login = forms.find((candidate) => 'password' in candidate.fields)
     const consent = forms.find((candidate) => candidate.action.endsWith(options.consent === 'deny' ? '/abort' : '/consent'))

@@ -3,6 +3,7 @@ import { OIDC_PATH } from '../../../config.js'
 import { createPageEngine } from '../engine.js'
 import { formView } from '../form.js'
 import { pageCspWithFormTarget } from '../pages.js'
+import { providerFormPostOf, type ProviderFormPost } from './provider-form-post.js'
 import { PROVIDER_TEMPLATES } from './provider-templates.js'
 
 /** What these pages read of oidc-provider's request context (it ships no types; see src/types). */
@@ -44,10 +45,12 @@ export interface ProviderPages {
   }
   renderError(ctx: KoaContextWithOIDC, out: ErrorOut, err: Error): Promise<void>
   /**
-   * Provider middleware (provider.use) for the two answers the provider writes as a page that submits
+   * Provider middleware (provider.use) for the answers the provider writes as a page that submits
    * itself with an inline script (its form_post helper), which the pages' CSP does not run: the
-   * verification_uri_complete link (GET /device?user_code=...) and a logout request without a
-   * signed-in user. Both become a Heimdall page with the same fields and a button.
+   * verification_uri_complete link (GET /device?user_code=...) becomes the code entry page with the
+   * code filled in, a logout request without a signed-in user the logout page; any other (the
+   * authorization's answer with response_mode=form_post, a sign-in resumed as another account) a
+   * Heimdall page with the same form and a Continue button.
    */
   selfSubmittingForms(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void>
   /**
@@ -136,6 +139,29 @@ export function createProviderPages(): ProviderPages {
     )
   }
 
+  /**
+   * Any other answer the provider writes as a self-submitting form (provider-form-post.ts): the same
+   * form as a Heimdall page with a Continue button, its status kept. response_mode=form_post posts
+   * the code (or the error) to the client's redirect_uri, whose origin the page's form-action allows.
+   */
+  function renderFormPost(ctx: ProviderContext, posted: ProviderFormPost): void {
+    const here = new URL(oidcOf(ctx).urlFor('end_session'))
+    const own = new URL(posted.action, here).origin === here.origin
+    const name = clientNameOf(oidcOf(ctx).client)
+    render(
+      ctx,
+      '@oidc-form-post',
+      {
+        title: own || !name ? 'Continue' : `Continue to ${name}`,
+        message: own
+          ? 'Another account is signed in on this browser. Continue to sign it out and go on with the account you signed in with.'
+          : `Continue to send ${name ?? 'the application'} the answer of this sign-in.`,
+        form: { action: posted.action, hidden: posted.fields, buttons: [{ label: 'Continue' }] },
+      },
+      { formTarget: own ? undefined : posted.action },
+    )
+  }
+
   return {
     deviceFlow: {
       async userCodeInputSource(ctx, _form, out, err) {
@@ -201,11 +227,11 @@ export function createProviderPages(): ProviderPages {
     async selfSubmittingForms(ctx, next) {
       await next()
       const oidc = (ctx as ProviderContext).oidc
-      if (ctx.status !== 200 || !oidc?.route) return
-      if (oidc.route === 'code_verification' && ctx.method === 'GET' && typeof oidc.params?.user_code === 'string') {
+      if (!oidc?.route) return
+      if (ctx.status === 200 && oidc.route === 'code_verification' && ctx.method === 'GET' && typeof oidc.params?.user_code === 'string') {
         return renderCodeEntry(ctx, { code: oidc.params.user_code })
       }
-      if (oidc.route === 'end_session' && !oidc.session?.accountId) {
+      if (ctx.status === 200 && oidc.route === 'end_session' && !oidc.session?.accountId) {
         // Nobody is signed in here: the provider only forgets the request's client and goes back to it.
         renderLogout(ctx, {
           message: 'You are not signed in here. Continue to finish signing out.',
@@ -213,7 +239,10 @@ export function createProviderPages(): ProviderPages {
           buttons: [{ label: 'Continue' }],
           formTarget: oidc.session?.state?.postLogoutRedirectUri,
         })
+        return
       }
+      const posted = providerFormPostOf(ctx.body)
+      if (posted) renderFormPost(ctx, posted)
     },
   }
 }

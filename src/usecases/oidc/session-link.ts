@@ -1,4 +1,5 @@
 import type { Context } from '../../context.js'
+import { HeimdallError } from '../../errors.js'
 import { isUniqueViolation } from '../../infra/db/unique-violation.js'
 import type { SessionWithUserRow } from '../../infra/repositories/sessions.js'
 
@@ -20,7 +21,8 @@ const MAX_LOGIN_TS_STEPS = 60
  * sign-ins of one account in the same second (two browsers, or a sign-out and a sign-in) must not
  * share it, or one would follow the other's session: a login time taken by another session moves a
  * second back, to one no other session of the account holds (auth_time a second early only makes
- * max_age stricter). Throws when a minute back is all taken.
+ * max_age stricter). Throws request.rate_limited when a minute back is all taken (sixty sessions of
+ * one account signing in within a minute).
  */
 export async function linkLoginToSession(ctx: Context, input: { accountId: string; loginTs: number; sessionId: string; ttlSeconds: number }): Promise<number> {
   for (let loginTs = input.loginTs; loginTs > input.loginTs - MAX_LOGIN_TS_STEPS; loginTs--) {
@@ -40,7 +42,7 @@ export async function linkLoginToSession(ctx: Context, input: { accountId: strin
       if (!isUniqueViolation(error)) throw error
     }
   }
-  throw new Error(`more than ${MAX_LOGIN_TS_STEPS} sign-ins of one account in a minute`)
+  throw new HeimdallError('request.rate_limited', 'Too many sign-ins to this account in the last minute: try again in a minute', undefined, MAX_LOGIN_TS_STEPS)
 }
 
 /** The Heimdall session a provider sign-in opened, if it was recorded. */

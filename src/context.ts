@@ -21,6 +21,7 @@ import { createAuditRepository, type AuditRepository } from './infra/repositorie
 import { createMfaRepository, type MfaRepository } from './infra/repositories/mfa.js'
 import { createPasskeysRepository, type PasskeysRepository } from './infra/repositories/passkeys.js'
 import { createOAuthClientsRepository, type OAuthClientsRepository } from './infra/repositories/oauth-clients.js'
+import { createOidcConsentsRepository, type OidcConsentsRepository } from './infra/repositories/oidc-consents.js'
 import { createOidcGrantsRepository, type OidcGrantsRepository } from './infra/repositories/oidc-grants.js'
 import { createRolesRepository, type RolesRepository } from './infra/repositories/roles.js'
 import { createSessionsRepository, type SessionsRepository } from './infra/repositories/sessions.js'
@@ -67,6 +68,8 @@ export interface Context {
   readonly oauthClients: OAuthClientsRepository
   /** The OpenID Connect provider's grants, as users see and revoke them on the account page. */
   readonly oidcGrants: OidcGrantsRepository
+  /** What users allowed OpenID Connect clients, remembered across sign-ins. */
+  readonly oidcConsents: OidcConsentsRepository
   readonly logger: Logger
   readonly passwords: PasswordHasher
   readonly sessionStates: SessionReadModel
@@ -167,6 +170,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     transaction: (work) => transactionRetryingLockConflicts(db, (trx) => work(repositoriesOver(trx))),
     oauthClients: createOAuthClientsRepository(db),
     oidcGrants: createOidcGrantsRepository(db),
+    oidcConsents: createOidcConsentsRepository(db),
     logger,
     passwords: createPasswordHasher(config.bcryptCost),
     sessionStates,

@@ -91,14 +91,15 @@ function unescapeHtml(text: string): string {
 /**
  * Runs an authorization request through Heimdall's hosted pages as a person would without script:
  * follows the redirects, signs in with `email` and `password` on the sign-in page, follows the
- * "continue" page, and allows on the consent page (`consent: 'deny'` denies). Answers the URL the
- * provider sent the browser back to (the client's redirect_uri with code or error), unfollowed.
+ * "continue" page, and allows on the consent page (`consent: 'deny'` denies; `onConsent` sees the
+ * page first). Answers the URL the provider sent the browser back to (the client's redirect_uri with
+ * code or error), unfollowed, or that of the first page `done` says ends the walk.
  */
 export async function authorizeOverHttp(
   browser: FormBrowser,
   authorizationUrl: URL,
   account: { email: string; password?: string },
-  options: { redirectUri: string; consent?: 'allow' | 'deny' },
+  options: { redirectUri: string; consent?: 'allow' | 'deny'; onConsent?: (html: string) => void; done?: (html: string) => boolean },
 ): Promise<URL> {
   let url = authorizationUrl.href
   let form: Record<string, string> | undefined
@@ -112,6 +113,7 @@ export async function authorizeOverHttp(
       continue
     }
     const html = await response.text()
+    if (options.done?.(html)) return new URL(url)
     if (response.status !== 200) throw new Error(`${response.status} at ${url}: ${html.slice(0, 500)}`)
     const forms = formsOf(html)
     const login = forms.find((candidate) => 'password' in candidate.fields)
@@ -121,6 +123,7 @@ export async function authorizeOverHttp(
       form = { ...login.fields, email: account.email, password: account.password ?? TEST_PASSWORD }
       url = new URL(login.action, url).href
     } else if (consent) {
+      options.onConsent?.(html)
       form = consent.fields
       url = new URL(consent.action, url).href
     } else if (refresh) {
@@ -183,12 +186,36 @@ export async function authorizationRequest(rp: RelyingParty, scope = 'openid ema
 
 /**
  * A whole sign-in: authorization, the hosted sign-in (skipped when `browser` is signed in already),
- * code exchange. Answers the tokens and the jar (a fresh one unless `browser` is given).
+ * consent when asked (allowed; `onConsent` sees the page), code exchange. Answers the tokens and the
+ * jar (a fresh one unless `browser` is given).
  */
-export async function signInOverHttp(rp: RelyingParty, options: { scope?: string; browser?: FormBrowser } = {}) {
+export async function signInOverHttp(rp: RelyingParty, options: { scope?: string; browser?: FormBrowser; onConsent?: (html: string) => void } = {}) {
   const browser = options.browser ?? new FormBrowser()
   const request = await authorizationRequest(rp, options.scope)
-  const returned = await authorizeOverHttp(browser, request.url, { email: rp.email }, { redirectUri: rp.redirectUri })
+  const returned = await authorizeOverHttp(browser, request.url, { email: rp.email }, { redirectUri: rp.redirectUri, onConsent: options.onConsent })
   const tokens = await oidc.authorizationCodeGrant(rp.config, returned, { pkceCodeVerifier: request.verifier, expectedState: request.state })
   return { browser, request, returned, tokens, sub: tokens.claims()!.sub }
+}
+
+/** Signs `browser` out of the account page ("Sign out" on /account): ends its Heimdall session. Answers the status (303). */
+export async function signOutOfAccount(browser: FormBrowser, serverUrl: string): Promise<number> {
+  const page = await browser.request(`${serverUrl}/account`)
+  const form = formsOf(await page.text()).find((candidate) => candidate.action === '/account/logout')
+  if (!form) throw new Error(`no sign-out form on /account (${page.status})`)
+  return (await browser.request(`${serverUrl}/account/logout`, { form: form.fields })).status
+}
+
+/**
+ * A device's user code confirmed in `browser` as a person would (RFC 8628 section 3.3): the
+ * verification_uri_complete link (its code filled in), the confirmation page, then the hosted sign-in
+ * (skipped when signed in already) and consent when asked, until the success page.
+ */
+export async function approveDeviceOverHttp(browser: FormBrowser, verificationUriComplete: string, account: { email: string; password?: string }): Promise<void> {
+  const entry = formsOf(await (await browser.request(verificationUriComplete)).text())[0]
+  const confirmPage = await browser.request(new URL(entry.action, verificationUriComplete).href, { form: entry.fields })
+  const confirm = formsOf(await confirmPage.text())[0]
+  const confirmed = await browser.request(new URL(confirm.action, verificationUriComplete).href, { form: confirm.fields })
+  const location = confirmed.headers.get('location')
+  if (confirmed.status !== 303 || !location) throw new Error(`the confirmation answered ${confirmed.status}`)
+  await authorizeOverHttp(browser, new URL(location, verificationUriComplete), account, { redirectUri: 'unused:', done: (html) => html.includes('Device connected') })
 }

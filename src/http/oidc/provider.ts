@@ -6,6 +6,7 @@ import { compareClientSecretHash } from '../../infra/oidc/client-metadata.js'
 import { createKnexAdapter } from '../../infra/oidc/knex-adapter.js'
 import { isLinkedSessionLive, linkedSessionOf } from '../../usecases/oidc/session-link.js'
 import { getOidcClaims } from '../../usecases/oidc/get-oidc-claims.js'
+import { loadExistingGrantOfSession } from './existing-grant.js'
 import { heimdallResourceConfiguration } from './heimdall-resource.js'
 import type { ProviderPages } from '../pages/oidc/provider-pages.js'
 import { endHeimdallSessionOnLogout } from './logout.js'
@@ -76,6 +77,7 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
       Grant: config.refreshTokenTtlSeconds,
     },
     renderError: pages.renderError,
+    loadExistingGrant: loadExistingGrantOfSession(context),
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${INTERACTION_PATH}?uid=${interaction.uid}` },
     async findAccount(ctx: KoaContextWithOIDC, sub: string, token?: { grantId?: string }) {
       // Checked on every code exchange, refresh, userinfo call and authorization: a grant whose
@@ -100,6 +102,7 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
   }
   const provider = new Provider(oidcIssuerOf(config), configuration)
   provider.proxy = config.trustedProxies > 0
+  provider.use(pages.notFound)
   provider.use(pages.selfSubmittingForms)
   provider.use(endHeimdallSessionOnLogout(context))
   endSessionsOnRefreshTokenReuse(provider, context)

@@ -167,3 +167,18 @@ export interface OidcPayloadRow {
   expires_at: number | null
   consumed_at: number | null
 }
+
+/** What a user allowed a client, remembered across sign-ins (usecases/oidc/remembered-consent.ts). */
+export interface OidcConsentRow {
+  user_id: string
+  client_id: string
+  /** OpenID Connect scopes, space-separated. */
+  scope: string
+  /** JSON array of claim names. */
+  claims: string
+  /** JSON object: resource indicator -> scopes, space-separated. */
+  resources: string
+  /** Epoch ms. */
+  granted_at: number
+  updated_at: number
+}

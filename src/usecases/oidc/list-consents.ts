@@ -1,31 +1,38 @@
 import type { Context } from '../../context.js'
+import { accessOf } from './remembered-consent.js'
 
 /** One application the user has let in, as the account page lists it. Times in epoch ms. */
 export interface Consent {
   clientId: string
   /** The client's registered name (its id when it no longer has a row). */
   clientName: string
-  /** The OpenID Connect scopes granted (openid, email, roles, offline_access ...), sorted. */
+  /** The OpenID Connect scopes allowed (openid, email, roles, offline_access ...), sorted. */
   scopes: string[]
-  /** When it was first granted (the oldest of its grants). */
+  /** When it was first allowed. */
   grantedAt: number
 }
 
 /**
- * The applications the user has granted access to and that still have it: the provider's grants
- * made in the user's live sessions, one entry per client (a client signed in from two browsers has a
- * grant in each), newest first.
+ * The applications the user has let in, one entry per client, newest first: every remembered
+ * consent (remembered-consent.ts), and every client holding a live grant of the provider (one made
+ * in a session that is still live) without one, such as a grant made before consents were
+ * remembered. What is listed is what "Revoke access" takes back.
  */
 export async function listConsents(ctx: Context, input: { userId: string }): Promise<Consent[]> {
-  const grants = await ctx.oidcGrants.findLiveGrantsByUserId(input.userId, Date.now())
+  const [remembered, grants] = await Promise.all([ctx.oidcConsents.findConsentsByUserId(input.userId), ctx.oidcGrants.findLiveGrantsByUserId(input.userId, Date.now())])
   const byClient = new Map<string, { scopes: Set<string>; grantedAt: number }>()
+  const entryOf = (clientId: string) => byClient.get(clientId) ?? byClient.set(clientId, { scopes: new Set<string>(), grantedAt: Infinity }).get(clientId)!
+  for (const consent of remembered) {
+    const entry = entryOf(consent.client_id)
+    for (const scope of accessOf(consent).scopes) entry.scopes.add(scope)
+    entry.grantedAt = Math.min(entry.grantedAt, consent.granted_at)
+  }
   for (const grant of grants) {
     const payload = JSON.parse(grant.payload) as { accountId?: string; iat?: number; openid?: { scope?: string } }
     if (payload.accountId !== input.userId) continue
-    const entry = byClient.get(grant.client_id) ?? { scopes: new Set<string>(), grantedAt: Infinity }
+    const entry = entryOf(grant.client_id)
     for (const scope of (payload.openid?.scope ?? '').split(' ')) if (scope) entry.scopes.add(scope)
     entry.grantedAt = Math.min(entry.grantedAt, (payload.iat ?? 0) * 1000)
-    byClient.set(grant.client_id, entry)
   }
   const consents = await Promise.all(
     [...byClient].map(async ([clientId, entry]): Promise<Consent> => ({

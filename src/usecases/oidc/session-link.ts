@@ -1,4 +1,6 @@
 import type { Context } from '../../context.js'
+import { HeimdallError } from '../../errors.js'
+import { isUniqueViolation } from '../../infra/db/unique-violation.js'
 import type { SessionWithUserRow } from '../../infra/repositories/sessions.js'
 
 /**
@@ -10,16 +12,37 @@ import type { SessionWithUserRow } from '../../infra/repositories/sessions.js'
  */
 const LOGIN_KIND = 'HeimdallLogin'
 
-/** Records which Heimdall session a provider sign-in (account, login time in epoch seconds) opened. */
-export async function linkLoginToSession(ctx: Context, input: { accountId: string; loginTs: number; sessionId: string; ttlSeconds: number }): Promise<void> {
-  const row = {
-    kind: LOGIN_KIND,
-    id: `${input.accountId}.${input.loginTs}`,
-    payload: '{}',
-    session_id: input.sessionId,
-    expires_at: Date.now() + input.ttlSeconds * 1000,
+/** How far back a sign-in's time may move to be its own (see linkLoginToSession): sign-ins of one account in one minute. */
+const MAX_LOGIN_TS_STEPS = 60
+
+/**
+ * Records which Heimdall session a provider sign-in (account, login time in epoch seconds) opened, and
+ * answers the login time to give the provider (its auth_time). The pair names the sign-in, so two
+ * sign-ins of one account in the same second (two browsers, or a sign-out and a sign-in) must not
+ * share it, or one would follow the other's session: a login time taken by another session moves a
+ * second back, to one no other session of the account holds (auth_time a second early only makes
+ * max_age stricter). Throws request.rate_limited when a minute back is all taken (sixty sessions of
+ * one account signing in within a minute).
+ */
+export async function linkLoginToSession(ctx: Context, input: { accountId: string; loginTs: number; sessionId: string; ttlSeconds: number }): Promise<number> {
+  for (let loginTs = input.loginTs; loginTs > input.loginTs - MAX_LOGIN_TS_STEPS; loginTs--) {
+    const where = { kind: LOGIN_KIND, id: `${input.accountId}.${loginTs}` }
+    const expiresAt = Date.now() + input.ttlSeconds * 1000
+    const existing = await ctx.db('oidc_payloads').where(where).first('session_id')
+    if (existing) {
+      if (existing.session_id !== input.sessionId) continue
+      await ctx.db('oidc_payloads').where(where).update({ expires_at: expiresAt })
+      return loginTs
+    }
+    try {
+      await ctx.db('oidc_payloads').insert({ ...where, payload: '{}', session_id: input.sessionId, expires_at: expiresAt })
+      return loginTs
+    } catch (error) {
+      // Another sign-in took this second between the read and the insert: try the one before.
+      if (!isUniqueViolation(error)) throw error
+    }
   }
-  await ctx.db('oidc_payloads').insert(row).onConflict(['kind', 'id']).merge({ session_id: row.session_id, expires_at: row.expires_at })
+  throw new HeimdallError('request.rate_limited', 'Too many sign-ins to this account in the last minute: try again in a minute', undefined, MAX_LOGIN_TS_STEPS)
 }
 
 /** The Heimdall session a provider sign-in opened, if it was recorded. */

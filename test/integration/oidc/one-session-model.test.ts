@@ -7,12 +7,17 @@ import test from 'ava'
 import * as oidc from 'openid-client'
 import { openAccountSession } from '../../../src/usecases/account/account-session.js'
 import { login } from '../../../src/usecases/commands/login.js'
+import { registerUser } from '../../../src/usecases/commands/register-user.js'
+import { revokeSession } from '../../../src/usecases/commands/revoke-session.js'
+import { createClient } from '../../../src/usecases/oidc/create-client.js'
+import { linkLoginToSession, sessionOfLogin } from '../../../src/usecases/oidc/session-link.js'
 import { ACCOUNT_COOKIE } from '../../../src/http/pages/account/cookie.js'
 import { backends } from '../../aux/db.js'
 import { linkMail, SUBJECTS } from '../../aux/mail-links.js'
 import { oauthError, startOidcServer } from '../../aux/oidc.js'
-import { authorizationRequest, FormBrowser, relyingParty, signInOverHttp, type RelyingParty } from '../../aux/oidc-http-sign-in.js'
-import { TEST_PASSWORD, type TestServer } from '../../aux/server.js'
+import { approveDeviceOverHttp, authorizationRequest, authorizeOverHttp, formsOf, FormBrowser, relyingParty, signInOverHttp, signOutOfAccount, type RelyingParty } from '../../aux/oidc-http-sign-in.js'
+import { discover } from '../../aux/oidc.js'
+import { TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
 import { startSmtpServer, type TestSmtpServer } from '../../aux/smtp.js'
 
 type OidcServer = TestServer & { issuer: string }
@@ -38,6 +43,27 @@ async function userinfoStatus(rp: RelyingParty, accessToken: string): Promise<nu
 async function asksToSignIn(rp: RelyingParty, browser: FormBrowser): Promise<boolean> {
   const { response, url } = await browser.follow((await authorizationRequest(rp)).url.href)
   return new URL(url).pathname === '/account/login' && (await response.text()).includes('name="password"')
+}
+
+/** The user's sessions that have not ended. */
+async function liveSessionsOf(server: OidcServer, userId: string) {
+  return (await server.context.sessions.findSessionsByUserId(userId)).filter((session) => session.revoked_at === null)
+}
+
+/** Ends the Heimdall session `browser` is signed in with: its own "Sign out", or an operator's session:revoke. */
+async function endSession(server: OidcServer, browser: FormBrowser, userId: string, how: 'sign-out' | 'session:revoke'): Promise<string> {
+  const [session] = await liveSessionsOf(server, userId)
+  if (how === 'sign-out') await signOutOfAccount(browser, server.url)
+  else await revokeSession(server.context, { sessionId: session.id, reason: 'admin' })
+  return session.id
+}
+
+/** Signs `browser` in on the account page alone (as after a browser restart dropped its account cookie): a new Heimdall session. */
+async function signInToAccount(server: OidcServer, browser: FormBrowser, email: string): Promise<void> {
+  browser.setCookie(ACCOUNT_COOKIE, 'dropped')
+  const form = formsOf(await (await browser.request(`${server.url}/account/login`)).text()).find((candidate) => 'password' in candidate.fields)!
+  const signedIn = await browser.request(`${server.url}${form.action}`, { form: { ...form.fields, email, password: TEST_PASSWORD } })
+  if (signedIn.status !== 303) throw new Error(`the account sign-in answered ${signedIn.status}`)
 }
 
 for (const backend of backends()) {
@@ -113,5 +139,103 @@ for (const backend of backends()) {
     }
     const [session] = await server.context.sessions.findSessionsByUserId(sub)
     t.is(session.revoked_reason, 'oidc_refresh_token_reuse')
+  })
+  for (const firstParty of [true, false]) {
+    for (const how of ['sign-out', 'session:revoke'] as const) {
+      test(`a sign-in after the first one ended (${how}, ${firstParty ? 'first' : 'third'}-party): its grant is the NEW Heimdall session's; ending that session ends its refresh [${backend}]`, async (t) => {
+        const server = servers.get(backend)!
+        const rp = await relyingParty(server, { firstParty })
+        const first = await signInOverHttp(rp)
+        const ended = await endSession(server, first.browser, first.sub, how)
+        // Signed in again in the same browser; a new Heimdall session.
+        const second = await signInOverHttp(rp, { browser: first.browser })
+        const [current] = await liveSessionsOf(server, first.sub)
+        t.not(current.id, ended)
+        // Another browser signs in too (no consent page for a third-party client: it was allowed before).
+        const remembered = await signInOverHttp(rp, { browser: new FormBrowser(), scope: 'openid email' })
+        const other = (await liveSessionsOf(server, first.sub)).find((session) => session.id !== current.id)!
+        t.truthy(other)
+
+        t.truthy((await oidc.refreshTokenGrant(rp.config, second.tokens.refresh_token!)).access_token)
+        await revokeSession(server.context, { sessionId: current.id, reason: 'admin' })
+        t.is(await oauthError(oidc.refreshTokenGrant(rp.config, second.tokens.refresh_token!)), 'invalid_grant')
+        t.is(await userinfoStatus(rp, second.tokens.access_token), 401)
+        t.is(await userinfoStatus(rp, remembered.tokens.access_token), 200, "another browser's sign-in is its own session's")
+        await revokeSession(server.context, { sessionId: other.id, reason: 'admin' })
+        t.is(await userinfoStatus(rp, remembered.tokens.access_token), 401)
+      })
+    }
+  }
+
+  test(`a new sign-in in the same provider session (prompt=login after signing in on the account page again): its tokens belong to the new Heimdall session, not to the earlier one still live [${backend}]`, async (t) => {
+    const server = servers.get(backend)!
+    for (const firstParty of [true, false]) {
+      const rp = await relyingParty(server, { firstParty })
+      const first = await signInOverHttp(rp, { scope: 'openid email' })
+      const [earlier] = await liveSessionsOf(server, first.sub)
+      await signInToAccount(server, first.browser, rp.email)
+
+      const request = await authorizationRequest(rp, 'openid email')
+      request.url.searchParams.set('prompt', 'login')
+      const returned = await authorizeOverHttp(first.browser, request.url, { email: rp.email }, { redirectUri: rp.redirectUri })
+      const tokens = await oidc.authorizationCodeGrant(rp.config, returned, { pkceCodeVerifier: request.verifier, expectedState: request.state })
+      const newer = (await liveSessionsOf(server, first.sub)).find((session) => session.id !== earlier.id)!
+      t.truthy(newer)
+
+      await revokeSession(server.context, { sessionId: earlier.id, reason: 'admin' })
+      t.is(await userinfoStatus(rp, first.tokens.access_token), 401, 'the first sign-in ended with its session')
+      t.is(await userinfoStatus(rp, tokens.access_token), 200, 'the new sign-in is not the earlier session\'s')
+      await revokeSession(server.context, { sessionId: newer.id, reason: 'admin' })
+      t.is(await userinfoStatus(rp, tokens.access_token), 401, `ending the new session ends what it gave (${firstParty ? 'first' : 'third'}-party)`)
+    }
+  })
+
+  test(`the device flow: a device approved after the first sign-in ended is the NEW session's; ending that session ends its refresh [${backend}]`, async (t) => {
+    const server = servers.get(backend)!
+    const email = uniqueEmail('device')
+    await registerUser(server.context, { email, password: TEST_PASSWORD })
+    const { clientId } = await createClient(server.context, {
+      name: 'TV',
+      redirectUris: [],
+      postLogoutRedirectUris: [],
+      grants: ['device_code', 'refresh_token'],
+      scopes: ['openid', 'email', 'offline_access'],
+      isPublic: true,
+      firstParty: false,
+    })
+    const config = await discover(server.issuer, clientId)
+    const browser = new FormBrowser()
+    const approve = async () => {
+      const started = await oidc.initiateDeviceAuthorization(config, { scope: 'openid email offline_access' })
+      const polled = oidc.pollDeviceAuthorizationGrant(config, started)
+      await approveDeviceOverHttp(browser, started.verification_uri_complete!, { email })
+      return polled
+    }
+    const first = await approve()
+    const sub = first.claims()!.sub
+    const ended = await endSession(server, browser, sub, 'sign-out')
+    const second = await approve()
+    const [current] = await liveSessionsOf(server, sub)
+    t.not(current.id, ended)
+    t.is(await oauthError(oidc.refreshTokenGrant(config, first.refresh_token!)), 'invalid_grant', 'the first ended with its session')
+    await revokeSession(server.context, { sessionId: current.id, reason: 'admin' })
+    t.is(await oauthError(oidc.refreshTokenGrant(config, second.refresh_token!)), 'invalid_grant')
+  })
+
+  test(`two sign-ins of one account in the same second each keep their own Heimdall session [${backend}]`, async (t) => {
+    const server = servers.get(backend)!
+    const rp = await relyingParty(server)
+    const one = await login(server.context, { email: rp.email, password: TEST_PASSWORD })
+    const two = await login(server.context, { email: rp.email, password: TEST_PASSWORD })
+    if (one.kind !== 'tokens' || two.kind !== 'tokens') return t.fail()
+    const accountId = one.tokens.userId
+    const now = Math.floor(Date.now() / 1000)
+    const link = (sessionId: string) => linkLoginToSession(server.context, { accountId, loginTs: now, sessionId, ttlSeconds: 60 })
+    t.is(await link(one.tokens.sessionId), now)
+    t.is(await link(one.tokens.sessionId), now, 'the same session again keeps its time')
+    const moved = await link(two.tokens.sessionId)
+    t.is(moved, now - 1)
+    t.is(await sessionOfLogin(server.context, { accountId, loginTs: now }), one.tokens.sessionId)
+    t.is(await sessionOfLogin(server.context, { accountId, loginTs: moved }), two.tokens.sessionId)
   })
 }

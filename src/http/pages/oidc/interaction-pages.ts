@@ -3,6 +3,7 @@ import type { InteractionDetails } from 'oidc-provider'
 import type { Context } from '../../../context.js'
 import { HeimdallError } from '../../../errors.js'
 import { findAccountSession } from '../../../usecases/account/account-session.js'
+import { rememberConsent, type ConsentedAccess } from '../../../usecases/oidc/remembered-consent.js'
 import { linkGrantToSession, linkLoginToSession, sessionOfLogin } from '../../../usecases/oidc/session-link.js'
 import type { OidcHost } from '../../oidc/mount.js'
 import { INTERACTION_PATH, OIDC_SESSION_TTL_SECONDS } from '../../oidc/paths.js'
@@ -29,12 +30,20 @@ export function oidcInteractionPages(pages: Pages, context: Context, oidc: OidcH
   const contextOf = requestContexts(context)
   const secure = context.config.publicUrl.startsWith('https:')
 
+  /**
+   * The interaction this browser is in (the provider's interaction cookie says which). A `uid` in the
+   * address names the one the page was opened for: another one (a second sign-in started in another
+   * tab since, or a made-up uid) is refused rather than silently answered for the cookie's.
+   */
   async function detailsOf(ctx: ParameterizedContext): Promise<InteractionDetails> {
     let details: InteractionDetails
     try {
       details = await (await oidc.provider()).interactionDetails(ctx.req, ctx.res)
     } catch {
       throw new HeimdallError('oauth.invalid_request', 'This sign-in request has expired or was already used: start again from the application.')
+    }
+    if (ctx.query.uid !== undefined && ctx.query.uid !== details.uid) {
+      throw new HeimdallError('oauth.invalid_request', 'This sign-in request is not the one this browser is in: start again from the application.')
     }
     return details
   }
@@ -69,8 +78,7 @@ export function oidcInteractionPages(pages: Pages, context: Context, oidc: OidcH
       ctx.status = 303
       return ctx.redirect(LOGIN_PATH)
     }
-    const loginTs = Math.floor(Date.now() / 1000)
-    await linkLoginToSession(context, { accountId: account.userId, loginTs, sessionId: account.sessionId, ttlSeconds: OIDC_SESSION_TTL_SECONDS })
+    const loginTs = await linkLoginToSession(context, { accountId: account.userId, loginTs: Math.floor(Date.now() / 1000), sessionId: account.sessionId, ttlSeconds: OIDC_SESSION_TTL_SECONDS })
     const to = await (await oidc.provider()).interactionResult(ctx.req, ctx.res, { login: { accountId: account.userId, ts: loginTs, amr: account.amr } }, { mergeWithLastSubmission: false })
     // A page, not a redirect: this request may end a chain of redirects that began with the sign-in
     // form's POST, and a form's CSP (form-action 'self') would stop that chain at the client's address.
@@ -90,6 +98,8 @@ export function oidcInteractionPages(pages: Pages, context: Context, oidc: OidcH
     const provider = await oidc.provider()
     const accountId = details.session!.accountId
     const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId, clientId: details.params.client_id })
+    // Revoked on the account page while this page was open.
+    if (!grant) throw new HeimdallError('oauth.invalid_request', 'This sign-in request is no longer valid: start again from the application.')
     const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> }
     if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '))
     if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims)
@@ -97,6 +107,7 @@ export function oidcInteractionPages(pages: Pages, context: Context, oidc: OidcH
     const grantId: string = await grant.save()
     const sessionId = await heimdallSessionOf(details)
     if (sessionId) await linkGrantToSession(context, { sessionId, grantId })
+    await rememberConsent(context, { userId: accountId, clientId: String(details.params.client_id), access: accessOfGrant(grant), sessionId })
     await finish(ctx, details.grantId ? { consent: {} } : { consent: { grantId } }, true)
   }
 
@@ -107,7 +118,8 @@ export function oidcInteractionPages(pages: Pages, context: Context, oidc: OidcH
       if (details.prompt.name !== 'consent' || !details.session) throw new HeimdallError('oauth.invalid_request', 'This sign-in request cannot continue: start again from the application.')
       const client = await clientNameOf(String(details.params.client_id))
       if (client.firstParty) return grantConsent(ctx, details)
-      const missing = (details.prompt.details.missingOIDCScope as string[] | undefined) ?? []
+      // Nothing new to allow: the client asked for the question anyway (prompt=consent), about all it asks for.
+      const missing = (details.prompt.details.missingOIDCScope as string[] | undefined) ?? String(details.params.scope ?? '').split(' ').filter(Boolean)
       const user = await context.users.findUserById(details.session.accountId)
       const csrfToken = pages.csrf.issue(ctx, details.uid)
       render(ctx, details, '@oidc-consent', {
@@ -137,4 +149,14 @@ export function oidcInteractionPages(pages: Pages, context: Context, oidc: OidcH
       await finish(ctx, { error: 'access_denied', error_description: 'The user denied the request' }, false)
     },
   })
+}
+
+/** What a grant of the provider allows, as a consent remembers it. */
+function accessOfGrant(grant: { getOIDCScope(): string; getOIDCClaims(): string[]; resources?: Record<string, unknown>; getResourceScope(indicator: string): string }): ConsentedAccess {
+  const split = (scope: string) => scope.split(' ').filter(Boolean)
+  return {
+    scopes: split(grant.getOIDCScope()),
+    claims: grant.getOIDCClaims(),
+    resources: Object.fromEntries(Object.keys(grant.resources ?? {}).map((indicator) => [indicator, split(grant.getResourceScope(indicator))])),
+  }
 }

@@ -1,7 +1,9 @@
 import type { KoaContextWithOIDC } from 'oidc-provider'
+import { OIDC_PATH } from '../../../config.js'
 import { createPageEngine } from '../engine.js'
 import { formView } from '../form.js'
 import { pageCspWithFormTarget } from '../pages.js'
+import { providerFormPostOf, type ProviderFormPost } from './provider-form-post.js'
 import { PROVIDER_TEMPLATES } from './provider-templates.js'
 
 /** What these pages read of oidc-provider's request context (it ships no types; see src/types). */
@@ -15,7 +17,7 @@ interface ProviderContext {
     route?: string
     params?: Record<string, unknown>
     client?: { clientId: string; clientName?: string }
-    session?: { accountId?: string; state?: { secret?: string; postLogoutRedirectUri?: string } }
+    session?: { accountId?: string; exp?: number; touched?: boolean; state?: { secret?: string; postLogoutRedirectUri?: string } }
     urlFor(name: string): string
   }
 }
@@ -43,12 +45,19 @@ export interface ProviderPages {
   }
   renderError(ctx: KoaContextWithOIDC, out: ErrorOut, err: Error): Promise<void>
   /**
-   * Provider middleware (provider.use) for the two answers the provider writes as a page that submits
+   * Provider middleware (provider.use) for the answers the provider writes as a page that submits
    * itself with an inline script (its form_post helper), which the pages' CSP does not run: the
-   * verification_uri_complete link (GET /device?user_code=...) and a logout request without a
-   * signed-in user. Both become a Heimdall page with the same fields and a button.
+   * verification_uri_complete link (GET /device?user_code=...) becomes the code entry page with the
+   * code filled in, a logout request without a signed-in user the logout page; any other (the
+   * authorization's answer with response_mode=form_post, a sign-in resumed as another account) a
+   * Heimdall page with the same form and a Continue button.
    */
   selfSubmittingForms(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void>
+  /**
+   * Provider middleware for a path or method under /oidc that the provider does not serve (Koa's bare
+   * "Not Found" otherwise): 404, Heimdall's error page for a browser, an OAuth error body for the rest.
+   */
+  notFound(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void>
 }
 
 /** What each of the provider's device-code errors (re_render_errors.js) means to the person typing. */
@@ -107,10 +116,57 @@ export function createProviderPages(): ProviderPages {
     )
   }
 
+  /**
+   * An error on the device pages for a browser without a provider session (no cookie, a forged or
+   * expired one: a bot, a page left open for days). The provider's error handler has just put a fresh
+   * xsrf token into a session that was never saved, and would fail to persist it (a 500): nothing is
+   * saved, and instead of a form that could not be sent, a 400 page says to start again. A server
+   * error stays one.
+   */
+  function renderStartAgain(ctx: ProviderContext, out: ErrorOut | undefined): void {
+    ctx.oidc!.session!.touched = false
+    const failed = !out || out.error === 'server_error'
+    render(
+      ctx,
+      '@oidc-error',
+      {
+        title: failed ? 'Something went wrong' : 'That did not work',
+        message: failed ? describe(out) : 'This page has expired, or your browser did not send its cookie. Open the device page again and type the code your device shows.',
+        error: out?.error ?? 'server_error',
+        link: { href: oidcOf(ctx).urlFor('code_verification'), label: 'Type the code' },
+      },
+      { status: failed ? 500 : 400 },
+    )
+  }
+
+  /**
+   * Any other answer the provider writes as a self-submitting form (provider-form-post.ts): the same
+   * form as a Heimdall page with a Continue button, its status kept. response_mode=form_post posts
+   * the code (or the error) to the client's redirect_uri, whose origin the page's form-action allows.
+   */
+  function renderFormPost(ctx: ProviderContext, posted: ProviderFormPost): void {
+    const here = new URL(oidcOf(ctx).urlFor('end_session'))
+    const own = new URL(posted.action, here).origin === here.origin
+    const name = clientNameOf(oidcOf(ctx).client)
+    render(
+      ctx,
+      '@oidc-form-post',
+      {
+        title: own || !name ? 'Continue' : `Continue to ${name}`,
+        message: own
+          ? 'Another account is signed in on this browser. Continue to sign it out and go on with the account you signed in with.'
+          : `Continue to send ${name ?? 'the application'} the answer of this sign-in.`,
+        form: { action: posted.action, hidden: posted.fields, buttons: [{ label: 'Continue' }] },
+      },
+      { formTarget: own ? undefined : posted.action },
+    )
+  }
+
   return {
     deviceFlow: {
       async userCodeInputSource(ctx, _form, out, err) {
         if (!err) return renderCodeEntry(ctx, {})
+        if (!wasSaved(ctx)) return renderStartAgain(ctx, out)
         const typed = (err as { userCode?: unknown }).userCode
         const code = typeof typed === 'string' ? typed : undefined
         if (err.name in CODE_ERRORS) return renderCodeEntry(ctx, { code, fieldError: CODE_ERRORS[err.name], status: 400 })
@@ -158,14 +214,24 @@ export function createProviderPages(): ProviderPages {
       render(ctx, '@oidc-error', { title: status >= 500 ? 'Something went wrong' : 'That did not work', message: describe(out), error: out.error }, { status })
     },
 
+    async notFound(ctx, next) {
+      await next()
+      if (ctx.status !== 404 || ctx.body != null) return
+      const description = `No such endpoint: ${ctx.method} ${OIDC_PATH}${ctx.path}`
+      if (ctx.accepts('json', 'html') === 'html') return render(ctx, '@oidc-error', { title: 'Not found', message: description, error: 'invalid_request' }, { status: 404 })
+      ctx.status = 404
+      ctx.set('Cache-Control', 'no-store')
+      ctx.body = { error: 'invalid_request', error_description: description }
+    },
+
     async selfSubmittingForms(ctx, next) {
       await next()
       const oidc = (ctx as ProviderContext).oidc
-      if (ctx.status !== 200 || !oidc?.route) return
-      if (oidc.route === 'code_verification' && ctx.method === 'GET' && typeof oidc.params?.user_code === 'string') {
+      if (!oidc?.route) return
+      if (ctx.status === 200 && oidc.route === 'code_verification' && ctx.method === 'GET' && typeof oidc.params?.user_code === 'string') {
         return renderCodeEntry(ctx, { code: oidc.params.user_code })
       }
-      if (oidc.route === 'end_session' && !oidc.session?.accountId) {
+      if (ctx.status === 200 && oidc.route === 'end_session' && !oidc.session?.accountId) {
         // Nobody is signed in here: the provider only forgets the request's client and goes back to it.
         renderLogout(ctx, {
           message: 'You are not signed in here. Continue to finish signing out.',
@@ -173,9 +239,17 @@ export function createProviderPages(): ProviderPages {
           buttons: [{ label: 'Continue' }],
           formTarget: oidc.session?.state?.postLogoutRedirectUri,
         })
+        return
       }
+      const posted = providerFormPostOf(ctx.body)
+      if (posted) renderFormPost(ctx, posted)
     },
   }
+}
+
+/** Whether the provider's session of this request was ever stored (the provider sets `exp` when it saves one). */
+function wasSaved(ctx: ProviderContext): boolean {
+  return typeof ctx.oidc?.session?.exp === 'number'
 }
 
 /** The provider's description of an error, shown to people; a server error says nothing of its cause. */

@@ -18,9 +18,12 @@ export const PROVIDER_TEMPLATES: Record<string, string> = {
 <p class="user-code"><code><%= it.userCode %></code></p>
 <p class="hint">If you did not start this, or your device shows another code, cancel.</p>
 <%~ include('@oidc-buttons', it.form) %>`,
+  '@oidc-form-post': `<% layout('@layout', it) %><p><%= it.message %></p>
+<%~ include('@oidc-buttons', it.form) %>`,
   '@oidc-logout': `<% layout('@layout', it) %><p><%= it.message %></p>
 <%~ include('@oidc-buttons', it.form) %>`,
   '@oidc-error': `<% layout('@layout', it) %><p class="notice failure" role="alert"><%= it.message %></p>
 <p class="hint">Error: <code class="oauth-error"><%= it.error %></code></p>
-`,
+<% if (it.link) { %><p><a href="<%= it.link.href %>"><%= it.link.label %></a></p>
+<% } %>`,
 }

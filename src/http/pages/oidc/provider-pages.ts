@@ -43,10 +43,11 @@ export interface ProviderPages {
   }
   renderError(ctx: KoaContextWithOIDC, out: ErrorOut, err: Error): Promise<void>
   /**
-   * Provider middleware (provider.use) for the two answers the provider writes as a page that submits
+   * Provider middleware (provider.use) for the answers the provider writes as a page that submits
    * itself with an inline script (its form_post helper), which the pages' CSP does not run: the
-   * verification_uri_complete link (GET /device?user_code=...) and a logout request without a
-   * signed-in user. Both become a Heimdall page with the same fields and a button.
+   * verification_uri_complete link (GET /device?user_code=...), a logout request without a
+   * signed-in user, and the logout of the account signed in before when another one has just signed
+   * in (resume). Each becomes a Heimdall page with the same fields and a button.
    */
   selfSubmittingForms(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void>
 }
@@ -172,6 +173,16 @@ export function createProviderPages(): ProviderPages {
           hidden: [['logout', 'yes']],
           buttons: [{ label: 'Continue' }],
           formTarget: oidc.session?.state?.postLogoutRedirectUri,
+        })
+      }
+      if ((oidc.route === 'resume' || oidc.route === 'device_resume') && oidc.session?.state?.secret) {
+        // Another account signed in where one was already (a new authentication asked by prompt=login
+        // or max_age): the provider signs the earlier one out of this browser first, then goes on.
+        renderLogout(ctx, {
+          message: 'You signed in as someone else. Continue to sign the earlier account out of this browser and go on.',
+          hidden: [['logout', 'yes']],
+          buttons: [{ label: 'Continue' }],
+          formTarget: undefined,
         })
       }
     },

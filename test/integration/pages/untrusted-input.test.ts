@@ -74,4 +74,21 @@ for (const backend of backends()) {
       t.is(posted.status, 403)
     }
   })
+
+  test(`/account?done= names a notice only by its own key: constructor, __proto__, toString show none [${backend}]`, async (t) => {
+    const server = servers.get(backend)!
+    const email = uniqueEmail('notice')
+    await registerUser(server.context, { email, password: TEST_PASSWORD })
+    const browser = new FormBrowser()
+    t.is((await postSignIn(server, browser, email)).status, 303)
+    const noticeOf = async (done: string) => {
+      const page = await browser.request(`${server.url}/account?done=${encodeURIComponent(done)}`)
+      t.is(page.status, 200, done)
+      const html = await page.text()
+      t.false(html.includes('[native code]'), done)
+      return /<p class="notice success" role="status">([^<]*)<\/p>/.exec(html)?.[1]
+    }
+    t.is(await noticeOf('password'), 'Your password is changed. Your other sessions are signed out.')
+    for (const done of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__']) t.is(await noticeOf(done), undefined, done)
+  })
 }

@@ -114,7 +114,7 @@ export function createProviderPages(): ProviderPages {
         if (!err) return renderCodeEntry(ctx, {})
         const typed = (err as { userCode?: unknown }).userCode
         const code = typeof typed === 'string' ? typed : undefined
-        if (err.name in CODE_ERRORS) return renderCodeEntry(ctx, { code, fieldError: CODE_ERRORS[err.name], status: 400 })
+        if (Object.hasOwn(CODE_ERRORS, err.name)) return renderCodeEntry(ctx, { code, fieldError: CODE_ERRORS[err.name], status: 400 })
         if (err.name === 'AbortedError') return renderCodeEntry(ctx, { notice: 'The sign-in was cancelled: nothing was shared with the device.', status: 200 })
         // Anything else (an expired form, a server error): the provider's own words, escaped.
         renderCodeEntry(ctx, { code, formError: describe(out), status: ctx.status })

@@ -11,6 +11,8 @@ declare module 'oidc-provider' {
 
   export interface InteractionDetails {
     uid: string
+    /** When the interaction began (epoch seconds). */
+    iat: number
     prompt: { name: string; reasons: string[]; details: Record<string, any> }
     params: Record<string, any>
     session?: { accountId: string; uid: string; cookie: string }

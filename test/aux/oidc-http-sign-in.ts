@@ -91,15 +91,17 @@ function unescapeHtml(text: string): string {
 /**
  * Runs an authorization request through Heimdall's hosted pages as a person would without script:
  * follows the redirects, signs in with `email` and `password` on the sign-in page, follows the
- * "continue" page, and allows on the consent page (`consent: 'deny'` denies; `onConsent` sees the
- * page first). Answers the URL the provider sent the browser back to (the client's redirect_uri with
- * code or error), unfollowed, or that of the first page `done` says ends the walk.
+ * "continue" page, allows on the consent page (`consent: 'deny'` denies; `onConsent` sees the page
+ * first), and continues when the provider signs out an account signed in before another one
+ * (prompt=login); `onSignInPage` sees each sign-in page it fills in. Answers the URL the provider sent
+ * the browser back to (the client's redirect_uri with code or error), unfollowed, or that of the first
+ * page `done` says ends the walk.
  */
 export async function authorizeOverHttp(
   browser: FormBrowser,
   authorizationUrl: URL,
   account: { email: string; password?: string },
-  options: { redirectUri: string; consent?: 'allow' | 'deny'; onConsent?: (html: string) => void; done?: (html: string) => boolean },
+  options: { redirectUri: string; consent?: 'allow' | 'deny'; onConsent?: (html: string) => void; done?: (html: string) => boolean; onSignInPage?: (html: string, url: string) => void },
 ): Promise<URL> {
   let url = authorizationUrl.href
   let form: Record<string, string> | undefined
@@ -115,17 +117,24 @@ export async function authorizeOverHttp(
     const html = await response.text()
     if (options.done?.(html)) return new URL(url)
     if (response.status !== 200) throw new Error(`${response.status} at ${url}: ${html.slice(0, 500)}`)
+    if (/<script>/.test(html)) throw new Error(`a page that runs an inline script at ${url}: Heimdall's pages work without one`)
     const forms = formsOf(html)
     const login = forms.find((candidate) => 'password' in candidate.fields)
     const consent = forms.find((candidate) => candidate.action.endsWith(options.consent === 'deny' ? '/abort' : '/consent'))
+    // The provider signs out the account signed in before when another one has just signed in.
+    const signOutFirst = forms.find((candidate) => candidate.action.endsWith('/session/end/confirm') && candidate.fields.logout === 'yes')
     const refresh = /<meta http-equiv="refresh" content="0;url=([^"]*)">/.exec(html)?.[1]
     if (login) {
+      options.onSignInPage?.(html, url)
       form = { ...login.fields, email: account.email, password: account.password ?? TEST_PASSWORD }
       url = new URL(login.action, url).href
     } else if (consent) {
       options.onConsent?.(html)
       form = consent.fields
       url = new URL(consent.action, url).href
+    } else if (signOutFirst) {
+      form = signOutFirst.fields
+      url = new URL(signOutFirst.action, url).href
     } else if (refresh) {
       url = new URL(unescapeHtml(refresh), url).href
       if (url.startsWith(options.redirectUri)) return new URL(url)

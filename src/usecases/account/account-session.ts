@@ -10,6 +10,11 @@ export interface AccountSession {
   userId: string
   email: string
   amr: string[]
+  /**
+   * When the user authenticated in this session (epoch ms): the session opens at the sign-in and is
+   * never re-authenticated, so its created_at. OpenID Connect's auth_time.
+   */
+  authenticatedAt: number
 }
 
 const COOKIE_VALUE = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/
@@ -38,5 +43,5 @@ export async function findAccountSession(ctx: Context, cookie: string | undefine
   const given = Buffer.from(challengeHash(secret))
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined
   if (session.revoked_at !== null || Number(session.expires_at) <= Date.now() || session.user_disabled) return undefined
-  return { sessionId, userId: session.user_id, email: session.email, amr: parseAmr(session.amr) }
+  return { sessionId, userId: session.user_id, email: session.email, amr: parseAmr(session.amr), authenticatedAt: Number(session.created_at) }
 }

@@ -63,7 +63,8 @@ export function accountPage(doors: AccountDoors): void {
       })
     const button = (action: string, submit: string, hidden: Record<string, string>) => formView({ action, submit, fields: [], hidden, csrfField: CSRF_FIELD, csrfToken })
     const hasFactor = status2fa.totp.state === 'enabled' || status2fa.passkeys.length > 0
-    const notice = typeof ctx.query.done === 'string' && ctx.query.done in NOTICES ? NOTICES[ctx.query.done as keyof typeof NOTICES] : undefined
+    // Own keys only: `in` would also find what every object inherits (done=constructor).
+    const notice = typeof ctx.query.done === 'string' && Object.hasOwn(NOTICES, ctx.query.done) ? NOTICES[ctx.query.done as keyof typeof NOTICES] : undefined
     doors.renderWithPasskeys(
       ctx,
       '@account',

@@ -1,10 +1,12 @@
 import type { ParameterizedContext } from 'koa'
+import type { Context } from '../../../context.js'
 import { HeimdallError, validationError } from '../../../errors.js'
 import { findAccountSession, openAccountSession } from '../../../usecases/account/account-session.js'
 import { login } from '../../../usecases/commands/login.js'
 import { revokeSession } from '../../../usecases/commands/revoke-session.js'
 import { completeMfaLogin } from '../../../usecases/mfa/complete-mfa-login.js'
 import { loginWithPasskey } from '../../../usecases/mfa/passkey-login.js'
+import { getClient } from '../../../usecases/oidc/list-clients.js'
 import type { MfaRequired } from '../../../usecases/mfa/second-step.js'
 import type { SessionTokens } from '../../../usecases/session-tokens.js'
 import type { AuthenticationResponseJSON } from '../../../infra/mfa/webauthn.js'
@@ -92,8 +94,11 @@ export function loginPages(doors: AccountDoors): void {
 
   pages.page(LOGIN_PATH, {
     get: async (ctx) => {
-      if (await findAccountSession(doors.contextOf(ctx), accountCookieOf(ctx))) return ctx.redirect(takeReturnTo(ctx, doors.secure) ?? ACCOUNT_PATH)
-      renderLogin(ctx)
+      // prompt=login: an application asks for a new authentication (the OpenID Connect sign-in step
+      // sends it), so a signed-in browser gets the form too, with the reason.
+      const again = ctx.query.prompt === 'login'
+      if (!again && (await findAccountSession(doors.contextOf(ctx), accountCookieOf(ctx)))) return ctx.redirect(takeReturnTo(ctx, doors.secure) ?? ACCOUNT_PATH)
+      renderLogin(ctx, again ? { notice: await signInAgainNotice(doors.contextOf(ctx), ctx.query.client_id) } : {})
     },
     post: async (ctx) => {
       const form = postedForm(ctx)
@@ -174,6 +179,17 @@ export function loginPages(doors: AccountDoors): void {
       ctx.redirect(LOGIN_PATH)
     },
   })
+}
+
+/** Why the sign-in page is shown to a signed-in browser: the name of the application asking, when it is a registered client. */
+async function signInAgainNotice(context: Context, clientId: unknown): Promise<string> {
+  if (typeof clientId !== 'string' || clientId === '') return 'Sign in again to continue.'
+  try {
+    return `Sign in again to continue to ${(await getClient(context, { clientId })).name}.`
+  } catch (error) {
+    if (error instanceof HeimdallError && error.code === 'client.not_found') return 'Sign in again to continue.'
+    throw error
+  }
 }
 
 const METHODS = new Set(['passkey', 'totp', 'recovery_code'])

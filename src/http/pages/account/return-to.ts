@@ -15,11 +15,17 @@ export function setReturnTo(ctx: ParameterizedContext, path: string, secure: boo
   ctx.append('Set-Cookie', `${RETURN_TO_COOKIE}=${encodeURIComponent(path)}; Path=/account; Max-Age=${MAX_AGE_SECONDS}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`)
 }
 
-/** The pending return path (and forgets it), or undefined. */
+/** The pending return path (and forgets it), or undefined: also when the cookie is not one Heimdall wrote. */
 export function takeReturnTo(ctx: ParameterizedContext, secure: boolean): string | undefined {
   const raw = ctx.cookies.get(RETURN_TO_COOKIE)
   if (raw === undefined) return undefined
   ctx.append('Set-Cookie', `${RETURN_TO_COOKIE}=; Path=/account; Max-Age=0; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`)
-  const path = decodeURIComponent(raw)
+  let path: string
+  try {
+    path = decodeURIComponent(raw)
+  } catch {
+    // Malformed percent-encoding (URIError): the browser's value, not ours.
+    return undefined
+  }
   return ALLOWED.test(path) ? path : undefined
 }

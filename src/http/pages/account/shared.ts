@@ -67,7 +67,7 @@ export const NOTICES = {
 /** "pwd otp mfa" as words people read. */
 export function methodsInWords(amr: readonly string[]): string {
   const words: Record<string, string> = { pwd: 'password', otp: 'one-time code', hwk: 'passkey', swk: 'passkey' }
-  const named = amr.filter((method) => method in words).map((method) => words[method])
+  const named = amr.filter((method) => Object.hasOwn(words, method)).map((method) => words[method])
   return named.length === 0 ? 'signed in by an operator' : named.join(' + ')
 }
 

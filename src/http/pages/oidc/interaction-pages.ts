@@ -1,6 +1,7 @@
 import type { ParameterizedContext } from 'koa'
 import type { InteractionDetails } from 'oidc-provider'
 import type { Context } from '../../../context.js'
+import { mustAuthenticateAgain } from '../../../domain/authentication-age.js'
 import { HeimdallError } from '../../../errors.js'
 import { findAccountSession } from '../../../usecases/account/account-session.js'
 import { rememberConsent, type ConsentedAccess } from '../../../usecases/oidc/remembered-consent.js'
@@ -67,18 +68,23 @@ export function oidcInteractionPages(pages: Pages, context: Context, oidc: OidcH
 
   /**
    * The sign-in step, done by the account page's sign-in (password, then the second factor, or a
-   * passkey): a browser already signed in there continues at once; any other goes to sign in first and
-   * comes back here (return-to.ts). The provider's sign-in is then the account session's: same user,
-   * same amr, tied to the same Heimdall session.
+   * passkey): a browser already signed in there continues at once, unless the request asks for a new
+   * authentication (prompt=login, or max_age shorter than the sign-in's age: OIDC Core 3.1.2.1); any
+   * other goes to sign in first and comes back here (return-to.ts). That sign-in opens a new Heimdall
+   * session. The provider's sign-in is then the account session's: same user, same amr, auth_time
+   * when the user authenticated in it, tied to it, and so is the client's grant when there is one.
    */
   async function signInStep(ctx: ParameterizedContext, details: InteractionDetails): Promise<void> {
     const account = await findAccountSession(contextOf(ctx), accountCookieOf(ctx))
-    if (!account) {
+    const now = Math.floor(Date.now() / 1000)
+    if (!account || mustAuthenticateAgain({ authTime: Math.floor(account.authenticatedAt / 1000), requestedAt: details.iat, now, prompt: details.params.prompt, maxAge: details.params.max_age })) {
       setReturnTo(ctx, `${INTERACTION_PATH}?uid=${details.uid}`, secure)
       ctx.status = 303
-      return ctx.redirect(LOGIN_PATH)
+      // Signed in, but not as the request asks: the sign-in page shows its form anyway, and says why.
+      return ctx.redirect(account ? `${LOGIN_PATH}?${new URLSearchParams({ prompt: 'login', client_id: String(details.params.client_id) })}` : LOGIN_PATH)
     }
-    const loginTs = await linkLoginToSession(context, { accountId: account.userId, loginTs: Math.floor(Date.now() / 1000), sessionId: account.sessionId, ttlSeconds: OIDC_SESSION_TTL_SECONDS })
+    // The time the user authenticated (auth_time); an earlier second when another sign-in of the account holds that one.
+    const loginTs = await linkLoginToSession(context, { accountId: account.userId, loginTs: Math.floor(account.authenticatedAt / 1000), sessionId: account.sessionId, ttlSeconds: OIDC_SESSION_TTL_SECONDS })
     const to = await (await oidc.provider()).interactionResult(ctx.req, ctx.res, { login: { accountId: account.userId, ts: loginTs, amr: account.amr } }, { mergeWithLastSubmission: false })
     // A page, not a redirect: this request may end a chain of redirects that began with the sign-in
     // form's POST, and a form's CSP (form-action 'self') would stop that chain at the client's address.

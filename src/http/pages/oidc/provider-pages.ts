@@ -49,8 +49,8 @@ export interface ProviderPages {
    * itself with an inline script (its form_post helper), which the pages' CSP does not run: the
    * verification_uri_complete link (GET /device?user_code=...) becomes the code entry page with the
    * code filled in, a logout request without a signed-in user the logout page; any other (the
-   * authorization's answer with response_mode=form_post, a sign-in resumed as another account) a
-   * Heimdall page with the same form and a Continue button.
+   * authorization's answer with response_mode=form_post, a sign-in resumed as another account, which
+   * signs the earlier one out first) a Heimdall page with the same form and a Continue button.
    */
   selfSubmittingForms(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void>
   /**
@@ -169,7 +169,7 @@ export function createProviderPages(): ProviderPages {
         if (!wasSaved(ctx)) return renderStartAgain(ctx, out)
         const typed = (err as { userCode?: unknown }).userCode
         const code = typeof typed === 'string' ? typed : undefined
-        if (err.name in CODE_ERRORS) return renderCodeEntry(ctx, { code, fieldError: CODE_ERRORS[err.name], status: 400 })
+        if (Object.hasOwn(CODE_ERRORS, err.name)) return renderCodeEntry(ctx, { code, fieldError: CODE_ERRORS[err.name], status: 400 })
         if (err.name === 'AbortedError') return renderCodeEntry(ctx, { notice: 'The sign-in was cancelled: nothing was shared with the device.', status: 200 })
         // Anything else (an expired form, a server error): the provider's own words, escaped.
         renderCodeEntry(ctx, { code, formError: describe(out), status: ctx.status })

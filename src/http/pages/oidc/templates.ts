@@ -11,10 +11,15 @@ export const OIDC_TEMPLATES: Record<string, string> = {
 `,
 }
 
-/** What each scope means, in the words the consent page uses. */
-export const SCOPE_DESCRIPTIONS: Record<string, string> = {
-  openid: 'Know who you are (your user id)',
-  email: 'See your email address',
-  roles: 'See your roles and permissions',
-  offline_access: 'Stay signed in when you are away (a refresh token)',
-}
+/**
+ * What each scope means, in the words the consent page uses. Without a prototype, so that looking up
+ * any scope name (`SCOPE_DESCRIPTIONS[scope] ?? scope`) finds only these, never `constructor` & co.
+ */
+export const SCOPE_DESCRIPTIONS: Readonly<Record<string, string>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, string>, {
+    openid: 'Know who you are (your user id)',
+    email: 'See your email address',
+    roles: 'See your roles and permissions',
+    offline_access: 'Stay signed in when you are away (a refresh token)',
+  }),
+)

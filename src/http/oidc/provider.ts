@@ -9,6 +9,7 @@ import { getOidcClaims } from '../../usecases/oidc/get-oidc-claims.js'
 import { heimdallResourceConfiguration } from './heimdall-resource.js'
 import type { ProviderPages } from '../pages/oidc/provider-pages.js'
 import { endHeimdallSessionOnLogout } from './logout.js'
+import { pinToPublicUrl } from './public-url.js'
 import { endSessionsOnRefreshTokenReuse, rememberGrantSession } from './refresh-token-reuse.js'
 
 
@@ -99,7 +100,7 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
     },
   }
   const provider = new Provider(oidcIssuerOf(config), configuration)
-  provider.proxy = config.trustedProxies > 0
+  pinToPublicUrl(provider, config.trustedProxies)
   provider.use(pages.selfSubmittingForms)
   provider.use(endHeimdallSessionOnLogout(context))
   endSessionsOnRefreshTokenReuse(provider, context)

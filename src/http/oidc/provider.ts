@@ -11,6 +11,7 @@ import type { ProviderPages } from '../pages/oidc/provider-pages.js'
 import { endHeimdallSessionOnLogout } from './logout.js'
 import { answerUnknownEndpoint } from './not-found.js'
 import { pinToPublicUrl } from './public-url.js'
+import { nameProviderRoute } from './request-observer.js'
 import { endSessionsOnRefreshTokenReuse, rememberGrantSession } from './refresh-token-reuse.js'
 
 
@@ -122,6 +123,7 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
   }
   const provider = new Provider(oidcIssuerOf(config), configuration)
   pinToPublicUrl(provider, config.trustedProxies)
+  provider.use(nameProviderRoute)
   provider.use(answerUnknownEndpoint(provider.issuer))
   provider.use(pages.selfSubmittingForms)
   provider.use(endHeimdallSessionOnLogout(context))

@@ -1,11 +1,13 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import type Provider from 'oidc-provider'
+import { oidcIssuerOf } from '../../config.js'
 import type { Context } from '../../context.js'
 import { createProviderKeys } from '../../infra/oidc/provider-keys.js'
 import { knownClientScopes } from '../../usecases/oidc/known-client-scopes.js'
 import { getJwks, JWKS_MAX_AGE_SECONDS } from '../../usecases/queries/get-jwks.js'
 import { createProviderPages } from '../pages/oidc/provider-pages.js'
 import { OIDC_PREFIX } from './paths.js'
+import { formPostEndpoint, redirectFormPost } from './form-post.js'
 import { rateLimitedEndpoint, spendOidcBudget } from './rate-limit.js'
 import { nameOidcRoute, observeOidcRequests, oidcRequestIdOf } from './request-observer.js'
 
@@ -41,6 +43,7 @@ export function withOidc(host: OidcHost | undefined, heimdall: RequestListener):
 export function createOidcHost(context: Context): OidcHost {
   const loadKeys = createProviderKeys(context.config, context.signingKeys)
   const pages = createProviderPages()
+  const issuer = oidcIssuerOf(context.config)
   let current: { provider: Provider; callback: RequestListener; fingerprint: string; checkedAt: number } | undefined
   let pending: Promise<NonNullable<typeof current>> | undefined
 
@@ -86,6 +89,13 @@ export function createOidcHost(context: Context): OidcHost {
         req.url = path
         return callback(req, res)
       })
+    // Authorization and logout by POST: the same request by GET, where the browser sends the provider's cookies.
+    const postedTo = formPostEndpoint(req.method, path)
+    if (postedTo) {
+      nameOidcRoute(req, `${OIDC_PREFIX}${postedTo}`)
+      redirectFormPost(req, res, issuer, postedTo).catch((err: unknown) => fail(context, req, res, err))
+      return
+    }
     // The credential endpoints spend the client's per-IP budget first, as Heimdall's command endpoints do.
     const limited = rateLimitedEndpoint(req.method, path)
     const answered = limited

@@ -24,6 +24,10 @@ declare module 'oidc-provider' {
   export default class Provider extends Koa {
     constructor(issuer: string, configuration?: Configuration)
     readonly issuer: string
+    /** The class of `ctx.oidc` (one per provider instance). */
+    readonly OIDCContext: any
+    /** An absolute URL of one of the provider's routes, under the issuer. */
+    urlFor(name: string, options?: Record<string, unknown>): string
     readonly Client: any
     readonly Grant: any
     readonly AccessToken: any

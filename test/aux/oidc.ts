@@ -5,12 +5,17 @@ import type { Backend } from './db.js'
 /**
  * A Heimdall with OpenID Connect on, whose HEIMDALL_PUBLIC_URL is its own address (the issuer must
  * match). `host` names it in that URL: `localhost` for passkeys (WebAuthn refuses IP addresses as
- * relying party ids); it listens on 127.0.0.1 either way.
+ * relying party ids); it listens on 127.0.0.1 either way. `logLines` collects its log (debug level).
  */
-export async function startOidcServer(backend: Backend, env: Record<string, string> = {}, host: '127.0.0.1' | 'localhost' = '127.0.0.1'): Promise<TestServer & { issuer: string }> {
+export async function startOidcServer(
+  backend: Backend,
+  env: Record<string, string> = {},
+  host: '127.0.0.1' | 'localhost' = '127.0.0.1',
+  options: { logLines?: string[] } = {},
+): Promise<TestServer & { issuer: string }> {
   const port = await freePort()
   const publicUrl = `http://${host}:${port}`
-  const server = await startTestServer(backend, { port, env: { HEIMDALL_OIDC_ENABLED: 'true', HEIMDALL_PUBLIC_URL: publicUrl, ...env } })
+  const server = await startTestServer(backend, { port, env: { HEIMDALL_OIDC_ENABLED: 'true', HEIMDALL_PUBLIC_URL: publicUrl, ...env }, logLines: options.logLines })
   return Object.assign(server, { issuer: `${publicUrl}/oidc` })
 }
 

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto'
 import type { Middleware } from 'koa'
 import type { Metrics } from '../../context.js'
 import type { Logger } from '../../infra/logger.js'
+import { SAFE_REQUEST_ID } from '../request-id.js'
 import { pathsWith } from '../route-table.js'
 
 export const UNMATCHED_ROUTE = 'unmatched'
-const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/
 /** Token validation is 99% of the traffic: its request lines (and the route table's other quietLog ones) are debug, everything else info. */
 const QUERY_PATHS = pathsWith('quietLog')
 

@@ -1,12 +1,15 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import type Provider from 'oidc-provider'
+import { oidcIssuerOf } from '../../config.js'
 import type { Context } from '../../context.js'
 import { createProviderKeys } from '../../infra/oidc/provider-keys.js'
 import { knownClientScopes } from '../../usecases/oidc/known-client-scopes.js'
 import { getJwks, JWKS_MAX_AGE_SECONDS } from '../../usecases/queries/get-jwks.js'
 import { createProviderPages } from '../pages/oidc/provider-pages.js'
 import { OIDC_PREFIX } from './paths.js'
+import { formPostEndpoint, redirectFormPost } from './form-post.js'
 import { rateLimitedEndpoint, spendOidcBudget } from './rate-limit.js'
+import { nameOidcRoute, observeOidcRequests, oidcRequestIdOf } from './request-observer.js'
 
 /** How often the provider looks for a rotated signing key (keys:rotate run elsewhere). */
 const KEY_CHECK_MS = 5_000
@@ -14,8 +17,10 @@ const KEY_CHECK_MS = 5_000
 export interface OidcHost {
   /** The provider now (built on first use, rebuilt after a key rotation): for the interaction pages. */
   provider(): Promise<Provider>
-  /** Answers a request under /oidc. */
+  /** Answers a request under /oidc, as a route of Heimdall's Koa app does (which logs and counts it). */
   listener: (req: IncomingMessage, res: ServerResponse) => void
+  /** The same, for the requests split off before Koa: with a request id, an access line and a metric. */
+  observedListener: (req: IncomingMessage, res: ServerResponse) => void
 }
 
 /**
@@ -26,7 +31,7 @@ export interface OidcHost {
  */
 export function withOidc(host: OidcHost | undefined, heimdall: RequestListener): RequestListener {
   if (!host) return heimdall
-  const oidc = host.listener
+  const oidc = host.observedListener
   return function dispatch(req, res) {
     const url = req.url ?? '/'
     if (url.startsWith(OIDC_PREFIX) && (url.length === OIDC_PREFIX.length || '/?'.includes(url[OIDC_PREFIX.length]))) return oidc(req, res)
@@ -38,6 +43,7 @@ export function withOidc(host: OidcHost | undefined, heimdall: RequestListener):
 export function createOidcHost(context: Context): OidcHost {
   const loadKeys = createProviderKeys(context.config, context.signingKeys)
   const pages = createProviderPages()
+  const issuer = oidcIssuerOf(context.config)
   let current: { provider: Provider; callback: RequestListener; fingerprint: string; checkedAt: number } | undefined
   let pending: Promise<NonNullable<typeof current>> | undefined
 
@@ -50,7 +56,7 @@ export function createOidcHost(context: Context): OidcHost {
     // Loaded here, on first use: a server with OpenID Connect off never loads oidc-provider.
     const { buildProvider } = await import('./provider.js')
     const provider = buildProvider(context, keys, await knownClientScopes(context), pages)
-    provider.on('server_error', (_ctx: unknown, err: unknown) => context.logger.error({ err }, 'oidc provider error'))
+    provider.on('server_error', (ctx: { req: IncomingMessage }, err: unknown) => context.logger.error({ err, req_id: oidcRequestIdOf(ctx.req) }, 'oidc provider error'))
     current = { provider, callback: provider.callback() as RequestListener, fingerprint: keys.fingerprint, checkedAt: Date.now() }
     return current
   }
@@ -67,12 +73,13 @@ export function createOidcHost(context: Context): OidcHost {
     const path = (req.url ?? '/').slice(OIDC_PREFIX.length) || '/'
     // One JWKS: the provider's jwks_uri answers Heimdall's key set, retired keys still in publication included.
     if (path === '/jwks' && (req.method === 'GET' || req.method === 'HEAD')) {
+      nameOidcRoute(req, `${OIDC_PREFIX}/jwks`)
       // After the provider is built: building it creates the ID token key when there is none yet, and
       // a relying party that fetches the keys first must find the one that will sign.
       providerNow()
         .then(() => getJwks(context))
         .then((jwks) => answerJson(res, 200, jwks, { 'Cache-Control': `public, max-age=${JWKS_MAX_AGE_SECONDS}` }))
-        .catch((err: unknown) => fail(context, res, err))
+        .catch((err: unknown) => fail(context, req, res, err))
       return
     }
     const handOver = () =>
@@ -82,16 +89,25 @@ export function createOidcHost(context: Context): OidcHost {
         req.url = path
         return callback(req, res)
       })
+    // Authorization and logout by POST: the same request by GET, where the browser sends the provider's cookies.
+    const postedTo = formPostEndpoint(req.method, path)
+    if (postedTo) {
+      nameOidcRoute(req, `${OIDC_PREFIX}${postedTo}`)
+      redirectFormPost(req, res, issuer, postedTo).catch((err: unknown) => fail(context, req, res, err))
+      return
+    }
     // The credential endpoints spend the client's per-IP budget first, as Heimdall's command endpoints do.
     const limited = rateLimitedEndpoint(req.method, path)
     const answered = limited
-      ? spendOidcBudget(context, req, limited).then((refusal) =>
-          refusal ? answerJson(res, 429, refusal.body, { 'Retry-After': String(refusal.retryAfterSeconds) }) : handOver(),
-        )
+      ? spendOidcBudget(context, req, limited).then((refusal) => {
+          if (!refusal) return handOver()
+          nameOidcRoute(req, limited)
+          answerJson(res, 429, refusal.body, { 'Retry-After': String(refusal.retryAfterSeconds) })
+        })
       : handOver()
-    answered.catch((err: unknown) => fail(context, res, err))
+    answered.catch((err: unknown) => fail(context, req, res, err))
   }
-  return { listener, provider: async () => (await providerNow()).provider }
+  return { listener, observedListener: observeOidcRequests(context, listener), provider: async () => (await providerNow()).provider }
 }
 
 function setSecurityHeaders(res: ServerResponse): void {
@@ -100,8 +116,8 @@ function setSecurityHeaders(res: ServerResponse): void {
   res.setHeader('Referrer-Policy', 'no-referrer')
 }
 
-function fail(context: Context, res: ServerResponse, err: unknown): void {
-  context.logger.error({ err }, 'oidc request failed')
+function fail(context: Context, req: IncomingMessage, res: ServerResponse, err: unknown): void {
+  context.logger.error({ err, req_id: oidcRequestIdOf(req) }, 'oidc request failed')
   if (!res.headersSent) answerJson(res, 500, { error: 'server_error', error_description: 'An unexpected error occurred' })
   else res.end()
 }

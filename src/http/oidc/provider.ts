@@ -10,8 +10,27 @@ import { loadExistingGrantOfSession } from './existing-grant.js'
 import { heimdallResourceConfiguration } from './heimdall-resource.js'
 import type { ProviderPages } from '../pages/oidc/provider-pages.js'
 import { endHeimdallSessionOnLogout } from './logout.js'
+import { answerUnknownEndpoint } from './not-found.js'
+import { pinToPublicUrl } from './public-url.js'
+import { nameProviderRoute } from './request-observer.js'
 import { endSessionsOnRefreshTokenReuse, rememberGrantSession } from './refresh-token-reuse.js'
 
+
+/**
+ * oidc-provider 9 features Heimdall leaves off: pushed authorization requests (RFC 9126), DPoP
+ * (RFC 9449), request objects (JAR, RFC 9101), the claims parameter, dynamic registration, CIBA,
+ * back-channel logout, encryption, FAPI, JWT-secured introspection / userinfo / responses (JARM),
+ * mTLS, rich authorization requests, web_message, client attestation, client ID metadata documents,
+ * OpenID4VCI. Discovery advertises only what docs/oidc.md lists.
+ */
+const OFF_FEATURES = Object.fromEntries(
+  [
+    'pushedAuthorizationRequests', 'dPoP', 'requestObjects', 'claimsParameter', 'registration', 'registrationManagement', 'ciba',
+    'backchannelLogout', 'encryption', 'fapi', 'jwtIntrospection', 'jwtUserinfo', 'jwtResponseModes', 'mTLS',
+    'richAuthorizationRequests', 'webMessageResponseMode', 'attestClientAuth', 'clientIdMetadataDocument', 'rpMetadataChoices',
+    'externalSigningSupport', 'openid4vci',
+  ].map((feature) => [feature, { enabled: false }]),
+)
 
 export interface ProviderKeys {
   /** Private JWKs (with kid, alg, use) of the active signing keys. */
@@ -52,6 +71,10 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
     enabledJWA: { idTokenSigningAlgValues: ['RS256', 'EdDSA'], userinfoSigningAlgValues: ['RS256', 'EdDSA'], introspectionSigningAlgValues: ['RS256', 'EdDSA'] },
     features: {
+      // Off, each named (not left to defaults a minor release may change): what the provider would
+      // otherwise serve and advertise that Heimdall neither documents nor rate limits. PAR and DPoP are
+      // on by default in oidc-provider 9.
+      ...OFF_FEATURES,
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
       // A client may introspect or revoke only the tokens issued to it.
@@ -101,7 +124,10 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
     },
   }
   const provider = new Provider(oidcIssuerOf(config), configuration)
-  provider.proxy = config.trustedProxies > 0
+  pinToPublicUrl(provider, config.trustedProxies)
+  provider.use(nameProviderRoute)
+  // Unknown paths and methods: a JSON error, or (inner, so it goes first) a page for a browser.
+  provider.use(answerUnknownEndpoint(provider.issuer))
   provider.use(pages.notFound)
   provider.use(pages.selfSubmittingForms)
   provider.use(endHeimdallSessionOnLogout(context))

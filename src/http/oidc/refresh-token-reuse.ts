@@ -4,6 +4,7 @@ import type { Context } from '../../context.js'
 import { ConcurrentRedemption } from '../../infra/oidc/knex-adapter.js'
 import { endSessionOnRefreshTokenReuse, type RefreshTokenReuse } from '../../usecases/oidc/end-session-on-refresh-reuse.js'
 import { clientIpOf } from '../client-ip.js'
+import { oidcRequestIdOf } from './request-observer.js'
 
 /** Per request: the Heimdall session that findAccount found behind the grant of the token presented. */
 const grantSessions = new WeakMap<object, string>()
@@ -37,6 +38,6 @@ export function endSessionsOnRefreshTokenReuse(provider: Provider, context: Cont
     const reuse = reused.get(ctx)
     if (!reuse) return
     // The grant is revoked whatever happens here: invalid_grant stays the answer.
-    await endSessionOnRefreshTokenReuse(context, reuse).catch((err: unknown) => context.logger.error({ err }, 'ending the session after OIDC refresh token reuse failed'))
+    await endSessionOnRefreshTokenReuse(context, reuse).catch((err: unknown) => context.logger.error({ err, req_id: oidcRequestIdOf(ctx.req) }, 'ending the session after OIDC refresh token reuse failed'))
   })
 }

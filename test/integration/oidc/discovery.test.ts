@@ -6,8 +6,20 @@ import { startTestServer, type TestServer } from '../../aux/server.js'
 import { rotateSigningKey } from '../../../src/usecases/commands/rotate-signing-key.js'
 import { createKnexAdapter } from '../../../src/infra/oidc/knex-adapter.js'
 import { sweepExpiredOidcPayloads } from '../../../src/infra/oidc/payload-sweep.js'
+import { createClient } from '../../../src/usecases/oidc/create-client.js'
 
 type OidcServer = TestServer & { issuer: string }
+/**
+ * Every member the discovery document may have: what docs/oidc.md lists. A provider feature switched
+ * on by a default (PAR and DPoP are, in oidc-provider 9) would add members and fail the test.
+ */
+const DOCUMENTED_METADATA = [
+  'authorization_endpoint', 'authorization_response_iss_parameter_supported', 'claim_types_supported', 'claims_parameter_supported',
+  'claims_supported', 'code_challenge_methods_supported', 'device_authorization_endpoint', 'end_session_endpoint', 'grant_types_supported',
+  'id_token_signing_alg_values_supported', 'introspection_endpoint', 'issuer', 'jwks_uri', 'request_uri_parameter_supported',
+  'response_modes_supported', 'response_types_supported', 'revocation_endpoint', 'scopes_supported', 'subject_types_supported',
+  'token_endpoint', 'token_endpoint_auth_methods_supported', 'userinfo_endpoint',
+]
 const servers = new Map<string, OidcServer>()
 /** Per backend, a Heimdall with OpenID Connect off. */
 const plainServers = new Map<string, TestServer>()
@@ -42,6 +54,44 @@ for (const backend of backends()) {
     t.true(metadata.grant_types_supported!.includes('urn:ietf:params:oauth:grant-type:device_code'))
     t.true(metadata.scopes_supported!.includes('roles'))
     t.true((metadata.claims_supported as string[]).includes('permissions'))
+  })
+
+  test(`discovery advertises only what docs/oidc.md lists: no pushed authorization requests, DPoP or request objects [${backend}]`, async (t) => {
+    const server = servers.get(backend)!
+    const metadata = (await (await fetch(`${server.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>
+    t.deepEqual(Object.keys(metadata).sort(), [...DOCUMENTED_METADATA].sort())
+    t.is(metadata.pushed_authorization_request_endpoint, undefined)
+    t.is(metadata.dpop_signing_alg_values_supported, undefined)
+    t.is(metadata.request_parameter_supported, undefined)
+    t.is(metadata.request_uri_parameter_supported, false)
+    t.is(metadata.claims_parameter_supported, false)
+  })
+
+  test(`the pushed authorization request endpoint is off: POST /oidc/request is a 404 with a JSON error [${backend}]`, async (t) => {
+    const server = servers.get(backend)!
+    const { clientId } = await createClient(server.context, { name: 'PAR probe', redirectUris: ['https://app.example.com/cb'], postLogoutRedirectUris: [], grants: ['authorization_code'], scopes: ['openid'], isPublic: true, firstParty: true })
+    const response = await fetch(`${server.issuer}/request`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_id: clientId, response_type: 'code', scope: 'openid', redirect_uri: 'https://app.example.com/cb', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }),
+    })
+    t.is(response.status, 404)
+    t.regex(response.headers.get('content-type') ?? '', /^application\/json/)
+    const body = (await response.json()) as { error: string; error_description: string }
+    t.is(body.error, 'not_found')
+    t.regex(body.error_description, /POST \/oidc\/request/)
+  })
+
+  test(`DPoP is off: a DPoP header at the token endpoint is ignored and the token is a Bearer one [${backend}]`, async (t) => {
+    const server = servers.get(backend)!
+    const { clientId, clientSecret } = await createClient(server.context, { name: 'DPoP probe', redirectUris: [], postLogoutRedirectUris: [], grants: ['client_credentials'], scopes: ['user:read'], isPublic: false, firstParty: true })
+    const response = await fetch(`${server.issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`, dpop: 'not-a-proof' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'user:read' }),
+    })
+    t.is(response.status, 200)
+    t.like(await response.json(), { token_type: 'Bearer' })
   })
 
   test(`the same metadata at the issuer's discovery URL and at the RFC 8414 path-insertion URLs; openid-client's discovery() accepts each [${backend}]`, async (t) => {

@@ -192,6 +192,38 @@ function registerTests(backend: string): void {
     await context.close()
   })
 
+  test(`RP-initiated logout: "Yes, sign me out" ends the Heimdall session, and with it the token for Heimdall and the refresh at once; "No, stay signed in" leaves them (an offline_access grant outlives the logout, another is revoked) [${backend}]`, async (t) => {
+    const server = servers.get(backend)!.hs256
+    const rp = await relyingParty(server)
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    const logout = async (answer: 'Yes, sign me out' | 'No, stay signed in', idToken: string) => {
+      await page.goto(oidc.buildEndSessionUrl(rp.config, { id_token_hint: idToken }).href)
+      await page.getByRole('button', { name: answer }).click()
+      await page.waitForURL((at) => at.pathname !== '/oidc/session/end')
+    }
+
+    const offline = await tokensForResource(page, rp, server.resource)
+    await logout('No, stay signed in', offline.id_token!)
+    t.like(await validate(server, offline.access_token), { is_valid: true }, 'the Heimdall session goes on')
+    const refreshed = await oidc.refreshTokenGrant(rp.config, offline.refresh_token!, { resource: server.resource })
+    t.truthy(refreshed.access_token, 'a grant with offline_access outlives the logout (OIDC Core 1.0 section 11)')
+
+    const online = await authorizationRequest(rp, { scope: 'openid email' })
+    const onlineTokens = await oidc.authorizationCodeGrant(rp.config, await authorize(page, rp, online.url), online.checks)
+    const sub = onlineTokens.claims()!.sub
+    t.like(await oidc.fetchUserInfo(rp.config, onlineTokens.access_token, sub), { sub })
+    await logout('No, stay signed in', onlineTokens.id_token!)
+    t.not(await oauthError(oidc.fetchUserInfo(rp.config, onlineTokens.access_token, sub)), undefined, 'a grant without offline_access is revoked')
+
+    const ended = await tokensForResource(page, rp, server.resource)
+    await logout('Yes, sign me out', ended.id_token!)
+    t.like(await validate(server, ended.access_token), { is_valid: false, error: 'Session has been revoked' })
+    t.like(await validate(server, refreshed.access_token), { is_valid: false }, 'every token of that Heimdall session')
+    t.is(await oauthError(oidc.refreshTokenGrant(rp.config, refreshed.refresh_token!, { resource: server.resource })), 'invalid_grant')
+    await context.close()
+  })
+
   test(`only Heimdall itself is a resource, for first-party clients and users only (invalid_target otherwise); tokens for another audience, or with typ or iss changed, do not validate [${backend}]`, async (t) => {
     const server = servers.get(backend)!.hs256
     const rp = await relyingParty(server)

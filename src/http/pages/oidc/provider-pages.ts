@@ -55,7 +55,7 @@ export interface ProviderPages {
   selfSubmittingForms(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void>
   /**
    * Provider middleware for a path or method under /oidc that the provider does not serve (Koa's bare
-   * "Not Found" otherwise): 404, Heimdall's error page for a browser, an OAuth error body for the rest.
+   * "Not Found" otherwise): 404 and Heimdall's error page for a browser; http/oidc/not-found.ts answers the rest.
    */
   notFound(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void>
 }
@@ -218,10 +218,8 @@ export function createProviderPages(): ProviderPages {
       await next()
       if (ctx.status !== 404 || ctx.body != null) return
       const description = `No such endpoint: ${ctx.method} ${OIDC_PATH}${ctx.path}`
-      if (ctx.accepts('json', 'html') === 'html') return render(ctx, '@oidc-error', { title: 'Not found', message: description, error: 'invalid_request' }, { status: 404 })
-      ctx.status = 404
-      ctx.set('Cache-Control', 'no-store')
-      ctx.body = { error: 'invalid_request', error_description: description }
+      // For anything else than a browser, the JSON error of http/oidc/not-found.ts.
+      if (ctx.accepts('json', 'html') === 'html') render(ctx, '@oidc-error', { title: 'Not found', message: description, error: 'invalid_request' }, { status: 404 })
     },
 
     async selfSubmittingForms(ctx, next) {

@@ -1,0 +1,78 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { OIDC_PREFIX } from './paths.js'
+
+/**
+ * The endpoints that must take POST as well as GET: authorization (OpenID Connect Core 1.0 section
+ * 3.1.2.1) and logout (RP-Initiated Logout 1.0 section 2), below the mount point.
+ */
+const POST_AS_GET: ReadonlySet<string> = new Set(['/auth', '/session/end'])
+/** A form whose parameters go on in a URL: kept well under the 16 KiB Node allows a request's headers. */
+export const MAX_FORM_BYTES = 8 * 1024
+const FORM_TYPE = 'application/x-www-form-urlencoded'
+
+/**
+ * The endpoint (`/auth`, `/session/end`) a POST to the provider is for when it is one of those, or
+ * undefined. `path` is below the mount point, query included; spelled as oidc-provider's router
+ * matches (any case, one trailing slash).
+ */
+export function formPostEndpoint(method: string | undefined, path: string): string | undefined {
+  if (method !== 'POST') return undefined
+  const query = path.indexOf('?')
+  let pathname = (query === -1 ? path : path.slice(0, query)).toLowerCase()
+  if (pathname.length > 1 && pathname.endsWith('/')) pathname = pathname.slice(0, -1)
+  return POST_AS_GET.has(pathname) ? pathname : undefined
+}
+
+/**
+ * Answers a form POST to the authorization or logout endpoint with 303 See Other to the same
+ * endpoint, the form's parameters (after any in the query) in the URL: the request the endpoint takes
+ * by GET, with the same parameters (Form Serialization, OIDC Core section 13.2). Why not oidc-provider's
+ * own POST support (enableHttpPostMethods): it requires the provider's session cookie to be
+ * SameSite=None, which browsers accept only with Secure (so never on an http public URL), and which
+ * would send it with every cross-site request. With SameSite=Lax, a cross-site POST (a relying party's
+ * form) arrives without the cookie, so the provider would not know the user is signed in (and a
+ * logout would not find what to end); the browser follows a 303 with a top-level GET, which carries it.
+ * A body that is not a form answers 400, one over MAX_FORM_BYTES 413, both with an OAuth error body.
+ */
+export async function redirectFormPost(req: IncomingMessage, res: ServerResponse, issuer: string, endpoint: string): Promise<void> {
+  const refuse = (status: number, description: string) => {
+    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close' })
+    res.end(JSON.stringify({ error: 'invalid_request', error_description: description }))
+  }
+  const contentType = String(req.headers['content-type'] ?? '')
+  const mediaType = contentType.split(';', 1)[0].trim().toLowerCase()
+  const declared = Number(req.headers['content-length'] ?? 0)
+  if (mediaType !== FORM_TYPE && !(mediaType === '' && declared === 0 && req.headers['transfer-encoding'] === undefined)) {
+    req.resume()
+    return refuse(400, `POST ${OIDC_PREFIX}${endpoint} takes a form (${FORM_TYPE}), not ${mediaType || 'this body'}`)
+  }
+  const body = declared > MAX_FORM_BYTES ? undefined : await readLimited(req, MAX_FORM_BYTES)
+  if (body === undefined) {
+    req.resume()
+    return refuse(413, `The form posted to ${OIDC_PREFIX}${endpoint} is larger than ${MAX_FORM_BYTES} bytes`)
+  }
+  const url = req.url ?? ''
+  const query = url.indexOf('?')
+  const parameters = new URLSearchParams(query === -1 ? '' : url.slice(query + 1))
+  for (const [name, value] of new URLSearchParams(body)) parameters.append(name, value)
+  const search = parameters.toString()
+  res.writeHead(303, { Location: `${issuer}${endpoint}${search ? `?${search}` : ''}`, 'Cache-Control': 'no-store', 'Content-Length': '0' })
+  res.end()
+}
+
+/** The body as text, or undefined as soon as it is longer than `limit` bytes (the rest is drained, not kept). */
+function readLimited(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= limit) return void chunks.push(chunk)
+      req.removeAllListeners('data')
+      req.resume()
+      resolve(undefined)
+    })
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto'
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
+import type { KoaContextWithOIDC } from 'oidc-provider'
+import type { Context } from '../../context.js'
+import { SAFE_REQUEST_ID } from '../request-id.js'
+import { OIDC_PREFIX } from './paths.js'
+
+/** The route label of a request under /oidc that no endpoint took (or refused before the provider ran). */
+export const UNMATCHED_OIDC_ROUTE = `${OIDC_PREFIX}/*`
+/** Requests a resource server makes for every call it serves, logged at debug like Heimdall's /oauth/introspect. */
+const QUIET_ROUTES: ReadonlySet<string> = new Set([`${OIDC_PREFIX}/token/introspection`])
+
+const OBSERVED = Symbol('heimdall.oidcRequest')
+interface Observed {
+  requestId: string
+  route?: string
+}
+type ObservedRequest = IncomingMessage & { [OBSERVED]?: Observed }
+
+/**
+ * What koaRequestObserver gives Heimdall's routes, for the requests split off to the provider before
+ * Koa (mount.ts): an X-Request-Id (the client's, if safe, or a generated one), one access line when
+ * the response is done (`req_id`, `method`, `path` without its query, which carries codes and
+ * tokens, `status`, `duration_ms`; docs/observability.md) and a count with its latency by method,
+ * route and status. The route is bounded: the provider's route pattern (`/oidc/token`,
+ * `/oidc/auth/:uid`), or `/oidc/*` for a path no endpoint serves, never the raw path.
+ */
+export function observeOidcRequests(context: Context, listener: RequestListener): RequestListener {
+  const { logger, metrics } = context
+  return function observedOidcRequest(req: ObservedRequest, res: ServerResponse) {
+    const incoming = req.headers['x-request-id']
+    const requestId = typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID()
+    const observed: Observed = { requestId }
+    req[OBSERVED] = observed
+    res.setHeader('X-Request-Id', requestId)
+    metrics.totalRequests++
+    const method = req.method ?? 'GET'
+    const url = req.url ?? '/'
+    const query = url.indexOf('?')
+    const path = query === -1 ? url : url.slice(0, query)
+    const started = performance.now()
+    res.once('close', () => {
+      const seconds = (performance.now() - started) / 1000
+      const route = observed.route ?? UNMATCHED_OIDC_ROUTE
+      metrics.observeRequest(method, route, res.statusCode, seconds)
+      const level = QUIET_ROUTES.has(route) && res.statusCode < 500 ? 'debug' : 'info'
+      if (logger.isLevelEnabled(level)) {
+        logger[level]({ req_id: requestId, method, path, status: res.statusCode, duration_ms: Math.round(seconds * 100_000) / 100 }, 'request')
+      }
+    })
+    return listener(req, res)
+  }
+}
+
+/** Names the route a request was served by (`/oidc/jwks`, `/oidc/token` ...), for its metric. */
+export function nameOidcRoute(req: IncomingMessage, route: string): void {
+  const observed = (req as ObservedRequest)[OBSERVED]
+  if (observed) observed.route = route
+}
+
+/** The request id observeOidcRequests gave a request, for the lines logged while serving it. */
+export function oidcRequestIdOf(req: IncomingMessage): string | undefined {
+  return (req as ObservedRequest)[OBSERVED]?.requestId
+}
+
+/**
+ * Provider middleware (provider.use, first): the pattern of the provider's route that took the
+ * request (its router's `_matchedRoute`, below the mount point), as the request's route label.
+ */
+export async function nameProviderRoute(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+  try {
+    await next()
+  } finally {
+    const matched = (ctx as { _matchedRoute?: string })._matchedRoute
+    if (matched !== undefined) nameOidcRoute(ctx.req, `${OIDC_PREFIX}${matched}`)
+  }
+}

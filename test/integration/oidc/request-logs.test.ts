@@ -1,0 +1,92 @@
+// The provider's requests are split off before Koa (mount.ts), and still leave what every Heimdall
+// request leaves (docs/observability.md): an X-Request-Id, one access line without the query string
+// (it carries codes and tokens) and a count labelled by a bounded route, never the raw path.
+import test from 'ava'
+import { createClient } from '../../../src/usecases/oidc/create-client.js'
+import { backends } from '../../aux/db.js'
+import { startOidcServer } from '../../aux/oidc.js'
+import { sample } from '../../aux/prometheus.js'
+import type { TestServer } from '../../aux/server.js'
+
+type OidcServer = TestServer & { issuer: string }
+const servers = new Map<string, { server: OidcServer; logLines: string[] }>()
+const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'
+/** Stands for a code or token in a query string: it must appear in no log line. */
+const SECRET_IN_QUERY = 'query-secret-5f1c2a'
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 100))
+const entriesOf = (lines: string[]) => lines.map((line) => JSON.parse(line) as Record<string, unknown>)
+
+test.before(async () => {
+  for (const backend of backends()) {
+    const logLines: string[] = []
+    servers.set(backend, { server: await startOidcServer(backend, {}, '127.0.0.1', { logLines }), logLines })
+  }
+})
+test.after.always(async () => {
+  for (const { server } of servers.values()) await server.close()
+})
+
+for (const backend of backends()) {
+  test(`a provider request answers X-Request-Id and leaves one access line: method, path without query, status, duration, req_id [${backend}]`, async (t) => {
+    const { server, logLines } = servers.get(backend)!
+    const discovery = await fetch(`${server.issuer}/.well-known/openid-configuration`, { headers: { 'x-request-id': 'trace-oidc-discovery' } })
+    t.is(discovery.status, 200)
+    t.is(discovery.headers.get('x-request-id'), 'trace-oidc-discovery')
+
+    const { clientId } = await createClient(server.context, { name: 'Logged', redirectUris: ['https://app.example.com/cb'], postLogoutRedirectUris: [], grants: ['authorization_code'], scopes: ['openid'], isPublic: true, firstParty: true })
+    const query = new URLSearchParams({ client_id: clientId, response_type: 'code', scope: 'openid', redirect_uri: 'https://app.example.com/cb', code_challenge: CHALLENGE, code_challenge_method: 'S256', state: SECRET_IN_QUERY })
+    const authorization = await fetch(`${server.issuer}/auth?${query}`, { redirect: 'manual', headers: { 'x-request-id': 'unsafe id\twith a tab' } })
+    t.is(authorization.status, 303)
+    const generated = authorization.headers.get('x-request-id') ?? ''
+    t.regex(generated, /^[0-9a-f-]{36}$/, 'generated when none, or an unsafe one, is sent')
+
+    const token = await fetch(`${server.issuer}/token?code=${SECRET_IN_QUERY}`, { method: 'POST', headers: { 'x-request-id': 'trace-oidc-token' }, body: new URLSearchParams({ grant_type: 'client_credentials' }) })
+    t.is(token.status, 400)
+    await settle()
+
+    const entries = entriesOf(logLines)
+    const linesOf = (id: string) => entries.filter((entry) => entry.req_id === id && entry.msg === 'request')
+    t.is(linesOf('trace-oidc-discovery').length, 1)
+    t.like(linesOf('trace-oidc-discovery')[0], { method: 'GET', path: '/oidc/.well-known/openid-configuration', status: 200 })
+    t.is(typeof linesOf('trace-oidc-discovery')[0].duration_ms, 'number')
+    t.is(linesOf(generated).length, 1)
+    t.like(linesOf(generated)[0], { method: 'GET', path: '/oidc/auth', status: 303 })
+    t.like(linesOf('trace-oidc-token')[0], { method: 'POST', path: '/oidc/token', status: 400 })
+    t.false(logLines.some((line) => line.includes(SECRET_IN_QUERY)), 'no query string, no code, no state in the log')
+  })
+
+  // Serial: the other tests' requests would move the same counters.
+  test.serial(`a provider request is counted by a bounded route label: the provider's route pattern, /oidc/* for unknown paths [${backend}]`, async (t) => {
+    const { server } = servers.get(backend)!
+    const metricsBefore = await (await fetch(`${server.url}/metrics`)).text()
+    const count = (text: string, method: string, route: string, status: string) => sample(text, 'heimdall_http_requests_total', { method, route, status }) ?? 0
+
+    t.is((await fetch(`${server.issuer}/jwks`)).status, 200)
+    t.is((await fetch(`${server.issuer}/.well-known/openid-configuration`)).status, 200)
+    t.is((await fetch(`${server.issuer}/no-such-endpoint-1`)).status, 404)
+    t.is((await fetch(`${server.issuer}/no-such-endpoint-2`)).status, 404)
+    t.is((await fetch(`${server.issuer}/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials' }) })).status, 400)
+    // The RFC 8414 alias is a Koa route: counted once, under its own pattern.
+    t.is((await fetch(`${server.url}/.well-known/openid-configuration/oidc`)).status, 200)
+
+    const metrics = await (await fetch(`${server.url}/metrics`)).text()
+    t.is(count(metrics, 'GET', '/oidc/jwks', '200') - count(metricsBefore, 'GET', '/oidc/jwks', '200'), 1)
+    t.is(count(metrics, 'GET', '/oidc/.well-known/openid-configuration', '200') - count(metricsBefore, 'GET', '/oidc/.well-known/openid-configuration', '200'), 1)
+    t.is(count(metrics, 'GET', '/oidc/*', '404') - count(metricsBefore, 'GET', '/oidc/*', '404'), 2)
+    t.is(count(metrics, 'POST', '/oidc/token', '400') - count(metricsBefore, 'POST', '/oidc/token', '400'), 1)
+    t.is(count(metrics, 'GET', '/.well-known/openid-configuration/oidc', '200') - count(metricsBefore, 'GET', '/.well-known/openid-configuration/oidc', '200'), 1)
+    t.false(metrics.includes('no-such-endpoint'), 'never the raw path')
+  })
+
+  test(`the RFC 8414 discovery alias (a Koa route that hands over to the provider) leaves one access line, not two [${backend}]`, async (t) => {
+    const { server, logLines } = servers.get(backend)!
+    const response = await fetch(`${server.url}/.well-known/oauth-authorization-server/oidc`, { headers: { 'x-request-id': 'trace-oidc-alias' } })
+    t.is(response.status, 200)
+    t.is(response.headers.get('x-request-id'), 'trace-oidc-alias')
+    await settle()
+    const lines = entriesOf(logLines).filter((entry) => entry.req_id === 'trace-oidc-alias' && entry.msg === 'request')
+    t.is(lines.length, 1)
+    t.like(lines[0], { path: '/.well-known/oauth-authorization-server/oidc', status: 200 })
+  })
+}

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import test, { type ExecutionContext } from 'ava'
 import { runCli, type CliResult } from '../aux/cli.js'
 import { backends, type Backend } from '../aux/db.js'
@@ -40,6 +41,9 @@ async function assertInvalidJson(t: ExecutionContext, server: TestServer, args: 
   t.deepEqual(error.details[0].loc, [loc])
 }
 
+/** The commands as oclif lists them, from dist/test/cli/. */
+const MANIFEST = new URL('../../../oclif.manifest.json', import.meta.url)
+
 const NOT_INTEGERS = ['abc', '1.5', '1e3', '0x10', ' 7', '']
 const HUGE = '99999999999999999999999'
 
@@ -81,5 +85,37 @@ each('the largest integers accepted are read exactly and reach the database as t
     const listed = await cli(server, ['user:list', ...page, '--json'])
     t.is(listed.code, 0, listed.stderr)
     t.deepEqual(JSON.parse(listed.stdout).users, [])
+  }
+})
+
+/** What each command needs besides its email to get as far as reading it. */
+const AFTER_EMAIL: Record<string, string[]> = {
+  'user:create': ['--password', 'Secure-Pass-123'],
+  'user:grant': ['admin'],
+  'user:revoke': ['admin'],
+  'user:delete': ['--yes'],
+  'user:set-password': ['--password-stdin'],
+}
+
+each('every command taking an email refuses a malformed one with exit 65, never "No user with email"', async (t, server) => {
+  const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as { commands: Record<string, { args: Record<string, unknown> }> }
+  const withEmail = Object.keys(manifest.commands).filter((id) => 'email' in manifest.commands[id].args)
+  for (const named of ['user:mfa', 'user:send-reset', 'user:verify-email', 'user:create', 'token:issue']) t.true(withEmail.includes(named), named)
+  for (const command of withEmail) {
+    for (const raw of command === 'user:mfa' ? ['not an email', 'bad', '', 'a@@example.com'] : ['not an email', '']) {
+      await assertInvalidInput(t, server, [command, raw, ...(AFTER_EMAIL[command] ?? [])], /EMAIL is not a valid email address: Email /)
+    }
+  }
+  await assertInvalidInput(t, server, ['mail:test', 'not-an-email'], /TO is not a valid email address/)
+  await assertInvalidInput(t, server, ['audit:list', '--user', 'bad'], /--user is not a valid email address/)
+  await assertInvalidJson(t, server, ['user:mfa', 'not an email'], 'EMAIL')
+  await assertInvalidJson(t, server, ['audit:list', '--user', 'bad'], '--user')
+})
+
+each('a well-formed email no user has is still a refusal (exit 1), matched trimmed and lower-cased', async (t, server) => {
+  for (const command of ['user:mfa', 'user:send-reset', 'user:verify-email']) {
+    const unknown = await cli(server, [command, ' Nobody@Example.COM '])
+    t.is(unknown.code, 1, unknown.stderr)
+    t.is(unknown.stderr.trim(), 'Error: No user with email nobody@example.com')
   }
 })

@@ -119,3 +119,86 @@ each('a well-formed email no user has is still a refusal (exit 1), matched trimm
     t.is(unknown.stderr.trim(), 'Error: No user with email nobody@example.com')
   }
 })
+
+/** client:create with --json: the exit code, the refusal's messages, and the created client. */
+async function createClient(server: TestServer, name: string, flags: string[]) {
+  const result = await cli(server, ['client:create', name, ...flags, '--json'])
+  const body = JSON.parse(result.stdout)
+  return { code: result.code, messages: (body.error?.details ?? []).map((detail: { msg: string }) => detail.msg) as string[], clientId: body.client_id as string | undefined }
+}
+
+const SIGN_IN = ['--grant', 'authorization_code', '--redirect-uri', 'https://app.example.com/cb']
+
+each('client:create says each real problem once: an unknown grant or scope is not also a missing one', async (t, server) => {
+  const bogus = await createClient(server, 'Bogus', ['--grant', 'bogus'])
+  t.is(bogus.code, 65)
+  t.deepEqual(bogus.messages, ['Unknown grant "bogus": use authorization_code, refresh_token, client_credentials or device_code'])
+  const typos = await createClient(server, 'Typos', ['--grant', 'bogus', '--grant', 'bogus', '--grant', 'refresh_token', '--scope', 'nope', '--scope', 'nope'])
+  t.deepEqual(typos.messages, [
+    'Unknown grant "bogus": use authorization_code, refresh_token, client_credentials or device_code',
+    'Unknown scope "nope": use openid, email, roles, offline_access or a permission name',
+  ])
+  const scopeTypo = await createClient(server, 'Typo', [...SIGN_IN, '--scope', 'opneid'])
+  t.deepEqual(scopeTypo.messages, ['Unknown scope "opneid": use openid, email, roles, offline_access or a permission name'])
+  t.is((await server.context.db('oauth_clients').whereIn('name', ['Bogus', 'Typos', 'Typo'])).length, 0)
+})
+
+each('client:create refuses a client that could not work as registered', async (t, server) => {
+  const refusals: Array<[string[], RegExp]> = [
+    [['--public', '--grant', 'device_code'], /device_code sign a user in, which needs --scope openid/],
+    [[...SIGN_IN], /needs --scope openid/],
+    [[...SIGN_IN, '--scope', 'email'], /needs --scope openid/],
+    [['--grant', 'client_credentials'], /client_credentials gets a token for the client's permission scopes/],
+    [['--grant', 'client_credentials', '--scope', 'openid'], /client_credentials gets a token for the client's permission scopes/],
+    [[...SIGN_IN, '--scope', 'openid', '--scope', 'offline_access'], /offline_access asks for a refresh token: add --grant refresh_token/],
+    [[...SIGN_IN, '--grant', 'refresh_token', '--scope', 'openid'], /refresh_token is issued only for --scope offline_access/],
+  ]
+  for (const [flags, message] of refusals) {
+    const refused = await createClient(server, 'Unusable', flags)
+    t.is(refused.code, 65, flags.join(' '))
+    t.is(refused.messages.length, 1, `${flags.join(' ')}: ${refused.messages.join('; ')}`)
+    t.regex(refused.messages[0] ?? '', message, flags.join(' '))
+  }
+  t.is((await server.context.db('oauth_clients').where({ name: 'Unusable' })).length, 0)
+  const device = await createClient(server, 'Device', ['--public', '--grant', 'device_code', '--grant', 'refresh_token', '--scope', 'openid', '--scope', 'offline_access'])
+  t.is(device.code, 0, device.messages.join('; '))
+  const shown = JSON.parse((await cli(server, ['client:show', device.clientId!, '--json'])).stdout)
+  t.is(shown.scope, 'openid offline_access')
+})
+
+each('client:create refuses redirect URIs with user credentials, without repeating them', async (t, server) => {
+  for (const uri of ['https://user:secret-pass@app.example.com/cb', 'https://user@app.example.com/cb', 'https://@app.example.com/cb', 'com.example.app://user:secret-pass@host/cb']) {
+    const refused = await createClient(server, 'Credentials', ['--grant', 'authorization_code', '--redirect-uri', uri, '--scope', 'openid'])
+    t.is(refused.code, 65, uri)
+    t.is(refused.messages.length, 1, uri)
+    t.regex(refused.messages[0] ?? '', /with user credentials before the host .*RFC 3986 section 3\.2\.1/, uri)
+    t.false(refused.messages[0]?.includes('secret-pass'), 'the password is not printed back')
+  }
+  const logout = await createClient(server, 'Credentials', [...SIGN_IN, '--scope', 'openid', '--post-logout-redirect-uri', 'https://user:secret-pass@app.example.com/bye'])
+  t.is(logout.code, 65)
+  t.regex(logout.messages[0] ?? '', /"https:\/\/app\.example\.com\/bye" was given with user credentials/)
+  t.is((await server.context.db('oauth_clients').where({ name: 'Credentials' })).length, 0)
+})
+
+each('client:create counts the name in characters (code points), not UTF-16 units, and says so', async (t, server) => {
+  const emoji = '\u{1F600}'
+  const longest = await createClient(server, emoji.repeat(200), ['--grant', 'client_credentials', '--scope', 'user:read'])
+  t.is(longest.code, 0, longest.messages.join('; '))
+  const shown = JSON.parse((await cli(server, ['client:show', longest.clientId!, '--json'])).stdout)
+  t.is(shown.client_name, emoji.repeat(200), 'stored whole on this database')
+  const tooLong = await createClient(server, emoji.repeat(201), ['--grant', 'client_credentials', '--scope', 'user:read'])
+  t.is(tooLong.code, 65)
+  t.deepEqual(tooLong.messages, ['The name must be 1 to 200 characters (Unicode code points); this one has 201'])
+  t.is((await createClient(server, 'a'.repeat(201), ['--grant', 'client_credentials', '--scope', 'user:read'])).code, 65)
+})
+
+each('client:rotate-secret of a public client is a refusal (exit 1) saying it has no secret', async (t, server) => {
+  const created = await createClient(server, 'Public', ['--public', '--grant', 'device_code', '--scope', 'openid'])
+  t.is(created.code, 0, created.messages.join('; '))
+  const human = await cli(server, ['client:rotate-secret', created.clientId!])
+  t.is(human.code, 1, human.stderr)
+  t.is(human.stderr.trim(), `Error: Client ${created.clientId} is public: it has no secret to rotate (it proves itself with PKCE)`)
+  const json = await cli(server, ['client:rotate-secret', created.clientId!, '--json'])
+  t.is(json.code, 1)
+  t.is(JSON.parse(json.stdout).error.code, 'client.no_secret')
+})

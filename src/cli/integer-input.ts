@@ -1,5 +1,5 @@
 import { Args, Flags, type Interfaces } from '@oclif/core'
-import { validationError } from '../errors.js'
+import { invalidArgument } from './args.js'
 
 /** The values an integer argument or flag accepts, both ends included; within Number.MAX_SAFE_INTEGER. */
 export type IntegerRange = { min: number; max: number }
@@ -31,7 +31,7 @@ export const integerFlag: Interfaces.FlagDefinition<number, IntegerRange, { mult
  * a number too large for a double is refused rather than rounded. Throws validation.failed (loc: label).
  */
 export function parseInteger(raw: string, label: string, range: IntegerRange): number {
-  const refuse = (msg: string) => validationError([{ loc: [label], msg, type: 'value_error' }])
+  const refuse = (msg: string) => invalidArgument(label, msg)
   if (!Number.isSafeInteger(range.min) || !Number.isSafeInteger(range.max)) throw new Error(`${label}: the range must be safe integers`)
   if (!/^-?\d+$/.test(raw)) throw refuse(`${label} must be a whole number from ${range.min} to ${range.max}, not "${raw}"`)
   const value = BigInt(raw)

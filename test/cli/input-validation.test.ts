@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs'
 import test, { type ExecutionContext } from 'ava'
 import { runCli, type CliResult } from '../aux/cli.js'
 import { backends, type Backend } from '../aux/db.js'
-import { startTestServer, type TestServer } from '../aux/server.js'
+import { claimsOf } from '../aux/jwt.js'
+import { startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../aux/server.js'
 
 // Bad input to any command is exit 65 with one clear line naming the argument or flag, as the README
 // says; never exit 1 (a refusal), never a value read differently from what was typed.
@@ -201,4 +202,26 @@ each('client:rotate-secret of a public client is a refusal (exit 1) saying it ha
   const json = await cli(server, ['client:rotate-secret', created.clientId!, '--json'])
   t.is(json.code, 1)
   t.is(JSON.parse(json.stdout).error.code, 'client.no_secret')
+})
+
+each('session and client ids: a value no id can be is exit 65; a real-looking unknown one is a refusal (exit 1)', async (t, server) => {
+  for (const raw of ['abc', '', '0b7c5a1e-2f43-4c1e-9d0a-6a1f2b3c4d5', 'ada@example.com']) {
+    await assertInvalidInput(t, server, ['session:revoke', raw], /SESSIONID must be a session id, a UUID such as .* \(the sid claim\)/)
+  }
+  const unknownSession = await cli(server, ['session:revoke', '0B7C5A1E-2F43-4C1E-9D0A-6A1F2B3C4D5E'])
+  t.is(unknownSession.code, 1, unknownSession.stderr)
+  t.is(unknownSession.stderr.trim(), 'Error: No live session with id 0b7c5a1e-2f43-4c1e-9d0a-6a1f2b3c4d5e')
+  const { accessToken } = await server.client.registerAndLogin(uniqueEmail('sid'), TEST_PASSWORD)
+  const revoked = await cli(server, ['session:revoke', claimsOf(accessToken).sid.toUpperCase()])
+  t.is(revoked.code, 0, `an id pasted in capitals is the same session on every database: ${revoked.stderr}`)
+
+  for (const command of ['client:show', 'client:rotate-secret', 'client:delete']) {
+    for (const raw of ['abc', 'Grafana', '8fc7c5f9ca70059f9acc240a99a7555']) {
+      await assertInvalidInput(t, server, [command, raw], /CLIENTID must be a client_id as client:create printed it \(32 hex digits\)/)
+    }
+    const unknown = await cli(server, [command, '00000000000000000000000000000000', '--json'])
+    t.is(unknown.code, 1, unknown.stdout)
+    t.is(JSON.parse(unknown.stdout).error.code, 'client.not_found')
+  }
+  await assertInvalidJson(t, server, ['client:show', 'abc'], 'CLIENTID')
 })

@@ -19,6 +19,8 @@ const CODES = {
   'mail.not_configured': { status: 503, expose: true },
   'mail.send_failed': { status: 502, expose: true },
   'client.not_found': { status: 404, expose: true },
+  // A sound request the client's kind rules out: a public client has no secret to rotate.
+  'client.no_secret': { status: 409, expose: true },
   'consent.not_found': { status: 404, expose: true },
   'auth.invalid_credentials': { status: 400, expose: true },
   'auth.account_disabled': { status: 403, expose: true },

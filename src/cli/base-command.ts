@@ -1,6 +1,7 @@
 import { Command, Flags, type Interfaces } from '@oclif/core'
 import { CONFIG_DEFAULTS, loadConfig } from '../config.js'
 import { createContext, type Context, type ContextOptions } from '../context.js'
+import { isHeimdallError, validationError } from '../errors.js'
 import { translateError } from '../usecases/translate-error.js'
 import { exitCodeFor } from './exit-codes.js'
 
@@ -32,7 +33,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       enableJsonFlag: this.ctor.enableJsonFlag,
       args: this.ctor.args,
       strict: this.ctor.strict,
-    })
+    }).catch(ownValidationError)
     this.flags = flags as BaseFlags<T>
     this.args = args as BaseArgs<T>
   }
@@ -63,4 +64,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     await this.builtContext?.close()
     return super.finally(error)
   }
+}
+
+/**
+ * A flag's parser (integerFlag, emailFlag) refuses bad input with validation.failed; oclif writes
+ * "Parsing --flag ... See more help" into that error's message on its way out. The same field errors
+ * in a fresh error keep the message --json prints clean.
+ */
+function ownValidationError(error: unknown): never {
+  if (isHeimdallError(error) && error.code === 'validation.failed' && error.details) throw validationError(error.details)
+  throw error
 }

@@ -1,9 +1,22 @@
 import { Args } from '@oclif/core'
 import type { ClientSummary } from '../usecases/oidc/list-clients.js'
+import { invalidArgument } from './args.js'
 import { isoTime } from './format.js'
 
-/** The client a command acts on. */
-export const clientIdArg = Args.string({ name: 'CLIENT_ID', description: 'The client_id (client:list shows them)', required: true })
+/** 32 hex digits as client:create makes them; 22 base64url characters as it made them before. */
+const CLIENT_ID = /^(?:[0-9a-f]{32}|[\w-]{22})$/
+
+/**
+ * The client a command acts on; a value no client_id can be (a truncated copy, a name) is
+ * validation.failed (exit 65), so "No client with id" (exit 1) is only about a real-looking id.
+ */
+export const clientIdArg = Args.custom<string>({
+  parse: async (input, context) => {
+    const label = context.token.arg.toUpperCase()
+    if (!CLIENT_ID.test(input)) throw invalidArgument(label, `${label} must be a client_id as client:create printed it (32 hex digits), not "${input}"`)
+    return input
+  },
+})({ description: 'The client_id (client:list shows them)', required: true })
 
 /** A client as --json carries it: RFC 7591 names where one exists. */
 export function clientJson(client: ClientSummary) {

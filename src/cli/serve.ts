@@ -4,6 +4,7 @@ import { isClusterWorker, leaveCluster, primaryFoundSchemaReady, primaryGone, su
 import { prepareService } from '../usecases/commands/prepare-service.js'
 import { VERSION } from '../version.js'
 import { BaseCommand } from './base-command.js'
+import { integerFlag } from './integer-input.js'
 
 export default class Serve extends BaseCommand<typeof Serve> {
   static override summary = 'Start the HTTP server (applies pending migrations first unless --no-migrate).'
@@ -15,8 +16,8 @@ export default class Serve extends BaseCommand<typeof Serve> {
 
   static override flags = {
     host: Flags.string({ description: `Interface to listen on (default: HEIMDALL_HOST, else ${CONFIG_DEFAULTS.host})` }),
-    port: Flags.integer({ description: `Port to listen on; 0 picks a free one (default: HEIMDALL_PORT, else ${CONFIG_DEFAULTS.port})`, min: 0, max: 65535 }),
-    workers: Flags.integer({ description: `Worker processes sharing the port (default: HEIMDALL_WORKERS, else ${CONFIG_DEFAULTS.workers})`, min: 1, max: 64 }),
+    port: integerFlag({ description: `Port to listen on; 0 picks a free one (default: HEIMDALL_PORT, else ${CONFIG_DEFAULTS.port})`, min: 0, max: 65535 }),
+    workers: integerFlag({ description: `Worker processes sharing the port (default: HEIMDALL_WORKERS, else ${CONFIG_DEFAULTS.workers})`, min: 1, max: 64 }),
     migrate: Flags.boolean({ description: 'Apply pending migrations at start-up', default: true, allowNo: true }),
   }
 

@@ -1,8 +1,10 @@
 import { Flags } from '@oclif/core'
 import { DURATION_RANGES } from '../../domain/durations.js'
 import { listAuditEvents } from '../../usecases/queries/list-audit-events.js'
+import { emailFlag } from '../args.js'
 import { BaseCommand } from '../base-command.js'
 import { durationFlag } from '../duration-flag.js'
+import { integerFlag } from '../integer-input.js'
 import { isoTime } from '../format.js'
 
 export default class AuditList extends BaseCommand<typeof AuditList> {
@@ -13,10 +15,10 @@ export default class AuditList extends BaseCommand<typeof AuditList> {
     '<%= config.bin %> audit:list --type login.failed --json',
   ]
   static override flags = {
-    user: Flags.string({ description: 'Only events of this user (email)' }),
+    user: emailFlag({ description: 'Only events of this user (email)' }),
     type: Flags.string({ description: 'Only events of this type, e.g. login.failed, logout, refresh.reuse_detected' }),
     since: Flags.string({ description: 'Only events newer than this duration: 30m, 24h, 7d' }),
-    limit: Flags.integer({ description: 'At most this many events', default: 100, min: 1, max: 10000 }),
+    limit: integerFlag({ description: 'At most this many events', default: 100, min: 1, max: 10000 }),
   }
 
   public async run() {

@@ -4,7 +4,7 @@ import { clientIdArg } from '../client-args.js'
 
 export default class ClientDelete extends BaseCommand<typeof ClientDelete> {
   static override summary = 'Delete a client, with every grant and token issued to it.'
-  static override examples = ['<%= config.bin %> client:delete 3q2-7Yx0Wq9c5m8Vb1n4Zg']
+  static override examples = ['<%= config.bin %> client:delete 8fc7c5f9ca70059f9acc240a99a75552']
   static override args = { clientId: clientIdArg }
 
   public async run() {

@@ -4,7 +4,7 @@ import { clientIdArg } from '../client-args.js'
 
 export default class ClientRotateSecret extends BaseCommand<typeof ClientRotateSecret> {
   static override summary = 'Give a confidential client a new secret (shown once); the old one stops working at once.'
-  static override examples = ['<%= config.bin %> client:rotate-secret 3q2-7Yx0Wq9c5m8Vb1n4Zg']
+  static override examples = ['<%= config.bin %> client:rotate-secret 8fc7c5f9ca70059f9acc240a99a75552']
   static override args = { clientId: clientIdArg }
 
   public async run() {

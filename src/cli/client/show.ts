@@ -4,7 +4,7 @@ import { clientIdArg, clientJson } from '../client-args.js'
 
 export default class ClientShow extends BaseCommand<typeof ClientShow> {
   static override summary = 'Show one OAuth 2 / OpenID Connect client (never its secret).'
-  static override examples = ['<%= config.bin %> client:show 3q2-7Yx0Wq9c5m8Vb1n4Zg --json']
+  static override examples = ['<%= config.bin %> client:show 8fc7c5f9ca70059f9acc240a99a75552 --json']
   static override args = { clientId: clientIdArg }
 
   public async run() {

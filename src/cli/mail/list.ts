@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core'
 import type { MailStatus } from '../../infra/db/tables.js'
 import { listMails, type MailSummary } from '../../usecases/mail/list-mails.js'
 import { BaseCommand } from '../base-command.js'
+import { integerFlag } from '../integer-input.js'
 import { isoTime } from '../format.js'
 
 export default class MailList extends BaseCommand<typeof MailList> {
@@ -11,7 +12,7 @@ export default class MailList extends BaseCommand<typeof MailList> {
   static override examples = ['<%= config.bin %> mail:list', '<%= config.bin %> mail:list --status pending', '<%= config.bin %> mail:list --status failed --json']
   static override flags = {
     status: Flags.option({ options: ['pending', 'sent', 'failed'] as const, description: 'Only mails in this state (pending includes those being sent)' })(),
-    limit: Flags.integer({ description: 'At most this many mails', default: 50, min: 1, max: 10000 }),
+    limit: integerFlag({ description: 'At most this many mails', default: 50, min: 1, max: 10000 }),
   }
 
   public async run() {

@@ -1,11 +1,11 @@
-import { Args } from '@oclif/core'
 import { retryMail } from '../../usecases/mail/retry-mail.js'
 import { BaseCommand } from '../base-command.js'
+import { integerArg, MAX_ID } from '../integer-input.js'
 
 export default class MailRetry extends BaseCommand<typeof MailRetry> {
   static override summary = 'Send a failed (or waiting) mail again, with a fresh set of attempts.'
   static override examples = ['<%= config.bin %> mail:retry 7']
-  static override args = { id: Args.integer({ description: 'The mail id (mail:list --status failed)', required: true, min: 1 }) }
+  static override args = { id: integerArg({ description: 'The mail id (mail:list --status failed)', required: true, min: 1, max: MAX_ID }) }
 
   public async run() {
     await retryMail(this.context, { id: this.args.id })

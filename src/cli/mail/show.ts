@@ -1,13 +1,13 @@
-import { Args } from '@oclif/core'
 import { showMail } from '../../usecases/mail/show-mail.js'
 import { BaseCommand } from '../base-command.js'
+import { integerArg, MAX_ID } from '../integer-input.js'
 import { mailJson } from './list.js'
 
 export default class MailShow extends BaseCommand<typeof MailShow> {
   static override summary = 'Show one mail of the outbox: its state, its link and its text.'
   static override description = 'The link (with its one-time token) is shown until the mail is sent; a sent mail keeps only its metadata.'
   static override examples = ['<%= config.bin %> mail:show 1', '<%= config.bin %> mail:show 1 --json']
-  static override args = { id: Args.integer({ description: 'The mail id (mail:list)', required: true, min: 1 }) }
+  static override args = { id: integerArg({ description: 'The mail id (mail:list)', required: true, min: 1, max: MAX_ID }) }
 
   public async run() {
     const details = await showMail(this.context, { id: this.args.id })

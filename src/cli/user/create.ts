@@ -1,6 +1,7 @@
-import { Args, Flags } from '@oclif/core'
+import { Flags } from '@oclif/core'
 import { HeimdallError } from '../../errors.js'
 import { registerUser, type RegisterUserResult } from '../../usecases/commands/register-user.js'
+import { emailArgument } from '../args.js'
 import { BaseCommand } from '../base-command.js'
 import { readStdin } from '../read-stdin.js'
 
@@ -11,7 +12,7 @@ export default class UserCreate extends BaseCommand<typeof UserCreate> {
     'printf %s "$PASSWORD" | <%= config.bin %> user:create ada@example.com --password-stdin --role admin',
   ]
 
-  static override args = { email: Args.string({ description: 'Email of the new user', required: true }) }
+  static override args = { email: emailArgument('Email of the new user') }
   static override flags = {
     password: Flags.string({ description: 'Password (visible in shell history: prefer --password-stdin)', exclusive: ['password-stdin'] }),
     'password-stdin': Flags.boolean({ description: 'Read the password from standard input' }),

@@ -1,7 +1,10 @@
 import { Flags } from '@oclif/core'
 import { listUsers } from '../../usecases/queries/list-users.js'
 import { BaseCommand } from '../base-command.js'
+import { integerFlag, MAX_ID } from '../integer-input.js'
 import { isoTime } from '../format.js'
+
+const MAX_LIMIT = 1000
 
 export default class UserList extends BaseCommand<typeof UserList> {
   static override summary = 'List users, oldest first, a page at a time.'
@@ -15,9 +18,10 @@ export default class UserList extends BaseCommand<typeof UserList> {
   static override flags = {
     email: Flags.string({ description: 'Only users whose email contains this text' }),
     role: Flags.string({ description: 'Only users holding this role (see role:list)' }),
-    limit: Flags.integer({ description: 'Users per page', default: 50, min: 1, max: 1000 }),
-    page: Flags.integer({ description: 'Page number, from 1', min: 1, exclusive: ['offset'] }),
-    offset: Flags.integer({ description: 'Users to skip', min: 0, exclusive: ['page'] }),
+    limit: integerFlag({ description: 'Users per page', default: 50, min: 1, max: MAX_LIMIT }),
+    // Any page times any limit stays an exact number: an offset no database or double rounds.
+    page: integerFlag({ description: 'Page number, from 1', min: 1, max: Math.floor(MAX_ID / MAX_LIMIT), exclusive: ['offset'] }),
+    offset: integerFlag({ description: 'Users to skip', min: 0, max: MAX_ID, exclusive: ['page'] }),
   }
 
   public async run() {

@@ -1,12 +1,12 @@
-import { Args } from '@oclif/core'
 import { sendPasswordReset } from '../../usecases/recovery/request-password-reset.js'
+import { emailArg } from '../args.js'
 import { BaseCommand } from '../base-command.js'
 
 export default class UserSendReset extends BaseCommand<typeof UserSendReset> {
   static override summary = 'Mail a user a password-reset link (the same mail as POST /auth/password/forgot).'
   static override description = 'The mail goes through the outbox. Without HEIMDALL_SMTP_URL it stays pending: `mail:show ID` prints the link.'
   static override examples = ['<%= config.bin %> user:send-reset ada@example.com']
-  static override args = { email: Args.string({ description: 'Email of the user', required: true }) }
+  static override args = { email: emailArg }
 
   public async run() {
     const { mailId, email } = await sendPasswordReset(this.context, { email: this.args.email })

@@ -1,11 +1,11 @@
-import { Args } from '@oclif/core'
 import { markEmailVerified } from '../../usecases/recovery/mark-email-verified.js'
+import { emailArg } from '../args.js'
 import { BaseCommand } from '../base-command.js'
 
 export default class UserVerifyEmail extends BaseCommand<typeof UserVerifyEmail> {
   static override summary = "Mark a user's email address as verified (the operator vouches for it)."
   static override examples = ['<%= config.bin %> user:verify-email ada@example.com']
-  static override args = { email: Args.string({ description: 'Email of the user', required: true }) }
+  static override args = { email: emailArg }
 
   public async run() {
     const { email, alreadyVerified } = await markEmailVerified(this.context, { email: this.args.email })

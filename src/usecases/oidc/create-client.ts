@@ -4,6 +4,7 @@ import { checkClientRegistration, type ClientRegistration } from '../../domain/o
 import { validationError } from '../../errors.js'
 import { hashClientSecret, type StoredClientMetadata } from '../../infra/oidc/client-metadata.js'
 import { knownClientScopes } from './known-client-scopes.js'
+import { OIDC_SCOPES } from './scopes.js'
 
 export interface CreateClientInput extends ClientRegistration {
   /** A first-party client (one the operator runs) skips the consent page. */
@@ -22,7 +23,9 @@ export interface CreatedClient {
  * as client.created. Throws validation.failed with one entry per problem (see domain/oauth-client.ts).
  */
 export async function createClient(ctx: Context, input: CreateClientInput): Promise<CreatedClient> {
-  const { problems, grants } = checkClientRegistration(input, await knownClientScopes(ctx))
+  const oidc = new Set<string>(OIDC_SCOPES)
+  const permissions = new Set([...(await knownClientScopes(ctx))].filter((scope) => !oidc.has(scope)))
+  const { problems, grants, scopes } = checkClientRegistration(input, { oidc, permissions })
   if (problems.length > 0) throw validationError(problems)
   // Hex, not base64url: an id may start with '-', and `heimdall client:show -Q0u...` then reads it as a flag.
   const clientId = randomBytes(16).toString('hex')
@@ -33,7 +36,7 @@ export async function createClient(ctx: Context, input: CreateClientInput): Prom
     post_logout_redirect_uris: input.postLogoutRedirectUris,
     grant_types: grants,
     response_types: grants.includes('authorization_code') ? ['code'] : [],
-    scope: input.scopes.join(' '),
+    scope: scopes.join(' '),
     token_endpoint_auth_method: input.isPublic ? 'none' : 'client_secret_basic',
   }
   const now = Date.now()

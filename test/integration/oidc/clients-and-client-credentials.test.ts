@@ -38,7 +38,7 @@ test('client ids never start with a dash, so every CLI command takes them as an 
 for (const backend of backends()) {
   test(`client:create/list/show/rotate-secret/delete with --json; the secret is shown once and stored hashed; audited [${backend}]`, async (t) => {
     const server = servers.get(backend)!
-    const created = await cli(server, ['client:create', 'Grafana', '--redirect-uri', 'https://grafana.example.com/login/generic_oauth', '--grant', 'authorization_code', '--grant', 'refresh_token', '--scope', 'openid', '--scope', 'email', '--first-party'])
+    const created = await cli(server, ['client:create', 'Grafana', '--redirect-uri', 'https://grafana.example.com/login/generic_oauth', '--grant', 'authorization_code', '--grant', 'refresh_token', '--scope', 'openid', '--scope', 'email', '--scope', 'offline_access', '--first-party'])
     t.is(created.code, 0, created.stderr)
     const { client_id: clientId, client_secret: secret } = created.json
     t.regex(secret, /^[\w-]{43}$/)
@@ -50,7 +50,7 @@ for (const backend of backends()) {
     t.true(listed.json.clients.some((client: { client_id: string }) => client.client_id === clientId))
     t.false(listed.stdout.includes(secret))
     const shown = await cli(server, ['client:show', clientId])
-    t.like(shown.json, { client_id: clientId, client_name: 'Grafana', public: false, first_party: true, grant_types: ['authorization_code', 'refresh_token'], scope: 'openid email' })
+    t.like(shown.json, { client_id: clientId, client_name: 'Grafana', public: false, first_party: true, grant_types: ['authorization_code', 'refresh_token'], scope: 'openid email offline_access' })
 
     const rotated = await cli(server, ['client:rotate-secret', clientId])
     t.is(rotated.code, 0, rotated.stderr)

@@ -1,6 +1,7 @@
+import test from 'ava'
 import * as oidc from 'openid-client'
 import { freePort, startTestServer, type TestServer } from './server.js'
-import type { Backend } from './db.js'
+import { backends, type Backend } from './db.js'
 
 /**
  * A Heimdall with OpenID Connect on, whose HEIMDALL_PUBLIC_URL is its own address (the issuer must
@@ -40,4 +41,21 @@ export async function oauthError(promise: Promise<unknown>): Promise<string | un
     const challenged = error as { error?: string; cause?: Array<{ parameters?: { error?: string } }> }
     return challenged.error ?? (Array.isArray(challenged.cause) ? challenged.cause[0]?.parameters?.error : undefined) ?? (error as Error).message
   }
+}
+
+export type OidcServer = TestServer & { issuer: string }
+
+/**
+ * One OpenID-enabled server per backend for the whole test file: started by an AVA `before` hook,
+ * closed by an `after.always` hook (both registered here, so call it at the top level of a test file).
+ */
+export function oidcServersForFile(env: Record<string, string> = {}): Map<Backend, OidcServer> {
+  const servers = new Map<Backend, OidcServer>()
+  test.before(async () => {
+    for (const backend of backends()) servers.set(backend, await startOidcServer(backend, env))
+  })
+  test.after.always(async () => {
+    for (const server of servers.values()) await server.close()
+  })
+  return servers
 }

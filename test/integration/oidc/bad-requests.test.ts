@@ -6,19 +6,11 @@
 import test, { type ExecutionContext } from 'ava'
 import { PAGE_CSP } from '../../../src/http/pages/pages.js'
 import { backends } from '../../aux/db.js'
-import { startOidcServer } from '../../aux/oidc.js'
+import { type OidcServer, oidcServersForFile } from '../../aux/oidc.js'
 import { authorizationRequest, FormBrowser, formsOf, relyingParty } from '../../aux/oidc-http-sign-in.js'
-import { TEST_PASSWORD, type TestServer } from '../../aux/server.js'
+import { TEST_PASSWORD } from '../../aux/server.js'
 
-type OidcServer = TestServer & { issuer: string }
-const servers = new Map<string, OidcServer>()
-
-test.before(async () => {
-  for (const backend of backends()) servers.set(backend, await startOidcServer(backend))
-})
-test.after.always(async () => {
-  for (const server of servers.values()) await server.close()
-})
+const servers = oidcServersForFile()
 
 interface Probe {
   method: 'GET' | 'POST'

@@ -3,18 +3,9 @@ import * as oidc from 'openid-client'
 import { createClient } from '../../../src/usecases/oidc/create-client.js'
 import { runCli } from '../../aux/cli.js'
 import { backends } from '../../aux/db.js'
-import { discover, oauthError, startOidcServer } from '../../aux/oidc.js'
-import type { TestServer } from '../../aux/server.js'
+import { discover, oauthError, type OidcServer, oidcServersForFile } from '../../aux/oidc.js'
 
-type OidcServer = TestServer & { issuer: string }
-const servers = new Map<string, OidcServer>()
-
-test.before(async () => {
-  for (const backend of backends()) servers.set(backend, await startOidcServer(backend))
-})
-test.after.always(async () => {
-  for (const server of servers.values()) await server.close()
-})
+const servers = oidcServersForFile()
 
 async function cli(server: OidcServer, args: string[]) {
   const result = await runCli([...args, '--json'], { env: server.env })

@@ -9,19 +9,11 @@ import { ACCOUNT_COOKIE } from '../../../src/http/pages/account/cookie.js'
 import { openAccountSession } from '../../../src/usecases/account/account-session.js'
 import { login } from '../../../src/usecases/commands/login.js'
 import { backends } from '../../aux/db.js'
-import { startOidcServer } from '../../aux/oidc.js'
+import { oidcServersForFile } from '../../aux/oidc.js'
 import { authorizationRequest, authorizeOverHttp, FormBrowser, formsOf, relyingParty, signInOverHttp, type RelyingParty } from '../../aux/oidc-http-sign-in.js'
-import { TEST_PASSWORD, type TestServer } from '../../aux/server.js'
+import { TEST_PASSWORD } from '../../aux/server.js'
 
-type OidcServer = TestServer & { issuer: string }
-const servers = new Map<string, OidcServer>()
-
-test.before(async () => {
-  for (const backend of backends()) servers.set(backend, await startOidcServer(backend))
-})
-test.after.always(async () => {
-  for (const server of servers.values()) await server.close()
-})
+const servers = oidcServersForFile()
 
 /** The page a form_post answer ends on: its status, headers and form, read without following it. */
 async function formPostPage(rp: RelyingParty, browser: FormBrowser, request: { url: URL }, options: { consent?: 'allow' | 'deny' } = {}) {

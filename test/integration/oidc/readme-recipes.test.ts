@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { runCli } from '../../aux/cli.js'
 import { backends } from '../../aux/db.js'
-import { startOidcServer } from '../../aux/oidc.js'
+import { oidcServersForFile, type OidcServer } from '../../aux/oidc.js'
 import type { TestServer } from '../../aux/server.js'
 
 /**
@@ -35,15 +35,9 @@ function pathOf(url: string): string {
   return url.slice(RECIPE_PUBLIC_URL.length)
 }
 
-const servers = new Map<string, TestServer & { issuer: string }>()
-test.before(async () => {
-  for (const backend of backends()) servers.set(backend, await startOidcServer(backend))
-})
-test.after.always(async () => {
-  for (const server of servers.values()) await server.close()
-})
+const servers = oidcServersForFile()
 
-async function discovery(server: TestServer & { issuer: string }): Promise<Record<string, any>> {
+async function discovery(server: OidcServer): Promise<Record<string, any>> {
   return (await server.client.http.get<Record<string, any>>(`${server.issuer}/.well-known/openid-configuration`, { prefixUrl: '' })).body
 }
 

@@ -8,19 +8,11 @@ import type { SessionRow } from '../../../src/infra/db/tables.js'
 import { registerUser } from '../../../src/usecases/commands/register-user.js'
 import { revokeSession } from '../../../src/usecases/commands/revoke-session.js'
 import { backends } from '../../aux/db.js'
-import { oauthError, startOidcServer } from '../../aux/oidc.js'
+import { oauthError, type OidcServer, oidcServersForFile } from '../../aux/oidc.js'
 import { authorizeOverHttp, formsOf, FormBrowser, relyingParty, signInOverHttp, type RelyingParty } from '../../aux/oidc-http-sign-in.js'
-import { TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
+import { TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
 
-type OidcServer = TestServer & { issuer: string }
-const servers = new Map<string, OidcServer>()
-
-test.before(async () => {
-  for (const backend of backends()) servers.set(backend, await startOidcServer(backend))
-})
-test.after.always(async () => {
-  for (const server of servers.values()) await server.close()
-})
+const servers = oidcServersForFile()
 
 /** Long enough for auth_time (whole seconds) to tell an earlier sign-in from a later one. */
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

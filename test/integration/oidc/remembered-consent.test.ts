@@ -5,19 +5,10 @@
 import test from 'ava'
 import * as oidc from 'openid-client'
 import { backends } from '../../aux/db.js'
-import { startOidcServer } from '../../aux/oidc.js'
+import { type OidcServer, oidcServersForFile } from '../../aux/oidc.js'
 import { authorizationRequest, FormBrowser, formsOf, relyingParty, signInOverHttp, signOutOfAccount, type RelyingParty } from '../../aux/oidc-http-sign-in.js'
-import type { TestServer } from '../../aux/server.js'
 
-type OidcServer = TestServer & { issuer: string }
-const servers = new Map<string, OidcServer>()
-
-test.before(async () => {
-  for (const backend of backends()) servers.set(backend, await startOidcServer(backend))
-})
-test.after.always(async () => {
-  for (const server of servers.values()) await server.close()
-})
+const servers = oidcServersForFile()
 
 /** The scopes a consent page asks for, in its words. */
 function askedFor(html: string): string[] {

@@ -1,7 +1,7 @@
 // `npm pack` as a release would run it, then the tarball installed into an empty directory and
 // `npx heimdall serve` started there with an empty environment: what a user of the package gets.
 import { spawn } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -24,7 +24,7 @@ function npmEnv(): NodeJS.ProcessEnv {
 }
 
 test('npm pack: the tarball installs into an empty directory and `npx heimdall serve` works there', async (t) => {
-  // The slowest test of the suite: a full build, then better-sqlite3 compiled from source.
+  // The slowest test of the suite: a full build, then an install of the package and its dependencies.
   t.timeout(12 * 60_000)
   const work = mkdtempSync(join(tmpdir(), 'heimdall-pack-'))
   try {
@@ -54,7 +54,19 @@ test('npm pack: the tarball installs into an empty directory and `npx heimdall s
     const consumer = join(work, 'consumer')
     mkdirSync(consumer)
     writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, allowScripts: { 'better-sqlite3': true, bcrypt: true } }, null, 2))
-    const installed = await runCommand('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(tarballs, tarball)], { cwd: consumer, env: npmEnv(), timeoutMs: 8 * 60_000 })
+    //    Its install script (prebuild-install, then node-gyp if that fails) downloads a prebuilt binary
+    //    where there is internet, as for most users; here there is none, and compiling SQLite took
+    //    minutes of the suite's 10. So the binary this checkout's `npm ci` compiled, of the same
+    //    pinned version, is offered the way prebuild-install looks for a local one.
+    const prebuilds = join(work, 'prebuilds')
+    mkdirSync(prebuilds)
+    const sqliteDir = join(ROOT, 'node_modules', 'better-sqlite3')
+    const sqliteVersion = (JSON.parse(readFileSync(join(sqliteDir, 'package.json'), 'utf8')) as { version: string }).version
+    const prebuilt = `better-sqlite3-v${sqliteVersion}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`
+    const archived = await runCommand('tar', ['-czf', join(prebuilds, prebuilt), '-C', sqliteDir, 'build/Release/better_sqlite3.node'], { cwd: work, env: npmEnv(), timeoutMs: 60_000 })
+    t.is(archived.code, 0, archived.output)
+    const installEnv = { ...npmEnv(), npm_config_better_sqlite3_local_prebuilds: prebuilds }
+    const installed = await runCommand('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(tarballs, tarball)], { cwd: consumer, env: installEnv, timeoutMs: 8 * 60_000 })
     t.is(installed.code, 0, installed.output)
     t.false(readdirSync(join(consumer, 'node_modules')).includes('typescript'), 'a consumer install does not need TypeScript')
     t.log(`packed ${basename(tarball)} (${files.length} files) and installed it in ${consumer}`)

@@ -7,7 +7,7 @@ import { knownClientScopes } from '../../usecases/oidc/known-client-scopes.js'
 import { getJwks, JWKS_MAX_AGE_SECONDS } from '../../usecases/queries/get-jwks.js'
 import { createProviderPages } from '../pages/oidc/provider-pages.js'
 import { OIDC_PREFIX } from './paths.js'
-import { formPostEndpoint, redirectFormPost } from './form-post.js'
+import { formPostEndpoint, redirectFormPost } from './post-as-get.js'
 import { rateLimitedEndpoint, spendOidcBudget } from './rate-limit.js'
 import { nameOidcRoute, observeOidcRequests, oidcRequestIdOf } from './request-observer.js'
 

@@ -1,6 +1,6 @@
 // Authorization (OpenID Connect Core 1.0 section 3.1.2.1) and logout (RP-Initiated Logout 1.0
 // section 2) take POST as well as GET: a form post gets the same flow as the GET request, with the
-// provider's cookies (a 303 to the GET request; form-post.ts says why). Any other method, and any path
+// provider's cookies (a 303 to the GET request; src/http/oidc/post-as-get.ts says why). Any other method, and any path
 // no endpoint serves, answers a JSON error like the provider's others.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'

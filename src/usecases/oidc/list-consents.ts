@@ -32,7 +32,9 @@ export async function listConsents(ctx: Context, input: { userId: string }): Pro
     if (payload.accountId !== input.userId) continue
     const entry = entryOf(grant.client_id)
     for (const scope of (payload.openid?.scope ?? '').split(' ')) if (scope) entry.scopes.add(scope)
-    entry.grantedAt = Math.min(entry.grantedAt, (payload.iat ?? 0) * 1000)
+    // A grant's iat is in whole seconds: the remembered consent's time (milliseconds) wins where there
+    // is one, or a consent given in the same second as another would sort before it.
+    if (!remembered.some((consent) => consent.client_id === grant.client_id)) entry.grantedAt = Math.min(entry.grantedAt, (payload.iat ?? 0) * 1000)
   }
   const consents = await Promise.all(
     [...byClient].map(async ([clientId, entry]): Promise<Consent> => ({

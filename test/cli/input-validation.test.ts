@@ -20,6 +20,22 @@ function each(title: string, run: (t: ExecutionContext, server: TestServer) => P
   for (const backend of backends()) test(`${title} [${backend}]`, (t) => run(t, servers.get(backend)!))
 }
 
+/**
+ * For input that the command's argument parsing refuses before any database is opened: one backend
+ * tells all (the commands are started dozens of times, which is most of this file's time).
+ */
+function beforeAnyDatabase(title: string, run: (t: ExecutionContext, server: TestServer) => Promise<void>): void {
+  test(`${title} [sqlite]`, (t) => run(t, servers.get('sqlite')!))
+}
+
+/** Runs `checks` four at a time: each starts a CLI process. */
+async function fourAtATime(checks: Array<() => Promise<void>>): Promise<void> {
+  const queue = [...checks]
+  await Promise.all(Array.from({ length: 4 }, async () => {
+    for (let check = queue.shift(); check; check = queue.shift()) await check()
+  }))
+}
+
 async function cli(server: TestServer, args: string[]): Promise<CliResult> {
   return runCli(args, { env: server.env, timeoutMs: 60_000 })
 }
@@ -48,10 +64,11 @@ const MANIFEST = new URL('../../../oclif.manifest.json', import.meta.url)
 const NOT_INTEGERS = ['abc', '1.5', '1e3', '0x10', ' 7', '']
 const HUGE = '99999999999999999999999'
 
-each('every integer argument and flag refuses a non-integer, an out-of-range or a huge value with exit 65', async (t, server) => {
+beforeAnyDatabase('every integer argument and flag refuses a non-integer, an out-of-range or a huge value with exit 65', async (t, server) => {
+  const checks: Array<() => Promise<void>> = []
   for (const command of ['mail:show', 'mail:retry']) {
-    for (const raw of NOT_INTEGERS) await assertInvalidInput(t, server, [command, raw], /ID must be a whole number from 1 to 9007199254740991/)
-    for (const raw of ['-1', '0', HUGE]) await assertInvalidInput(t, server, [command, raw], new RegExp(`ID must be between 1 and 9007199254740991, not ${raw}`))
+    for (const raw of NOT_INTEGERS) checks.push(() => assertInvalidInput(t, server, [command, raw], /ID must be a whole number from 1 to 9007199254740991/))
+    for (const raw of ['-1', '0', HUGE]) checks.push(() => assertInvalidInput(t, server, [command, raw], new RegExp(`ID must be between 1 and 9007199254740991, not ${raw}`)))
   }
   const flags: Array<[string[], string, string]> = [
     [['user:list'], '--limit', '1000'],
@@ -63,14 +80,15 @@ each('every integer argument and flag refuses a non-integer, an out-of-range or 
     [['serve'], '--workers', '64'],
   ]
   for (const [command, flag, max] of flags) {
-    await assertInvalidInput(t, server, [...command, flag, 'abc'], new RegExp(`${flag} must be a whole number from \\d+ to ${max}, not "abc"`))
-    await assertInvalidInput(t, server, [...command, flag, '1.5'], new RegExp(`${flag} must be a whole number`))
-    await assertInvalidInput(t, server, [...command, flag, HUGE], new RegExp(`${flag} must be between \\d+ and ${max}, not ${HUGE}`))
+    checks.push(() => assertInvalidInput(t, server, [...command, flag, 'abc'], new RegExp(`${flag} must be a whole number from \\d+ to ${max}, not "abc"`)))
+    checks.push(() => assertInvalidInput(t, server, [...command, flag, '1.5'], new RegExp(`${flag} must be a whole number`)))
+    checks.push(() => assertInvalidInput(t, server, [...command, flag, HUGE], new RegExp(`${flag} must be between \\d+ and ${max}, not ${HUGE}`)))
   }
-  await assertInvalidInput(t, server, ['user:list', '--limit', '0'], /--limit must be between 1 and 1000, not 0/)
-  await assertInvalidInput(t, server, ['user:list', '--offset', '-1'], /--offset must be between 0 and/)
-  await assertInvalidJson(t, server, ['mail:show', 'abc'], 'ID')
-  await assertInvalidJson(t, server, ['user:list', '--limit', '1.5'], '--limit')
+  checks.push(() => assertInvalidInput(t, server, ['user:list', '--limit', '0'], /--limit must be between 1 and 1000, not 0/))
+  checks.push(() => assertInvalidInput(t, server, ['user:list', '--offset', '-1'], /--offset must be between 0 and/))
+  checks.push(() => assertInvalidJson(t, server, ['mail:show', 'abc'], 'ID'))
+  checks.push(() => assertInvalidJson(t, server, ['user:list', '--limit', '1.5'], '--limit'))
+  await fourAtATime(checks)
 })
 
 each('the largest integers accepted are read exactly and reach the database as typed', async (t, server) => {
@@ -98,19 +116,21 @@ const AFTER_EMAIL: Record<string, string[]> = {
   'user:set-password': ['--password-stdin'],
 }
 
-each('every command taking an email refuses a malformed one with exit 65, never "No user with email"', async (t, server) => {
+beforeAnyDatabase('every command taking an email refuses a malformed one with exit 65, never "No user with email"', async (t, server) => {
   const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as { commands: Record<string, { args: Record<string, unknown> }> }
   const withEmail = Object.keys(manifest.commands).filter((id) => 'email' in manifest.commands[id].args)
   for (const named of ['user:mfa', 'user:send-reset', 'user:verify-email', 'user:create', 'token:issue']) t.true(withEmail.includes(named), named)
+  const checks: Array<() => Promise<void>> = []
   for (const command of withEmail) {
     for (const raw of command === 'user:mfa' ? ['not an email', 'bad', '', 'a@@example.com'] : ['not an email', '']) {
-      await assertInvalidInput(t, server, [command, raw, ...(AFTER_EMAIL[command] ?? [])], /EMAIL is not a valid email address: Email /)
+      checks.push(() => assertInvalidInput(t, server, [command, raw, ...(AFTER_EMAIL[command] ?? [])], /EMAIL is not a valid email address: Email /))
     }
   }
-  await assertInvalidInput(t, server, ['mail:test', 'not-an-email'], /TO is not a valid email address/)
-  await assertInvalidInput(t, server, ['audit:list', '--user', 'bad'], /--user is not a valid email address/)
-  await assertInvalidJson(t, server, ['user:mfa', 'not an email'], 'EMAIL')
-  await assertInvalidJson(t, server, ['audit:list', '--user', 'bad'], '--user')
+  checks.push(() => assertInvalidInput(t, server, ['mail:test', 'not-an-email'], /TO is not a valid email address/))
+  checks.push(() => assertInvalidInput(t, server, ['audit:list', '--user', 'bad'], /--user is not a valid email address/))
+  checks.push(() => assertInvalidJson(t, server, ['user:mfa', 'not an email'], 'EMAIL'))
+  checks.push(() => assertInvalidJson(t, server, ['audit:list', '--user', 'bad'], '--user'))
+  await fourAtATime(checks)
 })
 
 each('a well-formed email no user has is still a refusal (exit 1), matched trimmed and lower-cased', async (t, server) => {

@@ -179,7 +179,7 @@ export async function relyingParty(
 }
 
 /** An authorization request with PKCE (S256) and state; `offline_access` asks for a refresh token (with prompt=consent). */
-export async function authorizationRequest(rp: RelyingParty, scope = 'openid email offline_access') {
+export async function authorizationRequest(rp: Pick<RelyingParty, 'config' | 'redirectUri'>, scope = 'openid email offline_access') {
   const verifier = oidc.randomPKCECodeVerifier()
   const state = oidc.randomState()
   const url = oidc.buildAuthorizationUrl(rp.config, {

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import test from 'ava'
 import * as oidc from 'openid-client'
 import { freePort, startTestServer, type TestServer } from './server.js'
@@ -58,4 +60,19 @@ export function oidcServersForFile(env: Record<string, string> = {}): Map<Backen
     for (const server of servers.values()) await server.close()
   })
   return servers
+}
+
+/** Where a test relying party's browser lands: its redirect URI and post-logout redirect URI on a callback server. */
+export interface RelyingPartyCallback {
+  redirectUri: string
+  postLogoutUri: string
+  close(): void
+}
+
+/** The relying party's callback on 127.0.0.1: answers every request with a short page, so the browser lands somewhere. */
+export async function startRelyingPartyCallback(): Promise<RelyingPartyCallback> {
+  const server = createServer((_req, res) => res.end('relying party'))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return { redirectUri: `${origin}/callback`, postLogoutUri: `${origin}/signed-out`, close: () => server.close() }
 }

@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import test from 'ava'
 import * as oidc from 'openid-client'
 import type { Browser, Page } from 'playwright-core'
@@ -12,24 +10,22 @@ import { browserAvailable, launchBrowser } from '../../aux/browser.js'
 import { backends } from '../../aux/db.js'
 import { verifyWithJwks } from '../../aux/jwks.js'
 import { enrolTotp, totpCode } from '../../aux/mfa.js'
-import { discover, oauthError, startOidcServer } from '../../aux/oidc.js'
+import { discover, oauthError, startOidcServer, startRelyingPartyCallback, type RelyingPartyCallback } from '../../aux/oidc.js'
+import { authorizationRequest } from '../../aux/oidc-http-sign-in.js'
 import { TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
 
 type OidcServer = TestServer & { issuer: string }
 const servers = new Map<string, OidcServer>()
 let browser: Browser
-/** The relying party's callback: answers every request with a short page, so the browser lands somewhere. */
-let callback: Server
+let callback: RelyingPartyCallback | undefined
 let redirectUri: string
 let postLogoutUri: string
 
 if (browserAvailable('OpenID Connect code flow')) {
   test.before(async () => {
-    callback = createServer((_req, res) => res.end('relying party'))
-    await new Promise<void>((resolve) => callback.listen(0, '127.0.0.1', resolve))
-    const origin = `http://127.0.0.1:${(callback.address() as AddressInfo).port}`
-    redirectUri = `${origin}/callback`
-    postLogoutUri = `${origin}/signed-out`
+    callback = await startRelyingPartyCallback()
+    redirectUri = callback.redirectUri
+    postLogoutUri = callback.postLogoutUri
     browser = await launchBrowser()
     for (const backend of backends()) servers.set(backend, await startOidcServer(backend))
   })
@@ -65,19 +61,8 @@ async function relyingParty(server: OidcServer, options: { firstParty: boolean; 
   return { config, clientId: created.clientId, secret: created.clientSecret, email }
 }
 
-async function authorizationUrl(rp: Rp, scope = 'openid email roles offline_access') {
-  const verifier = oidc.randomPKCECodeVerifier()
-  const state = oidc.randomState()
-  const url = oidc.buildAuthorizationUrl(rp.config, {
-    redirect_uri: redirectUri,
-    scope,
-    // offline_access (a refresh token) is granted only on an explicit consent prompt (OIDC Core 11).
-    ...(scope.includes('offline_access') ? { prompt: 'consent' } : {}),
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    state,
-  })
-  return { url, verifier, state }
+function authorizationUrl(rp: Rp, scope = 'openid email roles offline_access') {
+  return authorizationRequest({ config: rp.config, redirectUri }, scope)
 }
 
 async function signIn(page: Page, url: URL, email: string): Promise<void> {

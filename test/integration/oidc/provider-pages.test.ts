@@ -2,8 +2,6 @@
 // logout and post-logout, the error page) are Heimdall pages: the shared layout, the pages' CSP and
 // headers, escaped text, forms that work without JavaScript. Driven in headless Chromium with
 // JavaScript off (except where a script would have to be caught running), one browser for the file.
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import test, { type ExecutionContext } from 'ava'
 import * as oidc from 'openid-client'
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core'
@@ -11,13 +9,13 @@ import { registerUser } from '../../../src/usecases/commands/register-user.js'
 import { createClient } from '../../../src/usecases/oidc/create-client.js'
 import { browserAvailable, launchBrowser } from '../../aux/browser.js'
 import { backends } from '../../aux/db.js'
-import { discover, oauthError, startOidcServer } from '../../aux/oidc.js'
+import { discover, oauthError, startOidcServer, startRelyingPartyCallback, type RelyingPartyCallback } from '../../aux/oidc.js'
 import { TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
 
 type OidcServer = TestServer & { issuer: string }
 const servers = new Map<string, OidcServer>()
 let browser: Browser
-let callback: Server
+let callback: RelyingPartyCallback | undefined
 let redirectUri: string
 let postLogoutUri: string
 /** A client name and a state that would run script if any page put them into its HTML unescaped. */
@@ -25,11 +23,9 @@ const HOSTILE = `"><script>window.pwned=1</script><img src=x onerror="window.pwn
 
 if (browserAvailable("the provider's pages")) {
   test.before(async () => {
-    callback = createServer((_req, res) => res.end('relying party'))
-    await new Promise<void>((resolve) => callback.listen(0, '127.0.0.1', resolve))
-    const origin = `http://127.0.0.1:${(callback.address() as AddressInfo).port}`
-    redirectUri = `${origin}/callback`
-    postLogoutUri = `${origin}/signed-out`
+    callback = await startRelyingPartyCallback()
+    redirectUri = callback.redirectUri
+    postLogoutUri = callback.postLogoutUri
     browser = await launchBrowser()
     for (const backend of backends()) servers.set(backend, await startOidcServer(backend))
   })

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import test from 'ava'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { flagSet } from './flags.js'
 
 /** Debian's Chromium, driven by playwright-core: no browser download. */
@@ -41,4 +41,19 @@ export function browserAvailable(what: string): boolean {
     test.skip(`${what} in headless Chromium: skipped, ${reason}; set HEIMDALL_TEST_BROWSER=1 to require it`, () => {})
   }
   return false
+}
+
+/**
+ * A fresh browser context (cookies of its own) with a page carrying a virtual platform authenticator
+ * (Chromium's WebAuthn domain over CDP): passkeys are created and used without a person touching anything.
+ */
+export async function contextWithAuthenticator(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  const cdp = await context.newCDPSession(page)
+  await cdp.send('WebAuthn.enable')
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  })
+  return { context, page }
 }

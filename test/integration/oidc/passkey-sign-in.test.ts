@@ -9,7 +9,7 @@ import * as oidc from 'openid-client'
 import type { Browser } from 'playwright-core'
 import { registerUser } from '../../../src/usecases/commands/register-user.js'
 import { createClient } from '../../../src/usecases/oidc/create-client.js'
-import { browserAvailable, launchBrowser } from '../../aux/browser.js'
+import { browserAvailable, contextWithAuthenticator, launchBrowser } from '../../aux/browser.js'
 import { backends } from '../../aux/db.js'
 import { discover, startOidcServer } from '../../aux/oidc.js'
 import { TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
@@ -51,13 +51,7 @@ if (browserAvailable('passkey sign-in through OpenID Connect')) {
       })
       const config = await discover(server.issuer, created.clientId, created.clientSecret)
 
-      const context = await browser.newContext()
-      const page = await context.newPage()
-      const cdp = await context.newCDPSession(page)
-      await cdp.send('WebAuthn.enable')
-      await cdp.send('WebAuthn.addVirtualAuthenticator', {
-        options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-      })
+      const { context, page } = await contextWithAuthenticator(browser)
       try {
         // A passkey added on the account page, then signed out.
         await page.goto(`${origin}/account/login`)

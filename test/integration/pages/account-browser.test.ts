@@ -4,9 +4,9 @@
 // the TOTP, recovery code, session and password flows. One server per database and one browser for the
 // file; every test has its own user and browser context (its own cookies).
 import test, { type ExecutionContext } from 'ava'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { claimsOf } from '../../aux/jwt.js'
-import { browserAvailable, launchBrowser } from '../../aux/browser.js'
+import { browserAvailable, contextWithAuthenticator, launchBrowser } from '../../aux/browser.js'
 import { runCli } from '../../aux/cli.js'
 import { backends, type Backend } from '../../aux/db.js'
 import { postJson, totpCode } from '../../aux/mfa.js'
@@ -40,17 +40,6 @@ if (browserAvailable('The account page')) {
     for (const backend of backends()) test(`${title} [${backend}]`, (t) => run(t, targets.get(backend)!))
   }
 
-  /** A fresh browser context (cookies of its own) with a page carrying a virtual platform authenticator. */
-  async function withAuthenticator(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext()
-    const page = await context.newPage()
-    const cdp = await context.newCDPSession(page)
-    await cdp.send('WebAuthn.enable')
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-    })
-    return { context, page }
-  }
 
   async function signInWithPassword(page: Page, origin: string, email: string, password = TEST_PASSWORD): Promise<void> {
     await page.goto(`${origin}/account/login`)
@@ -71,7 +60,7 @@ if (browserAvailable('The account page')) {
   each('passkeys: register one on the account page, sign out, sign in with it alone and as the second step', async (t, { server, origin }) => {
     const email = uniqueEmail('browser-passkey')
     await server.client.register(email, TEST_PASSWORD)
-    const { context, page } = await withAuthenticator()
+    const { context, page } = await contextWithAuthenticator(browser)
     try {
       await signInWithPassword(page, origin, email)
       t.is(new URL(page.url()).pathname, '/account')
@@ -107,7 +96,7 @@ if (browserAvailable('The account page')) {
   each('a role that requires a second factor: sign-in leads to enrolment only, a passkey is added there, then it is the second step', async (t, { server, origin }) => {
     const email = uniqueEmail('browser-admin')
     await registerUser(server.context, { email, password: TEST_PASSWORD, roles: ['admin'] })
-    const { context, page } = await withAuthenticator()
+    const { context, page } = await contextWithAuthenticator(browser)
     try {
       await signInWithPassword(page, origin, email)
       t.is(new URL(page.url()).pathname, '/account/enrol')

@@ -3,6 +3,7 @@
 // new password), the policy, the lockout lifted, token reuse / replacement / expiry, enumeration
 // (same answer, similar timing), the per-address cap. One SMTP server, and per backend one Heimdall
 // plus a second instance on the same database, for the whole file.
+import { Worker } from 'node:worker_threads'
 import test from 'ava'
 import { runCli } from '../../aux/cli.js'
 import { backends, type Backend } from '../../aux/db.js'
@@ -12,6 +13,39 @@ import { startSecondInstance, startTestServer, TEST_PASSWORD, uniqueEmail, type 
 import { startSmtpServer, type TestSmtpServer } from '../../aux/smtp.js'
 
 const NEW_PASSWORD = 'Brand-New-Pass-456'
+/**
+ * POSTs each JSON body to `url` in turn from a worker thread, 100 ms apart, and answers how long each
+ * answer took (milliseconds), its status and body. The test server runs in this process, and the work
+ * a forgot request starts after its answer (synchronous SQLite) blocks this process's event loop: timed
+ * here, a client would seem to wait for it, which a client in another process never does. The worker
+ * has an event loop of its own; the pause lets one request's work end before the next is sent.
+ */
+function timedPosts(url: string, bodies: object[]): Promise<Array<{ ms: number; status: number; body: unknown }>> {
+  const worker = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads')
+    ;(async () => {
+      const results = []
+      for (const body of workerData.bodies) {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        const started = performance.now()
+        const response = await fetch(workerData.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+        const text = await response.text()
+        results.push({ ms: performance.now() - started, status: response.status, body: JSON.parse(text) })
+      }
+      parentPort.postMessage(results)
+    })().catch((error) => parentPort.postMessage({ error: String(error) }))`,
+    { eval: true, workerData: { url, bodies } },
+  )
+  return new Promise((resolve, reject) => {
+    worker.once('message', (message) => {
+      void worker.terminate()
+      if ('error' in message) reject(new Error(message.error))
+      else resolve(message)
+    })
+    worker.once('error', reject)
+  })
+}
+
 const FORGOT_BODY = { message: 'If an account with this address exists, a link to reset its password has been sent to it.' }
 let smtp: TestSmtpServer
 const instances = new Map<Backend, { server: TestServer; second: Awaited<ReturnType<typeof startSecondInstance>>; logLines: string[] }>()
@@ -129,16 +163,13 @@ for (const backend of backends()) {
     t.is((await runCli(['user:disable', disabled], { env: server.env })).code, 0)
 
     const timings: Record<string, number[]> = { existing: [], disabled: [], unknown: [] }
-    for (let round = 0; round < 4; round++) {
-      for (const kind of ['existing', 'disabled', 'unknown'] as const) {
-        const email = kind === 'existing' ? existing : kind === 'disabled' ? disabled : uniqueEmail('nobody')
-        const started = performance.now()
-        const response = await server.client.post('auth/password/forgot', { email })
-        timings[kind].push(performance.now() - started)
-        t.is(response.statusCode, 202)
-        t.deepEqual(response.body, FORGOT_BODY)
-      }
-    }
+    const kinds = Array.from({ length: 4 }, () => ['existing', 'disabled', 'unknown'] as const).flat()
+    const answers = await timedPosts(`${server.url}/auth/password/forgot`, kinds.map((kind) => ({ email: kind === 'existing' ? existing : kind === 'disabled' ? disabled : uniqueEmail('nobody') })))
+    answers.forEach((answer, i) => {
+      timings[kinds[i]].push(answer.ms)
+      t.is(answer.status, 202)
+      t.deepEqual(answer.body, FORGOT_BODY)
+    })
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
     t.log(`median ms: ${JSON.stringify(Object.fromEntries(Object.entries(timings).map(([kind, values]) => [kind, median(values).toFixed(2)])))}`)
     // The work happens after the answer: every kind answers in about the same (small) time.

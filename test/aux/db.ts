@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
 import knex from 'knex'
 import { createKnex } from '../../src/infra/db/knex.js'
 import { migrateLatest } from '../../src/infra/db/migrate.js'
@@ -158,4 +160,44 @@ async function cloneSchema(db: knex.Knex, template: string, target: string): Pro
     await db.raw('INSERT INTO ??.?? SELECT * FROM ??.??', [target, name, template, name])
   }
   await db.raw('SET FOREIGN_KEY_CHECKS = 1')
+}
+
+/**
+ * Holds, for `ms` milliseconds and from a connection of its own, a lock that a write referencing the
+ * user `userId` waits on: SQLite's database-wide write lock (BEGIN IMMEDIATE), or on MySQL the user's
+ * row FOR UPDATE (an insert referencing it waits on its foreign-key check). The SQLite lock is held
+ * from a worker thread: a better-sqlite3 server waiting on it blocks the event loop it shares with the
+ * test. Resolves once held; `released` resolves with the time (Date.now(), milliseconds) it was let go.
+ */
+export async function holdUserWriteLock(database: TestDatabase, userId: string, ms: number): Promise<{ released: Promise<number> }> {
+  if (database.url.startsWith('sqlite:')) {
+    const worker = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads')
+      const db = new (require(workerData.driver))(workerData.file)
+      db.exec('BEGIN IMMEDIATE')
+      parentPort.postMessage({ held: true })
+      setTimeout(() => { db.exec('COMMIT'); db.close(); parentPort.postMessage({ releasedAt: Date.now() }) }, workerData.ms)`,
+      { eval: true, workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), file: database.url.slice('sqlite:'.length), ms } },
+    )
+    const messages = (predicate: (message: { held?: boolean; releasedAt?: number }) => boolean) => new Promise<{ releasedAt?: number }>((resolve, reject) => {
+      const listener = (message: { held?: boolean; releasedAt?: number }) => {
+        if (!predicate(message)) return
+        worker.off('message', listener)
+        resolve(message)
+      }
+      worker.on('message', listener)
+      worker.once('error', reject)
+    })
+    const released = messages((message) => message.releasedAt !== undefined)
+    await messages((message) => message.held === true)
+    return { released: released.then(async ({ releasedAt }) => { await worker.terminate(); return releasedAt! }) }
+  }
+  const db = knex({ client: 'mysql2', connection: database.url, pool: { min: 0, max: 1 } })
+  const trx = await db.transaction()
+  await trx('users').where({ id: userId }).forUpdate().first()
+  const released = new Promise<number>((resolve, reject) => setTimeout(() => {
+    const releasedAt = Date.now()
+    trx.commit().then(() => db.destroy()).then(() => resolve(releasedAt), reject)
+  }, ms))
+  return { released }
 }

@@ -41,7 +41,12 @@ export async function oauthError(promise: Promise<unknown>): Promise<string | un
   } catch (error) {
     // A 401 with a WWW-Authenticate challenge (invalid_client) comes as a challenge error.
     const challenged = error as { error?: string; cause?: Array<{ parameters?: { error?: string } }> }
-    return challenged.error ?? (Array.isArray(challenged.cause) ? challenged.cause[0]?.parameters?.error : undefined) ?? (error as Error).message
+    const oauth = challenged.error ?? (Array.isArray(challenged.cause) ? challenged.cause[0]?.parameters?.error : undefined)
+    if (oauth !== undefined) return oauth
+    // Not an OAuth error answer (a 5xx, say): the status and body say what went wrong in a failure.
+    const cause = (error as { cause?: unknown }).cause
+    if (cause instanceof Response) return `${(error as Error).message}: HTTP ${cause.status} ${await cause.text().catch(() => '')}`.slice(0, 500)
+    return (error as Error).message
   }
 }
 

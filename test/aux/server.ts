@@ -39,7 +39,8 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
     HEIMDALL_JWT_SECRET: TEST_SECRET,
     HEIMDALL_BCRYPT_COST: '10',
     HEIMDALL_SECRET_FILE: `${database.dir}/jwt-secret`,
-    HEIMDALL_LOG_LEVEL: options.logLines ? 'debug' : 'silent',
+    // HEIMDALL_TEST_LOG_LEVEL=warn (say) shows the test servers' logs on stdout when chasing a failure.
+    HEIMDALL_LOG_LEVEL: options.logLines ? 'debug' : (process.env.HEIMDALL_TEST_LOG_LEVEL ?? 'silent'),
     ...options.env,
   }
   const logDestination = options.logLines ? { write: (line: string) => void options.logLines!.push(line) } : undefined

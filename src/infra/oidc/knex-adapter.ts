@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import { errors } from 'oidc-provider'
+import { retryOnLockConflict } from '../db/lock-conflict.js'
 import type { OidcPayloadRow } from '../db/tables.js'
 import type { OAuthClientsRepository } from '../repositories/oauth-clients.js'
 import { clientMetadataOf } from './client-metadata.js'
@@ -48,6 +49,11 @@ export class ConcurrentRedemption extends errors.InvalidGrant {
  * consume() is atomic for codes and refresh tokens: the provider reads a row, checks its `consumed`,
  * then consumes it, so two requests racing with one code (or one refresh token) would both pass the
  * check. Here only the first consume wins; the others revoke the grant and throw ConcurrentRedemption.
+ *
+ * Every write is run again when it loses a MariaDB lock conflict (retryOnLockConflict): the provider
+ * revokes a grant with one revokeByGrantId per model, the Grant's destroy and (on refresh-token reuse)
+ * the token's destroy, all at once, and such deletes deadlock now and then with those of another
+ * grant revoked at the same moment.
  */
 export function createKnexAdapter(db: Knex, clients: OAuthClientsRepository) {
   return class KnexAdapter {
@@ -73,7 +79,7 @@ export function createKnexAdapter(db: Knex, clients: OAuthClientsRepository) {
       }
       // session_id is linked once, after the row exists (linkOidcGrantToSession): a later save keeps it.
       const { kind: _kind, id: _id, session_id: _sessionId, ...changes } = row
-      await db<OidcPayloadRow>('oidc_payloads').insert(row).onConflict(['kind', 'id']).merge(changes)
+      await retryOnLockConflict(db, () => db<OidcPayloadRow>('oidc_payloads').insert(row).onConflict(['kind', 'id']).merge(changes))
     }
 
     async find(id: string): Promise<OidcPayload | undefined> {
@@ -93,23 +99,23 @@ export function createKnexAdapter(db: Knex, clients: OAuthClientsRepository) {
     }
 
     async consume(id: string): Promise<void> {
-      const row = db<OidcPayloadRow>('oidc_payloads').where({ kind: this.kind, id })
+      const row = () => db<OidcPayloadRow>('oidc_payloads').where({ kind: this.kind, id })
       if (!(this.kind in REDEEMED_ONCE)) {
-        await row.update({ consumed_at: Date.now() })
+        await retryOnLockConflict(db, () => row().update({ consumed_at: Date.now() }))
         return
       }
-      if ((await row.clone().whereNull('consumed_at').update({ consumed_at: Date.now() })) > 0) return
-      const grantId = (await row.clone().first('grant_id'))?.grant_id ?? undefined
-      if (grantId) await revokeGrantRows(db, grantId)
+      if ((await retryOnLockConflict(db, () => row().whereNull('consumed_at').update({ consumed_at: Date.now() }))) > 0) return
+      const grantId = (await row().first('grant_id'))?.grant_id ?? undefined
+      if (grantId) await retryOnLockConflict(db, () => revokeGrantRows(db, grantId))
       throw new ConcurrentRedemption(this.kind, grantId)
     }
 
     async destroy(id: string): Promise<void> {
-      await db<OidcPayloadRow>('oidc_payloads').where({ kind: this.kind, id }).delete()
+      await retryOnLockConflict(db, () => db<OidcPayloadRow>('oidc_payloads').where({ kind: this.kind, id }).delete())
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
-      await db<OidcPayloadRow>('oidc_payloads').where({ grant_id: grantId }).delete()
+      await retryOnLockConflict(db, () => db<OidcPayloadRow>('oidc_payloads').where({ grant_id: grantId, kind: this.kind }).delete())
     }
 
     private async findWhere(where: Partial<OidcPayloadRow>): Promise<OidcPayload | undefined> {

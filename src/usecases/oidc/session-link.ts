@@ -1,5 +1,6 @@
 import type { Context } from '../../context.js'
 import { HeimdallError } from '../../errors.js'
+import { retryOnLockConflict } from '../../infra/db/lock-conflict.js'
 import { isUniqueViolation } from '../../infra/db/unique-violation.js'
 import type { SessionWithUserRow } from '../../infra/repositories/sessions.js'
 
@@ -31,11 +32,11 @@ export async function linkLoginToSession(ctx: Context, input: { accountId: strin
     const existing = await ctx.db('oidc_payloads').where(where).first('session_id')
     if (existing) {
       if (existing.session_id !== input.sessionId) continue
-      await ctx.db('oidc_payloads').where(where).update({ expires_at: expiresAt })
+      await retryOnLockConflict(ctx.db, () => ctx.db('oidc_payloads').where(where).update({ expires_at: expiresAt }))
       return loginTs
     }
     try {
-      await ctx.db('oidc_payloads').insert({ ...where, payload: '{}', session_id: input.sessionId, expires_at: expiresAt })
+      await retryOnLockConflict(ctx.db, () => ctx.db('oidc_payloads').insert({ ...where, payload: '{}', session_id: input.sessionId, expires_at: expiresAt }))
       return loginTs
     } catch (error) {
       // Another sign-in took this second between the read and the insert: try the one before.
@@ -53,7 +54,7 @@ export async function sessionOfLogin(ctx: Context, login: { accountId: string; l
 
 /** Ties a grant to the Heimdall session it was made in. */
 export async function linkGrantToSession(ctx: Context, input: { grantId: string; sessionId: string }): Promise<void> {
-  await ctx.db('oidc_payloads').where({ kind: 'Grant', id: input.grantId }).update({ session_id: input.sessionId })
+  await retryOnLockConflict(ctx.db, () => ctx.db('oidc_payloads').where({ kind: 'Grant', id: input.grantId }).update({ session_id: input.sessionId }))
 }
 
 /** The Heimdall session a grant was made in, if it was linked. */

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis'
 import type { Invalidation } from './cluster-bus.js'
 import type { Logger } from '../logger.js'
 import { createOutageLog } from '../outage-log.js'
+import { setStallTolerantTimeout } from '../stall-tolerant-timeout.js'
 
 const CHANNEL = 'heimdall:invalidations'
 /** A publisher that is not connected yet (a CLI command that just started) waits this long for it. */
@@ -61,7 +62,7 @@ export function createRedisBus(options: { url: string; logger: Logger; subscribe
   async function connected(connection: Redis): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       const settle = (error?: Error) => {
-        clearTimeout(timer)
+        cancel()
         connection.off('ready', onReady)
         connection.off('error', onError)
         if (error) reject(error)
@@ -69,7 +70,7 @@ export function createRedisBus(options: { url: string; logger: Logger; subscribe
       }
       const onReady = () => settle()
       const onError = (error: Error) => settle(error)
-      const timer = setTimeout(() => settle(new Error(`redis is not connected (${connection.status})`)), CONNECT_WAIT_MS)
+      const cancel = setStallTolerantTimeout(() => settle(new Error(`redis is not connected (${connection.status})`)), CONNECT_WAIT_MS)
       connection.once('ready', onReady)
       connection.once('error', onError)
     })

@@ -1,4 +1,5 @@
 import cluster, { type Worker } from 'node:cluster'
+import { setStallTolerantTimeout } from '../stall-tolerant-timeout.js'
 
 /** What a worker hears back: the siblings' answers, and how many gave none in time. */
 export interface SiblingReplies<A> {
@@ -66,9 +67,9 @@ export function createSiblingChannel<Q, A>(topic: string, timeoutMs: number, ans
       return new Promise((resolve) => {
         // The primary replies within the same timeout; this covers a primary that is gone (counted as
         // the one that did not answer).
-        const timer = setTimeout(() => settle({ answers: [], missing: 1 }), timeoutMs)
+        const cancel = setStallTolerantTimeout(() => settle({ answers: [], missing: 1 }), timeoutMs)
         function settle(replies: SiblingReplies<A>) {
-          clearTimeout(timer)
+          cancel()
           waiting.delete(id)
           resolve(replies)
         }
@@ -97,9 +98,9 @@ export function relaySiblingQuestions(): void {
     const answers = siblings.map((worker) => {
       const relayId = ++relaySequence
       return new Promise<{ answer: unknown } | undefined>((resolve) => {
-        const timer = setTimeout(() => done(undefined), message.timeoutMs)
+        const cancel = setStallTolerantTimeout(() => done(undefined), message.timeoutMs)
         function done(reply: { answer: unknown } | undefined) {
-          clearTimeout(timer)
+          cancel()
           pending.delete(relayId)
           resolve(reply)
         }

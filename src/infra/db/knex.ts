@@ -4,6 +4,7 @@ import knex from 'knex'
 import type { Knex } from 'knex'
 import type { DatabaseType } from '../../config.js'
 import type { Logger } from '../logger.js'
+import { setStallTolerantTimeout } from '../stall-tolerant-timeout.js'
 
 type KnexLog = Knex.Config['log']
 
@@ -73,9 +74,12 @@ function createSqliteKnex(filename: string, log: KnexLog): Knex {
   })
 }
 
+/** How long a new MySQL connection may take to connect and end its handshake (milliseconds). */
+const CONNECT_TIMEOUT_MS = 5000
+
 function createMysqlKnex(url: string, log: KnexLog, queryDeadlineMs: (() => number | undefined) | undefined): Knex {
   const parsed = new URL(url)
-  return knex({
+  const db = knex({
     client: 'mysql2',
     connection: {
       host: parsed.hostname,
@@ -85,7 +89,8 @@ function createMysqlKnex(url: string, log: KnexLog, queryDeadlineMs: (() => numb
       database: decodeURIComponent(parsed.pathname.replace(/^\//, '')),
       charset: 'utf8mb4',
       timezone: 'Z',
-      connectTimeout: 5000,
+      // mysql2's own connect timer is a plain one: limitConnectTime replaces it.
+      connectTimeout: 0,
     },
     pool: {
       min: 0,
@@ -98,6 +103,36 @@ function createMysqlKnex(url: string, log: KnexLog, queryDeadlineMs: (() => numb
     acquireConnectionTimeout: 10000,
     log,
   })
+  limitConnectTime(db, CONNECT_TIMEOUT_MS)
+  return db
+}
+
+/** The part of the mysql2 module that knex connects through. */
+interface MysqlDriver {
+  createConnection(options: unknown): MysqlConnection & NodeJS.EventEmitter
+}
+
+/**
+ * A connection that has not ended its handshake within `ms` milliseconds (a hung server accepts TCP
+ * and says nothing) fails with ETIMEDOUT ("connect ETIMEDOUT", as mysql2 says it) and its socket is
+ * destroyed. The deadline is stall-tolerant (setStallTolerantTimeout): mysql2's own is a plain timer,
+ * which after a stalled event loop fired before the handshake that had come in meanwhile was read.
+ * Wraps the driver's createConnection, which knex calls for each new pool connection.
+ */
+function limitConnectTime(db: Knex, ms: number): void {
+  const client = db.client as { driver: MysqlDriver }
+  const driver = client.driver
+  client.driver = Object.assign(Object.create(driver) as MysqlDriver, {
+    createConnection(options: unknown) {
+      const connection = driver.createConnection(options)
+      const cancel = setStallTolerantTimeout(() => {
+        connection.stream.destroy(Object.assign(new Error('connect ETIMEDOUT'), { code: 'ETIMEDOUT', syscall: 'connect' }))
+      }, ms)
+      connection.once('connect', cancel)
+      connection.once('error', cancel)
+      return connection
+    },
+  })
 }
 
 type QueryCallback = (err: Error | null, rows?: unknown, fields?: unknown) => void
@@ -105,14 +140,16 @@ type QueryCallback = (err: Error | null, rows?: unknown, fields?: unknown) => vo
 /** The part of a mysql2 connection that knex queries through. */
 interface MysqlConnection {
   query(options: unknown, values: unknown, callback?: QueryCallback): unknown
-  stream: { destroy(): void }
+  stream: { destroy(error?: Error): void }
 }
 
 /**
  * A database that hangs (a stopped process, a lost network) neither refuses nor closes: the kernel
  * keeps the TCP connection up, and a query waits for its answer forever. Past the deadline the
  * query fails as a timeout (503 "Database unavailable"), and its connection is destroyed: the pool
- * sees it dead and makes a new one for the next query, and a late answer lands nowhere.
+ * sees it dead and makes a new one for the next query, and a late answer lands nowhere. The deadline
+ * is stall-tolerant (setStallTolerantTimeout): an answer that came while the process was stalled
+ * is not a timeout.
  */
 function limitQueryTime(connection: MysqlConnection, deadlineMs: () => number | undefined): void {
   const query = connection.query.bind(connection)
@@ -121,14 +158,14 @@ function limitQueryTime(connection: MysqlConnection, deadlineMs: () => number | 
     // Without a callback (knex's .stream()), the caller reads the query's events itself.
     if (ms === undefined || typeof callback !== 'function') return query(options, values, callback)
     let timedOut = false
-    const timer = setTimeout(() => {
+    const cancel = setStallTolerantTimeout(() => {
       timedOut = true
       connection.stream.destroy()
       callback(Object.assign(new Error(`the database did not answer within ${ms} ms`), { code: 'ETIMEDOUT' }))
     }, ms)
     return query(options, values, (err, rows, fields) => {
       if (timedOut) return
-      clearTimeout(timer)
+      cancel()
       callback(err, rows, fields)
     })
   }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import type { Knex } from 'knex'
 import type { DatabaseType } from '../../config.js'
+import { setStallTolerantTimeout } from '../stall-tolerant-timeout.js'
 import { sqlitePath } from './knex.js'
 
 /** Answers how long a trivial query took, or throws (a driver error, or "timeout" after timeoutMs). */
@@ -11,16 +12,16 @@ export async function pingDatabase(db: Knex, timeoutMs: number): Promise<number>
 }
 
 /**
- * A database answer that does not come within `timeoutMs` milliseconds rejects with "no answer within
- * N ms"; the query itself is not cancelled (the pool's own timeouts end it). For probes and gauges,
- * which must answer even when the database hangs.
+ * A database answer that does not come within `timeoutMs` milliseconds (setStallTolerantTimeout)
+ * rejects with "no answer within N ms"; the query itself is not cancelled (the pool's own timeouts
+ * end it). For probes and gauges, which must answer even when the database hangs.
  */
 export function withDeadline<T>(query: PromiseLike<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
+  let cancel = () => {}
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
+    cancel = setStallTolerantTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
   })
-  return Promise.race([query, timeout]).finally(() => clearTimeout(timer))
+  return Promise.race([query, timeout]).finally(() => cancel())
 }
 
 /** A SQLite database is a file: answers its path when that file does not exist yet (querying would create it). */

@@ -2,11 +2,7 @@ import { once } from 'node:events'
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net'
 import test from 'ava'
 import { setStallTolerantTimeout } from '../../src/infra/stall-tolerant-timeout.js'
-
-/** Stops this thread's event loop for `ms` milliseconds without using the CPU, as a starved process is stopped. */
-function stallEventLoop(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
-}
+import { stallEventLoop } from '../aux/stall.js'
 
 /** A TCP server on a random loopback port that writes "answer" `afterMs` after each connection (never, for undefined). */
 async function answeringServer(afterMs: number | undefined) {

@@ -7,11 +7,7 @@ import test from 'ava'
 import { backends } from '../../aux/db.js'
 import { startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
 import { createKnex } from '../../../src/infra/db/knex.js'
-
-/** Stops this thread's event loop for `ms` milliseconds without using the CPU, as a starved process is stopped. */
-function stallEventLoop(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
-}
+import { stallEventLoop } from '../../aux/stall.js'
 
 if (!backends().includes('mysql')) {
   test.skip('a stalled event loop on MariaDB: skipped, HEIMDALL_TEST_MYSQL_URL is not set (SQLite has no network deadline)', () => {})

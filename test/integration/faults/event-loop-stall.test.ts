@@ -3,6 +3,7 @@
 // timers before it reads sockets, so plain deadline timers (the query deadline, mysql2's connect
 // timeout) used to fire first: a login answered 503 "Database unavailable" although the database
 // had answered in time. MariaDB only: SQLite has no network deadline.
+import { createServer } from 'node:net'
 import test from 'ava'
 import { backends } from '../../aux/db.js'
 import { startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
@@ -57,7 +58,6 @@ if (!backends().includes('mysql')) {
   })
 
   test.serial('a MariaDB that accepts the connection and never answers still fails the connect, with ETIMEDOUT', async (t) => {
-    const { createServer } = await import('node:net')
     const silent = createServer(() => {})
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
     const port = (silent.address() as { port: number }).port

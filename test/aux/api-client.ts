@@ -9,7 +9,7 @@ export class HeimdallAPIClient {
   readonly http: Got
 
   constructor(readonly baseUrl: string) {
-    this.http = got.extend({ prefixUrl: baseUrl, throwHttpErrors: false, retry: { limit: 0 }, responseType: 'json', timeout: { request: 15000 } })
+    this.http = got.extend({ prefixUrl: baseUrl, throwHttpErrors: false, retry: { limit: 0 }, responseType: 'json', timeout: { request: 60000 } })
   }
 
   register(email: unknown, password: unknown): Promise<JsonResponse> {

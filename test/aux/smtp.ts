@@ -82,7 +82,7 @@ export async function startSmtpServer(options: { delayMs?: number } = {}): Promi
     url: `smtp://${SMTP_USER}:${SMTP_PASSWORD}@127.0.0.1:${port}`,
     port,
     received,
-    async mailsTo(to, where = () => true, count = 1, withinMs = 20_000) {
+    async mailsTo(to, where = () => true, count = 1, withinMs = 60_000) {
       const matching = () => received.filter((mail) => mail.to === to && where(mail))
       if ((await eventually(async () => matching().length >= count, withinMs)) === undefined) {
         throw new Error(`expected ${count} mail(s) to ${to} within ${withinMs} ms; got ${matching().length} (of ${received.length} in all)`)

@@ -28,14 +28,6 @@ function beforeAnyDatabase(title: string, run: (t: ExecutionContext, server: Tes
   test(`${title} [sqlite]`, (t) => run(t, servers.get('sqlite')!))
 }
 
-/** Runs `checks` four at a time: each starts a CLI process. */
-async function fourAtATime(checks: Array<() => Promise<void>>): Promise<void> {
-  const queue = [...checks]
-  await Promise.all(Array.from({ length: 4 }, async () => {
-    for (let check = queue.shift(); check; check = queue.shift()) await check()
-  }))
-}
-
 async function cli(server: TestServer, args: string[]): Promise<CliResult> {
   return runCli(args, { env: server.env, timeoutMs: 60_000 })
 }
@@ -88,7 +80,8 @@ beforeAnyDatabase('every integer argument and flag refuses a non-integer, an out
   checks.push(() => assertInvalidInput(t, server, ['user:list', '--offset', '-1'], /--offset must be between 0 and/))
   checks.push(() => assertInvalidJson(t, server, ['mail:show', 'abc'], 'ID'))
   checks.push(() => assertInvalidJson(t, server, ['user:list', '--limit', '1.5'], '--limit'))
-  await fourAtATime(checks)
+  // runCli starts them a few at a time.
+  await Promise.all(checks.map((check) => check()))
 })
 
 each('the largest integers accepted are read exactly and reach the database as typed', async (t, server) => {
@@ -130,7 +123,8 @@ beforeAnyDatabase('every command taking an email refuses a malformed one with ex
   checks.push(() => assertInvalidInput(t, server, ['audit:list', '--user', 'bad'], /--user is not a valid email address/))
   checks.push(() => assertInvalidJson(t, server, ['user:mfa', 'not an email'], 'EMAIL'))
   checks.push(() => assertInvalidJson(t, server, ['audit:list', '--user', 'bad'], '--user'))
-  await fourAtATime(checks)
+  // runCli starts them a few at a time.
+  await Promise.all(checks.map((check) => check()))
 })
 
 each('a well-formed email no user has is still a refusal (exit 1), matched trimmed and lower-cased', async (t, server) => {

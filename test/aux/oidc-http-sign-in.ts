@@ -154,6 +154,12 @@ export interface RelyingParty {
   redirectUri: string
 }
 
+/** The userinfo endpoint's status for an access token (200, or 401 once the grant is dead). */
+export async function userinfoStatus(rp: Pick<RelyingParty, 'config'>, accessToken: string): Promise<number> {
+  const response = await fetch(rp.config.serverMetadata().userinfo_endpoint!, { headers: { authorization: `Bearer ${accessToken}` } })
+  return response.status
+}
+
 /**
  * A (by default confidential, first-party) code-flow client with refresh tokens, and its user: a
  * newly registered one, or the existing `email`.

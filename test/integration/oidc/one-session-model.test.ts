@@ -15,7 +15,7 @@ import { ACCOUNT_COOKIE } from '../../../src/http/pages/account/cookie.js'
 import { backends } from '../../aux/db.js'
 import { linkMail, SUBJECTS } from '../../aux/mail-links.js'
 import { oauthError, startOidcServer } from '../../aux/oidc.js'
-import { approveDeviceOverHttp, authorizationRequest, authorizeOverHttp, formsOf, FormBrowser, relyingParty, signInOverHttp, signOutOfAccount, type RelyingParty } from '../../aux/oidc-http-sign-in.js'
+import { approveDeviceOverHttp, authorizationRequest, authorizeOverHttp, formsOf, FormBrowser, relyingParty, signInOverHttp, signOutOfAccount, userinfoStatus, type RelyingParty } from '../../aux/oidc-http-sign-in.js'
 import { discover } from '../../aux/oidc.js'
 import { TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
 import { startSmtpServer, type TestSmtpServer } from '../../aux/smtp.js'
@@ -32,12 +32,6 @@ test.after.always(async () => {
   for (const server of servers.values()) await server.close()
   await smtp?.close()
 })
-
-/** The userinfo endpoint's status for an access token (200, or 401 once the grant is dead). */
-async function userinfoStatus(rp: RelyingParty, accessToken: string): Promise<number> {
-  const response = await fetch(rp.config.serverMetadata().userinfo_endpoint!, { headers: { authorization: `Bearer ${accessToken}` } })
-  return response.status
-}
 
 /** Whether the next authorization in `browser` asks the user to sign in again (the provider's sign-in ended too). */
 async function asksToSignIn(rp: RelyingParty, browser: FormBrowser): Promise<boolean> {

@@ -9,7 +9,7 @@ import { registerUser } from '../../../src/usecases/commands/register-user.js'
 import { revokeSession } from '../../../src/usecases/commands/revoke-session.js'
 import { backends } from '../../aux/db.js'
 import { oauthError, type OidcServer, oidcServersForFile } from '../../aux/oidc.js'
-import { authorizeOverHttp, formsOf, FormBrowser, relyingParty, signInOverHttp, type RelyingParty } from '../../aux/oidc-http-sign-in.js'
+import { authorizeOverHttp, formsOf, FormBrowser, relyingParty, signInOverHttp, userinfoStatus, type RelyingParty } from '../../aux/oidc-http-sign-in.js'
 import { TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
 
 const servers = oidcServersForFile()
@@ -63,10 +63,6 @@ async function sessionsOf(server: OidcServer, email: string): Promise<SessionRow
 async function grantSessionOf(server: OidcServer, clientId: string): Promise<string[]> {
   const rows = await server.context.db('oidc_payloads').where({ kind: 'Grant', client_id: clientId }).select('session_id')
   return rows.map((row: { session_id: string | null }) => String(row.session_id))
-}
-
-async function userinfoStatus(rp: RelyingParty, accessToken: string): Promise<number> {
-  return (await fetch(rp.config.serverMetadata().userinfo_endpoint!, { headers: { authorization: `Bearer ${accessToken}` } })).status
 }
 
 for (const backend of backends()) {

@@ -2,7 +2,9 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import test from 'ava'
 import * as oidc from 'openid-client'
-import { freePort, startTestServer, type TestServer } from './server.js'
+import { registerUser } from '../../src/usecases/commands/register-user.js'
+import { createClient } from '../../src/usecases/oidc/create-client.js'
+import { freePort, startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from './server.js'
 import { backends, type Backend } from './db.js'
 
 /**
@@ -80,4 +82,27 @@ export async function startRelyingPartyCallback(): Promise<RelyingPartyCallback>
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return { redirectUri: `${origin}/callback`, postLogoutUri: `${origin}/signed-out`, close: () => server.close() }
+}
+
+/**
+ * A registered user (TEST_PASSWORD) and a public device-flow client (RFC 8628) made for `server`,
+ * with openid-client's Configuration for it. Grants device_code and refresh_token, scopes openid,
+ * email and offline_access unless `grants` and `scopes` say otherwise.
+ */
+export async function deviceFlowClient(
+  server: Pick<OidcServer, 'context' | 'issuer'>,
+  options: { name: string; firstParty: boolean; grants?: string[]; scopes?: string[]; emailLabel?: string },
+): Promise<{ email: string; clientId: string; config: oidc.Configuration }> {
+  const email = uniqueEmail(options.emailLabel ?? 'device')
+  await registerUser(server.context, { email, password: TEST_PASSWORD })
+  const { clientId } = await createClient(server.context, {
+    name: options.name,
+    redirectUris: [],
+    postLogoutRedirectUris: [],
+    grants: options.grants ?? ['device_code', 'refresh_token'],
+    scopes: options.scopes ?? ['openid', 'email', 'offline_access'],
+    isPublic: true,
+    firstParty: options.firstParty,
+  })
+  return { email, clientId, config: await discover(server.issuer, clientId) }
 }

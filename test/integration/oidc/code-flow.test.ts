@@ -10,7 +10,7 @@ import { browserAvailable, launchBrowser } from '../../aux/browser.js'
 import { backends } from '../../aux/db.js'
 import { verifyWithJwks } from '../../aux/jwks.js'
 import { enrolTotp, totpCode } from '../../aux/mfa.js'
-import { discover, oauthError, startOidcServer, startRelyingPartyCallback, type RelyingPartyCallback } from '../../aux/oidc.js'
+import { deviceFlowClient, discover, oauthError, type RelyingPartyCallback, startOidcServer, startRelyingPartyCallback } from '../../aux/oidc.js'
 import { authorizationRequest } from '../../aux/oidc-http-sign-in.js'
 import { TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
 
@@ -216,18 +216,7 @@ function registerTests(backend: string): void {
 
   test(`device authorization grant (RFC 8628): the user approves in the browser while the client polls [${backend}]`, async (t) => {
     const server = servers.get(backend)!
-    const email = uniqueEmail('device')
-    await registerUser(server.context, { email, password: TEST_PASSWORD })
-    const { clientId } = await createClient(server.context, {
-      name: 'heimdall-cli',
-      redirectUris: [],
-      postLogoutRedirectUris: [],
-      grants: ['device_code', 'refresh_token'],
-      scopes: ['openid', 'email', 'offline_access'],
-      isPublic: true,
-      firstParty: true,
-    })
-    const config = await discover(server.issuer, clientId)
+    const { email, clientId, config } = await deviceFlowClient(server, { name: 'heimdall-cli', firstParty: true })
     const started = await oidc.initiateDeviceAuthorization(config, { scope: 'openid email offline_access' })
     t.regex(started.user_code, /^[A-Z]{4}-[A-Z]{4}$/)
     const polled = oidc.pollDeviceAuthorizationGrant(config, started)

@@ -7,17 +7,14 @@ import test from 'ava'
 import * as oidc from 'openid-client'
 import { openAccountSession } from '../../../src/usecases/account/account-session.js'
 import { login } from '../../../src/usecases/commands/login.js'
-import { registerUser } from '../../../src/usecases/commands/register-user.js'
 import { revokeSession } from '../../../src/usecases/commands/revoke-session.js'
-import { createClient } from '../../../src/usecases/oidc/create-client.js'
 import { linkLoginToSession, sessionOfLogin } from '../../../src/usecases/oidc/session-link.js'
 import { ACCOUNT_COOKIE } from '../../../src/http/pages/account/cookie.js'
 import { backends } from '../../aux/db.js'
 import { linkMail, SUBJECTS } from '../../aux/mail-links.js'
-import { oauthError, startOidcServer } from '../../aux/oidc.js'
+import { deviceFlowClient, oauthError, startOidcServer } from '../../aux/oidc.js'
 import { approveDeviceOverHttp, authorizationRequest, authorizeOverHttp, formsOf, FormBrowser, relyingParty, signInOverHttp, signOutOfAccount, userinfoStatus, type RelyingParty } from '../../aux/oidc-http-sign-in.js'
-import { discover } from '../../aux/oidc.js'
-import { TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
+import { TEST_PASSWORD, type TestServer } from '../../aux/server.js'
 import { startSmtpServer, type TestSmtpServer } from '../../aux/smtp.js'
 
 type OidcServer = TestServer & { issuer: string }
@@ -186,18 +183,7 @@ for (const backend of backends()) {
 
   test(`the device flow: a device approved after the first sign-in ended is the NEW session's; ending that session ends its refresh [${backend}]`, async (t) => {
     const server = servers.get(backend)!
-    const email = uniqueEmail('device')
-    await registerUser(server.context, { email, password: TEST_PASSWORD })
-    const { clientId } = await createClient(server.context, {
-      name: 'TV',
-      redirectUris: [],
-      postLogoutRedirectUris: [],
-      grants: ['device_code', 'refresh_token'],
-      scopes: ['openid', 'email', 'offline_access'],
-      isPublic: true,
-      firstParty: false,
-    })
-    const config = await discover(server.issuer, clientId)
+    const { email, clientId, config } = await deviceFlowClient(server, { name: 'TV', firstParty: false })
     const browser = new FormBrowser()
     const approve = async () => {
       const started = await oidc.initiateDeviceAuthorization(config, { scope: 'openid email offline_access' })

@@ -9,7 +9,7 @@ import { registerUser } from '../../../src/usecases/commands/register-user.js'
 import { createClient } from '../../../src/usecases/oidc/create-client.js'
 import { browserAvailable, launchBrowser } from '../../aux/browser.js'
 import { backends } from '../../aux/db.js'
-import { discover, oauthError, startOidcServer, startRelyingPartyCallback, type RelyingPartyCallback } from '../../aux/oidc.js'
+import { deviceFlowClient, discover, oauthError, type RelyingPartyCallback, startOidcServer, startRelyingPartyCallback } from '../../aux/oidc.js'
 import { TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
 
 type OidcServer = TestServer & { issuer: string }
@@ -66,18 +66,7 @@ async function signIn(page: Page, email: string): Promise<void> {
 function registerTests(backend: string): void {
   test(`device flow pages: a wrong code is refused next to the field, the right one is confirmed, signed in, done [${backend}]`, async (t) => {
     const server = servers.get(backend)!
-    const email = uniqueEmail('device-pages')
-    await registerUser(server.context, { email, password: TEST_PASSWORD })
-    const { clientId } = await createClient(server.context, {
-      name: `TV ${HOSTILE}`,
-      redirectUris: [],
-      postLogoutRedirectUris: [],
-      grants: ['device_code'],
-      scopes: ['openid', 'email'],
-      isPublic: true,
-      firstParty: true,
-    })
-    const config = await discover(server.issuer, clientId)
+    const { email, config } = await deviceFlowClient(server, { name: `TV ${HOSTILE}`, firstParty: true, grants: ['device_code'], scopes: ['openid', 'email'], emailLabel: 'device-pages' })
     const started = await oidc.initiateDeviceAuthorization(config, { scope: 'openid email' })
     const polled = oidc.pollDeviceAuthorizationGrant(config, started)
 

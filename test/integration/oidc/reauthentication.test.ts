@@ -47,12 +47,21 @@ async function codeFlow(browser: FormBrowser, rp: RelyingParty, extra: Record<st
   return { tokens, signInPages, claims: tokens.claims()! }
 }
 
-/** Signs in on the account page itself (/account/login), as a person would before using any application. */
-async function signInAtAccountPage(t: { is: (a: unknown, b: unknown) => void }, server: OidcServer, browser: FormBrowser, email: string): Promise<void> {
+/**
+ * A relying party's user signed in on the account page itself (/account/login), as a person would
+ * before using any application, in a browser of its own; answers them with that sign-in's Heimdall
+ * session, PAUSE_MS later (so that a new sign-in has a later auth_time).
+ */
+async function signedInAtAccountPage(t: { is: (a: unknown, b: unknown) => void }, server: OidcServer): Promise<{ rp: RelyingParty; browser: FormBrowser; earlier: SessionRow }> {
+  const rp = await relyingParty(server)
+  const browser = new FormBrowser()
   const page = await browser.request(`${server.url}/account/login`)
   const form = formsOf(await page.text()).find((candidate) => 'password' in candidate.fields)!
-  const answer = await browser.request(new URL(form.action, server.url).href, { form: { ...form.fields, email, password: TEST_PASSWORD } })
+  const answer = await browser.request(new URL(form.action, server.url).href, { form: { ...form.fields, email: rp.email, password: TEST_PASSWORD } })
   t.is(answer.headers.get('location'), '/account')
+  const [earlier] = await sessionsOf(server, rp.email)
+  await sleep(PAUSE_MS)
+  return { rp, browser, earlier }
 }
 
 async function sessionsOf(server: OidcServer, email: string): Promise<SessionRow[]> {
@@ -68,11 +77,7 @@ async function grantSessionOf(server: OidcServer, clientId: string): Promise<str
 for (const backend of backends()) {
   test(`prompt=login: a browser signed in on the account page is asked for the password again; auth_time is the new sign-in's, the grant lives in its session [${backend}]`, async (t) => {
     const server = servers.get(backend)!
-    const rp = await relyingParty(server)
-    const browser = new FormBrowser()
-    await signInAtAccountPage(t, server, browser, rp.email)
-    const [earlier] = await sessionsOf(server, rp.email)
-    await sleep(PAUSE_MS)
+    const { rp, browser, earlier } = await signedInAtAccountPage(t, server)
 
     const { tokens, signInPages, claims } = await codeFlow(browser, rp, { prompt: 'login' })
     t.is(signInPages.length, 1, 'the sign-in page was shown although the browser was signed in')
@@ -117,11 +122,7 @@ for (const backend of backends()) {
 
   test(`max_age: a sign-in younger than max_age goes on with its real auth_time; an older one is asked to authenticate again [${backend}]`, async (t) => {
     const server = servers.get(backend)!
-    const rp = await relyingParty(server)
-    const browser = new FormBrowser()
-    await signInAtAccountPage(t, server, browser, rp.email)
-    const [earlier] = await sessionsOf(server, rp.email)
-    await sleep(PAUSE_MS)
+    const { rp, browser, earlier } = await signedInAtAccountPage(t, server)
 
     const young = await codeFlow(browser, rp, { max_age: '600' })
     t.is(young.signInPages.length, 0, 'within max_age: no sign-in page')

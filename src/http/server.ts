@@ -29,7 +29,10 @@ export async function startHttpServer(context: Context, options: { host: string;
     { headersTimeout: headersTimeoutSeconds * 1000, requestTimeout: requestTimeoutSeconds * 1000, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
     withOidc(oidc, createRequestListener(context, oidc)),
   )
-  server.keepAliveTimeout = 5000
+  // Idle kept-alive connections are closed after 65 s, longer than clients and load balancers keep
+  // them (undici: the announced timeout less 1 s; ALB: 60 s). At Node's 5 s, a client that reused a
+  // connection just as the server closed it got ECONNRESET, often after a stalled event loop.
+  server.keepAliveTimeout = 65000
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, options.host, () => {

@@ -2,6 +2,7 @@ import type { Knex } from 'knex'
 import { transactionRetryingLockConflicts } from '../db/lock-conflict.js'
 import type { UserRow } from '../db/tables.js'
 import { createAuditRepository, type AuditEvent } from './audit.js'
+import { createUserTokensRepository } from './user-tokens.js'
 
 export interface UserQuery {
   /** A fragment of the email, matched literally anywhere in it. */
@@ -88,8 +89,16 @@ export function createUsersRepository(db: Knex) {
       await db('users').where({ id }).update({ email, email_verified_at: now, updated_at: now })
     },
 
+    /**
+     * Sets a new password and, in the same transaction, ends every live password-reset link of the
+     * user: a link mailed before the change would otherwise take the account back. Done here, where
+     * every password is written (account page, reset, user:set-password), so no path can forget it.
+     */
     async updateUserPassword(id: string, passwordHash: string, now: number): Promise<void> {
-      await db('users').where({ id }).update({ password_hash: passwordHash, updated_at: now })
+      await transactionRetryingLockConflicts(db, async (trx) => {
+        await trx('users').where({ id }).update({ password_hash: passwordHash, updated_at: now })
+        await createUserTokensRepository(trx).updateUserTokensSuperseded(id, ['password_reset'], now)
+      })
     },
 
     /**

@@ -9,6 +9,7 @@ import { runCli } from '../../aux/cli.js'
 import { backends, holdUserWriteLock, type Backend } from '../../aux/db.js'
 import { eventually } from '../../aux/eventually.js'
 import { linkMail, SUBJECTS, tokenOf } from '../../aux/mail-links.js'
+import { FormBrowser, formsOf } from '../../aux/oidc-http-sign-in.js'
 import { startSecondInstance, startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
 import { startSmtpServer, type TestSmtpServer } from '../../aux/smtp.js'
 
@@ -154,6 +155,32 @@ for (const backend of backends()) {
     t.is((await server.client.post('auth/password/reset', { new_password: NEW_PASSWORD })).statusCode, 422)
     t.is((await server.client.post('auth/password/reset', { token: 'A'.repeat(500), new_password: NEW_PASSWORD })).statusCode, 422)
     t.is((await server.client.login(email, TEST_PASSWORD)).statusCode, 200, 'nothing changed')
+  })
+
+  test(`a password changed any other way ends the reset links already mailed: on the account page, by user:set-password [${backend}]`, async (t) => {
+    const { server } = get()
+    const email = uniqueEmail('changed-elsewhere')
+    await server.client.register(email, TEST_PASSWORD)
+
+    await server.client.post('auth/password/forgot', { email })
+    const beforePageChange = await linkMail(smtp, email, SUBJECTS.reset, 0)
+    const browser = new FormBrowser()
+    const signIn = formsOf(await (await browser.request(`${server.url}/account/login`)).text()).find((form) => 'password' in form.fields)!
+    t.is((await browser.request(new URL(signIn.action, server.url).href, { form: { ...signIn.fields, email, password: TEST_PASSWORD } })).headers.get('location'), '/account')
+    const change = formsOf(await (await browser.request(`${server.url}/account`)).text()).find((form) => form.action === '/account/password')!
+    const changed = await browser.request(`${server.url}/account/password`, { form: { ...change.fields, current_password: TEST_PASSWORD, new_password: NEW_PASSWORD } })
+    t.regex(String(changed.headers.get('location')), /done=password/)
+    const afterPage = await server.client.post('auth/password/reset', { token: beforePageChange.token, new_password: 'Taken-Back-Pass-1' })
+    t.is(afterPage.statusCode, 400, 'the link mailed before the change on the account page is dead')
+    t.is(afterPage.body.path, '/auth/password/reset')
+    t.is((await server.client.login(email, NEW_PASSWORD)).statusCode, 200, 'the password set on the account page still holds')
+
+    await server.client.post('auth/password/forgot', { email })
+    const beforeAdminChange = await linkMail(smtp, email, SUBJECTS.reset, 1)
+    t.is((await runCli(['user:set-password', email, '--password-stdin'], { env: server.env, input: 'Operator-Set-Pass-2' })).code, 0)
+    const afterAdmin = await server.client.post('auth/password/reset', { token: beforeAdminChange.token, new_password: 'Taken-Back-Pass-1' })
+    t.is(afterAdmin.statusCode, 400, 'the link mailed before user:set-password is dead')
+    t.is((await server.client.login(email, 'Operator-Set-Pass-2')).statusCode, 200, 'the operator\'s password still holds')
   })
 
   // Serial (ava runs serial tests first, alone): on SQLite the lock stops this process's event loop.

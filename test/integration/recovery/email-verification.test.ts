@@ -10,6 +10,7 @@ import { runCli } from '../../aux/cli.js'
 import { backends, type Backend } from '../../aux/db.js'
 import { eventually } from '../../aux/eventually.js'
 import { linkMail, SUBJECTS } from '../../aux/mail-links.js'
+import { FormBrowser, formsOf } from '../../aux/oidc-http-sign-in.js'
 import { startSecondInstance, startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
 import { startSmtpServer, type TestSmtpServer } from '../../aux/smtp.js'
 
@@ -157,5 +158,56 @@ for (const backend of backends()) {
     const raced = await server.client.post('auth/email/change/confirm', { token: pending.token })
     t.deepEqual(raced.body, { error: 'Email already registered', status_code: 400, path: '/auth/email/change/confirm' })
     t.is((await server.client.validate(accessToken)).body.email, target, 'nothing changed')
+  })
+
+  test(`opening a mailed link changes nothing (a mail scanner's GET or HEAD); only its page's CSRF-checked button does [${backend}]`, async (t) => {
+    const { server } = get()
+    const email = uniqueEmail('scanned')
+    const target = uniqueEmail('scanned-moved')
+    await server.client.register(email, TEST_PASSWORD)
+    const verification = await linkMail(smtp, email, SUBJECTS.verify)
+    const { accessToken } = await server.client.loginTokens(email, TEST_PASSWORD)
+    const requested = await server.client.http.post('auth/email/change', { json: { new_email: target, password: TEST_PASSWORD }, headers: { authorization: `Bearer ${accessToken}` } })
+    t.is(requested.statusCode, 202)
+    const change = await linkMail(smtp, target, SUBJECTS.change)
+    // The links as mailed, on this server (the test server's public URL names another port).
+    const onServer = (link: string) => `${server.url}${new URL(link).pathname}${new URL(link).search}`
+
+    for (const { mail } of [verification, change]) {
+      for (const method of ['GET', 'HEAD', 'GET']) {
+        const scanned = await fetch(onServer(mail.link!), { method, redirect: 'manual' })
+        t.is(scanned.status, 200, `a ${method} of the link shows a page`)
+        await scanned.arrayBuffer()
+      }
+    }
+    const untouched = await server.client.validate(accessToken)
+    t.is(untouched.body.email, email, 'a scanned change link did not move the account')
+    t.false(untouched.body.email_verified, 'a scanned verification link did not verify the address')
+
+    const browser = new FormBrowser()
+    const page = await browser.request(onServer(change.mail.link!))
+    const html = await page.text()
+    t.true(html.includes(target), 'the page says what pressing the button does')
+    const [button] = formsOf(html)
+    t.is(button.action, '/account/verify-email')
+    t.is(button.fields.token, change.token)
+    const forged = await fetch(`${server.url}/account/verify-email`, { method: 'POST', body: new URLSearchParams({ token: change.token }), redirect: 'manual' })
+    t.is(forged.status, 403, 'a POST without the page\'s CSRF token is refused')
+    await forged.arrayBuffer()
+    t.is((await server.client.validate(accessToken)).body.email, email, 'and changes nothing')
+
+    const pressed = await browser.request(`${server.url}${button.action}`, { form: button.fields })
+    t.is(pressed.status, 200)
+    t.regex(await pressed.text(), /Email address changed/)
+    const moved = await server.client.validate(accessToken)
+    t.is(moved.body.email, target, 'the button moved the account')
+    t.true(moved.body.email_verified)
+    const again = await browser.request(`${server.url}${button.action}`, { form: button.fields })
+    t.is(again.status, 400, 'a link works once')
+    await again.arrayBuffer()
+
+    const stale = await fetch(onServer(verification.mail.link!))
+    t.is(stale.status, 400, 'the verification link for the old address died with the change')
+    await stale.arrayBuffer()
   })
 }

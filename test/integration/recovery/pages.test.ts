@@ -1,7 +1,7 @@
 // The hosted recovery pages in headless Chromium (Debian's, driven by playwright-core), with
 // JavaScript off: open the link from the mail the SMTP server received, set a new password (errors
 // shown next to their field first), log in with it; ask for the link from the sign-in page; confirm
-// an address and an email change from their links; links that do not work say why. No request
+// an address and an email change with the button on their links' pages (opening one changes nothing); links that do not work say why. No request
 // carries a Referer, nothing is loaded from elsewhere.
 import test, { type ExecutionContext } from 'ava'
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core'
@@ -161,6 +161,9 @@ if (browserAvailable('the recovery pages')) {
         const response = await page.goto(mail.link!)
         assertPageHeaders(t, response)
         t.is(response?.status(), 200)
+        t.is(await page.title(), 'Confirm your email address · Heimdall')
+        t.false((await server.client.validate((await server.client.loginTokens(email, TEST_PASSWORD)).accessToken)).body.email_verified, 'opening the link confirms nothing')
+        await page.getByRole('button', { name: 'Confirm my address' }).click()
         t.is(await page.title(), 'Email address confirmed · Heimdall')
         t.regex(await page.getByRole('status').innerText(), new RegExp(`${email.replace(/\./g, '\\.')} is confirmed`))
         const { accessToken } = await server.client.loginTokens(email, TEST_PASSWORD)
@@ -171,6 +174,9 @@ if (browserAvailable('the recovery pages')) {
         t.is(requested.statusCode, 202)
         const change = await linkMail(smtp, target, SUBJECTS.change)
         await page.goto(change.mail.link!)
+        t.is(await page.title(), 'Confirm your new email address · Heimdall')
+        t.is((await server.client.validate(accessToken)).body.email, email, 'opening the link moves nothing')
+        await page.getByRole('button', { name: 'Confirm my new address' }).click()
         t.is(await page.title(), 'Email address changed · Heimdall')
         t.is((await server.client.validate(accessToken)).body.email, target)
 

@@ -5,4 +5,6 @@ export const RECOVERY_TEMPLATES: Record<string, string> = {
   '@forgot-password': `<% layout('@layout') %><p>Type the address you sign in with. If it belongs to an account, a link to choose a new password is mailed to it.</p>
 <%~ include('@form', it.form) %>
 <p><a href="<%= it.signIn %>">Back to sign in</a></p>`,
+  '@confirm-email': `<% layout('@layout') %><p><%= it.question %></p>
+<%~ include('@form', it.form) %>`,
 }

@@ -1,30 +1,65 @@
+import type { ParameterizedContext } from 'koa'
 import type { Context } from '../../../context.js'
 import { HeimdallError } from '../../../errors.js'
 import { VERIFY_PAGE_PATH } from '../../../usecases/recovery/link-mails.js'
-import { confirmEmailLink } from '../../../usecases/recovery/confirm-email-link.js'
+import { checkEmailLink, confirmEmailLink, type EmailLinkPreview } from '../../../usecases/recovery/confirm-email-link.js'
 import { requestContexts } from '../../request-context.js'
-import type { Pages } from '../pages.js'
+import { CSRF_FIELD } from '../csrf.js'
+import { formField, formView } from '../form.js'
+import { postedForm, type Pages } from '../pages.js'
 
 /**
- * GET /account/verify-email?token=...: where verification and email-change mails lead. Opening the
- * link confirms the address (or completes the change) and says so; a link that does not work says why.
+ * /account/verify-email?token=...: where verification and email-change mails lead. GET only shows what
+ * the link would do and one button: mail scanners and link previews fetch links before anyone reads
+ * the mail, so opening one must change nothing. The button POSTs the token (CSRF-checked as every
+ * page form); that confirms the address or completes the change. A link that does not work says why.
  */
 export function verifyEmailPage(pages: Pages, context: Context): void {
   const contextOf = requestContexts(context)
+
+  function showLinkProblem(ctx: ParameterizedContext, error: unknown): void {
+    if (!(error instanceof HeimdallError) || (error.code !== 'recovery.invalid_token' && error.code !== 'user.email_taken')) throw error
+    const message = error.code === 'user.email_taken' ? 'Another account already uses this address, so it cannot be moved to it.' : `${error.message}.`
+    pages.render(ctx, '@message', { title: 'This link does not work', tone: 'failure', message }, error.status)
+  }
+
+  function showButton(ctx: ParameterizedContext, token: string, preview: EmailLinkPreview): void {
+    const change = preview.kind === 'change'
+    pages.render(ctx, '@confirm-email', {
+      title: change ? 'Confirm your new email address' : 'Confirm your email address',
+      question: change ? `Move the account ${preview.email} to ${preview.newEmail}?` : `Confirm ${preview.email} as the address of your account?`,
+      form: formView({
+        action: VERIFY_PAGE_PATH,
+        submit: change ? 'Confirm my new address' : 'Confirm my address',
+        fields: [],
+        hidden: { token },
+        csrfField: CSRF_FIELD,
+        csrfToken: pages.csrf.issue(ctx),
+      }),
+    })
+  }
+
   pages.page(VERIFY_PAGE_PATH, {
     async get(ctx) {
       const token = typeof ctx.query.token === 'string' ? ctx.query.token : ''
       try {
-        const result = await confirmEmailLink(contextOf(ctx), { token })
+        showButton(ctx, token, await checkEmailLink(contextOf(ctx), token))
+      } catch (error) {
+        showLinkProblem(ctx, error)
+      }
+    },
+    async post(ctx) {
+      const form = postedForm(ctx)
+      pages.csrf.verify(ctx, formField(form, CSRF_FIELD))
+      try {
+        const result = await confirmEmailLink(contextOf(ctx), { token: formField(form, 'token') })
         pages.render(ctx, '@message', {
           title: result.kind === 'changed' ? 'Email address changed' : 'Email address confirmed',
           tone: 'success',
           message: result.kind === 'changed' ? `Your account now uses ${result.email}.` : `${result.email} is confirmed as your address. Thank you.`,
         })
       } catch (error) {
-        if (!(error instanceof HeimdallError) || (error.code !== 'recovery.invalid_token' && error.code !== 'user.email_taken')) throw error
-        const message = error.code === 'user.email_taken' ? 'Another account already uses this address, so it cannot be moved to it.' : `${error.message}.`
-        pages.render(ctx, '@message', { title: 'This link does not work', tone: 'failure', message }, error.status)
+        showLinkProblem(ctx, error)
       }
     },
   })

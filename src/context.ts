@@ -130,6 +130,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
   const sessionStates = createSessionReadModel({
     sources: { replica: replicaDb ? readers : undefined, primary: { sessions, roles }, replicaMaxLagMs: config.replicaMaxLagMs },
     ttlSeconds: config.sessionCacheTtlSeconds,
+    mfaRequiredRoles: config.mfaRequiredRoles,
   })
   const throttles = createThrottlesRepository(db)
   const databaseOutage = createDatabaseOutageLog(logger)

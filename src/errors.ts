@@ -25,6 +25,8 @@ const CODES = {
   'auth.invalid_credentials': { status: 400, expose: true },
   'auth.account_disabled': { status: 403, expose: true },
   'auth.email_not_verified': { status: 403, expose: true },
+  // The credential was right but is one factor, and a role of the account requires two (HEIMDALL_MFA_REQUIRED_ROLES).
+  'auth.second_factor_required': { status: 403, expose: true },
   'recovery.invalid_token': { status: 400, expose: true },
   'auth.invalid_refresh_token': { status: 401, expose: true },
   'auth.refresh_token_reused': { status: 401, expose: true },

@@ -322,6 +322,7 @@ function mfaPaths() {
     },
     '/auth/passkeys/login/verify': post('Passwordless login with a passkey assertion; answers the token pair (amr hwk|swk, plus mfa with user verification)', schemas.PasskeyLoginRequest, schemas.LoginResponse, {
       '400': json(schemas.ErrorResponse, 'Assertion refused: unknown, spent or expired challenge, wrong origin, bad signature, or a signature counter that did not advance (cloned authenticator)'),
+      '403': json(schemas.ErrorResponse, 'auth.second_factor_required: the authenticator did not verify the user and a role of the account requires two factors (HEIMDALL_MFA_REQUIRED_ROLES); or the account is disabled, or its address unverified'),
     }),
   }
 }

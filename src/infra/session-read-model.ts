@@ -1,5 +1,6 @@
 import NodeCache from 'node-cache'
 import { mergePermissions } from '../domain/permissions.js'
+import { rolesWithheldFrom } from '../domain/second-factor-rule.js'
 import type { SessionState } from '../domain/session-state.js'
 import type { RolesRepository } from './repositories/roles.js'
 import type { SessionsRepository } from './repositories/sessions.js'
@@ -22,8 +23,9 @@ export interface SessionSources {
  * A missing session is remembered as null: a signed token cannot start pointing at a new row.
  * With a replica, a miss reads the replica, except what the replica may not have yet: a session it
  * does not know (a login a moment ago) and sessions or users evicted within the replica's lag.
+ * A session's permissions leave out the roles of `mfaRequiredRoles` when its sign-in was one factor.
  */
-export function createSessionReadModel(options: { sources: SessionSources; ttlSeconds: number }) {
+export function createSessionReadModel(options: { sources: SessionSources; ttlSeconds: number; mfaRequiredRoles: readonly string[] }) {
   const { replica, primary, replicaMaxLagMs } = options.sources
   const cache = new NodeCache({ stdTTL: options.ttlSeconds, checkperiod: Math.max(1, Math.ceil(options.ttlSeconds / 2)), useClones: false })
   const sessionIdsByUser = new Map<string, Set<string>>()
@@ -76,7 +78,8 @@ export function createSessionReadModel(options: { sources: SessionSources; ttlSe
       userId: row.user_id,
       email: row.email,
       emailVerified: row.email_verified_at !== null,
-      permissions: sharedList(mergePermissions(await source.roles.findPermissionNamesByUserId(row.user_id))),
+      // Decided when the entry is filled, so a cached validation does no more work than before.
+      permissions: sharedList(mergePermissions(await source.roles.findPermissionNamesByUserId(row.user_id, rolesWithheldFrom(row.amr, options.mfaRequiredRoles)))),
       userDisabled: Boolean(row.user_disabled),
       expiresAt: Number(row.expires_at),
       revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Context } from '../context.js'
 import { serializeAmr } from '../domain/amr.js'
 import { mergePermissions } from '../domain/permissions.js'
+import { rolesWithheldFrom } from '../domain/second-factor-rule.js'
 import { generateRefreshToken, hashRefreshToken } from '../infra/tokens/refresh-token.js'
 import type { NewRefreshToken } from '../infra/repositories/sessions.js'
 import type { TokenLifetime } from '../infra/tokens/token-service.js'
@@ -32,19 +33,29 @@ export function newRefreshToken(ctx: Context, now: number): IssuedRefreshToken {
 
 /**
  * Signs an access token for a session, carrying the user's permissions as they are now and the
- * RFC 8176 methods (amr) the session was opened with (none for a session opened without a login);
- * lives `lifetime` (by default HEIMDALL_ACCESS_TOKEN_TTL), never past the session's end (TokenLifetime).
- * Answers the token and its lifetime in seconds.
+ * RFC 8176 methods (amr) the session was opened with (undefined for a session opened without a
+ * login: the token carries []); lives `lifetime` (by default HEIMDALL_ACCESS_TOKEN_TTL), never past
+ * the session's end (TokenLifetime). The roles of HEIMDALL_MFA_REQUIRED_ROLES grant nothing to a
+ * one-factor sign-in (domain/second-factor-rule.ts). Answers the token and its lifetime in seconds.
  */
 export async function signAccessToken(
   ctx: Context,
   user: { id: string; email: string; email_verified_at: number | null },
   sessionId: string,
   lifetime: TokenLifetime,
-  amr: readonly string[] = [],
+  amr?: readonly string[],
 ): Promise<{ token: string; expiresIn: number }> {
-  const permissions = mergePermissions(await ctx.roles.findPermissionNamesByUserId(user.id))
-  return ctx.tokens.sign({ sub: user.id, sid: sessionId, email: user.email, email_verified: user.email_verified_at !== null, permissions, amr: [...amr] }, lifetime)
+  const permissions = await sessionPermissions(ctx, user.id, amr === undefined ? null : serializeAmr(amr))
+  return ctx.tokens.sign({ sub: user.id, sid: sessionId, email: user.email, email_verified: user.email_verified_at !== null, permissions, amr: [...(amr ?? [])] }, lifetime)
+}
+
+/**
+ * The permissions a session of `userId` carries, given its stored amr (null: opened without a
+ * sign-in): what the user's roles grant, less the roles whose second-factor rule its sign-in did not
+ * meet. Sorted and unique. Token issuance only, never the validation hot path.
+ */
+export async function sessionPermissions(ctx: Context, userId: string, storedAmr: string | null): Promise<string[]> {
+  return mergePermissions(await ctx.roles.findPermissionNamesByUserId(userId, rolesWithheldFrom(storedAmr, ctx.config.mfaRequiredRoles)))
 }
 
 /**

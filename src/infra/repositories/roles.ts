@@ -44,12 +44,14 @@ export function createRolesRepository(db: Knex) {
       return byUser
     },
 
-    async findPermissionNamesByUserId(userId: string): Promise<string[]> {
-      const rows: Array<{ name: string }> = await db('user_roles')
+    /** What the user's roles grant, leaving out the grants of `exceptRoles` (role names), in one query. */
+    async findPermissionNamesByUserId(userId: string, exceptRoles: readonly string[] = []): Promise<string[]> {
+      const query = db('user_roles')
         .join('role_permissions', 'role_permissions.role_id', 'user_roles.role_id')
         .join('permissions', 'permissions.id', 'role_permissions.permission_id')
         .where('user_roles.user_id', userId)
-        .distinct('permissions.name as name')
+      if (exceptRoles.length > 0) query.join('roles', 'roles.id', 'user_roles.role_id').whereNotIn('roles.name', [...exceptRoles])
+      const rows: Array<{ name: string }> = await query.distinct('permissions.name as name')
       return rows.map((row) => row.name)
     },
 

@@ -1,5 +1,6 @@
 import type { Context } from '../../context.js'
 import { amrForPasskeyLogin } from '../../domain/amr.js'
+import { isMultiFactor, requiresMultiFactor } from '../../domain/second-factor-rule.js'
 import { HeimdallError } from '../../errors.js'
 import type { AuthenticationResponseJSON } from '../../infra/mfa/webauthn.js'
 import { requireVerifiedEmail } from '../recovery/require-verified-email.js'
@@ -10,7 +11,8 @@ import { assertionRefused, verifyPasskeyAssertion } from './passkey-assertion.js
  * Passwordless login with a passkey: a verified assertion opens a session whose amr is "hwk" (a
  * device-bound key) or "swk" (a synced one), plus "mfa" when the authenticator verified the user.
  * Throws passkey.invalid_response (refused, audited), auth.account_disabled, auth.email_not_verified
- * (HEIMDALL_REQUIRE_VERIFIED_EMAIL).
+ * (HEIMDALL_REQUIRE_VERIFIED_EMAIL), auth.second_factor_required (403: no user verification, and a
+ * role of the user is in HEIMDALL_MFA_REQUIRED_ROLES; audited as login.failed).
  */
 export async function loginWithPasskey(ctx: Context, input: { response: AuthenticationResponseJSON; ip?: string }): Promise<SessionTokens> {
   const assertion = await verifyPasskeyAssertion(ctx, input.response, { ip: input.ip })
@@ -22,8 +24,16 @@ export async function loginWithPasskey(ctx: Context, input: { response: Authenti
     throw new HeimdallError('auth.account_disabled', 'Account is disabled')
   }
   await requireVerifiedEmail(ctx, user, { method: 'passkey', ip: input.ip })
+  const amr = amrForPasskeyLogin(assertion)
+  if (!isMultiFactor(amr) && requiresMultiFactor(await ctx.roles.findRoleNamesByUserId(user.id), ctx.config.mfaRequiredRoles)) {
+    await ctx.audit.insertAuditEvent({ type: 'login.failed', userId: user.id, detail: { reason: 'second_factor_required', method: 'passkey', amr, ip: input.ip } })
+    throw new HeimdallError(
+      'auth.second_factor_required',
+      'This account needs two factors: use a passkey that verifies you (PIN or biometric), or the password and a second factor',
+    )
+  }
   return openSession(ctx, user, {
-    amr: amrForPasskeyLogin(assertion),
+    amr,
     event: 'login.succeeded',
     detail: { method: 'passkey', passkey_id: assertion.passkey.id, ip: input.ip },
   })

@@ -1,14 +1,15 @@
 import type { Context } from '../../context.js'
 import { parseAmr } from '../../domain/amr.js'
-import { mergePermissions } from '../../domain/permissions.js'
+import { sessionPermissions } from '../session-tokens.js'
 import { isSessionLive, sessionOfGrant } from './session-link.js'
 
 /**
  * What an access token for Heimdall's own resource (RFC 8707; docs/oidc.md) carries besides the
  * provider's RFC 9068 claims, so that it validates like a token of Heimdall's own: the Heimdall
  * session the grant was made in (sid), its user's email, email_verified and permissions as they are
- * now, and the session's amr. `sessionEndsAt` (epoch milliseconds) is when that session ends: the
- * token must not outlive it.
+ * now (less those of roles whose second-factor rule the session's sign-in did not meet), and the
+ * session's amr. `sessionEndsAt` (epoch milliseconds) is when that session ends: the token must not
+ * outlive it.
  */
 export interface HeimdallResourceClaims {
   sid: string
@@ -30,7 +31,7 @@ export async function getHeimdallResourceClaims(ctx: Context, grant: { grantId: 
   if (sessionId === undefined) return undefined
   const session = await ctx.sessions.findSessionWithUserById(sessionId)
   if (!isSessionLive(session, Date.now()) || session.user_id !== grant.accountId) return undefined
-  const permissions = mergePermissions(await ctx.roles.findPermissionNamesByUserId(session.user_id))
+  const permissions = await sessionPermissions(ctx, session.user_id, session.amr)
   return {
     sid: session.id,
     email: session.email,

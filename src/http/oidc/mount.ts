@@ -3,6 +3,7 @@ import type Provider from 'oidc-provider'
 import { oidcIssuerOf } from '../../config.js'
 import type { Context } from '../../context.js'
 import { createProviderKeys } from '../../infra/oidc/provider-keys.js'
+import { translateError } from '../../usecases/translate-error.js'
 import { knownClientScopes } from '../../usecases/oidc/known-client-scopes.js'
 import { getJwks, JWKS_MAX_AGE_SECONDS } from '../../usecases/queries/get-jwks.js'
 import { createProviderPages } from '../pages/oidc/provider-pages.js'
@@ -57,6 +58,10 @@ export function createOidcHost(context: Context): OidcHost {
     const { buildProvider } = await import('./provider.js')
     const provider = buildProvider(context, keys, await knownClientScopes(context), pages)
     provider.on('server_error', (ctx: { req: IncomingMessage }, err: unknown) => context.logger.error({ err, req_id: oidcRequestIdOf(ctx.req) }, 'oidc provider error'))
+    // The provider is a Koa app: without a listener of its own, Koa prints what escapes its
+    // middleware to stderr, without the request id, past Heimdall's logger. Registered before
+    // callback(), which adds Koa's printer only when there is none.
+    provider.on('error', (err: unknown, ctx?: { req: IncomingMessage }) => logEscapedError(context, err, ctx?.req))
     current = { provider, callback: provider.callback() as RequestListener, fingerprint: keys.fingerprint, checkedAt: Date.now() }
     return current
   }
@@ -70,7 +75,7 @@ export function createOidcHost(context: Context): OidcHost {
   const listener = function oidcRequest(req: IncomingMessage, res: ServerResponse): void {
     setSecurityHeaders(res)
     if (!context.ready) return answerJson(res, 503, { error: 'temporarily_unavailable', error_description: 'Heimdall is starting' })
-    const path = (req.url ?? '/').slice(OIDC_PREFIX.length) || '/'
+    const path = pathBelowMount(req.url ?? '/')
     // One JWKS: the provider's jwks_uri answers Heimdall's key set, retired keys still in publication included.
     if (path === '/jwks' && (req.method === 'GET' || req.method === 'HEAD')) {
       nameOidcRoute(req, `${OIDC_PREFIX}/jwks`)
@@ -110,16 +115,37 @@ export function createOidcHost(context: Context): OidcHost {
   return { listener, observedListener: observeOidcRequests(context, listener), provider: async () => (await providerNow()).provider }
 }
 
+/**
+ * The path handed to the provider: what follows the mount point, always starting with "/" (the
+ * provider's router reads the path from the URL and fails on one without it: `/oidc?x` is `/?x`).
+ */
+export function pathBelowMount(url: string): string {
+  const rest = url.slice(OIDC_PREFIX.length)
+  return rest.startsWith('/') ? rest : `/${rest}`
+}
+
+/** An error that escaped the provider's own handling: a client's fault (4xx) at info, anything else at error. */
+function logEscapedError(context: Context, err: unknown, req: IncomingMessage | undefined): void {
+  if (translateError(err)?.code === 'db.unavailable') return context.databaseOutage.down(err)
+  const status = (err as { status?: unknown } | null)?.status
+  const clientFault = typeof status === 'number' && status >= 400 && status < 500
+  context.logger[clientFault ? 'info' : 'error']({ err, req_id: req ? oidcRequestIdOf(req) : undefined }, clientFault ? 'oidc request refused' : 'oidc request failed')
+}
+
 function setSecurityHeaders(res: ServerResponse): void {
   res.setHeader('X-Content-Type-Options', 'nosniff')
   res.setHeader('X-Frame-Options', 'DENY')
   res.setHeader('Referrer-Policy', 'no-referrer')
 }
 
+/** Answers an error of Heimdall's own steps around the provider: 503 for a database outage (reported once, as for Heimdall's routes), else 500. */
 function fail(context: Context, req: IncomingMessage, res: ServerResponse, err: unknown): void {
-  context.logger.error({ err, req_id: oidcRequestIdOf(req) }, 'oidc request failed')
-  if (!res.headersSent) answerJson(res, 500, { error: 'server_error', error_description: 'An unexpected error occurred' })
-  else res.end()
+  const outage = translateError(err)?.code === 'db.unavailable'
+  if (outage) context.databaseOutage.down(err)
+  else context.logger.error({ err, req_id: oidcRequestIdOf(req) }, 'oidc request failed')
+  if (res.headersSent) return void res.end()
+  if (outage) answerJson(res, 503, { error: 'temporarily_unavailable', error_description: 'Database unavailable: try again shortly' })
+  else answerJson(res, 500, { error: 'server_error', error_description: 'An unexpected error occurred' })
 }
 
 function answerJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

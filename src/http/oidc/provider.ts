@@ -8,6 +8,7 @@ import { isLinkedSessionLive, linkedSessionOf } from '../../usecases/oidc/sessio
 import { getOidcClaims } from '../../usecases/oidc/get-oidc-claims.js'
 import { loadExistingGrantOfSession } from './existing-grant.js'
 import { heimdallResourceConfiguration } from './heimdall-resource.js'
+import { introspectionPolicy } from './introspection-policy.js'
 import type { ProviderPages } from '../pages/oidc/provider-pages.js'
 import { endHeimdallSessionOnLogout } from './logout.js'
 import { answerUnknownEndpoint } from './not-found.js'
@@ -77,8 +78,8 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
       ...OFF_FEATURES,
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      // A client may introspect or revoke only the tokens issued to it.
-      introspection: { enabled: true, allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) => token.clientId === client.clientId },
+      // A client may introspect or revoke only the tokens issued to it; introspection also asks the Heimdall session.
+      introspection: { enabled: true, allowedPolicy: introspectionPolicy(context) },
       revocation: { enabled: true, allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) => token.clientId === client.clientId },
       deviceFlow: { enabled: true, ...pages.deviceFlow },
       rpInitiatedLogout: { enabled: true, ...pages.rpInitiatedLogout },

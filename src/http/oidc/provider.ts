@@ -14,6 +14,7 @@ import { endHeimdallSessionOnLogout } from './logout.js'
 import { answerUnknownEndpoint } from './not-found.js'
 import { pinToPublicUrl } from './public-url.js'
 import { nameProviderRoute } from './request-observer.js'
+import { logProviderRefusals } from './refusal-log.js'
 import { endSessionsOnRefreshTokenReuse, rememberGrantSession } from './refresh-token-reuse.js'
 
 
@@ -127,6 +128,7 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
   const provider = new Provider(oidcIssuerOf(config), configuration)
   pinToPublicUrl(provider, config.trustedProxies)
   provider.use(nameProviderRoute)
+  logProviderRefusals(provider)
   // Unknown paths and methods: a JSON error, or (inner, so it goes first) a page for a browser.
   provider.use(answerUnknownEndpoint(provider.issuer))
   provider.use(pages.notFound)

@@ -11,11 +11,13 @@ import { heimdallResourceConfiguration } from './heimdall-resource.js'
 import { introspectionPolicy } from './introspection-policy.js'
 import type { ProviderPages } from '../pages/oidc/provider-pages.js'
 import { endHeimdallSessionOnLogout } from './logout.js'
+import { impliedOfflineAccess } from './offline-access.js'
 import { answerUnknownEndpoint } from './not-found.js'
 import { pinToPublicUrl } from './public-url.js'
 import { nameProviderRoute } from './request-observer.js'
 import { logProviderRefusals } from './refusal-log.js'
 import { endSessionsOnRefreshTokenReuse, rememberGrantSession } from './refresh-token-reuse.js'
+import { dropUnservedScopesOnRefresh } from './refresh-scope.js'
 
 
 /**
@@ -63,6 +65,8 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
       // amr (RFC 8176 values: pwd, otp, hwk ...) comes from the sign-in, with every ID token.
       openid: ['sub', 'amr'],
       email: ['email', 'email_verified'],
+      // OIDC Core 5.4's profile claims that Heimdall can fill (getOidcClaims); the others are left out.
+      profile: ['name', 'preferred_username', 'updated_at'],
       roles: ['roles', 'permissions'],
     },
     // Permission names too: the provider checks only the scopes it knows against a client's allow-list.
@@ -134,7 +138,9 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
   provider.use(pages.notFound)
   provider.use(pages.selfSubmittingForms)
   provider.use(endHeimdallSessionOnLogout(context))
+  provider.use(impliedOfflineAccess(context))
   endSessionsOnRefreshTokenReuse(provider, context)
+  dropUnservedScopesOnRefresh(provider)
   // Secrets are stored as SHA-256 hashes: compare the presented one against the hash.
   provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret: string }, presented: string) {
     return Promise.resolve(compareClientSecretHash(this.clientSecret, presented))

@@ -17,7 +17,7 @@ export interface ClientRegistration {
 
 /** The scopes a client may be registered with, told apart: the OpenID Connect ones and the permission names. */
 export interface ClientScopes {
-  /** openid, offline_access, email, roles: about the user signing in and the ID and refresh tokens. */
+  /** openid, offline_access, email, profile, roles: about the user signing in and the ID and refresh tokens. */
   oidc: ReadonlySet<string>
   /** Heimdall permission names (user:read ...): what a client credentials token may carry. */
   permissions: ReadonlySet<string>
@@ -68,7 +68,7 @@ export function checkClientRegistration(
   for (const scope of input.scopes) {
     if (!known.oidc.has(scope) && !known.permissions.has(scope)) {
       scopesKnown = false
-      problem('scope', `Unknown scope "${scope}": use openid, email, roles, offline_access or a permission name`)
+      problem('scope', `Unknown scope "${scope}": use openid, email, profile, roles, offline_access or a permission name`)
     } else if (!scopes.includes(scope)) scopes.push(scope)
   }
   for (const uri of input.redirectUris) checkRedirectUri(uri, 'redirect-uri', problem)
@@ -89,6 +89,16 @@ export function checkClientRegistration(
   if (grants.includes('refresh_token') && !scopes.includes('offline_access')) problem('scope', 'refresh_token is issued only for --scope offline_access: add it')
   if (scopes.includes('offline_access') && !grants.includes('refresh_token')) problem('scope', 'offline_access asks for a refresh token: add --grant refresh_token')
   return { problems, grants, scopes }
+}
+
+/**
+ * The scopes a client may ask for, given those it was registered with: `profile` comes with `email`,
+ * since its claims (name and preferred_username are the email address, updated_at a time) show
+ * nothing `email` does not. Relying parties ask for `profile` by default, and clients registered
+ * before Heimdall served it must not start failing with invalid_scope.
+ */
+export function allowedScopesOf(registered: readonly string[]): string[] {
+  return registered.includes('email') && !registered.includes('profile') ? [...registered, 'profile'] : [...registered]
 }
 
 function checkRedirectUri(raw: string, loc: string, problem: (loc: string, msg: string) => void): void {

@@ -35,7 +35,22 @@ declare module 'oidc-provider' {
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>
     interactionFinished(req: IncomingMessage, res: ServerResponse, result: Record<string, any>, options?: { mergeWithLastSubmission?: boolean }): Promise<void>
     interactionResult(req: IncomingMessage, res: ServerResponse, result: Record<string, any>, options?: { mergeWithLastSubmission?: boolean }): Promise<string>
+    /** Registers (or replaces) the token endpoint's handler of a grant type and the parameters it takes. */
+    registerGrantType(name: string, handler: (ctx: KoaContextWithOIDC) => Promise<void>, parameters?: Iterable<string>, dupes?: Iterable<string>): void
   }
 
   export const errors: Record<string, new (...args: any[]) => Error>
+}
+
+/**
+ * oidc-provider's per-instance internals (its weak cache): read only by http/oidc/refresh-scope.ts,
+ * for the built-in grant handler it wraps.
+ */
+declare module 'oidc-provider/lib/helpers/weak_cache.js' {
+  export default function instance(provider: object): {
+    grantTypeHandlers: Map<string, (ctx: any) => Promise<void>>
+    grantTypeParams: Map<string | undefined, Set<string>>
+    grantTypeDupes: Map<string, Set<string>>
+    configuration: { scopes: Set<string> }
+  }
 }

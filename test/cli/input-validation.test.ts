@@ -151,10 +151,10 @@ each('client:create says each real problem once: an unknown grant or scope is no
   const typos = await createClient(server, 'Typos', ['--grant', 'bogus', '--grant', 'bogus', '--grant', 'refresh_token', '--scope', 'nope', '--scope', 'nope'])
   t.deepEqual(typos.messages, [
     'Unknown grant "bogus": use authorization_code, refresh_token, client_credentials or device_code',
-    'Unknown scope "nope": use openid, email, roles, offline_access or a permission name',
+    'Unknown scope "nope": use openid, email, profile, roles, offline_access or a permission name',
   ])
   const scopeTypo = await createClient(server, 'Typo', [...SIGN_IN, '--scope', 'opneid'])
-  t.deepEqual(scopeTypo.messages, ['Unknown scope "opneid": use openid, email, roles, offline_access or a permission name'])
+  t.deepEqual(scopeTypo.messages, ['Unknown scope "opneid": use openid, email, profile, roles, offline_access or a permission name'])
   t.is((await server.context.db('oauth_clients').whereIn('name', ['Bogus', 'Typos', 'Typo'])).length, 0)
 })
 

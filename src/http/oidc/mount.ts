@@ -10,7 +10,7 @@ import { createProviderPages } from '../pages/oidc/provider-pages.js'
 import { OIDC_PREFIX } from './paths.js'
 import { formPostEndpoint, redirectFormPost } from './post-as-get.js'
 import { rateLimitedEndpoint, spendOidcBudget } from './rate-limit.js'
-import { nameOidcRoute, observeOidcRequests, oidcRequestIdOf } from './request-observer.js'
+import { nameOidcRoute, noteOAuthRefusal, observeOidcRequests, oidcRequestIdOf, type OAuthRefusal } from './request-observer.js'
 
 /** How often the provider looks for a rotated signing key (keys:rotate run elsewhere). */
 const KEY_CHECK_MS = 5_000
@@ -149,6 +149,7 @@ function fail(context: Context, req: IncomingMessage, res: ServerResponse, err: 
 }
 
 function answerJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (status >= 400) noteOAuthRefusal(res.req, body as OAuthRefusal)
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers })
   res.end(JSON.stringify(body))
 }

@@ -1,5 +1,6 @@
 import type { KoaContextWithOIDC } from 'oidc-provider'
 import { OIDC_PREFIX } from './paths.js'
+import { noteOAuthRefusal } from './request-observer.js'
 
 /**
  * Provider middleware (provider.use): a request no route of the provider took (an unknown path under
@@ -12,9 +13,13 @@ export function answerUnknownEndpoint(issuer: string) {
   const discoveryUrl = `${issuer}/.well-known/openid-configuration`
   return async function unknownEndpoint(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
     await next()
-    if ((ctx as { _matchedRouteName?: string })._matchedRouteName !== undefined || ctx.status !== 404 || ctx.body != null) return
+    if ((ctx as { _matchedRouteName?: string })._matchedRouteName !== undefined || ctx.status !== 404) return
+    const body = { error: 'not_found', error_description: `No endpoint answers ${ctx.method} ${OIDC_PREFIX}${ctx.path === '/' ? '' : ctx.path}; the endpoints are listed at ${discoveryUrl}` }
+    // Logged for the page a browser got (pages.notFound, inner) too.
+    noteOAuthRefusal(ctx.req, body)
+    if (ctx.body != null) return
     ctx.status = 404
     ctx.set('Cache-Control', 'no-store')
-    ctx.body = { error: 'not_found', error_description: `No endpoint answers ${ctx.method} ${OIDC_PREFIX}${ctx.path === '/' ? '' : ctx.path}; the endpoints are listed at ${discoveryUrl}` }
+    ctx.body = body
   }
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { OIDC_PREFIX } from './paths.js'
+import { noteOAuthRefusal } from './request-observer.js'
 
 /**
  * The endpoints that must take POST as well as GET: authorization (OpenID Connect Core 1.0 section
@@ -36,6 +37,7 @@ export function formPostEndpoint(method: string | undefined, path: string): stri
  */
 export async function redirectFormPost(req: IncomingMessage, res: ServerResponse, issuer: string, endpoint: string): Promise<void> {
   const refuse = (status: number, description: string) => {
+    noteOAuthRefusal(req, { error: 'invalid_request', error_description: description })
     res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close' })
     res.end(JSON.stringify({ error: 'invalid_request', error_description: description }))
   }

@@ -8,12 +8,16 @@ import { isLinkedSessionLive, linkedSessionOf } from '../../usecases/oidc/sessio
 import { getOidcClaims } from '../../usecases/oidc/get-oidc-claims.js'
 import { loadExistingGrantOfSession } from './existing-grant.js'
 import { heimdallResourceConfiguration } from './heimdall-resource.js'
+import { introspectionPolicy } from './introspection-policy.js'
 import type { ProviderPages } from '../pages/oidc/provider-pages.js'
 import { endHeimdallSessionOnLogout } from './logout.js'
+import { impliedOfflineAccess } from './offline-access.js'
 import { answerUnknownEndpoint } from './not-found.js'
 import { pinToPublicUrl } from './public-url.js'
 import { nameProviderRoute } from './request-observer.js'
+import { logProviderRefusals } from './refusal-log.js'
 import { endSessionsOnRefreshTokenReuse, rememberGrantSession } from './refresh-token-reuse.js'
+import { dropUnservedScopesOnRefresh } from './refresh-scope.js'
 
 
 /**
@@ -61,6 +65,8 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
       // amr (RFC 8176 values: pwd, otp, hwk ...) comes from the sign-in, with every ID token.
       openid: ['sub', 'amr'],
       email: ['email', 'email_verified'],
+      // OIDC Core 5.4's profile claims that Heimdall can fill (getOidcClaims); the others are left out.
+      profile: ['name', 'preferred_username', 'updated_at'],
       roles: ['roles', 'permissions'],
     },
     // Permission names too: the provider checks only the scopes it knows against a client's allow-list.
@@ -77,8 +83,8 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
       ...OFF_FEATURES,
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      // A client may introspect or revoke only the tokens issued to it.
-      introspection: { enabled: true, allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) => token.clientId === client.clientId },
+      // A client may introspect or revoke only the tokens issued to it; introspection also asks the Heimdall session.
+      introspection: { enabled: true, allowedPolicy: introspectionPolicy(context) },
       revocation: { enabled: true, allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) => token.clientId === client.clientId },
       deviceFlow: { enabled: true, ...pages.deviceFlow },
       rpInitiatedLogout: { enabled: true, ...pages.rpInitiatedLogout },
@@ -126,12 +132,15 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
   const provider = new Provider(oidcIssuerOf(config), configuration)
   pinToPublicUrl(provider, config.trustedProxies)
   provider.use(nameProviderRoute)
+  logProviderRefusals(provider)
   // Unknown paths and methods: a JSON error, or (inner, so it goes first) a page for a browser.
   provider.use(answerUnknownEndpoint(provider.issuer))
   provider.use(pages.notFound)
   provider.use(pages.selfSubmittingForms)
   provider.use(endHeimdallSessionOnLogout(context))
+  provider.use(impliedOfflineAccess(context))
   endSessionsOnRefreshTokenReuse(provider, context)
+  dropUnservedScopesOnRefresh(provider)
   // Secrets are stored as SHA-256 hashes: compare the presented one against the hash.
   provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret: string }, presented: string) {
     return Promise.resolve(compareClientSecretHash(this.clientSecret, presented))

@@ -14,6 +14,14 @@ const OBSERVED = Symbol('heimdall.oidcRequest')
 interface Observed {
   requestId: string
   route?: string
+  refusal?: OAuthRefusal
+}
+
+/** Why a request under /oidc was refused: the OAuth error it was answered (RFC 6749 section 5.2), and the client when known. */
+export interface OAuthRefusal {
+  error: string
+  error_description?: string
+  client_id?: string
 }
 type ObservedRequest = IncomingMessage & { [OBSERVED]?: Observed }
 
@@ -23,7 +31,9 @@ type ObservedRequest = IncomingMessage & { [OBSERVED]?: Observed }
  * the response is done (`req_id`, `method`, `path` without its query, which carries codes and
  * tokens, `status`, `duration_ms`; docs/observability.md) and a count with its latency by method,
  * route and status. The route is bounded: the provider's route pattern (`/oidc/token`,
- * `/oidc/auth/:uid`), or `/oidc/*` for a path no endpoint serves, never the raw path.
+ * `/oidc/auth/:uid`), or `/oidc/*` for a path no endpoint serves, never the raw path. A refused
+ * request (noteOAuthRefusal) adds `error`, `error_description` and `client_id` to its line, at info
+ * even on a quiet route: the operator sees why without the relying party's log.
  */
 export function observeOidcRequests(context: Context, listener: RequestListener): RequestListener {
   const { logger, metrics } = context
@@ -43,9 +53,10 @@ export function observeOidcRequests(context: Context, listener: RequestListener)
       const seconds = (performance.now() - started) / 1000
       const route = observed.route ?? UNMATCHED_OIDC_ROUTE
       metrics.observeRequest(method, route, res.statusCode, seconds)
-      const level = QUIET_ROUTES.has(route) && res.statusCode < 500 ? 'debug' : 'info'
+      const { refusal } = observed
+      const level = QUIET_ROUTES.has(route) && res.statusCode < 500 && !refusal ? 'debug' : 'info'
       if (logger.isLevelEnabled(level)) {
-        logger[level]({ req_id: requestId, method, path, status: res.statusCode, duration_ms: Math.round(seconds * 100_000) / 100 }, 'request')
+        logger[level]({ req_id: requestId, method, path, status: res.statusCode, duration_ms: Math.round(seconds * 100_000) / 100, ...refusal }, 'request')
       }
     })
     return listener(req, res)
@@ -56,6 +67,20 @@ export function observeOidcRequests(context: Context, listener: RequestListener)
 export function nameOidcRoute(req: IncomingMessage, route: string): void {
   const observed = (req as ObservedRequest)[OBSERVED]
   if (observed) observed.route = route
+}
+
+/**
+ * Notes the OAuth error a request is answered with, for its access line. Only the error code, its
+ * description (what the client was told, which never holds a presented secret) and the client id.
+ */
+export function noteOAuthRefusal(req: IncomingMessage | undefined, refusal: OAuthRefusal): void {
+  const observed = req && (req as ObservedRequest)[OBSERVED]
+  if (!observed) return
+  observed.refusal = {
+    error: refusal.error,
+    ...(refusal.error_description === undefined ? {} : { error_description: refusal.error_description }),
+    ...(refusal.client_id === undefined ? {} : { client_id: refusal.client_id }),
+  }
 }
 
 /** The request id observeOidcRequests gave a request, for the lines logged while serving it. */

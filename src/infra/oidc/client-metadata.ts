@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
+import { allowedScopesOf } from '../../domain/oauth-client.js'
 import type { OAuthClientRow } from '../db/tables.js'
 
 /** What Heimdall keeps per client besides its secret: a subset of RFC 7591 client metadata. */
@@ -13,7 +14,8 @@ export interface StoredClientMetadata {
 }
 
 /**
- * The metadata oidc-provider validates a client with. The secret is the stored SHA-256 hash: the
+ * The metadata oidc-provider validates a client with; its scope is what the client may ask for
+ * (allowedScopesOf: `profile` comes with `email`). The secret is the stored SHA-256 hash: the
  * provider compares through compareClientSecretHash, and no feature that would use it as an HMAC key
  * (HS256 ID tokens, client_secret_jwt) is enabled.
  */
@@ -21,6 +23,7 @@ export function clientMetadataOf(row: OAuthClientRow): Record<string, unknown> {
   const metadata = JSON.parse(row.metadata) as StoredClientMetadata
   return {
     ...metadata,
+    scope: allowedScopesOf(metadata.scope.split(' ').filter(Boolean)).join(' '),
     client_id: row.client_id,
     ...(row.secret_hash === null ? {} : { client_secret: row.secret_hash }),
   }

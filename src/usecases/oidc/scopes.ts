@@ -1,6 +1,8 @@
 /**
- * The scopes clients may request: the OpenID Connect ones, `roles` (the user's roles and permissions
- * as claims, see docs/oidc.md) and `offline_access` (a refresh token). For client credentials, a
- * client's scopes are Heimdall permission names (users:read ...), checked against the roles table.
+ * The scopes clients may request: the OpenID Connect ones Heimdall can fill (`openid`, `email`,
+ * `profile`, `offline_access`: OpenID Connect Core 1.0 sections 5.4 and 11), and `roles` (the user's
+ * roles and permissions as claims, see docs/oidc.md). `address` and `phone` are not served: Heimdall
+ * keeps neither. For client credentials, a client's scopes are Heimdall permission names (user:read
+ * ...), checked against the roles table.
  */
-export const OIDC_SCOPES = ['openid', 'offline_access', 'email', 'roles'] as const
+export const OIDC_SCOPES = ['openid', 'offline_access', 'email', 'profile', 'roles'] as const

@@ -202,6 +202,29 @@ for (const backend of backends()) {
     t.is(await oauthError(oidc.refreshTokenGrant(config, second.refresh_token!)), 'invalid_grant')
   })
 
+  for (const how of ['session:revoke', 'logout-all'] as const) {
+    test(`after ${how}, the provider's introspection answers active false for the access and refresh tokens, as userinfo answers 401 [${backend}]`, async (t) => {
+      const server = servers.get(backend)!
+      const rp = await relyingParty(server)
+      const { tokens, sub } = await signInOverHttp(rp)
+      t.like(await oidc.tokenIntrospection(rp.config, tokens.access_token), { active: true, sub })
+      t.like(await oidc.tokenIntrospection(rp.config, tokens.refresh_token!), { active: true, sub })
+
+      if (how === 'session:revoke') {
+        const [session] = await liveSessionsOf(server, sub)
+        await revokeSession(server.context, { sessionId: session.id, reason: 'admin' })
+      } else {
+        // logout-all from another session of the same user ends every one of them.
+        const { accessToken } = await server.client.loginTokens(rp.email, TEST_PASSWORD)
+        t.is((await server.client.logoutAll(accessToken)).statusCode, 204)
+      }
+
+      t.is(await userinfoStatus(rp, tokens.access_token), 401)
+      t.deepEqual(await oidc.tokenIntrospection(rp.config, tokens.access_token), { active: false })
+      t.deepEqual(await oidc.tokenIntrospection(rp.config, tokens.refresh_token!), { active: false })
+    })
+  }
+
   test(`two sign-ins of one account in the same second each keep their own Heimdall session [${backend}]`, async (t) => {
     const server = servers.get(backend)!
     const rp = await relyingParty(server)

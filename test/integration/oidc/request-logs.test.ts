@@ -5,6 +5,7 @@ import test from 'ava'
 import { createClient } from '../../../src/usecases/oidc/create-client.js'
 import { backends } from '../../aux/db.js'
 import { startOidcServer } from '../../aux/oidc.js'
+import { eventually } from '../../aux/eventually.js'
 import { sample } from '../../aux/prometheus.js'
 import type { TestServer } from '../../aux/server.js'
 
@@ -88,5 +89,38 @@ for (const backend of backends()) {
     const lines = entriesOf(logLines).filter((entry) => entry.req_id === 'trace-oidc-alias' && entry.msg === 'request')
     t.is(lines.length, 1)
     t.like(lines[0], { path: '/.well-known/oauth-authorization-server/oidc', status: 200 })
+  })
+}
+
+// A refused OAuth request is logged with the error the client got, so the operator need not ask the
+// relying party's log why: the access line of the request carries `error` and `error_description`.
+for (const backend of backends()) {
+  test(`every refused OAuth request's access line carries its error and description (never the secret presented), by request id [${backend}]`, async (t) => {
+    const { server, logLines } = servers.get(backend)!
+    const { clientId, clientSecret } = await createClient(server.context, { name: 'Refused', redirectUris: ['https://app.example.com/cb'], postLogoutRedirectUris: [], grants: ['authorization_code', 'client_credentials'], scopes: ['openid', 'user:read'], isPublic: false, firstParty: true })
+    const basic = (secret: string) => `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`
+    const WRONG_SECRET = 'wrong-secret-6d0b3e'
+    const refusals: Array<{ id: string; request: () => Promise<Response>; status: number; error: string }> = [
+      { id: 'refused-scope', status: 400, error: 'invalid_scope', request: () => fetch(`${server.issuer}/token`, { method: 'POST', headers: { authorization: basic(clientSecret!), 'x-request-id': 'refused-scope' }, body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'role:manage' }) }) },
+      { id: 'refused-client', status: 401, error: 'invalid_client', request: () => fetch(`${server.issuer}/token`, { method: 'POST', headers: { authorization: basic(WRONG_SECRET), 'x-request-id': 'refused-client' }, body: new URLSearchParams({ grant_type: 'client_credentials' }) }) },
+      { id: 'refused-grant', status: 400, error: 'invalid_grant', request: () => fetch(`${server.issuer}/token`, { method: 'POST', headers: { authorization: basic(clientSecret!), 'x-request-id': 'refused-grant' }, body: new URLSearchParams({ grant_type: 'authorization_code', code: 'no-such-code', redirect_uri: 'https://app.example.com/cb' }) }) },
+      { id: 'refused-introspection', status: 401, error: 'invalid_client', request: () => fetch(`${server.issuer}/token/introspection`, { method: 'POST', headers: { authorization: basic(WRONG_SECRET), 'x-request-id': 'refused-introspection' }, body: new URLSearchParams({ token: 'x' }) }) },
+      { id: 'refused-userinfo', status: 401, error: 'invalid_token', request: () => fetch(`${server.issuer}/me`, { headers: { authorization: 'Bearer not-a-token', 'x-request-id': 'refused-userinfo' } }) },
+      { id: 'refused-authorization', status: 400, error: 'invalid_client', request: () => fetch(`${server.issuer}/auth?client_id=no-such-client&response_type=code&scope=openid`, { headers: { 'x-request-id': 'refused-authorization', accept: 'text/html' } }) },
+      { id: 'refused-unknown', status: 404, error: 'not_found', request: () => fetch(`${server.issuer}/no-such-endpoint`, { method: 'POST', headers: { 'x-request-id': 'refused-unknown' } }) },
+      { id: 'refused-form', status: 400, error: 'invalid_request', request: () => fetch(`${server.issuer}/auth`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'refused-form' }, body: '{}' }) },
+    ]
+    for (const refusal of refusals) t.is((await refusal.request()).status, refusal.status, refusal.id)
+
+    const accessLine = (id: string) => entriesOf(logLines).find((entry) => entry.req_id === id && entry.msg === 'request')
+    t.truthy(await eventually(async () => refusals.every((refusal) => accessLine(refusal.id) !== undefined), 10_000), 'every request logged')
+    for (const refusal of refusals) {
+      const line = accessLine(refusal.id)!
+      t.like(line, { status: refusal.status, error: refusal.error }, refusal.id)
+      t.is(typeof line.error_description, 'string', refusal.id)
+      t.true((line.error_description as string).length > 0, refusal.id)
+    }
+    t.like(accessLine('refused-scope'), { client_id: clientId })
+    t.false(logLines.some((line) => line.includes(WRONG_SECRET) || line.includes(clientSecret!)), 'no client secret in the log')
   })
 }

@@ -19,6 +19,7 @@ export const SCOPE_DESCRIPTIONS: Readonly<Record<string, string>> = Object.freez
   Object.assign(Object.create(null) as Record<string, string>, {
     openid: 'Know who you are (your user id)',
     email: 'See your email address',
+    profile: 'See your name and username (your email address)',
     roles: 'See your roles and permissions',
     offline_access: 'Stay signed in when you are away (a refresh token)',
   }),

@@ -45,6 +45,8 @@ const CODES = {
   'passkey.invalid_response': { status: 400, expose: true },
   'oauth.invalid_request': { status: 400, expose: true },
   'oauth.invalid_token': { status: 401, expose: true },
+  // The CLI's own: the command line is wrong (unknown command or flag, missing argument...), exit 2.
+  'cli.usage': { status: 400, expose: true },
   'config.invalid': { status: 500, expose: false },
   'service.not_ready': { status: 503, expose: true },
   // The message names the driver's error (ECONNREFUSED ...): the operator's, not the client's.

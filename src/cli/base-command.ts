@@ -1,9 +1,9 @@
 import { Command, Flags, type Interfaces } from '@oclif/core'
 import { CONFIG_DEFAULTS, loadConfig } from '../config.js'
 import { createContext, type Context, type ContextOptions } from '../context.js'
-import { isHeimdallError, validationError } from '../errors.js'
 import { translateError } from '../usecases/translate-error.js'
 import { exitCodeFor } from './exit-codes.js'
+import { errorJson, parseFailure } from './usage-error.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -33,7 +33,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       enableJsonFlag: this.ctor.enableJsonFlag,
       args: this.ctor.args,
       strict: this.ctor.strict,
-    }).catch(ownValidationError)
+    }).catch((error: unknown) => {
+      throw parseFailure(error)
+    })
     this.flags = flags as BaseFlags<T>
     this.args = args as BaseArgs<T>
   }
@@ -50,7 +52,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     // The operator at the terminal may see every message the HTTP door would hide.
     const message = error.message
     if (this.jsonEnabled()) {
-      this.logJson({ error: { code: error.code, message, details: error.details } })
+      this.logJson(errorJson(error))
     } else {
       const details = error.details?.map((detail) => detail.msg).join('; ')
       this.logToStderr(`Error: ${details && error.code === 'validation.failed' ? details : message}`)
@@ -64,14 +66,4 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     await this.builtContext?.close()
     return super.finally(error)
   }
-}
-
-/**
- * A flag's parser (integerFlag, emailFlag) refuses bad input with validation.failed; oclif writes
- * "Parsing --flag ... See more help" into that error's message on its way out. The same field errors
- * in a fresh error keep the message --json prints clean.
- */
-function ownValidationError(error: unknown): never {
-  if (isHeimdallError(error) && error.code === 'validation.failed' && error.details) throw validationError(error.details)
-  throw error
 }

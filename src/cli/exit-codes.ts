@@ -2,6 +2,8 @@ import type { ErrorCode } from '../errors.js'
 
 /** The CLI's one mapping from error codes to exit codes (sysexits.h where one fits; 1 for a refusal). */
 const EXIT_CODES: Partial<Record<ErrorCode, number>> = {
+  // 2 for bad usage, as shells and getopt-style tools have it (sysexits.h has none of its own).
+  'cli.usage': 2,
   'validation.failed': 65,
   'db.unavailable': 69,
   'db.not_migrated': 69,

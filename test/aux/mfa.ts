@@ -3,6 +3,7 @@ import { NobleCryptoPlugin, ScureBase32Plugin, TOTP } from 'otplib'
 import type { HeimdallAPIClient, JsonResponse } from './api-client.js'
 import { backends, type Backend } from './db.js'
 import { startTestServer, TEST_PASSWORD, type TestServer, type TestServerOptions } from './server.js'
+import { markEmailVerified } from '../../src/usecases/recovery/mark-email-verified.js'
 
 const totp = new TOTP({ crypto: new NobleCryptoPlugin(), base32: new ScureBase32Plugin() })
 
@@ -53,4 +54,16 @@ export async function enrolTotp(client: HeimdallAPIClient, token: string, passwo
   const confirmed = await postJson(client, 'auth/mfa/totp/confirm', { code: await totpCode(setup.body.secret) }, token)
   if (confirmed.statusCode !== 200) throw new Error(`confirm: ${confirmed.statusCode} ${JSON.stringify(confirmed.body)}`)
   return { secret: setup.body.secret, recoveryCodes: confirmed.body.recovery_codes }
+}
+
+/**
+ * Registers through the API, has the address vouched for (user:verify-email's use case: only a
+ * proven address may enrol a factor, docs/security.md), then logs in; answers the access token.
+ */
+export async function registerVerifiedAndLogin(server: TestServer, email: string, password = TEST_PASSWORD): Promise<{ userId: string; accessToken: string }> {
+  const registered = await server.client.register(email, password)
+  if (registered.statusCode !== 200) throw new Error(`register failed: ${registered.statusCode} ${JSON.stringify(registered.body)}`)
+  await markEmailVerified(server.context, { email })
+  const { accessToken } = await server.client.loginTokens(email, password)
+  return { userId: registered.body.user_id, accessToken }
 }

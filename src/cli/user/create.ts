@@ -24,7 +24,7 @@ export default class UserCreate extends BaseCommand<typeof UserCreate> {
     if (password === undefined) throw new HeimdallError('validation.failed', 'Give a password with --password or --password-stdin', [
       { loc: ['password'], msg: 'Give a password with --password or --password-stdin', type: 'missing' },
     ])
-    const user: RegisterUserResult = await registerUser(this.context, { email: this.args.email, password, roles: this.flags.role })
+    const user: RegisterUserResult = await registerUser(this.context, { email: this.args.email, password, roles: this.flags.role, byOperator: true })
     this.log(user.userId)
     return { user_id: user.userId, email: user.email }
   }

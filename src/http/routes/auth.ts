@@ -19,7 +19,8 @@ export function authRoutes(router: Router, context: Context): void {
   const contextOf = requestContexts(context)
   router.post('/auth/register', async (ctx) => {
     const input = parseInput(RegisterRequest, ctx.request.body)
-    const user = await registerUser(contextOf(ctx), input).catch(inBody)
+    // Named fields only: a registration is never an operator's, whatever the body says.
+    const user = await registerUser(contextOf(ctx), { email: input.email, password: input.password }).catch(inBody)
     ctx.body = { user_id: user.userId, email: user.email, message: 'User created successfully' }
   })
 

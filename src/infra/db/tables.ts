@@ -8,6 +8,8 @@ export interface UserRow {
   updated_at: number
   /** When the address was last proven the user's (a verification or email-change link); null: never. */
   email_verified_at: number | null
+  /** Created by an operator (user:create), who vouches for its holder: it may enrol factors unverified. */
+  created_by_operator: boolean | number
 }
 
 export interface SessionRow {

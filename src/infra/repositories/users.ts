@@ -24,6 +24,8 @@ export interface NewUser {
   passwordHash: string
   roleIds: number[]
   now: number
+  /** user:create rather than a registration of the person themselves. */
+  createdByOperator?: boolean
 }
 
 export type UsersRepository = ReturnType<typeof createUsersRepository>
@@ -46,6 +48,7 @@ export function createUsersRepository(db: Knex) {
           email: user.email,
           password_hash: user.passwordHash,
           disabled: false,
+          created_by_operator: user.createdByOperator ?? false,
           created_at: user.now,
           updated_at: user.now,
         })

@@ -12,6 +12,8 @@ export interface RegisterUserInput {
   password: string
   /** Roles granted on top of the default `user` role. */
   roles?: string[]
+  /** An operator's user:create: the account may enrol factors before its address is proven. */
+  byOperator?: boolean
 }
 
 export interface RegisterUserResult {
@@ -37,7 +39,7 @@ export async function registerUser(ctx: Context, input: RegisterUserInput): Prom
   try {
     // The verification mail is queued with the user: neither exists without the other.
     await ctx.transaction(async (tx) => {
-      await tx.users.insertUserWithRoles({ id: userId, email, passwordHash, roleIds: roles.map((role) => role.id), now })
+      await tx.users.insertUserWithRoles({ id: userId, email, passwordHash, roleIds: roles.map((role) => role.id), now, createdByOperator: input.byOperator ?? false })
       await queueLinkMail(ctx, tx, { user: { id: userId, email }, purpose: 'email_verification', kind: 'email_verification', recipient: email, now })
     })
   } catch (error) {
@@ -46,7 +48,7 @@ export async function registerUser(ctx: Context, input: RegisterUserInput): Prom
     throw error
   }
   ctx.mail.nudge()
-  await ctx.audit.insertAuditEvent({ type: 'user.registered', userId, detail: { roles: roleNames } })
+  await ctx.audit.insertAuditEvent({ type: 'user.registered', userId, detail: { roles: roleNames, by: input.byOperator ? 'operator' : 'self' } })
   return { userId, email }
 }
 

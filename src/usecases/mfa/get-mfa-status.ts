@@ -1,6 +1,7 @@
 import type { Context } from '../../context.js'
 import { HeimdallError } from '../../errors.js'
 import { findUserByEmailOrFail } from '../find-user.js'
+import { mayEnrolFactors } from './enrolment-policy.js'
 
 /** Times are epoch milliseconds, null when it never happened; each door formats them. */
 export interface MfaStatus {
@@ -8,6 +9,8 @@ export interface MfaStatus {
   totp: { state: 'none' | 'pending' | 'enabled'; enrolledAt: number | null; lastUsedAt: number | null }
   recoveryCodes: { total: number; remaining: number; generatedAt: number | null; lastUsedAt: number | null }
   passkeys: Array<{ id: string; name: string; createdAt: number; lastUsedAt: number | null; backedUp: boolean }>
+  /** Whether a factor may be added now (enrolment-policy.ts): false until a self-registered address is proven. */
+  enrolmentAllowed: boolean
 }
 
 /** A user's second factors, when they were enrolled and last used (user:mfa, and the account page). */
@@ -23,6 +26,7 @@ export async function getMfaStatus(ctx: Context, input: { email: string } | { us
   const confirmed = totp?.confirmed_at != null
   return {
     email: user.email,
+    enrolmentAllowed: mayEnrolFactors(user),
     totp: {
       state: !totp ? 'none' : confirmed ? 'enabled' : 'pending',
       enrolledAt: epoch(totp?.confirmed_at),

@@ -11,6 +11,7 @@ import {
   type PublicKeyCredentialCreationOptionsJSON,
   type RegistrationResponseJSON,
 } from '../../infra/mfa/webauthn.js'
+import { requireEnrolmentAllowed } from './enrolment-policy.js'
 import { relyingParty, transportsOf } from './passkey-common.js'
 import type { Principal } from './principal.js'
 
@@ -25,9 +26,11 @@ export interface PasskeySummary {
 
 /**
  * Creation options (WebAuthn L2 section 5.4) for a new passkey of the caller; their challenge is
- * stored (hashed) for one use within the ceremony's timeout. Existing passkeys are excluded.
+ * stored (hashed) for one use within the ceremony's timeout. Existing passkeys are excluded. Throws
+ * auth.email_not_verified for an unproven, self-registered address (enrolment-policy.ts).
  */
 export async function startPasskeyRegistration(ctx: Context, principal: Principal): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  await requireEnrolmentAllowed(ctx, principal.userId)
   const existing = await ctx.passkeys.findPasskeysByUserId(principal.userId)
   const options = await registrationOptions(
     relyingParty(ctx),
@@ -48,13 +51,15 @@ export async function startPasskeyRegistration(ctx: Context, principal: Principa
 /**
  * Verifies the authenticator's answer to a registration challenge of this user (spent whatever the
  * outcome) and stores the credential. Throws passkey.invalid_response when the challenge is unknown,
- * spent, expired or another user's, or the attestation does not verify, or the credential is known.
+ * spent, expired or another user's, or the attestation does not verify, or the credential is known;
+ * auth.email_not_verified (enrolment-policy.ts).
  */
 export async function finishPasskeyRegistration(
   ctx: Context,
   principal: Principal,
   input: { response: RegistrationResponseJSON; name: string; ip?: string },
 ): Promise<PasskeySummary> {
+  await requireEnrolmentAllowed(ctx, principal.userId)
   const challenge = challengeOf(input.response)
   const hash = challenge === undefined ? undefined : challengeHash(challenge)
   const now = Date.now()

@@ -3,6 +3,7 @@ import { HeimdallError } from '../../errors.js'
 import { generateRecoveryCodes, recoveryCodeHash } from '../../infra/mfa/recovery-codes.js'
 import { generateTotpSecret, totpQrSvg, totpUri, verifyTotp } from '../../infra/mfa/totp.js'
 import { confirmPassword } from './confirm-password.js'
+import { requireEnrolmentAllowed } from './enrolment-policy.js'
 import { dropRecoveryCodesIfNoFactorLeft } from './factors.js'
 import type { Principal } from './principal.js'
 
@@ -23,10 +24,11 @@ export function totpAssociatedData(userId: string): string {
 /**
  * Starts TOTP enrolment (RFC 6238): a new secret, sealed at rest, pending until confirmTotp proves
  * the user's app has it. A pending secret is replaced; a confirmed one must be disabled first
- * (mfa.already_enrolled). Requires the password (auth.invalid_credentials, auth.locked).
+ * (mfa.already_enrolled). Requires the password (auth.invalid_credentials, auth.locked) and a proven
+ * address or an operator-created account (auth.email_not_verified: enrolment-policy.ts).
  */
 export async function setupTotp(ctx: Context, principal: Principal, input: { password: string; ip?: string }): Promise<TotpSetup> {
-  const user = await confirmPassword(ctx, principal, input.password, input.ip)
+  const user = await requireEnrolmentAllowed(ctx, await confirmPassword(ctx, principal, input.password, input.ip))
   const secret = generateTotpSecret()
   const sealed = await ctx.secretBox.seal(secret, totpAssociatedData(user.id))
   if (!(await ctx.mfa.upsertPendingTotp(user.id, sealed, Date.now()))) {
@@ -41,9 +43,11 @@ export async function setupTotp(ctx: Context, principal: Principal, input: { pas
 /**
  * Confirms the pending secret with a code from the app (one step either side of now), and answers
  * fresh recovery codes, shown this once (any earlier ones are replaced). The code's step counts as
- * used: it cannot also log in. Throws mfa.not_enrolled without a pending secret, mfa.invalid_code.
+ * used: it cannot also log in. Throws auth.email_not_verified (enrolment-policy.ts), mfa.not_enrolled
+ * without a pending secret, mfa.invalid_code.
  */
 export async function confirmTotp(ctx: Context, principal: Principal, input: { code: string; ip?: string }): Promise<{ recoveryCodes: string[] }> {
+  await requireEnrolmentAllowed(ctx, principal.userId)
   const row = await ctx.mfa.findTotpByUserId(principal.userId)
   if (!row) throw new HeimdallError('mfa.not_enrolled', 'There is no TOTP secret to confirm: call /auth/mfa/totp/setup first')
   if (row.confirmed_at !== null) throw new HeimdallError('mfa.already_enrolled', 'TOTP is already enabled')

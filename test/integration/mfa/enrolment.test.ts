@@ -1,7 +1,7 @@
 import { runCli } from '../../aux/cli.js'
 import { eventually } from '../../aux/eventually.js'
 import { claimsOf } from '../../aux/jwt.js'
-import { bearer, enrolTotp, postJson, sharedServers, totpCode } from '../../aux/mfa.js'
+import { bearer, enrolTotp, postJson, sharedServers, totpCode, registerVerifiedAndLogin } from '../../aux/mfa.js'
 import { TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
 import { SoftwareAuthenticator } from '../../aux/software-authenticator.js'
 import { registerUser } from '../../../src/usecases/commands/register-user.js'
@@ -12,9 +12,9 @@ const CLI_TIMEOUT_MS = 120_000
 servers.each('HEIMDALL_MFA_REQUIRED_ROLES: an admin without a factor gets an enrolment-only token, enrols, then logs in with the factor', async (t, server) => {
   const { client } = server
   const email = uniqueEmail('admin')
-  await registerUser(server.context, { email, password: TEST_PASSWORD, roles: ['admin'] })
+  await registerUser(server.context, { email, password: TEST_PASSWORD, roles: ['admin'], byOperator: true })
   const plain = uniqueEmail('plain')
-  t.is((await client.registerAndLogin(plain, TEST_PASSWORD)).accessToken.length > 0, true, 'other roles are untouched')
+  t.is((await registerVerifiedAndLogin(server, plain, TEST_PASSWORD)).accessToken.length > 0, true, 'other roles are untouched')
 
   const refused = await client.login(email, TEST_PASSWORD)
   t.is(refused.statusCode, 403)
@@ -49,7 +49,7 @@ servers.each('HEIMDALL_MFA_REQUIRED_ROLES: an admin without a factor gets an enr
 servers.each('user:mfa shows the factors and user:mfa:reset removes them all and ends every session (--json and text)', async (t, server) => {
   const { client } = server
   const email = uniqueEmail('cli')
-  const { accessToken } = await client.registerAndLogin(email, TEST_PASSWORD)
+  const { accessToken } = await registerVerifiedAndLogin(server, email, TEST_PASSWORD)
   const { secret } = await enrolTotp(client, accessToken)
   const authenticator = new SoftwareAuthenticator('http://127.0.0.1:8000')
   const options = await postJson(client, 'auth/passkeys/register/options', {}, accessToken)

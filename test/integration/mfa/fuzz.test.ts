@@ -1,5 +1,5 @@
 import type { Method } from 'got'
-import { enrolTotp, postJson, sharedServers } from '../../aux/mfa.js'
+import { enrolTotp, postJson, sharedServers, registerVerifiedAndLogin } from '../../aux/mfa.js'
 import { registerUser } from '../../../src/usecases/commands/register-user.js'
 import { TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
 
@@ -40,13 +40,13 @@ sharedServers({ env: { HEIMDALL_MFA_REQUIRED_ROLES: 'admin', HEIMDALL_RATE_LIMIT
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]
 
   // Real credentials of every kind, so that requests get past authentication and reach the parsers.
-  const { accessToken } = await client.registerAndLogin(uniqueEmail('fuzz'), TEST_PASSWORD)
+  const { accessToken } = await registerVerifiedAndLogin(server, uniqueEmail('fuzz'), TEST_PASSWORD)
   const mfaUser = uniqueEmail('fuzz-mfa')
-  const mfaSession = await client.registerAndLogin(mfaUser, TEST_PASSWORD)
+  const mfaSession = await registerVerifiedAndLogin(server, mfaUser, TEST_PASSWORD)
   await enrolTotp(client, mfaSession.accessToken)
   const mfaToken: string = (await client.login(mfaUser, TEST_PASSWORD)).body.mfa_token
   const admin = uniqueEmail('fuzz-admin')
-  await registerUser(server.context, { email: admin, password: TEST_PASSWORD, roles: ['admin'] })
+  await registerUser(server.context, { email: admin, password: TEST_PASSWORD, roles: ['admin'], byOperator: true })
   const enrolmentToken: string = (await client.login(admin, TEST_PASSWORD)).body.enrollment_token
   const options = (await postJson(client, 'auth/passkeys/login/options', {})).body
 

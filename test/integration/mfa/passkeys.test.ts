@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { ExecutionContext } from 'ava'
 import { claimsOf } from '../../aux/jwt.js'
-import { bearer, postJson, sharedServers } from '../../aux/mfa.js'
+import { bearer, postJson, sharedServers, registerVerifiedAndLogin } from '../../aux/mfa.js'
 import { TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
 import { SoftwareAuthenticator } from '../../aux/software-authenticator.js'
 
@@ -22,7 +22,7 @@ async function userIdOf(server: TestServer, email: string): Promise<string> {
 servers.each('passkeys: register, list, log in without a password and as the second step; amr says how', async (t, server) => {
   const { client } = server
   const email = uniqueEmail('passkey')
-  const { accessToken } = await client.registerAndLogin(email, TEST_PASSWORD)
+  const { accessToken } = await registerVerifiedAndLogin(server, email, TEST_PASSWORD)
   const authenticator = new SoftwareAuthenticator(PUBLIC_URL)
 
   const options = await postJson(client, 'auth/passkeys/register/options', {}, accessToken)
@@ -65,8 +65,8 @@ servers.each('passkeys: register, list, log in without a password and as the sec
 servers.each('passkeys: challenges are single use, short-lived and bound to origin and user', async (t, server) => {
   const { client } = server
   const email = uniqueEmail('challenge')
-  const { accessToken } = await client.registerAndLogin(email, TEST_PASSWORD)
-  const other = await client.registerAndLogin(uniqueEmail('other'), TEST_PASSWORD)
+  const { accessToken } = await registerVerifiedAndLogin(server, email, TEST_PASSWORD)
+  const other = await registerVerifiedAndLogin(server, uniqueEmail('other'), TEST_PASSWORD)
   const authenticator = new SoftwareAuthenticator(PUBLIC_URL)
 
   const foreignOptions = await postJson(client, 'auth/passkeys/register/options', {}, other.accessToken)
@@ -92,7 +92,7 @@ servers.each('passkeys: challenges are single use, short-lived and bound to orig
 servers.each('passkeys: a signature counter that does not advance (a cloned authenticator) is refused and audited', async (t, server) => {
   const { client } = server
   const email = uniqueEmail('clone')
-  const { accessToken } = await client.registerAndLogin(email, TEST_PASSWORD)
+  const { accessToken } = await registerVerifiedAndLogin(server, email, TEST_PASSWORD)
   const authenticator = new SoftwareAuthenticator(PUBLIC_URL)
   t.is((await register(t, server, accessToken, authenticator)).statusCode, 200)
   for (let i = 0; i < 2; i++) {
@@ -113,8 +113,8 @@ servers.each('passkeys: a signature counter that does not advance (a cloned auth
 servers.each('passkeys: a synced passkey is "swk"; delete removes only your own, and the last factor takes the codes along', async (t, server) => {
   const { client } = server
   const email = uniqueEmail('synced')
-  const { accessToken } = await client.registerAndLogin(email, TEST_PASSWORD)
-  const other = await client.registerAndLogin(uniqueEmail('stranger'), TEST_PASSWORD)
+  const { accessToken } = await registerVerifiedAndLogin(server, email, TEST_PASSWORD)
+  const other = await registerVerifiedAndLogin(server, uniqueEmail('stranger'), TEST_PASSWORD)
   const authenticator = new SoftwareAuthenticator(PUBLIC_URL, { backedUp: true, userVerified: false })
   const registered = await register(t, server, accessToken, authenticator, 'Phone')
   t.is(registered.body.backed_up, true)

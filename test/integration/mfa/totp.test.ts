@@ -1,5 +1,5 @@
 import { claimsOf } from '../../aux/jwt.js'
-import { enrolTotp, postJson, sharedServers, totpCode } from '../../aux/mfa.js'
+import { enrolTotp, postJson, sharedServers, totpCode, registerVerifiedAndLogin } from '../../aux/mfa.js'
 import { TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
 
 const servers = sharedServers()
@@ -7,7 +7,7 @@ const servers = sharedServers()
 servers.each('TOTP: setup, confirm, then login needs a code; amr reaches the token, validation, /auth/me, introspection and refresh', async (t, server) => {
   const { client } = server
   const email = uniqueEmail('totp')
-  const { accessToken } = await client.registerAndLogin(email, TEST_PASSWORD)
+  const { accessToken } = await registerVerifiedAndLogin(server, email, TEST_PASSWORD)
   t.deepEqual(claimsOf(accessToken).amr, ['pwd'], 'a password login says so')
   t.deepEqual((await client.validate(accessToken)).body.amr, ['pwd'])
 
@@ -61,7 +61,7 @@ servers.each('TOTP: setup, confirm, then login needs a code; amr reaches the tok
 servers.each('TOTP setup: password, bearer and state checks; disable brings back the one-step login', async (t, server) => {
   const { client } = server
   const email = uniqueEmail('setup')
-  const { accessToken } = await client.registerAndLogin(email, TEST_PASSWORD)
+  const { accessToken } = await registerVerifiedAndLogin(server, email, TEST_PASSWORD)
   t.is((await postJson(client, 'auth/mfa/totp/setup', { password: TEST_PASSWORD })).statusCode, 401)
   t.is((await postJson(client, 'auth/mfa/totp/setup', { password: 'Wrong-Pass-1' }, accessToken)).statusCode, 400)
   t.is((await postJson(client, 'auth/mfa/totp/setup', {}, accessToken)).statusCode, 422)
@@ -89,7 +89,7 @@ servers.each('TOTP setup: password, bearer and state checks; disable brings back
 servers.each('recovery codes: each works once, in place of a code; replacing them voids the old ones', async (t, server) => {
   const { client } = server
   const email = uniqueEmail('recovery')
-  const { accessToken } = await client.registerAndLogin(email, TEST_PASSWORD)
+  const { accessToken } = await registerVerifiedAndLogin(server, email, TEST_PASSWORD)
   const { recoveryCodes } = await enrolTotp(client, accessToken)
   const user = await server.context.db('users').where({ email }).first()
   const stored = await server.context.db('mfa_recovery_codes').where({ user_id: user.id })
@@ -117,7 +117,7 @@ servers.each('recovery codes: each works once, in place of a code; replacing the
 servers.each('20 parallel wrong codes: the lockout budget holds, the password step counted in it', async (t, server) => {
   const { client } = server
   const email = uniqueEmail('guess')
-  const { accessToken } = await client.registerAndLogin(email, TEST_PASSWORD)
+  const { accessToken } = await registerVerifiedAndLogin(server, email, TEST_PASSWORD)
   const { secret } = await enrolTotp(client, accessToken)
   const login = await client.login(email, TEST_PASSWORD)
   t.is(login.statusCode, 403)
@@ -138,7 +138,7 @@ servers.each('20 parallel wrong codes: the lockout budget holds, the password st
 servers.each('mfa_token: unknown, expired and missing tokens are refused', async (t, server) => {
   const { client } = server
   const email = uniqueEmail('token')
-  const { accessToken } = await client.registerAndLogin(email, TEST_PASSWORD)
+  const { accessToken } = await registerVerifiedAndLogin(server, email, TEST_PASSWORD)
   const { secret } = await enrolTotp(client, accessToken)
   const login = await client.login(email, TEST_PASSWORD)
   t.is((await postJson(client, 'auth/login/mfa', { mfa_token: 'hmt_unknown', code: '123456' })).statusCode, 401)
@@ -151,7 +151,7 @@ servers.each('mfa_token: unknown, expired and missing tokens are refused', async
 
 servers.each('parallel enrolments of many users all succeed: replacing recovery codes cannot deadlock on MariaDB', async (t, server) => {
   const { client } = server
-  const accounts = await Promise.all(Array.from({ length: 12 }, () => client.registerAndLogin(uniqueEmail('parallel-enrol'), TEST_PASSWORD)))
+  const accounts = await Promise.all(Array.from({ length: 12 }, () => registerVerifiedAndLogin(server, uniqueEmail('parallel-enrol'), TEST_PASSWORD)))
   const setups = await Promise.all(accounts.map(({ accessToken }) => postJson(client, 'auth/mfa/totp/setup', { password: TEST_PASSWORD }, accessToken)))
   t.deepEqual(setups.map((setup) => setup.statusCode), accounts.map(() => 200))
   const confirms = await Promise.all(
@@ -164,7 +164,7 @@ servers.each('parallel enrolments of many users all succeed: replacing recovery 
 
 servers.each('parallel TOTP setups of one user all succeed: the last secret stays pending, none answers 500', async (t, server) => {
   const { client } = server
-  const { accessToken } = await client.registerAndLogin(uniqueEmail('parallel-setup'), TEST_PASSWORD)
+  const { accessToken } = await registerVerifiedAndLogin(server, uniqueEmail('parallel-setup'), TEST_PASSWORD)
   const setups = await Promise.all(Array.from({ length: 6 }, () => postJson(client, 'auth/mfa/totp/setup', { password: TEST_PASSWORD }, accessToken)))
   t.deepEqual(setups.map((setup) => setup.statusCode), setups.map(() => 200), JSON.stringify(setups.map((setup) => setup.body.error ?? '')))
   const confirmed = await Promise.all(setups.map(async (setup) => postJson(client, 'auth/mfa/totp/confirm', { code: await totpCode(setup.body.secret) }, accessToken)))

@@ -10,6 +10,7 @@ import { browserAvailable, launchBrowser } from '../../aux/browser.js'
 import { backends } from '../../aux/db.js'
 import { verifyWithJwks } from '../../aux/jwks.js'
 import { enrolTotp, totpCode } from '../../aux/mfa.js'
+import { markEmailVerified } from '../../../src/usecases/recovery/mark-email-verified.js'
 import { deviceFlowClient, discover, oauthError, type RelyingPartyCallback, startOidcServer, startRelyingPartyCallback } from '../../aux/oidc.js'
 import { authorizationRequest } from '../../aux/oidc-http-sign-in.js'
 import { TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
@@ -255,6 +256,7 @@ function registerTests(backend: string): void {
     const server = servers.get(backend)!
     const rp = await relyingParty(server, { firstParty: true })
     // The relying party's user enrols an authenticator app through the API first.
+    await markEmailVerified(server.context, { email: rp.email })
     const tokens0 = await server.client.loginTokens(rp.email, TEST_PASSWORD)
     const { secret } = await enrolTotp(server.client, tokens0.accessToken)
     const context = await browser.newContext()

@@ -11,6 +11,7 @@ import { runCli } from '../../aux/cli.js'
 import { backends, type Backend } from '../../aux/db.js'
 import { postJson, totpCode } from '../../aux/mfa.js'
 import { registerUser } from '../../../src/usecases/commands/register-user.js'
+import { markEmailVerified } from '../../../src/usecases/recovery/mark-email-verified.js'
 import { freePort, startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
 
 if (browserAvailable('The account page')) {
@@ -60,6 +61,7 @@ if (browserAvailable('The account page')) {
   each('passkeys: register one on the account page, sign out, sign in with it alone and as the second step', async (t, { server, origin }) => {
     const email = uniqueEmail('browser-passkey')
     await server.client.register(email, TEST_PASSWORD)
+    await markEmailVerified(server.context, { email })
     const { context, page } = await contextWithAuthenticator(browser)
     try {
       await signInWithPassword(page, origin, email)
@@ -95,7 +97,7 @@ if (browserAvailable('The account page')) {
 
   each('a role that requires a second factor: sign-in leads to enrolment only, a passkey is added there, then it is the second step', async (t, { server, origin }) => {
     const email = uniqueEmail('browser-admin')
-    await registerUser(server.context, { email, password: TEST_PASSWORD, roles: ['admin'] })
+    await registerUser(server.context, { email, password: TEST_PASSWORD, roles: ['admin'], byOperator: true })
     const { context, page } = await contextWithAuthenticator(browser)
     try {
       await signInWithPassword(page, origin, email)
@@ -122,6 +124,7 @@ if (browserAvailable('The account page')) {
   each('TOTP on the account page: QR and key, a code from the secret, recovery codes, then the code step at sign-in', async (t, { server, origin }) => {
     const email = uniqueEmail('browser-totp')
     await server.client.register(email, TEST_PASSWORD)
+    await markEmailVerified(server.context, { email })
     const context = await browser.newContext()
     const page = await context.newPage()
     try {

@@ -88,7 +88,8 @@ export function accountPage(doors: AccountDoors): void {
         })),
         passwordForm: form('password'),
         totpEnabledSince: status2fa.totp.state === 'enabled' ? dateOf(status2fa.totp.enrolledAt) : undefined,
-        totpSetupForm: form('totpSetup'),
+        totpSetupForm: status2fa.enrolmentAllowed ? form('totpSetup') : undefined,
+        enrolmentBlocked: !status2fa.enrolmentAllowed,
         totpDisableForm: form('totpDisable'),
         passkeys: status2fa.passkeys.map((passkey) => ({
           name: passkey.name,

@@ -50,13 +50,13 @@ export const ACCOUNT_TEMPLATES: Record<string, string> = {
 <section aria-labelledby="totp-title"><h2 id="totp-title">Authenticator app</h2>
 <% if (it.totpEnabledSince) { %><p>On since <%= it.totpEnabledSince %>.</p>
 <%~ include('@form', it.totpDisableForm) %><% } else { %><p>Off. Codes from an app such as Aegis, Google Authenticator or 1Password protect your account if your password leaks.</p>
-<%~ include('@form', it.totpSetupForm) %><% } %></section>
+<% if (it.totpSetupForm) { %><%~ include('@form', it.totpSetupForm) %><% } else { %><p class="hint" id="enrolment-blocked">Verify your email address first: open the link in the verification mail. Until then no authenticator app or passkey can be added.</p><% } %><% } %></section>
 <section aria-labelledby="passkeys-title"><h2 id="passkeys-title">Passkeys</h2>
 <% if (it.passkeys.length === 0) { %><p>None yet.</p>
 <% } %><ul class="passkeys">
 <% for (const passkey of it.passkeys) { %><li><%= passkey.name %>: added <%= passkey.created %>, last used <%= passkey.lastUsed %><%~ include('@form', passkey.deleteForm) %></li>
 <% } %></ul>
-<%~ include('@passkey-button', it.passkeyRegister) %></section>
+<% if (it.enrolmentBlocked) { %><p class="hint">Verify your email address first to add a passkey.</p><% } else { %><%~ include('@passkey-button', it.passkeyRegister) %><% } %></section>
 <section aria-labelledby="recovery-title"><h2 id="recovery-title">Recovery codes</h2>
 <p><%= it.recoveryLeft %> of <%= it.recoveryTotal %> left.</p>
 <% if (it.recoveryForm) { %><%~ include('@form', it.recoveryForm) %><% } else { %><p class="hint">Set up an authenticator app or a passkey first.</p><% } %></section>

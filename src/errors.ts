@@ -6,6 +6,8 @@ const CODES = {
   'validation.failed': { status: 422, expose: true },
   'request.malformed_json': { status: 400, expose: true },
   'request.too_large': { status: 413, expose: true },
+  // The client hung up (or its body ended malformed) before the whole body came: its doing, not ours.
+  'request.aborted': { status: 400, expose: true },
   'request.unsupported_media_type': { status: 415, expose: true },
   'route.not_found': { status: 404, expose: true },
   'route.method_not_allowed': { status: 405, expose: true },

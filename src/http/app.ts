@@ -3,6 +3,7 @@ import Router from '@koa/router'
 import Koa from 'koa'
 import type { Context } from '../context.js'
 import { createPathCanonicalizer } from './canonical-path.js'
+import { isClientAbort, logClientAbort } from './client-abort.js'
 import { koaErrorHandler } from './middleware/koa-error-handler.js'
 import { koaExactRoutes } from './middleware/koa-exact-routes.js'
 import { koaJsonBody } from './middleware/koa-json-body.js'
@@ -80,9 +81,13 @@ function buildApp(context: Context, oidc?: OidcHost): { app: Koa; routers: Route
   app.use(router.allowedMethods())
 
   // A database outage fails every command for a while: the outage log reports it in a few lines.
-  app.on('error', (err: unknown, ctx?: Koa.Context) =>
-    translateError(err)?.code === 'db.unavailable' ? context.databaseOutage.down(err) : context.logger.error({ err, req_id: ctx?.state.requestId }, 'unexpected error'),
-  )
+  // A client that hangs up is checked first: Node reports it as ECONNRESET, which a database driver's
+  // lost connection is too, and it must not raise an outage (client-abort.ts).
+  app.on('error', (err: unknown, ctx?: Koa.Context) => {
+    if (isClientAbort(err, ctx?.req)) return logClientAbort(context.logger, err, ctx?.req, ctx?.state.requestId)
+    if (translateError(err)?.code === 'db.unavailable') return context.databaseOutage.down(err)
+    context.logger.error({ err, req_id: ctx?.state.requestId }, 'unexpected error')
+  })
   return { app, routers: [authRouter, router] }
 }
 

@@ -23,7 +23,8 @@ export function koaErrorHandler(oauthPaths: ReadonlySet<string> = new Set(), pag
       if (unanswered) throw unanswered
     } catch (caught) {
       const error = toHeimdallError(caught)
-      if (error.status >= 500) {
+      // An aborted request is reported too: the app's listener logs it at info, as the client's doing.
+      if (error.status >= 500 || error.code === 'request.aborted') {
         ctx.app.emit('error', caught, ctx)
       }
       ctx.status = error.status

@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa'
 import { HeimdallError } from '../../errors.js'
+import { readBodyUpTo } from '../read-body.js'
 
 declare module 'koa' {
   interface Request {
@@ -22,7 +23,7 @@ export interface BodyOptions {
   formPaths?: ReadonlySet<string>
 }
 
-/** Reads a body of at most 64 KB; larger bodies get 413, malformed JSON 400. */
+/** Reads a body of at most 64 KB; larger bodies get 413, malformed JSON 400, a body cut short by the client 400 (request.aborted). */
 export function koaJsonBody(options: BodyOptions = {}): Middleware {
   const limit = options.limit ?? MAX_BODY_BYTES
   const formPaths = options.formPaths ?? new Set<string>()
@@ -30,7 +31,8 @@ export function koaJsonBody(options: BodyOptions = {}): Middleware {
     if (ctx.method === 'POST' || ctx.method === 'PUT' || ctx.method === 'PATCH') {
       const declared = Number(ctx.get('content-length') || 0)
       if (declared > limit) throw tooLarge(limit)
-      const raw = await readBody(ctx.req, limit)
+      const raw = await readBodyUpTo(ctx.req, limit)
+      if (raw === undefined) throw tooLarge(limit)
       if (formPaths.has(ctx.path)) {
         if (raw.length === 0 || mediaTypeOf(ctx.get('content-type')) === FORM_TYPE) ctx.request.body = parseForm(raw.toString('utf8'))
       } else if (raw.length > 0) {
@@ -54,25 +56,6 @@ function parseForm(text: string): Record<string, string | string[]> {
     fields[name] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value]
   }
   return fields
-}
-
-function readBody(stream: NodeJS.ReadableStream, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    stream.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size > limit) {
-        stream.removeAllListeners('data')
-        stream.resume()
-        reject(tooLarge(limit))
-        return
-      }
-      chunks.push(chunk)
-    })
-    stream.on('end', () => resolve(Buffer.concat(chunks)))
-    stream.on('error', reject)
-  })
 }
 
 function parseJson(text: string): unknown {

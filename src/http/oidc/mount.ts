@@ -3,6 +3,7 @@ import type Provider from 'oidc-provider'
 import { oidcIssuerOf } from '../../config.js'
 import type { Context } from '../../context.js'
 import { createProviderKeys } from '../../infra/oidc/provider-keys.js'
+import { isClientAbort, logClientAbort } from '../client-abort.js'
 import { translateError } from '../../usecases/translate-error.js'
 import { knownClientScopes } from '../../usecases/oidc/known-client-scopes.js'
 import { getJwks, JWKS_MAX_AGE_SECONDS } from '../../usecases/queries/get-jwks.js'
@@ -126,6 +127,7 @@ export function pathBelowMount(url: string): string {
 
 /** An error that escaped the provider's own handling: a client's fault (4xx) at info, anything else at error. */
 function logEscapedError(context: Context, err: unknown, req: IncomingMessage | undefined): void {
+  if (isClientAbort(err, req)) return logClientAbort(context.logger, err, req, req ? oidcRequestIdOf(req) : undefined)
   if (translateError(err)?.code === 'db.unavailable') return context.databaseOutage.down(err)
   const status = (err as { status?: unknown } | null)?.status
   const clientFault = typeof status === 'number' && status >= 400 && status < 500
@@ -138,8 +140,13 @@ function setSecurityHeaders(res: ServerResponse): void {
   res.setHeader('Referrer-Policy', 'no-referrer')
 }
 
-/** Answers an error of Heimdall's own steps around the provider: 503 for a database outage (reported once, as for Heimdall's routes), else 500. */
+/** Answers an error of Heimdall's own steps around the provider: 400 for a client that hung up (logged at info), 503 for a database outage (reported once, as for Heimdall's routes), else 500. */
 function fail(context: Context, req: IncomingMessage, res: ServerResponse, err: unknown): void {
+  if (isClientAbort(err, req)) {
+    logClientAbort(context.logger, err, req, oidcRequestIdOf(req))
+    if (!res.headersSent) answerJson(res, 400, { error: 'invalid_request', error_description: 'The request ended before its body was complete' })
+    return
+  }
   const outage = translateError(err)?.code === 'db.unavailable'
   if (outage) context.databaseOutage.down(err)
   else context.logger.error({ err, req_id: oidcRequestIdOf(req) }, 'oidc request failed')

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { readBodyUpTo } from '../read-body.js'
 import { OIDC_PREFIX } from './paths.js'
 import { noteOAuthRefusal } from './request-observer.js'
 
@@ -48,7 +49,7 @@ export async function redirectFormPost(req: IncomingMessage, res: ServerResponse
     req.resume()
     return refuse(400, `POST ${OIDC_PREFIX}${endpoint} takes a form (${FORM_TYPE}), not ${mediaType || 'this body'}`)
   }
-  const body = declared > MAX_FORM_BYTES ? undefined : await readLimited(req, MAX_FORM_BYTES)
+  const body = declared > MAX_FORM_BYTES ? undefined : (await readBodyUpTo(req, MAX_FORM_BYTES))?.toString('utf8')
   if (body === undefined) {
     req.resume()
     return refuse(413, `The form posted to ${OIDC_PREFIX}${endpoint} is larger than ${MAX_FORM_BYTES} bytes`)
@@ -62,19 +63,3 @@ export async function redirectFormPost(req: IncomingMessage, res: ServerResponse
   res.end()
 }
 
-/** The body as text, or undefined as soon as it is longer than `limit` bytes (the rest is drained, not kept). */
-function readLimited(req: IncomingMessage, limit: number): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size <= limit) return void chunks.push(chunk)
-      req.removeAllListeners('data')
-      req.resume()
-      resolve(undefined)
-    })
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    req.on('error', reject)
-  })
-}

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import type { KoaContextWithOIDC } from 'oidc-provider'
 import type { Context } from '../../context.js'
+import { CLIENT_ABORTED_STATUS, logClientAbort } from '../client-abort.js'
 import { SAFE_REQUEST_ID } from '../request-id.js'
 import { OIDC_PREFIX } from './paths.js'
 
@@ -52,11 +53,16 @@ export function observeOidcRequests(context: Context, listener: RequestListener)
     res.once('close', () => {
       const seconds = (performance.now() - started) / 1000
       const route = observed.route ?? UNMATCHED_OIDC_ROUTE
-      metrics.observeRequest(method, route, res.statusCode, seconds)
+      // The client hung up before its request was whole: the provider never answered it, and the
+      // status still set (200, or a 5xx from its failed body read) would say otherwise.
+      const aborted = !req.complete && !res.writableFinished
+      if (aborted) logClientAbort(logger, undefined, req, requestId)
+      const status = aborted ? CLIENT_ABORTED_STATUS : res.statusCode
+      metrics.observeRequest(method, route, status, seconds)
       const { refusal } = observed
-      const level = QUIET_ROUTES.has(route) && res.statusCode < 500 && !refusal ? 'debug' : 'info'
+      const level = QUIET_ROUTES.has(route) && status < 500 && !refusal ? 'debug' : 'info'
       if (logger.isLevelEnabled(level)) {
-        logger[level]({ req_id: requestId, method, path, status: res.statusCode, duration_ms: Math.round(seconds * 100_000) / 100, ...refusal }, 'request')
+        logger[level]({ req_id: requestId, method, path, status, duration_ms: Math.round(seconds * 100_000) / 100, ...refusal }, 'request')
       }
     })
     return listener(req, res)

@@ -1,0 +1,40 @@
+import type { IncomingMessage } from 'node:http'
+import { HeimdallError } from '../errors.js'
+
+/** What Node's HTTP server reports when a client's connection ends mid-request: a reset, a broken pipe, a request its parser cannot finish. */
+const CONNECTION_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE'])
+
+/**
+ * Whether `error` means that the client went away (or sent a request that ended malformed), not that
+ * Heimdall failed: a body read cut short (request.aborted), or a connection error of the client's
+ * socket (ECONNRESET, EPIPE, HPE_* parse errors) once that socket is gone. Such an error is logged at
+ * info and is never a 5xx nor a database outage, although a database driver's lost connection
+ * carries the same ECONNRESET: the client's socket being gone is what tells them apart.
+ */
+export function isClientAbort(error: unknown, req: IncomingMessage | undefined): boolean {
+  if (error instanceof HeimdallError) return error.code === 'request.aborted'
+  if (req === undefined || !(req.destroyed || req.socket?.destroyed !== false)) return false
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('HPE_'))
+}
+
+/** The status an aborted request is counted and logged with: the request was incomplete (request.aborted's 400). */
+export const CLIENT_ABORTED_STATUS = 400
+
+const REPORTED = new WeakSet<IncomingMessage>()
+
+/**
+ * Logs a client's abort once per request (the body read and Koa's socket watch may both see it), at
+ * info: `req_id`, method, path without query, and Node's reason.
+ */
+export function logClientAbort(logger: { info(fields: object, message: string): void }, error: unknown, req: IncomingMessage | undefined, requestId: string | undefined): void {
+  if (req !== undefined) {
+    if (REPORTED.has(req)) return
+    REPORTED.add(req)
+  }
+  const cause = error instanceof HeimdallError ? (error as { cause?: unknown }).cause : error
+  const reason = (cause as { code?: unknown } | null)?.code ?? (cause as { message?: unknown } | null)?.message ?? 'connection closed'
+  const url = (req as { originalUrl?: string } | undefined)?.originalUrl ?? req?.url ?? ''
+  const query = url.indexOf('?')
+  logger.info({ req_id: requestId, method: req?.method, path: query === -1 ? url : url.slice(0, query), reason }, 'request aborted by the client')
+}

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core'
-import { CONFIG_DEFAULTS, redactUrl } from '../config.js'
+import { CONFIG_DEFAULTS, oidcIssuerOf, redactUrl } from '../config.js'
 import { isClusterWorker, leaveCluster, primaryFoundSchemaReady, primaryGone, superviseWorkers } from '../infra/cluster/worker-supervisor.js'
 import { prepareService } from '../usecases/commands/prepare-service.js'
 import { VERSION } from '../version.js'
@@ -89,8 +89,16 @@ export default class Serve extends BaseCommand<typeof Serve> {
     this.log(`Heimdall ${VERSION} listening on ${url}${workers > 1 ? ` with ${workers} workers` : ''}`)
     this.log(`Database: ${this.databaseLabel()}`)
     this.log(`JWT secret: ${secretSource}`)
-    if (this.context.config.jwtAlg !== 'HS256') this.log(`Tokens: ${this.context.config.jwtAlg}, public keys at ${url}/.well-known/jwks.json`)
     const config = this.context.config
+    // What other services and relying parties are given: the public URL, not the listening address behind a proxy.
+    if (config.jwtAlg !== 'HS256') this.log(`Tokens: ${config.jwtAlg}, public keys at ${config.publicUrl}/.well-known/jwks.json`)
+    if (config.oidcEnabled) {
+      const issuer = oidcIssuerOf(config)
+      this.log(`OpenID Connect: issuer ${issuer}, discovery ${issuer}/.well-known/openid-configuration, keys ${issuer}/jwks`)
+      if (!isHttpsOrLoopback(config.publicUrl)) {
+        this.log('HEIMDALL_PUBLIC_URL is not https: relying parties such as mod_auth_openidc accept only https endpoints; put a TLS proxy in front (docs/oidc.md)')
+      }
+    }
     if (config.databaseReadUrl) this.log(`Read replica: ${redactUrl(config.databaseReadUrl)}`)
     this.log(
       config.redisUrl
@@ -136,4 +144,10 @@ function stopSignal(): Promise<NodeJS.Signals> {
     process.on('SIGINT', resolve)
     process.on('SIGTERM', resolve)
   })
+}
+
+/** Whether a URL is https, or http on a loopback host (a developer's machine, RFC 8252 section 8.3). */
+function isHttpsOrLoopback(url: string): boolean {
+  const { protocol, hostname } = new URL(url)
+  return protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(hostname)
 }

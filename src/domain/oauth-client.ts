@@ -29,6 +29,19 @@ export const MAX_CLIENT_NAME_LENGTH = 200
 const DEVICE_CODE: ClientGrant = 'urn:ietf:params:oauth:grant-type:device_code'
 
 /**
+ * The scopes a client registered without any gets, from its grants: a sign-in (authorization_code,
+ * device_code) the OpenID Connect ones relying parties ask for (openid email profile), refresh_token
+ * offline_access, without which it issues nothing. client_credentials none: its permission scopes
+ * are what the operator chooses to give.
+ */
+export function usualScopesOf(grants: readonly ClientGrant[]): string[] {
+  const scopes: string[] = []
+  if (grants.includes('authorization_code') || grants.includes(DEVICE_CODE)) scopes.push('openid', 'email', 'profile')
+  if (grants.includes('refresh_token')) scopes.push('offline_access')
+  return scopes
+}
+
+/**
  * The rules a client's registration must follow; answers the problems (empty when valid), one per
  * problem, and the grants in their full names and the scopes, each once. Redirect URIs are compared
  * exactly by the provider, so they must be absolute, without fragment or user credentials (RFC 6749
@@ -39,6 +52,7 @@ const DEVICE_CODE: ClientGrant = 'urn:ietf:params:oauth:grant-type:device_code'
  * credentials token carries only permission scopes; an empty list would be no allow-list at all.
  * Rules about the set of grants are checked only once every grant is known, rules about the set of
  * scopes once every scope is, so that a typo is one problem, not that plus what it left missing.
+ * Without any scope, the grants' usual ones (usualScopesOf).
  */
 export function checkClientRegistration(
   input: ClientRegistration,
@@ -82,6 +96,7 @@ export function checkClientRegistration(
   if (grants.includes('authorization_code') && input.redirectUris.length === 0) problem('redirect-uri', 'authorization_code needs at least one --redirect-uri')
 
   if (!scopesKnown) return { problems, grants, scopes }
+  if (input.scopes.length === 0) scopes.push(...usualScopesOf(grants))
   if (signsUserIn && !scopes.includes('openid')) problem('scope', 'authorization_code and device_code sign a user in, which needs --scope openid')
   if (grants.includes('client_credentials') && !scopes.some((scope) => known.permissions.has(scope))) {
     problem('scope', 'client_credentials gets a token for the client\'s permission scopes: give at least one, such as --scope user:read')

@@ -81,3 +81,25 @@ test('serve --no-migrate stays not ready while migrations are pending', async (t
     await database.drop()
   }
 })
+
+test('serve prints the addresses relying parties use, at the public URL (issuer, discovery, JWKS), never the internal listening address for them, and says when they are not https', async (t) => {
+  const database = await createTestDatabase('sqlite')
+  try {
+    const env = { HEIMDALL_DATABASE_URL: database.url, HEIMDALL_JWT_SECRET: TEST_SECRET, HEIMDALL_JWT_ALG: 'RS256', HEIMDALL_OIDC_ENABLED: 'true' }
+    const served = await serve({ ...env, HEIMDALL_PUBLIC_URL: 'https://auth.example.com' })
+    const output = served.output()
+    t.regex(output, /public keys at https:\/\/auth\.example\.com\/\.well-known\/jwks\.json/)
+    t.regex(output, /OpenID Connect: issuer https:\/\/auth\.example\.com\/oidc, discovery https:\/\/auth\.example\.com\/oidc\/\.well-known\/openid-configuration, keys https:\/\/auth\.example\.com\/oidc\/jwks/)
+    t.false(output.includes(`${served.url}/.well-known/jwks.json`), 'not the internal address')
+    t.false(/not https/.test(output))
+    served.child.kill('SIGTERM')
+    t.is(await served.exited, 0)
+
+    const plain = await serve({ ...env, HEIMDALL_PUBLIC_URL: 'http://auth.example.com' })
+    t.regex(plain.output(), /HEIMDALL_PUBLIC_URL is not https: relying parties such as mod_auth_openidc accept only https endpoints; put a TLS proxy in front \(docs\/oidc\.md\)/)
+    plain.child.kill('SIGTERM')
+    t.is(await plain.exited, 0)
+  } finally {
+    await database.drop()
+  }
+})

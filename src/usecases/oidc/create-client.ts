@@ -15,10 +15,15 @@ export interface CreatedClient {
   clientId: string
   /** Shown this once, stored only as a hash; undefined for a public client. */
   clientSecret: string | undefined
+  /** The grants in their full names (device_code as urn:ietf:params:oauth:grant-type:device_code). */
+  grants: string[]
+  /** The scopes the client may ask for: those given, or the grants' usual ones (usualScopesOf). */
+  scopes: string[]
 }
 
 /**
- * Registers an OAuth / OpenID Connect client (the CLI's client:create). Public clients authenticate
+ * Registers an OAuth / OpenID Connect client (the CLI's client:create); without scopes, the grants'
+ * usual ones (domain/oauth-client.ts usualScopesOf). Public clients authenticate
  * with PKCE alone (token_endpoint_auth_method none); confidential ones get a 256-bit secret. Audited
  * as client.created. Throws validation.failed with one entry per problem (see domain/oauth-client.ts).
  */
@@ -50,5 +55,5 @@ export async function createClient(ctx: Context, input: CreateClientInput): Prom
     updated_at: now,
   })
   await ctx.audit.insertAuditEvent({ type: 'client.created', detail: { client_id: clientId, name: metadata.client_name, grants, public: input.isPublic } }, now)
-  return { clientId, clientSecret }
+  return { clientId, clientSecret, grants, scopes }
 }

@@ -57,6 +57,30 @@ for (const backend of backends()) {
     for (const type of ['client.created', 'client.secret_rotated', 'client.deleted']) t.true(types.includes(type), type)
   })
 
+  test(`client:create without --scope gives each grant its usual scopes (sign-in: openid email profile; refresh_token: offline_access) and shows them [${backend}]`, async (t) => {
+    const server = servers.get(backend)!
+    const signIn = await cli(server, ['client:create', 'Defaults', '--redirect-uri', 'https://app.example.com/cb', '--grant', 'authorization_code'])
+    t.is(signIn.code, 0, signIn.stderr)
+    t.is(signIn.json.scope, 'openid email profile')
+    t.deepEqual(signIn.json.grant_types, ['authorization_code'])
+    t.is(JSON.parse((await runCli(['client:show', signIn.json.client_id, '--json'], { env: server.env })).stdout).scope, 'openid email profile')
+
+    const human = await runCli(['client:create', 'Defaults', '--redirect-uri', 'https://app.example.com/cb', '--grant', 'authorization_code', '--grant', 'refresh_token'], { env: server.env })
+    t.is(human.code, 0, human.stderr)
+    t.regex(human.stdout, /^scope: +openid email profile offline_access$/m)
+    t.regex(human.stdout, /^grant_types: +authorization_code refresh_token$/m)
+
+    const device = await cli(server, ['client:create', 'TV', '--public', '--grant', 'device_code', '--grant', 'refresh_token'])
+    t.is(device.code, 0, device.stderr)
+    t.is(device.json.scope, 'openid email profile offline_access')
+
+    const given = await cli(server, ['client:create', 'Given', '--redirect-uri', 'https://app.example.com/cb', '--grant', 'authorization_code', '--scope', 'openid'])
+    t.is(given.json.scope, 'openid', 'a --scope list is taken as given')
+    const machine = await cli(server, ['client:create', 'Machine', '--grant', 'client_credentials'])
+    t.is(machine.code, 65, 'client credentials has no usual scopes: its permissions are chosen')
+    t.regex(JSON.stringify(machine.json.error.details), /give at least one, such as --scope user:read/)
+  })
+
   test(`client:create refuses bad registrations with one message per problem [${backend}]`, async (t) => {
     const server = servers.get(backend)!
     const refused = await cli(server, ['client:create', 'Bad', '--grant', 'authorization_code', '--grant', 'client_credentials', '--public', '--redirect-uri', 'http://evil.example.com/cb', '--scope', 'nope'])

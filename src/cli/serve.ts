@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core'
 import { CONFIG_DEFAULTS, redactUrl } from '../config.js'
 import { isClusterWorker, leaveCluster, primaryFoundSchemaReady, primaryGone, superviseWorkers } from '../infra/cluster/worker-supervisor.js'
+import { describeDataKeys } from '../infra/data-keys/key-source.js'
 import { prepareService } from '../usecases/commands/prepare-service.js'
 import { VERSION } from '../version.js'
 import { BaseCommand } from './base-command.js'
@@ -89,6 +90,8 @@ export default class Serve extends BaseCommand<typeof Serve> {
     this.log(`Heimdall ${VERSION} listening on ${url}${workers > 1 ? ` with ${workers} workers` : ''}`)
     this.log(`Database: ${this.databaseLabel()}`)
     this.log(`JWT secret: ${secretSource}`)
+    const dataKeys = describeDataKeys(this.context.config)
+    if (dataKeys.kind === 'missing') this.warn(`No data keys: set HEIMDALL_DATA_KEY_FILE (a file every instance shares) or HEIMDALL_DATA_KEYS, or TOTP setups and new signing keys fail (docs/security.md)`)
     if (this.context.config.jwtAlg !== 'HS256') this.log(`Tokens: ${this.context.config.jwtAlg}, public keys at ${url}/.well-known/jwks.json`)
     const config = this.context.config
     if (config.databaseReadUrl) this.log(`Read replica: ${redactUrl(config.databaseReadUrl)}`)

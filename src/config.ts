@@ -2,6 +2,7 @@ import { statSync } from 'node:fs'
 import { DURATION_RANGES, MAX_TIMER_MS, parseDuration, type DurationRange } from './domain/durations.js'
 import { JWT_ALGS, type JwtAlg } from './domain/signing-key-lifecycle.js'
 import { HeimdallError } from './errors.js'
+import { parseKeyring } from './infra/data-keys/keyring.js'
 
 export type DatabaseType = 'sqlite' | 'mysql'
 
@@ -12,6 +13,14 @@ export interface Config {
   readonly jwtSecret: string | undefined
   /** Where a generated secret is kept when none is configured. */
   readonly secretFile: string
+  /**
+   * HEIMDALL_DATA_KEYS: the keys that seal secrets at rest (TOTP seeds, private signing keys), as
+   * `id:key` entries (32 random bytes, base64url), comma-separated, the first sealing. Undefined: the
+   * data key file. Checked at load; infra/data-keys/ parses it again where it is used.
+   */
+  readonly dataKeys: string | undefined
+  /** HEIMDALL_DATA_KEY_FILE; undefined: `data-keys` beside the JWT secret file (infra/data-keys/key-source.ts). */
+  readonly dataKeyFile: string | undefined
   readonly jwtIssuer: string
   /**
    * HS256 signs with the shared secret; RS256 and EdDSA sign with a private key kept in the database
@@ -144,6 +153,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   const jwtSecret = overrides.jwtSecret ?? nonEmpty(env.HEIMDALL_JWT_SECRET)
   if (jwtSecret !== undefined) assertStrongSecret(jwtSecret, 'HEIMDALL_JWT_SECRET')
 
+  const dataKeys = nonEmpty(env.HEIMDALL_DATA_KEYS)
+  if (dataKeys !== undefined) parseKeyring(dataKeys, 'HEIMDALL_DATA_KEYS')
+
   const bcryptCost = parseInteger(env.HEIMDALL_BCRYPT_COST, CONFIG_DEFAULTS.bcryptCost, 'HEIMDALL_BCRYPT_COST')
   if (bcryptCost < MIN_BCRYPT_COST || bcryptCost > 31) {
     throw configError(`HEIMDALL_BCRYPT_COST must be between ${MIN_BCRYPT_COST} and 31 (got ${bcryptCost})`)
@@ -221,6 +233,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     databaseType: databaseTypeOf(databaseUrl),
     jwtSecret,
     secretFile: nonEmpty(env.HEIMDALL_SECRET_FILE) ?? CONFIG_DEFAULTS.secretFile,
+    dataKeys,
+    dataKeyFile: nonEmpty(env.HEIMDALL_DATA_KEY_FILE)?.trim(),
     jwtIssuer,
     jwtAlg,
     host: overrides.host ?? nonEmpty(env.HEIMDALL_HOST) ?? CONFIG_DEFAULTS.host,

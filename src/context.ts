@@ -7,6 +7,9 @@ import { createClusterMetrics } from './infra/cluster/cluster-metrics.js'
 import { createInvalidationFanout, type Invalidation, type RevocationBusStatus } from './infra/cluster/invalidation-fanout.js'
 import { createDatabaseOutageLog, watchConnections } from './infra/db/database-outage.js'
 import { createKnex, poolStats } from './infra/db/knex.js'
+import { createDataKeyring, type DataKeyring } from './infra/data-keys/key-source.js'
+import { createLegacyOpener } from './infra/data-keys/legacy-jwt-secret.js'
+import { createSecretBox, type SecretBox } from './infra/data-keys/secret-box.js'
 import { sweepExpiredOidcPayloads } from './infra/oidc/payload-sweep.js'
 import { createLogger, type Logger } from './infra/logger.js'
 import { createMail, type Mail } from './infra/mail/mail.js'
@@ -16,7 +19,6 @@ import { createUserTokensRepository, type UserTokensRepository } from './infra/r
 import { createMetrics, type Metrics } from './infra/metrics/metrics.js'
 import type { OutageLog } from './infra/outage-log.js'
 import { createPasswordHasher, type PasswordHasher } from './infra/passwords.js'
-import { createSecretBox, type SecretBox } from './infra/mfa/secret-box.js'
 import { createAuditRepository, type AuditRepository } from './infra/repositories/audit.js'
 import { createMfaRepository, type MfaRepository } from './infra/repositories/mfa.js'
 import { createPasskeysRepository, type PasskeysRepository } from './infra/repositories/passkeys.js'
@@ -45,8 +47,13 @@ export interface Context {
   /** TOTP secrets, recovery codes and the MFA flows' single-use challenges. */
   readonly mfa: MfaRepository
   readonly passkeys: PasskeysRepository
-  /** Seals second-factor secrets at rest under a key derived from the JWT secret. */
+  /**
+   * Seals secrets at rest (TOTP seeds, private signing keys) under the data keys, never the JWT
+   * secret; opens values older releases sealed under that secret.
+   */
   readonly secretBox: SecretBox
+  /** The data keys (HEIMDALL_DATA_KEYS or the data key file), read on first use. */
+  readonly dataKeys: DataKeyring
   /**
    * The same repositories over the read replica (HEIMDALL_DATABASE_READ_URL), or over the primary
    * when there is none: for queries that may be a moment behind. Commands never use them.
@@ -148,7 +155,9 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
   })
   const fanout = createInvalidationFanout({ sessionStates, redisUrl: config.redisUrl, logger, listen: options.watchRevocations === true })
   const clusterMetrics = createClusterMetrics(() => context.metrics.snapshot())
-  const tokens = createTokenProvider(config, db)
+  const dataKeys = createDataKeyring(config)
+  const secretBox = createSecretBox({ keyring: dataKeys, legacy: createLegacyOpener(() => tokens.jwtSecret()) })
+  const tokens = createTokenProvider(config, db, secretBox)
   const jobs = options.watchRevocations
     ? startBackgroundJobs({ config, logger, databaseOutage, sessions, users, audit, throttles, mfa, sessionStates, builtTokens: tokens.built, isReady: () => context.ready, sweepOidc: config.oidcEnabled ? () => sweepExpiredOidcPayloads(db, Date.now()) : undefined })
     : undefined
@@ -162,7 +171,8 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     audit,
     mfa,
     passkeys: createPasskeysRepository(db),
-    secretBox: createSecretBox(() => tokens.derivedKey('mfa secret box')),
+    secretBox,
+    dataKeys,
     readers,
     throttles,
     userTokens: createUserTokensRepository(db),

@@ -5,7 +5,7 @@ import { BaseCommand } from './base-command.js'
 type DoctorCheck = Omit<DiagnosticCheck, 'name'> & { name: DiagnosticCheck['name'] | 'config' }
 
 export default class Doctor extends BaseCommand<typeof Doctor> {
-  static override summary = 'Check an installation: database, migrations, JWT secret, bcrypt cost, clock.'
+  static override summary = 'Check an installation: database, migrations, JWT secret, data key, bcrypt cost, clock.'
   static override description = 'Prints one line per check as it runs, with what to fix. Exits 0 when every check passes, 1 otherwise.'
   static override examples = [
     '<%= config.bin %> doctor',

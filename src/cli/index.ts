@@ -5,6 +5,7 @@ import ClientList from './client/list.js'
 import ClientRotateSecret from './client/rotate-secret.js'
 import ClientShow from './client/show.js'
 import ConfigShow from './config/show.js'
+import DataKeyRotate from './data-key/rotate.js'
 import Doctor from './doctor.js'
 import KeysList from './keys/list.js'
 import KeysRotate from './keys/rotate.js'
@@ -63,6 +64,7 @@ export const COMMANDS = {
   'token:issue': TokenIssue,
   'keys:rotate': KeysRotate,
   'keys:list': KeysList,
+  'data-key:rotate': DataKeyRotate,
   'audit:list': AuditList,
   'mail:list': MailList,
   'mail:show': MailShow,

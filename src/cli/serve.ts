@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core'
 import { CONFIG_DEFAULTS, oidcIssuerOf, redactUrl } from '../config.js'
 import { isClusterWorker, leaveCluster, primaryFoundSchemaReady, primaryGone, superviseWorkers } from '../infra/cluster/worker-supervisor.js'
+import { describeDataKeys } from '../infra/data-keys/key-source.js'
 import { prepareService } from '../usecases/commands/prepare-service.js'
 import { VERSION } from '../version.js'
 import { BaseCommand } from './base-command.js'
@@ -89,6 +90,8 @@ export default class Serve extends BaseCommand<typeof Serve> {
     this.log(`Heimdall ${VERSION} listening on ${url}${workers > 1 ? ` with ${workers} workers` : ''}`)
     this.log(`Database: ${this.databaseLabel()}`)
     this.log(`JWT secret: ${secretSource}`)
+    const dataKeys = describeDataKeys(this.context.config)
+    if (dataKeys.kind === 'missing') this.warn(`No data keys: set HEIMDALL_DATA_KEY_FILE (a file every instance shares) or HEIMDALL_DATA_KEYS, or TOTP setups and new signing keys fail (docs/security.md)`)
     const config = this.context.config
     // What other services and relying parties are given: the public URL, not the listening address behind a proxy.
     if (config.jwtAlg !== 'HS256') this.log(`Tokens: ${config.jwtAlg}, public keys at ${config.publicUrl}/.well-known/jwks.json`)

@@ -39,6 +39,8 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
     HEIMDALL_JWT_SECRET: TEST_SECRET,
     HEIMDALL_BCRYPT_COST: '10',
     HEIMDALL_SECRET_FILE: `${database.dir}/jwt-secret`,
+    // Named, so that MySQL servers (which refuse an unnamed one) generate it too; CLI runs share it.
+    HEIMDALL_DATA_KEY_FILE: `${database.dir}/data-keys`,
     // A mail whose first try failed on a loaded machine goes again in a second, not in 30.
     HEIMDALL_MAIL_RETRY_MS: '1000',
     // HEIMDALL_TEST_LOG_LEVEL=warn (say) shows the test servers' logs on stdout when chasing a failure.

@@ -19,7 +19,16 @@ interface Check {
 
 /** The environment of a CLI run against a database of its own, with nothing else inherited from HEIMDALL_* variables. */
 function envFor(url: string, dir: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { HEIMDALL_DATABASE_URL: url, HEIMDALL_SECRET_FILE: join(dir, 'jwt-secret'), HEIMDALL_BCRYPT_COST: '10', HEIMDALL_JWT_SECRET: '', ...extra }
+  return {
+    HEIMDALL_DATABASE_URL: url,
+    HEIMDALL_SECRET_FILE: join(dir, 'jwt-secret'),
+    // Named, as MySQL deployments must (doctor fails without it there); SQLite would find it beside the secret anyway.
+    HEIMDALL_DATA_KEY_FILE: join(dir, 'data-keys'),
+    HEIMDALL_DATA_KEYS: '',
+    HEIMDALL_BCRYPT_COST: '10',
+    HEIMDALL_JWT_SECRET: '',
+    ...extra,
+  }
 }
 
 function byName(checks: Check[]): Record<string, Check> {
@@ -32,6 +41,7 @@ serverTest('config:show prints the effective configuration and never the secret'
   t.false(human.stdout.includes(TEST_SECRET))
   t.regex(human.stdout, new RegExp(`jwt_secret +\\(set, ${Buffer.byteLength(TEST_SECRET)} bytes, from HEIMDALL_JWT_SECRET\\)`))
   t.regex(human.stdout, /access_token_ttl_seconds +300/)
+  t.regex(human.stdout, /^data_keys +\((not set: one will be generated|1 key\(s\) from )/m, 'the data keys by where they are, never their material')
   t.regex(human.stdout, /bcrypt_cost +10/)
 
   const json = await runCli(['config:show', '--json', '--database-url', 'mysql://heimdall:hunter2-pw@db.internal:3306/auth'], { env: server.env })
@@ -65,14 +75,14 @@ serverTest('doctor passes on a migrated database: one line per check, JSON array
   const human = await runCli(['doctor'], { env: server.env })
   t.is(human.code, 0, human.stdout + human.stderr)
   const lines = human.stdout.trim().split('\n')
-  t.deepEqual(lines.map((line) => line.split(/\s+/)[1]), ['database', 'migrations', 'jwt_secret', 'bcrypt_cost', 'clock'])
+  t.deepEqual(lines.map((line) => line.split(/\s+/)[1]), ['database', 'migrations', 'jwt_secret', 'data_key', 'bcrypt_cost', 'clock'])
   t.regex(lines[1], /^ok +migrations +\d+ applied, none pending/)
   t.false(human.stdout.includes(TEST_SECRET))
 
   const json = await runCli(['doctor', '--json'], { env: server.env })
   t.is(json.code, 0)
   const checks = byName(JSON.parse(json.stdout))
-  t.like(checks, { database: { status: 'ok' }, migrations: { status: 'ok' }, jwt_secret: { status: 'ok' }, bcrypt_cost: { status: 'ok', detail: '10' } })
+  t.like(checks, { database: { status: 'ok' }, migrations: { status: 'ok' }, jwt_secret: { status: 'ok' }, data_key: { status: 'ok' }, bcrypt_cost: { status: 'ok', detail: '10' } })
   // SQLite shares this host's clock; MySQL is asked for its own.
   t.is(checks.clock.status, server.backend === 'sqlite' ? 'skip' : 'ok', checks.clock.detail)
 })

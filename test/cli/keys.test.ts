@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { runCli } from '../aux/cli.js'
 import { eventually } from '../aux/eventually.js'
 import { claimsOf } from '../aux/jwt.js'
@@ -126,13 +128,16 @@ serverTest(
 )
 
 serverTest(
-  'a secret that cannot decrypt the stored key is a configuration error',
+  'a data key that cannot decrypt the stored key is a configuration error; another JWT secret is not',
   async (t, server) => {
     const email = uniqueEmail('secret')
     await server.client.registerAndLogin(email, TEST_PASSWORD)
-    const wrong = await runCli(['token:issue', email], { env: { ...server.env, HEIMDALL_JWT_SECRET: 'another-secret-that-is-long-enough-0123456789' } })
+    const otherSecret = await runCli(['token:issue', email], { env: { ...server.env, HEIMDALL_JWT_SECRET: 'another-secret-that-is-long-enough-0123456789' } })
+    t.is(otherSecret.code, 0, otherSecret.stderr)
+    const [id] = readFileSync(server.env.HEIMDALL_DATA_KEY_FILE, 'utf8').split('\n').filter((line) => line !== '' && !line.startsWith('#')).map((line) => line.split(':')[0])
+    const wrong = await runCli(['token:issue', email], { env: { ...server.env, HEIMDALL_DATA_KEYS: `${id}:${randomBytes(32).toString('base64url')}` } })
     t.is(wrong.code, 78)
-    t.regex(wrong.stderr, /cannot be decrypted/)
+    t.regex(wrong.stderr, new RegExp(`does not open under data key "${id}"`))
   },
   { env: { HEIMDALL_JWT_ALG: 'EdDSA' } },
 )

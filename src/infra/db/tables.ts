@@ -54,7 +54,7 @@ export interface SigningKeyRow {
   alg: string
   /** The public key as a JWK (JSON text), without kid, alg or use. */
   public_jwk: string
-  /** v1:salt:iv:tag:ciphertext (base64url); null once the key is retired. */
+  /** The PKCS#8 DER sealed by infra/data-keys/secret-box.ts ("v2.<data key id>..."); null once the key is retired. */
   private_key_encrypted: string | null
   created_at: number
   retired_at: number | null
@@ -64,7 +64,7 @@ export interface SigningKeyRow {
 
 export interface TotpRow {
   user_id: string
-  /** Sealed by infra/mfa/secret-box.ts, bound to the user id. */
+  /** Sealed by infra/data-keys/secret-box.ts ("v2.<data key id>..."), bound to the user id. */
   secret_encrypted: string
   created_at: number
   confirmed_at: number | null

@@ -12,6 +12,19 @@ export function createMfaRepository(db: Knex) {
       return db<TotpRow>('mfa_totp').where({ user_id: userId }).first()
     },
 
+    /** Every sealed TOTP secret (pending or confirmed), for sealing them again under another data key. */
+    async findSealedTotpSecrets(): Promise<Array<Pick<TotpRow, 'user_id' | 'secret_encrypted'>>> {
+      return db<TotpRow>('mfa_totp').select('user_id', 'secret_encrypted').orderBy('user_id')
+    },
+
+    /**
+     * Replaces a sealed secret by the same secret sealed again, only if the row still holds `from`:
+     * a secret replaced meanwhile (a new setup) is left alone. Answers whether it was replaced.
+     */
+    async updateTotpSecretSealed(userId: string, from: string, to: string): Promise<boolean> {
+      return (await db<TotpRow>('mfa_totp').where({ user_id: userId, secret_encrypted: from }).update({ secret_encrypted: to })) > 0
+    },
+
     /** A new pending secret replaces a pending one; answers false when a confirmed one is in place. */
     async upsertPendingTotp(userId: string, secretEncrypted: string, now: number): Promise<boolean> {
       const upsert = () =>

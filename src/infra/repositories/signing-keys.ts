@@ -35,6 +35,14 @@ export function createSigningKeysRepository(db: Knex) {
       return rows.map(normalise)
     },
 
+    /**
+     * Replaces a sealed private key by the same key sealed again, only if the row still holds `from`
+     * (not retired and erased meanwhile). Answers whether it was replaced.
+     */
+    async updateSigningKeyPrivateKey(kid: string, from: string, to: string): Promise<boolean> {
+      return (await db<SigningKeyRow>('signing_keys').where({ kid, private_key_encrypted: from }).update({ private_key_encrypted: to })) > 0
+    },
+
     /** Stops a key signing; its private key is no longer needed, so it is erased. Answers whether it was active. */
     async retireSigningKey(kid: string, retiredAt: number, publishedUntil: number): Promise<boolean> {
       const updated = await db<SigningKeyRow>('signing_keys')

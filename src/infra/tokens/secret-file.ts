@@ -38,6 +38,12 @@ export function resolveJwtSecret(config: Config): ResolvedSecret {
   return { secret: generated, source: `${path} (generated)` }
 }
 
+/** The configured or already generated secret, WITHOUT generating one; undefined when there is none yet. */
+export function existingJwtSecret(config: Config): string | undefined {
+  if (config.jwtSecret !== undefined) return config.jwtSecret
+  return config.databaseType === 'sqlite' ? readSecretFile(resolve(config.secretFile)) : undefined
+}
+
 function readSecretFile(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8').trim()

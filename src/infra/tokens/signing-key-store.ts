@@ -1,32 +1,17 @@
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPair,
-  randomBytes,
-  scrypt,
-  type JsonWebKey,
-  type KeyObject,
-} from 'node:crypto'
+import { createHash, createPrivateKey, createPublicKey, generateKeyPair, type JsonWebKey, type KeyObject } from 'node:crypto'
 import { promisify } from 'node:util'
 import { publicationEnd, type AsymmetricAlg } from '../../domain/signing-key-lifecycle.js'
 import { HeimdallError } from '../../errors.js'
 import type { SigningKeyRow } from '../db/tables.js'
+import type { SecretBox } from '../data-keys/secret-box.js'
 import type { SigningKeysRepository } from '../repositories/signing-keys.js'
 
 const generateKeyPairAsync = promisify(generateKeyPair)
-const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>
 
 /**
- * Private keys at rest: AES-256-GCM under a key derived from HEIMDALL_JWT_SECRET with scrypt (a fresh
- * salt per key), the kid and alg bound in as associated data so that rows cannot be swapped.
- * Format "v1.salt.iv.tag.ciphertext", base64url; the plaintext is the PKCS#8 DER of the private key.
+ * Private keys at rest: the PKCS#8 DER sealed by the data keys' secret box (infra/data-keys/secret-box.ts),
+ * the kid and alg bound in as associated data so that rows cannot be swapped.
  */
-const SCRYPT_OPTIONS = { N: 2 ** 14, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }
-const FORMAT = 'v1'
-
 export interface PublicJwk {
   kty: string
   kid: string
@@ -37,8 +22,8 @@ export interface PublicJwk {
 
 export type SigningKeyStore = ReturnType<typeof createSigningKeyStore>
 
-/** The signing keys in the database: creating, retiring and decrypting them. The secret is read only when needed. */
-export function createSigningKeyStore(options: { repository: SigningKeysRepository; secret: () => string; accessTokenTtlSeconds: number }) {
+/** The signing keys in the database: creating, retiring and decrypting them. The data key is read only when needed. */
+export function createSigningKeyStore(options: { repository: SigningKeysRepository; box: SecretBox; accessTokenTtlSeconds: number }) {
   const { repository } = options
 
   async function retireAllExcept(kid: string, now: number): Promise<Array<{ kid: string; publishedUntil: number }>> {
@@ -61,7 +46,7 @@ export function createSigningKeyStore(options: { repository: SigningKeysReposito
       kid,
       alg,
       public_jwk: JSON.stringify(jwk),
-      private_key_encrypted: await encryptPrivateKey(privateKey, options.secret(), `${kid}.${alg}`),
+      private_key_encrypted: await sealPrivateKey(options.box, privateKey, privateKeyAssociatedData(kid, alg)),
       created_at: now,
       retired_at: null,
       published_until: null,
@@ -102,7 +87,16 @@ export function createSigningKeyStore(options: { repository: SigningKeysReposito
 
     privateKeyOf(row: SigningKeyRow): Promise<KeyObject> {
       if (row.private_key_encrypted === null) throw new HeimdallError('internal', `Signing key ${row.kid} has no private key (it is retired)`)
-      return decryptPrivateKey(row.private_key_encrypted, options.secret(), `${row.kid}.${row.alg}`)
+      return openPrivateKey(options.box, row.private_key_encrypted, privateKeyAssociatedData(row.kid, row.alg))
+    },
+
+    /**
+     * Replaces the stored private key of `row` by `sealed` (the same key sealed again), only if the
+     * row still holds what `row` says. Answers whether it was replaced.
+     */
+    replaceSealedPrivateKey(row: SigningKeyRow, sealed: string): Promise<boolean> {
+      if (row.private_key_encrypted === null) return Promise.resolve(false)
+      return repository.updateSigningKeyPrivateKey(row.kid, row.private_key_encrypted, sealed)
     },
 
     /** A token outliving the usual lifetime keeps its key published until it expires (epoch ms). */
@@ -125,37 +119,25 @@ function thumbprint(jwk: Record<string, string>): string {
   return createHash('sha256').update(JSON.stringify(required)).digest('base64url')
 }
 
-async function encryptPrivateKey(privateKey: KeyObject, secret: string, associatedData: string): Promise<string> {
-  const salt = randomBytes(16)
-  const iv = randomBytes(12)
-  const cipher = createCipheriv('aes-256-gcm', await deriveKey(secret, salt), iv)
-  cipher.setAAD(Buffer.from(associatedData))
-  const plaintext = privateKey.export({ format: 'der', type: 'pkcs8' })
-  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()])
-  plaintext.fill(0)
-  return [FORMAT, salt, iv, cipher.getAuthTag(), ciphertext].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join('.')
+/** What binds a sealed private key to its row: its kid and alg. */
+export function privateKeyAssociatedData(kid: string, alg: string): string {
+  return `${kid}.${alg}`
 }
 
-async function decryptPrivateKey(stored: string, secret: string, associatedData: string): Promise<KeyObject> {
-  const [format, ...parts] = stored.split('.')
-  if (format !== FORMAT || parts.length !== 4) throw new HeimdallError('internal', 'A signing key is stored in an unknown format')
-  const [salt, iv, tag, ciphertext] = parts.map((part) => Buffer.from(part, 'base64url'))
+async function sealPrivateKey(box: SecretBox, privateKey: KeyObject, associatedData: string): Promise<string> {
+  const plaintext = privateKey.export({ format: 'der', type: 'pkcs8' })
   try {
-    const decipher = createDecipheriv('aes-256-gcm', await deriveKey(secret, salt), iv)
-    decipher.setAAD(Buffer.from(associatedData))
-    decipher.setAuthTag(tag)
-    const plaintext = Buffer.concat([decipher.update(ciphertext), decipher.final()])
-    const key = createPrivateKey({ key: plaintext, format: 'der', type: 'pkcs8' })
+    return await box.seal(plaintext, associatedData)
+  } finally {
     plaintext.fill(0)
-    return key
-  } catch {
-    throw new HeimdallError(
-      'config.invalid',
-      'The signing key in the database cannot be decrypted: HEIMDALL_JWT_SECRET is not the secret it was encrypted with',
-    )
   }
 }
 
-function deriveKey(secret: string, salt: Buffer): Promise<Buffer> {
-  return scryptAsync(secret, salt, 32, SCRYPT_OPTIONS)
+async function openPrivateKey(box: SecretBox, sealed: string, associatedData: string): Promise<KeyObject> {
+  const plaintext = await box.openBytes(sealed, associatedData)
+  try {
+    return createPrivateKey({ key: plaintext, format: 'der', type: 'pkcs8' })
+  } finally {
+    plaintext.fill(0)
+  }
 }

@@ -2,6 +2,7 @@ import { createSecretKey, hkdfSync, type KeyObject } from 'node:crypto'
 import type { Knex } from 'knex'
 import { heimdallResourceOf, oidcIssuerOf, type Config } from '../../config.js'
 import { isAsymmetric } from '../../domain/signing-key-lifecycle.js'
+import type { SecretBox } from '../data-keys/secret-box.js'
 import { createSigningKeysRepository } from '../repositories/signing-keys.js'
 import { createAsymmetricTokenService } from './asymmetric-token-service.js'
 import { resolveJwtSecret, type ResolvedSecret } from './secret-file.js'
@@ -22,17 +23,19 @@ export interface TokenProvider {
    * (RFC 5869), so that every worker and instance derives the same one. Throws as secretSource() does.
    */
   derivedKey(purpose: string): KeyObject
+  /** The signing secret itself, for opening what older releases sealed under it (infra/data-keys/legacy-jwt-secret.ts). */
+  jwtSecret(): string
 }
 
-/** Everything that signs and verifies tokens, over the database's signing keys and the JWT secret. */
-export function createTokenProvider(config: Config, db: Knex): TokenProvider {
+/** Everything that signs and verifies tokens, over the database's signing keys (sealed by `box`) and the JWT secret. */
+export function createTokenProvider(config: Config, db: Knex, box: SecretBox): TokenProvider {
   let tokens: TokenService | undefined
   let resolved: ResolvedSecret | undefined
   const derivedKeys = new Map<string, KeyObject>()
   const signingSecret = (): string => (resolved ??= resolveJwtSecret(config)).secret
   const signingKeys = createSigningKeyStore({
     repository: createSigningKeysRepository(db),
-    secret: signingSecret,
+    box,
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
   })
   return {
@@ -46,6 +49,7 @@ export function createTokenProvider(config: Config, db: Knex): TokenProvider {
       return tokens
     },
     built: () => tokens,
+    jwtSecret: signingSecret,
     signingKeys,
     secretSource() {
       signingSecret()

@@ -1,5 +1,6 @@
 import type { Context } from '../../context.js'
 import { migrateLatest, migrationStatus } from '../../infra/db/migrate.js'
+import { migrateLegacySecrets } from '../data-keys/migrate-legacy-secrets.js'
 
 export interface PrepareServiceInput {
   /** Apply pending migrations (serve's default); when false, only check that none is pending. */
@@ -18,7 +19,8 @@ export type PreparedService =
 
 /**
  * Start-up, the same for `heimdall serve` and the test server: brings the schema up to date (or
- * checks it is), prepares the token service, and marks the context ready. Until then the API answers
+ * checks it is), seals secrets older releases kept under the JWT secret under the data key, prepares
+ * the token service, and marks the context ready. Until then the API answers
  * 503 service.not_ready. Throws what the migrations or the key store throw.
  */
 export async function prepareService(ctx: Context, input: PrepareServiceInput): Promise<PreparedService> {
@@ -29,6 +31,7 @@ export async function prepareService(ctx: Context, input: PrepareServiceInput): 
     const { pending } = await migrationStatus(ctx.db)
     if (pending.length > 0) return { ready: false, pendingMigrations: pending }
   }
+  await migrateLegacySecrets(ctx)
   if (input.prepareSigningKey !== false) await ctx.tokens.prepare()
   ctx.ready = true
   return { ready: true, appliedMigrations }

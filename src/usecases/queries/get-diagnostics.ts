@@ -4,9 +4,10 @@ import { migrationStatus } from '../../infra/db/migrate.js'
 import { databaseClockSeconds, missingSqliteFile, pingDatabase } from '../../infra/db/probe.js'
 import { describeJwtSecret } from '../../infra/tokens/secret-file.js'
 import { translateError } from '../translate-error.js'
+import { checkDataKey } from './check-data-key.js'
 
 export interface DiagnosticCheck {
-  name: 'database' | 'migrations' | 'jwt_secret' | 'bcrypt_cost' | 'clock'
+  name: 'database' | 'migrations' | 'jwt_secret' | 'data_key' | 'bcrypt_cost' | 'clock'
   status: 'ok' | 'fail' | 'skip'
   detail: string
   /** What to do about a failure. */
@@ -22,8 +23,10 @@ export async function* getDiagnostics(ctx: Context): AsyncGenerator<DiagnosticCh
   const database = await checkDatabase(ctx)
   yield database
   const reachable = database.status === 'ok'
-  yield reachable ? await failOnError('migrations', checkMigrations(ctx)) : skipped('migrations', 'the database is not reachable')
+  const migrations = reachable ? await failOnError('migrations', checkMigrations(ctx)) : skipped('migrations', 'the database is not reachable')
+  yield migrations
   yield checkSecret(ctx)
+  yield await failOnError('data_key', checkDataKey(ctx, migrations.status === 'ok'))
   yield checkBcryptCost(ctx)
   yield reachable ? await failOnError('clock', checkClock(ctx)) : skipped('clock', 'the database is not reachable')
 }

@@ -1,5 +1,6 @@
 import type { Context } from '../../context.js'
 import { CONFIG_DEFAULTS, redactUrl, type Config } from '../../config.js'
+import { dataKeyFileOf, describeDataKeys } from '../../infra/data-keys/key-source.js'
 import { describeJwtSecret } from '../../infra/tokens/secret-file.js'
 
 /**
@@ -14,6 +15,8 @@ export function getEffectiveConfig(ctx: Context): EffectiveConfig {
     databaseUrl: redactUrl(config.databaseUrl),
     databaseType: config.databaseType,
     jwtSecret: describeSecret(ctx),
+    dataKeys: describeKeys(ctx),
+    dataKeyFile: ctx.config.dataKeys === undefined ? dataKeyFileOf(ctx.config) : '(not used: HEIMDALL_DATA_KEYS is set)',
     jwtIssuer: config.jwtIssuer,
     jwtAlg: config.jwtAlg,
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
@@ -65,5 +68,22 @@ function describeSecret(ctx: Context): string {
       return `(not set: one will be generated and stored in ${secret.path} on first use)`
     case 'missing':
       return '(not set: HEIMDALL_JWT_SECRET is required with MySQL)'
+  }
+}
+
+/** The data keys by source and ids (the first seals), never their material. */
+function describeKeys(ctx: Context): string {
+  const keys = describeDataKeys(ctx.config)
+  switch (keys.kind) {
+    case 'configured':
+      return `(set, ${keys.ids.length} key(s) from HEIMDALL_DATA_KEYS: ${keys.ids.join(', ')})`
+    case 'file':
+      return `(${keys.ids.length} key(s) from ${keys.path}: ${keys.ids.join(', ')})`
+    case 'not_generated_yet':
+      return `(not set: one will be generated and stored in ${keys.path} on first use)`
+    case 'missing':
+      return '(not set: HEIMDALL_DATA_KEY_FILE or HEIMDALL_DATA_KEYS is required with MySQL)'
+    case 'invalid':
+      return `(invalid: ${keys.source} ${keys.problem})`
   }
 }

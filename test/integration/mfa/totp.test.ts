@@ -20,7 +20,7 @@ servers.each('TOTP: setup, confirm, then login needs a code; amr reaches the tok
   t.is((await client.login(email, TEST_PASSWORD)).statusCode, 200, 'a pending secret is no second factor yet')
 
   const row = await server.context.db('mfa_totp').first()
-  t.true(String(row.secret_encrypted).startsWith('v1.'), 'sealed at rest')
+  t.regex(String(row.secret_encrypted), /^v2\.[\w-]+\.[\w-]+\.[\w-]+\.[\w-]+$/, 'sealed at rest, under a data key named in the value')
   t.false(String(row.secret_encrypted).includes(setup.body.secret))
 
   const confirmCode = await totpCode(setup.body.secret)

@@ -86,7 +86,7 @@ for (const alg of ['RS256', 'EdDSA'] as const) {
       for (const prefix of ['MIIEv', 'MC4CAQAwBQYDK2Vw']) t.false(stored.includes(prefix))
       const publicJwk = JSON.parse(row.public_jwk)
       for (const member of PRIVATE_JWK_MEMBERS) t.false(member in publicJwk, member)
-      t.regex(row.private_key_encrypted, /^v1\.[\w-]+\.[\w-]+\.[\w-]+\.[\w-]+$/)
+      t.regex(row.private_key_encrypted, /^v2\.[\w-]+\.[\w-]+\.[\w-]+\.[\w-]+$/, 'sealed under a data key named in the value')
       t.is(row.alg, alg)
       t.is(row.retired_at, null)
     },

@@ -1,0 +1,43 @@
+import type { Context } from '../../context.js'
+import { privateKeyAssociatedData } from '../../infra/tokens/signing-key-store.js'
+import { totpAssociatedData } from '../mfa/totp.js'
+
+/** One value sealed at rest, with what opens it and how to store it sealed again. */
+export interface StoredSecret {
+  kind: 'totp_secret' | 'signing_key'
+  /** The user id of a TOTP secret, the kid of a signing key. */
+  owner: string
+  sealed: string
+  associatedData: string
+  /** Stores `sealed` in its place, only if the row still holds the value read; answers whether it did. */
+  replace(sealed: string): Promise<boolean>
+}
+
+/**
+ * Every secret Heimdall keeps encrypted at rest: the TOTP seeds (pending and confirmed) and the
+ * private halves of the signing keys that still have one. Passwords, recovery codes, client secrets
+ * and mailed tokens are hashed, not encrypted, so no key opens them and none is listed here.
+ */
+export async function listStoredSecrets(ctx: Context): Promise<StoredSecret[]> {
+  const totp = (await ctx.mfa.findSealedTotpSecrets()).map(
+    (row): StoredSecret => ({
+      kind: 'totp_secret',
+      owner: row.user_id,
+      sealed: row.secret_encrypted,
+      associatedData: totpAssociatedData(row.user_id),
+      replace: (sealed) => ctx.mfa.updateTotpSecretSealed(row.user_id, row.secret_encrypted, sealed),
+    }),
+  )
+  const keys = (await ctx.signingKeys.list())
+    .filter((row) => row.private_key_encrypted !== null)
+    .map(
+      (row): StoredSecret => ({
+        kind: 'signing_key',
+        owner: row.kid,
+        sealed: row.private_key_encrypted!,
+        associatedData: privateKeyAssociatedData(row.kid, row.alg),
+        replace: (sealed) => ctx.signingKeys.replaceSealedPrivateKey(row, sealed),
+      }),
+    )
+  return [...totp, ...keys]
+}

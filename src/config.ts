@@ -64,7 +64,8 @@ export interface Config {
   /**
    * Where people reach Heimdall's pages (the links in mails point here), without a trailing slash;
    * an https URL also marks the pages' cookies Secure. Its host name is the WebAuthn relying party id and
-   * its origin the origin passkey ceremonies must come from.
+   * its origin the origin passkey ceremonies must come from. Unset: http://localhost:<port>
+   * (defaultPublicUrlOf), a name passkeys accept, on the port this process would listen on.
    */
   readonly publicUrl: string
   /**
@@ -131,7 +132,7 @@ export const CONFIG_DEFAULTS = Object.freeze({
   logLevel: 'info',
   replicaMaxLagMs: 5000,
   logFormat: 'auto',
-  publicUrl: 'http://127.0.0.1:8000',
+  publicUrl: 'http://localhost:8000',
   databaseTimeoutMs: 10_000,
   mailFrom: 'Heimdall <heimdall@localhost>',
   mailMaxAttempts: 8,
@@ -201,7 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     throw configError('HEIMDALL_DATABASE_READ_URL must be the same kind of database as HEIMDALL_DATABASE_URL')
   }
 
-  const publicUrl = parsePublicUrl(env.HEIMDALL_PUBLIC_URL)
+  const publicUrl = parsePublicUrl(env.HEIMDALL_PUBLIC_URL, port)
   const mfaRequiredRoles = Object.freeze(
     (nonEmpty(env.HEIMDALL_MFA_REQUIRED_ROLES) ?? '')
       .split(',')
@@ -299,6 +300,16 @@ function isDirectory(path: string): boolean {
 
 export const DEFAULT_PUBLIC_URL = CONFIG_DEFAULTS.publicUrl
 
+/**
+ * HEIMDALL_PUBLIC_URL when unset: http://localhost on the port the server listens on (HEIMDALL_PORT
+ * or `serve --port`). localhost, not 127.0.0.1: browsers refuse an IP address as a WebAuthn relying
+ * party id, and treat http://localhost as a secure context. Port 0 (picked at listen time) cannot be
+ * named in advance: the default port stands in, and `serve` and `doctor` say to set the URL.
+ */
+export function defaultPublicUrlOf(port: number): string {
+  return `http://localhost:${port === 0 ? CONFIG_DEFAULTS.port : port}`
+}
+
 /** Where the OpenID provider is mounted under HEIMDALL_PUBLIC_URL. */
 export const OIDC_PATH = '/oidc'
 
@@ -317,9 +328,9 @@ export function heimdallResourceOf(config: Pick<Config, 'publicUrl'>): string {
 }
 
 /** An absolute http(s) URL, maybe with a path prefix; no query or fragment, since links append to it. */
-function parsePublicUrl(raw: string | undefined): string {
+function parsePublicUrl(raw: string | undefined, port: number): string {
   const value = nonEmpty(raw)?.trim()
-  if (value === undefined) return DEFAULT_PUBLIC_URL
+  if (value === undefined) return defaultPublicUrlOf(port)
   let url: URL
   try {
     url = new URL(value)

@@ -1,5 +1,5 @@
 import { Command, Flags, type Interfaces } from '@oclif/core'
-import { CONFIG_DEFAULTS, loadConfig } from '../config.js'
+import { CONFIG_DEFAULTS, loadConfig, type ConfigOverrides } from '../config.js'
 import { createContext, type Context, type ContextOptions } from '../context.js'
 import { translateError } from '../usecases/translate-error.js'
 import { exitCodeFor } from './exit-codes.js'
@@ -40,10 +40,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.args = args as BaseArgs<T>
   }
 
-  /** The composition root, built on first use with the configuration of env and --database-url. */
+  /** The composition root, built on first use with the configuration of env and the flags (configOverrides). */
   protected get context(): Context {
-    this.builtContext ??= createContext(loadConfig(process.env, { databaseUrl: this.flags['database-url'] }), this.contextOptions)
+    this.builtContext ??= createContext(loadConfig(process.env, this.configOverrides()), this.contextOptions)
     return this.builtContext
+  }
+
+  /** The settings this command's flags override; a command with more such flags (serve) adds them. */
+  protected configOverrides(): ConfigOverrides {
+    return { databaseUrl: this.flags['database-url'] }
   }
 
   protected override async catch(caught: Error & { exitCode?: number }): Promise<unknown> {

@@ -5,8 +5,8 @@ import { BaseCommand } from './base-command.js'
 type DoctorCheck = Omit<DiagnosticCheck, 'name'> & { name: DiagnosticCheck['name'] | 'config' }
 
 export default class Doctor extends BaseCommand<typeof Doctor> {
-  static override summary = 'Check an installation: database, migrations, JWT secret, data key, bcrypt cost, clock.'
-  static override description = 'Prints one line per check as it runs, with what to fix. Exits 0 when every check passes, 1 otherwise.'
+  static override summary = 'Check an installation: database, migrations, JWT secret, data key, bcrypt cost, clock, public URL.'
+  static override description = 'Prints one line per check as it runs, with what to fix. Exits 0 when every check passes or only warns, 1 otherwise.'
   static override examples = [
     '<%= config.bin %> doctor',
     '<%= config.bin %> doctor --database-url mysql://heimdall:pw@db:3306/heimdall',
@@ -28,7 +28,7 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
 
   private report(checks: DoctorCheck[], check: DoctorCheck): void {
     checks.push(check)
-    const status = { ok: 'ok  ', fail: 'FAIL', skip: 'skip' }[check.status]
+    const status = { ok: 'ok  ', fail: 'FAIL', skip: 'skip', warn: 'warn' }[check.status]
     this.log(`${status}  ${check.name.padEnd(11)}  ${check.detail}${check.fix ? `\n      fix: ${check.fix}` : ''}`)
   }
 }

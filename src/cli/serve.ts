@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core'
-import { CONFIG_DEFAULTS, oidcIssuerOf, redactUrl } from '../config.js'
+import { CONFIG_DEFAULTS, oidcIssuerOf, redactUrl, type ConfigOverrides } from '../config.js'
+import { passkeyUrlProblem } from '../domain/passkey-origin.js'
 import { isClusterWorker, leaveCluster, primaryFoundSchemaReady, primaryGone, superviseWorkers } from '../infra/cluster/worker-supervisor.js'
 import { describeDataKeys } from '../infra/data-keys/key-source.js'
 import { prepareService } from '../usecases/commands/prepare-service.js'
@@ -78,8 +79,13 @@ export default class Serve extends BaseCommand<typeof Serve> {
     return undefined
   }
 
+  /** --host and --port are settings like HEIMDALL_HOST and HEIMDALL_PORT: the default public URL follows them. */
+  protected override configOverrides(): ConfigOverrides {
+    return { ...super.configOverrides(), host: this.flags.host, port: this.flags.port }
+  }
+
   private listenOptions() {
-    return { host: this.flags.host ?? this.context.config.host, port: this.flags.port ?? this.context.config.port }
+    return { host: this.context.config.host, port: this.context.config.port }
   }
 
   private databaseLabel(): string {
@@ -113,6 +119,8 @@ export default class Serve extends BaseCommand<typeof Serve> {
         ? `Mail: SMTP ${redactUrl(config.smtpUrl)}, from ${config.mailFrom}; links point to ${config.publicUrl}`
         : `Mail: HEIMDALL_SMTP_URL is not set: mails stay pending in the outbox (heimdall mail:list, heimdall mail:show ID); links point to ${config.publicUrl}`,
     )
+    const passkeys = passkeyUrlProblem(config.publicUrl)
+    if (passkeys) this.warn(`Passkeys will fail: ${passkeys} (HEIMDALL_PUBLIC_URL)`)
     if (config.mailTemplatesDir) {
       const replaced = Object.entries(this.context.mail.templates().sources()).filter(([, source]) => source !== 'builtin')
       this.log(`Mail templates: ${replaced.length} replaced from ${config.mailTemplatesDir}${replaced.length ? ` (${replaced.map(([name]) => name).join(', ')})` : ''}`)

@@ -13,11 +13,12 @@ export interface Served {
 
 export const READY = /listening on (http:\/\/\S+)[\s\S]*Ready/
 
-/** `heimdall serve --port 0` as an operator starts it; resolves once its output matches `until`. */
+/** `heimdall serve --port 0` (unless `args` name a port) as an operator starts it; resolves once its output matches `until`. */
 export function serve(env: Record<string, string>, args: string[] = [], until = READY): Promise<Served> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, HEIMDALL_BCRYPT_COST: '10', ...env }
   delete childEnv.NODE_ENV
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { env: childEnv })
+  const port = args.includes('--port') ? [] : ['--port', '0']
+  const child = spawn(process.execPath, [BIN, 'serve', ...port, ...args], { env: childEnv })
   let output = ''
   let stderr = ''
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve))

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import test from 'ava'
 import { runCli as runCliOnce, type CliResult } from '../aux/cli.js'
+import { serve } from '../aux/serve-process.js'
 import { backends, createTestDatabase } from '../aux/db.js'
 import { serverTest, TEST_SECRET } from '../aux/server.js'
 
@@ -12,7 +13,7 @@ function runCli(args: string[], options: { env?: Record<string, string> } = {}):
 
 interface Check {
   name: string
-  status: 'ok' | 'fail' | 'skip'
+  status: 'ok' | 'fail' | 'skip' | 'warn'
   detail: string
   fix?: string
 }
@@ -75,7 +76,7 @@ serverTest('doctor passes on a migrated database: one line per check, JSON array
   const human = await runCli(['doctor'], { env: server.env })
   t.is(human.code, 0, human.stdout + human.stderr)
   const lines = human.stdout.trim().split('\n')
-  t.deepEqual(lines.map((line) => line.split(/\s+/)[1]), ['database', 'migrations', 'jwt_secret', 'data_key', 'bcrypt_cost', 'clock'])
+  t.deepEqual(lines.map((line) => line.split(/\s+/)[1]), ['database', 'migrations', 'jwt_secret', 'data_key', 'bcrypt_cost', 'clock', 'public_url'])
   t.regex(lines[1], /^ok +migrations +\d+ applied, none pending/)
   t.false(human.stdout.includes(TEST_SECRET))
 
@@ -148,6 +149,34 @@ test('doctor fails on a weak secret file, a missing MySQL secret and an invalid 
     const shortEnv = await runCli(['doctor'], { env: envFor(database.url, database.dir, { HEIMDALL_JWT_SECRET: 'short' }) })
     t.is(shortEnv.code, 1)
     t.regex(shortEnv.stdout, /^FAIL +config +HEIMDALL_JWT_SECRET is too short: 5 bytes/m)
+  } finally {
+    await database.drop()
+  }
+})
+
+test('doctor and serve warn when the public URL cannot carry passkeys (an IP address, plain http elsewhere than localhost); the default is http://localhost:PORT', async (t) => {
+  const database = await createTestDatabase('sqlite')
+  try {
+    const env = envFor(database.url, database.dir, { HEIMDALL_JWT_SECRET: TEST_SECRET })
+    t.is((await runCli(['migrate'], { env })).code, 0)
+    const fine = byName(JSON.parse((await runCli(['doctor', '--json'], { env: { ...env, HEIMDALL_PORT: '8123' } })).stdout))
+    t.like(fine.public_url, { status: 'ok', detail: 'http://localhost:8123: mailed links point here, passkeys work' })
+
+    for (const [publicUrl, why] of [['http://127.0.0.1:8000', /names an IP address/], ['https://[::1]:8443', /names an IP address/], ['http://auth.example.com', /plain http/]] as const) {
+      const human = await runCli(['doctor'], { env: { ...env, HEIMDALL_PUBLIC_URL: publicUrl } })
+      t.is(human.code, 0, 'a warning is not a failure')
+      t.regex(human.stdout, /^warn +public_url +passkeys will fail: /m)
+      t.regex(human.stdout, why)
+      t.regex(human.stdout, /fix: set HEIMDALL_PUBLIC_URL/)
+    }
+
+    const served = await serve({ ...env, HEIMDALL_PUBLIC_URL: 'http://127.0.0.1:8000' })
+    try {
+      t.regex(served.stderr(), /Passkeys will fail: http:\/\/127\.0\.0\.1:8000 names an IP address/)
+    } finally {
+      served.child.kill('SIGTERM')
+      await served.exited
+    }
   } finally {
     await database.drop()
   }

@@ -44,7 +44,7 @@ If this was not you, reset your password at once and tell your administrator.
   },
   email_verification: {
     subject: 'Confirm your email address',
-    text: `Confirm that <%= it.email %> is your address by opening this link within <%= it.expires_in %>:
+    text: `Confirm that <%= it.email %> is your address: open this link within <%= it.expires_in %> and press the button on the page:
 <%= it.link %>
 
 If you did not create an account, ignore this mail.
@@ -57,7 +57,7 @@ ${button.replace('<%= it.action %>', 'Confirm my address')}
     subject: 'Confirm your new email address',
     text: `Someone asked to change the address of the account <%= it.email %> to <%= it.new_email %>.
 
-Confirm it by opening this link within <%= it.expires_in %>:
+Confirm it: open this link within <%= it.expires_in %> and press the button on the page:
 <%= it.link %>
 
 If this was not you, ignore this mail: nothing changes.

@@ -44,6 +44,7 @@ export function createMail(options: MailOptions): Mail {
       transport: loadTransport()!,
       templates: loadTemplates(),
       logger: options.logger,
+      publicUrl: config.publicUrl,
       maxAttempts: config.mailMaxAttempts,
       retryDelayMs: config.mailRetryDelayMs,
       pollMs: config.mailPollMs,

@@ -3,7 +3,7 @@ import type { MailRow } from '../db/tables.js'
 import type { Logger } from '../logger.js'
 import type { MailOutboxRepository } from '../repositories/mail-outbox.js'
 import type { MailTransport } from './smtp-transport.js'
-import type { MailData, MailTemplates } from './templates.js'
+import { mailVariables, type MailTemplates, type StoredMailData } from './templates.js'
 
 export type MailOutcome = 'sent' | 'retried' | 'failed'
 
@@ -12,6 +12,8 @@ export interface OutboxSenderOptions {
   transport: MailTransport
   templates: MailTemplates
   logger: Logger
+  /** HEIMDALL_PUBLIC_URL of this server: every link it sends points here, whoever queued the mail. */
+  publicUrl: string
   /** Attempts before a mail is marked failed (HEIMDALL_MAIL_MAX_ATTEMPTS). */
   maxAttempts: number
   /** Delay before the first retry, in ms; each further retry waits twice as long, at most an hour. */
@@ -52,10 +54,10 @@ export function startOutboxSender(options: OutboxSenderOptions): OutboxSender {
   let stopped = false
 
   async function deliver(row: MailRow): Promise<void> {
-    const data = JSON.parse(row.data ?? '{}') as MailData
+    const data = JSON.parse(row.data ?? '{}') as StoredMailData
     try {
-      const receipt = await options.transport.send(row.recipient, options.templates.render(row.kind, data))
-      const { link: _link, ...kept } = data
+      const receipt = await options.transport.send(row.recipient, options.templates.render(row.kind, mailVariables(data, options.publicUrl)))
+      const { link: _link, link_path: _linkPath, ...kept } = data
       const recorded = await options.outbox.updateMailSent(row.id, sender, { now: Date.now(), messageId: receipt.messageId, response: receipt.response, data: kept })
       if (!recorded) options.logger.warn({ mail_id: row.id }, 'a mail was sent after its claim had lapsed; another sender may send it too')
       options.countOutcome('sent')

@@ -8,12 +8,29 @@ import { BUILTIN_MAIL_TEMPLATES, MAIL_KINDS, MAIL_PARTS, type MailKind, type Mai
 export interface MailData {
   /** The address the account had when the mail was queued. */
   email: string
-  /** The link to a hosted page, with its one-time token; absent once the mail is sent. */
+  /** The link to a hosted page, with its one-time token: public_url + link_path, made at send time. */
   link?: string
   new_email?: string
   /** How long the link works, in words ("30 minutes"). */
   expires_in?: string
+  /** HEIMDALL_PUBLIC_URL of the process that renders the mail. */
   public_url: string
+}
+
+/**
+ * A mail as the outbox keeps it: no origin, only the link's path and query (with its token; removed
+ * once sent). Rows queued before link_path existed carry a whole `link` and a `public_url`.
+ */
+export type StoredMailData = Omit<MailData, 'public_url'> & { link_path?: string; public_url?: string }
+
+/**
+ * The variables of a stored mail rendered at `publicUrl` (the rendering process's HEIMDALL_PUBLIC_URL,
+ * without a trailing slash): the link is made here, so whoever queued the mail, it points to where
+ * the sending server is reached.
+ */
+export function mailVariables(stored: StoredMailData, publicUrl: string): MailData {
+  const { link_path: linkPath, ...rest } = stored
+  return { ...rest, public_url: publicUrl, ...(linkPath === undefined ? {} : { link: `${publicUrl}${linkPath}` }) }
 }
 
 export interface RenderedMail {

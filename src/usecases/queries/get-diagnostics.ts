@@ -1,5 +1,6 @@
 import type { Context } from '../../context.js'
 import { MIN_BCRYPT_COST, MIN_SECRET_BYTES } from '../../config.js'
+import { passkeyUrlProblem } from '../../domain/passkey-origin.js'
 import { migrationStatus } from '../../infra/db/migrate.js'
 import { databaseClockSeconds, missingSqliteFile, pingDatabase } from '../../infra/db/probe.js'
 import { describeJwtSecret } from '../../infra/tokens/secret-file.js'
@@ -7,8 +8,9 @@ import { translateError } from '../translate-error.js'
 import { checkDataKey } from './check-data-key.js'
 
 export interface DiagnosticCheck {
-  name: 'database' | 'migrations' | 'jwt_secret' | 'data_key' | 'bcrypt_cost' | 'clock'
-  status: 'ok' | 'fail' | 'skip'
+  name: 'database' | 'migrations' | 'jwt_secret' | 'data_key' | 'bcrypt_cost' | 'clock' | 'public_url'
+  /** warn: works, but a feature will not (the exit status stays 0). */
+  status: 'ok' | 'fail' | 'skip' | 'warn'
   detail: string
   /** What to do about a failure. */
   fix?: string
@@ -29,6 +31,7 @@ export async function* getDiagnostics(ctx: Context): AsyncGenerator<DiagnosticCh
   yield await failOnError('data_key', checkDataKey(ctx, migrations.status === 'ok'))
   yield checkBcryptCost(ctx)
   yield reachable ? await failOnError('clock', checkClock(ctx)) : skipped('clock', 'the database is not reachable')
+  yield checkPublicUrl(ctx)
 }
 
 async function failOnError(name: DiagnosticCheck['name'], check: Promise<DiagnosticCheck>): Promise<DiagnosticCheck> {
@@ -93,6 +96,14 @@ async function checkClock(ctx: Context): Promise<DiagnosticCheck> {
   return Math.abs(skew) <= MAX_CLOCK_SKEW_SECONDS
     ? { name: 'clock', status: 'ok', detail }
     : { name: 'clock', status: 'fail', detail, fix: 'synchronise both clocks (NTP): token expiry, sessions and lockouts rely on them' }
+}
+
+/** Mail links work at any public URL; passkeys only at a host name in a secure context. */
+function checkPublicUrl(ctx: Context): DiagnosticCheck {
+  const publicUrl = ctx.config.publicUrl
+  const problem = passkeyUrlProblem(publicUrl)
+  if (problem === undefined) return { name: 'public_url', status: 'ok', detail: `${publicUrl}: mailed links point here, passkeys work` }
+  return { name: 'public_url', status: 'warn', detail: `passkeys will fail: ${problem}`, fix: 'set HEIMDALL_PUBLIC_URL to the https address people use, or leave it unset on one machine (http://localhost:PORT)' }
 }
 
 function skipped(name: DiagnosticCheck['name'], why: string): DiagnosticCheck {

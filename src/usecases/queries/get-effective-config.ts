@@ -1,5 +1,5 @@
 import type { Context } from '../../context.js'
-import { CONFIG_DEFAULTS, redactUrl, type Config } from '../../config.js'
+import { CONFIG_DEFAULTS, defaultPublicUrlOf, redactUrl, type Config } from '../../config.js'
 import { dataKeyFileOf, describeDataKeys } from '../../infra/data-keys/key-source.js'
 import { describeJwtSecret } from '../../infra/tokens/secret-file.js'
 
@@ -53,7 +53,8 @@ export function getEffectiveConfig(ctx: Context): EffectiveConfig {
 
 /** The settings left at their default (CONFIG_DEFAULTS): what the operator has not set. */
 export function getDefaultedSettings(ctx: Context): ReadonlySet<keyof Config> {
-  const defaults: Partial<Record<keyof Config, unknown>> = CONFIG_DEFAULTS
+  // The public URL's default follows the port.
+  const defaults: Partial<Record<keyof Config, unknown>> = { ...CONFIG_DEFAULTS, publicUrl: defaultPublicUrlOf(ctx.config.port) }
   return new Set((Object.keys(defaults) as Array<keyof Config>).filter((name) => ctx.config[name] === defaults[name]))
 }
 

@@ -23,6 +23,10 @@ export interface LinkMail {
  * Issues a one-time token and queues the mail carrying its link, within the caller's transaction:
  * the token never exists without its mail, nor the mail without its token. The user's older live
  * tokens of the same purpose stop working. Answers the outbox row's id.
+ *
+ * The row holds the link's path and query only (`link_path`); the server that sends the mail puts
+ * its own HEIMDALL_PUBLIC_URL in front at send time. So a mail queued by a CLI process, or by an
+ * instance started with other flags, links to where the sending server is reached.
  */
 export async function queueLinkMail(ctx: Context, tx: TransactionRepositories, mail: LinkMail): Promise<number> {
   const token = generateUserToken()
@@ -45,21 +49,20 @@ export async function queueLinkMail(ctx: Context, tx: TransactionRepositories, m
     data: {
       email: mail.user.email,
       ...(mail.newEmail === undefined ? {} : { new_email: mail.newEmail }),
-      link: `${ctx.config.publicUrl}${page}?token=${token}`,
+      link_path: `${page}?token=${token}`,
       expires_in: inWords(ttlSeconds),
-      public_url: ctx.config.publicUrl,
     },
   })
 }
 
-/** Queues a mail without a link (a notice), within the caller's transaction. */
-export function queueNotice(ctx: Context, tx: TransactionRepositories, notice: { user: { id: string; email: string }; kind: MailKind; recipient: string; newEmail?: string; now: number }): Promise<number> {
+/** Queues a mail without a link (a notice), within the caller's transaction; the sender adds its public URL. */
+export function queueNotice(_ctx: Context, tx: TransactionRepositories, notice: { user: { id: string; email: string }; kind: MailKind; recipient: string; newEmail?: string; now: number }): Promise<number> {
   return tx.mailOutbox.insertMail({
     kind: notice.kind,
     recipient: notice.recipient,
     user_id: notice.user.id,
     now: notice.now,
-    data: { email: notice.user.email, ...(notice.newEmail === undefined ? {} : { new_email: notice.newEmail }), public_url: ctx.config.publicUrl },
+    data: { email: notice.user.email, ...(notice.newEmail === undefined ? {} : { new_email: notice.newEmail }) },
   })
 }
 

@@ -12,7 +12,7 @@ import { backends, createTestDatabase, type Backend } from '../../aux/db.js'
 import { eventually } from '../../aux/eventually.js'
 import { sample } from '../../aux/prometheus.js'
 import { serve } from '../../aux/serve-process.js'
-import { startTestServer, TEST_PASSWORD, TEST_SECRET, uniqueEmail, type TestServer } from '../../aux/server.js'
+import { freePort, startTestServer, TEST_PASSWORD, TEST_SECRET, uniqueEmail, type TestServer } from '../../aux/server.js'
 import { SMTP_PASSWORD, SMTP_USER, startSmtpServer, type TestSmtpServer } from '../../aux/smtp.js'
 
 const FROM = 'Heimdall Test <auth@heimdall.test>'
@@ -184,7 +184,7 @@ test.serial('without SMTP (the embedded default) mails stay pending: serve says 
   const env = { HEIMDALL_DATABASE_URL: database.url, HEIMDALL_JWT_SECRET: TEST_SECRET, HEIMDALL_MAIL_POLL_MS: '50' }
   const served = await serve(env)
   try {
-    t.regex(served.output(), /Mail: HEIMDALL_SMTP_URL is not set: mails stay pending in the outbox \(heimdall mail:list, heimdall mail:show ID\); links point to http:\/\/127\.0\.0\.1:8000/)
+    t.regex(served.output(), /Mail: HEIMDALL_SMTP_URL is not set: mails stay pending in the outbox \(heimdall mail:list, heimdall mail:show ID\); links point to http:\/\/localhost:8000/)
     const email = uniqueEmail('nosmtp')
     const registered = await runCli(['user:create', email, '--password', TEST_PASSWORD], { env })
     t.is(registered.code, 0, registered.stderr)
@@ -200,7 +200,7 @@ test.serial('without SMTP (the embedded default) mails stay pending: serve says 
     const shown = await runCli(['mail:show', mailId!], { env })
     t.is(shown.code, 0, shown.stderr)
     t.regex(shown.stdout, /status:\s+pending \(HEIMDALL_SMTP_URL is not set: it stays here\)/)
-    t.regex(shown.stdout, /link:\s+http:\/\/127\.0\.0\.1:8000\/account\/reset-password\?token=[A-Za-z0-9_-]{43}\n/)
+    t.regex(shown.stdout, /link:\s+http:\/\/localhost:8000\/account\/reset-password\?token=[A-Za-z0-9_-]{43}\n/)
     t.regex(shown.stdout, /subject:\s+Reset your password/)
     const unknown = await runCli(['user:send-reset', 'nobody@example.com'], { env })
     t.is(unknown.code, 1)
@@ -211,3 +211,41 @@ test.serial('without SMTP (the embedded default) mails stay pending: serve says 
     await database.drop()
   }
 })
+
+for (const backend of backends()) {
+  test.serial(`mailed links point to the server that sends them: serve --port P links to http://localhost:P, also in mails the CLI queued with other settings [${backend}]`, async (t) => {
+    const database = await createTestDatabase(backend)
+    const port = await freePort()
+    // No HEIMDALL_PUBLIC_URL, HEIMDALL_PORT nor --port for the CLI: only the server knows the port.
+    const env = { HEIMDALL_DATABASE_URL: database.url, HEIMDALL_JWT_SECRET: TEST_SECRET, HEIMDALL_SMTP_URL: smtp.url, HEIMDALL_MAIL_POLL_MS: '50' }
+    const served = await serve(env, ['--port', String(port)])
+    try {
+      const origin = `http://localhost:${port}`
+      const byHttp = uniqueEmail('port-http')
+      const registered = await fetch(`${served.url}/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: byHttp, password: TEST_PASSWORD }) })
+      t.is(registered.status, 200)
+      await registered.arrayBuffer()
+      const byCli = uniqueEmail('port-cli')
+      const created = await runCli(['user:create', byCli, '--password', TEST_PASSWORD], { env })
+      t.is(created.code, 0, created.stderr)
+      const reset = await runCli(['user:send-reset', byCli], { env: { ...env, HEIMDALL_PUBLIC_URL: 'https://cli-shell.heimdall.test' } })
+      t.is(reset.code, 0, reset.stderr)
+
+      const [httpMail] = await smtp.mailsTo(byHttp, (mail) => mail.subject === 'Confirm your email address')
+      const [cliMail] = await smtp.mailsTo(byCli, (mail) => mail.subject === 'Confirm your email address')
+      const [resetMail] = await smtp.mailsTo(byCli, isReset)
+      for (const mail of [httpMail, cliMail, resetMail]) {
+        t.true(mail.link!.startsWith(`${origin}/account/`), `${mail.subject} to ${mail.to} links to ${mail.link}`)
+        t.true(mail.html.includes(mail.link!), 'the HTML body carries the same link')
+      }
+      t.regex(served.output(), new RegExp(`links point to ${origin.replace(/\./g, '\\.')}`))
+      const page = await fetch(`${served.url}${new URL(resetMail.link!).pathname}${new URL(resetMail.link!).search}`)
+      t.is(page.status, 200, 'the link leads to a working reset page on that server')
+      await page.arrayBuffer()
+    } finally {
+      served.child.kill('SIGTERM')
+      await served.exited
+      await database.drop()
+    }
+  })
+}

@@ -51,7 +51,7 @@ servers.each('user:mfa shows the factors and user:mfa:reset removes them all and
   const email = uniqueEmail('cli')
   const { accessToken } = await registerVerifiedAndLogin(server, email, TEST_PASSWORD)
   const { secret } = await enrolTotp(client, accessToken)
-  const authenticator = new SoftwareAuthenticator('http://127.0.0.1:8000')
+  const authenticator = new SoftwareAuthenticator('http://localhost:8000')
   const options = await postJson(client, 'auth/passkeys/register/options', {}, accessToken)
   t.is((await postJson(client, 'auth/passkeys/register/verify', { response: authenticator.create(options.body), name: 'Key' }, accessToken)).statusCode, 200)
   const login = await client.login(email, TEST_PASSWORD)

@@ -64,7 +64,7 @@ sharedServers({ env: { HEIMDALL_MFA_REQUIRED_ROLES: 'admin', HEIMDALL_RATE_LIMIT
     id: pick([text(), 'AAAA']),
     rawId: text(),
     type: pick(['public-key', text()]),
-    response: { clientDataJSON: pick([text(), Buffer.from(JSON.stringify({ challenge: options.challenge, type: 'webauthn.get', origin: 'http://127.0.0.1:8000' })).toString('base64url')]), authenticatorData: text(), signature: text(), attestationObject: text() },
+    response: { clientDataJSON: pick([text(), Buffer.from(JSON.stringify({ challenge: options.challenge, type: 'webauthn.get', origin: 'http://localhost:8000' })).toString('base64url')]), authenticatorData: text(), signature: text(), attestationObject: text() },
     clientExtensionResults: pick([{}, value(2)]),
   })
   const body = (): string | undefined => {

@@ -22,7 +22,8 @@ export interface MfaLoginInput {
 
 /**
  * The second step of a login (POST /auth/login/mfa): the mfa_token from the password step plus a TOTP
- * code, a recovery code or a passkey assertion opens the session (amr pwd + otp|hwk|swk + mfa).
+ * code, a recovery code or a passkey assertion over a challenge asked for with this mfa_token opens
+ * the session (amr pwd + otp|hwk|swk + mfa).
  * Every attempt takes a unit of the account's lockout budget first, as a password guess does, so
  * parallel guesses cannot exceed it; a success gives it back and spends the mfa_token.
  * Throws mfa.invalid_token (unknown, spent or expired token), auth.locked, mfa.invalid_code,
@@ -37,7 +38,7 @@ export async function completeMfaLogin(ctx: Context, input: MfaLoginInput): Prom
   await takeLoginAttempt(ctx, user.email, user.id, input.ip)
 
   const factor: SecondFactor = input.passkeyResponse ? 'passkey' : input.recoveryCode !== undefined ? 'recovery_code' : 'totp'
-  const proof = await verifySecondFactor(ctx, user, factor, input)
+  const proof = await verifySecondFactor(ctx, user, factor, input, tokenHash)
   if (!proof) {
     await countFailedAttempt(ctx, user.email)
     await ctx.audit.insertAuditEvent({ type: 'mfa.failed', userId: user.id, detail: { method: factor, ip: input.ip } })
@@ -54,10 +55,10 @@ export async function completeMfaLogin(ctx: Context, input: MfaLoginInput): Prom
 }
 
 /** Answers a proof when the factor checks out and was spent (a code's step, a recovery code, a counter). */
-async function verifySecondFactor(ctx: Context, user: UserRow, factor: SecondFactor, input: MfaLoginInput): Promise<{ passkey?: PasskeyUse } | undefined> {
+async function verifySecondFactor(ctx: Context, user: UserRow, factor: SecondFactor, input: MfaLoginInput, mfaTokenHash: string): Promise<{ passkey?: PasskeyUse } | undefined> {
   const now = Date.now()
   if (factor === 'passkey') {
-    const assertion = await verifyPasskeyAssertion(ctx, input.passkeyResponse!, { userId: user.id, ip: input.ip })
+    const assertion = await verifyPasskeyAssertion(ctx, input.passkeyResponse!, { userId: user.id, ip: input.ip, mfaTokenHash })
     return assertion ? { passkey: assertion } : undefined
   }
   if (factor === 'recovery_code') {

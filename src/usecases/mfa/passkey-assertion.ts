@@ -14,12 +14,20 @@ import {
 import { relyingParty, transportsOf } from './passkey-common.js'
 
 const PURPOSE = 'webauthn_authentication'
+/** A challenge for the second step of one sign-in: stored under a key that also binds its mfa_token. */
+const SECOND_STEP_PURPOSE = 'webauthn_second_step'
+
+/** Where a challenge is stored: alone for a passwordless login, with its mfa_token's hash for a second step. */
+function challengeKey(challenge: string, mfaTokenHash: string | undefined): string {
+  return mfaTokenHash === undefined ? challengeHash(challenge) : challengeHash(`${challenge}.${mfaTokenHash}`)
+}
 
 /**
  * Request options (WebAuthn L2 section 5.5) for logging in with a passkey. Given a user (by email, or
  * by the mfa_token of a login's second step), only that user's credentials are allowed; otherwise
  * none are listed and the authenticator offers its discoverable credentials. The challenge is stored
- * (hashed) for one use within the ceremony's timeout.
+ * (hashed) for one use within the ceremony's timeout; one asked for with an mfa_token serves only
+ * that token's second step. Throws mfa.invalid_token for an unknown, spent or expired mfa_token.
  */
 export async function startPasskeyAuthentication(ctx: Context, input: { email?: string; mfaToken?: string }): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const userId = await userOf(ctx, input)
@@ -27,8 +35,15 @@ export async function startPasskeyAuthentication(ctx: Context, input: { email?: 
   const allow = passkeys.length === 0 ? undefined : passkeys.map((row) => ({ credentialId: row.credential_id, transports: transportsOf(row) }))
   const options = await authenticationOptions(relyingParty(ctx), allow)
   const now = Date.now()
+  const mfaTokenHash = input.mfaToken === undefined ? undefined : challengeHash(input.mfaToken)
   // Bound to a user only when its credentials were listed: an unknown email gets the same answer as none.
-  await ctx.mfa.insertChallenge({ secret_hash: challengeHash(options.challenge), purpose: PURPOSE, user_id: allow ? userId! : null, created_at: now, expires_at: now + CEREMONY_TIMEOUT_MS })
+  await ctx.mfa.insertChallenge({
+    secret_hash: challengeKey(options.challenge, mfaTokenHash),
+    purpose: mfaTokenHash === undefined ? PURPOSE : SECOND_STEP_PURPOSE,
+    user_id: allow ? userId! : null,
+    created_at: now,
+    expires_at: now + CEREMONY_TIMEOUT_MS,
+  })
   return options
 }
 
@@ -51,19 +66,22 @@ export interface PasskeyAssertion {
  * Verifies an assertion against a challenge from startPasskeyAuthentication (spent whatever the
  * outcome) and the stored credential, and moves its signature counter forward. A counter that did not
  * advance means a cloned authenticator (WebAuthn L2 section 6.1.1): refused and audited as
- * passkey.clone_detected. With `userId`, the credential must be that user's. Answers undefined when
- * the assertion is refused (and audits why); throws nothing for bad input but validation errors.
+ * passkey.clone_detected. With `userId`, the credential must be that user's. With `mfaTokenHash` (the
+ * second step of a sign-in), the challenge must have been issued for that very mfa_token; without it,
+ * for a passwordless login: neither kind is accepted for the other. Answers undefined when the
+ * assertion is refused (and audits why); throws nothing for bad input but validation errors.
  */
 export async function verifyPasskeyAssertion(
   ctx: Context,
   response: AuthenticationResponseJSON,
-  input: { userId?: string; ip?: string },
+  input: { userId?: string; ip?: string; mfaTokenHash?: string },
 ): Promise<PasskeyAssertion | undefined> {
   const challenge = challengeOf(response)
-  const hash = challenge === undefined ? undefined : challengeHash(challenge)
+  const key = challenge === undefined ? undefined : challengeKey(challenge, input.mfaTokenHash)
+  const purpose = input.mfaTokenHash === undefined ? PURPOSE : SECOND_STEP_PURPOSE
   const now = Date.now()
-  const live = hash === undefined ? undefined : await ctx.mfa.findLiveChallenge(hash, PURPOSE, now)
-  if (!live || !(await ctx.mfa.spendChallenge(hash!, PURPOSE, now))) return failed(ctx, input.userId ?? null, 'unknown_challenge', input.ip)
+  const live = key === undefined ? undefined : await ctx.mfa.findLiveChallenge(key, purpose, now)
+  if (!live || !(await ctx.mfa.spendChallenge(key!, purpose, now))) return failed(ctx, input.userId ?? null, 'unknown_challenge', input.ip)
 
   const passkey = typeof response.id === 'string' ? await ctx.passkeys.findPasskeyByCredentialIdHash(challengeHash(response.id)) : undefined
   const owner = passkey?.user_id ?? null

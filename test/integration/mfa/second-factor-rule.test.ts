@@ -86,3 +86,27 @@ servers.each('second-factor rule: a one-factor session opened before user:grant 
   const none = await client.validate(accessToken)
   t.deepEqual(none.body.permissions, [], 'a role revoked is gone as before')
 })
+
+servers.each('second-factor rule: the MFA step accepts only an assertion over a challenge issued for that mfa_token', async (t, server) => {
+  const { client } = server
+  const authenticator = new SoftwareAuthenticator(PUBLIC_URL)
+  const { email } = await userWithPasskey(t, server, authenticator)
+  const first = await client.login(email, TEST_PASSWORD)
+  const second = await client.login(email, TEST_PASSWORD)
+  t.is(first.body.error, 'mfa_required')
+
+  const passwordlessOptions = await postJson(client, 'auth/passkeys/login/options', { email })
+  const unbound = await postJson(client, 'auth/login/mfa', { mfa_token: first.body.mfa_token, passkey_response: authenticator.get(passwordlessOptions.body) })
+  t.is(unbound.statusCode, 400, 'a passwordless login challenge is no second step')
+  const forSecond = await postJson(client, 'auth/passkeys/login/options', { mfa_token: second.body.mfa_token })
+  const crossed = await postJson(client, 'auth/login/mfa', { mfa_token: first.body.mfa_token, passkey_response: authenticator.get(forSecond.body) })
+  t.is(crossed.statusCode, 400, "another sign-in's challenge")
+
+  const forFirst = await postJson(client, 'auth/passkeys/login/options', { mfa_token: first.body.mfa_token })
+  const secondStepAssertion = authenticator.get(forFirst.body)
+  t.is((await postJson(client, 'auth/passkeys/login/verify', { response: secondStepAssertion })).statusCode, 400, 'nor is a second-step challenge a passwordless login')
+  const forFirstAgain = await postJson(client, 'auth/passkeys/login/options', { mfa_token: first.body.mfa_token })
+  const done = await postJson(client, 'auth/login/mfa', { mfa_token: first.body.mfa_token, passkey_response: authenticator.get(forFirstAgain.body) })
+  t.is(done.statusCode, 200, JSON.stringify(done.body))
+  t.deepEqual(claimsOf(done.body.access_token).amr, ['pwd', 'hwk', 'mfa'])
+})

@@ -8,6 +8,7 @@ import test from 'ava'
 import * as oidc from 'openid-client'
 import type { Browser } from 'playwright-core'
 import { registerUser } from '../../../src/usecases/commands/register-user.js'
+import { markEmailVerified } from '../../../src/usecases/recovery/mark-email-verified.js'
 import { createClient } from '../../../src/usecases/oidc/create-client.js'
 import { browserAvailable, contextWithAuthenticator, launchBrowser } from '../../aux/browser.js'
 import { backends } from '../../aux/db.js'
@@ -40,6 +41,8 @@ if (browserAvailable('passkey sign-in through OpenID Connect')) {
       const origin = new URL(server.issuer).origin
       const email = uniqueEmail('oidc-passkey')
       await registerUser(server.context, { email, password: TEST_PASSWORD })
+      // Only a proven address may add a passkey (docs/security.md, pre-account takeover).
+      await markEmailVerified(server.context, { email })
       const created = await createClient(server.context, {
         name: 'Grafana',
         redirectUris: [redirectUri],

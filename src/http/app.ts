@@ -23,7 +23,7 @@ import { passkeyRoutes } from './routes/passkeys.js'
 import { accountPages } from './pages/account/index.js'
 import type { OidcHost } from './oidc/mount.js'
 import { oidcInteractionPages } from './pages/oidc/interaction-pages.js'
-import { createPages } from './pages/pages.js'
+import { createPages, type Pages } from './pages/pages.js'
 import { oauthRoutes } from './routes/oauth.js'
 import { pathsWith, ROUTE_TABLE } from './route-table.js'
 import { translateError } from '../usecases/translate-error.js'
@@ -42,7 +42,7 @@ export function createRequestListener(context: Context, oidc?: OidcHost): (req: 
 }
 
 /** The Koa app: the middleware stack in order, then the routes. Which paths a middleware treats apart is in route-table.ts. */
-function buildApp(context: Context, oidc?: OidcHost): { app: Koa; routers: Router[] } {
+function buildApp(context: Context, oidc?: OidcHost): { app: Koa; routers: Router[]; budgets: PostRouteBudget[] } {
   const oauthFormPaths = pathsWith('oauthForm')
   const app = new Koa({ proxy: false })
   // Nearly every request is an auth or OAuth one (validation alone is 99%): @koa/router tests a
@@ -65,6 +65,7 @@ function buildApp(context: Context, oidc?: OidcHost): { app: Koa; routers: Route
   accountPages(pages, context, router)
   if (oidc) oidcInteractionPages(pages, context, oidc)
   assertDeclared([authRouter, router])
+  const budgets = postBudgets([authRouter, router], pages)
   // One set, so that telling a form body from a JSON one stays a single lookup on the hot path.
   const formPaths = new Set([...oauthFormPaths, ...pages.formPaths])
 
@@ -73,7 +74,7 @@ function buildApp(context: Context, oidc?: OidcHost): { app: Koa; routers: Route
   app.use(koaErrorHandler(oauthFormPaths, pages))
   app.use(koaJsonBody({ formPaths }))
   app.use(koaReadiness(context))
-  app.use(koaRateLimit(context))
+  app.use(koaRateLimit(context, new Map(budgets.flatMap((route) => (route.spends === undefined ? [] : [[route.path, route.spends]])))))
   app.use(koaExactRoutes(authRouter))
   app.use(router.routes())
   // Sees the routes of both routers: each adds what it matched to ctx.matched. Not thrown, so that
@@ -88,7 +89,55 @@ function buildApp(context: Context, oidc?: OidcHost): { app: Koa; routers: Route
     if (translateError(err)?.code === 'db.unavailable') return context.databaseOutage.down(err)
     context.logger.error({ err, req_id: ctx?.state.requestId }, 'unexpected error')
   })
-  return { app, routers: [authRouter, router] }
+  return { app, routers: [authRouter, router], budgets }
+}
+
+/** A POST route or page and what it declared about its per-IP budget (route-table.ts, pages.page). */
+export interface PostRouteBudget {
+  path: string
+  /** The endpoint whose budget it spends (its own path, or its API twin's). */
+  spends?: string
+  /** Why it has none. */
+  none?: string
+  /** A page (answers a spent budget with a page) rather than an API route (JSON). */
+  page: boolean
+}
+
+/**
+ * Every POST route and page of the app with its budget declaration, as the app is built (the routers'
+ * own lists, the pages, the OpenID interaction pages when `oidc` is given): for docs and the test that
+ * walks them (test/integration/security/credential-budgets.test.ts).
+ */
+export function describePostRoutes(context: Context, oidc?: OidcHost): PostRouteBudget[] {
+  return buildApp(context, oidc).budgets
+}
+
+/**
+ * Each POST route's budget as declared, refusing to build an app where one declares nothing: a route
+ * that checks a credential must not be left without a per-IP budget by forgetting to say so. A page
+ * spends its own budget or that of a rate-limited API route, never a name nothing limits.
+ */
+function postBudgets(routers: Router[], pages: Pages): PostRouteBudget[] {
+  const budgets: PostRouteBudget[] = []
+  for (const router of routers) {
+    for (const layer of router.stack) {
+      if (!layer.methods.includes('POST')) continue
+      const path = String(layer.path)
+      const declared = pages.budgets.get(path)
+      if (declared !== undefined) {
+        if ('spends' in declared && declared.spends !== path && !ROUTE_TABLE.get(declared.spends)?.rateLimited) {
+          throw new Error(`The page ${path} spends the budget of ${declared.spends}, which route-table.ts does not rate limit`)
+        }
+        budgets.push({ path, page: true, ...declared })
+        continue
+      }
+      const rules = ROUTE_TABLE.get(path)
+      if (rules?.rateLimited) budgets.push({ path, page: false, spends: path })
+      else if (rules?.noBudget !== undefined) budgets.push({ path, page: false, none: rules.noBudget })
+      else throw new Error(`POST ${path} declares no per-IP budget: mark it rateLimited in route-table.ts, or say why it needs none (noBudget)`)
+    }
+  }
+  return budgets
 }
 
 /** The pattern of the route a path belongs to, for requests answered before the router ran. */

@@ -1,7 +1,8 @@
 /**
  * What each route needs from the middleware around it, in one place: every middleware that treats
  * some paths differently reads this table, never a list of its own. A route not named here gets the
- * defaults (JSON body, contract error shape, request line at info, no rate limit).
+ * defaults (JSON body, contract error shape, request line at info); a POST route must be named, with
+ * its budget or why it has none. Pages declare their budget where they are registered (pages.page).
  *
  * Paths are matched exactly (ctx.path): the hot path pays one Map lookup per middleware, no pattern
  * matching. Every other spelling the router routes to a route (another case, a trailing slash) is
@@ -12,10 +13,11 @@ export interface RouteRules {
   /** A per-IP budget on POST (HEIMDALL_RATE_LIMIT_*): the command endpoints that cost a bcrypt hash or a write. */
   readonly rateLimited?: true
   /**
-   * Counts POSTs against another route's per-IP budget instead of one of its own: a page that is a
-   * second door to the same command shares the API's budget rather than adding to it.
+   * A POST route without a per-IP budget says why here: it checks no credential a client could
+   * guess at (a signed token, a session), or must never pay for one (validation). Every POST route
+   * has rateLimited or this; app.ts refuses to build otherwise (pages declare theirs in pages.page).
    */
-  readonly rateLimitedAs?: string
+  readonly noBudget?: string
   /** Request lines at debug, not info: the high-volume queries (validation is 99% of the traffic). */
   readonly quietLog?: true
   /**
@@ -32,9 +34,18 @@ export const ROUTE_TABLE: ReadonlyMap<string, RouteRules> = new Map<string, Rout
   ['/auth/login/mfa', { rateLimited: true }],
   ['/auth/passkeys/login/options', { rateLimited: true }],
   ['/auth/passkeys/login/verify', { rateLimited: true }],
-  ['/auth/validate', { quietLog: true }],
+  ['/auth/validate', { quietLog: true, noBudget: 'a signed token, checked without the database: the hot path, never limited' }],
+  ['/auth/logout', { noBudget: 'a signed access token' }],
+  ['/auth/logout-all', { noBudget: 'a signed access token' }],
+  ['/auth/passkeys/register/options', { noBudget: 'a signed access or enrolment token' }],
+  ['/auth/passkeys/register/verify', { noBudget: 'a signed access or enrolment token; the passkey is created, not checked' }],
+  // Re-authentication: a password or a code, behind a token that may have been stolen.
+  ['/auth/mfa/totp/setup', { rateLimited: true }],
+  ['/auth/mfa/totp/confirm', { rateLimited: true }],
+  ['/auth/mfa/totp/disable', { rateLimited: true }],
+  ['/auth/mfa/recovery-codes', { rateLimited: true }],
   ['/auth/me', { quietLog: true }],
-  ['/oauth/introspect', { quietLog: true, oauthForm: true }],
+  ['/oauth/introspect', { quietLog: true, oauthForm: true, noBudget: 'the configured introspection token (high entropy); resource servers call it per request' }],
   ['/metrics', { quietLog: true }],
   ['/auth/password/forgot', { rateLimited: true }],
   ['/auth/password/reset', { rateLimited: true }],
@@ -42,8 +53,6 @@ export const ROUTE_TABLE: ReadonlyMap<string, RouteRules> = new Map<string, Rout
   ['/auth/email/verify/resend', { rateLimited: true }],
   ['/auth/email/change', { rateLimited: true }],
   ['/auth/email/change/confirm', { rateLimited: true }],
-  ['/account/reset-password', { rateLimited: true }],
-  ['/account/forgot-password', { rateLimited: true, rateLimitedAs: '/auth/password/forgot' }],
 ])
 
 /** The paths whose rules have `rule` set, for middleware that takes a set. */

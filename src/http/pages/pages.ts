@@ -16,6 +16,7 @@ import { STYLESHEET, STYLESHEET_PATH } from './styles.js'
  * pages.engine.define({ '@my-page': `<% layout('@layout') %><%~ include('@form', it.form) %>` })
  * pages.page('/account/my-page', {
  *   get: (ctx) => pages.render(ctx, '@my-page', { title: 'My page', form: formView({ ..., csrfField: CSRF_FIELD, csrfToken: pages.csrf.issue(ctx, sessionId) }) }),
+ *   budget: { spends: '/auth/my-command' },                           // or { none: 'why' }: docs/security.md
  *   post: async (ctx) => {
  *     const form = postedForm(ctx)                                   // 415 unless a form body
  *     pages.csrf.verify(ctx, formField(form, CSRF_FIELD), sessionId)  // 403 page unless it matches
@@ -49,13 +50,28 @@ export function pageCspWithFormTarget(target: string | undefined): string {
 
 export type PageHandler = (ctx: ParameterizedContext) => Promise<void> | void
 
+/**
+ * What a page's POST declares about the per-IP budget (HEIMDALL_RATE_LIMIT_PER_MINUTE, docs/security.md):
+ * `spends`, the endpoint whose budget it spends (its API twin's, such as '/auth/login', so that a
+ * second door adds no attempts; or its own path when it has no twin), for a form that checks a
+ * credential (password, code, passkey, link token) or costs a mail; or `none`, why it needs none (it
+ * checks no credential: a signed-in session and its CSRF token). Required: a form cannot be
+ * registered without saying which.
+ */
+export type PageBudget = { readonly spends: string } | { readonly none: string }
+
+/** A page's handlers: GET shows it; a POST comes with its budget. */
+export type PageHandlers = { get?: PageHandler; post?: undefined } | { get?: PageHandler; post: PageHandler; budget: PageBudget }
+
 export interface Pages {
   readonly engine: PageEngine
   readonly csrf: Csrf
   /** The paths of registered pages, whose POST bodies koaJsonBody reads as forms. */
   readonly formPaths: ReadonlySet<string>
-  /** Registers a page: GET shows it, POST takes its form (application/x-www-form-urlencoded). */
-  page(path: string, handlers: { get?: PageHandler; post?: PageHandler }): void
+  /** Every page that takes a POST, with its declared budget (for koaRateLimit and the check in app.ts). */
+  readonly budgets: ReadonlyMap<string, PageBudget>
+  /** Registers a page: GET shows it, POST takes its form (application/x-www-form-urlencoded) and spends its declared budget. */
+  page(path: string, handlers: PageHandlers): void
   /** Answers with a rendered template and the page headers (CSP, no Referer, no caching). */
   render(ctx: ParameterizedContext, template: string, data: object, status?: number): void
   /** Answers an error that escaped a page (404, 413, 415, CSRF, 500) as an HTML page. */
@@ -67,6 +83,7 @@ export interface Pages {
 export function createPages(router: Router, context: Context): Pages {
   const engine = createPageEngine()
   const formPaths = new Set<string>()
+  const budgets = new Map<string, PageBudget>()
   const csrf = createCsrf({ key: () => context.derivedKey('csrf'), secureCookie: context.config.publicUrl.startsWith('https:') })
 
   router.get(STYLESHEET_PATH, (ctx) => {
@@ -79,10 +96,14 @@ export function createPages(router: Router, context: Context): Pages {
     engine,
     csrf,
     formPaths,
+    budgets,
     page(path, handlers) {
       formPaths.add(path)
       if (handlers.get) router.get(path, handlers.get)
-      if (handlers.post) router.post(path, handlers.post)
+      if (handlers.post) {
+        budgets.set(path, handlers.budget)
+        router.post(path, handlers.post)
+      }
     },
     render(ctx, template, data, status = 200) {
       ctx.status = status

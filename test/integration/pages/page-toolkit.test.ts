@@ -54,6 +54,7 @@ function demoPage(pages: Pages, received: Received[]): void {
       }),
     }, status)
   pages.page(DEMO_PATH, {
+    budget: { none: 'a demonstration form that checks nothing' },
     get: (ctx) => {
       received.push({ method: 'GET', referer: ctx.get('referer') || undefined, client: ctx.get(CLIENT_HEADER) || undefined })
       render(ctx, {})

@@ -15,7 +15,7 @@ import { parseInput } from '../../parse-input.js'
 import { PasskeyRegisterRequest, TotpConfirmRequest } from '../../schemas.js'
 import { CSRF_FIELD } from '../csrf.js'
 import { fieldErrorsOf, formField, formView, type FormFieldSpec } from '../form.js'
-import { postedForm } from '../pages.js'
+import { postedForm, type PageBudget } from '../pages.js'
 import { SCOPE_DESCRIPTIONS } from '../oidc/templates.js'
 import { LOGOUT_PATH } from './login-pages.js'
 import { PASSKEY_SCRIPT_PATH } from './passkey-script.js'
@@ -37,6 +37,9 @@ const FORMS = {
 } satisfies Record<string, { action: string; submit: string; fields: FormFieldSpec[] }>
 
 type FormName = keyof typeof FORMS
+
+/** The account page's forms that check no credential: the signed-in session and its CSRF token. */
+const SIGNED_IN: PageBudget = { none: 'the signed-in session and its CSRF token; no credential' }
 /** What went wrong in one form of the page, shown next to it. */
 type FormProblem = { form: FormName; errors: Record<string, string[]> }
 
@@ -117,11 +120,12 @@ export function accountPage(doors: AccountDoors): void {
   }
 
   /**
-   * A form of the account page: the signed-in account, the CSRF token bound to its session, then the
-   * action; a HeimdallError it throws (but 5xx) is shown next to that form.
+   * A form of the account page, spending `budget` (a password or code checked again: its API twin's;
+   * pages.ts): the signed-in account, the CSRF token bound to its session, then the action; a HeimdallError it throws (but 5xx) is shown next to that form.
    */
-  function action(path: string, form: FormName | undefined, run: (ctx: ParameterizedContext, account: AccountSession, posted: Record<string, unknown>) => Promise<void>) {
+  function action(path: string, form: FormName | undefined, budget: PageBudget, run: (ctx: ParameterizedContext, account: AccountSession, posted: Record<string, unknown>) => Promise<void>) {
     pages.page(path, {
+      budget,
       post: async (ctx) => {
         const posted = postedForm(ctx)
         const account = await doors.requireAccount(ctx)
@@ -146,32 +150,32 @@ export function accountPage(doors: AccountDoors): void {
     },
   })
 
-  action('/account/sessions/revoke', undefined, async (ctx, account, posted) => {
+  action('/account/sessions/revoke', undefined, SIGNED_IN, async (ctx, account, posted) => {
     await revokeOwnSession(doors.contextOf(ctx), account, formField(posted, 'session_id'))
     doors.backToAccount(ctx, 'session')
   })
 
-  action('/account/applications/revoke', undefined, async (ctx, account, posted) => {
+  action('/account/applications/revoke', undefined, SIGNED_IN, async (ctx, account, posted) => {
     await revokeConsent(doors.contextOf(ctx), { userId: account.userId, sessionId: account.sessionId, clientId: formField(posted, 'client_id'), ip: doors.ipOf(ctx) })
     doors.backToAccount(ctx, 'consent_revoked')
   })
 
-  action('/account/sessions/revoke-others', 'revokeOthers', async (ctx, account) => {
+  action('/account/sessions/revoke-others', 'revokeOthers', SIGNED_IN, async (ctx, account) => {
     await revokeOtherSessions(doors.contextOf(ctx), account)
     doors.backToAccount(ctx, 'sessions')
   })
 
-  action('/account/password', 'password', async (ctx, account, posted) => {
+  action('/account/password', 'password', { spends: '/account/password' }, async (ctx, account, posted) => {
     await changePassword(doors.contextOf(ctx), account, { currentPassword: formField(posted, 'current_password'), newPassword: formField(posted, 'new_password'), ip: doors.ipOf(ctx) })
     doors.backToAccount(ctx, 'password')
   })
 
-  action('/account/totp/setup', 'totpSetup', async (ctx, account, posted) => {
+  action('/account/totp/setup', 'totpSetup', { spends: '/auth/mfa/totp/setup' }, async (ctx, account, posted) => {
     const setup = await setupTotp(doors.contextOf(ctx), account, { password: formField(posted, 'setup_password'), ip: doors.ipOf(ctx) })
     renderTotpConfirm(ctx, account, { qrSvg: setup.qrSvg, secret: setup.secret })
   })
 
-  action('/account/totp/confirm', undefined, async (ctx, account, posted) => {
+  action('/account/totp/confirm', undefined, { spends: '/auth/mfa/totp/confirm' }, async (ctx, account, posted) => {
     try {
       const { code } = parseInput(TotpConfirmRequest, { code: formField(posted, 'code') })
       const { recoveryCodes } = await confirmTotp(doors.contextOf(ctx), account, { code, ip: doors.ipOf(ctx) })
@@ -192,28 +196,28 @@ export function accountPage(doors: AccountDoors): void {
     )
   }
 
-  action('/account/totp/disable', 'totpDisable', async (ctx, account, posted) => {
+  action('/account/totp/disable', 'totpDisable', { spends: '/auth/mfa/totp/disable' }, async (ctx, account, posted) => {
     await disableTotp(doors.contextOf(ctx), account, { password: formField(posted, 'disable_password'), ip: doors.ipOf(ctx) })
     doors.backToAccount(ctx, 'totp_disabled')
   })
 
-  action('/account/recovery-codes', 'recovery', async (ctx, account, posted) => {
+  action('/account/recovery-codes', 'recovery', { spends: '/auth/mfa/recovery-codes' }, async (ctx, account, posted) => {
     const { recoveryCodes } = await replaceRecoveryCodes(doors.contextOf(ctx), account, { password: formField(posted, 'recovery_password'), ip: doors.ipOf(ctx) })
     pages.render(ctx, '@account-recovery-codes', { title: 'Your new recovery codes', codes: recoveryCodes })
   })
 
-  action('/account/passkeys/delete', undefined, async (ctx, account, posted) => {
+  action('/account/passkeys/delete', undefined, SIGNED_IN, async (ctx, account, posted) => {
     await deletePasskey(doors.contextOf(ctx), account, { id: formField(posted, 'passkey_id'), ip: doors.ipOf(ctx) })
     doors.backToAccount(ctx, 'passkey_removed')
   })
 
   // Asked by the passkey button's script: the creation options, as JSON.
-  action('/account/passkeys/options', undefined, async (ctx, account) => {
+  action('/account/passkeys/options', undefined, SIGNED_IN, async (ctx, account) => {
     ctx.set('Cache-Control', 'no-store')
     ctx.body = await startPasskeyRegistration(doors.contextOf(ctx), account)
   })
 
-  action('/account/passkeys', undefined, async (ctx, account, posted) => {
+  action('/account/passkeys', undefined, SIGNED_IN, async (ctx, account, posted) => {
     let response: unknown
     try {
       response = JSON.parse(formField(posted, 'response'))

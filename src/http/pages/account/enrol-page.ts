@@ -9,7 +9,7 @@ import { parseInput } from '../../parse-input.js'
 import { PasskeyRegisterRequest, TotpConfirmRequest } from '../../schemas.js'
 import { CSRF_FIELD } from '../csrf.js'
 import { formField, formView } from '../form.js'
-import { postedForm } from '../pages.js'
+import { postedForm, type PageBudget } from '../pages.js'
 import { clearEnrolmentCookie, ENROLMENT_COOKIE } from './cookie.js'
 import { PASSKEY_SCRIPT_PATH } from './passkey-script.js'
 import { LOGIN_PATH, totpSetupView, type AccountDoors } from './shared.js'
@@ -71,8 +71,9 @@ export function enrolPage(doors: AccountDoors): void {
   }
 
   /** A form of this page: the enrolling user and the CSRF token bound to their enrolment token first. */
-  function action(path: string, run: (ctx: ParameterizedContext, who: { principal: Principal; binding: string }, posted: Record<string, unknown>) => Promise<void>) {
+  function action(path: string, budget: PageBudget, run: (ctx: ParameterizedContext, who: { principal: Principal; binding: string }, posted: Record<string, unknown>) => Promise<void>) {
     pages.page(path, {
+      budget,
       post: async (ctx) => {
         const posted = postedForm(ctx)
         const who = await enrolling(ctx)
@@ -95,12 +96,12 @@ export function enrolPage(doors: AccountDoors): void {
     },
   })
 
-  action(`${ENROL_PATH}/totp`, async (ctx, who, posted) => {
+  action(`${ENROL_PATH}/totp`, { spends: '/auth/mfa/totp/setup' }, async (ctx, who, posted) => {
     const setup = await setupTotp(doors.contextOf(ctx), who.principal, { password: formField(posted, 'password'), ip: doors.ipOf(ctx) })
     renderConfirm(ctx, who, { qrSvg: setup.qrSvg, secret: setup.secret })
   })
 
-  action(`${ENROL_PATH}/totp/confirm`, async (ctx, who, posted) => {
+  action(`${ENROL_PATH}/totp/confirm`, { spends: '/auth/mfa/totp/confirm' }, async (ctx, who, posted) => {
     try {
       const { code } = parseInput(TotpConfirmRequest, { code: formField(posted, 'code') })
       const { recoveryCodes } = await confirmTotp(doors.contextOf(ctx), who.principal, { code, ip: doors.ipOf(ctx) })
@@ -122,11 +123,11 @@ export function enrolPage(doors: AccountDoors): void {
   }
 
   // Asked by the passkey button's script: the creation options, as JSON.
-  action(`${ENROL_PATH}/passkey/options`, async (ctx, who) => {
+  action(`${ENROL_PATH}/passkey/options`, { none: 'the enrolment cookie; no credential' }, async (ctx, who) => {
     ctx.body = await startPasskeyRegistration(doors.contextOf(ctx), who.principal)
   })
 
-  action(`${ENROL_PATH}/passkey`, async (ctx, who, posted) => {
+  action(`${ENROL_PATH}/passkey`, { none: 'the enrolment cookie; the passkey is created, not checked' }, async (ctx, who, posted) => {
     let response: unknown
     try {
       response = JSON.parse(formField(posted, 'response'))

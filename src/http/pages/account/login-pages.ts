@@ -93,6 +93,7 @@ export function loginPages(doors: AccountDoors): void {
   }
 
   pages.page(LOGIN_PATH, {
+    budget: { spends: '/auth/login' },
     get: async (ctx) => {
       // prompt=login: an application asks for a new authentication (the OpenID Connect sign-in step
       // sends it), so a signed-in browser gets the form too, with the reason.
@@ -122,6 +123,7 @@ export function loginPages(doors: AccountDoors): void {
   })
 
   pages.page(MFA_PATH, {
+    budget: { spends: '/auth/login/mfa' },
     post: async (ctx) => {
       const form = postedForm(ctx)
       pages.csrf.verify(ctx, formField(form, CSRF_FIELD))
@@ -153,6 +155,7 @@ export function loginPages(doors: AccountDoors): void {
   })
 
   pages.page(PASSKEY_LOGIN_PATH, {
+    budget: { spends: '/auth/passkeys/login/verify' },
     post: async (ctx) => {
       const form = postedForm(ctx)
       pages.csrf.verify(ctx, formField(form, CSRF_FIELD))
@@ -167,6 +170,7 @@ export function loginPages(doors: AccountDoors): void {
   })
 
   pages.page(LOGOUT_PATH, {
+    budget: { none: 'ends the session its cookie names; no credential' },
     post: async (ctx) => {
       const form = postedForm(ctx)
       const account = await findAccountSession(doors.contextOf(ctx), accountCookieOf(ctx))

@@ -140,6 +140,7 @@ export function oidcInteractionPages(pages: Pages, context: Context, oidc: OidcH
   })
 
   pages.page(CONSENT_PATH, {
+    budget: { none: "the provider's interaction cookie and a CSRF token bound to it; no credential" },
     post: async (ctx) => {
       const details = await detailsOf(ctx)
       pages.csrf.verify(ctx, formField(postedForm(ctx), CSRF_FIELD), details.uid)
@@ -149,6 +150,7 @@ export function oidcInteractionPages(pages: Pages, context: Context, oidc: OidcH
   })
 
   pages.page(ABORT_PATH, {
+    budget: { none: "the provider's interaction cookie and a CSRF token bound to it; no credential" },
     post: async (ctx) => {
       const details = await detailsOf(ctx)
       pages.csrf.verify(ctx, formField(postedForm(ctx), CSRF_FIELD), details.uid)

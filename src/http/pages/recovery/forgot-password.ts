@@ -17,7 +17,7 @@ const FIELDS: FormFieldSpec[] = [{ name: 'email', label: 'Email', type: 'email',
 
 /**
  * GET /account/forgot-password: the address to send a reset link to. POST: the same request as
- * POST /auth/password/forgot (use case, per-address cap, and the API's per-IP budget: route-table.ts),
+ * POST /auth/password/forgot (use case, per-address cap, and the API's per-IP budget),
  * answered with the same neutral message whether or not the address has an account; a malformed
  * address is said next to the field, as the API answers it 422. The mail leads to the reset page.
  */
@@ -42,6 +42,7 @@ export function forgotPasswordPage(pages: Pages, context: Context): void {
   }
 
   pages.page(FORGOT_PAGE_PATH, {
+    budget: { spends: '/auth/password/forgot' },
     get: (ctx) => showForm(ctx),
     post: (ctx) => {
       const form = postedForm(ctx)

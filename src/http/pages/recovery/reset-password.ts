@@ -54,6 +54,8 @@ export function resetPasswordPage(pages: Pages, context: Context): void {
   }
 
   pages.page(RESET_PAGE_PATH, {
+    // The link's token is the credential: the API's budget, not a second one.
+    budget: { spends: '/auth/password/reset' },
     async get(ctx) {
       const token = typeof ctx.query.token === 'string' ? ctx.query.token : ''
       try {

@@ -5,9 +5,10 @@
 // party; the sign-in goes through the hosted pages over HTTP. One Heimdall per backend for the file.
 import test from 'ava'
 import * as oidc from 'openid-client'
+import { revokeSession } from '../../../src/usecases/commands/revoke-session.js'
 import { backends } from '../../aux/db.js'
 import { oauthError, oidcServersForFile, type OidcServer } from '../../aux/oidc.js'
-import { authorizeOverHttp, FormBrowser, relyingParty, type RelyingParty } from '../../aux/oidc-http-sign-in.js'
+import { authorizeOverHttp, FormBrowser, relyingParty, signInOverHttp, type RelyingParty } from '../../aux/oidc-http-sign-in.js'
 
 const servers = oidcServersForFile()
 
@@ -69,5 +70,25 @@ for (const backend of backends()) {
     const thirdParty = await relyingParty(server, { firstParty: false })
     t.is((await signInAsSent(thirdParty, 'openid offline_access')).refresh_token, undefined)
     t.truthy((await signInAsSent(thirdParty, 'openid offline_access', 'consent')).refresh_token)
+  })
+}
+
+for (const backend of backends()) {
+  test(`docs/oidc.md "Tokens at an API that is not the client": a third-party client's access token validates at /oidc/me (200 with sub, 401 once its session ended); another client's introspection answers active false [${backend}]`, async (t) => {
+    const server = servers.get(backend)!
+    const rp = await relyingParty(server, { firstParty: false })
+    const { tokens, sub } = await signInOverHttp(rp, { scope: 'openid email' })
+    const atTheApi = () => fetch(`${server.issuer}/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } })
+    const answered = await atTheApi()
+    t.is(answered.status, 200)
+    t.like(await answered.json(), { sub, email: rp.email })
+    const api = await relyingParty(server, { email: rp.email })
+    t.deepEqual(await oidc.tokenIntrospection(api.config, tokens.access_token), { active: false }, 'introspection answers only the client the token was issued to')
+
+    const [session] = (await server.context.sessions.findSessionsByUserId(sub)).filter((candidate) => candidate.revoked_at === null)
+    await revokeSession(server.context, { sessionId: session.id, reason: 'admin' })
+    const refused = await atTheApi()
+    t.is(refused.status, 401)
+    t.like(await refused.json(), { error: 'invalid_token' })
   })
 }

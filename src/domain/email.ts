@@ -7,6 +7,18 @@ const LOCAL_PART = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+
 const DOMAIN_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/
 const TOP_LEVEL_DOMAIN = /^[a-z]{2,63}$/
 
+/**
+ * emailProblem's rules as one ECMA-262 pattern (JSON Schema "pattern", unicode mode) over the raw
+ * input, for clients: spaces around it and capitals allowed, as it is trimmed and lower-cased
+ * first; the name at most 64 characters of dot-separated atoms; two or more domain labels of at most
+ * 63, the last letters only. The overall 254-character limit is the schema's maxLength.
+ */
+export const EMAIL_PATTERN = (() => {
+  const atom = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+  const label = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?'
+  return `^\\s*(?=[^@]{1,64}@)${atom}(?:\\.${atom})*@(?:${label}\\.)+[A-Za-z]{2,63}\\s*$`
+})()
+
 /** Emails are compared trimmed and lower-cased, so a case variant is the same account. */
 export function normalizeEmail(raw: string): string {
   return raw.trim().toLowerCase()

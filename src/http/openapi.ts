@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { VERSION } from '../version.js'
+import { API_PREFIXES, inArea, NEEDS_READY_PREFIXES, ROUTE_TABLE } from './route-table.js'
 import * as schemas from './schemas.js'
 
 type Schema = z.ZodType
@@ -81,9 +82,10 @@ export const openApiDocument = {
     version: VERSION,
     description: 'Registration, login and validation of JWT access tokens bound to revocable sessions.',
   },
-  paths: {
+  paths: withCommonAnswers({
     '/auth/register': post('Register a user', schemas.RegisterRequest, schemas.RegisterResponse),
     '/auth/login': post('Log in: opens a session and issues an access token', schemas.LoginRequest, schemas.LoginResponse, {
+      '429': json(schemas.ErrorResponse, 'Too many failed attempts: the account is locked out for a while (Retry-After); or too many requests from this IP'),
       '403': json(
         schemas.MfaRequiredResponse,
         'mfa_required: the user has a second factor; finish with POST /auth/login/mfa. mfa_enrollment_required: a role requires a factor and the user has none; the enrollment_token allows only enrolment',
@@ -228,7 +230,7 @@ export const openApiDocument = {
     '/openapi.json': { get: { summary: 'This document', tags: ['docs'], responses: { '200': { description: 'OpenAPI 3.1 JSON' } } } },
     '/docs': { get: { summary: 'Swagger UI (served offline)', tags: ['docs'], responses: { '200': { description: 'HTML' } } } },
     '/redoc': { get: { summary: 'ReDoc (served offline)', tags: ['docs'], responses: { '200': { description: 'HTML' } } } },
-  },
+  }),
   components: {
     schemas: componentSchemas,
     securitySchemes: {
@@ -317,7 +319,11 @@ function mfaPaths() {
         summary: "WebAuthn request options for a passkey login: only the named user's passkeys, or discoverable ones when no email (or mfa_token) is given",
         tags: ['mfa'],
         requestBody: { required: false, content: { 'application/json': { schema: ref(schemas.PasskeyLoginOptionsRequest) } } },
-        responses: { '200': { description: 'PublicKeyCredentialRequestOptionsJSON (WebAuthn L3); the challenge is single use, 5 minutes' }, ...errors },
+        responses: {
+          '200': { description: 'PublicKeyCredentialRequestOptionsJSON (WebAuthn L3); the challenge is single use, 5 minutes' },
+          ...errors,
+          '401': json(schemas.ErrorResponse, 'The mfa_token is unknown, spent or expired (5 minutes): log in again'),
+        },
       },
     },
     '/auth/passkeys/login/verify': post('Passwordless login with a passkey assertion; answers the token pair (amr hwk|swk, plus mfa with user verification)', schemas.PasskeyLoginRequest, schemas.LoginResponse, {
@@ -325,4 +331,26 @@ function mfaPaths() {
       '403': json(schemas.ErrorResponse, 'auth.second_factor_required: the authenticator did not verify the user and a role of the account requires two factors (HEIMDALL_MFA_REQUIRED_ROLES); or the account is disabled, or its address unverified'),
     }),
   }
+}
+
+type Paths = Record<string, Record<string, { responses: Record<string, unknown> }>>
+
+/**
+ * The answers the middleware gives on routes' behalf, added to every operation they apply to (an
+ * operation's own wording of one wins): 400 and 413 from the body reader on every JSON POST, 429
+ * from the per-IP budget on the routes the route table limits, 503 while starting or without a
+ * database on the areas that wait for start-up. Read from the same route table the middleware reads.
+ */
+function withCommonAnswers<T extends Paths>(paths: T): T {
+  for (const [path, methods] of Object.entries(paths)) {
+    const rules = ROUTE_TABLE.get(path)
+    for (const [method, operation] of Object.entries(methods)) {
+      const common: Record<string, unknown> = {}
+      if (method === 'post' && !rules?.oauthForm) Object.assign(common, { '400': errors['400'], '413': errors['413'] })
+      if (method === 'post' && rules?.rateLimited) common['429'] = json(schemas.ErrorResponse, 'Too many requests from this IP (HEIMDALL_RATE_LIMIT_PER_MINUTE); Retry-After says when to try again')
+      if (inArea(path, API_PREFIXES) || inArea(path, NEEDS_READY_PREFIXES)) common['503'] = errors['503']
+      operation.responses = { ...common, ...operation.responses }
+    }
+  }
+  return paths
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { emailProblem, normalizeEmail, MAX_EMAIL_LENGTH } from '../domain/email.js'
+import { emailProblem, normalizeEmail, EMAIL_PATTERN, MAX_EMAIL_LENGTH } from '../domain/email.js'
 import { MIN_PASSWORD_LENGTH, MAX_PASSWORD_BYTES } from '../domain/password-policy.js'
 
 /** One place for request and response shapes: requests are validated with them, /openapi.json is built from them. */
@@ -15,7 +15,7 @@ const email = requiredString('Email address; trimmed and lower-cased before use'
     const problem = emailProblem(normalizeEmail(value))
     if (problem) check.addIssue({ code: 'custom', message: `value is not a valid email address: ${problem}` })
   })
-  .meta({ format: 'email', maxLength: MAX_EMAIL_LENGTH, example: 'ada@example.com' })
+  .meta({ format: 'email', pattern: EMAIL_PATTERN, maxLength: MAX_EMAIL_LENGTH, example: 'ada@example.com' })
 
 export const RegisterRequest = z
   .object({
@@ -66,7 +66,7 @@ export const EmailTokenRequest = z
 export const EmailChangeRequest = z
   .object({
     new_email: email.meta({ description: 'The address to move to; trimmed and lower-cased before use' }),
-    password: requiredString('The account password, to prove it is you').meta({ example: 'Correct-Horse-42' }),
+    password: requiredString('The account password, to prove it is you; a wrong or empty one answers 400').meta({ example: 'Correct-Horse-42' }),
   })
   .meta({ id: 'EmailChangeRequest' })
 
@@ -213,13 +213,13 @@ export const OAuthErrorResponse = z
 
 // --- Second factors (issue 16) ---
 
-const password = requiredString('The account password, asked again before a factor changes').meta({ example: 'Correct-Horse-42' })
+const password = requiredString('The account password, asked again before a factor changes; a wrong or empty one answers 400').meta({ example: 'Correct-Horse-42' })
 
 export const PasswordConfirmationRequest = z.object({ password }).meta({ id: 'PasswordConfirmationRequest' })
 
 const totpCode = requiredString('The 6-digit code the authenticator app shows now (spaces are ignored)')
+  .regex(/^\s*(?:\d\s*){6}$/, 'The code must be 6 digits')
   .transform((value) => value.replace(/\s/g, ''))
-  .pipe(z.string().regex(/^\d{6}$/, 'The code must be 6 digits'))
   .meta({ example: '123456' })
 
 export const TotpConfirmRequest = z.object({ code: totpCode }).meta({ id: 'TotpConfirmRequest' })
@@ -250,7 +250,7 @@ const webAuthnCredential = (description: string) =>
 
 export const MfaLoginRequest = z
   .object({
-    mfa_token: requiredString('The mfa_token of the 403 mfa_required answer of /auth/login').max(200),
+    mfa_token: requiredString('The mfa_token of the 403 mfa_required answer of /auth/login; an unknown, spent, expired or empty one answers 401').max(200),
     code: totpCode.optional(),
     recovery_code: z.string().min(1).max(64).optional().meta({ description: 'One of the recovery codes (case, spaces and dashes are ignored)' }),
     passkey_response: webAuthnCredential('An assertion (navigator.credentials.get) made with options from /auth/passkeys/login/options').optional(),
@@ -259,7 +259,8 @@ export const MfaLoginRequest = z
     const given = [value.code, value.recovery_code, value.passkey_response].filter((part) => part !== undefined).length
     if (given !== 1) check.addIssue({ code: 'custom', message: 'Give exactly one of code, recovery_code and passkey_response', path: [] })
   })
-  .meta({ id: 'MfaLoginRequest' })
+  // The refinement above, in the document's words: no JSON Schema is derived from a refinement.
+  .meta({ id: 'MfaLoginRequest', oneOf: [{ required: ['code'] }, { required: ['recovery_code'] }, { required: ['passkey_response'] }] })
 
 export const MfaRequiredResponse = z
   .object({

@@ -55,7 +55,7 @@ export function passkeyRoutes(router: Router, context: Context): void {
   })
 
   router.post('/auth/passkeys/login/options', async (ctx) => {
-    const input = parseInput(PasskeyLoginOptionsRequest, ctx.request.body ?? {})
+    const input = parseInput(PasskeyLoginOptionsRequest, ctx.request.body === undefined ? {} : ctx.request.body)
     ctx.body = await startPasskeyAuthentication(contextOf(ctx), { email: input.email, mfaToken: input.mfa_token })
   })
 

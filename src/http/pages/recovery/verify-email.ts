@@ -48,6 +48,8 @@ export function verifyEmailPage(pages: Pages, context: Context): void {
         showLinkProblem(ctx, error)
       }
     },
+    // The link's token is the credential, whether it verifies or changes the address: the API's budget.
+    budget: { spends: '/auth/email/verify' },
     async post(ctx) {
       const form = postedForm(ctx)
       pages.csrf.verify(ctx, formField(form, CSRF_FIELD))

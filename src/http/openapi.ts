@@ -256,7 +256,7 @@ function bearerJson(summary: string, request: Schema | undefined, ok: Schema | {
 /** Second factors and passkeys (issue 16). */
 function mfaPaths() {
   const enrolment = 'Also accepts the enrollment_token of a 403 mfa_enrollment_required login.'
-  const passwordRefused = { '400': json(schemas.ErrorResponse, 'Incorrect password'), '429': json(schemas.ErrorResponse, 'The account is locked out (Retry-After)') }
+  const passwordRefused = { '400': json(schemas.ErrorResponse, 'Incorrect password'), '429': json(schemas.ErrorResponse, 'The account is locked out, or too many requests from this IP (Retry-After)') }
   return {
     '/auth/login/mfa': {
       post: {
@@ -276,7 +276,7 @@ function mfaPaths() {
       post: bearerJson('Start TOTP enrolment (RFC 6238, SHA-1, 6 digits, 30 s): a new secret, pending until confirmed', schemas.PasswordConfirmationRequest, schemas.TotpSetupResponse, { ...passwordRefused, '409': json(schemas.ErrorResponse, 'TOTP is already enabled') }, enrolment),
     },
     '/auth/mfa/totp/confirm': {
-      post: bearerJson('Confirm TOTP with a code from the app; answers 10 recovery codes, shown once', schemas.TotpConfirmRequest, schemas.RecoveryCodesResponse, { '400': json(schemas.ErrorResponse, 'Wrong or expired code'), '409': json(schemas.ErrorResponse, 'Nothing to confirm, or already enabled') }, enrolment),
+      post: bearerJson('Confirm TOTP with a code from the app; answers 10 recovery codes, shown once', schemas.TotpConfirmRequest, schemas.RecoveryCodesResponse, { '400': json(schemas.ErrorResponse, 'Wrong or expired code'), '409': json(schemas.ErrorResponse, 'Nothing to confirm, or already enabled'), '429': json(schemas.ErrorResponse, 'Too many requests from this IP (Retry-After)') }, enrolment),
     },
     '/auth/mfa/totp/disable': { post: bearerJson('Remove TOTP', schemas.PasswordConfirmationRequest, undefined, { ...passwordRefused, '409': json(schemas.ErrorResponse, 'TOTP is not enabled') }) },
     '/auth/mfa/recovery-codes': {

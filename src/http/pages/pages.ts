@@ -115,7 +115,7 @@ export function createPages(router: Router, context: Context): Pages {
       ctx.body = engine.render(template, data)
     },
     renderError(ctx, error) {
-      const message = error.expose ? error.message : 'Something went wrong on our side. Please try again later.'
+      const message = error.code === 'request.rate_limited' ? spentBudgetMessage(error.retryAfterSeconds) : error.expose ? error.message : 'Something went wrong on our side. Please try again later.'
       pages.render(ctx, '@error', { title: titleOf(error.status), message }, error.status)
     },
     isPagePath(path) {
@@ -132,6 +132,12 @@ export function postedForm(ctx: ParameterizedContext): Record<string, unknown> {
     throw new HeimdallError('request.unsupported_media_type', `This page takes a form (${FORM_TYPE})`)
   }
   return body as Record<string, unknown>
+}
+
+/** A spent per-IP budget in words for people: the API's message names an endpoint, which means nothing on a page. */
+function spentBudgetMessage(retryAfterSeconds: number | undefined): string {
+  const wait = retryAfterSeconds === undefined ? 'a minute' : retryAfterSeconds === 1 ? '1 second' : `${retryAfterSeconds} seconds`
+  return `There have been too many attempts from your network. Wait ${wait}, then try again.`
 }
 
 function titleOf(status: number): string {

@@ -2,6 +2,7 @@ import type { Context } from '../../../context.js'
 import { HeimdallError } from '../../../errors.js'
 import { VERIFY_PAGE_PATH } from '../../../usecases/recovery/link-mails.js'
 import { confirmEmailLink } from '../../../usecases/recovery/confirm-email-link.js'
+import { endedInWords } from '../../../usecases/recovery/first-proof.js'
 import { requestContexts } from '../../request-context.js'
 import type { Pages } from '../pages.js'
 
@@ -19,7 +20,10 @@ export function verifyEmailPage(pages: Pages, context: Context): void {
         pages.render(ctx, '@message', {
           title: result.kind === 'changed' ? 'Email address changed' : 'Email address confirmed',
           tone: 'success',
-          message: result.kind === 'changed' ? `Your account now uses ${result.email}.` : `${result.email} is confirmed as your address. Thank you.`,
+          message:
+            result.kind === 'changed'
+              ? `Your account now uses ${result.email}.`
+              : `${result.email} is confirmed as your address. Thank you.${result.endedAtFirstProof && endedInWords(result.endedAtFirstProof) ? ` ${endedInWords(result.endedAtFirstProof)}` : ''}`,
         })
       } catch (error) {
         if (!(error instanceof HeimdallError) || (error.code !== 'recovery.invalid_token' && error.code !== 'user.email_taken')) throw error

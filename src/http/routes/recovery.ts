@@ -1,6 +1,7 @@
 import type Router from '@koa/router'
 import type { Context } from '../../context.js'
 import { confirmEmailChange, requestEmailChange } from '../../usecases/recovery/change-email.js'
+import { endedDetail, endedInWords, type EndedAtFirstProof } from '../../usecases/recovery/first-proof.js'
 import { resetPassword } from '../../usecases/recovery/reset-password.js'
 import { resendVerification, verifyEmail } from '../../usecases/recovery/verify-email.js'
 import { bearerToken } from '../bearer-token.js'
@@ -24,14 +25,14 @@ export function recoveryRoutes(router: Router, context: Context): void {
 
   router.post('/auth/password/reset', async (ctx) => {
     const input = parseInput(ResetPasswordRequest, ctx.request.body)
-    await resetPassword(contextOf(ctx), { token: input.token, newPassword: input.new_password, ip: ipOf(ctx) })
-    ctx.body = { message: 'Password has been reset: every session was signed out; log in with the new password' }
+    const { endedAtFirstProof } = await resetPassword(contextOf(ctx), { token: input.token, newPassword: input.new_password, ip: ipOf(ctx) })
+    ctx.body = { message: 'Password has been reset: every session was signed out; log in with the new password', ...endedBody(endedAtFirstProof) }
   })
 
   router.post('/auth/email/verify', async (ctx) => {
     const { token } = parseInput(EmailTokenRequest, ctx.request.body)
-    const { email } = await verifyEmail(contextOf(ctx), { token })
-    ctx.body = { message: 'Email address verified', email }
+    const { email, endedAtFirstProof } = await verifyEmail(contextOf(ctx), { token })
+    ctx.body = { message: 'Email address verified', email, ...endedBody(endedAtFirstProof) }
   })
 
   router.post('/auth/email/verify/resend', async (ctx) => {
@@ -52,4 +53,13 @@ export function recoveryRoutes(router: Router, context: Context): void {
     const { email } = await confirmEmailChange(contextOf(ctx), { token })
     ctx.body = { message: 'Email address changed', email }
   })
+}
+
+/**
+ * What a first proof of the mailbox ended (usecases/recovery/first-proof.ts), when it ended anything:
+ * `ended_at_first_proof` with the counts and `notice`, a sentence for the person. Nothing otherwise.
+ */
+function endedBody(ended: EndedAtFirstProof | undefined): Record<string, unknown> {
+  const notice = ended ? endedInWords(ended) : ''
+  return ended && notice !== '' ? { ended_at_first_proof: endedDetail(ended), notice } : {}
 }

@@ -27,6 +27,11 @@ export function createOidcConsentsRepository(db: Knex) {
     },
 
     /** Answers whether there was one to delete. */
+    /** Forgets every consent the user gave; answers how many. */
+    async deleteConsentsByUserId(userId: string): Promise<number> {
+      return db('oidc_consents').where({ user_id: userId }).delete()
+    },
+
     async deleteConsent(userId: string, clientId: string): Promise<boolean> {
       return (await db<OidcConsentRow>('oidc_consents').where({ user_id: userId, client_id: clientId }).delete()) > 0
     },

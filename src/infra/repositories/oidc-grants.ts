@@ -38,6 +38,17 @@ export function createOidcGrantsRepository(db: Knex) {
     },
 
     /**
+     * Deletes every grant of the user, whatever became of its session, with everything issued under
+     * it, within the caller's transaction (run it over one: it opens none). Answers how many grants.
+     */
+    async deleteGrantsByUserId(userId: string): Promise<number> {
+      const ids = (await grantsOfUser(userId)).map((grant) => grant.id)
+      if (ids.length === 0) return 0
+      await db('oidc_payloads').whereIn('grant_id', ids).delete()
+      return db('oidc_payloads').where('kind', 'Grant').whereIn('id', ids).delete()
+    },
+
+    /**
      * Deletes grants and everything issued under them (the adapter's revokeByGrantId over every kind:
      * access and refresh tokens, authorization and device codes), in one transaction. Answers how many
      * grants were deleted.

@@ -1,6 +1,10 @@
 import type { Knex } from 'knex'
 import { createAuditRepository } from './audit.js'
 import { createMailOutboxRepository } from './mail-outbox.js'
+import { createMfaRepository } from './mfa.js'
+import { createOidcConsentsRepository } from './oidc-consents.js'
+import { createOidcGrantsRepository } from './oidc-grants.js'
+import { createPasskeysRepository } from './passkeys.js'
 import { createSessionsRepository } from './sessions.js'
 import { createThrottlesRepository } from './throttles.js'
 import { createUserTokensRepository } from './user-tokens.js'
@@ -15,6 +19,10 @@ export function repositoriesOver(db: Knex) {
     throttles: createThrottlesRepository(db),
     userTokens: createUserTokensRepository(db),
     mailOutbox: createMailOutboxRepository(db),
+    mfa: createMfaRepository(db),
+    passkeys: createPasskeysRepository(db),
+    oidcGrants: createOidcGrantsRepository(db),
+    oidcConsents: createOidcConsentsRepository(db),
   }
 }
 

@@ -2,6 +2,7 @@ import type { Context } from '../../context.js'
 import { passwordFieldErrors } from '../../domain/password-policy.js'
 import { loginLockoutKey } from '../../domain/throttling.js'
 import { validationError } from '../../errors.js'
+import { endedDetail, endWhatCameBeforeProof, isFirstProofOfMailbox, type EndedAtFirstProof } from './first-proof.js'
 import { queueNotice } from './link-mails.js'
 import { findLiveUserToken, invalidToken } from './user-token.js'
 
@@ -17,29 +18,34 @@ export interface ResetPasswordInput {
  * token is spent (exactly one concurrent use wins), the password set, every session of the user
  * revoked (their refresh tokens die with them), older reset links ended, the login lockout lifted,
  * the address marked verified (the link proved the mailbox), an audit event and a "password changed"
- * notice queued. Every worker and instance drops the sessions at once, as logout-all does.
+ * notice queued. Every worker and instance drops the sessions at once, as logout-all does. When the
+ * link is the first proof of the mailbox, everything set up before it ends too (first-proof.ts), and
+ * `endedAtFirstProof` says what.
  */
-export async function resetPassword(ctx: Context, input: ResetPasswordInput): Promise<{ userId: string; revokedSessions: number }> {
+export async function resetPassword(ctx: Context, input: ResetPasswordInput): Promise<{ userId: string; revokedSessions: number; endedAtFirstProof?: EndedAtFirstProof }> {
   const { row, user } = await findLiveUserToken(ctx, input.token, ['password_reset'])
   const problems = passwordFieldErrors(input.newPassword).map((problem) => ({ ...problem, loc: ['body', 'new_password'] }))
   if (problems.length > 0) throw validationError(problems)
 
   const passwordHash = await ctx.passwords.hash(input.newPassword)
   const now = Date.now()
-  const revokedSessions = await ctx.transaction(async (tx) => {
+  const firstProof = isFirstProofOfMailbox(user)
+  const { revokedSessions, ended } = await ctx.transaction(async (tx) => {
     if (!(await tx.userTokens.updateUserTokenSpent(row.id, now))) throw invalidToken()
     await tx.users.updateUserPassword(user.id, passwordHash, now)
     if (user.email_verified_at === null) await tx.users.updateUserEmailVerified(user.id, now)
-    const revoked = await tx.sessions.updateSessionsRevokedByUserId(user.id, 'password_reset', now)
+    const ended = firstProof ? await endWhatCameBeforeProof(tx, user.id, now) : undefined
+    const revoked = (await tx.sessions.updateSessionsRevokedByUserId(user.id, 'password_reset', now)) + (ended?.sessions ?? 0)
     await tx.userTokens.updateUserTokensSuperseded(user.id, ['password_reset'], now)
     await tx.throttles.deleteThrottle(loginLockoutKey(user.email))
-    await tx.audit.insertAuditEvent({ type: 'password.reset', userId: user.id, detail: { revoked_sessions: revoked, ip: input.ip } }, now)
+    const detail = { revoked_sessions: revoked, ip: input.ip, ...(ended ? { ended_at_first_proof: endedDetail(ended) } : {}) }
+    await tx.audit.insertAuditEvent({ type: 'password.reset', userId: user.id, detail }, now)
     await queueNotice(ctx, tx, { user, kind: 'password_changed', recipient: user.email, now })
-    return revoked
+    return { revokedSessions: revoked, ended }
   })
   await ctx.invalidate({ kind: 'user', id: user.id })
   ctx.mail.nudge()
-  return { userId: user.id, revokedSessions }
+  return { userId: user.id, revokedSessions, ...(ended ? { endedAtFirstProof: ended } : {}) }
 }
 
 /** Whether a reset link still works, without spending it: the reset page asks before showing its form. */

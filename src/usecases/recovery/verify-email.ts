@@ -2,23 +2,30 @@ import type { Context } from '../../context.js'
 import { retryAfterSeconds } from '../../domain/throttling.js'
 import { HeimdallError } from '../../errors.js'
 import { getCurrentUser } from '../queries/get-current-user.js'
+import { endedDetail, endWhatCameBeforeProof, isFirstProofOfMailbox, type EndedAtFirstProof } from './first-proof.js'
 import { queueLinkMail } from './link-mails.js'
 import { findLiveUserToken, invalidToken } from './user-token.js'
 
 /** Verification mails one account may ask for in an hour. */
 export const VERIFICATION_MAILS_PER_HOUR = 3
 
-/** Confirms an address with a verification link's token: verified from now on, on every worker and instance. */
-export async function verifyEmail(ctx: Context, input: { token: string }): Promise<{ email: string }> {
+/**
+ * Confirms an address with a verification link's token: verified from now on, on every worker and
+ * instance. When it is the first proof of the mailbox, everything set up before it ends in the same
+ * transaction (first-proof.ts) and `endedAtFirstProof` says what. Throws recovery.invalid_token.
+ */
+export async function verifyEmail(ctx: Context, input: { token: string }): Promise<{ email: string; endedAtFirstProof?: EndedAtFirstProof }> {
   const { row, user } = await findLiveUserToken(ctx, input.token, ['email_verification'])
   const now = Date.now()
-  await ctx.transaction(async (tx) => {
+  const ended = await ctx.transaction(async (tx) => {
     if (!(await tx.userTokens.updateUserTokenSpent(row.id, now))) throw invalidToken()
+    const ended = isFirstProofOfMailbox(user) ? await endWhatCameBeforeProof(tx, user.id, now) : undefined
     await tx.users.updateUserEmailVerified(user.id, now)
-    await tx.audit.insertAuditEvent({ type: 'email.verified', userId: user.id, detail: { by: 'link' } }, now)
+    await tx.audit.insertAuditEvent({ type: 'email.verified', userId: user.id, detail: { by: 'link', ...(ended ? { ended_at_first_proof: endedDetail(ended) } : {}) } }, now)
+    return ended
   })
   await ctx.invalidate({ kind: 'user', id: user.id })
-  return { email: user.email }
+  return { email: user.email, ...(ended ? { endedAtFirstProof: ended } : {}) }
 }
 
 /**

@@ -41,7 +41,7 @@ function introspect(client: TestServer['client'], token: string) {
 for (const backend of backends()) {
   const get = () => instances.get(backend)!
 
-  test(`registration mails a verification link; confirming it shows in validation, /auth/me, introspection and new tokens at once [${backend}]`, async (t) => {
+  test(`registration mails a verification link; confirming it ends the sessions from before and shows in validation, /auth/me, introspection and new tokens [${backend}]`, async (t) => {
     const { server, strict } = get()
     const email = uniqueEmail('verify')
     t.is((await server.client.register(email, TEST_PASSWORD)).statusCode, 200)
@@ -60,18 +60,23 @@ for (const backend of backends()) {
 
     const verified = await server.client.post('auth/email/verify', { token })
     t.is(verified.statusCode, 200)
-    t.deepEqual(verified.body, { message: 'Email address verified', email })
-    t.true((await server.client.validate(accessToken)).body.email_verified, 'the same token validates as verified at once')
-    t.true((await server.client.me(accessToken)).body.email_verified)
-    t.true((await introspect(server.client, accessToken)).body.email_verified)
-    t.truthy(await eventually(async () => (await strict.client.validate(accessToken)).body.email_verified === true, 3000), 'and on the other instance')
-    const refreshed = await server.client.refresh(refreshToken)
-    t.true(claimsOf(refreshed.body.access_token).email_verified, 'new tokens carry the claim')
+    // The first proof of the mailbox ends the session opened before it (docs/security.md, pre-account takeover), and says so.
+    t.like(verified.body, { message: 'Email address verified', email, ended_at_first_proof: { sessions: 1, totp: false, passkeys: 0 } })
+    t.regex(verified.body.notice, /has been ended: 1 session\.$/)
+    t.false((await server.client.validate(accessToken)).body.is_valid, 'the session from before the proof is over')
+    t.truthy(await eventually(async () => (await strict.client.validate(accessToken)).body.is_valid === false, 3000), 'on the other instance too')
+    t.is((await server.client.refresh(refreshToken)).statusCode, 401)
+    const after = await server.client.loginTokens(email, TEST_PASSWORD)
+    t.true(claimsOf(after.accessToken).email_verified, 'new tokens carry the claim')
+    t.true((await server.client.validate(after.accessToken)).body.email_verified)
+    t.true((await server.client.me(after.accessToken)).body.email_verified)
+    t.true((await introspect(server.client, after.accessToken)).body.email_verified)
+    t.truthy(await eventually(async () => (await strict.client.validate(after.accessToken)).body.email_verified === true, 3000), 'and on the other instance')
     t.is((await strict.client.login(email, TEST_PASSWORD)).statusCode, 200, 'the strict instance lets a verified account in')
 
     const reused = await server.client.post('auth/email/verify', { token })
     t.deepEqual(reused.body, { error: 'This link was already used', status_code: 400, path: '/auth/email/verify' })
-    const resent = await server.client.http.post<Record<string, any>>('auth/email/verify/resend', { headers: { authorization: `Bearer ${accessToken}` } })
+    const resent = await server.client.http.post<Record<string, any>>('auth/email/verify/resend', { headers: { authorization: `Bearer ${after.accessToken}` } })
     t.is(resent.statusCode, 202)
     t.is(resent.body.message, 'Your email address is already verified')
   })

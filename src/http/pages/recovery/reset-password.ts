@@ -3,6 +3,7 @@ import type { Context } from '../../../context.js'
 import { MIN_PASSWORD_LENGTH } from '../../../domain/password-policy.js'
 import { HeimdallError } from '../../../errors.js'
 import { RESET_PAGE_PATH } from '../../../usecases/recovery/link-mails.js'
+import { endedInWords } from '../../../usecases/recovery/first-proof.js'
 import { checkResetToken, resetPassword } from '../../../usecases/recovery/reset-password.js'
 import { clientIp } from '../../client-ip.js'
 import { requestContexts } from '../../request-context.js'
@@ -82,8 +83,10 @@ export function resetPasswordPage(pages: Pages, context: Context): void {
       if (newPassword !== formField(form, 'new_password_confirm')) {
         return showForm(ctx, token, email, { new_password_confirm: ['The two passwords differ'] }, 422)
       }
+      let ended = ''
       try {
-        await resetPassword(requestContext, { token, newPassword, ip: clientIp(ctx, context.config.trustedProxies) })
+        const result = await resetPassword(requestContext, { token, newPassword, ip: clientIp(ctx, context.config.trustedProxies) })
+        ended = result.endedAtFirstProof ? endedInWords(result.endedAtFirstProof) : ''
       } catch (error) {
         if (!(error instanceof HeimdallError)) throw error
         if (error.code === 'validation.failed') return showForm(ctx, token, email, fieldErrorsOf(error, FIELDS.map((field) => field.name)), 422)
@@ -93,7 +96,7 @@ export function resetPasswordPage(pages: Pages, context: Context): void {
       pages.render(ctx, '@message', {
         title: 'Password changed',
         tone: 'success',
-        message: `The password of ${email} has been changed and every device was signed out. Sign in with the new password.`,
+        message: `The password of ${email} has been changed and every device was signed out. Sign in with the new password.${ended ? ` ${ended}` : ''}`,
         link: { href: LOGIN_PATH, label: 'Sign in' },
       })
     },

@@ -3,6 +3,7 @@ import type { Context } from '../../../context.js'
 import { HeimdallError } from '../../../errors.js'
 import { VERIFY_PAGE_PATH } from '../../../usecases/recovery/link-mails.js'
 import { checkEmailLink, confirmEmailLink, type EmailLinkPreview } from '../../../usecases/recovery/confirm-email-link.js'
+import { endedInWords } from '../../../usecases/recovery/first-proof.js'
 import { requestContexts } from '../../request-context.js'
 import { CSRF_FIELD } from '../csrf.js'
 import { formField, formView } from '../form.js'
@@ -58,7 +59,10 @@ export function verifyEmailPage(pages: Pages, context: Context): void {
         pages.render(ctx, '@message', {
           title: result.kind === 'changed' ? 'Email address changed' : 'Email address confirmed',
           tone: 'success',
-          message: result.kind === 'changed' ? `Your account now uses ${result.email}.` : `${result.email} is confirmed as your address. Thank you.`,
+          message:
+            result.kind === 'changed'
+              ? `Your account now uses ${result.email}.`
+              : `${result.email} is confirmed as your address. Thank you.${result.endedAtFirstProof && endedInWords(result.endedAtFirstProof) ? ` ${endedInWords(result.endedAtFirstProof)}` : ''}`,
         })
       } catch (error) {
         showLinkProblem(ctx, error)

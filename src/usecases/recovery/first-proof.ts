@@ -1,0 +1,76 @@
+import type { UserRow } from '../../infra/db/tables.js'
+import type { TransactionRepositories } from '../../infra/repositories/transaction.js'
+
+/** What a first proof of the mailbox ended; counts, and whether there was an authenticator app. */
+export interface EndedAtFirstProof {
+  sessions: number
+  totp: boolean
+  passkeys: number
+  recoveryCodes: number
+  oidcGrants: number
+  oidcConsents: number
+  /** Other mailed links still out there (reset, verification, email change). */
+  links: number
+}
+
+/**
+ * Whether a link that works now is the first proof that the account's holder reads its mailbox: the
+ * address was never verified, and no operator created the account (who vouches for its holder).
+ */
+export function isFirstProofOfMailbox(user: Pick<UserRow, 'email_verified_at' | 'created_by_operator'>): boolean {
+  return user.email_verified_at === null && !user.created_by_operator
+}
+
+/**
+ * Pre-account takeover (docs/security.md): until the mailbox is proven, whoever registered the address
+ * may not be its owner. So the first proof (a verification or reset link) ends everything set up
+ * before it, within the caller's transaction: every session (their refresh tokens and the OIDC grants
+ * made in them die with them), the TOTP secret, passkeys, recovery codes and pending MFA challenges,
+ * every OIDC grant and remembered consent, and every other live mailed link (an email change a squatter
+ * started included). The caller records the answer in its audit event and tells the person.
+ */
+export async function endWhatCameBeforeProof(tx: TransactionRepositories, userId: string, now: number): Promise<EndedAtFirstProof> {
+  const sessions = await tx.sessions.updateSessionsRevokedByUserId(userId, 'email_first_proven', now)
+  const totp = await tx.mfa.deleteTotpByUserId(userId)
+  const passkeys = await tx.passkeys.deletePasskeysByUserId(userId)
+  const recoveryCodes = await tx.mfa.deleteRecoveryCodesByUserId(userId)
+  await tx.mfa.deleteChallengesByUserId(userId)
+  const oidcGrants = await tx.oidcGrants.deleteGrantsByUserId(userId)
+  const oidcConsents = await tx.oidcConsents.deleteConsentsByUserId(userId)
+  const links = await tx.userTokens.updateUserTokensSuperseded(userId, ['password_reset', 'email_verification', 'email_change'], now)
+  return { sessions, totp, passkeys, recoveryCodes, oidcGrants, oidcConsents, links }
+}
+
+/** The audit trail's spelling of what was ended (snake_case, as every audit detail). */
+export function endedDetail(ended: EndedAtFirstProof): Record<string, number | boolean> {
+  return {
+    sessions: ended.sessions,
+    totp: ended.totp,
+    passkeys: ended.passkeys,
+    recovery_codes: ended.recoveryCodes,
+    oidc_grants: ended.oidcGrants,
+    oidc_consents: ended.oidcConsents,
+    links: ended.links,
+  }
+}
+
+/**
+ * One sentence for the person, naming what was ended ("" when nothing was), e.g. "Because this link
+ * proved the address for the first time, what was set up before it has been ended: 2 sessions, the
+ * authenticator app, 1 passkey."
+ */
+export function endedInWords(ended: EndedAtFirstProof): string {
+  const parts = [
+    count(ended.sessions, 'session'),
+    ended.totp ? 'the authenticator app' : '',
+    count(ended.passkeys, 'passkey'),
+    count(ended.recoveryCodes, 'recovery code'),
+    count(ended.oidcGrants + ended.oidcConsents, 'application access', 'application accesses'),
+    count(ended.links, 'other mailed link'),
+  ].filter((part) => part !== '')
+  return parts.length === 0 ? '' : `Because this link proved the address for the first time, what was set up before it has been ended: ${parts.join(', ')}.`
+}
+
+function count(n: number, one: string, many = `${one}s`): string {
+  return n === 0 ? '' : `${n} ${n === 1 ? one : many}`
+}

@@ -129,6 +129,10 @@ test('every command, every kind of usage error: under --json one small JSON erro
   t.true(commands.length > 30 && commands.every((command) => cases.some((usage) => usage.argv[0] === command.id)), 'every command is covered')
   // runCli starts them a few at a time.
   await Promise.all(cases.map((usage) => assertJsonUsageError(t, usage)))
+  // oclif takes the first word for the command: in `heimdall --json user:show` that is --json.
+  const jsonFirst = await runCli(['--json', 'user:show'], { env, timeoutMs: 60_000 })
+  t.is(jsonFirst.code, 2, jsonFirst.stderr)
+  t.deepEqual(JSON.parse(jsonFirst.stdout), { error: { code: 'cli.usage', message: 'command --json not found' } })
 })
 
 test('without --json a usage error is exit 2 with the problem on stderr and nothing on stdout', async (t) => {

@@ -10,7 +10,7 @@ import { errorJson, usageError, wantsJson } from '../usage-error.js'
  */
 const commandNotFound: Hook<'command_not_found'> = async function ({ id, argv }) {
   const error = usageError(`command ${id} not found`)
-  if (!wantsJson(argv ?? [])) throw new Errors.CLIError(error.message, { exit: exitCodeFor(error.code) })
+  if (!wantsJson([id, ...(argv ?? [])])) throw new Errors.CLIError(error.message, { exit: exitCodeFor(error.code) })
   process.stdout.write(`${JSON.stringify(errorJson(error), null, 2)}\n`)
   process.exitCode = exitCodeFor(error.code)
 }

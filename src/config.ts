@@ -24,7 +24,7 @@ export interface Config {
   readonly jwtIssuer: string
   /**
    * HS256 signs with the shared secret; RS256 and EdDSA sign with a private key kept in the database
-   * (encrypted under the secret) and publish the public keys at /.well-known/jwks.json.
+   * (encrypted under the data keys) and publish the public keys at /.well-known/jwks.json.
    */
   readonly jwtAlg: JwtAlg
   readonly host: string

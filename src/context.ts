@@ -82,7 +82,7 @@ export interface Context {
   readonly sessionStates: SessionReadModel
   /** Built on first use, so commands that never touch a token need no secret. */
   readonly tokens: TokenService
-  /** The RS256 / EdDSA keys in the database (HEIMDALL_JWT_ALG); reads the secret only to encrypt or decrypt one. */
+  /** The RS256 / EdDSA keys in the database (HEIMDALL_JWT_ALG); reads the data keys only to encrypt or decrypt one. */
   readonly signingKeys: SigningKeyStore
   /** Where the signing secret comes from (a path or a variable name), for the operator. */
   readonly secretSource: string

@@ -21,7 +21,7 @@ export function idTokenAlg(config: Config): AsymmetricAlg {
 
 /**
  * The provider's signing keys: Heimdall's active signing key(s) from the database, created on first
- * use, decrypted (a few tens of ms of scrypt per key, so cached by kid).
+ * use, decrypted once per kid (a key older releases sealed under the JWT secret costs tens of ms of scrypt).
  */
 export function createProviderKeys(config: Config, store: SigningKeyStore) {
   const decrypted = new Map<string, Record<string, unknown>>()

@@ -14,7 +14,7 @@ export interface TokenProvider {
   service(): TokenService
   /** The service if something has built it already, else undefined (builds nothing). */
   built(): TokenService | undefined
-  /** The RS256 / EdDSA keys in the database; reads the secret only to encrypt or decrypt one. */
+  /** The RS256 / EdDSA keys in the database; reads the data keys only to encrypt or decrypt one. */
   readonly signingKeys: SigningKeyStore
   /** Where the signing secret comes from (a path or a variable name); resolves it, so a missing or weak one throws here. */
   secretSource(): string

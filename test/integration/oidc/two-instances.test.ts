@@ -11,10 +11,15 @@ const pairs = new Map<string, [TestServer & { issuer: string }, TestServer]>()
 test.before(async () => {
   for (const backend of backends()) {
     const first = await startOidcServer(backend)
-    // A second instance on the same database and public URL, as behind a load balancer.
+    // A second instance on the same database, public URL and data keys (which seal the signing key), as behind a load balancer.
     const second = await startTestServer(backend, {
       port: await freePort(),
-      env: { HEIMDALL_OIDC_ENABLED: 'true', HEIMDALL_PUBLIC_URL: first.issuer.replace(/\/oidc$/, ''), HEIMDALL_DATABASE_URL: first.database.url },
+      env: {
+        HEIMDALL_OIDC_ENABLED: 'true',
+        HEIMDALL_PUBLIC_URL: first.issuer.replace(/\/oidc$/, ''),
+        HEIMDALL_DATABASE_URL: first.database.url,
+        HEIMDALL_DATA_KEY_FILE: first.env.HEIMDALL_DATA_KEY_FILE,
+      },
     })
     pairs.set(backend, [first, second])
   }

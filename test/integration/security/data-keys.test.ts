@@ -1,12 +1,17 @@
 import { randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { runCli } from '../../aux/cli.js'
+import { runCli as runCliOnce, type CliResult } from '../../aux/cli.js'
 import { claimsOf } from '../../aux/jwt.js'
 import { legacySealPrivateKey, legacySealTotpSecret } from '../../aux/legacy-seal.js'
 import { enrolTotp, postJson, totpCode } from '../../aux/mfa.js'
 import type { HeimdallAPIClient, JsonResponse } from '../../aux/api-client.js'
 import { serverTest, startSecondInstance, TEST_PASSWORD, TEST_SECRET, uniqueEmail, type TestServer } from '../../aux/server.js'
+
+/** Generous: these tests start many processes, on machines that may be busy. */
+function runCli(args: string[], options: { env: Record<string, string> }): Promise<CliResult> {
+  return runCliOnce(args, { ...options, timeoutMs: 120_000 })
+}
 
 // Every test here changes what the whole database is sealed under: one server each.
 const EDDSA = { env: { HEIMDALL_JWT_ALG: 'EdDSA' } }

@@ -116,7 +116,8 @@ for (const backend of backends()) {
   test(`/health answers 503 starting, never 200, until commands are taken [${backend}]`, async (t) => {
     const database = await createTestDatabase(backend)
     try {
-      const env = { HEIMDALL_DATABASE_URL: database.url, HEIMDALL_JWT_SECRET: TEST_SECRET, HEIMDALL_JWT_ALG: 'RS256' }
+      // MySQL instances must name their shared data keys, which seal the RS256 key.
+      const env = { HEIMDALL_DATABASE_URL: database.url, HEIMDALL_JWT_SECRET: TEST_SECRET, HEIMDALL_JWT_ALG: 'RS256', HEIMDALL_DATA_KEY_FILE: `${database.dir}/data-keys` }
       const served = await serve(env, [], /listening on (http:\/\/\S+)/)
       t.teardown(() => served.child.kill('SIGKILL')) // a no-op once it has exited
       const client = new HeimdallAPIClient(served.url)

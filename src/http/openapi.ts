@@ -107,10 +107,10 @@ export const openApiDocument = {
     ),
     '/auth/password/reset': {
       post: {
-        ...post('Set a new password with the token of a reset link; signs out every session of the user', schemas.ResetPasswordRequest, schemas.MessageResponse).post,
+        ...post('Set a new password with the token of a reset link; signs out every session of the user', schemas.ResetPasswordRequest, schemas.ResetPasswordResponse).post,
         tags: ['recovery'],
         responses: {
-          '200': json(schemas.MessageResponse, 'Password set; every session and refresh token of the user revoked'),
+          '200': json(schemas.ResetPasswordResponse, 'Password set; every session and refresh token of the user revoked (and, at the first proof of the mailbox, everything set up before it)'),
           '400': json(schemas.ErrorResponse, 'The token is unknown, expired, already used or replaced by a newer one'),
           '422': json(schemas.ValidationErrorResponse, 'The new password breaks the registration policy (details at body.new_password)'),
           '413': errors['413'],
@@ -119,9 +119,9 @@ export const openApiDocument = {
     },
     '/auth/email/verify': {
       post: {
-        ...post('Confirm an email address with the token of a verification link', schemas.EmailTokenRequest, schemas.EmailResponse).post,
+        ...post('Confirm an email address with the token of a verification link', schemas.EmailTokenRequest, schemas.EmailVerifiedResponse).post,
         tags: ['recovery'],
-        responses: { '200': json(schemas.EmailResponse, 'Verified'), ...errors, '400': json(schemas.ErrorResponse, 'The token is unknown, expired, already used or replaced') },
+        responses: { '200': json(schemas.EmailVerifiedResponse, 'Verified (at the first proof of the mailbox, everything set up before it ended)'), ...errors, '400': json(schemas.ErrorResponse, 'The token is unknown, expired, already used or replaced') },
       },
     },
     '/auth/email/verify/resend': {

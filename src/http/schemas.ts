@@ -77,6 +77,29 @@ export const EmailResponse = z
   .object({ message: z.string(), email: z.string().meta({ description: 'The address now verified (for a change: the new one)' }) })
   .meta({ id: 'EmailResponse' })
 
+/** What the first proof of a mailbox ended (usecases/recovery/first-proof.ts); present only when it ended anything. */
+const firstProofFields = {
+  ended_at_first_proof: z
+    .object({
+      sessions: z.number().int(),
+      totp: z.boolean(),
+      passkeys: z.number().int(),
+      recovery_codes: z.number().int(),
+      oidc_grants: z.number().int(),
+      oidc_consents: z.number().int(),
+      links: z.number().int().meta({ description: 'Other mailed links still out there (reset, verification, email change)' }),
+    })
+    .optional()
+    .meta({ description: 'This link was the first proof of the mailbox: what was set up before it and has been ended (docs/security.md)' }),
+  notice: z.string().optional().meta({ description: 'One sentence for the person naming what was ended' }),
+}
+
+export const ResetPasswordResponse = z.object({ message: z.string(), ...firstProofFields }).meta({ id: 'ResetPasswordResponse' })
+
+export const EmailVerifiedResponse = z
+  .object({ message: z.string(), email: z.string().meta({ description: 'The address now verified' }), ...firstProofFields })
+  .meta({ id: 'EmailVerifiedResponse' })
+
 export const RegisterResponse = z
   .object({ user_id: z.uuid(), email: z.string(), message: z.literal('User created successfully') })
   .meta({ id: 'RegisterResponse' })

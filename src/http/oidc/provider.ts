@@ -112,10 +112,12 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
       // Checked on every code exchange, refresh, userinfo call and authorization: a grant whose
       // Heimdall session ended is dead, and a provider session whose Heimdall session ended signs out.
       const session = ctx.oidc?.session as { accountId?: string; loginTs?: number; authorizations?: object } | undefined
+      let sessionId: string | undefined
       if (token?.grantId) {
         const linked = await linkedSessionOf(context, { grantId: token.grantId })
         if (!linked.live) return undefined
         if (linked.sessionId) rememberGrantSession(ctx, linked.sessionId)
+        sessionId = linked.sessionId
       } else if (session?.accountId === sub && session.loginTs && !(await isLinkedSessionLive(context, { login: { accountId: sub, loginTs: session.loginTs } }))) {
         // The provider's sign-in outlived its Heimdall session: forget it, so the user signs in again.
         // (deleted: the provider refuses to set an empty accountId; the assignment marks the session changed)
@@ -124,7 +126,7 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
         session.authorizations = {}
         return undefined
       }
-      const claims = await getOidcClaims(context, sub)
+      const claims = await getOidcClaims(context, sub, sessionId)
       if (!claims) return undefined
       return { accountId: sub, claims: async () => claims }
     },

@@ -1,5 +1,6 @@
 import type { Context } from '../../context.js'
 import { mergePermissions } from '../../domain/permissions.js'
+import { rolesWithheldFrom } from '../../domain/second-factor-rule.js'
 
 /**
  * The claims an ID token and userinfo may carry about a user (OpenID Connect Core 1.0 section 5.1):
@@ -21,10 +22,17 @@ export interface OidcClaims {
   permissions: string[]
 }
 
-export async function getOidcClaims(ctx: Context, userId: string): Promise<OidcClaims | undefined> {
+/**
+ * With `sessionId` (the Heimdall session a grant was made in), the roles of HEIMDALL_MFA_REQUIRED_ROLES
+ * and their permissions are left out when that session's sign-in was one factor
+ * (domain/second-factor-rule.ts), as in every token of that session.
+ */
+export async function getOidcClaims(ctx: Context, userId: string, sessionId?: string): Promise<OidcClaims | undefined> {
   const user = await ctx.users.findUserById(userId)
   if (!user || Boolean(user.disabled)) return undefined
-  const [roles, permissions] = await Promise.all([ctx.roles.findRoleNamesByUserId(user.id), ctx.roles.findPermissionNamesByUserId(user.id)])
+  const session = sessionId === undefined ? undefined : await ctx.sessions.findSessionWithUserById(sessionId)
+  const withheld = rolesWithheldFrom(session?.amr, ctx.config.mfaRequiredRoles)
+  const [roles, permissions] = await Promise.all([ctx.roles.findRoleNamesByUserId(user.id), ctx.roles.findPermissionNamesByUserId(user.id, withheld)])
   return {
     sub: user.id,
     email: user.email,
@@ -32,7 +40,7 @@ export async function getOidcClaims(ctx: Context, userId: string): Promise<OidcC
     name: user.email,
     preferred_username: user.email,
     updated_at: Math.floor(Number(user.updated_at) / 1000),
-    roles: [...roles].sort(),
+    roles: roles.filter((role) => !withheld.includes(role)).sort(),
     permissions: mergePermissions(permissions),
   }
 }

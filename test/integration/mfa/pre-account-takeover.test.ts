@@ -1,4 +1,5 @@
 import { postJson, sharedServers } from '../../aux/mfa.js'
+import { FormBrowser, formsOf } from '../../aux/oidc-http-sign-in.js'
 import { TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
 import { SoftwareAuthenticator } from '../../aux/software-authenticator.js'
 import { changeUserRole } from '../../../src/usecases/commands/change-user-role.js'
@@ -56,4 +57,26 @@ servers.each('pre-account takeover: an operator-created account (user:create) ma
   const options = await postJson(client, 'auth/passkeys/register/options', {}, login.body.enrollment_token)
   t.is(options.statusCode, 200, JSON.stringify(options.body))
   t.is((await postJson(client, 'auth/mfa/totp/setup', { password: TEST_PASSWORD }, login.body.enrollment_token)).statusCode, 200)
+})
+
+servers.each('pre-account takeover: the account page offers no enrolment before the address is proven, and refuses a posted one', async (t, server) => {
+  const email = uniqueEmail('page')
+  await server.client.register(email, TEST_PASSWORD)
+  const browser = new FormBrowser()
+  const login = await browser.follow(`${server.url}/account/login`)
+  const signInForm = formsOf(await login.response.text()).find((form) => form.action === '/account/login')!
+  const signedIn = await browser.request(new URL('/account/login', server.url).href, { form: { ...signInForm.fields, email, password: TEST_PASSWORD } })
+  t.is(signedIn.status, 303)
+  const page = await (await browser.follow(`${server.url}/account`)).response.text()
+  t.regex(page, /Verify your email address first: open the link in the verification mail/)
+  const forms = formsOf(page)
+  t.false(forms.some((form) => form.action === '/account/totp/setup'), 'no authenticator app form')
+  t.false(page.includes('data-passkey="register"'), 'no passkey button')
+
+  const csrf = forms.find((form) => form.action === '/account/password')!.fields.csrf_token
+  const posted = await browser.request(new URL('/account/totp/setup', server.url).href, { form: { csrf_token: csrf, setup_password: TEST_PASSWORD } })
+  t.is(posted.status, 403)
+  t.regex(await posted.text(), /Verify your email address before adding a second factor or passkey/)
+  const options = await browser.request(new URL('/account/passkeys/options', server.url).href, { form: { csrf_token: csrf } })
+  t.is(options.status, 403)
 })

@@ -93,6 +93,8 @@ export function accountPage(doors: AccountDoors): void {
         totpEnabledSince: status2fa.totp.state === 'enabled' ? dateOf(status2fa.totp.enrolledAt) : undefined,
         totpSetupForm: status2fa.enrolmentAllowed ? form('totpSetup') : undefined,
         enrolmentBlocked: !status2fa.enrolmentAllowed,
+        // A setup posted anyway (an old tab) is refused; its reason goes where its form would be.
+        enrolmentError: !status2fa.enrolmentAllowed && problem?.form === 'totpSetup' ? problem.errors['']?.join(' ') : undefined,
         totpDisableForm: form('totpDisable'),
         passkeys: status2fa.passkeys.map((passkey) => ({
           name: passkey.name,

@@ -50,7 +50,7 @@ export const ACCOUNT_TEMPLATES: Record<string, string> = {
 <section aria-labelledby="totp-title"><h2 id="totp-title">Authenticator app</h2>
 <% if (it.totpEnabledSince) { %><p>On since <%= it.totpEnabledSince %>.</p>
 <%~ include('@form', it.totpDisableForm) %><% } else { %><p>Off. Codes from an app such as Aegis, Google Authenticator or 1Password protect your account if your password leaks.</p>
-<% if (it.totpSetupForm) { %><%~ include('@form', it.totpSetupForm) %><% } else { %><p class="hint" id="enrolment-blocked">Verify your email address first: open the link in the verification mail. Until then no authenticator app or passkey can be added.</p><% } %><% } %></section>
+<% if (it.totpSetupForm) { %><%~ include('@form', it.totpSetupForm) %><% } else { %><% if (it.enrolmentError) { %><p class="form-error" role="alert"><%= it.enrolmentError %></p><% } %><p class="hint" id="enrolment-blocked">Verify your email address first: open the link in the verification mail. Until then no authenticator app or passkey can be added.</p><% } %><% } %></section>
 <section aria-labelledby="passkeys-title"><h2 id="passkeys-title">Passkeys</h2>
 <% if (it.passkeys.length === 0) { %><p>None yet.</p>
 <% } %><ul class="passkeys">

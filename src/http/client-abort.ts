@@ -1,21 +1,18 @@
 import type { IncomingMessage } from 'node:http'
 import { HeimdallError } from '../errors.js'
 
-/** What Node's HTTP server reports when a client's connection ends mid-request: a reset, a broken pipe, a request its parser cannot finish. */
-const CONNECTION_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE'])
-
 /**
  * Whether `error` means that the client went away (or sent a request that ended malformed), not that
- * Heimdall failed: a body read cut short (request.aborted), or a connection error of the client's
- * socket (ECONNRESET, EPIPE, HPE_* parse errors) once that socket is gone. Such an error is logged at
- * info and is never a 5xx nor a database outage, although a database driver's lost connection
- * carries the same ECONNRESET: the client's socket being gone is what tells them apart.
+ * Heimdall failed: a body read cut short (request.aborted), or the error the client's own request or
+ * socket was destroyed with (Node's 'aborted' ECONNRESET, an HPE_* parse error, a reset while the
+ * answer was pending). Such an error is logged at info and is never a 5xx nor a database outage,
+ * although a database driver's lost connection carries the same ECONNRESET: only the error object
+ * the client's request or socket holds is the client's.
  */
 export function isClientAbort(error: unknown, req: IncomingMessage | undefined): boolean {
   if (error instanceof HeimdallError) return error.code === 'request.aborted'
-  if (req === undefined || !(req.destroyed || req.socket?.destroyed !== false)) return false
-  const code = (error as { code?: unknown } | null)?.code
-  return typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('HPE_'))
+  if (req === undefined || error == null) return false
+  return error === req.errored || error === req.socket?.errored
 }
 
 /** The status an aborted request is counted and logged with: the request was incomplete (request.aborted's 400). */

@@ -8,6 +8,7 @@ import { translateError } from '../../usecases/translate-error.js'
 import { knownClientScopes } from '../../usecases/oidc/known-client-scopes.js'
 import { getJwks, JWKS_MAX_AGE_SECONDS } from '../../usecases/queries/get-jwks.js'
 import { createProviderPages } from '../pages/oidc/provider-pages.js'
+import { PAGE_CSP } from '../pages/pages.js'
 import { OIDC_PREFIX } from './paths.js'
 import { formPostEndpoint, redirectFormPost } from './post-as-get.js'
 import { rateLimitedEndpoint, spendOidcBudget } from './rate-limit.js'
@@ -108,6 +109,8 @@ export function createOidcHost(context: Context): OidcHost {
       ? spendOidcBudget(context, req, limited).then((refusal) => {
           if (!refusal) return handOver()
           nameOidcRoute(req, limited)
+          // The code entry is a page: a browser gets a page saying so, other clients the OAuth error.
+          if (limited === CODE_ENTRY_ENDPOINT && acceptsHtml(req)) return answerPage(res, 429, pages.spentBudgetPage(refusal.retryAfterSeconds), { 'Retry-After': String(refusal.retryAfterSeconds) })
           answerJson(res, 429, refusal.body, { 'Retry-After': String(refusal.retryAfterSeconds) })
         })
       : handOver()
@@ -153,6 +156,19 @@ function fail(context: Context, req: IncomingMessage, res: ServerResponse, err: 
   if (res.headersSent) return void res.end()
   if (outage) answerJson(res, 503, { error: 'temporarily_unavailable', error_description: 'Database unavailable: try again shortly' })
   else answerJson(res, 500, { error: 'server_error', error_description: 'An unexpected error occurred' })
+}
+
+/** The device flow's code entry form (a page people post), among the rate-limited endpoints. */
+const CODE_ENTRY_ENDPOINT = `${OIDC_PREFIX}/device`
+
+/** Whether the client asked for HTML (a browser's Accept names text/html; fetch and curl send *\/*). */
+function acceptsHtml(req: IncomingMessage): boolean {
+  return String(req.headers.accept ?? '').includes('text/html')
+}
+
+function answerPage(res: ServerResponse, status: number, html: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Security-Policy': PAGE_CSP, ...headers })
+  res.end(html)
 }
 
 function answerJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -135,7 +135,7 @@ export function postedForm(ctx: ParameterizedContext): Record<string, unknown> {
 }
 
 /** A spent per-IP budget in words for people: the API's message names an endpoint, which means nothing on a page. */
-function spentBudgetMessage(retryAfterSeconds: number | undefined): string {
+export function spentBudgetMessage(retryAfterSeconds: number | undefined): string {
   const wait = retryAfterSeconds === undefined ? 'a minute' : retryAfterSeconds === 1 ? '1 second' : `${retryAfterSeconds} seconds`
   return `There have been too many attempts from your network. Wait ${wait}, then try again.`
 }

@@ -99,4 +99,26 @@ for (const backend of backends()) {
       await last!.arrayBuffer()
     }
   })
+
+  test(`the provider's code entry page (POST /oidc/device) answers a spent budget to a browser with a page, to other clients with the OAuth error [${backend}]`, async (t) => {
+    const server = servers.get(backend)!
+    const ip = freshIp()
+    const browser = new FormBrowser()
+    const html = { 'x-forwarded-for': ip, accept: 'text/html,application/xhtml+xml,*/*;q=0.8' }
+    const page = await browser.request(`${server.issuer}/device`, { headers: html })
+    const form = formsOf(await page.text())[0]
+    for (let attempt = 0; attempt < LIMIT; attempt++) {
+      const answer = await browser.request(`${server.issuer}/device`, { form: { ...form.fields, user_code: 'BCDF-GHJK' }, headers: html })
+      t.not(answer.status, 429)
+      await answer.arrayBuffer()
+    }
+    const refused = await browser.request(`${server.issuer}/device`, { form: { ...form.fields, user_code: 'BCDF-GHJK' }, headers: html })
+    t.is(refused.status, 429)
+    t.regex(refused.headers.get('content-type') ?? '', /^text\/html/)
+    t.true(Number(refused.headers.get('retry-after')) >= 1)
+    t.regex(await refused.text(), /too many attempts from your network/)
+    const json = await browser.request(`${server.issuer}/device`, { form: { ...form.fields, user_code: 'BCDF-GHJK' }, headers: { 'x-forwarded-for': ip } })
+    t.is(json.status, 429)
+    t.like(await json.json(), { error: 'temporarily_unavailable' })
+  })
 }

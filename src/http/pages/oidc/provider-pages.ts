@@ -2,7 +2,7 @@ import type { KoaContextWithOIDC } from 'oidc-provider'
 import { OIDC_PATH } from '../../../config.js'
 import { createPageEngine } from '../engine.js'
 import { formView } from '../form.js'
-import { pageCspWithFormTarget } from '../pages.js'
+import { pageCspWithFormTarget, spentBudgetMessage } from '../pages.js'
 import { providerFormPostOf, type ProviderFormPost } from './provider-form-post.js'
 import { PROVIDER_TEMPLATES } from './provider-templates.js'
 
@@ -58,6 +58,8 @@ export interface ProviderPages {
    * "Not Found" otherwise): 404 and Heimdall's error page for a browser; http/oidc/not-found.ts answers the rest.
    */
   notFound(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void>
+  /** The page (HTML) for a browser whose per-IP budget for a form of the provider (the code entry) is spent; served with PAGE_CSP. */
+  spentBudgetPage(retryAfterSeconds: number): string
 }
 
 /** What each of the provider's device-code errors (re_render_errors.js) means to the person typing. */
@@ -212,6 +214,10 @@ export function createProviderPages(): ProviderPages {
     async renderError(ctx, out) {
       const status = ctx.status >= 400 ? ctx.status : 400
       render(ctx, '@oidc-error', { title: status >= 500 ? 'Something went wrong' : 'That did not work', message: describe(out), error: out.error }, { status })
+    },
+
+    spentBudgetPage(retryAfterSeconds) {
+      return engine.render('@error', { title: 'Too many attempts', message: spentBudgetMessage(retryAfterSeconds) })
     },
 
     async notFound(ctx, next) {

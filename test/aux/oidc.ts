@@ -69,6 +69,24 @@ export function oidcServersForFile(env: Record<string, string> = {}): Map<Backen
   return servers
 }
 
+/**
+ * Like oidcServersForFile, each server logging at debug into its own `logLines` (one JSON line per
+ * entry), for files that read what the server logged.
+ */
+export function loggedOidcServersForFile(): Map<Backend, { server: OidcServer; logLines: string[] }> {
+  const servers = new Map<Backend, { server: OidcServer; logLines: string[] }>()
+  test.before(async () => {
+    for (const backend of backends()) {
+      const logLines: string[] = []
+      servers.set(backend, { server: await startOidcServer(backend, {}, '127.0.0.1', { logLines }), logLines })
+    }
+  })
+  test.after.always(async () => {
+    for (const { server } of servers.values()) await server.close()
+  })
+  return servers
+}
+
 /** Where a test relying party's browser lands: its redirect URI and post-logout redirect URI on a callback server. */
 export interface RelyingPartyCallback {
   redirectUri: string

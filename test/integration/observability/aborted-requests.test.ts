@@ -9,19 +9,10 @@ import { connect } from 'node:net'
 import test from 'ava'
 import { backends } from '../../aux/db.js'
 import { eventually } from '../../aux/eventually.js'
-import { startOidcServer, type OidcServer } from '../../aux/oidc.js'
+import { loggedOidcServersForFile } from '../../aux/oidc.js'
 
-const servers = new Map<string, { server: OidcServer; logLines: string[] }>()
+const servers = loggedOidcServersForFile()
 
-test.before(async () => {
-  for (const backend of backends()) {
-    const logLines: string[] = []
-    servers.set(backend, { server: await startOidcServer(backend, {}, '127.0.0.1', { logLines }), logLines })
-  }
-})
-test.after.always(async () => {
-  for (const { server } of servers.values()) await server.close()
-})
 
 const JSON_TYPE = 'application/json'
 const FORM = 'application/x-www-form-urlencoded'

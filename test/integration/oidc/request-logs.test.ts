@@ -4,13 +4,11 @@
 import test from 'ava'
 import { createClient } from '../../../src/usecases/oidc/create-client.js'
 import { backends } from '../../aux/db.js'
-import { startOidcServer } from '../../aux/oidc.js'
+import { loggedOidcServersForFile } from '../../aux/oidc.js'
 import { eventually } from '../../aux/eventually.js'
 import { sample } from '../../aux/prometheus.js'
-import type { TestServer } from '../../aux/server.js'
 
-type OidcServer = TestServer & { issuer: string }
-const servers = new Map<string, { server: OidcServer; logLines: string[] }>()
+const servers = loggedOidcServersForFile()
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'
 /** Stands for a code or token in a query string: it must appear in no log line. */
 const SECRET_IN_QUERY = 'query-secret-5f1c2a'
@@ -18,15 +16,6 @@ const SECRET_IN_QUERY = 'query-secret-5f1c2a'
 const settle = () => new Promise((resolve) => setTimeout(resolve, 100))
 const entriesOf = (lines: string[]) => lines.map((line) => JSON.parse(line) as Record<string, unknown>)
 
-test.before(async () => {
-  for (const backend of backends()) {
-    const logLines: string[] = []
-    servers.set(backend, { server: await startOidcServer(backend, {}, '127.0.0.1', { logLines }), logLines })
-  }
-})
-test.after.always(async () => {
-  for (const { server } of servers.values()) await server.close()
-})
 
 for (const backend of backends()) {
   test(`a provider request answers X-Request-Id and leaves one access line: method, path without query, status, duration, req_id [${backend}]`, async (t) => {

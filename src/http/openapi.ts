@@ -256,6 +256,8 @@ function bearerJson(summary: string, request: Schema | undefined, ok: Schema | {
 /** Second factors and passkeys (issue 16). */
 function mfaPaths() {
   const enrolment = 'Also accepts the enrollment_token of a 403 mfa_enrollment_required login.'
+  // The pre-account-takeover rule (usecases/mfa/enrolment-policy.ts, docs/security.md).
+  const unverified = { '403': json(schemas.ErrorResponse, 'The address is not verified yet: no second factor or passkey is added before it is') }
   const passwordRefused = { '400': json(schemas.ErrorResponse, 'Incorrect password'), '429': json(schemas.ErrorResponse, 'The account is locked out, or too many requests from this IP (Retry-After)') }
   return {
     '/auth/login/mfa': {
@@ -273,10 +275,10 @@ function mfaPaths() {
       },
     },
     '/auth/mfa/totp/setup': {
-      post: bearerJson('Start TOTP enrolment (RFC 6238, SHA-1, 6 digits, 30 s): a new secret, pending until confirmed', schemas.PasswordConfirmationRequest, schemas.TotpSetupResponse, { ...passwordRefused, '409': json(schemas.ErrorResponse, 'TOTP is already enabled') }, enrolment),
+      post: bearerJson('Start TOTP enrolment (RFC 6238, SHA-1, 6 digits, 30 s): a new secret, pending until confirmed', schemas.PasswordConfirmationRequest, schemas.TotpSetupResponse, { ...passwordRefused, ...unverified, '409': json(schemas.ErrorResponse, 'TOTP is already enabled') }, enrolment),
     },
     '/auth/mfa/totp/confirm': {
-      post: bearerJson('Confirm TOTP with a code from the app; answers 10 recovery codes, shown once', schemas.TotpConfirmRequest, schemas.RecoveryCodesResponse, { '400': json(schemas.ErrorResponse, 'Wrong or expired code'), '409': json(schemas.ErrorResponse, 'Nothing to confirm, or already enabled'), '429': json(schemas.ErrorResponse, 'Too many requests from this IP (Retry-After)') }, enrolment),
+      post: bearerJson('Confirm TOTP with a code from the app; answers 10 recovery codes, shown once', schemas.TotpConfirmRequest, schemas.RecoveryCodesResponse, { ...unverified, '400': json(schemas.ErrorResponse, 'Wrong or expired code'), '409': json(schemas.ErrorResponse, 'Nothing to confirm, or already enabled'), '429': json(schemas.ErrorResponse, 'Too many requests from this IP (Retry-After)') }, enrolment),
     },
     '/auth/mfa/totp/disable': { post: bearerJson('Remove TOTP', schemas.PasswordConfirmationRequest, undefined, { ...passwordRefused, '409': json(schemas.ErrorResponse, 'TOTP is not enabled') }) },
     '/auth/mfa/recovery-codes': {
@@ -287,12 +289,12 @@ function mfaPaths() {
         'WebAuthn creation options for a new passkey (rp id: the host of HEIMDALL_PUBLIC_URL); the challenge is single use, 5 minutes',
         undefined,
         { description: 'PublicKeyCredentialCreationOptionsJSON (WebAuthn L3)' },
-        {},
+        unverified,
         enrolment,
       ),
     },
     '/auth/passkeys/register/verify': {
-      post: bearerJson('Store the passkey the authenticator created', schemas.PasskeyRegisterRequest, schemas.PasskeyResponse, { '400': json(schemas.ErrorResponse, 'Challenge unknown, spent or expired; attestation invalid; passkey already registered') }, enrolment),
+      post: bearerJson('Store the passkey the authenticator created', schemas.PasskeyRegisterRequest, schemas.PasskeyResponse, { ...unverified, '400': json(schemas.ErrorResponse, 'Challenge unknown, spent or expired; attestation invalid; passkey already registered') }, enrolment),
     },
     '/auth/passkeys': {
       get: {

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path'
 import { runCli as runCliOnce, type CliResult } from '../../aux/cli.js'
 import { claimsOf } from '../../aux/jwt.js'
 import { legacySealPrivateKey, legacySealTotpSecret } from '../../aux/legacy-seal.js'
-import { enrolTotp, postJson, totpCode } from '../../aux/mfa.js'
+import { enrolTotp, postJson, registerVerifiedAndLogin, totpCode } from '../../aux/mfa.js'
 import type { HeimdallAPIClient, JsonResponse } from '../../aux/api-client.js'
 import { serverTest, startSecondInstance, TEST_PASSWORD, TEST_SECRET, uniqueEmail, type TestServer } from '../../aux/server.js'
 
@@ -41,7 +41,7 @@ async function sealedValues(server: TestServer): Promise<string[]> {
 
 async function enrolledUser(server: TestServer, label: string): Promise<{ email: string; userId: string; secret: string }> {
   const email = uniqueEmail(label)
-  const { userId, accessToken } = await server.client.registerAndLogin(email, TEST_PASSWORD)
+  const { userId, accessToken } = await registerVerifiedAndLogin(server, email)
   const { secret } = await enrolTotp(server.client, accessToken)
   return { email, userId, secret }
 }

@@ -110,6 +110,6 @@ serverTest('introspection is documented in the OpenAPI document, with /metrics',
   t.deepEqual(component('IntrospectionRequest').required, ['token'])
   t.truthy(component('IntrospectionResponse').properties.active)
   t.truthy(component('OAuthErrorResponse').properties.error_description)
-  t.deepEqual(Object.keys(introspection.responses).sort(), ['200', '400', '401', '413', '415'])
+  t.deepEqual(Object.keys(introspection.responses).sort(), ['200', '400', '401', '413', '415', '503'])
   t.truthy(document.paths['/metrics'].get.responses['200'].content['text/plain; version=0.0.4; charset=utf-8'])
 })

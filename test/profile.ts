@@ -1,0 +1,71 @@
+/**
+ * `npm run test:profile`: runs the suite as `npm test` does (AVA, its default reporter) and reports
+ * where the time goes: each file's wall time (from its first test's start to its last test's end,
+ * read from the reporter's lines as they arrive) and each test's own duration (AVA prints it for tests
+ * over 100 ms). Arguments are passed to AVA (a file, `--match`). Writes the whole profile as JSON to
+ * `test-profile.json` (or HEIMDALL_TEST_PROFILE_FILE) and prints the slowest files and tests.
+ */
+import { spawn } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { createInterface } from 'node:readline'
+
+interface TestLine {
+  file: string
+  title: string
+  /** What AVA printed for it: passed, failed, skipped... */
+  outcome: 'passed' | 'failed' | 'skipped' | 'todo'
+  /** Milliseconds; tests of 100 ms or less are printed without one and count as 0. */
+  durationMs: number
+  /** Milliseconds since the run started, when its line arrived. */
+  endedAtMs: number
+}
+
+// The package's exports do not name its bin: found beside its main entry point.
+const avaCli = join(dirname(createRequire(import.meta.url).resolve('ava')), 'cli.mjs')
+const started = Date.now()
+const child = spawn(process.execPath, [avaCli, ...process.argv.slice(2)], { env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'inherit'] })
+const tests: TestLine[] = []
+const lines = createInterface({ input: child.stdout })
+lines.on('line', (line) => {
+  process.stdout.write(`${line}\n`)
+  const parsed = parseTestLine(line)
+  if (parsed) tests.push({ ...parsed, endedAtMs: Date.now() - started })
+})
+
+const exitCode: number = await new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)))
+const wallMs = Date.now() - started
+const files = new Map<string, { startedAtMs: number; endedAtMs: number; tests: number; testMs: number }>()
+for (const test of tests) {
+  const file = files.get(test.file) ?? { startedAtMs: Infinity, endedAtMs: 0, tests: 0, testMs: 0 }
+  file.startedAtMs = Math.min(file.startedAtMs, test.endedAtMs - test.durationMs)
+  file.endedAtMs = Math.max(file.endedAtMs, test.endedAtMs)
+  file.tests++
+  file.testMs += test.durationMs
+  files.set(test.file, file)
+}
+const byFile = [...files].map(([file, f]) => ({ file, wallMs: f.endedAtMs - f.startedAtMs, tests: f.tests, testMs: f.testMs, startedAtMs: f.startedAtMs }))
+  .sort((a, b) => b.wallMs - a.wallMs)
+const byTest = [...tests].sort((a, b) => b.durationMs - a.durationMs)
+const out = process.env.HEIMDALL_TEST_PROFILE_FILE ?? 'test-profile.json'
+writeFileSync(out, JSON.stringify({ wallMs, files: byFile, tests: byTest }, null, 2))
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
+console.log(`\nProfile (${out}): ${tests.length} tests in ${seconds(wallMs)}\n\nSlowest files (wall, tests, sum of test durations):`)
+for (const f of byFile.slice(0, 20)) console.log(`  ${seconds(f.wallMs).padStart(8)}  ${String(f.tests).padStart(3)}  ${seconds(f.testMs).padStart(8)}  ${f.file}`)
+console.log('\nSlowest tests:')
+for (const t of byTest.slice(0, 20)) console.log(`  ${seconds(t.durationMs).padStart(8)}  ${t.file} › ${t.title}`)
+process.exitCode = exitCode
+
+/** `✔ [tag] dir › file › title (1m 2.3s)` as AVA 7's default reporter prints it; undefined for other lines. */
+function parseTestLine(line: string): Omit<TestLine, 'endedAtMs'> | undefined {
+  const match = /^\s*([✔✘↓-])\s+(?:\[\w+\]\s+)?(.+) › (.+?)(?:\s+\(((?:\d+(?:\.\d+)?(?:ms|s|m|h)\s*)+)\))?\s*$/.exec(line)
+  if (!match) return undefined
+  const [, mark, file, title, duration] = match
+  const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60000, h: 3600000 }
+  let durationMs = 0
+  for (const [, amount, unit] of (duration ?? '').matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) durationMs += Number(amount) * unitMs[unit]
+  const outcome = mark === '✔' ? 'passed' : mark === '✘' ? 'failed' : mark === '↓' ? 'skipped' : 'todo'
+  return { file, title, outcome, durationMs }
+}

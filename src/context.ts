@@ -115,6 +115,12 @@ export interface ContextOptions {
   watchRevocations?: boolean
   /** Where log lines go (default: stdout). Pretty lines when it is a terminal (isTTY), JSON otherwise. */
   logDestination?: DestinationStream & { isTTY?: boolean }
+  /**
+   * Hashes and checks passwords (default: bcrypt at HEIMDALL_BCRYPT_COST, whose floor of 10 is a
+   * production rule the configuration enforces). Tests hand in a cheaper hasher here, so that a few
+   * thousand registrations do not cost minutes of CPU; nothing reads this from the environment.
+   */
+  passwords?: PasswordHasher
 }
 
 /**
@@ -183,7 +189,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     oidcGrants: createOidcGrantsRepository(db),
     oidcConsents: createOidcConsentsRepository(db),
     logger,
-    passwords: createPasswordHasher(config.bcryptCost),
+    passwords: options.passwords ?? createPasswordHasher(config.bcryptCost),
     sessionStates,
     get tokens() {
       return tokens.service()

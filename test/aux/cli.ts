@@ -1,13 +1,98 @@
 import { spawn } from 'node:child_process'
+import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
+import { Config, run } from '@oclif/core'
+import { Exit, handle } from '@oclif/core/handle'
 
 /** bin/run.js, from dist/test/aux/cli.js. */
 export const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url))
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 
 export interface CliResult {
   code: number | null
   stdout: string
   stderr: string
+}
+
+export interface CliOptions {
+  /** Variables on top of the test process's own (NODE_ENV removed). */
+  env?: Record<string, string>
+  /** All of standard input. */
+  input?: string
+  /** Milliseconds (default 30 000). */
+  timeoutMs?: number
+}
+
+/**
+ * Runs a CLI command the way bin/run.js does (oclif's `run`, its error handler and exit code), but
+ * inside this test process: starting Node and oclif for each of the suite's few hundred commands
+ * cost most of a CPU second each. The command sees `env` as process.env, `input` as its standard
+ * input, and its standard output and error are what it wrote; one command runs at a time per test
+ * process, since all three are process-wide. `serve` always runs in a process of its own (it stays up);
+ * spawnCli runs any other command that way, for the tests that prove the real binary.
+ */
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  if (args[0] === 'serve') return spawnCli(args, options)
+  return oneAtATime(() => runInProcess(args, options))
+}
+
+let queue: Promise<unknown> = Promise.resolve()
+function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const result = queue.then(work)
+  queue = result.catch(() => undefined)
+  return result
+}
+
+let oclifConfig: Promise<Config> | undefined
+
+async function runInProcess(args: string[], options: CliOptions): Promise<CliResult> {
+  const savedEnv = { ...process.env }
+  const stdinDescriptor = Object.getOwnPropertyDescriptor(process, 'stdin')!
+  const writers = { stdout: process.stdout.write, stderr: process.stderr.write }
+  const output = { stdout: '', stderr: '' }
+  let exitCode: number | undefined
+  const savedExit = Exit.exit
+  // AVA's NODE_ENV=test would put oclif in development mode (TypeScript sources through tsx).
+  delete process.env.NODE_ENV
+  Object.assign(process.env, options.env)
+  const input = Readable.from([Buffer.from(options.input ?? '')])
+  Object.defineProperty(process, 'stdin', { configurable: true, enumerable: stdinDescriptor.enumerable, get: () => input })
+  process.stdout.write = ((chunk: string | Uint8Array) => ((output.stdout += chunk.toString()), true)) as typeof process.stdout.write
+  process.stderr.write = ((chunk: string | Uint8Array) => ((output.stderr += chunk.toString()), true)) as typeof process.stderr.write
+  // oclif's handler ends the process with the exit code: here it is recorded instead.
+  Exit.exit = ((code = 0) => {
+    exitCode = code
+  }) as typeof Exit.exit
+  process.exitCode = undefined
+  try {
+    oclifConfig ??= Config.load(ROOT)
+    const config = await oclifConfig
+    await withTimeout(options.timeoutMs ?? 30000, args, async () => {
+      try {
+        // No flush() as bin/run.js has: it waits for stdout's drain, and here stdout is a string.
+        await run(args, config)
+      } catch (error) {
+        await handle(error as Error)
+      }
+    })
+    return { code: exitCode ?? Number(process.exitCode ?? 0), stdout: output.stdout, stderr: output.stderr }
+  } finally {
+    process.exitCode = undefined
+    Exit.exit = savedExit
+    process.stdout.write = writers.stdout
+    process.stderr.write = writers.stderr
+    Object.defineProperty(process, 'stdin', stdinDescriptor)
+    for (const name of Object.keys(process.env)) if (!(name in savedEnv)) delete process.env[name]
+    Object.assign(process.env, savedEnv)
+  }
+}
+
+function withTimeout(ms: number, args: string[], work: () => Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`heimdall ${args.join(' ')} did not finish in ${ms} ms`)), ms)
+  })
+  return Promise.race([work(), late]).finally(() => clearTimeout(timer))
 }
 
 /**
@@ -32,12 +117,12 @@ async function inTurn<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Runs the CLI as a user would: a separate process, no NODE_ENV (AVA's "test" would put oclif in dev mode). */
-export function runCli(args: string[], options: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
-  return inTurn(() => runCliNow(args, options))
+/** Runs the CLI as a user would: bin/run.js in a process of its own, no NODE_ENV (AVA's "test" would put oclif in dev mode). */
+export function spawnCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return inTurn(() => spawnNow(args, options))
 }
 
-function runCliNow(args: string[], options: { env?: Record<string, string>; input?: string; timeoutMs?: number }): Promise<CliResult> {
+function spawnNow(args: string[], options: CliOptions): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env }
   delete env.NODE_ENV
   return new Promise((resolve, reject) => {

@@ -2,6 +2,7 @@ import test, { type ExecutionContext } from 'ava'
 import { loadConfig } from '../../src/config.js'
 import { createContext, type Context } from '../../src/context.js'
 import { startHttpServer } from '../../src/http/server.js'
+import { createPasswordHasher, type PasswordHasher } from '../../src/infra/passwords.js'
 import { prepareService } from '../../src/usecases/commands/prepare-service.js'
 import { HeimdallAPIClient } from './api-client.js'
 import { backends, createMigratedTestDatabase, type Backend, type TestDatabase } from './db.js'
@@ -11,6 +12,13 @@ export { freePort }
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789'
 export const TEST_PASSWORD = 'Secure-Pass-123'
 
+/**
+ * bcrypt at cost 4 for test servers: the same library and code path as production's cost 10 or more
+ * at 1/64 of the work (about 2 ms a hash here instead of 70 to 200), so that the suite's thousands of
+ * registrations and sign-ins do not cost minutes of CPU. Hashes made at any cost check at any other.
+ */
+export const CHEAP_PASSWORDS: PasswordHasher = createPasswordHasher(4)
+
 export interface TestServer {
   backend: Backend
   url: string
@@ -19,6 +27,8 @@ export interface TestServer {
   database: TestDatabase
   /** The environment a CLI process needs to share this server's database and secret. */
   env: Record<string, string>
+  /** The hasher it was built with (undefined: the configured bcrypt cost); a second instance shares it. */
+  passwords: PasswordHasher | undefined
   close(): Promise<void>
 }
 
@@ -29,6 +39,11 @@ export interface TestServerOptions {
   logLines?: string[]
   /** A fixed port (default: a random one), for tests whose public URL must name it (WebAuthn origins). */
   port?: number
+  /**
+   * `production` hashes at the configured HEIMDALL_BCRYPT_COST (10), for tests whose assertion is
+   * about bcrypt's time (an unknown email costs a comparison too); default `cheap` (CHEAP_PASSWORDS).
+   */
+  hashing?: 'cheap' | 'production'
 }
 
 /** A real Heimdall on a random port over a fresh database, built the way `heimdall serve` builds it. */
@@ -48,7 +63,8 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
     ...options.env,
   }
   const logDestination = options.logLines ? { write: (line: string) => void options.logLines!.push(line) } : undefined
-  const context = createContext(loadConfig(serverEnv), { watchRevocations: true, logDestination })
+  const passwords = options.hashing === 'production' ? undefined : CHEAP_PASSWORDS
+  const context = createContext(loadConfig(serverEnv), { watchRevocations: true, logDestination, passwords })
   // The signing key is left to first use, as a server that has never signed finds it: the key tests
   // cover that path, and serve's own start-up (which prepares it) is tested through the CLI.
   await prepareService(context, { migrate: true, prepareSigningKey: false })
@@ -60,6 +76,7 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
     context,
     database,
     env: serverEnv,
+    passwords,
     async close() {
       await running.close(1000)
       await context.close()
@@ -72,9 +89,9 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
  * Another Heimdall instance on the same database as `server` (its own process state: caches, mail
  * sender), with `env` on top of the first one's settings. Closing it leaves the database alone.
  */
-export async function startSecondInstance(server: TestServer, env: Record<string, string> = {}): Promise<Omit<TestServer, 'database' | 'backend'>> {
+export async function startSecondInstance(server: TestServer, env: Record<string, string> = {}): Promise<Omit<TestServer, 'database' | 'backend' | 'passwords'>> {
   const instanceEnv = { ...server.env, ...env }
-  const context = createContext(loadConfig(instanceEnv), { watchRevocations: true })
+  const context = createContext(loadConfig(instanceEnv), { watchRevocations: true, passwords: server.passwords })
   await prepareService(context, { migrate: false, prepareSigningKey: false })
   const running = await startHttpServer(context, { host: '127.0.0.1', port: 0 })
   return {

@@ -25,7 +25,7 @@ interface TestLine {
 // The package's exports do not name its bin: found beside its main entry point.
 const avaCli = join(dirname(createRequire(import.meta.url).resolve('ava')), 'cli.mjs')
 const started = Date.now()
-const child = spawn(process.execPath, [avaCli, ...process.argv.slice(2)], { env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'inherit'] })
+const child = spawn(process.execPath, [avaCli, ...process.argv.slice(2)], { stdio: ['ignore', 'pipe', 'inherit'] })
 const tests: TestLine[] = []
 const lines = createInterface({ input: child.stdout })
 lines.on('line', (line) => {

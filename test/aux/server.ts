@@ -27,6 +27,11 @@ export interface TestServer {
   database: TestDatabase
   /** The environment a CLI process needs to share this server's database and secret. */
   env: Record<string, string>
+  /**
+   * What the server logged at warn and above, one JSON line each, unless logLines or
+   * HEIMDALL_TEST_LOG_LEVEL sends its log elsewhere: serverTest prints a failed test's share of them.
+   */
+  warnings: string[]
   /** The hasher it was built with (undefined: the configured bcrypt cost); a second instance shares it. */
   passwords: PasswordHasher | undefined
   close(): Promise<void>
@@ -39,6 +44,8 @@ export interface TestServerOptions {
   logLines?: string[]
   /** A fixed port (default: a random one), for tests whose public URL must name it (WebAuthn origins). */
   port?: number
+  /** A server and database of its own even without other options (see serverTest). */
+  isolated?: boolean
   /**
    * `production` hashes at the configured HEIMDALL_BCRYPT_COST (10), for tests whose assertion is
    * about bcrypt's time (an unknown email costs a comparison too); default `cheap` (CHEAP_PASSWORDS).
@@ -62,9 +69,18 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
     HEIMDALL_LOG_LEVEL: options.logLines ? 'debug' : (process.env.HEIMDALL_TEST_LOG_LEVEL ?? 'silent'),
     ...options.env,
   }
-  const logDestination = options.logLines ? { write: (line: string) => void options.logLines!.push(line) } : undefined
+  const warnings: string[] = []
+  // Unless its log goes elsewhere, the server keeps its warnings for serverTest to print on failure;
+  // serverEnv (which CLI runs share) stays silent, so that no log line mixes into a command's output.
+  const keepsWarnings = !options.logLines && !process.env.HEIMDALL_TEST_LOG_LEVEL && !options.env?.HEIMDALL_LOG_LEVEL
+  const logDestination = options.logLines
+    ? { write: (line: string) => void options.logLines!.push(line) }
+    : keepsWarnings
+      ? { write: (line: string) => void warnings.push(line) }
+      : undefined
   const passwords = options.hashing === 'production' ? undefined : CHEAP_PASSWORDS
-  const context = createContext(loadConfig(serverEnv), { watchRevocations: true, logDestination, passwords })
+  const config = loadConfig(keepsWarnings ? { ...serverEnv, HEIMDALL_LOG_LEVEL: 'warn' } : serverEnv)
+  const context = createContext(config, { watchRevocations: true, logDestination, passwords })
   // The signing key is left to first use, as a server that has never signed finds it: the key tests
   // cover that path, and serve's own start-up (which prepares it) is tested through the CLI.
   await prepareService(context, { migrate: true, prepareSigningKey: false })
@@ -76,6 +92,7 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
     context,
     database,
     env: serverEnv,
+    warnings,
     passwords,
     async close() {
       await running.close(1000)
@@ -89,7 +106,7 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
  * Another Heimdall instance on the same database as `server` (its own process state: caches, mail
  * sender), with `env` on top of the first one's settings. Closing it leaves the database alone.
  */
-export async function startSecondInstance(server: TestServer, env: Record<string, string> = {}): Promise<Omit<TestServer, 'database' | 'backend' | 'passwords'>> {
+export async function startSecondInstance(server: TestServer, env: Record<string, string> = {}): Promise<Omit<TestServer, 'database' | 'backend' | 'passwords' | 'warnings'>> {
   const instanceEnv = { ...server.env, ...env }
   const context = createContext(loadConfig(instanceEnv), { watchRevocations: true, passwords: server.passwords })
   await prepareService(context, { migrate: false, prepareSigningKey: false })
@@ -106,9 +123,26 @@ export async function startSecondInstance(server: TestServer, env: Record<string
   }
 }
 
-/** Registers one test per backend, each with its own server and clean database, torn down afterwards. */
+/**
+ * Registers one test per backend. Tests without options share one server per backend with the
+ * other such tests of their file (started by the first that needs it, closed after the file's last
+ * test): unique emails keep them apart, and a server start costs a MariaDB schema each. A test with
+ * options (settings, log lines, a port) or `isolated: true` gets a server and database of its own:
+ * for a test that changes or counts what every test of the file would see (signing keys, rows of a
+ * whole table, metric totals, the lockout of the one test address). When a test fails, what its
+ * server logged at warn or above during it is printed with the failure.
+ */
 export function serverTest(title: string, run: (t: ExecutionContext, server: TestServer) => Promise<void>, options?: TestServerOptions): void {
   registerServerTests(test, title, run, options)
+}
+
+/**
+ * Like serverTest, with a server and database of its own: for a test that changes or counts what
+ * the other tests of its file would see (rows of a whole table, metric totals, signing keys, the
+ * database's availability). Say why beside it.
+ */
+export function isolatedServerTest(title: string, run: (t: ExecutionContext, server: TestServer) => Promise<void>, options?: TestServerOptions): void {
+  registerServerTests(test, title, run, { ...options, isolated: true })
 }
 
 /**
@@ -119,22 +153,55 @@ export function serialServerTest(title: string, run: (t: ExecutionContext, serve
   registerServerTests(test.serial, title, run, options)
 }
 
+const fileServers = new Map<Backend, Promise<TestServer>>()
+let fileServersClosed = false
+
+/** This file's shared server on `backend`, started on first use; closed by the hook registered with the first serverTest. */
+function fileServer(backend: Backend): Promise<TestServer> {
+  if (fileServersClosed) throw new Error('the file\'s shared servers are already closed')
+  let server = fileServers.get(backend)
+  if (!server) {
+    server = startTestServer(backend)
+    fileServers.set(backend, server)
+  }
+  return server
+}
+
 function registerServerTests(
   register: typeof test | typeof test.serial,
   title: string,
   run: (t: ExecutionContext, server: TestServer) => Promise<void>,
   options?: TestServerOptions,
 ): void {
-  for (const backend of backends()) {
-    register(`${title} [${backend}]`, async (t) => {
-      const server = await startTestServer(backend, options)
-      try {
-        await run(t, server)
-      } finally {
-        await server.close()
-      }
+  const own = options !== undefined && Object.keys(options).length > 0
+  if (!own && !registeredCloseHook) {
+    registeredCloseHook = true
+    test.after.always('close the file\'s shared servers', async () => {
+      fileServersClosed = true
+      await Promise.all([...fileServers.values()].map(async (server) => (await server).close()))
     })
   }
+  for (const backend of backends()) {
+    register(`${title} [${backend}]`, async (t) => {
+      const server = own ? await startTestServer(backend, options) : await fileServer(backend)
+      const logged = server.warnings.length
+      try {
+        await run(t, server)
+      } catch (error) {
+        printWarnings(t, server, logged)
+        throw error
+      } finally {
+        if (own) await server.close()
+      }
+      if (!t.passed) printWarnings(t, server, logged)
+    })
+  }
+}
+let registeredCloseHook = false
+
+function printWarnings(t: ExecutionContext, server: TestServer, from: number): void {
+  const lines = server.warnings.slice(from)
+  if (lines.length > 0) t.log(`the server logged during this test (warn and above):\n${lines.join('').trimEnd()}`)
 }
 
 let sequence = 0

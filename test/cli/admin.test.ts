@@ -2,7 +2,7 @@ import test from 'ava'
 import { runCli } from '../aux/cli.js'
 import { eventually } from '../aux/eventually.js'
 import { claimsOf } from '../aux/jwt.js'
-import { serverTest, TEST_PASSWORD, uniqueEmail } from '../aux/server.js'
+import { isolatedServerTest, serverTest, TEST_PASSWORD, uniqueEmail } from '../aux/server.js'
 import { changeUserRole } from '../../src/usecases/commands/change-user-role.js'
 
 serverTest('role:list shows the seeded roles and their permissions', async (t, server) => {
@@ -88,7 +88,7 @@ serverTest('session:list shows states; session:revoke is seen by the running ser
   t.deepEqual(states, { [sid]: 'revoked', [claimsOf(second.accessToken).sid]: 'active' })
 })
 
-serverTest('audit:list filters by user, type and age', async (t, server) => {
+isolatedServerTest('audit:list filters by user, type and age', async (t, server) => {
   const email = uniqueEmail('auditcli')
   await server.client.register(email, TEST_PASSWORD)
   await server.client.login(email, 'Wrong-Password-9')

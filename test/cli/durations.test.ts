@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import test from 'ava'
 import { runCli, type CliResult } from '../aux/cli.js'
 import { signWith } from '../aux/jwt.js'
-import { serverTest, TEST_PASSWORD, TEST_SECRET, uniqueEmail, type TestServer } from '../aux/server.js'
+import { isolatedServerTest, serverTest, TEST_PASSWORD, TEST_SECRET, uniqueEmail, type TestServer } from '../aux/server.js'
 
 /** Far beyond any lifetime, and beyond what a BIGINT of milliseconds holds. */
 const ABSURD = '100000000000000000000'
@@ -81,7 +81,8 @@ serverTest('nothing that reads a stored time crashes on an absurd one: session:l
   t.is((await server.client.validate(forged)).statusCode, 200)
 })
 
-serverTest('a database error never prints its SQL: not on the terminal, not in the logs', async (t, server) => {
+// It makes the database refuse every new session: a server of its own.
+isolatedServerTest('a database error never prints its SQL: not on the terminal, not in the logs', async (t, server) => {
   const email = uniqueEmail('sql')
   await server.client.register(email, TEST_PASSWORD)
   // A trigger stands in for any statement the database refuses (a value out of range, a constraint).
@@ -107,7 +108,8 @@ serverTest('a database error never prints its SQL: not on the terminal, not in t
 /** The server's log lines of the next test (both backends write here; each test looks for its own error). */
 const logLines: string[] = []
 
-serverTest(
+// It makes the database refuse every new session: a server of its own.
+isolatedServerTest(
   'the server logs a database error without its SQL',
   async (t, server) => {
     const email = uniqueEmail('sql-log')

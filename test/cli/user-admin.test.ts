@@ -3,7 +3,7 @@ import test from 'ava'
 import { BIN, runCli, type CliResult } from '../aux/cli.js'
 import { eventually } from '../aux/eventually.js'
 import { claimsOf } from '../aux/jwt.js'
-import { serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../aux/server.js'
+import { isolatedServerTest, serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../aux/server.js'
 import { registerUser } from '../../src/usecases/commands/register-user.js'
 
 const NEW_PASSWORD = 'Another-Secure-Pass-456'
@@ -15,7 +15,7 @@ function cli(server: TestServer, args: string[], input?: string): Promise<CliRes
   return runCli(args, { env: server.env, input, timeoutMs: TIMEOUT_MS })
 }
 
-serverTest('user:list pages through users and filters by email fragment and role', async (t, server) => {
+isolatedServerTest('user:list pages through users and filters by email fragment and role', async (t, server) => {
   const tag = `list${process.pid}`
   const emails = [`a.${tag}@example.com`, `b.${tag}@example.com`, `c_${tag}@example.org`]
   for (const [index, email] of emails.entries()) {

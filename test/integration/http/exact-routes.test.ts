@@ -4,9 +4,9 @@ import test from 'ava'
 import got from 'got'
 import Koa from 'koa'
 import { koaExactRoutes } from '../../../src/http/middleware/koa-exact-routes.js'
-import { serverTest, TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
+import { isolatedServerTest, serverTest, TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
 
-serverTest('the validation route answers the same on its exact path and on the spellings only @koa/router matches', async (t, server) => {
+isolatedServerTest('the validation route answers the same on its exact path and on the spellings only @koa/router matches', async (t, server) => {
   const { accessToken } = await server.client.registerAndLogin(uniqueEmail('exact'), TEST_PASSWORD)
   for (const path of ['auth/validate', 'auth/validate/', 'AUTH/Validate', 'auth/validate?via=query']) {
     const response = await server.client.http.post(path, { json: { token: accessToken } })

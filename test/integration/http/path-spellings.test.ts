@@ -1,4 +1,4 @@
-import { serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
+import { isolatedServerTest, serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
 
 /** POST a JSON body to a path spelled as given (relative to the server's URL). */
 function post(server: TestServer, path: string, json: unknown, headers: Record<string, string> = {}) {
@@ -52,7 +52,8 @@ serverTest('the introspection media type is matched case-insensitively (RFC 9110
   t.is(text.statusCode, 415, 'another media type is still refused')
 })
 
-serverTest('readiness and the API headers hold on every spelling', async (t, server) => {
+// It takes the server out of readiness for a moment: a server of its own.
+isolatedServerTest('readiness and the API headers hold on every spelling', async (t, server) => {
   const email = uniqueEmail('ready-spelling')
   t.is((await server.client.register(email, TEST_PASSWORD)).statusCode, 200)
   const validated = await post(server, 'AUTH/Validate/', { token: 'not-a-token' })

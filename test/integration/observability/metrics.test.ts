@@ -2,7 +2,7 @@ import test from 'ava'
 import { AggregatorRegistry } from 'prom-client'
 import { createRequestMetrics, type RequestMetrics } from '../../../src/infra/metrics/request-metrics.js'
 import { sample } from '../../aux/prometheus.js'
-import { serverTest, TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
+import { isolatedServerTest, serverTest, TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
 import { signWith } from '../../aux/jwt.js'
 
 /** The request families as /metrics prints them: through prom-client's renderer, like every other family. */
@@ -10,7 +10,7 @@ function render(...workers: RequestMetrics[]): Promise<string> {
   return AggregatorRegistry.aggregate(workers.map((worker) => worker.toJSON()) as unknown as Parameters<typeof AggregatorRegistry.aggregate>[0]).metrics()
 }
 
-serverTest('/metrics answers the Prometheus text format with every family', async (t, server) => {
+isolatedServerTest('/metrics answers the Prometheus text format with every family', async (t, server) => {
   const response = await server.client.page('/metrics')
   t.is(response.statusCode, 200)
   t.regex(response.headers['content-type'] ?? '', /^text\/plain; version=0\.0\.4; charset=utf-8$/)
@@ -99,7 +99,7 @@ serverTest(
   { env: { HEIMDALL_LOCKOUT_MAX_FAILURES: '2', HEIMDALL_RATE_LIMIT_PER_MINUTE: '0' } },
 )
 
-serverTest('two servers in one process keep separate registries', async (t, server) => {
+isolatedServerTest('two servers in one process keep separate registries', async (t, server) => {
   await server.client.validate('garbage')
   const { startTestServer } = await import('../../aux/server.js')
   const other = await startTestServer(server.backend)

@@ -2,7 +2,7 @@ import test from 'ava'
 import { HeimdallAPIClient } from '../../aux/api-client.js'
 import { backends, createTestDatabase } from '../../aux/db.js'
 import { serve } from '../../aux/serve-process.js'
-import { serverTest, TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../aux/server.js'
+import { isolatedServerTest, serverTest, TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../aux/server.js'
 
 serverTest('after 5 failed logins the account answers 429 with Retry-After, even to the right password', async (t, server) => {
   const email = uniqueEmail('locked')
@@ -49,7 +49,7 @@ serverTest(
   { env: { HEIMDALL_LOCKOUT_WINDOW: '15s' } },
 )
 
-serverTest('20 parallel wrong passwords: at most 5 password checks get through', async (t, server) => {
+isolatedServerTest('20 parallel wrong passwords: at most 5 password checks get through', async (t, server) => {
   const email = uniqueEmail('parallel')
   await server.client.register(email, TEST_PASSWORD)
   const results = await Promise.all(Array.from({ length: 20 }, () => server.client.login(email, 'Wrong-Pass-1')))

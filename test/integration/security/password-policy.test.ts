@@ -45,4 +45,4 @@ serverTest('hashes are bcrypt at the configured cost with a unique salt each', a
   t.is(hashes.length, 2)
   for (const hash of hashes) t.regex(hash, /^\$2b\$10\$/)
   t.not(hashes[0].slice(0, 29), hashes[1].slice(0, 29), 'different salts')
-})
+}, { hashing: 'production' })

@@ -1,5 +1,5 @@
 import { claimsOf } from '../../../aux/jwt.js'
-import { serverTest, TEST_PASSWORD, uniqueEmail } from '../../../aux/server.js'
+import { isolatedServerTest, serverTest, TEST_PASSWORD, uniqueEmail } from '../../../aux/server.js'
 
 serverTest('logout answers 204 and the very next validation of that token fails', async (t, server) => {
   const email = uniqueEmail('logout')
@@ -52,7 +52,7 @@ serverTest('logout without a valid bearer token is 401', async (t, server) => {
   }
 })
 
-serverTest('logout, refresh and login write audit events without secrets', async (t, server) => {
+isolatedServerTest('logout, refresh and login write audit events without secrets', async (t, server) => {
   const email = uniqueEmail('audit')
   await server.client.register(email, TEST_PASSWORD)
   await server.client.login(email, 'Wrong-Password-1')

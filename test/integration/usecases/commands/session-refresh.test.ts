@@ -1,7 +1,7 @@
 import { claimsOf } from '../../../aux/jwt.js'
-import { serverTest, TEST_PASSWORD, uniqueEmail } from '../../../aux/server.js'
+import { isolatedServerTest, serverTest, TEST_PASSWORD, uniqueEmail } from '../../../aux/server.js'
 
-serverTest('login returns an opaque refresh token of at least 256 bits', async (t, server) => {
+isolatedServerTest('login returns an opaque refresh token of at least 256 bits', async (t, server) => {
   const email = uniqueEmail('refresh')
   await server.client.register(email, TEST_PASSWORD)
   const { refreshToken } = await server.client.loginTokens(email, TEST_PASSWORD)
@@ -52,7 +52,7 @@ serverTest('reusing the first refresh token after 2 rotations revokes the whole 
   t.is(audit.length, 1)
 })
 
-serverTest('two concurrent refreshes with the same token: exactly one wins', async (t, server) => {
+isolatedServerTest('two concurrent refreshes with the same token: exactly one wins', async (t, server) => {
   const email = uniqueEmail('race')
   await server.client.register(email, TEST_PASSWORD)
   const { refreshToken } = await server.client.loginTokens(email, TEST_PASSWORD)
@@ -63,7 +63,7 @@ serverTest('two concurrent refreshes with the same token: exactly one wins', asy
   t.is(Number(issued!.count), 2, 'the login token and exactly one successor: no double issue')
 })
 
-serverTest('unknown, garbage and expired refresh tokens are refused with 401', async (t, server) => {
+isolatedServerTest('unknown, garbage and expired refresh tokens are refused with 401', async (t, server) => {
   for (const token of ['hrt_' + 'A'.repeat(43), 'garbage', 'x'.repeat(5000)]) {
     const refused = await server.client.refresh(token)
     t.is(refused.statusCode, 401, token.slice(0, 10))

@@ -1,6 +1,6 @@
 import jwt from 'jsonwebtoken'
 import { claimsOf } from '../../../aux/jwt.js'
-import { serverTest, TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../../aux/server.js'
+import { isolatedServerTest, serverTest, TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../../aux/server.js'
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -53,7 +53,7 @@ serverTest('expires_in equals exp - iat of the access token', async (t, server) 
   t.is(response.body.expires_in, 15 * 60, 'the default TTL is 15 minutes')
 })
 
-serverTest('a wrong password answers 400 with an error and no token', async (t, server) => {
+isolatedServerTest('a wrong password answers 400 with an error and no token', async (t, server) => {
   const email = uniqueEmail('wrong')
   await server.client.register(email, TEST_PASSWORD)
   const response = await server.client.login(email, 'Wrong-Pass-123')

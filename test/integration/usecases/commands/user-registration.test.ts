@@ -1,8 +1,9 @@
-import { serverTest, TEST_PASSWORD, uniqueEmail } from '../../../aux/server.js'
+import { isolatedServerTest, TEST_PASSWORD, uniqueEmail } from '../../../aux/server.js'
 
+// Each test counts the users table: a server of its own each.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-serverTest('registration answers 200 with a UUID user id, the email and a confirmation message', async (t, server) => {
+isolatedServerTest('registration answers 200 with a UUID user id, the email and a confirmation message', async (t, server) => {
   const email = uniqueEmail('register')
   const response = await server.client.register(email, TEST_PASSWORD)
   t.is(response.statusCode, 200)
@@ -18,7 +19,7 @@ serverTest('registration answers 200 with a UUID user id, the email and a confir
   t.not(row.password_hash, TEST_PASSWORD, 'the password is not stored in clear')
 })
 
-serverTest('a duplicate email answers 400 with {error, status_code, path}', async (t, server) => {
+isolatedServerTest('a duplicate email answers 400 with {error, status_code, path}', async (t, server) => {
   const email = uniqueEmail('dup')
   t.is((await server.client.register(email, TEST_PASSWORD)).statusCode, 200)
   const again = await server.client.register(email, 'Another-Pass-456')
@@ -29,7 +30,7 @@ serverTest('a duplicate email answers 400 with {error, status_code, path}', asyn
   t.is(await countUsers(server), 1, 'no second user was created')
 })
 
-serverTest('emails are trimmed and lower-cased: a case or space variant is a duplicate', async (t, server) => {
+isolatedServerTest('emails are trimmed and lower-cased: a case or space variant is a duplicate', async (t, server) => {
   const email = uniqueEmail('Case.Mixed')
   const first = await server.client.register(email, TEST_PASSWORD)
   t.is(first.statusCode, 200)
@@ -44,7 +45,7 @@ serverTest('emails are trimmed and lower-cased: a case or space variant is a dup
   t.is(await countUsers(server), 1)
 })
 
-serverTest('each invalid email answers 422 with a detail entry pointing at the email', async (t, server) => {
+isolatedServerTest('each invalid email answers 422 with a detail entry pointing at the email', async (t, server) => {
   for (const email of ['not-an-email', '@example.com', 'user@', 'user@@example.com', 'user.example.com', '']) {
     const response = await server.client.register(email, TEST_PASSWORD)
     t.is(response.statusCode, 422, JSON.stringify(email))
@@ -60,7 +61,7 @@ serverTest('each invalid email answers 422 with a detail entry pointing at the e
   t.is(await countUsers(server), 0, 'nothing was stored')
 })
 
-serverTest('a password shorter than 8 characters answers 422 pointing at the password', async (t, server) => {
+isolatedServerTest('a password shorter than 8 characters answers 422 pointing at the password', async (t, server) => {
   for (const password of ['Sh0rt-A', 'Ab1', '']) {
     const response = await server.client.register(uniqueEmail('short'), password)
     t.is(response.statusCode, 422, password)
@@ -72,7 +73,7 @@ serverTest('a password shorter than 8 characters answers 422 pointing at the pas
   t.is(await countUsers(server), 0)
 })
 
-serverTest('missing fields and wrong types answer 422 with one detail per bad field', async (t, server) => {
+isolatedServerTest('missing fields and wrong types answer 422 with one detail per bad field', async (t, server) => {
   const cases: Array<{ body: unknown; fields: string[] }> = [
     { body: {}, fields: ['email', 'password'] },
     { body: { email: uniqueEmail() }, fields: ['password'] },
@@ -100,7 +101,7 @@ serverTest('missing fields and wrong types answer 422 with one detail per bad fi
   t.is(await countUsers(server), 0)
 })
 
-serverTest('five registrations give five distinct UUIDs', async (t, server) => {
+isolatedServerTest('five registrations give five distinct UUIDs', async (t, server) => {
   const emails = Array.from({ length: 5 }, () => uniqueEmail('many'))
   const ids: string[] = []
   for (const email of emails) {

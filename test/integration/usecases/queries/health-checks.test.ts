@@ -4,7 +4,7 @@ import { HeimdallAPIClient } from '../../../aux/api-client.js'
 import { backends, createTestDatabase } from '../../../aux/db.js'
 import { serve } from '../../../aux/serve-process.js'
 import { fastestAverageMs } from '../../../aux/timing.js'
-import { serialServerTest, serverTest, TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../../aux/server.js'
+import { serialServerTest, isolatedServerTest, serverTest, TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../../aux/server.js'
 
 /** package.json of the repository: this file runs as dist/test/integration/usecases/queries/*.js. */
 const PACKAGE_VERSION: string = JSON.parse(readFileSync(new URL('../../../../../package.json', import.meta.url), 'utf8')).version
@@ -41,7 +41,7 @@ serverTest('the health timestamp is ISO 8601 UTC and within 60 s of now', async 
   }
 })
 
-serverTest('GET /health/detailed reports environment, system, dependencies and real metrics', async (t, server) => {
+isolatedServerTest('GET /health/detailed reports environment, system, dependencies and real metrics', async (t, server) => {
   const first = await server.client.healthDetailed()
   t.is(first.statusCode, 200)
   const body = first.body
@@ -81,7 +81,7 @@ serverTest('GET /health/detailed reports environment, system, dependencies and r
   t.is((await server.client.healthDetailed()).body.metrics.active_sessions, 0, 'logout closes it')
 })
 
-serverTest('when the database does not answer, /health/detailed is 503 unhealthy and /health still answers', async (t, server) => {
+isolatedServerTest('when the database does not answer, /health/detailed is 503 unhealthy and /health still answers', async (t, server) => {
   t.is((await server.client.healthDetailed()).statusCode, 200)
   await server.context.db.destroy() // the pool is gone: every query now fails (close() tolerates a second destroy)
 

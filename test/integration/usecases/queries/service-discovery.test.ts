@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { fastestAverageMs } from '../../../aux/timing.js'
-import { serialServerTest, serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../../aux/server.js'
+import { serialServerTest, isolatedServerTest, serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../../aux/server.js'
 import type { ExecutionContext } from 'ava'
 
 /** package.json of the repository: this file runs as dist/test/integration/usecases/queries/*.js. */
@@ -154,7 +154,7 @@ serverTest('unknown paths are 404, wrong methods 405 and malformed JSON 400, all
   }
 })
 
-serverTest('GET /ready is 200 when migrated and the database answers, 503 otherwise; GET /live is always 200', async (t, server) => {
+isolatedServerTest('GET /ready is 200 when migrated and the database answers, 503 otherwise; GET /live is always 200', async (t, server) => {
   const ready = await server.client.ready()
   t.is(ready.statusCode, 200)
   t.deepEqual(ready.body, { status: 'ready' })

@@ -23,3 +23,11 @@ test('max_age (seconds, as sent) asks a sign-in older than it to authenticate ag
   t.false(mustAuthenticateAgain({ ...at, maxAge: '' }))
   t.true(mustAuthenticateAgain({ ...at, maxAge: 'soon' }), 'not a number: the strict answer')
 })
+
+test('a null max_age or a prompt that is not a string asks nothing more; an extra space does not hide login', (t) => {
+  t.false(mustAuthenticateAgain({ ...at, maxAge: null }))
+  t.false(mustAuthenticateAgain({ ...at, prompt: ['login'] }), 'prompt is a space-separated string (OIDC Core 3.1.2.1)')
+  t.true(mustAuthenticateAgain({ ...at, prompt: 'consent  login' }), 'an extra space does not hide login')
+  t.false(mustAuthenticateAgain({ ...at, authTime: 1099, maxAge: 101 }), 'one second before the request, within max_age')
+  t.true(mustAuthenticateAgain({ ...at, authTime: 1099, maxAge: 100 }))
+})

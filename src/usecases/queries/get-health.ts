@@ -41,6 +41,7 @@ export async function getDetailedHealth(ctx: Context): Promise<DetailedHealth> {
     ...health,
     status: health.status === 'starting' ? 'starting' : database.ok ? 'healthy' : 'unhealthy',
     environment: ctx.config.environment,
+    // Uptime is elapsed real time since the metrics began (the system clock, like startedAt).
     system: { nodeVersion: process.version, uptimeSeconds: Math.round((Date.now() - ctx.metrics.startedAt) / 1000), pid: process.pid, memoryRssMb: Math.round(process.memoryUsage.rss() / 2 ** 20) },
     dependencies: {
       database: {

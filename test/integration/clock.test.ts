@@ -1,13 +1,18 @@
 // The context's clock (ContextOptions.clock) is the one every rule about time reads, end to end over
 // HTTP: token expiry (signing, the full check and the verified-token cache), lockout windows and TOTP
-// steps. The test clock moves; nothing here sleeps.
-import { clockedServerTest } from '../aux/clock.js'
+// steps, reset links. The test clock moves; nothing here sleeps.
+import test from 'ava'
+import { clockedServerTest, createTestClock } from '../aux/clock.js'
+import { backends } from '../aux/db.js'
 import { claimsOf } from '../aux/jwt.js'
+import { linkMail, SUBJECTS } from '../aux/mail-links.js'
 import { enrolTotp, postJson, registerVerifiedAndLogin, totpCode } from '../aux/mfa.js'
-import { TEST_PASSWORD, uniqueEmail } from '../aux/server.js'
+import { startTestServer, TEST_PASSWORD, uniqueEmail } from '../aux/server.js'
+import { startSmtpServer, type TestSmtpServer } from '../aux/smtp.js'
 
 const ACCESS_TOKEN_TTL_SECONDS = 15 * 60
 const TOTP_STEP_MS = 30_000
+const RESET_LINK_TTL_MS = 30 * 60 * 1000
 
 for (const alg of ['HS256', 'EdDSA']) {
   clockedServerTest(
@@ -79,3 +84,35 @@ clockedServerTest('TOTP codes are checked at the clock\'s time step, not the sys
   t.is(clockStep.statusCode, 200, JSON.stringify(clockStep.body))
   t.deepEqual(claimsOf(clockStep.body.access_token).amr, ['pwd', 'otp', 'mfa'])
 })
+
+let smtp: TestSmtpServer
+test.before(async () => {
+  smtp = await startSmtpServer()
+})
+test.after.always(async () => {
+  await smtp?.close()
+})
+
+for (const backend of backends()) {
+  test(`a reset link expires when the clock passes its lifetime; a mail queued with the clock ahead of the system's still goes out at once [${backend}]`, async (t) => {
+    const clock = createTestClock()
+    const server = await startTestServer(backend, { clock, env: { HEIMDALL_SMTP_URL: smtp.url, HEIMDALL_MAIL_POLL_MS: '100' } })
+    try {
+      const email = uniqueEmail('clock-link')
+      t.is((await server.client.register(email, TEST_PASSWORD)).statusCode, 200)
+      t.is((await server.client.post('auth/password/forgot', { email })).statusCode, 202)
+      const first = await linkMail(smtp, email, SUBJECTS.reset, 0)
+
+      clock.advance(RESET_LINK_TTL_MS + 1000)
+      const expired = await server.client.post('auth/password/reset', { token: first.token, new_password: 'Brand-New-Pass-456' })
+      t.deepEqual(expired.body, { error: 'This link has expired: ask for a new one', status_code: 400, path: '/auth/password/reset' })
+
+      t.is((await server.client.post('auth/password/forgot', { email })).statusCode, 202)
+      const second = await linkMail(smtp, email, SUBJECTS.reset, 1)
+      t.is((await server.client.post('auth/password/reset', { token: second.token, new_password: 'Brand-New-Pass-456' })).statusCode, 200, 'a link minted on the clock lives its lifetime from the clock\'s now')
+      t.is((await server.client.login(email, 'Brand-New-Pass-456')).statusCode, 200)
+    } finally {
+      await server.close()
+    }
+  })
+}

@@ -5,10 +5,13 @@
  * `now` as a parameter and reads no clock. Tests hand in a clock they move (test/aux/clock.ts), so
  * that a window or an expiry passes without sleeping.
  *
- * Still on the system clock, on purpose: oidc-provider (its own exp, auth_time and interaction
- * expiries, in whole seconds) and its storage adapter; timers and intervals (background sweeps, the
- * revocation poller, mail retries, the key reload throttle, deadlines on waits); the replica-lag
- * window of the session read model and Redis message lag, which measure real elapsed time.
+ * Still on the system clock, on purpose: oidc-provider (its own iat, exp, max_age and interaction
+ * expiries, in whole seconds), its keys and its storage (oidc_payloads); the mail outbox (when a mail
+ * is due, leases, retries), so that a clock moved ahead never holds a mail back; audit rows stamped
+ * without an explicit time, and audit:list --since; timers and intervals (background sweeps, the
+ * revocation poller, the key reload throttle, deadlines on waits); the session read model's replica-lag
+ * window, Redis message lag, uptime and the database clock check, which measure real time. A test
+ * clock only moves forward, so what it stamps stays visible to the pollers that read the system's.
  */
 export interface Clock {
   /** Milliseconds since the epoch. Must be cheap: the token validation hot path calls it. */

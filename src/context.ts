@@ -7,6 +7,7 @@ import { createClusterMetrics } from './infra/cluster/cluster-metrics.js'
 import { createInvalidationFanout, type Invalidation, type RevocationBusStatus } from './infra/cluster/invalidation-fanout.js'
 import { createDatabaseOutageLog, watchConnections } from './infra/db/database-outage.js'
 import { createKnex, poolStats } from './infra/db/knex.js'
+import { systemClock, type Clock } from './infra/clock.js'
 import { createDataKeyring, type DataKeyring } from './infra/data-keys/key-source.js'
 import { createLegacyOpener } from './infra/data-keys/legacy-jwt-secret.js'
 import { createSecretBox, type SecretBox } from './infra/data-keys/secret-box.js'
@@ -39,6 +40,12 @@ export type { Metrics }
 
 export interface Context {
   readonly config: Config
+  /**
+   * The time every rule about time reads (infra/clock.ts): lockout windows, expiries, session ends,
+   * token exp, TOTP steps. `ctx.clock.now()`, milliseconds since the epoch; the system clock unless
+   * ContextOptions.clock says otherwise.
+   */
+  readonly clock: Clock
   readonly db: Knex
   readonly users: UsersRepository
   readonly sessions: SessionsRepository
@@ -121,6 +128,12 @@ export interface ContextOptions {
    * thousand registrations do not cost minutes of CPU; nothing reads this from the environment.
    */
   passwords?: PasswordHasher
+  /**
+   * Where the use cases and the token service read the time (default: the system clock, Date.now).
+   * Tests hand in a clock they move, so that a lockout window or an expiry passes without a sleep;
+   * nothing reads this from the environment. What stays on the system clock: infra/clock.ts.
+   */
+  clock?: Clock
 }
 
 /**
@@ -128,6 +141,7 @@ export interface ContextOptions {
  * lives in infra/background-jobs.ts, where an invalidation goes in infra/cluster/invalidation-fanout.ts.
  */
 export function createContext(config: Config, options: ContextOptions = {}): Context {
+  const clock = options.clock ?? systemClock
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, destination: options.logDestination })
   // Queries of a serving server get a deadline; migrations (before it is ready) and the CLI do not.
   const knexOptions = { logger, queryDeadlineMs: () => (context.ready ? config.databaseTimeoutMs : undefined) }
@@ -163,13 +177,14 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
   const clusterMetrics = createClusterMetrics(() => context.metrics.snapshot())
   const dataKeys = createDataKeyring(config)
   const secretBox = createSecretBox({ keyring: dataKeys, legacy: createLegacyOpener(() => tokens.jwtSecret()) })
-  const tokens = createTokenProvider(config, db, secretBox)
+  const tokens = createTokenProvider(config, db, secretBox, clock)
   const jobs = options.watchRevocations
     ? startBackgroundJobs({ config, logger, databaseOutage, sessions, users, audit, throttles, mfa, sessionStates, builtTokens: tokens.built, isReady: () => context.ready, sweepOidc: config.oidcEnabled ? () => sweepExpiredOidcPayloads(db, Date.now()) : undefined })
     : undefined
 
   const context: Context = {
     config,
+    clock,
     db,
     users,
     sessions,
@@ -201,7 +216,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     },
     metrics: createMetrics({
       cacheStats: () => sessionStates.stats(),
-      countActiveSessions: () => readers.sessions.countActiveSessions(Date.now()),
+      countActiveSessions: () => readers.sessions.countActiveSessions(clock.now()),
       countUnsentMails: () => mailOutbox.countUnsentMails(),
       poolStats: () => poolStats(db),
       siblingSnapshots: () => clusterMetrics.siblingSnapshots(),

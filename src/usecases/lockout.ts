@@ -19,11 +19,12 @@ import { HeimdallError } from '../errors.js'
 export async function takeLoginAttempt(ctx: Context, email: string, userId: string | null, ip: string | undefined): Promise<void> {
   const { lockoutMaxFailures: limit, lockoutWindowSeconds } = ctx.config
   const windowMs = lockoutWindowSeconds * 1000
+  // A real wait for guesses in flight, not a rule about time: the system clock, whatever ctx.clock says.
   const deadline = Date.now() + MAX_WAIT_MS
   for (let poll = 0; ; poll++) {
-    const reservation = await ctx.throttles.reserve(loginLockoutKey(email), limit, windowMs, Date.now())
+    const reservation = await ctx.throttles.reserve(loginLockoutKey(email), limit, windowMs, ctx.clock.now())
     if (reservation.allowed) return
-    const failures = await ctx.throttles.findThrottleCount(loginFailuresKey(email), windowMs, Date.now())
+    const failures = await ctx.throttles.findThrottleCount(loginFailuresKey(email), windowMs, ctx.clock.now())
     if (failures >= limit || Date.now() >= deadline) {
       await ctx.audit.insertAuditEvent({ type: 'login.locked', userId, detail: { ip } })
       throw new HeimdallError('auth.locked', 'Too many failed login attempts for this account; try again later', undefined, retryAfterSeconds(reservation.retryAfterMs))
@@ -34,7 +35,7 @@ export async function takeLoginAttempt(ctx: Context, email: string, userId: stri
 
 /** The guess the unit was taken for was wrong (or its account disabled): the unit stays taken, and is counted as failed. */
 export async function countFailedAttempt(ctx: Context, email: string): Promise<void> {
-  await ctx.throttles.reserve(loginFailuresKey(email), UNLIMITED, ctx.config.lockoutWindowSeconds * 1000, Date.now())
+  await ctx.throttles.reserve(loginFailuresKey(email), UNLIMITED, ctx.config.lockoutWindowSeconds * 1000, ctx.clock.now())
 }
 
 /** The guess was never judged (an error before it was checked): its unit goes back. */

@@ -84,7 +84,7 @@ export async function openSession(
   user: { id: string; email: string; email_verified_at: number | null },
   input: { amr: readonly string[]; event: string; detail?: Record<string, unknown> },
 ): Promise<SessionTokens> {
-  const now = Date.now()
+  const now = ctx.clock.now()
   const sessionId = randomUUID()
   const refresh = newRefreshToken(ctx, now)
   await ctx.sessions.insertSessionWithRefreshToken(

@@ -1,6 +1,7 @@
 import test, { type ExecutionContext } from 'ava'
 import { loadConfig } from '../../src/config.js'
 import { createContext, type Context } from '../../src/context.js'
+import type { Clock } from '../../src/infra/clock.js'
 import { startHttpServer } from '../../src/http/server.js'
 import { createPasswordHasher, type PasswordHasher } from '../../src/infra/passwords.js'
 import { prepareService } from '../../src/usecases/commands/prepare-service.js'
@@ -51,6 +52,8 @@ export interface TestServerOptions {
    * about bcrypt's time (an unknown email costs a comparison too); default `cheap` (CHEAP_PASSWORDS).
    */
   hashing?: 'cheap' | 'production'
+  /** The server's clock (ContextOptions.clock; default: the system clock): createTestClock() moves it by hand. */
+  clock?: Clock
 }
 
 /** A real Heimdall on a random port over a fresh database, built the way `heimdall serve` builds it. */
@@ -80,7 +83,7 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
       : undefined
   const passwords = options.hashing === 'production' ? undefined : CHEAP_PASSWORDS
   const config = loadConfig(keepsWarnings ? { ...serverEnv, HEIMDALL_LOG_LEVEL: 'warn' } : serverEnv)
-  const context = createContext(config, { watchRevocations: true, logDestination, passwords })
+  const context = createContext(config, { watchRevocations: true, logDestination, passwords, clock: options.clock })
   // The signing key is left to first use, as a server that has never signed finds it: the key tests
   // cover that path, and serve's own start-up (which prepares it) is tested through the CLI.
   await prepareService(context, { migrate: true, prepareSigningKey: false })

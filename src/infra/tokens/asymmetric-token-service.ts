@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto'
 import type { JwtPayload } from 'jsonwebtoken'
 import { isAsymmetric, type AsymmetricAlg } from '../../domain/signing-key-lifecycle.js'
 import { HeimdallError } from '../../errors.js'
+import { systemClock, type Clock } from '../clock.js'
 import { createVerifiedTokenCache } from './verified-token-cache.js'
 import { decodeJwsPayload, parseJws, signJws, verifyJwsSignature, type ParsedJws } from './jws.js'
 import { publicKeyOf, type PublicJwk, type SigningKeyStore } from './signing-key-store.js'
@@ -22,6 +23,8 @@ interface VerificationKey {
  * RS256 / EdDSA tokens signed with the newest active key in the database, verified with any published
  * key, found by the token's kid in an in-memory map: the hot path never reads the database. A token
  * whose kid is unknown (a key rotated in by another process) makes the process re-read the keys first.
+ * `clock` (default: the system clock) gives iat, exp, key publication and the time they are checked
+ * against; the one-reload-a-second throttle keeps to the system clock.
  */
 export function createAsymmetricTokenService(options: {
   alg: AsymmetricAlg
@@ -31,8 +34,10 @@ export function createAsymmetricTokenService(options: {
   /** With OpenID Connect on: the provider's access tokens for Heimdall's own resource are accepted too. */
   oidc?: OidcResourceTokens
   verifiedCacheSize?: number
+  clock?: Clock
 }): TokenService {
   const { store } = options
+  const clock = options.clock ?? systemClock
   const verifiedTokens = createVerifiedTokenCache<VerifiedClaims>(options.verifiedCacheSize ?? 200_000)
   let keys = new Map<string, VerificationKey>()
   let signer: { kid: string; privateKey: KeyObject } | undefined
@@ -44,7 +49,7 @@ export function createAsymmetricTokenService(options: {
   /** Creates the signing key on first use if there is none, and loads the keys. */
   function initialise(): Promise<void> {
     initialised ??= (async () => {
-      await store.ensureActive(options.alg, Date.now())
+      await store.ensureActive(options.alg, clock.now())
       await reloadSoon()
       if (!signer) throw new HeimdallError('internal', `No active ${options.alg} signing key could be loaded`)
     })().catch((error: unknown) => {
@@ -73,7 +78,7 @@ export function createAsymmetricTokenService(options: {
   }
 
   async function load(): Promise<void> {
-    const rows = await store.published(Date.now())
+    const rows = await store.published(clock.now())
     const next = new Map<string, VerificationKey>()
     for (const row of rows) {
       if (!isAsymmetric(row.alg)) continue
@@ -87,19 +92,19 @@ export function createAsymmetricTokenService(options: {
     if (newest && newest.kid !== signer?.kid) signer = { kid: newest.kid, privateKey: await store.privateKeyOf(newest) }
   }
 
-  function verifyWith(token: string, jws: ParsedJws, key: VerificationKey): VerifiedClaims {
+  function verifyWith(token: string, jws: ParsedJws, key: VerificationKey, nowMs: number): VerifiedClaims {
     // The key decides the algorithm: an HS256 token "signed" with a public key never gets near HMAC.
     if (jws.header.alg !== key.alg) throw invalid(`Token algorithm must be ${key.alg}`)
     assertNoForbiddenHeader(jws.header)
-    if (key.publishedUntil !== null && key.publishedUntil <= Date.now()) throw invalid('Token is signed with a key that is no longer published')
+    if (key.publishedUntil !== null && key.publishedUntil <= nowMs) throw invalid('Token is signed with a key that is no longer published')
     if (!verifyJwsSignature(jws, key.alg, key.key)) throw invalid('Token signature is invalid')
     const payload = decodeJwsPayload(jws)
     if (!payload) throw invalid('Token payload is not a JSON object')
-    const now = Math.floor(Date.now() / 1000)
+    const now = Math.floor(nowMs / 1000)
     if (typeof payload.exp !== 'number') throw invalid('Token is invalid: no exp claim')
     if (now >= payload.exp) throw new HeimdallError('token.expired', 'Token has expired')
     if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > now)) throw invalid('Token is not valid yet')
-    const claims = checkedIssuer(jws.header, payload as JwtPayload, options.issuer, options.oidc)
+    const claims = checkedIssuer(jws.header, payload as JwtPayload, options.issuer, options.oidc, now)
     verifiedTokens.set(token, claims)
     return claims
   }
@@ -108,7 +113,7 @@ export function createAsymmetricTokenService(options: {
     await reloadSoon()
     const key = keys.get(kid)
     if (!key) throw invalid('Token is signed with an unknown key')
-    return verifyWith(token, jws, key)
+    return verifyWith(token, jws, key, clock.now())
   }
 
   return {
@@ -117,7 +122,7 @@ export function createAsymmetricTokenService(options: {
     async sign(claims, lifetime) {
       if (!signer) await initialise()
       const { kid, privateKey } = signer!
-      const { iat, exp } = tokenTimes(lifetime, options.ttlSeconds)
+      const { iat, exp } = tokenTimes(lifetime, options.ttlSeconds, clock.now())
       const payload = { sid: claims.sid, email: claims.email, email_verified: claims.email_verified, permissions: claims.permissions, ...amrClaim(claims), iat, exp, sub: claims.sub, iss: options.issuer }
       const token = signJws({ alg: options.alg, typ: 'JWT', kid }, payload, privateKey)
       // Outliving the usual lifetime, this token must keep its key published for longer after a rotation.
@@ -126,14 +131,15 @@ export function createAsymmetricTokenService(options: {
     },
 
     verify(token) {
-      const cached = verifiedTokens.get(token, Math.floor(Date.now() / 1000))
+      const nowMs = clock.now()
+      const cached = verifiedTokens.get(token, Math.floor(nowMs / 1000))
       if (cached) return cached
       const jws = parseJws(token)
       if (!jws) throw invalid('Token is invalid: jwt malformed')
       const kid = jws.header.kid
       if (typeof kid !== 'string' || kid === '') throw invalid('Token header has no kid')
       const key = keys.get(kid)
-      return key ? verifyWith(token, jws, key) : verifyAfterReload(token, jws, kid)
+      return key ? verifyWith(token, jws, key, nowMs) : verifyAfterReload(token, jws, kid)
     },
 
     prepare: initialise,
@@ -142,7 +148,7 @@ export function createAsymmetricTokenService(options: {
 
     async publicJwks() {
       await initialise()
-      const now = Date.now()
+      const now = clock.now()
       return [...keys.values()].filter((key) => key.publishedUntil === null || key.publishedUntil > now).map((key) => key.jwk)
     },
 

@@ -2,6 +2,7 @@ import { createSecretKey, hkdfSync, type KeyObject } from 'node:crypto'
 import type { Knex } from 'knex'
 import { heimdallResourceOf, oidcIssuerOf, type Config } from '../../config.js'
 import { isAsymmetric } from '../../domain/signing-key-lifecycle.js'
+import type { Clock } from '../clock.js'
 import type { SecretBox } from '../data-keys/secret-box.js'
 import { createSigningKeysRepository } from '../repositories/signing-keys.js'
 import { createAsymmetricTokenService } from './asymmetric-token-service.js'
@@ -27,8 +28,11 @@ export interface TokenProvider {
   jwtSecret(): string
 }
 
-/** Everything that signs and verifies tokens, over the database's signing keys (sealed by `box`) and the JWT secret. */
-export function createTokenProvider(config: Config, db: Knex, box: SecretBox): TokenProvider {
+/**
+ * Everything that signs and verifies tokens, over the database's signing keys (sealed by `box`) and the
+ * JWT secret; `clock` gives iat, exp and the time they are checked against.
+ */
+export function createTokenProvider(config: Config, db: Knex, box: SecretBox, clock: Clock): TokenProvider {
   let tokens: TokenService | undefined
   let resolved: ResolvedSecret | undefined
   const derivedKeys = new Map<string, KeyObject>()
@@ -44,8 +48,8 @@ export function createTokenProvider(config: Config, db: Knex, box: SecretBox): T
       const { jwtAlg: alg, jwtIssuer: issuer, accessTokenTtlSeconds: ttlSeconds } = config
       const oidc = config.oidcEnabled ? { issuer: oidcIssuerOf(config), audience: heimdallResourceOf(config) } : undefined
       tokens = isAsymmetric(alg)
-        ? createAsymmetricTokenService({ alg, issuer, ttlSeconds, store: signingKeys, oidc })
-        : createTokenService({ secret: signingSecret(), issuer, ttlSeconds, oidc })
+        ? createAsymmetricTokenService({ alg, issuer, ttlSeconds, store: signingKeys, oidc, clock })
+        : createTokenService({ secret: signingSecret(), issuer, ttlSeconds, oidc, clock })
       return tokens
     },
     built: () => tokens,

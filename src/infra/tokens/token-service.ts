@@ -2,6 +2,7 @@ import { createSecretKey, type KeyObject } from 'node:crypto'
 import jwt from 'jsonwebtoken'
 import type { AsymmetricAlg, JwtAlg } from '../../domain/signing-key-lifecycle.js'
 import { HeimdallError } from '../../errors.js'
+import { systemClock, type Clock } from '../clock.js'
 import { createVerifiedTokenCache } from './verified-token-cache.js'
 import type { PublicJwk } from './signing-key-store.js'
 
@@ -49,9 +50,12 @@ export interface TokenLifetime {
   issuedAt?: number
 }
 
-/** iat, and exp after the lifetime or at the session's end, whichever comes first (whole seconds, RFC 7519 NumericDate). */
-export function tokenTimes(lifetime: TokenLifetime, defaultTtlSeconds: number): { iat: number; exp: number } {
-  const iat = Math.floor((lifetime.issuedAt ?? Date.now()) / 1000)
+/**
+ * iat, and exp after the lifetime or at the session's end, whichever comes first (whole seconds, RFC
+ * 7519 NumericDate); `nowMs` (epoch milliseconds) is when a lifetime without issuedAt starts.
+ */
+export function tokenTimes(lifetime: TokenLifetime, defaultTtlSeconds: number, nowMs: number): { iat: number; exp: number } {
+  const iat = Math.floor((lifetime.issuedAt ?? nowMs) / 1000)
   const exp = Math.max(iat, Math.min(iat + (lifetime.ttlSeconds ?? defaultTtlSeconds), Math.floor(lifetime.sessionEndsAt / 1000)))
   return { iat, exp }
 }
@@ -108,16 +112,21 @@ export interface TokenService {
   providerSigning(): ProviderSigning
 }
 
-/** HS256 over the UTF-8 bytes of the secret; the key is a KeyObject because string keys verify ~50x slower. */
-export function createTokenService(options: { secret: string; issuer: string; ttlSeconds: number; oidc?: OidcResourceTokens; verifiedCacheSize?: number }): TokenService {
+/**
+ * HS256 over the UTF-8 bytes of the secret; the key is a KeyObject because string keys verify ~50x
+ * slower. `clock` (default: the system clock) gives iat and exp, and the time exp, nbf and iat are
+ * checked against (jsonwebtoken's clockTimestamp).
+ */
+export function createTokenService(options: { secret: string; issuer: string; ttlSeconds: number; oidc?: OidcResourceTokens; verifiedCacheSize?: number; clock?: Clock }): TokenService {
   const key: KeyObject = createSecretKey(Buffer.from(options.secret, 'utf8'))
+  const clock = options.clock ?? systemClock
   const verifiedTokens = createVerifiedTokenCache<VerifiedClaims>(options.verifiedCacheSize ?? 200_000)
 
   return {
     alg: ALGORITHM,
 
     async sign(claims, lifetime) {
-      const { iat, exp } = tokenTimes(lifetime, options.ttlSeconds)
+      const { iat, exp } = tokenTimes(lifetime, options.ttlSeconds, clock.now())
       const token = jwt.sign({ sid: claims.sid, email: claims.email, email_verified: claims.email_verified, permissions: claims.permissions, ...amrClaim(claims), iat, exp }, key, {
         algorithm: ALGORITHM,
         subject: claims.sub,
@@ -127,9 +136,10 @@ export function createTokenService(options: { secret: string; issuer: string; tt
     },
 
     verify(token: string): VerifiedClaims {
-      const cached = verifiedTokens.get(token, Math.floor(Date.now() / 1000))
+      const nowSeconds = Math.floor(clock.now() / 1000)
+      const cached = verifiedTokens.get(token, nowSeconds)
       if (cached) return cached
-      const claims = verifySignedToken(token)
+      const claims = verifySignedToken(token, nowSeconds)
       verifiedTokens.set(token, claims)
       return claims
     },
@@ -143,16 +153,16 @@ export function createTokenService(options: { secret: string; issuer: string; tt
   }
 
   /** The full check, for a token not seen before. */
-  function verifySignedToken(token: string): VerifiedClaims {
+  function verifySignedToken(token: string, nowSeconds: number): VerifiedClaims {
     let verified: jwt.Jwt
     try {
-      verified = jwt.verify(token, key, { algorithms: [ALGORITHM], complete: true })
+      verified = jwt.verify(token, key, { algorithms: [ALGORITHM], complete: true, clockTimestamp: nowSeconds })
     } catch (error) {
       throw toTokenError(error)
     }
     const header = verified.header as unknown as Record<string, unknown>
     assertNoForbiddenHeader(header)
-    return checkedIssuer(header, verified.payload, options.issuer, options.oidc)
+    return checkedIssuer(header, verified.payload, options.issuer, options.oidc, nowSeconds)
   }
 }
 
@@ -176,30 +186,31 @@ const INVALID_ISSUER = 'Token is invalid: jwt issuer invalid. expected: '
  * never typed at+jwt), or, when `oidc` is given, an RFC 9068 access token of Heimdall's OpenID
  * provider for Heimdall's own resource (typ at+jwt or application/at+jwt, section 4; aud naming the
  * resource; a client_id). Whatever else the provider signs with the same key (ID tokens, signed
- * userinfo, access tokens for another audience) is refused. Throws token.invalid.
+ * userinfo, access tokens for another audience) is refused. `nowSeconds` (epoch seconds) bounds iat.
+ * Throws token.invalid.
  */
-export function checkedIssuer(header: Record<string, unknown>, payload: string | jwt.JwtPayload, issuer: string, oidc: OidcResourceTokens | undefined): VerifiedClaims {
+export function checkedIssuer(header: Record<string, unknown>, payload: string | jwt.JwtPayload, issuer: string, oidc: OidcResourceTokens | undefined, nowSeconds: number): VerifiedClaims {
   const iss = typeof payload === 'string' ? undefined : payload.iss
   if (iss === issuer) {
     if (header.typ !== 'JWT' && isAccessTokenType(header.typ)) throw new HeimdallError('token.invalid', 'Token is invalid: Heimdall does not type its own tokens at+jwt')
-    return checkedClaims(payload)
+    return checkedClaims(payload, nowSeconds)
   }
   if (oidc === undefined || iss !== oidc.issuer || typeof payload === 'string') throw new HeimdallError('token.invalid', INVALID_ISSUER + issuer)
   if (!isAccessTokenType(header.typ)) throw new HeimdallError('token.invalid', 'Token of the OpenID provider is not an access token (typ at+jwt)')
   const aud = payload.aud
   if (!(aud === oidc.audience || (Array.isArray(aud) && aud.includes(oidc.audience)))) throw new HeimdallError('token.invalid', 'Token of the OpenID provider is not for Heimdall (aud)')
   if (typeof payload.client_id !== 'string') throw new HeimdallError('token.invalid', 'Token is missing required claims')
-  return { ...checkedClaims(payload), client_id: payload.client_id }
+  return { ...checkedClaims(payload, nowSeconds), client_id: payload.client_id }
 }
 
 function isAccessTokenType(typ: unknown): boolean {
   return typeof typ === 'string' && ACCESS_TOKEN_TYPE.test(typ)
 }
 
-/** The claims every access token must carry, with an iat not too far in the future. */
-export function checkedClaims(payload: string | jwt.JwtPayload): VerifiedClaims {
+/** The claims every access token must carry, with an iat not too far past `nowSeconds` (epoch seconds). */
+export function checkedClaims(payload: string | jwt.JwtPayload, nowSeconds: number): VerifiedClaims {
   if (!isAccessClaims(payload)) throw new HeimdallError('token.invalid', 'Token is missing required claims')
-  if (payload.iat > Math.floor(Date.now() / 1000) + MAX_IAT_SKEW_SECONDS) throw new HeimdallError('token.invalid', 'Token is issued in the future')
+  if (payload.iat > nowSeconds + MAX_IAT_SKEW_SECONDS) throw new HeimdallError('token.invalid', 'Token is issued in the future')
   const amr = payload.amr === undefined ? NO_AMR : Object.freeze([...payload.amr])
   return { sub: payload.sub, sid: payload.sid, iat: payload.iat, exp: payload.exp, iss: payload.iss, amr }
 }

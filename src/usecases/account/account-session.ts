@@ -42,6 +42,6 @@ export async function findAccountSession(ctx: Context, cookie: string | undefine
   const expected = Buffer.from(session.page_secret_hash)
   const given = Buffer.from(challengeHash(secret))
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined
-  if (session.revoked_at !== null || Number(session.expires_at) <= Date.now() || session.user_disabled) return undefined
+  if (session.revoked_at !== null || Number(session.expires_at) <= ctx.clock.now() || session.user_disabled) return undefined
   return { sessionId, userId: session.user_id, email: session.email, amr: parseAmr(session.amr), authenticatedAt: Number(session.created_at) }
 }

@@ -17,7 +17,7 @@ export async function changePassword(
   const user = await confirmPassword(ctx, account, input.currentPassword, input.ip)
   const problems = passwordFieldErrors(input.newPassword)
   if (problems.length > 0) throw validationError(problems)
-  const now = Date.now()
+  const now = ctx.clock.now()
   await ctx.users.updateUserPassword(user.id, await ctx.passwords.hash(input.newPassword), now)
   const revokedSessions = await ctx.sessions.updateSessionsRevokedByUserIdExcept(user.id, account.sessionId, 'password_changed', now)
   await ctx.invalidate({ kind: 'user', id: user.id })

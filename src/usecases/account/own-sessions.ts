@@ -13,7 +13,7 @@ export interface OwnSession {
 
 /** The signed-in user's live sessions, newest first, the current one marked. */
 export async function listOwnSessions(ctx: Context, account: AccountSession): Promise<OwnSession[]> {
-  const now = Date.now()
+  const now = ctx.clock.now()
   const rows = await ctx.sessions.findSessionsByUserId(account.userId)
   return rows
     .filter((row) => row.revoked_at === null && Number(row.expires_at) > now)
@@ -23,7 +23,7 @@ export async function listOwnSessions(ctx: Context, account: AccountSession): Pr
 /** Ends one of the user's own sessions (session.not_found for anyone else's, or one already ended). */
 export async function revokeOwnSession(ctx: Context, account: AccountSession, sessionId: string): Promise<void> {
   const session = await ctx.sessions.findSessionWithUserById(sessionId)
-  if (!session || session.user_id !== account.userId || !(await ctx.sessions.updateSessionRevokedById(sessionId, 'revoked_by_user', Date.now()))) {
+  if (!session || session.user_id !== account.userId || !(await ctx.sessions.updateSessionRevokedById(sessionId, 'revoked_by_user', ctx.clock.now()))) {
     throw new HeimdallError('session.not_found', 'No such session')
   }
   await ctx.invalidate({ kind: 'session', id: sessionId })
@@ -32,7 +32,7 @@ export async function revokeOwnSession(ctx: Context, account: AccountSession, se
 
 /** Ends every session of the user but the current one; answers how many. */
 export async function revokeOtherSessions(ctx: Context, account: AccountSession): Promise<number> {
-  const revoked = await ctx.sessions.updateSessionsRevokedByUserIdExcept(account.userId, account.sessionId, 'revoked_by_user', Date.now())
+  const revoked = await ctx.sessions.updateSessionsRevokedByUserIdExcept(account.userId, account.sessionId, 'revoked_by_user', ctx.clock.now())
   await ctx.invalidate({ kind: 'user', id: account.userId })
   await ctx.audit.insertAuditEvent({ type: 'logout.others', userId: account.userId, sessionId: account.sessionId, detail: { revoked } })
   return revoked

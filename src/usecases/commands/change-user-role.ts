@@ -19,7 +19,7 @@ export async function changeUserRole(ctx: Context, change: RoleChange & { grant:
 
   const changed = change.grant ? await ctx.roles.insertUserRole(user.id, role.id) : await ctx.roles.deleteUserRole(user.id, role.id)
   if (changed) {
-    await ctx.users.updateUserTouched(user.id, Date.now())
+    await ctx.users.updateUserTouched(user.id, ctx.clock.now())
     await ctx.invalidate({ kind: 'user', id: user.id })
     await ctx.audit.insertAuditEvent({ type: change.grant ? 'role.granted' : 'role.revoked', userId: user.id, detail: { role: role.name } })
   }

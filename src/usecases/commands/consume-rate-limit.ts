@@ -8,7 +8,7 @@ const MINUTE_MS = 60_000
 export async function consumeRateLimit(ctx: Context, input: { endpoint: string; clientIp: string }): Promise<void> {
   const limit = ctx.config.rateLimitPerMinute
   if (limit === 0) return
-  const reservation = await ctx.throttles.reserve(rateLimitKey(input.endpoint, input.clientIp), limit, MINUTE_MS, Date.now())
+  const reservation = await ctx.throttles.reserve(rateLimitKey(input.endpoint, input.clientIp), limit, MINUTE_MS, ctx.clock.now())
   if (!reservation.allowed) {
     const seconds = retryAfterSeconds(reservation.retryAfterMs)
     throw new HeimdallError('request.rate_limited', `Too many requests to ${input.endpoint}; try again in ${seconds} s`, undefined, seconds)

@@ -27,7 +27,7 @@ export async function issueAccessToken(ctx: Context, input: { email: string; ttl
     throw validationError([{ loc: ['ttl'], msg, type: 'value_error' }])
   }
 
-  const now = Date.now()
+  const now = ctx.clock.now()
   const sessionId = randomUUID()
   // Signed before the session is stored, so a missing secret leaves no orphan session behind.
   const expiresAt = now + ttlSeconds * 1000

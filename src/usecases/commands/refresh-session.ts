@@ -13,7 +13,7 @@ export async function refreshSession(ctx: Context, input: { refreshToken: string
   if (!presented) throw new HeimdallError('auth.invalid_refresh_token', 'Invalid refresh token')
   if (presented.spent_at !== null) return revokeOnReuse(ctx, presented.session_id, input.ip)
 
-  const now = Date.now()
+  const now = ctx.clock.now()
   if (Number(presented.expires_at) <= now) throw new HeimdallError('auth.invalid_refresh_token', 'Refresh token has expired')
   const session = await ctx.sessions.findSessionWithUserById(presented.session_id)
   if (!session || session.revoked_at !== null) throw new HeimdallError('auth.invalid_refresh_token', 'Session has been revoked')
@@ -29,7 +29,7 @@ export async function refreshSession(ctx: Context, input: { refreshToken: string
 }
 
 async function revokeOnReuse(ctx: Context, sessionId: string, ip: string | undefined): Promise<never> {
-  await ctx.sessions.updateSessionRevokedById(sessionId, 'refresh_token_reuse', Date.now())
+  await ctx.sessions.updateSessionRevokedById(sessionId, 'refresh_token_reuse', ctx.clock.now())
   await ctx.invalidate({ kind: 'session', id: sessionId })
   const session = await ctx.sessions.findSessionWithUserById(sessionId)
   await ctx.audit.insertAuditEvent({ type: 'refresh.reuse_detected', userId: session?.user_id ?? null, sessionId, detail: { ip } })

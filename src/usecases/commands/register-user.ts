@@ -35,7 +35,7 @@ export async function registerUser(ctx: Context, input: RegisterUserInput): Prom
 
   const userId = randomUUID()
   const passwordHash = await ctx.passwords.hash(input.password)
-  const now = Date.now()
+  const now = ctx.clock.now()
   try {
     // The verification mail is queued with the user: neither exists without the other.
     await ctx.transaction(async (tx) => {

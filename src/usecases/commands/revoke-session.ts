@@ -3,7 +3,7 @@ import { HeimdallError } from '../../errors.js'
 
 /** Ends one session: tokens bound to it stop validating everywhere. */
 export async function revokeSession(ctx: Context, input: { sessionId: string; reason: string }): Promise<void> {
-  const revoked = await ctx.sessions.updateSessionRevokedById(input.sessionId, input.reason, Date.now())
+  const revoked = await ctx.sessions.updateSessionRevokedById(input.sessionId, input.reason, ctx.clock.now())
   await ctx.invalidate({ kind: 'session', id: input.sessionId })
   if (!revoked) throw new HeimdallError('session.not_found', `No live session with id ${input.sessionId}`)
   const session = await ctx.sessions.findSessionWithUserById(input.sessionId)

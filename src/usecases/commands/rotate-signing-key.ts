@@ -24,7 +24,7 @@ export async function rotateSigningKey(ctx: Context, _input: Record<string, neve
       'Signing keys are used with HEIMDALL_JWT_ALG=RS256 or EdDSA; HS256 tokens are signed with HEIMDALL_JWT_SECRET (change that secret to rotate it)',
     )
   }
-  const now = Date.now()
+  const now = ctx.clock.now()
   const key = await ctx.signingKeys.create(alg, now)
   const retired = await ctx.signingKeys.retireAllExcept(key.kid, now)
   await ctx.audit.insertAuditEvent({ type: 'signing_key.rotated', detail: { kid: key.kid, alg, retired: retired.map((old) => old.kid) } }, now)

@@ -14,7 +14,7 @@ export async function setUserPassword(ctx: Context, input: { email: string; pass
   if (problems.length > 0) throw validationError(problems)
 
   const passwordHash = await ctx.passwords.hash(input.password)
-  const now = Date.now()
+  const now = ctx.clock.now()
   await ctx.users.updateUserPassword(user.id, passwordHash, now)
   const revokedSessions = await ctx.sessions.updateSessionsRevokedByUserId(user.id, 'password_changed', now)
   await ctx.invalidate({ kind: 'user', id: user.id })

@@ -6,6 +6,7 @@ export async function retryMail(ctx: Context, input: { id: number }): Promise<vo
   const row = await ctx.mailOutbox.findMailById(input.id)
   if (!row) throw new HeimdallError('mail.not_found', `No mail with id ${input.id}`)
   if (row.status === 'sent') throw new HeimdallError('mail.already_sent', `Mail ${input.id} was already sent; its link is gone`)
+  // Due by the system clock the outbox sender reads (link-mails.ts says why).
   if (!(await ctx.mailOutbox.updateMailRetry(input.id, Date.now()))) {
     throw new HeimdallError('mail.already_sent', `Mail ${input.id} is being sent right now`)
   }

@@ -31,7 +31,7 @@ export interface MfaLoginInput {
  */
 export async function completeMfaLogin(ctx: Context, input: MfaLoginInput): Promise<SessionTokens> {
   const tokenHash = challengeHash(input.mfaToken)
-  const challenge = await ctx.mfa.findLiveChallenge(tokenHash, 'mfa_login', Date.now())
+  const challenge = await ctx.mfa.findLiveChallenge(tokenHash, 'mfa_login', ctx.clock.now())
   const user = challenge?.user_id ? await ctx.users.findUserById(challenge.user_id) : undefined
   if (!user) throw invalidToken()
   if (user.disabled) throw new HeimdallError('auth.account_disabled', 'Account is disabled')
@@ -44,7 +44,7 @@ export async function completeMfaLogin(ctx: Context, input: MfaLoginInput): Prom
     await ctx.audit.insertAuditEvent({ type: 'mfa.failed', userId: user.id, detail: { method: factor, ip: input.ip } })
     throw new HeimdallError('mfa.invalid_code', factor === 'passkey' ? 'The passkey assertion was refused' : 'The code is wrong, expired or already used')
   }
-  if (!(await ctx.mfa.spendChallenge(tokenHash, 'mfa_login', Date.now()))) throw invalidToken()
+  if (!(await ctx.mfa.spendChallenge(tokenHash, 'mfa_login', ctx.clock.now()))) throw invalidToken()
   await clearLoginAttempts(ctx, user.email)
   if (factor === 'recovery_code') await ctx.audit.insertAuditEvent({ type: 'mfa.recovery_code.used', userId: user.id, detail: { ip: input.ip } })
   return openSession(ctx, user, {
@@ -56,7 +56,7 @@ export async function completeMfaLogin(ctx: Context, input: MfaLoginInput): Prom
 
 /** Answers a proof when the factor checks out and was spent (a code's step, a recovery code, a counter). */
 async function verifySecondFactor(ctx: Context, user: UserRow, factor: SecondFactor, input: MfaLoginInput, mfaTokenHash: string): Promise<{ passkey?: PasskeyUse } | undefined> {
-  const now = Date.now()
+  const now = ctx.clock.now()
   if (factor === 'passkey') {
     const assertion = await verifyPasskeyAssertion(ctx, input.passkeyResponse!, { userId: user.id, ip: input.ip, mfaTokenHash })
     return assertion ? { passkey: assertion } : undefined

@@ -34,7 +34,7 @@ export async function startPasskeyAuthentication(ctx: Context, input: { email?: 
   const passkeys = userId === undefined ? [] : await ctx.passkeys.findPasskeysByUserId(userId)
   const allow = passkeys.length === 0 ? undefined : passkeys.map((row) => ({ credentialId: row.credential_id, transports: transportsOf(row) }))
   const options = await authenticationOptions(relyingParty(ctx), allow)
-  const now = Date.now()
+  const now = ctx.clock.now()
   const mfaTokenHash = input.mfaToken === undefined ? undefined : challengeHash(input.mfaToken)
   // Bound to a user only when its credentials were listed: an unknown email gets the same answer as none.
   await ctx.mfa.insertChallenge({
@@ -49,7 +49,7 @@ export async function startPasskeyAuthentication(ctx: Context, input: { email?: 
 
 async function userOf(ctx: Context, input: { email?: string; mfaToken?: string }): Promise<string | undefined> {
   if (input.mfaToken !== undefined) {
-    const challenge = await ctx.mfa.findLiveChallenge(challengeHash(input.mfaToken), 'mfa_login', Date.now())
+    const challenge = await ctx.mfa.findLiveChallenge(challengeHash(input.mfaToken), 'mfa_login', ctx.clock.now())
     if (!challenge?.user_id) throw new HeimdallError('mfa.invalid_token', 'The mfa_token is invalid, used or expired: log in with the password again')
     return challenge.user_id
   }
@@ -79,7 +79,7 @@ export async function verifyPasskeyAssertion(
   const challenge = challengeOf(response)
   const key = challenge === undefined ? undefined : challengeKey(challenge, input.mfaTokenHash)
   const purpose = input.mfaTokenHash === undefined ? PURPOSE : SECOND_STEP_PURPOSE
-  const now = Date.now()
+  const now = ctx.clock.now()
   const live = key === undefined ? undefined : await ctx.mfa.findLiveChallenge(key, purpose, now)
   if (!live || !(await ctx.mfa.spendChallenge(key!, purpose, now))) return failed(ctx, input.userId ?? null, 'unknown_challenge', input.ip)
 

@@ -37,7 +37,7 @@ export async function startPasskeyRegistration(ctx: Context, principal: Principa
     { id: principal.userId, email: principal.email },
     existing.map((row) => ({ credentialId: row.credential_id, transports: transportsOf(row) })),
   )
-  const now = Date.now()
+  const now = ctx.clock.now()
   await ctx.mfa.insertChallenge({
     secret_hash: challengeHash(options.challenge),
     purpose: 'webauthn_registration',
@@ -62,7 +62,7 @@ export async function finishPasskeyRegistration(
   await requireEnrolmentAllowed(ctx, principal.userId)
   const challenge = challengeOf(input.response)
   const hash = challenge === undefined ? undefined : challengeHash(challenge)
-  const now = Date.now()
+  const now = ctx.clock.now()
   const live = hash === undefined ? undefined : await ctx.mfa.findLiveChallenge(hash, 'webauthn_registration', now)
   if (!live || live.user_id !== principal.userId || !(await ctx.mfa.spendChallenge(hash!, 'webauthn_registration', now))) {
     throw await refused(ctx, principal, 'unknown_challenge', input.ip, 'The registration challenge is unknown, used or expired: ask for new options')

@@ -18,7 +18,7 @@ export interface Principal {
  */
 export async function authenticateForEnrolment(ctx: Context, bearer: string | undefined): Promise<Principal> {
   if (bearer?.startsWith(ENROLLMENT_TOKEN_PREFIX)) {
-    const challenge = await ctx.mfa.findLiveChallenge(challengeHash(bearer), 'mfa_enrollment', Date.now())
+    const challenge = await ctx.mfa.findLiveChallenge(challengeHash(bearer), 'mfa_enrollment', ctx.clock.now())
     const user = challenge?.user_id ? await ctx.users.findUserById(challenge.user_id) : undefined
     if (!user) throw new HeimdallError('token.invalid', 'The enrolment token is invalid or has expired: log in again')
     if (user.disabled) throw new HeimdallError('user.disabled', 'User is disabled')

@@ -15,7 +15,7 @@ export async function replaceRecoveryCodes(ctx: Context, principal: Principal, i
     throw new HeimdallError('mfa.not_enrolled', 'Enrol TOTP or a passkey first: recovery codes stand in for a second factor')
   }
   const recoveryCodes = generateRecoveryCodes()
-  await ctx.mfa.replaceRecoveryCodes(user.id, recoveryCodes.map(recoveryCodeHash), Date.now())
+  await ctx.mfa.replaceRecoveryCodes(user.id, recoveryCodes.map(recoveryCodeHash), ctx.clock.now())
   await ctx.audit.insertAuditEvent({ type: 'mfa.recovery_codes.replaced', userId: user.id, sessionId: principal.sessionId, detail: { ip: input.ip } })
   return { recoveryCodes }
 }

@@ -18,7 +18,7 @@ export async function resetMfa(ctx: Context, input: { email: string }): Promise<
   const recoveryCodes = await ctx.mfa.deleteRecoveryCodesByUserId(user.id)
   const passkeys = await ctx.passkeys.deletePasskeysByUserId(user.id)
   await ctx.mfa.deleteChallengesByUserId(user.id)
-  const now = Date.now()
+  const now = ctx.clock.now()
   const revokedSessions = await ctx.sessions.updateSessionsRevokedByUserId(user.id, 'mfa_reset', now)
   await ctx.users.updateUserTouched(user.id, now)
   await ctx.invalidate({ kind: 'user', id: user.id })

@@ -50,7 +50,7 @@ async function mustEnrol(ctx: Context, userId: string): Promise<boolean> {
 
 async function issueChallengeToken(ctx: Context, prefix: string, purpose: string, userId: string, ttlSeconds: number): Promise<string> {
   const token = generateChallengeToken(prefix)
-  const now = Date.now()
+  const now = ctx.clock.now()
   await ctx.mfa.insertChallenge({ secret_hash: challengeHash(token), purpose, user_id: userId, created_at: now, expires_at: now + ttlSeconds * 1000 })
   return token
 }

@@ -31,7 +31,7 @@ export async function setupTotp(ctx: Context, principal: Principal, input: { pas
   const user = await requireEnrolmentAllowed(ctx, await confirmPassword(ctx, principal, input.password, input.ip))
   const secret = generateTotpSecret()
   const sealed = await ctx.secretBox.seal(secret, totpAssociatedData(user.id))
-  if (!(await ctx.mfa.upsertPendingTotp(user.id, sealed, Date.now()))) {
+  if (!(await ctx.mfa.upsertPendingTotp(user.id, sealed, ctx.clock.now()))) {
     throw new HeimdallError('mfa.already_enrolled', 'TOTP is already enabled: disable it first to set up a new secret')
   }
   const otpauthUri = totpUri(secret, ctx.config.jwtIssuer, user.email)
@@ -52,7 +52,7 @@ export async function confirmTotp(ctx: Context, principal: Principal, input: { c
   if (!row) throw new HeimdallError('mfa.not_enrolled', 'There is no TOTP secret to confirm: call /auth/mfa/totp/setup first')
   if (row.confirmed_at !== null) throw new HeimdallError('mfa.already_enrolled', 'TOTP is already enabled')
   const secret = await ctx.secretBox.open(row.secret_encrypted, totpAssociatedData(principal.userId))
-  const now = Date.now()
+  const now = ctx.clock.now()
   const step = await verifyTotp(secret, input.code, now, row.last_used_step === null ? null : Number(row.last_used_step))
   if (step === null || !(await ctx.mfa.updateTotpUsedStep(principal.userId, step, now, true))) {
     await ctx.audit.insertAuditEvent({ type: 'mfa.totp.confirm_failed', userId: principal.userId, sessionId: principal.sessionId, detail: { ip: input.ip } })

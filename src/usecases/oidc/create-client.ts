@@ -44,7 +44,7 @@ export async function createClient(ctx: Context, input: CreateClientInput): Prom
     scope: scopes.join(' '),
     token_endpoint_auth_method: input.isPublic ? 'none' : 'client_secret_basic',
   }
-  const now = Date.now()
+  const now = ctx.clock.now()
   await ctx.oauthClients.insertOAuthClient({
     client_id: clientId,
     name: metadata.client_name,

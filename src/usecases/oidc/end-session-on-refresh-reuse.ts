@@ -26,7 +26,7 @@ export interface RefreshTokenReuse {
 export async function endSessionOnRefreshTokenReuse(ctx: Context, reuse: RefreshTokenReuse): Promise<void> {
   let revoked = false
   if (reuse.sessionId) {
-    revoked = await ctx.sessions.updateSessionRevokedById(reuse.sessionId, OIDC_REFRESH_REUSE_REASON, Date.now())
+    revoked = await ctx.sessions.updateSessionRevokedById(reuse.sessionId, OIDC_REFRESH_REUSE_REASON, ctx.clock.now())
     await ctx.invalidate({ kind: 'session', id: reuse.sessionId })
   }
   await ctx.audit.insertAuditEvent({

@@ -30,7 +30,7 @@ export async function getHeimdallResourceClaims(ctx: Context, grant: { grantId: 
   const sessionId = await sessionOfGrant(ctx, grant.grantId)
   if (sessionId === undefined) return undefined
   const session = await ctx.sessions.findSessionWithUserById(sessionId)
-  if (!isSessionLive(session, Date.now()) || session.user_id !== grant.accountId) return undefined
+  if (!isSessionLive(session, ctx.clock.now()) || session.user_id !== grant.accountId) return undefined
   const permissions = await sessionPermissions(ctx, session.user_id, session.amr)
   return {
     sid: session.id,

@@ -19,7 +19,7 @@ export interface Consent {
  * remembered. What is listed is what "Revoke access" takes back.
  */
 export async function listConsents(ctx: Context, input: { userId: string }): Promise<Consent[]> {
-  const [remembered, grants] = await Promise.all([ctx.oidcConsents.findConsentsByUserId(input.userId), ctx.oidcGrants.findLiveGrantsByUserId(input.userId, Date.now())])
+  const [remembered, grants] = await Promise.all([ctx.oidcConsents.findConsentsByUserId(input.userId), ctx.oidcGrants.findLiveGrantsByUserId(input.userId, ctx.clock.now())])
   const byClient = new Map<string, { scopes: Set<string>; grantedAt: number }>()
   const entryOf = (clientId: string) => byClient.get(clientId) ?? byClient.set(clientId, { scopes: new Set<string>(), grantedAt: Infinity }).get(clientId)!
   for (const consent of remembered) {

@@ -40,7 +40,7 @@ export async function rememberConsent(ctx: Context, input: { userId: string; cli
       [...new Set([...Object.keys(before.resources), ...Object.keys(input.access.resources)])].sort().map((indicator) => [indicator, union(before.resources[indicator] ?? [], input.access.resources[indicator] ?? [])]),
     ),
   }
-  const row = rowOf(input.userId, input.clientId, merged, existing?.granted_at)
+  const row = rowOf(input.userId, input.clientId, merged, existing?.granted_at, ctx.clock.now())
   if (existing && row.scope === existing.scope && row.claims === existing.claims && row.resources === existing.resources) return
   await ctx.oidcConsents.upsertConsent(row)
   const added = merged.scopes.filter((scope) => !before.scopes.includes(scope))
@@ -62,8 +62,7 @@ export function accessOf(row: OidcConsentRow): ConsentedAccess {
   return { scopes: split(row.scope), claims, resources: Object.fromEntries(Object.entries(resources).map(([indicator, scope]) => [indicator, split(scope)])) }
 }
 
-function rowOf(userId: string, clientId: string, access: ConsentedAccess, grantedAt: number | undefined): OidcConsentRow {
-  const now = Date.now()
+function rowOf(userId: string, clientId: string, access: ConsentedAccess, grantedAt: number | undefined, now: number): OidcConsentRow {
   return {
     user_id: userId,
     client_id: clientId,

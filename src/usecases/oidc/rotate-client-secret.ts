@@ -15,7 +15,7 @@ export async function rotateClientSecret(ctx: Context, input: { clientId: string
     throw new HeimdallError('client.no_secret', `Client ${client.client_id} is public: it has no secret to rotate (it proves itself with PKCE)`)
   }
   const clientSecret = randomBytes(32).toString('base64url')
-  const now = Date.now()
+  const now = ctx.clock.now()
   await ctx.oauthClients.updateOAuthClientSecret(client.client_id, hashClientSecret(clientSecret), now)
   await ctx.audit.insertAuditEvent({ type: 'client.secret_rotated', detail: { client_id: client.client_id } }, now)
   return { clientId: client.client_id, clientSecret }

@@ -28,6 +28,7 @@ const MAX_LOGIN_TS_STEPS = 60
 export async function linkLoginToSession(ctx: Context, input: { accountId: string; loginTs: number; sessionId: string; ttlSeconds: number }): Promise<number> {
   for (let loginTs = input.loginTs; loginTs > input.loginTs - MAX_LOGIN_TS_STEPS; loginTs--) {
     const where = { kind: LOGIN_KIND, id: `${input.accountId}.${loginTs}` }
+    // oidc_payloads expire on the system clock, as the provider's adapter and its sweep read it.
     const expiresAt = Date.now() + input.ttlSeconds * 1000
     const existing = await ctx.db('oidc_payloads').where(where).first('session_id')
     if (existing) {
@@ -83,5 +84,5 @@ export async function linkedSessionOf(ctx: Context, where: { grantId?: string; l
   if (where.grantId) sessionId = await sessionOfGrant(ctx, where.grantId)
   else if (where.login) sessionId = await sessionOfLogin(ctx, where.login)
   if (!sessionId) return { live: true }
-  return { sessionId, live: isSessionLive(await ctx.sessions.findSessionWithUserById(sessionId), Date.now()) }
+  return { sessionId, live: isSessionLive(await ctx.sessions.findSessionWithUserById(sessionId), ctx.clock.now()) }
 }

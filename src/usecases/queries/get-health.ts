@@ -29,18 +29,19 @@ const DATABASE_TIMEOUT_MS = 2000
  * "starting", not "healthy", because a client that waits for /health sends commands next.
  */
 export function getHealth(ctx: Context): Health {
-  return { status: ctx.ready ? 'healthy' : 'starting', checkedAt: Date.now(), version: VERSION }
+  return { status: ctx.ready ? 'healthy' : 'starting', checkedAt: ctx.clock.now(), version: VERSION }
 }
 
 export async function getDetailedHealth(ctx: Context): Promise<DetailedHealth> {
   const database = await databaseAnswer(ctx)
-  const activeSessions = database.ok ? await ctx.readers.sessions.countActiveSessions(Date.now()).catch(() => null) : null
+  const activeSessions = database.ok ? await ctx.readers.sessions.countActiveSessions(ctx.clock.now()).catch(() => null) : null
   const cache = ctx.sessionStates.stats()
   const health = getHealth(ctx)
   return {
     ...health,
     status: health.status === 'starting' ? 'starting' : database.ok ? 'healthy' : 'unhealthy',
     environment: ctx.config.environment,
+    // Uptime is elapsed real time since the metrics began (the system clock, like startedAt).
     system: { nodeVersion: process.version, uptimeSeconds: Math.round((Date.now() - ctx.metrics.startedAt) / 1000), pid: process.pid, memoryRssMb: Math.round(process.memoryUsage.rss() / 2 ** 20) },
     dependencies: {
       database: {

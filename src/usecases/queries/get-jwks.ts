@@ -14,8 +14,8 @@ export async function getJwks(ctx: Context): Promise<{ keys: PublicJwk[] }> {
   if (ctx.config.oidcEnabled && !isAsymmetric(ctx.config.jwtAlg)) {
     // HS256 access tokens, but ID tokens are signed with an RS256 key that relying parties must find
     // here, even before the provider signed anything.
-    await ctx.signingKeys.ensureActive('RS256', Date.now())
-    return { keys: (await ctx.signingKeys.published(Date.now())).map((row) => publicKeyOf(row).jwk) }
+    await ctx.signingKeys.ensureActive('RS256', ctx.clock.now())
+    return { keys: (await ctx.signingKeys.published(ctx.clock.now())).map((row) => publicKeyOf(row).jwk) }
   }
   return { keys: await ctx.tokens.publicJwks() }
 }

@@ -22,7 +22,7 @@ export async function getUserDetails(ctx: Context, input: { email: string }): Pr
   const [roles, permissions, activeSessions] = await Promise.all([
     ctx.roles.findRoleNamesByUserId(user.id),
     ctx.roles.findPermissionNamesByUserId(user.id),
-    ctx.sessions.countActiveSessionsByUserId(user.id, Date.now()),
+    ctx.sessions.countActiveSessionsByUserId(user.id, ctx.clock.now()),
   ])
   return {
     id: user.id,

@@ -18,11 +18,11 @@ export async function inspectToken(ctx: Context, token: string): Promise<TokenIn
   if (!decoded) throw new HeimdallError('token.invalid', 'Not a JWT: it cannot be decoded')
   const { exp, sid, sub } = decoded.payload
   const expiresAt = typeof exp === 'number' ? exp : null
-  const expired = typeof exp === 'number' ? exp * 1000 <= Date.now() : null
+  const expired = typeof exp === 'number' ? exp * 1000 <= ctx.clock.now() : null
   if (typeof sid !== 'string') return { header: decoded.header, claims: decoded.payload, expiresAt, expired, session: { id: '', state: 'absent' } }
 
   const session = await ctx.sessionStates.readFresh(sid)
-  const problem = sessionProblem(session, String(sub), Date.now())
+  const problem = sessionProblem(session, String(sub), ctx.clock.now())
   const state =
     !problem ? 'active'
     : problem.code === 'session.revoked' ? 'revoked'

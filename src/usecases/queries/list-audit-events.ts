@@ -16,6 +16,8 @@ export async function listAuditEvents(
   input: { email?: string; type?: string; sinceSeconds?: number; limit: number },
 ): Promise<AuditEventView[]> {
   const userId = input.email === undefined ? undefined : (await findUserByEmailOrFail(ctx, input.email)).id
+  // The audit repository stamps rows with the system time unless told otherwise (other processes'
+  // revocation pollers read them), so "since" is counted on that clock, not ctx.clock.
   const since = input.sinceSeconds === undefined ? undefined : Date.now() - input.sinceSeconds * 1000
   const rows = await ctx.readers.audit.findAuditEvents({ userId, type: input.type, since, limit: input.limit })
   return rows.map((row) => ({

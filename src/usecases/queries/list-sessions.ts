@@ -13,7 +13,7 @@ export interface SessionSummary {
 
 export async function listSessions(ctx: Context, input: { email: string }): Promise<SessionSummary[]> {
   const user = await findUserByEmailOrFail(ctx, input.email)
-  const now = Date.now()
+  const now = ctx.clock.now()
   return (await ctx.readers.sessions.findSessionsByUserId(user.id)).map((session) => ({
     id: session.id,
     state: session.revoked_at !== null ? 'revoked' : Number(session.expires_at) <= now ? 'expired' : 'active',

@@ -14,7 +14,7 @@ export interface SigningKeySummary {
 
 /** Every signing key, oldest first: the one that signs, those still published for verification, and expired ones. */
 export async function listSigningKeys(ctx: Context, _input: Record<string, never> = {}): Promise<SigningKeySummary[]> {
-  const now = Date.now()
+  const now = ctx.clock.now()
   return (await ctx.signingKeys.list()).map((row) => {
     const key = { retiredAt: row.retired_at, publishedUntil: row.published_until }
     return {

@@ -49,7 +49,7 @@ export async function validateToken(ctx: Context, token: string): Promise<TokenV
 
   const state = ctx.sessionStates.get(claims.sid)
   const session = state instanceof Promise ? await state : state
-  const problem = sessionProblem(session, claims.sub, Date.now())
+  const problem = sessionProblem(session, claims.sub, ctx.clock.now())
   if (problem) return counted(ctx, invalid(problem.code, problem.message))
 
   ctx.metrics.countValidation('valid')

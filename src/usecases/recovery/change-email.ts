@@ -37,7 +37,7 @@ export async function requestEmailChange(ctx: Context, input: EmailChangeInput):
   await clearLoginAttempts(ctx, user.email)
   if (await ctx.users.findUserByEmail(newEmail)) throw emailTaken()
 
-  const now = Date.now()
+  const now = ctx.clock.now()
   await ctx.transaction(async (tx) => {
     await queueLinkMail(ctx, tx, { user, purpose: 'email_change', kind: 'email_change', recipient: newEmail, newEmail, now })
     await queueNotice(ctx, tx, { user, kind: 'email_change_notice', recipient: user.email, newEmail, now })
@@ -54,7 +54,7 @@ export async function requestEmailChange(ctx: Context, input: EmailChangeInput):
 export async function confirmEmailChange(ctx: Context, input: { token: string }): Promise<{ email: string; previousEmail: string }> {
   const { row, user } = await findLiveUserToken(ctx, input.token, ['email_change'])
   const newEmail = row.new_email!
-  const now = Date.now()
+  const now = ctx.clock.now()
   try {
     await ctx.transaction(async (tx) => {
       if (await tx.users.findUserByEmail(newEmail)) throw emailTaken()

@@ -45,7 +45,9 @@ export async function queueLinkMail(ctx: Context, tx: TransactionRepositories, m
     kind: mail.kind,
     recipient: mail.recipient,
     user_id: mail.user.id,
-    now: mail.now,
+    // The outbox is delivery, due by the system clock its sender reads (infra/mail/outbox-sender.ts):
+    // a test clock moved ahead must not hold the mail back. The link's expiry above keeps ctx.clock.
+    now: Date.now(),
     data: {
       email: mail.user.email,
       ...(mail.newEmail === undefined ? {} : { new_email: mail.newEmail }),
@@ -61,7 +63,8 @@ export function queueNotice(_ctx: Context, tx: TransactionRepositories, notice: 
     kind: notice.kind,
     recipient: notice.recipient,
     user_id: notice.user.id,
-    now: notice.now,
+    // Due by the system clock, as above.
+    now: Date.now(),
     data: { email: notice.user.email, ...(notice.newEmail === undefined ? {} : { new_email: notice.newEmail }) },
   })
 }

@@ -8,7 +8,7 @@ import { findUserByEmailOrFail } from '../find-user.js'
 export async function markEmailVerified(ctx: Context, input: { email: string }): Promise<{ email: string; alreadyVerified: boolean }> {
   const user = await findUserByEmailOrFail(ctx, input.email)
   if (user.email_verified_at !== null) return { email: user.email, alreadyVerified: true }
-  const now = Date.now()
+  const now = ctx.clock.now()
   await ctx.transaction(async (tx) => {
     await tx.users.updateUserEmailVerified(user.id, now)
     await tx.userTokens.updateUserTokensSuperseded(user.id, ['email_verification'], now)

@@ -18,7 +18,7 @@ export async function requestPasswordReset(ctx: Context, input: { email: string;
   const user = await ctx.users.findUserByEmail(email)
   if (!user) return { outcome: 'unknown_account' }
   if (user.disabled) return { outcome: 'disabled' }
-  const reservation = await ctx.throttles.reserve(`reset-mail:${user.id}`, RESET_MAILS_PER_HOUR, 3600_000, Date.now())
+  const reservation = await ctx.throttles.reserve(`reset-mail:${user.id}`, RESET_MAILS_PER_HOUR, 3600_000, ctx.clock.now())
   if (!reservation.allowed) {
     await ctx.audit.insertAuditEvent({ type: 'password.reset_capped', userId: user.id, detail: { ip: input.ip } })
     return { outcome: 'capped' }
@@ -36,7 +36,7 @@ export async function sendPasswordReset(ctx: Context, input: { email: string }):
 }
 
 async function queueResetMail(ctx: Context, user: { id: string; email: string }, detail: { ip?: string; by: 'user' | 'operator' }): Promise<number> {
-  const now = Date.now()
+  const now = ctx.clock.now()
   const mailId = await ctx.transaction(async (tx) => {
     const id = await queueLinkMail(ctx, tx, { user, purpose: 'password_reset', kind: 'password_reset', recipient: user.email, now })
     await tx.audit.insertAuditEvent({ type: 'password.reset_requested', userId: user.id, detail: { ...detail, mail_id: id } }, now)

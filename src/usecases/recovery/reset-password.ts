@@ -28,7 +28,7 @@ export async function resetPassword(ctx: Context, input: ResetPasswordInput): Pr
   if (problems.length > 0) throw validationError(problems)
 
   const passwordHash = await ctx.passwords.hash(input.newPassword)
-  const now = Date.now()
+  const now = ctx.clock.now()
   const firstProof = isFirstProofOfMailbox(user)
   const { revokedSessions, ended } = await ctx.transaction(async (tx) => {
     if (!(await tx.userTokens.updateUserTokenSpent(row.id, now))) throw invalidToken()

@@ -14,7 +14,7 @@ export async function findLiveUserToken(ctx: Context, token: string, purposes: U
   if (!row || !purposes.includes(row.purpose)) throw invalidToken('This link is not valid')
   if (row.spent_at !== null) throw invalidToken('This link was already used')
   if (row.superseded_at !== null) throw invalidToken('A newer link replaced this one: use the latest mail')
-  if (Number(row.expires_at) <= Date.now()) throw invalidToken('This link has expired: ask for a new one')
+  if (Number(row.expires_at) <= ctx.clock.now()) throw invalidToken('This link has expired: ask for a new one')
   const user = await ctx.users.findUserById(row.user_id)
   if (!user || user.disabled) throw invalidToken('This link is not valid')
   return { row, user }

@@ -16,7 +16,7 @@ export const VERIFICATION_MAILS_PER_HOUR = 3
  */
 export async function verifyEmail(ctx: Context, input: { token: string }): Promise<{ email: string; endedAtFirstProof?: EndedAtFirstProof }> {
   const { row, user } = await findLiveUserToken(ctx, input.token, ['email_verification'])
-  const now = Date.now()
+  const now = ctx.clock.now()
   const ended = await ctx.transaction(async (tx) => {
     if (!(await tx.userTokens.updateUserTokenSpent(row.id, now))) throw invalidToken()
     const ended = isFirstProofOfMailbox(user) ? await endWhatCameBeforeProof(tx, user.id, now) : undefined
@@ -36,12 +36,12 @@ export async function resendVerification(ctx: Context, input: { accessToken: str
   const current = await getCurrentUser(ctx, input.accessToken)
   const user = await ctx.users.findUserById(current.userId)
   if (!user || user.email_verified_at !== null) return { queued: false }
-  const reservation = await ctx.throttles.reserve(`verification-mail:${user.id}`, VERIFICATION_MAILS_PER_HOUR, 3600_000, Date.now())
+  const reservation = await ctx.throttles.reserve(`verification-mail:${user.id}`, VERIFICATION_MAILS_PER_HOUR, 3600_000, ctx.clock.now())
   if (!reservation.allowed) {
     const seconds = retryAfterSeconds(reservation.retryAfterMs)
     throw new HeimdallError('request.rate_limited', `Too many verification mails for this account; try again in ${seconds} s`, undefined, seconds)
   }
-  const now = Date.now()
+  const now = ctx.clock.now()
   await ctx.transaction(async (tx) => {
     const mailId = await queueLinkMail(ctx, tx, { user, purpose: 'email_verification', kind: 'email_verification', recipient: user.email, now })
     await tx.audit.insertAuditEvent({ type: 'email.verification_sent', userId: user.id, sessionId: current.sessionId, detail: { mail_id: mailId } }, now)

@@ -76,7 +76,8 @@ export function oidcInteractionPages(pages: Pages, context: Context, oidc: OidcH
    */
   async function signInStep(ctx: ParameterizedContext, details: InteractionDetails): Promise<void> {
     const account = await findAccountSession(contextOf(ctx), accountCookieOf(ctx))
-    const now = Math.floor(Date.now() / 1000)
+    // The sign-in's age on Heimdall's clock, which stamped it; the provider's own times (iat) keep to the system's.
+    const now = Math.floor(context.clock.now() / 1000)
     if (!account || mustAuthenticateAgain({ authTime: Math.floor(account.authenticatedAt / 1000), requestedAt: details.iat, now, prompt: details.params.prompt, maxAge: details.params.max_age })) {
       setReturnTo(ctx, `${INTERACTION_PATH}?uid=${details.uid}`, secure)
       ctx.status = 303

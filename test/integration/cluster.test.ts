@@ -3,6 +3,7 @@ import got from 'got'
 import { HeimdallAPIClient } from '../aux/api-client.js'
 import { VERSION } from '../../src/version.js'
 import { backends, createTestDatabase } from '../aux/db.js'
+import { eventually } from '../aux/eventually.js'
 import { sample } from '../aux/prometheus.js'
 import { serve } from '../aux/serve-process.js'
 import { TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../aux/server.js'
@@ -43,17 +44,15 @@ test('serve --workers 2 replaces a worker that dies', async (t) => {
   try {
     const pid = (await got(`${served.url}/health/detailed`, { headers: { connection: 'close' } }).json<{ system: { pid: number } }>()).system.pid
     process.kill(pid, 'SIGKILL')
-    const deadline = Date.now() + 10000
-    while (!/died \(SIGKILL\); starting a new one/.test(served.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+    await eventually(async () => /died \(SIGKILL\); starting a new one/.test(served.output()), 10_000, 50)
     t.regex(served.output(), /died \(SIGKILL\); starting a new one/)
     // The replacement needs a moment to boot; until then the survivor answers everything.
     const pids = new Set<number>()
-    const bootDeadline = Date.now() + 15000
-    while (pids.size < 2 && Date.now() < bootDeadline) {
+    await eventually(async () => {
       const health = await got(`${served.url}/health/detailed`, { headers: { connection: 'close' }, retry: { limit: 2 } }).json<{ system: { pid: number } }>()
       pids.add(health.system.pid)
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
+      return pids.size >= 2
+    }, 15_000, 100)
     t.is(pids.size, 2, 'two live workers again')
     t.false(pids.has(pid))
   } finally {

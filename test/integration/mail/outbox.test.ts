@@ -10,6 +10,7 @@ import test from 'ava'
 import { runCli } from '../../aux/cli.js'
 import { backends, createTestDatabase, type Backend } from '../../aux/db.js'
 import { eventually } from '../../aux/eventually.js'
+import { letTimePass } from '../../aux/let-time-pass.js'
 import { sample } from '../../aux/prometheus.js'
 import { serve } from '../../aux/serve-process.js'
 import { freePort, startTestServer, TEST_PASSWORD, TEST_SECRET, uniqueEmail, type TestServer } from '../../aux/server.js'
@@ -108,8 +109,7 @@ for (const backend of backends()) {
     }
     await smtp.mailsTo(email, isReset)
     t.truthy(await eventually(async () => (await server.context.mailOutbox.findMailById(mailId))?.status === 'sent', 10_000))
-    // Several more polls: nothing is sent a second time.
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    await letTimePass(300, 'a negative check: several more outbox polls (every 50 ms) send nothing a second time')
     t.is(smtp.received.filter((mail) => mail.to === email && isReset(mail)).length, 1)
   })
 
@@ -194,7 +194,7 @@ test.serial('without SMTP (the embedded default) mails stay pending: serve says 
     t.truthy(mailId)
     t.regex(queued.stdout, new RegExp(`heimdall mail:show ${mailId}\` prints the link`))
 
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    await letTimePass(300, 'a negative check: several outbox polls of the serve process (every 50 ms) leave the mail pending')
     const pending = await runCli(['mail:list', '--status', 'pending'], { env })
     t.regex(pending.stdout, new RegExp(`\\s${mailId}\\s+pending .* password_reset\\s+${email.replace(/\./g, '\\.')}`))
     const shown = await runCli(['mail:show', mailId!], { env })

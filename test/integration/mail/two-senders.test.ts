@@ -5,6 +5,7 @@
 import test from 'ava'
 import { backends } from '../../aux/db.js'
 import { eventually } from '../../aux/eventually.js'
+import { letTimePass } from '../../aux/let-time-pass.js'
 import { SUBJECTS } from '../../aux/mail-links.js'
 import { startSecondInstance, startTestServer, TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
 import { startSmtpServer, type TestSmtpServer } from '../../aux/smtp.js'
@@ -37,8 +38,7 @@ for (const backend of backends()) {
       t.truthy(await eventually(async () => smtp.received.filter(isVerification).length >= USERS, 30_000), 'every mail arrives')
       const sentRows = () => server.context.db('mail_outbox').where({ kind: 'email_verification', status: 'sent' }).select('claimed_by')
       t.truthy(await eventually(async () => (await sentRows()).length === USERS, 5000))
-      // Several more passes of both senders: nothing goes out twice.
-      await new Promise((resolve) => setTimeout(resolve, 400))
+      await letTimePass(400, 'a negative check: several more passes of both senders (every 50 ms) send nothing twice')
       const perRecipient = new Map<string, number>()
       for (const mail of smtp.received.filter(isVerification)) perRecipient.set(mail.to, (perRecipient.get(mail.to) ?? 0) + 1)
       t.deepEqual([...perRecipient.entries()].filter(([, count]) => count !== 1), [], 'no address got its mail twice')
@@ -97,7 +97,7 @@ for (const backend of backends()) {
       const row = (await server.context.mailOutbox.findMailById(claimed.id))!
       t.not(row.claimed_by, 'dead-sender')
       t.is(row.attempts, 2, "the dead sender's attempt is counted")
-      await new Promise((resolve) => setTimeout(resolve, 300))
+      await letTimePass(300, 'a negative check: several more passes of the sender (every 50 ms) do not send it again')
       t.is(smtp.received.filter((mail) => mail.to === email).length, 1)
     } finally {
       await sender?.close()

@@ -3,9 +3,9 @@ import type { Context } from '../../../src/context.js'
 import { requestContexts } from '../../../src/http/request-context.js'
 import { createLogger, isPretty } from '../../../src/infra/logger.js'
 import { backends } from '../../aux/db.js'
+import { eventually } from '../../aux/eventually.js'
 import { startTestServer, TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 50))
 const parse = (lines: string[]) => lines.map((line) => JSON.parse(line) as Record<string, unknown>)
 
 for (const backend of backends()) {
@@ -24,7 +24,8 @@ for (const backend of backends()) {
       t.regex(generatedId, /^[0-9a-f-]{36}$/, 'generated when none (or an unsafe one) is sent')
       const unsafe = await server.client.http.get('health', { headers: { 'x-request-id': 'bad id\twith spaces' } })
       t.not(unsafe.headers['x-request-id'], 'bad id\twith spaces')
-      await settle()
+      const logged = (id: string) => parse(logLines).some((entry) => entry.req_id === id && entry.msg === 'request')
+      t.truthy(await eventually(async () => logged(requestId) && logged(generatedId), 10_000), 'both requests logged')
 
       const entries = parse(logLines)
       for (const id of [requestId, generatedId]) {
@@ -54,8 +55,9 @@ test('a revocation that cannot reach Redis logs its warning with the request id 
     const requestId = 'trace-logout-redis'
     const out = await server.client.http.post('auth/logout', { headers: { authorization: `Bearer ${accessToken}`, 'x-request-id': requestId } })
     t.is(out.statusCode, 204, 'the logout does not depend on Redis')
-    await settle()
-    const warning = parse(logLines).find((entry) => String(entry.msg).startsWith('could not publish to redis'))
+    const warningOf = () => parse(logLines).find((entry) => String(entry.msg).startsWith('could not publish to redis'))
+    t.truthy(await eventually(async () => warningOf() !== undefined, 10_000), 'the failed publish is logged')
+    const warning = warningOf()
     t.is(warning?.req_id, requestId)
   } finally {
     await server.close()

@@ -10,14 +10,20 @@ import { revokeSession } from '../../../src/usecases/commands/revoke-session.js'
 import { backends } from '../../aux/db.js'
 import { oauthError, type OidcServer, oidcServersForFile } from '../../aux/oidc.js'
 import { authorizeOverHttp, formsOf, FormBrowser, relyingParty, signInOverHttp, userinfoStatus, type RelyingParty } from '../../aux/oidc-http-sign-in.js'
+import { untilWholeSecondsPass } from '../../aux/let-time-pass.js'
 import { TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
 
 const servers = oidcServersForFile()
 
-/** Long enough for auth_time (whole seconds) to tell an earlier sign-in from a later one. */
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-const PAUSE_MS = 2100
 const seconds = (epochMs: number | string) => Math.floor(Number(epochMs) / 1000)
+
+/**
+ * Waits until a sign-in made now carries an auth_time (whole seconds) at least 2 greater than one
+ * made at `earlierEpochMs` (milliseconds), so that it is also older than a max_age of 1 (oidc-provider
+ * asks again when now - auth_time > max_age): between 1 and 2 s.
+ */
+const pastEarlierAuthTime = (earlierEpochMs: number | string) =>
+  untilWholeSecondsPass(Number(earlierEpochMs), 2, "auth_time counts whole seconds on oidc-provider's clock, which the test cannot move")
 
 /** An authorization request (PKCE, state, scope openid email) with extra parameters (prompt, max_age). */
 async function authorization(rp: RelyingParty, extra: Record<string, string>) {
@@ -50,7 +56,7 @@ async function codeFlow(browser: FormBrowser, rp: RelyingParty, extra: Record<st
 /**
  * A relying party's user signed in on the account page itself (/account/login), as a person would
  * before using any application, in a browser of its own; answers them with that sign-in's Heimdall
- * session, PAUSE_MS later (so that a new sign-in has a later auth_time).
+ * session, once a new sign-in would have a later auth_time (pastEarlierAuthTime).
  */
 async function signedInAtAccountPage(t: { is: (a: unknown, b: unknown) => void }, server: OidcServer): Promise<{ rp: RelyingParty; browser: FormBrowser; earlier: SessionRow }> {
   const rp = await relyingParty(server)
@@ -60,7 +66,7 @@ async function signedInAtAccountPage(t: { is: (a: unknown, b: unknown) => void }
   const answer = await browser.request(new URL(form.action, server.url).href, { form: { ...form.fields, email: rp.email, password: TEST_PASSWORD } })
   t.is(answer.headers.get('location'), '/account')
   const [earlier] = await sessionsOf(server, rp.email)
-  await sleep(PAUSE_MS)
+  await pastEarlierAuthTime(earlier.created_at)
   return { rp, browser, earlier }
 }
 
@@ -104,7 +110,7 @@ for (const backend of backends()) {
     t.truthy(first.tokens.refresh_token)
     const [earlier] = await sessionsOf(server, rp.email)
     t.deepEqual(await grantSessionOf(server, rp.clientId), [earlier.id])
-    await sleep(PAUSE_MS)
+    await pastEarlierAuthTime(earlier.created_at)
 
     const { tokens, signInPages, claims } = await codeFlow(first.browser, rp, { prompt: 'login' })
     t.is(signInPages.length, 1, 'the provider sign-in does not stand in for a new authentication either')
@@ -139,16 +145,16 @@ for (const backend of backends()) {
     const server = servers.get(backend)!
     const rp = await relyingParty(server)
     const first = await signInOverHttp(rp)
+    const [earlier] = await sessionsOf(server, rp.email)
     const otherEmail = uniqueEmail('other')
     const other = await registerUser(server.context, { email: otherEmail, password: TEST_PASSWORD })
-    await sleep(PAUSE_MS)
+    await pastEarlierAuthTime(earlier.created_at)
 
     const request = await authorization(rp, { prompt: 'login' })
     const returned = await authorizeOverHttp(first.browser, request.url, { email: otherEmail }, { redirectUri: rp.redirectUri })
     const tokens = await oidc.authorizationCodeGrant(rp.config, returned, { pkceCodeVerifier: request.verifier, expectedState: request.state })
     t.is(tokens.claims()!.sub, other.userId)
-    const [earlier] = await sessionsOf(server, rp.email)
-    t.is(earlier.revoked_reason, 'logout')
+    t.is((await sessionsOf(server, rp.email)).find((session) => session.id === earlier.id)!.revoked_reason, 'logout')
     t.is(await userinfoStatus(rp, first.tokens.access_token), 401)
     t.is(await userinfoStatus(rp, tokens.access_token), 200)
     const account = await first.browser.follow(`${server.url}/account`)
@@ -167,8 +173,9 @@ for (const backend of backends()) {
     t.is(await errorOf(new FormBrowser(), {}), 'login_required')
 
     const { browser } = await signInOverHttp(rp, { scope: 'openid email' })
+    const [signedIn] = await sessionsOf(server, rp.email)
     t.is(await errorOf(browser, {}), null, 'signed in: a code, no page')
-    await sleep(PAUSE_MS)
+    await pastEarlierAuthTime(signedIn.created_at)
     t.is(await errorOf(browser, { max_age: '1' }), 'login_required')
   })
 }

@@ -8,6 +8,7 @@ import test from 'ava'
 import { runCli } from '../../aux/cli.js'
 import { backends, holdUserWriteLock, type Backend } from '../../aux/db.js'
 import { eventually } from '../../aux/eventually.js'
+import { letTimePass } from '../../aux/let-time-pass.js'
 import { linkMail, SUBJECTS, tokenOf } from '../../aux/mail-links.js'
 import { FormBrowser, formsOf } from '../../aux/oidc-http-sign-in.js'
 import { startSecondInstance, startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
@@ -213,8 +214,7 @@ for (const backend of backends()) {
     })
 
     await smtp.mailsTo(existing, (mail) => mail.subject === SUBJECTS.reset, 3)
-    // The fourth request is past the cap: nothing more comes, even after several polls.
-    await new Promise((resolve) => setTimeout(resolve, 600))
+    await letTimePass(600, 'a negative check: the fourth request is past the cap, and several outbox polls (every 100 ms) send nothing more')
     t.is(smtp.received.filter((mail) => mail.to === existing && mail.subject === SUBJECTS.reset).length, 3)
     t.is(smtp.received.filter((mail) => mail.to === disabled && mail.subject === SUBJECTS.reset).length, 0, 'a disabled account gets no link')
     t.is((await server.client.post('auth/password/forgot', { email: 'not-an-address' })).statusCode, 422, 'a malformed address is bad input, not an account question')

@@ -7,6 +7,7 @@ import { runCli } from '../../aux/cli.js'
 import { backends, createTestDatabase } from '../../aux/db.js'
 import { eventually } from '../../aux/eventually.js'
 import { claimsOf } from '../../aux/jwt.js'
+import { letTimePass } from '../../aux/let-time-pass.js'
 import { startTestServer, TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
 
 /**
@@ -41,7 +42,8 @@ for (const backend of backends()) {
       const second = await client.loginTokens(email, TEST_PASSWORD)
       await copySessionToReplica(context.db, replica, claimsOf(second.accessToken).sid, { email: `replica-copy-${email}` })
       // The registration is a change the poll saw: for one replica lag the user is read from the primary.
-      await new Promise((resolve) => setTimeout(resolve, 1200))
+      // Validating to see when that ends would cache the primary's answer, and the lag is whole seconds.
+      await letTimePass(1200, 'the replica-lag window (HEIMDALL_REPLICA_MAX_LAG 1 s, its least) after the poll saw the registration')
       const fromReplica = await client.validate(second.accessToken)
       t.true(fromReplica.body.is_valid)
       t.is(fromReplica.body.email, `replica-copy-${email}`, 'the query side read the replica')

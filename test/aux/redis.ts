@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { Redis } from 'ioredis'
+import { eventually } from './eventually.js'
 import { freePort } from './free-port.js'
 
 /** The Redis the suite uses: CI sets HEIMDALL_TEST_REDIS_URL; on a developer machine, the local one. */
@@ -40,10 +41,7 @@ export async function startOwnRedis(): Promise<OwnRedis> {
     url,
     async start() {
       server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
-      for (let i = 0; i < 100; i++) {
-        if ((await redisUnavailable(url, false)) === undefined) return
-        await new Promise((resolve) => setTimeout(resolve, 50))
-      }
+      if (await eventually(async () => (await redisUnavailable(url, false)) === undefined, 5000, 50)) return
       throw new Error(`redis-server on port ${port} did not start`)
     },
     async stop() {

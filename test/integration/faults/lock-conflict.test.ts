@@ -3,6 +3,7 @@ import knex, { type Knex } from 'knex'
 import { translateDatabaseError } from '../../../src/infra/db/database-errors.js'
 import { transactionRetryingLockConflicts } from '../../../src/infra/db/lock-conflict.js'
 import { createTestDatabase, type TestDatabase } from '../../aux/db.js'
+import { eventually } from '../../aux/eventually.js'
 
 // InnoDB deadlocks exist only on MariaDB/MySQL: SQLite serialises writers, so there is nothing to provoke there.
 const mysql = process.env.HEIMDALL_TEST_MYSQL_URL ? test.serial : test.serial.skip
@@ -34,10 +35,11 @@ async function crossedTransactions(run: <T>(work: (trx: Knex.Transaction) => Pro
   await db('pair').delete()
   await db('pair').insert([{ id: 1, value: 0 }, { id: 2, value: 0 }])
   let holding = 0
-  const bothHolding = new Promise<void>((resolve) => {
-    const poll = () => (holding >= 2 ? resolve() : setTimeout(poll, 5))
-    poll()
+  // A transaction that never gets to hold its first row fails its run instead of hanging the test.
+  const bothHolding = eventually(async () => holding >= 2, 10_000, 5).then((took) => {
+    if (took === undefined) throw new Error('the two transactions did not both hold their first row within 10 s')
   })
+  bothHolding.catch(() => undefined)
   const runs = [0, 0]
   const crossed = (index: number, first: number, second: number) =>
     run(async (trx) => {

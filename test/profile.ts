@@ -1,12 +1,14 @@
 /**
- * `npm run test:profile`: runs the suite as `npm test` does (AVA, its default reporter) and reports
+ * `npm run test:profile`: runs the suite as `npm test` does (AVA, its default reporter; each file in
+ * a process of its own, so that its CPU time can be measured) and reports
  * where the time goes: each file's wall time (from its first test's start to its last test's end,
  * read from the reporter's lines as they arrive) and each test's own duration (AVA prints it for tests
  * over 100 ms). Arguments are passed to AVA (a file, `--match`). Writes the whole profile as JSON to
  * `test-profile.json` (or HEIMDALL_TEST_PROFILE_FILE) and prints the slowest files and tests.
  */
 import { spawn } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -25,7 +27,11 @@ interface TestLine {
 // The package's exports do not name its bin: found beside its main entry point.
 const avaCli = join(dirname(createRequire(import.meta.url).resolve('ava')), 'cli.mjs')
 const started = Date.now()
-const child = spawn(process.execPath, [avaCli, ...process.argv.slice(2)], { stdio: ['ignore', 'pipe', 'inherit'] })
+const cpuFile = join(mkdtempSync(join(tmpdir(), 'heimdall-profile-')), 'cpu.jsonl')
+const child = spawn(process.execPath, [avaCli, '--config', 'ava.profile.config.js', ...process.argv.slice(2)], {
+  env: { ...process.env, HEIMDALL_TEST_PROFILE_CPU: cpuFile },
+  stdio: ['ignore', 'pipe', 'inherit'],
+})
 const tests: TestLine[] = []
 const lines = createInterface({ input: child.stdout })
 lines.on('line', (line) => {
@@ -45,15 +51,30 @@ for (const test of tests) {
   file.testMs += test.durationMs
   files.set(test.file, file)
 }
-const byFile = [...files].map(([file, f]) => ({ file, wallMs: f.endedAtMs - f.startedAtMs, tests: f.tests, testMs: f.testMs, startedAtMs: f.startedAtMs }))
+/** Each file's process CPU and lifetime, keyed as the reporter names the file (`dir › file`). */
+const processes = new Map<string, { cpuMs: number; processWallMs: number }>()
+for (const line of existsSync(cpuFile) ? readFileSync(cpuFile, 'utf8').split('\n').filter(Boolean) : []) {
+  const { file, cpuMs, wallMs } = JSON.parse(line) as { file: string; cpuMs: number; wallMs: number }
+  const name = file.replace(/^.*\/dist\/test\//, '').replace(/\.test\.js$/, '').split('/').join(' › ')
+  processes.set(name, { cpuMs, processWallMs: wallMs })
+}
+const byFile = [...files]
+  .map(([file, f]) => ({ file, wallMs: f.endedAtMs - f.startedAtMs, tests: f.tests, testMs: f.testMs, startedAtMs: f.startedAtMs, ...processes.get(file) }))
   .sort((a, b) => b.wallMs - a.wallMs)
+const totalCpuMs = [...processes.values()].reduce((sum, p) => sum + p.cpuMs, 0)
 const byTest = [...tests].sort((a, b) => b.durationMs - a.durationMs)
 const out = process.env.HEIMDALL_TEST_PROFILE_FILE ?? 'test-profile.json'
-writeFileSync(out, JSON.stringify({ wallMs, files: byFile, tests: byTest }, null, 2))
+writeFileSync(out, JSON.stringify({ wallMs, totalCpuMs, files: byFile, tests: byTest }, null, 2))
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
-console.log(`\nProfile (${out}): ${tests.length} tests in ${seconds(wallMs)}\n\nSlowest files (wall, tests, sum of test durations):`)
-for (const f of byFile.slice(0, 20)) console.log(`  ${seconds(f.wallMs).padStart(8)}  ${String(f.tests).padStart(3)}  ${seconds(f.testMs).padStart(8)}  ${f.file}`)
+console.log(`\nProfile (${out}): ${tests.length} tests in ${seconds(wallMs)}; the test processes' own CPU ${seconds(totalCpuMs)}`)
+console.log('\nSlowest files (wall from first test to last, process lifetime, process CPU, tests, sum of test durations):')
+for (const f of byFile.slice(0, 20)) {
+  const cells = [seconds(f.wallMs), f.processWallMs === undefined ? '?' : seconds(f.processWallMs), f.cpuMs === undefined ? '?' : seconds(f.cpuMs), String(f.tests), seconds(f.testMs)]
+  console.log(`  ${cells.map((cell, i) => cell.padStart(i === 3 ? 3 : 8)).join('  ')}  ${f.file}`)
+}
+console.log('\nMost CPU (process CPU, wall):')
+for (const f of [...byFile].sort((a, b) => (b.cpuMs ?? 0) - (a.cpuMs ?? 0)).slice(0, 20)) console.log(`  ${seconds(f.cpuMs ?? 0).padStart(8)}  ${seconds(f.wallMs).padStart(8)}  ${f.file}`)
 console.log('\nSlowest tests:')
 for (const t of byTest.slice(0, 20)) console.log(`  ${seconds(t.durationMs).padStart(8)}  ${t.file} › ${t.title}`)
 process.exitCode = exitCode

@@ -52,29 +52,33 @@ for (const test of tests) {
   files.set(test.file, file)
 }
 /** Each file's process CPU and lifetime, keyed as the reporter names the file (`dir › file`). */
-const processes = new Map<string, { cpuMs: number; processWallMs: number }>()
+const processes = new Map<string, { cpuMs: number; childCpuMs: number; processWallMs: number }>()
 for (const line of existsSync(cpuFile) ? readFileSync(cpuFile, 'utf8').split('\n').filter(Boolean) : []) {
-  const { file, cpuMs, wallMs } = JSON.parse(line) as { file: string; cpuMs: number; wallMs: number }
+  const { file, cpuMs, childCpuMs, wallMs } = JSON.parse(line) as { file: string; cpuMs: number; childCpuMs?: number; wallMs: number }
   const name = file.replace(/^.*\/dist\/test\//, '').replace(/\.test\.js$/, '').split('/').join(' › ')
-  processes.set(name, { cpuMs, processWallMs: wallMs })
+  processes.set(name, { cpuMs, childCpuMs: childCpuMs ?? 0, processWallMs: wallMs })
 }
 const byFile = [...files]
   .map(([file, f]) => ({ file, wallMs: f.endedAtMs - f.startedAtMs, tests: f.tests, testMs: f.testMs, startedAtMs: f.startedAtMs, ...processes.get(file) }))
   .sort((a, b) => b.wallMs - a.wallMs)
 const totalCpuMs = [...processes.values()].reduce((sum, p) => sum + p.cpuMs, 0)
+const totalChildCpuMs = [...processes.values()].reduce((sum, p) => sum + p.childCpuMs, 0)
 const byTest = [...tests].sort((a, b) => b.durationMs - a.durationMs)
 const out = process.env.HEIMDALL_TEST_PROFILE_FILE ?? 'test-profile.json'
-writeFileSync(out, JSON.stringify({ wallMs, totalCpuMs, files: byFile, tests: byTest }, null, 2))
+writeFileSync(out, JSON.stringify({ wallMs, totalCpuMs, totalChildCpuMs, files: byFile, tests: byTest }, null, 2))
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
-console.log(`\nProfile (${out}): ${tests.length} tests in ${seconds(wallMs)}; the test processes' own CPU ${seconds(totalCpuMs)}`)
+console.log(`\nProfile (${out}): ${tests.length} tests in ${seconds(wallMs)}; the test processes' own CPU ${seconds(totalCpuMs)}, their children's ${seconds(totalChildCpuMs)}`)
 console.log('\nSlowest files (wall from first test to last, process lifetime, process CPU, tests, sum of test durations):')
 for (const f of byFile.slice(0, 20)) {
   const cells = [seconds(f.wallMs), f.processWallMs === undefined ? '?' : seconds(f.processWallMs), f.cpuMs === undefined ? '?' : seconds(f.cpuMs), String(f.tests), seconds(f.testMs)]
   console.log(`  ${cells.map((cell, i) => cell.padStart(i === 3 ? 3 : 8)).join('  ')}  ${f.file}`)
 }
-console.log('\nMost CPU (process CPU, wall):')
-for (const f of [...byFile].sort((a, b) => (b.cpuMs ?? 0) - (a.cpuMs ?? 0)).slice(0, 20)) console.log(`  ${seconds(f.cpuMs ?? 0).padStart(8)}  ${seconds(f.wallMs).padStart(8)}  ${f.file}`)
+console.log('\nMost CPU (process CPU, its children\'s CPU, wall):')
+const cpuOf = (f: { cpuMs?: number; childCpuMs?: number }) => (f.cpuMs ?? 0) + (f.childCpuMs ?? 0)
+for (const f of [...byFile].sort((a, b) => cpuOf(b) - cpuOf(a)).slice(0, 20)) {
+  console.log(`  ${seconds(f.cpuMs ?? 0).padStart(8)}  ${seconds(f.childCpuMs ?? 0).padStart(8)}  ${seconds(f.wallMs).padStart(8)}  ${f.file}`)
+}
 console.log('\nSlowest tests:')
 for (const t of byTest.slice(0, 20)) console.log(`  ${seconds(t.durationMs).padStart(8)}  ${t.file} › ${t.title}`)
 process.exitCode = exitCode

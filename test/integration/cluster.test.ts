@@ -2,7 +2,7 @@ import test from 'ava'
 import got from 'got'
 import { HeimdallAPIClient } from '../aux/api-client.js'
 import { VERSION } from '../../src/version.js'
-import { backends, createTestDatabase } from '../aux/db.js'
+import { backends, createMigratedTestDatabase, createTestDatabase } from '../aux/db.js'
 import { eventually } from '../aux/eventually.js'
 import { sample } from '../aux/prometheus.js'
 import { serve } from '../aux/serve-process.js'
@@ -10,7 +10,7 @@ import { TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../aux/server.js'
 
 for (const backend of backends()) {
   test(`serve --workers 2: a logout on one worker is seen by 20 validations spread over all workers [${backend}]`, async (t) => {
-    const database = await createTestDatabase(backend)
+    const database = await createMigratedTestDatabase(backend)
     const served = await serve({ HEIMDALL_DATABASE_URL: database.url, HEIMDALL_JWT_SECRET: TEST_SECRET }, ['--workers', '2'])
     try {
       t.regex(served.output(), /with 2 workers/)

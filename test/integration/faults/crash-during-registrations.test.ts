@@ -2,7 +2,7 @@ import test from 'ava'
 import { databaseTypeOf } from '../../../src/config.js'
 import { createKnex } from '../../../src/infra/db/knex.js'
 import { HeimdallAPIClient } from '../../aux/api-client.js'
-import { backends, createTestDatabase } from '../../aux/db.js'
+import { backends, createMigratedTestDatabase } from '../../aux/db.js'
 import { eventually } from '../../aux/eventually.js'
 import { serve } from '../../aux/serve-process.js'
 import { TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../aux/server.js'
@@ -13,7 +13,7 @@ const ANSWERED_BEFORE_KILL = 12
 
 for (const backend of backends()) {
   test(`kill -9 of serve in a burst of registrations loses none that was answered 200 [${backend}]`, async (t) => {
-    const database = await createTestDatabase(backend)
+    const database = await createMigratedTestDatabase(backend)
     const env = { HEIMDALL_DATABASE_URL: database.url, HEIMDALL_JWT_SECRET: TEST_SECRET, HEIMDALL_LOG_LEVEL: 'warn' }
     try {
       const first = await serve(env)

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import test from 'ava'
 import { runCli } from '../../aux/cli.js'
-import { backends, createTestDatabase, type Backend } from '../../aux/db.js'
+import { backends, createMigratedTestDatabase, createTestDatabase, type Backend } from '../../aux/db.js'
 import { eventually } from '../../aux/eventually.js'
 import { letTimePass } from '../../aux/let-time-pass.js'
 import { sample } from '../../aux/prometheus.js'
@@ -214,7 +214,7 @@ test.serial('without SMTP (the embedded default) mails stay pending: serve says 
 
 for (const backend of backends()) {
   test.serial(`mailed links point to the server that sends them: serve --port P links to http://localhost:P, also in mails the CLI queued with other settings [${backend}]`, async (t) => {
-    const database = await createTestDatabase(backend)
+    const database = await createMigratedTestDatabase(backend)
     const port = await freePort()
     // No HEIMDALL_PUBLIC_URL, HEIMDALL_PORT nor --port for the CLI: only the server knows the port.
     const env = { HEIMDALL_DATABASE_URL: database.url, HEIMDALL_JWT_SECRET: TEST_SECRET, HEIMDALL_SMTP_URL: smtp.url, HEIMDALL_MAIL_POLL_MS: '50' }

@@ -6,7 +6,7 @@ import test from 'ava'
 import type { Browser } from 'playwright-core'
 import { browserAvailable, contextWithAuthenticator, launchBrowser } from '../../aux/browser.js'
 import { runCli } from '../../aux/cli.js'
-import { backends, createTestDatabase } from '../../aux/db.js'
+import { backends, createMigratedTestDatabase } from '../../aux/db.js'
 import { serve } from '../../aux/serve-process.js'
 import { freePort, TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../aux/server.js'
 
@@ -21,7 +21,7 @@ if (browserAvailable('Passkeys on the embedded default')) {
 
   for (const backend of backends()) {
     test(`serve without HEIMDALL_PUBLIC_URL: the account page at http://localhost:PORT/account/ adds a passkey and signs in with it [${backend}]`, async (t) => {
-      const database = await createTestDatabase(backend)
+      const database = await createMigratedTestDatabase(backend)
       const port = await freePort()
       const served = await serve({ HEIMDALL_DATABASE_URL: database.url, HEIMDALL_JWT_SECRET: TEST_SECRET, HEIMDALL_SECRET_FILE: `${database.dir}/jwt-secret` }, ['--port', String(port)])
       const { context, page } = await contextWithAuthenticator(browser)

@@ -1,7 +1,7 @@
 import test, { type ExecutionContext } from 'ava'
 import { HeimdallAPIClient } from '../../aux/api-client.js'
 import { runCli } from '../../aux/cli.js'
-import { backends, createTestDatabase, type Backend, type TestDatabase } from '../../aux/db.js'
+import { backends, createMigratedTestDatabase, type Backend, type TestDatabase } from '../../aux/db.js'
 import { eventually } from '../../aux/eventually.js'
 import { claimsOf } from '../../aux/jwt.js'
 import { redisUnavailable, startOwnRedis, TEST_REDIS_URL } from '../../aux/redis.js'
@@ -20,7 +20,7 @@ interface Instances {
 
 /** Two `heimdall serve` processes on their own ports over one database, as behind a load balancer. */
 async function withTwoInstances(backend: Backend, env: Record<string, string>, run: (instances: Instances, database: TestDatabase) => Promise<void>): Promise<void> {
-  const database = await createTestDatabase(backend)
+  const database = await createMigratedTestDatabase(backend)
   const sharedEnv = { HEIMDALL_DATABASE_URL: database.url, HEIMDALL_JWT_SECRET: TEST_SECRET, ...env }
   const served: Served[] = []
   try {

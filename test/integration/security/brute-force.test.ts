@@ -1,7 +1,7 @@
 import test from 'ava'
 import { HeimdallAPIClient } from '../../aux/api-client.js'
 import { clockedServerTest } from '../../aux/clock.js'
-import { backends, createTestDatabase } from '../../aux/db.js'
+import { backends, createMigratedTestDatabase } from '../../aux/db.js'
 import { serve } from '../../aux/serve-process.js'
 import { isolatedServerTest, serverTest, TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../aux/server.js'
 
@@ -80,7 +80,7 @@ serverTest('parallel logins with the right password are never refused for attemp
 
 for (const backend of backends()) {
   test(`the lockout count is shared by cluster workers [${backend}]`, async (t) => {
-    const database = await createTestDatabase(backend)
+    const database = await createMigratedTestDatabase(backend)
     const served = await serve({ HEIMDALL_DATABASE_URL: database.url, HEIMDALL_JWT_SECRET: TEST_SECRET }, ['--workers', '2'])
     try {
       const client = new HeimdallAPIClient(served.url)

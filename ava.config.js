@@ -1,7 +1,7 @@
 /**
  * AVA's settings (they were in package.json; a comparator needs a JavaScript file).
  *
- * Files run four at a time on two cores: most of a test's time is spent waiting (on MariaDB, on a
+ * Files run three at a time on two cores: most of a test's time is spent waiting (on MariaDB, on a
  * browser, on a child process, on a poll), and the CPU-heavy builds run at a low priority
  * (test/aux/run-command.ts). The files that take minutes start first, so that they run beside the
  * rest instead of after it (docs/testing.md has the profile these come from).
@@ -40,6 +40,6 @@ function rank(file) {
 export default {
   files: ['dist/test/**/*.test.js'],
   timeout: '2m',
-  concurrency: 4,
+  concurrency: 3,
   sortTestFiles: (a, b) => rank(a) - rank(b) || a.localeCompare(b),
 }

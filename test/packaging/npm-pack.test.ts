@@ -25,7 +25,7 @@ function npmEnv(): NodeJS.ProcessEnv {
 
 test('npm pack: the tarball installs into an empty directory and `npx heimdall serve` works there', async (t) => {
   // The slowest test of the suite: a full build, then an install of the package and its dependencies.
-  t.timeout(12 * 60_000)
+  t.timeout(20 * 60_000)
   const work = mkdtempSync(join(tmpdir(), 'heimdall-pack-'))
   try {
     // 1. Pack a copy of the sources, so that pack's clean build (prepack, prepare) leaves this
@@ -35,7 +35,7 @@ test('npm pack: the tarball installs into an empty directory and `npx heimdall s
     symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'), 'dir')
     const tarballs = join(work, 'tarballs')
     mkdirSync(tarballs)
-    const packed = await runCommand('npm', ['pack', '--pack-destination', tarballs], { cwd: source, env: npmEnv(), timeoutMs: 5 * 60_000 })
+    const packed = await runCommand('npm', ['pack', '--pack-destination', tarballs], { cwd: source, env: npmEnv(), timeoutMs: 9 * 60_000 })
     t.is(packed.code, 0, packed.output)
     const [tarball] = readdirSync(tarballs).filter((name) => name.endsWith('.tgz'))
     t.truthy(tarball, `npm pack wrote a tarball:\n${packed.output}`)
@@ -66,7 +66,7 @@ test('npm pack: the tarball installs into an empty directory and `npx heimdall s
     const archived = await runCommand('tar', ['-czf', join(prebuilds, prebuilt), '-C', sqliteDir, 'build/Release/better_sqlite3.node'], { cwd: work, env: npmEnv(), timeoutMs: 60_000 })
     t.is(archived.code, 0, archived.output)
     const installEnv = { ...npmEnv(), npm_config_better_sqlite3_local_prebuilds: prebuilds }
-    const installed = await runCommand('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(tarballs, tarball)], { cwd: consumer, env: installEnv, timeoutMs: 8 * 60_000 })
+    const installed = await runCommand('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(tarballs, tarball)], { cwd: consumer, env: installEnv, timeoutMs: 9 * 60_000 })
     t.is(installed.code, 0, installed.output)
     t.false(readdirSync(join(consumer, 'node_modules')).includes('typescript'), 'a consumer install does not need TypeScript')
     t.log(`packed ${basename(tarball)} (${files.length} files) and installed it in ${consumer}`)

@@ -16,13 +16,22 @@ export interface CommandResult {
  */
 export function runCommand(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs: number; nice?: number }): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] })
+    // A process group of its own, so that a timeout ends what it started too (a bench's servers).
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+    const killGroup = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL')
+      } catch {
+        // already gone
+      }
+    }
+    process.once('exit', killGroup)
     if (child.pid && (options.nice ?? 5) !== 0) setPriority(child.pid, options.nice ?? 5)
     let output = ''
     child.stdout.on('data', (chunk) => (output += chunk))
     child.stderr.on('data', (chunk) => (output += chunk))
     const timer = setTimeout(() => {
-      child.kill('SIGKILL')
+      killGroup()
       reject(new Error(`${command} ${args.join(' ')} did not finish in ${options.timeoutMs} ms:\n${output}`))
     }, options.timeoutMs)
     child.on('error', (error) => {
@@ -31,6 +40,7 @@ export function runCommand(command: string, args: string[], options: { cwd?: str
     })
     child.on('close', (code) => {
       clearTimeout(timer)
+      process.off('exit', killGroup)
       resolve({ code, output })
     })
   })

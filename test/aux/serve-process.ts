@@ -19,6 +19,7 @@ export function serve(env: Record<string, string>, args: string[] = [], until = 
   delete childEnv.NODE_ENV
   const port = args.includes('--port') ? [] : ['--port', '0']
   const child = spawn(process.execPath, [BIN, 'serve', ...port, ...args], { env: childEnv })
+  killOnExit(child)
   let output = ''
   let stderr = ''
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve))
@@ -43,4 +44,17 @@ export function serve(env: Record<string, string>, args: string[] = [], until = 
       reject(new Error(`serve exited with ${code}:\n${output}`))
     })
   })
+}
+
+const started = new Set<ChildProcessWithoutNullStreams>()
+
+/**
+ * Kills `child` (and with it a cluster's workers, which end with their primary) when the test
+ * process ends before the test could stop it: a test that timed out or threw before its cleanup
+ * left `serve --workers 2` clusters running for the rest of the suite, and beyond it.
+ */
+function killOnExit(child: ChildProcessWithoutNullStreams): void {
+  if (started.size === 0) process.once('exit', () => started.forEach((running) => running.kill('SIGKILL')))
+  started.add(child)
+  child.once('close', () => started.delete(child))
 }

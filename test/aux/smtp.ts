@@ -17,6 +17,8 @@ export interface ReceivedMail {
   /** The first link to one of Heimdall's pages, from the plain-text body. */
   link: string | undefined
   parsed: ParsedMail
+  /** When its data began to arrive (Date.now(), milliseconds). */
+  receivedAt: number
 }
 
 export interface TestSmtpServer {
@@ -52,6 +54,7 @@ export async function startSmtpServer(options: { delayMs?: number } = {}): Promi
         else callback(new Error('Invalid username or password'))
       },
       onData(stream, _session, callback) {
+        const receivedAt = Date.now()
         simpleParser(stream)
           .then(async (parsed) => {
             if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs))
@@ -68,6 +71,7 @@ export async function startSmtpServer(options: { delayMs?: number } = {}): Promi
               messageId: parsed.messageId ?? '',
               link: /https?:\/\/\S+\/account\/\S+/.exec(text)?.[0],
               parsed,
+              receivedAt,
             })
             callback()
           })

@@ -8,6 +8,13 @@ import { Exit, handle } from '@oclif/core/handle'
 export const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url))
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 
+/**
+ * The test process's environment as it was before any command ran. An in-process command sees its
+ * `env` as process.env while it runs; a process started meanwhile by a concurrent test of the same
+ * file (spawnCli, serve) must not inherit that: it starts from this copy instead.
+ */
+export const TEST_PROCESS_ENV: Readonly<NodeJS.ProcessEnv> = { ...process.env }
+
 export interface CliResult {
   code: number | null
   stdout: string
@@ -123,7 +130,7 @@ export function spawnCli(args: string[], options: CliOptions = {}): Promise<CliR
 }
 
 function spawnNow(args: string[], options: CliOptions): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env }
+  const env: NodeJS.ProcessEnv = { ...TEST_PROCESS_ENV, ...options.env }
   delete env.NODE_ENV
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] })

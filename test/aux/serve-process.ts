@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
-import { BIN } from './cli.js'
+import { BIN, TEST_PROCESS_ENV } from './cli.js'
 
 export interface Served {
   child: ChildProcessWithoutNullStreams
@@ -15,7 +15,7 @@ export const READY = /listening on (http:\/\/\S+)[\s\S]*Ready/
 
 /** `heimdall serve --port 0` (unless `args` name a port) as an operator starts it; resolves once its output matches `until`. */
 export function serve(env: Record<string, string>, args: string[] = [], until = READY): Promise<Served> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, HEIMDALL_BCRYPT_COST: '10', ...env }
+  const childEnv: NodeJS.ProcessEnv = { ...TEST_PROCESS_ENV, HEIMDALL_BCRYPT_COST: '10', ...env }
   delete childEnv.NODE_ENV
   const port = args.includes('--port') ? [] : ['--port', '0']
   const child = spawn(process.execPath, [BIN, 'serve', ...port, ...args], { env: childEnv })

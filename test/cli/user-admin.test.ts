@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process'
 import test from 'ava'
-import { BIN, runCli, type CliResult } from '../aux/cli.js'
+import { BIN, runCli, TEST_PROCESS_ENV, type CliResult } from '../aux/cli.js'
 import { eventually } from '../aux/eventually.js'
 import { claimsOf } from '../aux/jwt.js'
 import { isolatedServerTest, serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../aux/server.js'
@@ -216,7 +216,7 @@ test('every new user and token command has --help with examples', async (t) => {
 /** Runs the CLI on a pseudo-terminal (util-linux `script`), typing each answer once its prompt shows. */
 function runOnTerminal(args: string[], env: Record<string, string>, dialogue: Array<[prompt: string, answer: string]>): Promise<CliResult> {
   const command = [process.execPath, BIN, ...args].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ')
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env }
+  const childEnv: NodeJS.ProcessEnv = { ...TEST_PROCESS_ENV, ...env }
   delete childEnv.NODE_ENV
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qec', command, '/dev/null'], { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] })

@@ -3,7 +3,7 @@
  *
  * Files run three at a time on two cores: most of a test's time is spent waiting (on MariaDB, on a
  * browser, on a child process, on a poll), and the CPU-heavy builds run at a low priority
- * (test/aux/run-command.ts). The files that take minutes start first, so that they run beside the
+ * (test/support/run-command.ts). The files that take minutes start first, so that they run beside the
  * rest instead of after it (docs/testing.md has the profile these come from).
  */
 const SLOWEST_FIRST = [

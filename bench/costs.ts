@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { loadConfig } from '../src/config.js'
 import { createContext } from '../src/context.js'
 import { startHttpServer } from '../src/http/server.js'
-import { prepareService } from '../src/usecases/commands/prepare-service.js'
+import { prepareService } from '../src/usecases/service/prepare-service.js'
 import { BENCH_PASSWORD } from './seed.js'
 
 export interface OperationCost {

@@ -1,5 +1,5 @@
 import { HeimdallError } from '../errors.js'
-import { getDiagnostics, type DiagnosticCheck } from '../usecases/queries/get-diagnostics.js'
+import { getDiagnostics, type DiagnosticCheck } from '../usecases/service/get-diagnostics.js'
 import { BaseCommand } from './base-command.js'
 
 type DoctorCheck = Omit<DiagnosticCheck, 'name'> & { name: DiagnosticCheck['name'] | 'config' }

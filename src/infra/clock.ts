@@ -2,7 +2,7 @@
  * Where Heimdall reads the time: milliseconds since the epoch (UTC), as Date.now() answers. The use
  * cases read `ctx.clock.now()` for everything that is a rule about time (lockout windows, link and
  * challenge expiries, session ends, token exp and iat, TOTP steps, key publication); domain/ takes
- * `now` as a parameter and reads no clock. Tests hand in a clock they move (test/aux/clock.ts), so
+ * `now` as a parameter and reads no clock. Tests hand in a clock they move (test/support/clock.ts), so
  * that a window or an expiry passes without sleeping.
  *
  * Still on the system clock, on purpose: oidc-provider (its own iat, exp, max_age and interaction

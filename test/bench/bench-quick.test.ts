@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import test from 'ava'
-import { runCommand } from '../aux/run-command.js'
+import { runCommand } from '../support/run-command.js'
 
 const BENCH = fileURLToPath(new URL('../../bench/run.js', import.meta.url))
 const TABLE_ROW = /^\| (.+?) \| (sqlite|mysql) \| ([\d,]+) \| (\d+(?:\.\d+)?) \| (\d+(?:\.\d+)?) \| (\d+) \| (\d+\.\d\d) of (.+?) \| ([\d,.]+|n\/a) \| ([\d,.]+|n\/a) \|$/

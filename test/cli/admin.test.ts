@@ -1,9 +1,9 @@
 import test from 'ava'
-import { runCli } from '../aux/cli.js'
-import { eventually } from '../aux/eventually.js'
-import { claimsOf } from '../aux/jwt.js'
-import { isolatedServerTest, serverTest, TEST_PASSWORD, uniqueEmail } from '../aux/server.js'
-import { changeUserRole } from '../../src/usecases/commands/change-user-role.js'
+import { runCli } from '../support/cli.js'
+import { eventually } from '../support/eventually.js'
+import { claimsOf } from '../support/jwt.js'
+import { isolatedServerTest, serverTest, TEST_PASSWORD, uniqueEmail } from '../support/server.js'
+import { changeUserRole } from '../../src/usecases/roles/change-user-role.js'
 
 serverTest('role:list shows the seeded roles and their permissions', async (t, server) => {
   const listed = await runCli(['role:list', '--json'], { env: server.env })

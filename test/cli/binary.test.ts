@@ -1,9 +1,9 @@
 import test from 'ava'
-import { spawnCli } from '../aux/cli.js'
-import { backends } from '../aux/db.js'
-import { startTestServer, TEST_PASSWORD, uniqueEmail } from '../aux/server.js'
+import { spawnCli } from '../support/cli.js'
+import { backends } from '../support/db.js'
+import { startTestServer, TEST_PASSWORD, uniqueEmail } from '../support/server.js'
 
-// The other CLI tests run the commands inside the test process (test/aux/cli.ts); these prove the
+// The other CLI tests run the commands inside the test process (test/support/cli.ts); these prove the
 // real binary as a shell starts it: bin/run.js in its own process, its exit codes, its streams, its
 // standard input, and that it ends by itself once the work is done.
 

@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import test from 'ava'
-import { runCli as runCliOnce, type CliResult } from '../aux/cli.js'
-import { serve } from '../aux/serve-process.js'
-import { backends, createTestDatabase } from '../aux/db.js'
-import { serverTest, TEST_SECRET } from '../aux/server.js'
+import { runCli as runCliOnce, type CliResult } from '../support/cli.js'
+import { serve } from '../support/serve-process.js'
+import { backends, createTestDatabase } from '../support/db.js'
+import { serverTest, TEST_SECRET } from '../support/server.js'
 
 /** Generous: these tests start many processes, on machines that may be busy. */
 function runCli(args: string[], options: { env?: Record<string, string> } = {}): Promise<CliResult> {

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import test from 'ava'
-import { runCli, type CliResult } from '../aux/cli.js'
-import { signWith } from '../aux/jwt.js'
-import { isolatedServerTest, serverTest, TEST_PASSWORD, TEST_SECRET, uniqueEmail, type TestServer } from '../aux/server.js'
+import { runCli, type CliResult } from '../support/cli.js'
+import { signWith } from '../support/jwt.js'
+import { isolatedServerTest, serverTest, TEST_PASSWORD, TEST_SECRET, uniqueEmail, type TestServer } from '../support/server.js'
 
 /** Far beyond any lifetime, and beyond what a BIGINT of milliseconds holds. */
 const ABSURD = '100000000000000000000'

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs'
 import test, { type ExecutionContext } from 'ava'
-import { runCli, type CliResult } from '../aux/cli.js'
-import { backends, type Backend } from '../aux/db.js'
-import { claimsOf } from '../aux/jwt.js'
-import { startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../aux/server.js'
+import { runCli, type CliResult } from '../support/cli.js'
+import { backends, type Backend } from '../support/db.js'
+import { claimsOf } from '../support/jwt.js'
+import { startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../support/server.js'
 
 // Bad input to any command is exit 65 with one clear line naming the argument or flag, as the README
 // says; never exit 1 (a refusal), never a value read differently from what was typed.

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { runCli } from '../aux/cli.js'
-import { eventually } from '../aux/eventually.js'
-import { claimsOf } from '../aux/jwt.js'
-import { headerOf, verifyWithJwks, type Jwk } from '../aux/jwks.js'
-import { serverTest, TEST_PASSWORD, uniqueEmail } from '../aux/server.js'
+import { runCli } from '../support/cli.js'
+import { eventually } from '../support/eventually.js'
+import { claimsOf } from '../support/jwt.js'
+import { headerOf, verifyWithJwks, type Jwk } from '../support/jwks.js'
+import { serverTest, TEST_PASSWORD, uniqueEmail } from '../support/server.js'
 
 const PUBLICATION_SKEW_MS = 60_000
 

@@ -1,6 +1,6 @@
 import test from 'ava'
-import { runCli } from '../aux/cli.js'
-import { backends, createTestDatabase } from '../aux/db.js'
+import { runCli } from '../support/cli.js'
+import { backends, createTestDatabase } from '../support/db.js'
 
 for (const backend of backends()) {
   test(`migrate:status, migrate and migrate:rollback on a fresh database [${backend}]`, async (t) => {

@@ -2,10 +2,10 @@ import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import test from 'ava'
 import got from 'got'
-import { runCli } from '../aux/cli.js'
-import { backends, createTestDatabase } from '../aux/db.js'
-import { serve } from '../aux/serve-process.js'
-import { TEST_SECRET } from '../aux/server.js'
+import { runCli } from '../support/cli.js'
+import { backends, createTestDatabase } from '../support/db.js'
+import { serve } from '../support/serve-process.js'
+import { TEST_SECRET } from '../support/server.js'
 
 for (const backend of backends()) {
   test(`serve migrates, answers, and shuts down gracefully on SIGTERM [${backend}]`, async (t) => {

@@ -1,6 +1,6 @@
-import { runCli } from '../aux/cli.js'
-import { claimsOf } from '../aux/jwt.js'
-import { serverTest, TEST_PASSWORD, uniqueEmail } from '../aux/server.js'
+import { runCli } from '../support/cli.js'
+import { claimsOf } from '../support/jwt.js'
+import { serverTest, TEST_PASSWORD, uniqueEmail } from '../support/server.js'
 
 serverTest('token:verify accepts a valid token and prints who it belongs to', async (t, server) => {
   const email = uniqueEmail('verify')

@@ -1,10 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process'
 import test from 'ava'
-import { BIN, runCli, TEST_PROCESS_ENV, type CliResult } from '../aux/cli.js'
-import { eventually } from '../aux/eventually.js'
-import { claimsOf } from '../aux/jwt.js'
-import { isolatedServerTest, serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../aux/server.js'
-import { registerUser } from '../../src/usecases/commands/register-user.js'
+import { BIN, runCli, TEST_PROCESS_ENV, type CliResult } from '../support/cli.js'
+import { eventually } from '../support/eventually.js'
+import { claimsOf } from '../support/jwt.js'
+import { isolatedServerTest, serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../support/server.js'
+import { registerUser } from '../../src/usecases/users/register-user.js'
 
 const NEW_PASSWORD = 'Another-Secure-Pass-456'
 

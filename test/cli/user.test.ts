@@ -1,6 +1,6 @@
 import test from 'ava'
-import { runCli } from '../aux/cli.js'
-import { serverTest, TEST_PASSWORD, uniqueEmail } from '../aux/server.js'
+import { runCli } from '../support/cli.js'
+import { serverTest, TEST_PASSWORD, uniqueEmail } from '../support/server.js'
 
 serverTest('user:create makes a user who can log in over HTTP', async (t, server) => {
   const email = uniqueEmail('cli')

@@ -2,13 +2,13 @@
 // HTTP: token expiry (signing, the full check and the verified-token cache), lockout windows and TOTP
 // steps, reset links. The test clock moves; nothing here sleeps.
 import test from 'ava'
-import { clockedServerTest, createTestClock } from '../aux/clock.js'
-import { backends } from '../aux/db.js'
-import { claimsOf } from '../aux/jwt.js'
-import { linkMail, SUBJECTS } from '../aux/mail-links.js'
-import { enrolTotp, postJson, registerVerifiedAndLogin, totpCode } from '../aux/mfa.js'
-import { startTestServer, TEST_PASSWORD, uniqueEmail } from '../aux/server.js'
-import { startSmtpServer, type TestSmtpServer } from '../aux/smtp.js'
+import { clockedServerTest, createTestClock } from '../support/clock.js'
+import { backends } from '../support/db.js'
+import { claimsOf } from '../support/jwt.js'
+import { linkMail, SUBJECTS } from '../support/mail-links.js'
+import { enrolTotp, postJson, registerVerifiedAndLogin, totpCode } from '../support/mfa.js'
+import { startTestServer, TEST_PASSWORD, uniqueEmail } from '../support/server.js'
+import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js'
 
 const ACCESS_TOKEN_TTL_SECONDS = 15 * 60
 const TOTP_STEP_MS = 30_000

@@ -1,12 +1,12 @@
 import test from 'ava'
 import got from 'got'
-import { HeimdallAPIClient } from '../aux/api-client.js'
+import { HeimdallAPIClient } from '../support/api-client.js'
 import { VERSION } from '../../src/version.js'
-import { backends, createMigratedTestDatabase, createTestDatabase } from '../aux/db.js'
-import { eventually } from '../aux/eventually.js'
-import { sample } from '../aux/prometheus.js'
-import { serve } from '../aux/serve-process.js'
-import { TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../aux/server.js'
+import { backends, createMigratedTestDatabase, createTestDatabase } from '../support/db.js'
+import { eventually } from '../support/eventually.js'
+import { sample } from '../support/prometheus.js'
+import { serve } from '../support/serve-process.js'
+import { TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../support/server.js'
 
 for (const backend of backends()) {
   test(`serve --workers 2: a logout on one worker is seen by 20 validations spread over all workers [${backend}]`, async (t) => {

@@ -7,12 +7,12 @@ import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import test, { type ExecutionContext } from 'ava'
 import knex from 'knex'
-import { HeimdallAPIClient } from '../aux/api-client.js'
-import { createTestDatabase } from '../aux/db.js'
-import { eventually } from '../aux/eventually.js'
-import { flagSet } from '../aux/flags.js'
-import { runCommand, type CommandResult } from '../aux/run-command.js'
-import { TEST_PASSWORD, uniqueEmail } from '../aux/server.js'
+import { HeimdallAPIClient } from '../support/api-client.js'
+import { createTestDatabase } from '../support/db.js'
+import { eventually } from '../support/eventually.js'
+import { flagSet } from '../support/flags.js'
+import { runCommand, type CommandResult } from '../support/run-command.js'
+import { TEST_PASSWORD, uniqueEmail } from '../support/server.js'
 
 /** The repository root: this file runs as dist/test/packaging/docker-image.test.js. */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))

@@ -3,7 +3,7 @@
 // mariadb and redis images come from Docker Hub, out of CI's reach.
 import { readFileSync } from 'node:fs'
 import test from 'ava'
-import { parseYamlSubset, type YamlValue } from '../aux/yaml-subset.js'
+import { parseYamlSubset, type YamlValue } from '../support/yaml-subset.js'
 
 /** The repository root: this file runs as dist/test/packaging/docker.test.js. */
 const ROOT = new URL('../../../', import.meta.url)

@@ -7,8 +7,8 @@ import { basename, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import test from 'ava'
 import got from 'got'
-import { runCommand } from '../aux/run-command.js'
-import { READY } from '../aux/serve-process.js'
+import { runCommand } from '../support/run-command.js'
+import { READY } from '../support/serve-process.js'
 
 /** The repository root: this file runs as dist/test/packaging/npm-pack.test.js. */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))

@@ -2,7 +2,7 @@ import { once } from 'node:events'
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net'
 import test from 'ava'
 import { setStallTolerantTimeout } from '../../src/infra/stall-tolerant-timeout.js'
-import { stallEventLoop } from '../aux/stall.js'
+import { stallEventLoop } from '../support/stall.js'
 
 /** A TCP server on a random loopback port that writes "answer" `afterMs` after each connection (never, for undefined). */
 async function answeringServer(afterMs: number | undefined) {

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core'
 import { DURATION_RANGES } from '../../domain/durations.js'
-import { listAuditEvents } from '../../usecases/queries/list-audit-events.js'
+import { listAuditEvents } from '../../usecases/audit/list-audit-events.js'
 import { emailFlag } from '../args.js'
 import { BaseCommand } from '../base-command.js'
 import { durationFlag } from '../duration-flag.js'

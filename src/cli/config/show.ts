@@ -1,4 +1,4 @@
-import { getDefaultedSettings, getEffectiveConfig } from '../../usecases/queries/get-effective-config.js'
+import { getDefaultedSettings, getEffectiveConfig } from '../../usecases/service/get-effective-config.js'
 import { BaseCommand } from '../base-command.js'
 import { snakeCase } from '../format.js'
 

@@ -1,4 +1,4 @@
-import { listSigningKeys } from '../../usecases/queries/list-signing-keys.js'
+import { listSigningKeys } from '../../usecases/signing-keys/list-signing-keys.js'
 import { BaseCommand } from '../base-command.js'
 import { isoTime as iso } from '../format.js'
 

@@ -1,4 +1,4 @@
-import { rotateSigningKey } from '../../usecases/commands/rotate-signing-key.js'
+import { rotateSigningKey } from '../../usecases/signing-keys/rotate-signing-key.js'
 import { BaseCommand } from '../base-command.js'
 import { isoTime } from '../format.js'
 

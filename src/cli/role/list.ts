@@ -1,4 +1,4 @@
-import { listRoles } from '../../usecases/queries/list-roles.js'
+import { listRoles } from '../../usecases/roles/list-roles.js'
 import { BaseCommand } from '../base-command.js'
 
 export default class RoleList extends BaseCommand<typeof RoleList> {

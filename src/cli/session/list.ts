@@ -1,4 +1,4 @@
-import { listSessions } from '../../usecases/queries/list-sessions.js'
+import { listSessions } from '../../usecases/sessions/list-sessions.js'
 import { emailArg } from '../args.js'
 import { BaseCommand } from '../base-command.js'
 import { isoTime, NO_DATE } from '../format.js'

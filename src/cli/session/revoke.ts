@@ -1,4 +1,4 @@
-import { revokeSession } from '../../usecases/commands/revoke-session.js'
+import { revokeSession } from '../../usecases/sessions/revoke-session.js'
 import { sessionIdArg } from '../args.js'
 import { BaseCommand } from '../base-command.js'
 

@@ -1,5 +1,5 @@
 import { Args } from '@oclif/core'
-import { inspectToken } from '../../usecases/queries/inspect-token.js'
+import { inspectToken } from '../../usecases/tokens/inspect-token.js'
 import { BaseCommand } from '../base-command.js'
 import { isoTime, NO_DATE } from '../format.js'
 

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core'
 import { DURATION_RANGES } from '../../domain/durations.js'
-import { issueAccessToken } from '../../usecases/commands/issue-access-token.js'
+import { issueAccessToken } from '../../usecases/sessions/issue-access-token.js'
 import { emailArg } from '../args.js'
 import { BaseCommand } from '../base-command.js'
 import { durationFlag } from '../duration-flag.js'

@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core'
 import { HeimdallError } from '../../errors.js'
-import { validateToken } from '../../usecases/queries/validate-token.js'
+import { validateToken } from '../../usecases/tokens/validate-token.js'
 import { BaseCommand } from '../base-command.js'
 import { isoFromNumericDate } from '../format.js'
 

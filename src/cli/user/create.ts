@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core'
 import { HeimdallError } from '../../errors.js'
-import { registerUser, type RegisterUserResult } from '../../usecases/commands/register-user.js'
+import { registerUser, type RegisterUserResult } from '../../usecases/users/register-user.js'
 import { emailArgument } from '../args.js'
 import { BaseCommand } from '../base-command.js'
 import { readStdin } from '../read-stdin.js'

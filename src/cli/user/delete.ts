@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core'
 import { validationError } from '../../errors.js'
-import { deleteUser } from '../../usecases/commands/delete-user.js'
+import { deleteUser } from '../../usecases/users/delete-user.js'
 import { emailArg } from '../args.js'
 import { BaseCommand } from '../base-command.js'
 import { confirm, isInteractive } from '../prompt.js'

@@ -1,4 +1,4 @@
-import { setUserDisabled } from '../../usecases/commands/set-user-disabled.js'
+import { setUserDisabled } from '../../usecases/users/set-user-disabled.js'
 import { emailArg } from '../args.js'
 import { BaseCommand } from '../base-command.js'
 

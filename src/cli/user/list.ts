@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core'
-import { listUsers } from '../../usecases/queries/list-users.js'
+import { listUsers } from '../../usecases/users/list-users.js'
 import { BaseCommand } from '../base-command.js'
 import { integerFlag, MAX_ID } from '../integer-input.js'
 import { isoTime } from '../format.js'

@@ -1,5 +1,5 @@
 import { Args } from '@oclif/core'
-import { changeUserRole } from '../../usecases/commands/change-user-role.js'
+import { changeUserRole } from '../../usecases/roles/change-user-role.js'
 import { emailArg } from '../args.js'
 import { BaseCommand } from '../base-command.js'
 

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core'
 import { validationError } from '../../errors.js'
-import { setUserPassword } from '../../usecases/commands/set-user-password.js'
+import { setUserPassword } from '../../usecases/users/set-user-password.js'
 import { emailArg } from '../args.js'
 import { BaseCommand } from '../base-command.js'
 import { isInteractive, promptHidden } from '../prompt.js'

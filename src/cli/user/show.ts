@@ -1,4 +1,4 @@
-import { getUserDetails } from '../../usecases/queries/get-user-details.js'
+import { getUserDetails } from '../../usecases/users/get-user-details.js'
 import { emailArg } from '../args.js'
 import { BaseCommand } from '../base-command.js'
 import { isoTime } from '../format.js'

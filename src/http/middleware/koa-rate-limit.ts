@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa'
 import type { Context } from '../../context.js'
-import { consumeRateLimit } from '../../usecases/commands/consume-rate-limit.js'
+import { consumeRateLimit } from '../../usecases/throttling/consume-rate-limit.js'
 import { clientIp } from '../client-ip.js'
 import { ROUTE_TABLE } from '../route-table.js'
 

@@ -1,6 +1,6 @@
 import type { KoaContextWithOIDC } from 'oidc-provider'
 import type { Context } from '../../context.js'
-import { findAccountSession } from '../../usecases/account/account-session.js'
+import { findAccountSession } from '../../usecases/sessions/account-session.js'
 import { endSessionOfLogin } from '../../usecases/oidc/end-session-of-login.js'
 import { accountCookieOf, clearAccountCookie } from '../pages/account/cookie.js'
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { Context } from '../../context.js'
 import { HeimdallError } from '../../errors.js'
-import { consumeRateLimit } from '../../usecases/commands/consume-rate-limit.js'
+import { consumeRateLimit } from '../../usecases/throttling/consume-rate-limit.js'
 import { clientIpOf } from '../client-ip.js'
 import { OIDC_PREFIX } from './paths.js'
 

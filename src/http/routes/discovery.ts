@@ -1,5 +1,5 @@
 import type Router from '@koa/router'
-import { getServiceInfo } from '../../usecases/queries/get-service-info.js'
+import { getServiceInfo } from '../../usecases/service/get-service-info.js'
 
 export function discoveryRoutes(router: Router): void {
   router.get('/', (ctx) => {

@@ -1,6 +1,6 @@
 import type Router from '@koa/router'
 import type { Context } from '../../context.js'
-import { getDetailedHealth, getHealth, getReadiness, type DetailedHealth, type Health } from '../../usecases/queries/get-health.js'
+import { getDetailedHealth, getHealth, getReadiness, type DetailedHealth, type Health } from '../../usecases/service/get-health.js'
 import { requestContexts } from '../request-context.js'
 
 export function healthRoutes(router: Router, context: Context): void {

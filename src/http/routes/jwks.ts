@@ -1,6 +1,6 @@
 import type Router from '@koa/router'
 import type { Context } from '../../context.js'
-import { getJwks, JWKS_MAX_AGE_SECONDS } from '../../usecases/queries/get-jwks.js'
+import { getJwks, JWKS_MAX_AGE_SECONDS } from '../../usecases/signing-keys/get-jwks.js'
 import { requestContexts } from '../request-context.js'
 
 export function jwksRoutes(router: Router, context: Context): void {

@@ -1,6 +1,6 @@
 import type Router from '@koa/router'
 import type { Context } from '../../context.js'
-import { getMetrics } from '../../usecases/queries/get-metrics.js'
+import { getMetrics } from '../../usecases/service/get-metrics.js'
 import { requestContexts } from '../request-context.js'
 
 export function metricsRoutes(router: Router, context: Context): void {

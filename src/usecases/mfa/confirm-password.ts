@@ -1,7 +1,7 @@
 import type { Context } from '../../context.js'
 import { HeimdallError } from '../../errors.js'
 import type { UserRow } from '../../infra/db/tables.js'
-import { clearLoginAttempts, countFailedAttempt, takeLoginAttempt } from '../lockout.js'
+import { clearLoginAttempts, countFailedAttempt, takeLoginAttempt } from '../throttling/lockout.js'
 import type { Principal } from './principal.js'
 
 /**

@@ -1,6 +1,6 @@
 import type { Context } from '../../context.js'
 import { HeimdallError } from '../../errors.js'
-import { findUserByEmailOrFail } from '../find-user.js'
+import { findUserByEmailOrFail } from '../users/find-user.js'
 import { mayEnrolFactors } from './enrolment-policy.js'
 
 /** Times are epoch milliseconds, null when it never happened; each door formats them. */

@@ -4,7 +4,7 @@ import { isMultiFactor, requiresMultiFactor } from '../../domain/second-factor-r
 import { HeimdallError } from '../../errors.js'
 import type { AuthenticationResponseJSON } from '../../infra/mfa/webauthn.js'
 import { requireVerifiedEmail } from '../recovery/require-verified-email.js'
-import { openSession, type SessionTokens } from '../session-tokens.js'
+import { openSession, type SessionTokens } from '../sessions/session-tokens.js'
 import { assertionRefused, verifyPasskeyAssertion } from './passkey-assertion.js'
 
 /**

@@ -1,7 +1,7 @@
 import type { Context } from '../../context.js'
 import { HeimdallError } from '../../errors.js'
 import { challengeHash, ENROLLMENT_TOKEN_PREFIX } from '../../infra/mfa/challenge-token.js'
-import { getCurrentUser } from '../queries/get-current-user.js'
+import { getCurrentUser } from '../users/get-current-user.js'
 
 /** Who calls an MFA endpoint: a user with a live session, or one holding an enrolment-only token. */
 export interface Principal {

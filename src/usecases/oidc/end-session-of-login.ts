@@ -1,6 +1,6 @@
 import type { Context } from '../../context.js'
 import { HeimdallError } from '../../errors.js'
-import { revokeSession } from '../commands/revoke-session.js'
+import { revokeSession } from '../sessions/revoke-session.js'
 import { sessionOfLogin } from './session-link.js'
 
 /**

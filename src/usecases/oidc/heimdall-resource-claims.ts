@@ -1,6 +1,6 @@
 import type { Context } from '../../context.js'
 import { parseAmr } from '../../domain/amr.js'
-import { sessionPermissions } from '../session-tokens.js'
+import { sessionPermissions } from '../sessions/session-tokens.js'
 import { isSessionLive, sessionOfGrant } from './session-link.js'
 
 /**

@@ -1,5 +1,5 @@
 import type { Context } from '../../context.js'
-import { findUserByEmailOrFail } from '../find-user.js'
+import { findUserByEmailOrFail } from '../users/find-user.js'
 
 /**
  * An operator vouches for a user's address (user:verify-email): it counts as verified from now on,

@@ -1,7 +1,7 @@
 import type { Context } from '../../context.js'
 import { retryAfterSeconds } from '../../domain/throttling.js'
 import { HeimdallError } from '../../errors.js'
-import { getCurrentUser } from '../queries/get-current-user.js'
+import { getCurrentUser } from '../users/get-current-user.js'
 import { endedDetail, endWhatCameBeforeProof, isFirstProofOfMailbox, type EndedAtFirstProof } from './first-proof.js'
 import { queueLinkMail } from './link-mails.js'
 import { findLiveUserToken, invalidToken } from './user-token.js'

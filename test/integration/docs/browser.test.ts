@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import test from 'ava'
 import { openApiDocument } from '../../../src/http/openapi.js'
-import { backends } from '../../aux/db.js'
-import { flagSet } from '../../aux/flags.js'
-import { startTestServer, type TestServer } from '../../aux/server.js'
+import { backends } from '../../support/db.js'
+import { flagSet } from '../../support/flags.js'
+import { startTestServer, type TestServer } from '../../support/server.js'
 
 const CHROMIUM = process.env.HEIMDALL_CHROMIUM ?? '/usr/bin/chromium'
 /** CI (and anyone who sets HEIMDALL_TEST_BROWSER=1) must run these tests: a missing browser fails. */

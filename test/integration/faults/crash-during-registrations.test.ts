@@ -1,11 +1,11 @@
 import test from 'ava'
 import { databaseTypeOf } from '../../../src/config.js'
 import { createKnex } from '../../../src/infra/db/knex.js'
-import { HeimdallAPIClient } from '../../aux/api-client.js'
-import { backends, createMigratedTestDatabase } from '../../aux/db.js'
-import { eventually } from '../../aux/eventually.js'
-import { serve } from '../../aux/serve-process.js'
-import { TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../aux/server.js'
+import { HeimdallAPIClient } from '../../support/api-client.js'
+import { backends, createMigratedTestDatabase } from '../../support/db.js'
+import { eventually } from '../../support/eventually.js'
+import { serve } from '../../support/serve-process.js'
+import { TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../support/server.js'
 
 /** Registrations in flight at once, and how many must have been answered 200 before the kill. */
 const PARALLEL = 6

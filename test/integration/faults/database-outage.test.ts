@@ -1,9 +1,9 @@
 import test, { type ExecutionContext } from 'ava'
-import { HeimdallAPIClient, type JsonResponse } from '../../aux/api-client.js'
-import { eventually } from '../../aux/eventually.js'
-import { privateMariaDbUnavailable, startPrivateMariaDb, type PrivateMariaDb } from '../../aux/private-mariadb.js'
-import { serve, type Served } from '../../aux/serve-process.js'
-import { TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../aux/server.js'
+import { HeimdallAPIClient, type JsonResponse } from '../../support/api-client.js'
+import { eventually } from '../../support/eventually.js'
+import { privateMariaDbUnavailable, startPrivateMariaDb, type PrivateMariaDb } from '../../support/private-mariadb.js'
+import { serve, type Served } from '../../support/serve-process.js'
+import { TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../support/server.js'
 
 /**
  * MariaDB fails under a running `heimdall serve`: first it dies (SIGKILL: a crash, with logins in

@@ -5,10 +5,10 @@
 // had answered in time. MariaDB only: SQLite has no network deadline.
 import { createServer } from 'node:net'
 import test from 'ava'
-import { backends } from '../../aux/db.js'
-import { startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
+import { backends } from '../../support/db.js'
+import { startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
 import { createKnex } from '../../../src/infra/db/knex.js'
-import { stallEventLoop } from '../../aux/stall.js'
+import { stallEventLoop } from '../../support/stall.js'
 
 if (!backends().includes('mysql')) {
   test.skip('a stalled event loop on MariaDB: skipped, HEIMDALL_TEST_MYSQL_URL is not set (SQLite has no network deadline)', () => {})

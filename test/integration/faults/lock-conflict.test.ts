@@ -2,8 +2,8 @@ import test from 'ava'
 import knex, { type Knex } from 'knex'
 import { translateDatabaseError } from '../../../src/infra/db/database-errors.js'
 import { transactionRetryingLockConflicts } from '../../../src/infra/db/lock-conflict.js'
-import { createTestDatabase, type TestDatabase } from '../../aux/db.js'
-import { eventually } from '../../aux/eventually.js'
+import { createTestDatabase, type TestDatabase } from '../../support/db.js'
+import { eventually } from '../../support/eventually.js'
 
 // InnoDB deadlocks exist only on MariaDB/MySQL: SQLite serialises writers, so there is nothing to provoke there.
 const mysql = process.env.HEIMDALL_TEST_MYSQL_URL ? test.serial : test.serial.skip

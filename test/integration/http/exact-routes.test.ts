@@ -4,7 +4,7 @@ import test from 'ava'
 import got from 'got'
 import Koa from 'koa'
 import { koaExactRoutes } from '../../../src/http/middleware/koa-exact-routes.js'
-import { isolatedServerTest, serverTest, TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
+import { isolatedServerTest, serverTest, TEST_PASSWORD, uniqueEmail } from '../../support/server.js'
 
 isolatedServerTest('the validation route answers the same on its exact path and on the spellings only @koa/router matches', async (t, server) => {
   const { accessToken } = await server.client.registerAndLogin(uniqueEmail('exact'), TEST_PASSWORD)

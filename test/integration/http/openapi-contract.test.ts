@@ -8,10 +8,10 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import fc from 'fast-check'
 import got from 'got'
 import { openApiDocument } from '../../../src/http/openapi.js'
-import { backends, type Backend } from '../../aux/db.js'
-import { invalidBodies, validValue, type JsonSchema } from '../../aux/openapi-requests.js'
-import { registerVerifiedAndLogin } from '../../aux/mfa.js'
-import { startTestServer, uniqueEmail, type TestServer } from '../../aux/server.js'
+import { backends, type Backend } from '../../support/db.js'
+import { invalidBodies, validValue, type JsonSchema } from '../../support/openapi-requests.js'
+import { registerVerifiedAndLogin } from '../../support/mfa.js'
+import { startTestServer, uniqueEmail, type TestServer } from '../../support/server.js'
 
 /** Generated requests per operation: enough to reach every member and bound, few enough to run in seconds. */
 const RUNS = 20

@@ -1,4 +1,4 @@
-import { isolatedServerTest, serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
+import { isolatedServerTest, serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
 
 /** POST a JSON body to a path spelled as given (relative to the server's URL). */
 function post(server: TestServer, path: string, json: unknown, headers: Record<string, string> = {}) {

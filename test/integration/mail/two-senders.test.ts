@@ -3,12 +3,12 @@
 // so they really raced for the rows. The SMTP server answers slowly, which widens every window in
 // which the two could take the same row.
 import test from 'ava'
-import { backends } from '../../aux/db.js'
-import { eventually } from '../../aux/eventually.js'
-import { letTimePass } from '../../aux/let-time-pass.js'
-import { SUBJECTS } from '../../aux/mail-links.js'
-import { startSecondInstance, startTestServer, TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
-import { startSmtpServer, type TestSmtpServer } from '../../aux/smtp.js'
+import { backends } from '../../support/db.js'
+import { eventually } from '../../support/eventually.js'
+import { letTimePass } from '../../support/let-time-pass.js'
+import { SUBJECTS } from '../../support/mail-links.js'
+import { startSecondInstance, startTestServer, TEST_PASSWORD, uniqueEmail } from '../../support/server.js'
+import { startSmtpServer, type TestSmtpServer } from '../../support/smtp.js'
 
 const USERS = 24
 let smtp: TestSmtpServer

@@ -1,10 +1,10 @@
-import { runCli } from '../../aux/cli.js'
-import { eventually } from '../../aux/eventually.js'
-import { claimsOf } from '../../aux/jwt.js'
-import { bearer, enrolTotp, postJson, sharedServers, totpCode, registerVerifiedAndLogin } from '../../aux/mfa.js'
-import { TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
-import { SoftwareAuthenticator } from '../../aux/software-authenticator.js'
-import { registerUser } from '../../../src/usecases/commands/register-user.js'
+import { runCli } from '../../support/cli.js'
+import { eventually } from '../../support/eventually.js'
+import { claimsOf } from '../../support/jwt.js'
+import { bearer, enrolTotp, postJson, sharedServers, totpCode, registerVerifiedAndLogin } from '../../support/mfa.js'
+import { TEST_PASSWORD, uniqueEmail } from '../../support/server.js'
+import { SoftwareAuthenticator } from '../../support/software-authenticator.js'
+import { registerUser } from '../../../src/usecases/users/register-user.js'
 
 const servers = sharedServers({ env: { HEIMDALL_MFA_REQUIRED_ROLES: 'admin' } })
 const CLI_TIMEOUT_MS = 120_000

@@ -1,7 +1,7 @@
 import type { Method } from 'got'
-import { enrolTotp, postJson, sharedServers, registerVerifiedAndLogin } from '../../aux/mfa.js'
-import { registerUser } from '../../../src/usecases/commands/register-user.js'
-import { TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
+import { enrolTotp, postJson, sharedServers, registerVerifiedAndLogin } from '../../support/mfa.js'
+import { registerUser } from '../../../src/usecases/users/register-user.js'
+import { TEST_PASSWORD, uniqueEmail } from '../../support/server.js'
 
 /** mulberry32: a seeded generator, so a failure can be replayed with the seed it prints. */
 function random(seed: number): () => number {

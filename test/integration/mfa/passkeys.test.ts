@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto'
 import type { ExecutionContext } from 'ava'
-import { claimsOf } from '../../aux/jwt.js'
-import { bearer, postJson, sharedServers, registerVerifiedAndLogin } from '../../aux/mfa.js'
-import { TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
-import { SoftwareAuthenticator } from '../../aux/software-authenticator.js'
+import { claimsOf } from '../../support/jwt.js'
+import { bearer, postJson, sharedServers, registerVerifiedAndLogin } from '../../support/mfa.js'
+import { TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
+import { SoftwareAuthenticator } from '../../support/software-authenticator.js'
 
 const PUBLIC_URL = 'https://auth.example.test'
 const servers = sharedServers({ env: { HEIMDALL_PUBLIC_URL: PUBLIC_URL } })

@@ -1,6 +1,6 @@
-import { claimsOf } from '../../aux/jwt.js'
-import { enrolTotp, postJson, sharedServers, totpCode, registerVerifiedAndLogin } from '../../aux/mfa.js'
-import { TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
+import { claimsOf } from '../../support/jwt.js'
+import { enrolTotp, postJson, sharedServers, totpCode, registerVerifiedAndLogin } from '../../support/mfa.js'
+import { TEST_PASSWORD, uniqueEmail } from '../../support/server.js'
 
 const servers = sharedServers()
 

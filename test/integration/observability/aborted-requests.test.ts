@@ -7,9 +7,9 @@
 // body shorter than it says.
 import { connect } from 'node:net'
 import test from 'ava'
-import { backends } from '../../aux/db.js'
-import { eventually } from '../../aux/eventually.js'
-import { loggedOidcServersForFile } from '../../aux/oidc.js'
+import { backends } from '../../support/db.js'
+import { eventually } from '../../support/eventually.js'
+import { loggedOidcServersForFile } from '../../support/oidc.js'
 
 const servers = loggedOidcServersForFile()
 

@@ -2,9 +2,9 @@ import test from 'ava'
 import type { Context } from '../../../src/context.js'
 import { requestContexts } from '../../../src/http/request-context.js'
 import { createLogger, isPretty } from '../../../src/infra/logger.js'
-import { backends } from '../../aux/db.js'
-import { eventually } from '../../aux/eventually.js'
-import { startTestServer, TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
+import { backends } from '../../support/db.js'
+import { eventually } from '../../support/eventually.js'
+import { startTestServer, TEST_PASSWORD, uniqueEmail } from '../../support/server.js'
 
 const parse = (lines: string[]) => lines.map((line) => JSON.parse(line) as Record<string, unknown>)
 

@@ -1,9 +1,9 @@
 import test from 'ava'
 import { AggregatorRegistry } from 'prom-client'
 import { createRequestMetrics, type RequestMetrics } from '../../../src/infra/metrics/request-metrics.js'
-import { sample } from '../../aux/prometheus.js'
-import { isolatedServerTest, serverTest, TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
-import { signWith } from '../../aux/jwt.js'
+import { sample } from '../../support/prometheus.js'
+import { isolatedServerTest, serverTest, TEST_PASSWORD, uniqueEmail } from '../../support/server.js'
+import { signWith } from '../../support/jwt.js'
 
 /** The request families as /metrics prints them: through prom-client's renderer, like every other family. */
 function render(...workers: RequestMetrics[]): Promise<string> {
@@ -101,7 +101,7 @@ serverTest(
 
 isolatedServerTest('two servers in one process keep separate registries', async (t, server) => {
   await server.client.validate('garbage')
-  const { startTestServer } = await import('../../aux/server.js')
+  const { startTestServer } = await import('../../support/server.js')
   const other = await startTestServer(server.backend)
   try {
     t.is(sample((await other.client.page('/metrics')).body, 'heimdall_token_validations_total', { outcome: 'invalid' }), 0)

@@ -5,10 +5,10 @@
 // other clients the provider's JSON error. Over plain HTTP, one Heimdall per backend.
 import test, { type ExecutionContext } from 'ava'
 import { PAGE_CSP } from '../../../src/http/pages/pages.js'
-import { backends } from '../../aux/db.js'
-import { type OidcServer, oidcServersForFile } from '../../aux/oidc.js'
-import { authorizationRequest, FormBrowser, formsOf, relyingParty } from '../../aux/oidc-http-sign-in.js'
-import { TEST_PASSWORD } from '../../aux/server.js'
+import { backends } from '../../support/db.js'
+import { type OidcServer, oidcServersForFile } from '../../support/oidc.js'
+import { authorizationRequest, FormBrowser, formsOf, relyingParty } from '../../support/oidc-http-sign-in.js'
+import { TEST_PASSWORD } from '../../support/server.js'
 
 const servers = oidcServersForFile()
 

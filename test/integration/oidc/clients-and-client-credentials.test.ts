@@ -1,9 +1,9 @@
 import test from 'ava'
 import * as oidc from 'openid-client'
 import { createClient } from '../../../src/usecases/oidc/create-client.js'
-import { runCli } from '../../aux/cli.js'
-import { backends } from '../../aux/db.js'
-import { discover, oauthError, type OidcServer, oidcServersForFile } from '../../aux/oidc.js'
+import { runCli } from '../../support/cli.js'
+import { backends } from '../../support/db.js'
+import { discover, oauthError, type OidcServer, oidcServersForFile } from '../../support/oidc.js'
 
 const servers = oidcServersForFile()
 

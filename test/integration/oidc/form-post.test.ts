@@ -6,12 +6,12 @@
 import test, { type ExecutionContext } from 'ava'
 import * as oidc from 'openid-client'
 import { ACCOUNT_COOKIE } from '../../../src/http/pages/account/cookie.js'
-import { openAccountSession } from '../../../src/usecases/account/account-session.js'
-import { login } from '../../../src/usecases/commands/login.js'
-import { backends } from '../../aux/db.js'
-import { oidcServersForFile } from '../../aux/oidc.js'
-import { authorizationRequest, authorizeOverHttp, FormBrowser, formsOf, relyingParty, signInOverHttp, type RelyingParty } from '../../aux/oidc-http-sign-in.js'
-import { TEST_PASSWORD } from '../../aux/server.js'
+import { openAccountSession } from '../../../src/usecases/sessions/account-session.js'
+import { login } from '../../../src/usecases/sessions/login.js'
+import { backends } from '../../support/db.js'
+import { oidcServersForFile } from '../../support/oidc.js'
+import { authorizationRequest, authorizeOverHttp, FormBrowser, formsOf, relyingParty, signInOverHttp, type RelyingParty } from '../../support/oidc-http-sign-in.js'
+import { TEST_PASSWORD } from '../../support/server.js'
 
 const servers = oidcServersForFile()
 

@@ -5,9 +5,9 @@
 // HTTP over a socket: fetch would normalise these request targets before sending them.
 import { connect } from 'node:net'
 import test from 'ava'
-import { backends } from '../../aux/db.js'
-import { eventually } from '../../aux/eventually.js'
-import { loggedOidcServersForFile } from '../../aux/oidc.js'
+import { backends } from '../../support/db.js'
+import { eventually } from '../../support/eventually.js'
+import { loggedOidcServersForFile } from '../../support/oidc.js'
 
 const servers = loggedOidcServersForFile()
 

@@ -5,17 +5,17 @@
 // Heimdall per backend, for the file.
 import test from 'ava'
 import * as oidc from 'openid-client'
-import { openAccountSession } from '../../../src/usecases/account/account-session.js'
-import { login } from '../../../src/usecases/commands/login.js'
-import { revokeSession } from '../../../src/usecases/commands/revoke-session.js'
+import { openAccountSession } from '../../../src/usecases/sessions/account-session.js'
+import { login } from '../../../src/usecases/sessions/login.js'
+import { revokeSession } from '../../../src/usecases/sessions/revoke-session.js'
 import { linkLoginToSession, sessionOfLogin } from '../../../src/usecases/oidc/session-link.js'
 import { ACCOUNT_COOKIE } from '../../../src/http/pages/account/cookie.js'
-import { backends } from '../../aux/db.js'
-import { linkMail, SUBJECTS } from '../../aux/mail-links.js'
-import { deviceFlowClient, oauthError, startOidcServer } from '../../aux/oidc.js'
-import { approveDeviceOverHttp, authorizationRequest, authorizeOverHttp, formsOf, FormBrowser, relyingParty, signInOverHttp, signOutOfAccount, userinfoStatus, type RelyingParty } from '../../aux/oidc-http-sign-in.js'
-import { TEST_PASSWORD, type TestServer } from '../../aux/server.js'
-import { startSmtpServer, type TestSmtpServer } from '../../aux/smtp.js'
+import { backends } from '../../support/db.js'
+import { linkMail, SUBJECTS } from '../../support/mail-links.js'
+import { deviceFlowClient, oauthError, startOidcServer } from '../../support/oidc.js'
+import { approveDeviceOverHttp, authorizationRequest, authorizeOverHttp, formsOf, FormBrowser, relyingParty, signInOverHttp, signOutOfAccount, userinfoStatus, type RelyingParty } from '../../support/oidc-http-sign-in.js'
+import { TEST_PASSWORD, type TestServer } from '../../support/server.js'
+import { startSmtpServer, type TestSmtpServer } from '../../support/smtp.js'
 
 type OidcServer = TestServer & { issuer: string }
 const servers = new Map<string, OidcServer>()

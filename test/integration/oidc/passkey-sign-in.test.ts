@@ -7,13 +7,13 @@ import type { AddressInfo } from 'node:net'
 import test from 'ava'
 import * as oidc from 'openid-client'
 import type { Browser } from 'playwright-core'
-import { registerUser } from '../../../src/usecases/commands/register-user.js'
+import { registerUser } from '../../../src/usecases/users/register-user.js'
 import { markEmailVerified } from '../../../src/usecases/recovery/mark-email-verified.js'
 import { createClient } from '../../../src/usecases/oidc/create-client.js'
-import { browserAvailable, contextWithAuthenticator, launchBrowser } from '../../aux/browser.js'
-import { backends } from '../../aux/db.js'
-import { discover, startOidcServer } from '../../aux/oidc.js'
-import { TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
+import { browserAvailable, contextWithAuthenticator, launchBrowser } from '../../support/browser.js'
+import { backends } from '../../support/db.js'
+import { discover, startOidcServer } from '../../support/oidc.js'
+import { TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
 
 type OidcServer = TestServer & { issuer: string }
 const servers = new Map<string, OidcServer>()

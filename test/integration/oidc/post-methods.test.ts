@@ -7,11 +7,11 @@ import type { AddressInfo } from 'node:net'
 import test from 'ava'
 import * as oidc from 'openid-client'
 import type { Browser } from 'playwright-core'
-import { browserAvailable, launchBrowser } from '../../aux/browser.js'
-import { backends } from '../../aux/db.js'
-import { startOidcServer } from '../../aux/oidc.js'
-import { authorizationRequest, authorizeOverHttp, FormBrowser, formsOf, relyingParty, signInOverHttp } from '../../aux/oidc-http-sign-in.js'
-import { TEST_PASSWORD, type TestServer } from '../../aux/server.js'
+import { browserAvailable, launchBrowser } from '../../support/browser.js'
+import { backends } from '../../support/db.js'
+import { startOidcServer } from '../../support/oidc.js'
+import { authorizationRequest, authorizeOverHttp, FormBrowser, formsOf, relyingParty, signInOverHttp } from '../../support/oidc-http-sign-in.js'
+import { TEST_PASSWORD, type TestServer } from '../../support/server.js'
 
 type OidcServer = TestServer & { issuer: string }
 const servers = new Map<string, OidcServer>()

@@ -1,8 +1,8 @@
 import test from 'ava'
 import { createClient } from '../../../src/usecases/oidc/create-client.js'
-import { backends } from '../../aux/db.js'
-import { startOidcServer } from '../../aux/oidc.js'
-import type { TestServer } from '../../aux/server.js'
+import { backends } from '../../support/db.js'
+import { startOidcServer } from '../../support/oidc.js'
+import type { TestServer } from '../../support/server.js'
 
 type OidcServer = TestServer & { issuer: string }
 const servers = new Map<string, OidcServer>()

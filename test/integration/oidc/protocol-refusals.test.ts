@@ -3,10 +3,10 @@
 // is revoked), PKCE downgrades at the token endpoint, and open redirects through RP-initiated logout.
 import test from 'ava'
 import * as oidc from 'openid-client'
-import { backends } from '../../aux/db.js'
-import { oauthError, startOidcServer } from '../../aux/oidc.js'
-import { authorizationRequest, authorizeOverHttp, formsOf, FormBrowser, relyingParty, signInOverHttp, type RelyingParty } from '../../aux/oidc-http-sign-in.js'
-import type { TestServer } from '../../aux/server.js'
+import { backends } from '../../support/db.js'
+import { oauthError, startOidcServer } from '../../support/oidc.js'
+import { authorizationRequest, authorizeOverHttp, formsOf, FormBrowser, relyingParty, signInOverHttp, type RelyingParty } from '../../support/oidc-http-sign-in.js'
+import type { TestServer } from '../../support/server.js'
 
 type OidcServer = TestServer & { issuer: string }
 const servers = new Map<string, OidcServer>()

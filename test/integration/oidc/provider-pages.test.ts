@@ -5,12 +5,12 @@
 import test, { type ExecutionContext } from 'ava'
 import * as oidc from 'openid-client'
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core'
-import { registerUser } from '../../../src/usecases/commands/register-user.js'
+import { registerUser } from '../../../src/usecases/users/register-user.js'
 import { createClient } from '../../../src/usecases/oidc/create-client.js'
-import { browserAvailable, launchBrowser } from '../../aux/browser.js'
-import { backends } from '../../aux/db.js'
-import { deviceFlowClient, discover, oauthError, type RelyingPartyCallback, startOidcServer, startRelyingPartyCallback } from '../../aux/oidc.js'
-import { TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
+import { browserAvailable, launchBrowser } from '../../support/browser.js'
+import { backends } from '../../support/db.js'
+import { deviceFlowClient, discover, oauthError, type RelyingPartyCallback, startOidcServer, startRelyingPartyCallback } from '../../support/oidc.js'
+import { TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
 
 type OidcServer = TestServer & { issuer: string }
 const servers = new Map<string, OidcServer>()

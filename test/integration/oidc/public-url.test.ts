@@ -7,9 +7,9 @@ import { request } from 'node:http'
 import test from 'ava'
 import { createClient } from '../../../src/usecases/oidc/create-client.js'
 import { createKnexAdapter } from '../../../src/infra/oidc/knex-adapter.js'
-import { backends } from '../../aux/db.js'
-import { startOidcServer } from '../../aux/oidc.js'
-import { startTestServer, type TestServer } from '../../aux/server.js'
+import { backends } from '../../support/db.js'
+import { startOidcServer } from '../../support/oidc.js'
+import { startTestServer, type TestServer } from '../../support/server.js'
 
 type OidcServer = TestServer & { issuer: string }
 const servers = new Map<string, OidcServer>()

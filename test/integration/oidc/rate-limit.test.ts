@@ -3,10 +3,10 @@
 // budget as Heimdall's command endpoints have, answered over budget with 429, Retry-After and an OAuth
 // error body. Behind one trusted proxy, so that each test is its own client (X-Forwarded-For).
 import test from 'ava'
-import { backends } from '../../aux/db.js'
-import { startOidcServer } from '../../aux/oidc.js'
-import { FormBrowser } from '../../aux/oidc-http-sign-in.js'
-import type { TestServer } from '../../aux/server.js'
+import { backends } from '../../support/db.js'
+import { startOidcServer } from '../../support/oidc.js'
+import { FormBrowser } from '../../support/oidc-http-sign-in.js'
+import type { TestServer } from '../../support/server.js'
 
 type OidcServer = TestServer & { issuer: string }
 const LIMIT = 3

@@ -1,10 +1,10 @@
 import test from 'ava'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { runCli } from '../../aux/cli.js'
-import { backends } from '../../aux/db.js'
-import { oidcServersForFile, type OidcServer } from '../../aux/oidc.js'
-import type { TestServer } from '../../aux/server.js'
+import { runCli } from '../../support/cli.js'
+import { backends } from '../../support/db.js'
+import { oidcServersForFile, type OidcServer } from '../../support/oidc.js'
+import type { TestServer } from '../../support/server.js'
 
 /**
  * The README's OpenID Connect recipes, held to what they tell a user: their `client:create` command

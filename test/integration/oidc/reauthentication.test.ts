@@ -5,13 +5,13 @@
 import test from 'ava'
 import * as oidc from 'openid-client'
 import type { SessionRow } from '../../../src/infra/db/tables.js'
-import { registerUser } from '../../../src/usecases/commands/register-user.js'
-import { revokeSession } from '../../../src/usecases/commands/revoke-session.js'
-import { backends } from '../../aux/db.js'
-import { oauthError, type OidcServer, oidcServersForFile } from '../../aux/oidc.js'
-import { authorizeOverHttp, formsOf, FormBrowser, relyingParty, signInOverHttp, userinfoStatus, type RelyingParty } from '../../aux/oidc-http-sign-in.js'
-import { untilWholeSecondsPass } from '../../aux/let-time-pass.js'
-import { TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
+import { registerUser } from '../../../src/usecases/users/register-user.js'
+import { revokeSession } from '../../../src/usecases/sessions/revoke-session.js'
+import { backends } from '../../support/db.js'
+import { oauthError, type OidcServer, oidcServersForFile } from '../../support/oidc.js'
+import { authorizeOverHttp, formsOf, FormBrowser, relyingParty, signInOverHttp, userinfoStatus, type RelyingParty } from '../../support/oidc-http-sign-in.js'
+import { untilWholeSecondsPass } from '../../support/let-time-pass.js'
+import { TEST_PASSWORD, uniqueEmail } from '../../support/server.js'
 
 const servers = oidcServersForFile()
 

@@ -4,9 +4,9 @@
 // revokes the remembered consent. The sign-in goes through the hosted pages over HTTP, without script.
 import test from 'ava'
 import * as oidc from 'openid-client'
-import { backends } from '../../aux/db.js'
-import { type OidcServer, oidcServersForFile } from '../../aux/oidc.js'
-import { authorizationRequest, FormBrowser, formsOf, relyingParty, signInOverHttp, signOutOfAccount, type RelyingParty } from '../../aux/oidc-http-sign-in.js'
+import { backends } from '../../support/db.js'
+import { type OidcServer, oidcServersForFile } from '../../support/oidc.js'
+import { authorizationRequest, FormBrowser, formsOf, relyingParty, signInOverHttp, signOutOfAccount, type RelyingParty } from '../../support/oidc-http-sign-in.js'
 
 const servers = oidcServersForFile()
 

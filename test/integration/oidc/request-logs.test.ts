@@ -3,10 +3,10 @@
 // (it carries codes and tokens) and a count labelled by a bounded route, never the raw path.
 import test from 'ava'
 import { createClient } from '../../../src/usecases/oidc/create-client.js'
-import { backends } from '../../aux/db.js'
-import { loggedOidcServersForFile } from '../../aux/oidc.js'
-import { eventually } from '../../aux/eventually.js'
-import { sample } from '../../aux/prometheus.js'
+import { backends } from '../../support/db.js'
+import { loggedOidcServersForFile } from '../../support/oidc.js'
+import { eventually } from '../../support/eventually.js'
+import { sample } from '../../support/prometheus.js'
 
 const servers = loggedOidcServersForFile()
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'

@@ -3,10 +3,10 @@
 // browser that is already signed in), in userinfo's roles and permissions either.
 import test from 'ava'
 import * as oidc from 'openid-client'
-import { backends } from '../../aux/db.js'
-import { oidcServersForFile } from '../../aux/oidc.js'
-import { relyingParty, signInOverHttp } from '../../aux/oidc-http-sign-in.js'
-import { changeUserRole } from '../../../src/usecases/commands/change-user-role.js'
+import { backends } from '../../support/db.js'
+import { oidcServersForFile } from '../../support/oidc.js'
+import { relyingParty, signInOverHttp } from '../../support/oidc-http-sign-in.js'
+import { changeUserRole } from '../../../src/usecases/roles/change-user-role.js'
 
 const servers = oidcServersForFile({ HEIMDALL_MFA_REQUIRED_ROLES: 'admin' })
 const SCOPE = 'openid email roles offline_access'

@@ -5,10 +5,10 @@
 // party; the sign-in goes through the hosted pages over HTTP. One Heimdall per backend for the file.
 import test from 'ava'
 import * as oidc from 'openid-client'
-import { revokeSession } from '../../../src/usecases/commands/revoke-session.js'
-import { backends } from '../../aux/db.js'
-import { oauthError, oidcServersForFile, type OidcServer } from '../../aux/oidc.js'
-import { authorizeOverHttp, FormBrowser, relyingParty, signInOverHttp, type RelyingParty } from '../../aux/oidc-http-sign-in.js'
+import { revokeSession } from '../../../src/usecases/sessions/revoke-session.js'
+import { backends } from '../../support/db.js'
+import { oauthError, oidcServersForFile, type OidcServer } from '../../support/oidc.js'
+import { authorizeOverHttp, FormBrowser, relyingParty, signInOverHttp, type RelyingParty } from '../../support/oidc-http-sign-in.js'
 
 const servers = oidcServersForFile()
 

@@ -1,10 +1,10 @@
 import test from 'ava'
 import * as oidc from 'openid-client'
 import { createClient } from '../../../src/usecases/oidc/create-client.js'
-import { backends } from '../../aux/db.js'
-import { oauthError, startOidcServer } from '../../aux/oidc.js'
-import { authorizationRequest, authorizeOverHttp, FormBrowser, relyingParty, type RelyingParty } from '../../aux/oidc-http-sign-in.js'
-import { freePort, startTestServer, type TestServer } from '../../aux/server.js'
+import { backends } from '../../support/db.js'
+import { oauthError, startOidcServer } from '../../support/oidc.js'
+import { authorizationRequest, authorizeOverHttp, FormBrowser, relyingParty, type RelyingParty } from '../../support/oidc-http-sign-in.js'
+import { freePort, startTestServer, type TestServer } from '../../support/server.js'
 
 const pairs = new Map<string, [TestServer & { issuer: string }, TestServer]>()
 

@@ -5,14 +5,14 @@
 // file; every test has its own user and browser context (its own cookies).
 import test, { type ExecutionContext } from 'ava'
 import type { Browser, Page } from 'playwright-core'
-import { claimsOf } from '../../aux/jwt.js'
-import { browserAvailable, contextWithAuthenticator, launchBrowser } from '../../aux/browser.js'
-import { runCli } from '../../aux/cli.js'
-import { backends, type Backend } from '../../aux/db.js'
-import { postJson, totpCode } from '../../aux/mfa.js'
-import { registerUser } from '../../../src/usecases/commands/register-user.js'
+import { claimsOf } from '../../support/jwt.js'
+import { browserAvailable, contextWithAuthenticator, launchBrowser } from '../../support/browser.js'
+import { runCli } from '../../support/cli.js'
+import { backends, type Backend } from '../../support/db.js'
+import { postJson, totpCode } from '../../support/mfa.js'
+import { registerUser } from '../../../src/usecases/users/register-user.js'
 import { markEmailVerified } from '../../../src/usecases/recovery/mark-email-verified.js'
-import { freePort, startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
+import { freePort, startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
 
 if (browserAvailable('The account page')) {
   interface Target {

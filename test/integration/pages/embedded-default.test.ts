@@ -4,11 +4,11 @@
 // and signs in with it: the default public URL names a host passkeys accept, on the port served.
 import test from 'ava'
 import type { Browser } from 'playwright-core'
-import { browserAvailable, contextWithAuthenticator, launchBrowser } from '../../aux/browser.js'
-import { runCli } from '../../aux/cli.js'
-import { backends, createMigratedTestDatabase } from '../../aux/db.js'
-import { serve } from '../../aux/serve-process.js'
-import { freePort, TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../aux/server.js'
+import { browserAvailable, contextWithAuthenticator, launchBrowser } from '../../support/browser.js'
+import { runCli } from '../../support/cli.js'
+import { backends, createMigratedTestDatabase } from '../../support/db.js'
+import { serve } from '../../support/serve-process.js'
+import { freePort, TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../support/server.js'
 
 if (browserAvailable('Passkeys on the embedded default')) {
   let browser: Browser

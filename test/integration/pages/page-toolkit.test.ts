@@ -19,9 +19,9 @@ import { CSRF_COOKIE, CSRF_FIELD } from '../../../src/http/pages/csrf.js'
 import { fieldErrorsOf, formField, formView, type FormFieldSpec } from '../../../src/http/pages/form.js'
 import { createPages, PAGE_CSP, postedForm, type Pages } from '../../../src/http/pages/pages.js'
 import { STYLESHEET_PATH } from '../../../src/http/pages/styles.js'
-import { browserAvailable, launchBrowser } from '../../aux/browser.js'
-import { backends } from '../../aux/db.js'
-import { startTestServer, type TestServer } from '../../aux/server.js'
+import { browserAvailable, launchBrowser } from '../../support/browser.js'
+import { backends } from '../../support/db.js'
+import { startTestServer, type TestServer } from '../../support/server.js'
 
 const DEMO_PATH = '/account/demo'
 /** Marks the requests of one client, so a test counts only its own: ava runs this file's tests concurrently against one demo server. */
@@ -129,7 +129,7 @@ test('the stylesheet and an unknown page come from Heimdall itself, as a page wi
   t.false(missing.body.includes('secret'), 'the address is not echoed')
 
   const api = await http.get(`${server.url}/auth/no-such-route`, { responseType: 'json' })
-  t.deepEqual(api.body, { error: 'Not found', status_code: 404, path: '/auth/no-such-route' }, 'the API still answers JSON')
+  t.deepEqual(api.body, { error: 'Not found', status_code: 404, path: '/auth/no-such-route', code: 'route.not_found' }, 'the API still answers JSON')
 })
 
 test('a page: strict CSP, no Referer, no caching, one layout, labelled fields, an HttpOnly SameSite cookie', async (t) => {

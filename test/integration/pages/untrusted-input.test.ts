@@ -4,10 +4,10 @@
 import test from 'ava'
 import { ACCOUNT_COOKIE, ENROLMENT_COOKIE } from '../../../src/http/pages/account/cookie.js'
 import { CSRF_COOKIE } from '../../../src/http/pages/csrf.js'
-import { registerUser } from '../../../src/usecases/commands/register-user.js'
-import { backends } from '../../aux/db.js'
-import { formsOf, FormBrowser } from '../../aux/oidc-http-sign-in.js'
-import { startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
+import { registerUser } from '../../../src/usecases/users/register-user.js'
+import { backends } from '../../support/db.js'
+import { formsOf, FormBrowser } from '../../support/oidc-http-sign-in.js'
+import { startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
 
 const servers = new Map<string, TestServer>()
 

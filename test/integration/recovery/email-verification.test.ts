@@ -5,14 +5,14 @@
 // old one, taken addresses refused at request and at confirmation, validation showing the new
 // address at once. One SMTP server and, per backend, one Heimdall and one strict instance.
 import test from 'ava'
-import { claimsOf } from '../../aux/jwt.js'
-import { runCli } from '../../aux/cli.js'
-import { backends, type Backend } from '../../aux/db.js'
-import { eventually } from '../../aux/eventually.js'
-import { linkMail, SUBJECTS } from '../../aux/mail-links.js'
-import { FormBrowser, formsOf } from '../../aux/oidc-http-sign-in.js'
-import { startSecondInstance, startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
-import { startSmtpServer, type TestSmtpServer } from '../../aux/smtp.js'
+import { claimsOf } from '../../support/jwt.js'
+import { runCli } from '../../support/cli.js'
+import { backends, type Backend } from '../../support/db.js'
+import { eventually } from '../../support/eventually.js'
+import { linkMail, SUBJECTS } from '../../support/mail-links.js'
+import { FormBrowser, formsOf } from '../../support/oidc-http-sign-in.js'
+import { startSecondInstance, startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
+import { startSmtpServer, type TestSmtpServer } from '../../support/smtp.js'
 
 let smtp: TestSmtpServer
 type Instance = Awaited<ReturnType<typeof startSecondInstance>>

@@ -2,13 +2,13 @@
 // mailbox; V's first proof (the reset link, or the verification link) ends all of it and says so.
 // Real SMTP server, mails parsed off the wire; one Heimdall per backend for the file.
 import test, { type ExecutionContext } from 'ava'
-import { backends, type Backend } from '../../aux/db.js'
-import { claimsOf } from '../../aux/jwt.js'
-import { linkMail, SUBJECTS } from '../../aux/mail-links.js'
-import { enrolTotp, postJson, totpCode } from '../../aux/mfa.js'
-import { startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
-import { startSmtpServer, type TestSmtpServer } from '../../aux/smtp.js'
-import { SoftwareAuthenticator } from '../../aux/software-authenticator.js'
+import { backends, type Backend } from '../../support/db.js'
+import { claimsOf } from '../../support/jwt.js'
+import { linkMail, SUBJECTS } from '../../support/mail-links.js'
+import { enrolTotp, postJson, totpCode } from '../../support/mfa.js'
+import { startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
+import { startSmtpServer, type TestSmtpServer } from '../../support/smtp.js'
+import { SoftwareAuthenticator } from '../../support/software-authenticator.js'
 
 const PUBLIC_URL = 'https://auth.example.test'
 const NEW_PASSWORD = 'Brand-New-Pass-456'

@@ -5,11 +5,11 @@
 // carries a Referer, nothing is loaded from elsewhere.
 import test, { type ExecutionContext } from 'ava'
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core'
-import { browserAvailable, launchBrowser } from '../../aux/browser.js'
-import { backends, type Backend } from '../../aux/db.js'
-import { linkMail, SUBJECTS } from '../../aux/mail-links.js'
-import { freePort, startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
-import { startSmtpServer, type TestSmtpServer } from '../../aux/smtp.js'
+import { browserAvailable, launchBrowser } from '../../support/browser.js'
+import { backends, type Backend } from '../../support/db.js'
+import { linkMail, SUBJECTS } from '../../support/mail-links.js'
+import { freePort, startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
+import { startSmtpServer, type TestSmtpServer } from '../../support/smtp.js'
 
 const NEW_PASSWORD = 'Page-Chosen-Pass-42'
 

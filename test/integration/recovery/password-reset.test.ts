@@ -5,14 +5,14 @@
 // plus a second instance on the same database, for the whole file.
 import { Worker } from 'node:worker_threads'
 import test from 'ava'
-import { runCli } from '../../aux/cli.js'
-import { backends, holdUserWriteLock, type Backend } from '../../aux/db.js'
-import { eventually } from '../../aux/eventually.js'
-import { letTimePass } from '../../aux/let-time-pass.js'
-import { linkMail, SUBJECTS, tokenOf } from '../../aux/mail-links.js'
-import { FormBrowser, formsOf } from '../../aux/oidc-http-sign-in.js'
-import { startSecondInstance, startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
-import { startSmtpServer, type TestSmtpServer } from '../../aux/smtp.js'
+import { runCli } from '../../support/cli.js'
+import { backends, holdUserWriteLock, type Backend } from '../../support/db.js'
+import { eventually } from '../../support/eventually.js'
+import { letTimePass } from '../../support/let-time-pass.js'
+import { linkMail, SUBJECTS, tokenOf } from '../../support/mail-links.js'
+import { FormBrowser, formsOf } from '../../support/oidc-http-sign-in.js'
+import { startSecondInstance, startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
+import { startSmtpServer, type TestSmtpServer } from '../../support/smtp.js'
 
 const NEW_PASSWORD = 'Brand-New-Pass-456'
 /**
@@ -23,14 +23,20 @@ const NEW_PASSWORD = 'Brand-New-Pass-456'
  * has an event loop of its own; the pause lets one request's work end before the next is sent.
  * Rejects with the worker's error.
  */
-/** Posts each body in turn from a worker thread; `ms` is each answer's time, `answeredAt` its Date.now(). */
-async function timedPosts(url: string, bodies: object[]): Promise<Array<{ ms: number; answeredAt: number; status: number; body: unknown }>> {
+type TimedAnswer = { ms: number; answeredAt: number; status: number; body: unknown }
+
+/**
+ * A worker thread that posts JSON bodies to `url` in turn; `ms` is each answer's time, `answeredAt`
+ * its Date.now(). It has made one request (to the server's /health) before it resolves, so that a
+ * timed post pays neither the worker's start nor fetch's first load. Rejects with the worker's error.
+ */
+async function openTimedPoster(url: string): Promise<{ post(bodies: object[]): Promise<TimedAnswer[]>; close(): Promise<number> }> {
   const worker = new Worker(
     `const { parentPort } = require('node:worker_threads')
-    parentPort.on('message', async ({ url, body }) => {
+    parentPort.on('message', async ({ url, body, method }) => {
       try {
         const started = performance.now()
-        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+        const response = await fetch(url, body === undefined ? { method } : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
         const text = await response.text()
         parentPort.postMessage({ ms: performance.now() - started, answeredAt: Date.now(), status: response.status, body: JSON.parse(text) })
       } catch (error) {
@@ -41,19 +47,21 @@ async function timedPosts(url: string, bodies: object[]): Promise<Array<{ ms: nu
   )
   const crashed = new Promise<never>((_resolve, reject) => worker.once('error', reject))
   crashed.catch(() => undefined)
-  try {
-    const results: Array<{ ms: number; answeredAt: number; status: number; body: unknown }> = []
-    for (const body of bodies) {
-      await letTimePass(100, "the work a forgot request starts after its answer has no end to observe (for an unknown address it changes nothing): let it end before the next request")
-      const answered = new Promise<{ ms: number; answeredAt: number; status: number; body: unknown }>((resolve, reject) => {
-        worker.once('message', (message) => ('error' in message ? reject(new Error(message.error)) : resolve(message)))
-        worker.postMessage({ url, body })
-      })
-      results.push(await Promise.race([crashed, answered]))
-    }
-    return results
-  } finally {
-    await worker.terminate()
+  const send = (target: string, method: string, body?: object) => Promise.race([crashed, new Promise<TimedAnswer>((resolve, reject) => {
+    worker.once('message', (message) => ('error' in message ? reject(new Error(message.error)) : resolve(message)))
+    worker.postMessage({ url: target, method, body })
+  })])
+  await send(new URL('/health', url).href, 'GET')
+  return {
+    async post(bodies) {
+      const results: TimedAnswer[] = []
+      for (const body of bodies) {
+        await letTimePass(100, "the work a forgot request starts after its answer has no end to observe (for an unknown address it changes nothing): let it end before the next request")
+        results.push(await send(url, 'POST', body))
+      }
+      return results
+    },
+    close: () => worker.terminate(),
   }
 }
 
@@ -206,8 +214,10 @@ for (const backend of backends()) {
     // up. Proven without comparing timings (noise on a shared machine): while a database lock holds
     // back the existing account's writes for 3 s, its answer still comes before the lock is let go,
     // and the mail after it. An answer that waited for the work would come after the release.
+    const poster = await openTimedPoster(`${server.url}/auth/password/forgot`)
+    t.teardown(() => poster.close())
     const lock = await holdUserWriteLock(server.database, registered.user_id, 3000)
-    const [held] = await timedPosts(`${server.url}/auth/password/forgot`, [{ email: existing }])
+    const [held] = await poster.post([{ email: existing }])
     t.is(held.status, 202)
     t.deepEqual(held.body, FORGOT_BODY)
     const releasedAt = await lock.released
@@ -216,7 +226,7 @@ for (const backend of backends()) {
     t.true(mailed.receivedAt >= releasedAt, 'the lock held the work back: the mail left after its release')
 
     const kinds = Array.from({ length: 3 }, () => ['existing', 'disabled', 'unknown'] as const).flat()
-    const answers = await timedPosts(`${server.url}/auth/password/forgot`, kinds.map((kind) => ({ email: kind === 'existing' ? existing : kind === 'disabled' ? disabled : uniqueEmail('nobody') })))
+    const answers = await poster.post(kinds.map((kind) => ({ email: kind === 'existing' ? existing : kind === 'disabled' ? disabled : uniqueEmail('nobody') })))
     answers.forEach((answer) => {
       t.is(answer.status, 202)
       t.deepEqual(answer.body, FORGOT_BODY)

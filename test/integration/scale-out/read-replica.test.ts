@@ -3,12 +3,12 @@ import type { Knex } from 'knex'
 import { databaseTypeOf } from '../../../src/config.js'
 import { createKnex } from '../../../src/infra/db/knex.js'
 import { migrateLatest } from '../../../src/infra/db/migrate.js'
-import { runCli } from '../../aux/cli.js'
-import { backends, createTestDatabase } from '../../aux/db.js'
-import { eventually } from '../../aux/eventually.js'
-import { claimsOf } from '../../aux/jwt.js'
-import { letTimePass } from '../../aux/let-time-pass.js'
-import { startTestServer, TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
+import { runCli } from '../../support/cli.js'
+import { backends, createTestDatabase } from '../../support/db.js'
+import { eventually } from '../../support/eventually.js'
+import { claimsOf } from '../../support/jwt.js'
+import { letTimePass } from '../../support/let-time-pass.js'
+import { startTestServer, TEST_PASSWORD, uniqueEmail } from '../../support/server.js'
 
 /**
  * The "replica" is a second database that replicates only what the test copies into it: a replica

@@ -1,12 +1,12 @@
 import test, { type ExecutionContext } from 'ava'
-import { HeimdallAPIClient } from '../../aux/api-client.js'
-import { runCli } from '../../aux/cli.js'
-import { backends, createMigratedTestDatabase, type Backend, type TestDatabase } from '../../aux/db.js'
-import { eventually } from '../../aux/eventually.js'
-import { claimsOf } from '../../aux/jwt.js'
-import { redisUnavailable, startOwnRedis, TEST_REDIS_URL } from '../../aux/redis.js'
-import { serve, type Served } from '../../aux/serve-process.js'
-import { TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../aux/server.js'
+import { HeimdallAPIClient } from '../../support/api-client.js'
+import { runCli } from '../../support/cli.js'
+import { backends, createMigratedTestDatabase, type Backend, type TestDatabase } from '../../support/db.js'
+import { eventually } from '../../support/eventually.js'
+import { claimsOf } from '../../support/jwt.js'
+import { redisUnavailable, startOwnRedis, TEST_REDIS_URL } from '../../support/redis.js'
+import { serve, type Served } from '../../support/serve-process.js'
+import { TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../support/server.js'
 
 const REDIS_BOUND_MS = 100
 const redisMissing = await redisUnavailable()

@@ -1,9 +1,9 @@
 import test from 'ava'
-import { HeimdallAPIClient } from '../../aux/api-client.js'
-import { clockedServerTest } from '../../aux/clock.js'
-import { backends, createMigratedTestDatabase } from '../../aux/db.js'
-import { serve } from '../../aux/serve-process.js'
-import { isolatedServerTest, serverTest, TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../aux/server.js'
+import { HeimdallAPIClient } from '../../support/api-client.js'
+import { clockedServerTest } from '../../support/clock.js'
+import { backends, createMigratedTestDatabase } from '../../support/db.js'
+import { serve } from '../../support/serve-process.js'
+import { isolatedServerTest, serverTest, TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../support/server.js'
 
 serverTest('after 5 failed logins the account answers 429 with Retry-After, even to the right password', async (t, server) => {
   const email = uniqueEmail('locked')

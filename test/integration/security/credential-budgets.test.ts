@@ -8,10 +8,10 @@
 import test from 'ava'
 import { describePostRoutes } from '../../../src/http/app.js'
 import { createOidcHost } from '../../../src/http/oidc/mount.js'
-import { backends } from '../../aux/db.js'
-import { startOidcServer, type OidcServer } from '../../aux/oidc.js'
-import { FormBrowser, formsOf } from '../../aux/oidc-http-sign-in.js'
-import { TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
+import { backends } from '../../support/db.js'
+import { startOidcServer, type OidcServer } from '../../support/oidc.js'
+import { FormBrowser, formsOf } from '../../support/oidc-http-sign-in.js'
+import { TEST_PASSWORD, uniqueEmail } from '../../support/server.js'
 
 const LIMIT = 5
 const servers = new Map<string, OidcServer>()

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { runCli as runCliOnce, type CliResult } from '../../aux/cli.js'
-import { claimsOf } from '../../aux/jwt.js'
-import { legacySealPrivateKey, legacySealTotpSecret } from '../../aux/legacy-seal.js'
-import { enrolTotp, postJson, registerVerifiedAndLogin, totpCode } from '../../aux/mfa.js'
-import type { HeimdallAPIClient, JsonResponse } from '../../aux/api-client.js'
-import { serverTest, startSecondInstance, TEST_PASSWORD, TEST_SECRET, uniqueEmail, type TestServer } from '../../aux/server.js'
+import { runCli as runCliOnce, type CliResult } from '../../support/cli.js'
+import { claimsOf } from '../../support/jwt.js'
+import { legacySealPrivateKey, legacySealTotpSecret } from '../../support/legacy-seal.js'
+import { enrolTotp, postJson, registerVerifiedAndLogin, totpCode } from '../../support/mfa.js'
+import type { HeimdallAPIClient, JsonResponse } from '../../support/api-client.js'
+import { serverTest, startSecondInstance, TEST_PASSWORD, TEST_SECRET, uniqueEmail, type TestServer } from '../../support/server.js'
 
 /** Generous: these tests start many processes, on machines that may be busy. */
 function runCli(args: string[], options: { env: Record<string, string> }): Promise<CliResult> {

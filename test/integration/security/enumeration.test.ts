@@ -1,4 +1,4 @@
-import { serverTest, TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
+import { serverTest, TEST_PASSWORD, uniqueEmail } from '../../support/server.js'
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)

@@ -1,4 +1,4 @@
-import { serverTest, TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
+import { serverTest, TEST_PASSWORD, uniqueEmail } from '../../support/server.js'
 
 /** mulberry32: a seeded generator, so a failure can be replayed with the seed it prints. */
 function random(seed: number): () => number {

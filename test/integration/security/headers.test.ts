@@ -1,4 +1,4 @@
-import { serverTest, TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
+import { serverTest, TEST_PASSWORD, uniqueEmail } from '../../support/server.js'
 
 serverTest('security headers on every response; no-store on auth responses; no server fingerprint', async (t, server) => {
   const { accessToken } = await server.client.registerAndLogin(uniqueEmail('headers'), TEST_PASSWORD)

@@ -1,4 +1,4 @@
-import { serverTest, TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
+import { serverTest, TEST_PASSWORD, uniqueEmail } from '../../support/server.js'
 
 serverTest('bodies over 64 KB answer 413', async (t, server) => {
   const huge = await server.client.register(uniqueEmail(), 'A1' + 'a'.repeat(70 * 1024))

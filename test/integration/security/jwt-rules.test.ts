@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto'
 import jwt from 'jsonwebtoken'
-import { claimsOf } from '../../aux/jwt.js'
-import { serverTest, TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../aux/server.js'
+import { claimsOf } from '../../support/jwt.js'
+import { serverTest, TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../support/server.js'
 
 function base64url(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url')

@@ -1,8 +1,8 @@
 import test from 'ava'
-import { claimsOf } from '../../aux/jwt.js'
-import { backends } from '../../aux/db.js'
-import { eventually } from '../../aux/eventually.js'
-import { startTestServer, TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../aux/server.js'
+import { claimsOf } from '../../support/jwt.js'
+import { backends } from '../../support/db.js'
+import { eventually } from '../../support/eventually.js'
+import { startTestServer, TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../support/server.js'
 
 for (const backend of backends()) {
   test(`no password, token, refresh token or hash reaches the logs of a full scenario [${backend}]`, async (t) => {

@@ -1,6 +1,6 @@
 import bcrypt from 'bcrypt'
-import { runCli } from '../../aux/cli.js'
-import { serverTest, uniqueEmail, type TestServer } from '../../aux/server.js'
+import { runCli } from '../../support/cli.js'
+import { serverTest, uniqueEmail, type TestServer } from '../../support/server.js'
 
 /** Exactly bcrypt's 72 bytes. */
 const PASSWORD_72 = `Aa1${'x'.repeat(69)}`

@@ -1,4 +1,4 @@
-import { serverTest, TEST_PASSWORD, uniqueEmail } from '../../aux/server.js'
+import { serverTest, TEST_PASSWORD, uniqueEmail } from '../../support/server.js'
 
 function passwordMessages(body: { detail?: Array<{ loc: string[]; msg: string }> }): string[] {
   return (body.detail ?? []).filter((detail) => detail.loc.join('.') === 'body.password').map((detail) => detail.msg)

@@ -1,6 +1,6 @@
 import bcrypt from 'bcrypt'
-import { runCli } from '../../aux/cli.js'
-import { serverTest, uniqueEmail } from '../../aux/server.js'
+import { runCli } from '../../support/cli.js'
+import { serverTest, uniqueEmail } from '../../support/server.js'
 
 // One password, typed three ways: precomposed "ä" (NFC), "a" + combining diaeresis (NFD, as macOS
 // keyboards and file names produce), and with full-width digits (an East Asian input method).

@@ -1,4 +1,4 @@
-import { serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
+import { serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
 
 serverTest(
   'command endpoints are limited per IP per endpoint with 429 and Retry-After',

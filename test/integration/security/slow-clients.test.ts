@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net'
 import test from 'ava'
-import { startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
+import { startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
 
 // Timeouts are the HTTP server's, the same whatever database is behind it: SQLite only.
 const HEADERS_TIMEOUT_S = 2

@@ -1,6 +1,6 @@
-import { runCli } from '../../aux/cli.js'
-import { claimsOf } from '../../aux/jwt.js'
-import { serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../aux/server.js'
+import { runCli } from '../../support/cli.js'
+import { claimsOf } from '../../support/jwt.js'
+import { serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
 import type { ExecutionContext } from 'ava'
 
 /** Sessions of 5 s (the refresh token's lifetime) under access tokens of an hour. */

@@ -1,6 +1,6 @@
 import type { ParameterizedContext } from 'koa'
 
-/** The account page's own cookie: "<session id>.<secret>" (usecases/account/account-session.ts). */
+/** The account page's own cookie: "<session id>.<secret>" (usecases/sessions/account-session.ts). */
 export const ACCOUNT_COOKIE = 'heimdall_account'
 
 /**

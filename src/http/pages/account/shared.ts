@@ -1,6 +1,6 @@
 import type { ParameterizedContext } from 'koa'
 import type { Context } from '../../../context.js'
-import { findAccountSession, type AccountSession } from '../../../usecases/account/account-session.js'
+import { findAccountSession, type AccountSession } from '../../../usecases/sessions/account-session.js'
 import { clientIp } from '../../client-ip.js'
 import { requestContexts } from '../../request-context.js'
 import { CSRF_FIELD } from '../csrf.js'

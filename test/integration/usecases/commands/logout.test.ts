@@ -1,5 +1,5 @@
-import { claimsOf } from '../../../aux/jwt.js'
-import { isolatedServerTest, serverTest, TEST_PASSWORD, uniqueEmail } from '../../../aux/server.js'
+import { claimsOf } from '../../../support/jwt.js'
+import { isolatedServerTest, serverTest, TEST_PASSWORD, uniqueEmail } from '../../../support/server.js'
 
 serverTest('logout answers 204 and the very next validation of that token fails', async (t, server) => {
   const email = uniqueEmail('logout')

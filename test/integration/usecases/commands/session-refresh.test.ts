@@ -1,5 +1,5 @@
-import { claimsOf } from '../../../aux/jwt.js'
-import { isolatedServerTest, serverTest, TEST_PASSWORD, uniqueEmail } from '../../../aux/server.js'
+import { claimsOf } from '../../../support/jwt.js'
+import { isolatedServerTest, serverTest, TEST_PASSWORD, uniqueEmail } from '../../../support/server.js'
 
 isolatedServerTest('login returns an opaque refresh token of at least 256 bits', async (t, server) => {
   const email = uniqueEmail('refresh')

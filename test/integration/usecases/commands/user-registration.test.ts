@@ -1,4 +1,4 @@
-import { isolatedServerTest, TEST_PASSWORD, uniqueEmail } from '../../../aux/server.js'
+import { isolatedServerTest, TEST_PASSWORD, uniqueEmail } from '../../../support/server.js'
 
 // Each test counts the users table: a server of its own each.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

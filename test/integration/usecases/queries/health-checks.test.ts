@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs'
 import test from 'ava'
-import { HeimdallAPIClient } from '../../../aux/api-client.js'
-import { backends, createTestDatabase } from '../../../aux/db.js'
-import { serve } from '../../../aux/serve-process.js'
-import { fastestAverageMs } from '../../../aux/timing.js'
-import { serialServerTest, isolatedServerTest, serverTest, TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../../aux/server.js'
+import { HeimdallAPIClient } from '../../../support/api-client.js'
+import { backends, createTestDatabase } from '../../../support/db.js'
+import { serve } from '../../../support/serve-process.js'
+import { fastestAverageMs } from '../../../support/timing.js'
+import { serialServerTest, isolatedServerTest, serverTest, TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../../support/server.js'
 
 /** package.json of the repository: this file runs as dist/test/integration/usecases/queries/*.js. */
 const PACKAGE_VERSION: string = JSON.parse(readFileSync(new URL('../../../../../package.json', import.meta.url), 'utf8')).version

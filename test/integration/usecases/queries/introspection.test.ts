@@ -1,5 +1,5 @@
-import { claimsOf, signWith } from '../../../aux/jwt.js'
-import { serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../../aux/server.js'
+import { claimsOf, signWith } from '../../../support/jwt.js'
+import { serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../../support/server.js'
 
 const INTROSPECTION_TOKEN = 'introspection-token-long-enough-0123456789abcdef'
 

@@ -1,7 +1,7 @@
 import { createPublicKey, generateKeyPairSync, sign } from 'node:crypto'
-import { claimsOf } from '../../../aux/jwt.js'
-import { headerOf, hmacToken, verifyWithJwks, type Jwk } from '../../../aux/jwks.js'
-import { serverTest, TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../../aux/server.js'
+import { claimsOf } from '../../../support/jwt.js'
+import { headerOf, hmacToken, verifyWithJwks, type Jwk } from '../../../support/jwks.js'
+import { serverTest, TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../../support/server.js'
 
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']
 

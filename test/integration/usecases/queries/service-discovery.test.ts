@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { fastestAverageMs } from '../../../aux/timing.js'
-import { serialServerTest, isolatedServerTest, serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../../aux/server.js'
+import { fastestAverageMs } from '../../../support/timing.js'
+import { serialServerTest, isolatedServerTest, serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../../support/server.js'
 import type { ExecutionContext } from 'ava'
 
 /** package.json of the repository: this file runs as dist/test/integration/usecases/queries/*.js. */

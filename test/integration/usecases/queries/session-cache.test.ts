@@ -1,6 +1,6 @@
-import { eventually } from '../../../aux/eventually.js'
-import { letTimePass } from '../../../aux/let-time-pass.js'
-import { serverTest, TEST_PASSWORD, uniqueEmail } from '../../../aux/server.js'
+import { eventually } from '../../../support/eventually.js'
+import { letTimePass } from '../../../support/let-time-pass.js'
+import { serverTest, TEST_PASSWORD, uniqueEmail } from '../../../support/server.js'
 
 /**
  * The revocation poller evicts cached sessions of users changed since its last poll. A user row

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import jwt from 'jsonwebtoken'
-import { claimsOf } from '../../../aux/jwt.js'
-import { fastestAverageMs } from '../../../aux/timing.js'
-import { serialServerTest, serverTest, TEST_PASSWORD, TEST_SECRET, uniqueEmail, type TestServer } from '../../../aux/server.js'
+import { claimsOf } from '../../../support/jwt.js'
+import { fastestAverageMs } from '../../../support/timing.js'
+import { serialServerTest, serverTest, TEST_PASSWORD, TEST_SECRET, uniqueEmail, type TestServer } from '../../../support/server.js'
 import type { ExecutionContext } from 'ava'
 
 const OTHER_SECRET = 'another-secret-that-is-long-enough-for-hs256-9876543210'

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import type { Context } from '../context.js'
-import { serializeAmr } from '../domain/amr.js'
-import { mergePermissions } from '../domain/permissions.js'
-import { rolesWithheldFrom } from '../domain/second-factor-rule.js'
-import { generateRefreshToken, hashRefreshToken } from '../infra/tokens/refresh-token.js'
-import type { NewRefreshToken } from '../infra/repositories/sessions.js'
-import type { TokenLifetime } from '../infra/tokens/token-service.js'
+import type { Context } from '../../context.js'
+import { serializeAmr } from '../../domain/amr.js'
+import { mergePermissions } from '../../domain/permissions.js'
+import { rolesWithheldFrom } from '../../domain/second-factor-rule.js'
+import { generateRefreshToken, hashRefreshToken } from '../../infra/tokens/refresh-token.js'
+import type { NewRefreshToken } from '../../infra/repositories/sessions.js'
+import type { TokenLifetime } from '../../infra/tokens/token-service.js'
 
 export interface SessionTokens {
   accessToken: string

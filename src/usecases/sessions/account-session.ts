@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Context } from '../../context.js'
 import { parseAmr } from '../../domain/amr.js'
 import { challengeHash } from '../../infra/mfa/challenge-token.js'
-import type { SessionTokens } from '../session-tokens.js'
+import type { SessionTokens } from './session-tokens.js'
 
 /** Who is signed in on the account page. */
 export interface AccountSession {

@@ -5,9 +5,9 @@ import { loginPasswordFieldErrors, normalizePassword } from '../../domain/passwo
 import { HeimdallError, validationError } from '../../errors.js'
 import type { LoginOutcome } from '../../infra/metrics/metrics.js'
 import type { PasswordCheck } from '../../infra/passwords.js'
-import { clearLoginAttempts, countFailedAttempt, releaseLoginAttempt, takeLoginAttempt } from '../lockout.js'
+import { clearLoginAttempts, countFailedAttempt, releaseLoginAttempt, takeLoginAttempt } from '../throttling/lockout.js'
 import { secondStepFor, type SecondStep } from '../mfa/second-step.js'
-import { openSession, type SessionTokens } from '../session-tokens.js'
+import { openSession, type SessionTokens } from './session-tokens.js'
 import { requireVerifiedEmail } from '../recovery/require-verified-email.js'
 
 export interface LoginInput {
@@ -26,7 +26,7 @@ export type LoginResult = { kind: 'tokens'; tokens: SessionTokens } | SecondStep
  * this attempt took stays taken until that step succeeds: a password known to an attacker buys no
  * fresh budget of code guesses. Each attempt first takes a unit of the account's lockout budget, so
  * however many arrive at once, at most the budget reach bcrypt, and none is refused for attempts that
- * have not failed (usecases/lockout.ts). Every attempt is counted and logged (debug) by outcome.
+ * have not failed (usecases/throttling/lockout.ts). Every attempt is counted and logged (debug) by outcome.
  */
 export async function login(ctx: Context, input: LoginInput): Promise<LoginResult> {
   let outcome: LoginOutcome = 'error'

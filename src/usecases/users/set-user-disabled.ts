@@ -1,5 +1,5 @@
 import type { Context } from '../../context.js'
-import { findUserByEmailOrFail } from '../find-user.js'
+import { findUserByEmailOrFail } from './find-user.js'
 
 /** Disabling a user revokes all of its sessions at once; enabling lets it log in again. */
 export async function setUserDisabled(ctx: Context, input: { email: string; disabled: boolean }): Promise<{ revokedSessions: number }> {

@@ -1,8 +1,8 @@
 import type { Context } from '../../context.js'
 import { passwordFieldErrors } from '../../domain/password-policy.js'
 import { validationError } from '../../errors.js'
-import { findUserByEmailOrFail } from '../find-user.js'
-import { clearLoginAttempts } from '../lockout.js'
+import { findUserByEmailOrFail } from './find-user.js'
+import { clearLoginAttempts } from '../throttling/lockout.js'
 
 /**
  * Replaces a user's password under the registration policy and revokes all of its sessions: whoever

@@ -2,7 +2,7 @@ import type { Context } from '../../context.js'
 import { parseAmr } from '../../domain/amr.js'
 import { HeimdallError } from '../../errors.js'
 import { hashRefreshToken } from '../../infra/tokens/refresh-token.js'
-import { issueSessionTokens, newRefreshToken, type SessionTokens } from '../session-tokens.js'
+import { issueSessionTokens, newRefreshToken, type SessionTokens } from './session-tokens.js'
 
 /**
  * Rotates a refresh token: the presented one is spent and a new pair issued. A spent token presented

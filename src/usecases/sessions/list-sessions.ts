@@ -1,5 +1,5 @@
 import type { Context } from '../../context.js'
-import { findUserByEmailOrFail } from '../find-user.js'
+import { findUserByEmailOrFail } from '../users/find-user.js'
 
 export interface SessionSummary {
   id: string

@@ -1,6 +1,6 @@
 import type { Context } from '../../context.js'
 import { USER_DELETED_EVENT } from '../../infra/repositories/audit.js'
-import { findUserByEmailOrFail } from '../find-user.js'
+import { findUserByEmailOrFail } from './find-user.js'
 
 /**
  * Deletes a user with its sessions, refresh tokens and role grants. Its tokens stop validating at

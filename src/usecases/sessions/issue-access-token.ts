@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto'
 import type { Context } from '../../context.js'
 import { DURATION_RANGES, formatDuration } from '../../domain/durations.js'
 import { HeimdallError, validationError } from '../../errors.js'
-import { findUserByEmailOrFail } from '../find-user.js'
-import { signAccessToken } from '../session-tokens.js'
+import { findUserByEmailOrFail } from '../users/find-user.js'
+import { signAccessToken } from './session-tokens.js'
 
 export interface IssuedAccessToken {
   accessToken: string

@@ -1,7 +1,7 @@
-import type { Context } from '../context.js'
-import { normalizeEmail } from '../domain/email.js'
-import { HeimdallError } from '../errors.js'
-import type { UserRow } from '../infra/db/tables.js'
+import type { Context } from '../../context.js'
+import { normalizeEmail } from '../../domain/email.js'
+import { HeimdallError } from '../../errors.js'
+import type { UserRow } from '../../infra/db/tables.js'
 
 /** The user an operator names by email, or user.not_found. */
 export async function findUserByEmailOrFail(ctx: Context, email: string): Promise<UserRow> {

@@ -1,6 +1,6 @@
 import type { Context } from '../../context.js'
 import { mergePermissions } from '../../domain/permissions.js'
-import { findUserByEmailOrFail } from '../find-user.js'
+import { findUserByEmailOrFail } from './find-user.js'
 
 export interface UserDetails {
   id: string

@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client'
 import { createClient } from '../../src/usecases/oidc/create-client.js'
-import { registerUser } from '../../src/usecases/commands/register-user.js'
+import { registerUser } from '../../src/usecases/users/register-user.js'
 import { discover } from './oidc.js'
 import { TEST_PASSWORD, uniqueEmail, type TestServer } from './server.js'
 

@@ -1,6 +1,6 @@
-import type { Context } from '../context.js'
-import { loginFailuresKey, loginLockoutKey, retryAfterSeconds } from '../domain/throttling.js'
-import { HeimdallError } from '../errors.js'
+import type { Context } from '../../context.js'
+import { loginFailuresKey, loginLockoutKey, retryAfterSeconds } from '../../domain/throttling.js'
+import { HeimdallError } from '../../errors.js'
 
 /**
  * The account's lockout budget (HEIMDALL_LOCKOUT_MAX_FAILURES per HEIMDALL_LOCKOUT_WINDOW), spent by

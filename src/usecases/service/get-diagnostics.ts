@@ -5,7 +5,7 @@ import { migrationStatus } from '../../infra/db/migrate.js'
 import { databaseClockSeconds, missingSqliteFile, pingDatabase } from '../../infra/db/probe.js'
 import { describeJwtSecret } from '../../infra/tokens/secret-file.js'
 import { translateError } from '../translate-error.js'
-import { checkDataKey } from './check-data-key.js'
+import { checkDataKey } from '../data-keys/check-data-key.js'
 
 export interface DiagnosticCheck {
   name: 'database' | 'migrations' | 'jwt_secret' | 'data_key' | 'bcrypt_cost' | 'clock' | 'public_url'

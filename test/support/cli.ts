@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { Config, run } from '@oclif/core'
 import { Exit, handle } from '@oclif/core/handle'
 
-/** bin/run.js, from dist/test/aux/cli.js. */
+/** bin/run.js, from dist/test/support/cli.js. */
 export const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url))
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 

@@ -4,7 +4,7 @@ import { createDataKeyring, describeDataKeys, type DataKeysDescription } from '.
 import { createLegacyOpener } from '../../infra/data-keys/legacy-jwt-secret.js'
 import { createSecretBox } from '../../infra/data-keys/secret-box.js'
 import { existingJwtSecret } from '../../infra/tokens/secret-file.js'
-import { listStoredSecrets } from '../data-keys/stored-secrets.js'
+import { listStoredSecrets } from './stored-secrets.js'
 
 export interface DataKeyCheck {
   name: 'data_key'

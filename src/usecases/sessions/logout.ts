@@ -1,5 +1,5 @@
 import type { Context } from '../../context.js'
-import { getCurrentUser } from '../queries/get-current-user.js'
+import { getCurrentUser } from '../users/get-current-user.js'
 
 /** Ends the session of the presented access token; the user's other sessions stay. */
 export async function logout(ctx: Context, input: { accessToken: string | undefined }): Promise<void> {

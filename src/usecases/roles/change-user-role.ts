@@ -1,6 +1,6 @@
 import type { Context } from '../../context.js'
 import { HeimdallError } from '../../errors.js'
-import { findUserByEmailOrFail } from '../find-user.js'
+import { findUserByEmailOrFail } from '../users/find-user.js'
 
 export interface RoleChange {
   email: string

@@ -2,7 +2,7 @@ import type { Context } from '../../context.js'
 import { passwordFieldErrors } from '../../domain/password-policy.js'
 import { validationError } from '../../errors.js'
 import { confirmPassword } from '../mfa/confirm-password.js'
-import type { AccountSession } from './account-session.js'
+import type { AccountSession } from '../sessions/account-session.js'
 
 /**
  * Self-service password change: the current password first (out of the lockout budget), the new one

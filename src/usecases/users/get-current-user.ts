@@ -1,6 +1,6 @@
 import type { Context } from '../../context.js'
 import { HeimdallError } from '../../errors.js'
-import { validateToken, type ValidToken } from './validate-token.js'
+import { validateToken, type ValidToken } from '../tokens/validate-token.js'
 
 /** The user behind a bearer token; any invalid token is an authentication failure. */
 export async function getCurrentUser(ctx: Context, token: string | undefined): Promise<ValidToken> {

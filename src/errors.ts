@@ -25,6 +25,10 @@ const CODES = {
   'client.no_secret': { status: 409, expose: true },
   'consent.not_found': { status: 404, expose: true },
   'auth.invalid_credentials': { status: 400, expose: true },
+  // Two codes for a disabled account, each with the status its door's contract fixed. auth.account_disabled
+  // (403): a credential was presented to sign in or to get new tokens (login, refresh, the MFA step, a
+  // passkey, a reset link asked for). user.disabled (401): a token already issued is used (validate,
+  // /auth/me, introspection, the account page): the token no longer authenticates, as for a revoked session.
   'auth.account_disabled': { status: 403, expose: true },
   'auth.email_not_verified': { status: 403, expose: true },
   // The credential was right but is one factor, and a role of the account requires two (HEIMDALL_MFA_REQUIRED_ROLES).
@@ -38,6 +42,7 @@ const CODES = {
   'token.invalid': { status: 401, expose: true },
   'token.expired': { status: 401, expose: true },
   'session.revoked': { status: 401, expose: true },
+  // 401, not 403: see auth.account_disabled above.
   'user.disabled': { status: 401, expose: true },
   'mfa.invalid_code': { status: 400, expose: true },
   'mfa.invalid_token': { status: 401, expose: true },

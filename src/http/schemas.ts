@@ -128,13 +128,19 @@ export const TokenValidationResponse = z
   .meta({ id: 'TokenValidationResponse' })
 
 export const ErrorResponse = z
-  .object({ error: z.string(), status_code: z.int(), path: z.string() })
+  .object({
+    error: z.string(),
+    status_code: z.int(),
+    path: z.string(),
+    code: z.string().meta({ description: 'The stable dotted error code (auth.locked, request.rate_limited, ...): what a client branches on; the message may change' }),
+  })
   .meta({ id: 'ErrorResponse' })
 
 export const ValidationErrorResponse = z
   .object({
     error: z.literal('Validation error'),
     detail: z.array(z.object({ loc: z.array(z.string()), msg: z.string(), type: z.string() })),
+    code: z.literal('validation.failed'),
   })
   .meta({ id: 'ValidationErrorResponse' })
 
@@ -232,7 +238,11 @@ export const IntrospectionResponse = z
   .meta({ id: 'IntrospectionResponse', description: 'RFC 7662: only `active` when the token is not active' })
 
 export const OAuthErrorResponse = z
-  .object({ error: z.string().meta({ example: 'invalid_request' }), error_description: z.string().optional() })
+  .object({
+    error: z.string().meta({ example: 'invalid_request' }),
+    error_description: z.string().optional(),
+    code: z.string().optional().meta({ description: "Heimdall's stable dotted error code, on the errors Heimdall's own routes answer (not on oidc-provider's)" }),
+  })
   .meta({ id: 'OAuthErrorResponse', description: 'RFC 6749 section 5.2' })
 
 // --- Second factors (issue 16) ---

@@ -105,7 +105,7 @@ for (const backend of backends()) {
 
       clock.advance(RESET_LINK_TTL_MS + 1000)
       const expired = await server.client.post('auth/password/reset', { token: first.token, new_password: 'Brand-New-Pass-456' })
-      t.deepEqual(expired.body, { error: 'This link has expired: ask for a new one', status_code: 400, path: '/auth/password/reset' })
+      t.deepEqual(expired.body, { error: 'This link has expired: ask for a new one', status_code: 400, path: '/auth/password/reset', code: 'recovery.invalid_token' })
 
       t.is((await server.client.post('auth/password/forgot', { email })).statusCode, 202)
       const second = await linkMail(smtp, email, SUBJECTS.reset, 1)

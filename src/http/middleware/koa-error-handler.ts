@@ -9,7 +9,8 @@ export interface PageErrors {
 }
 
 /**
- * Renders every error once, in the contract's shapes; internals never reach the client. Paths in
+ * Renders every error once, in the contract's shapes, each with the error's stable `code` beside the
+ * contract's fields; internals never reach the client. Paths in
  * `oauthPaths` answer in the OAuth 2.0 error shape (RFC 6749 section 5.2) instead, and page paths
  * (`pages`) with an HTML page.
  */
@@ -31,11 +32,12 @@ export function koaErrorHandler(oauthPaths: ReadonlySet<string> = new Set(), pag
       if (error.status === 401) ctx.set('WWW-Authenticate', 'Bearer')
       if (error.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(error.retryAfterSeconds))
       if (pages?.isPagePath(ctx.path)) return pages.renderError(ctx, error)
+      // `code` is the stable dotted code (errors.ts), so that a client never parses a message.
       ctx.body = oauthPaths.has(ctx.path)
-        ? { error: oauthErrorOf(error), error_description: error.publicMessage }
+        ? { error: oauthErrorOf(error), error_description: error.publicMessage, code: error.code }
         : error.code === 'validation.failed'
-          ? { error: error.message, detail: error.details ?? [] }
-          : { error: error.publicMessage, status_code: error.status, path: ctx.path }
+          ? { error: error.message, detail: error.details ?? [], code: error.code }
+          : { error: error.publicMessage, status_code: error.status, path: ctx.path, code: error.code }
     }
   }
 }

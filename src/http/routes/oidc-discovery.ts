@@ -28,7 +28,7 @@ export function oidcDiscoveryRoutes(router: Router, context: Context, oidc: Oidc
     router.get(path, (ctx) => {
       ctx.status = 404
       ctx.body = oidc
-        ? { error: `Not found: the OpenID Connect issuer is ${issuer}; its discovery document is at ${discoveryUrl}`, status_code: 404, path: ctx.path, issuer, discovery_url: discoveryUrl }
+        ? { error: `Not found: the OpenID Connect issuer is ${issuer}; its discovery document is at ${discoveryUrl}`, status_code: 404, path: ctx.path, code: 'route.not_found', issuer, discovery_url: discoveryUrl }
         : notEnabled(ctx.path)
     })
   }
@@ -54,5 +54,5 @@ export function oidcDiscoveryRoutes(router: Router, context: Context, oidc: Oidc
 }
 
 function notEnabled(path: string) {
-  return { error: 'Not found: OpenID Connect is not enabled on this server (HEIMDALL_OIDC_ENABLED)', status_code: 404, path }
+  return { error: 'Not found: OpenID Connect is not enabled on this server (HEIMDALL_OIDC_ENABLED)', status_code: 404, path, code: 'route.not_found' }
 }

@@ -55,7 +55,7 @@ for (const backend of backends()) {
     t.false((await introspect(server.client, accessToken)).body.email_verified)
     const refused = await strict.client.login(email, TEST_PASSWORD)
     t.is(refused.statusCode, 403)
-    t.deepEqual(refused.body, { error: 'Email address is not verified', status_code: 403, path: '/auth/login' })
+    t.deepEqual(refused.body, { error: 'Email address is not verified', status_code: 403, path: '/auth/login', code: 'auth.email_not_verified' })
     t.is((await strict.client.login(email, 'Wrong-Pass-1')).statusCode, 400, 'a wrong password says nothing about verification')
 
     const verified = await server.client.post('auth/email/verify', { token })
@@ -75,7 +75,7 @@ for (const backend of backends()) {
     t.is((await strict.client.login(email, TEST_PASSWORD)).statusCode, 200, 'the strict instance lets a verified account in')
 
     const reused = await server.client.post('auth/email/verify', { token })
-    t.deepEqual(reused.body, { error: 'This link was already used', status_code: 400, path: '/auth/email/verify' })
+    t.deepEqual(reused.body, { error: 'This link was already used', status_code: 400, path: '/auth/email/verify', code: 'recovery.invalid_token' })
     const resent = await server.client.http.post<Record<string, any>>('auth/email/verify/resend', { headers: { authorization: `Bearer ${after.accessToken}` } })
     t.is(resent.statusCode, 202)
     t.is(resent.body.message, 'Your email address is already verified')
@@ -128,9 +128,9 @@ for (const backend of backends()) {
 
     t.is((await change({ new_email: target, password: TEST_PASSWORD }, null)).statusCode, 401)
     const wrong = await change({ new_email: target, password: 'Wrong-Pass-1' })
-    t.deepEqual(wrong.body, { error: 'Incorrect password', status_code: 400, path: '/auth/email/change' })
+    t.deepEqual(wrong.body, { error: 'Incorrect password', status_code: 400, path: '/auth/email/change', code: 'auth.invalid_credentials' })
     const takenNow = await change({ new_email: taken.toUpperCase(), password: TEST_PASSWORD })
-    t.deepEqual(takenNow.body, { error: 'Email already registered', status_code: 400, path: '/auth/email/change' })
+    t.deepEqual(takenNow.body, { error: 'Email already registered', status_code: 400, path: '/auth/email/change', code: 'user.email_taken' })
     t.is((await change({ new_email: 'nope', password: TEST_PASSWORD })).statusCode, 422)
     t.is((await change({ new_email: email, password: TEST_PASSWORD })).statusCode, 422, 'the current address is not a change')
 
@@ -161,7 +161,7 @@ for (const backend of backends()) {
     const pending = await linkMail(smtp, later, SUBJECTS.change)
     await server.client.register(later, TEST_PASSWORD)
     const raced = await server.client.post('auth/email/change/confirm', { token: pending.token })
-    t.deepEqual(raced.body, { error: 'Email already registered', status_code: 400, path: '/auth/email/change/confirm' })
+    t.deepEqual(raced.body, { error: 'Email already registered', status_code: 400, path: '/auth/email/change/confirm', code: 'user.email_taken' })
     t.is((await server.client.validate(accessToken)).body.email, target, 'nothing changed')
   })
 

@@ -138,7 +138,7 @@ for (const backend of backends()) {
     t.regex(notice[0].text, /was just changed/)
     const reused = await server.client.post('auth/password/reset', { token, new_password: 'Yet-Another-Pass-789' })
     t.is(reused.statusCode, 400)
-    t.deepEqual(reused.body, { error: 'This link was already used', status_code: 400, path: '/auth/password/reset' })
+    t.deepEqual(reused.body, { error: 'This link was already used', status_code: 400, path: '/auth/password/reset', code: 'recovery.invalid_token' })
 
     const audit = await runCli(['audit:list', '--user', email, '--json'], { env: server.env })
     const events = JSON.parse(audit.stdout) as Array<{ type: string; detail: unknown }>
@@ -159,16 +159,16 @@ for (const backend of backends()) {
     const newer = await linkMail(smtp, email, SUBJECTS.reset, 1)
     t.not(older.token, newer.token)
     const replaced = await server.client.post('auth/password/reset', { token: older.token, new_password: NEW_PASSWORD })
-    t.deepEqual(replaced.body, { error: 'A newer link replaced this one: use the latest mail', status_code: 400, path: '/auth/password/reset' })
+    t.deepEqual(replaced.body, { error: 'A newer link replaced this one: use the latest mail', status_code: 400, path: '/auth/password/reset', code: 'recovery.invalid_token' })
 
     // Expire the newer link in the database, as half an hour would.
     await server.context.db('user_tokens').where({ user_id: registered.user_id, purpose: 'password_reset' }).whereNull('spent_at').update({ expires_at: Date.now() - 1 })
     const expired = await server.client.post('auth/password/reset', { token: newer.token, new_password: NEW_PASSWORD })
-    t.deepEqual(expired.body, { error: 'This link has expired: ask for a new one', status_code: 400, path: '/auth/password/reset' })
+    t.deepEqual(expired.body, { error: 'This link has expired: ask for a new one', status_code: 400, path: '/auth/password/reset', code: 'recovery.invalid_token' })
 
     for (const token of ['A'.repeat(43), tokenOf(`http://x/?token=${older.token.slice(0, -1)}B`), 'x']) {
       const unknown = await server.client.post('auth/password/reset', { token, new_password: NEW_PASSWORD })
-      t.deepEqual(unknown.body, { error: 'This link is not valid', status_code: 400, path: '/auth/password/reset' })
+      t.deepEqual(unknown.body, { error: 'This link is not valid', status_code: 400, path: '/auth/password/reset', code: 'recovery.invalid_token' })
     }
     t.is((await server.client.post('auth/password/reset', { new_password: NEW_PASSWORD })).statusCode, 422)
     t.is((await server.client.post('auth/password/reset', { token: 'A'.repeat(500), new_password: NEW_PASSWORD })).statusCode, 422)

@@ -24,7 +24,7 @@ isolatedServerTest('a duplicate email answers 400 with {error, status_code, path
   t.is((await server.client.register(email, TEST_PASSWORD)).statusCode, 200)
   const again = await server.client.register(email, 'Another-Pass-456')
   t.is(again.statusCode, 400)
-  t.deepEqual(again.body, { error: again.body.error, status_code: 400, path: '/auth/register' })
+  t.deepEqual(again.body, { error: again.body.error, status_code: 400, path: '/auth/register', code: 'user.email_taken' })
   t.is(typeof again.body.error, 'string')
   t.regex(again.body.error, /already registered/i)
   t.is(await countUsers(server), 1, 'no second user was created')

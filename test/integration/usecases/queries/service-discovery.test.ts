@@ -128,7 +128,7 @@ serverTest('unknown paths are 404, wrong methods 405 and malformed JSON 400, all
   for (const path of ['no/such/path', 'auth/nope', 'health/nope']) {
     const notFound = await server.client.http.get(path)
     t.is(notFound.statusCode, 404, path)
-    t.deepEqual(notFound.body, { error: (notFound.body as any).error, status_code: 404, path: `/${path}` })
+    t.deepEqual(notFound.body, { error: (notFound.body as any).error, status_code: 404, path: `/${path}`, code: 'route.not_found' })
     t.is(typeof (notFound.body as any).error, 'string')
   }
   const postNotFound = await server.client.post('auth/unknown', { a: 1 })

@@ -48,5 +48,5 @@ export function passwordFieldErrors(password: string): FieldError[] {
 export function loginPasswordFieldErrors(password: string): FieldError[] {
   const length = Math.max([...password].length, [...normalizePassword(password)].length)
   if (length >= MIN_PASSWORD_LENGTH) return []
-  return [{ loc: ['body', 'password'], msg: `Password must be at least ${MIN_PASSWORD_LENGTH} characters long`, type: 'value_error.password' }]
+  return [{ loc: ['password'], msg: `Password must be at least ${MIN_PASSWORD_LENGTH} characters long`, type: 'value_error.password' }]
 }

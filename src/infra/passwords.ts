@@ -39,7 +39,7 @@ export function createPasswordHasher(cost: number) {
       const normalized = normalizePassword(password)
       if (utf8Bytes(normalized) > MAX_PASSWORD_BYTES) {
         return Promise.reject(
-          validationError([{ loc: ['body', 'password'], msg: `Password must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8 after normalisation`, type: 'value_error.password' }]),
+          validationError([{ loc: ['password'], msg: `Password must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8 after normalisation`, type: 'value_error.password' }]),
         )
       }
       return bcrypt.hash(normalized, cost)

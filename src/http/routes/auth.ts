@@ -26,7 +26,7 @@ export function authRoutes(router: Router, context: Context): void {
 
   router.post('/auth/login', async (ctx) => {
     const input = parseInput(LoginRequest, ctx.request.body)
-    const result = await login(contextOf(ctx), { ...input, ip: clientIp(ctx, context.config.trustedProxies) })
+    const result = await login(contextOf(ctx), { ...input, ip: clientIp(ctx, context.config.trustedProxies) }).catch(inBody)
     if (result.kind === 'tokens') {
       ctx.body = tokenPairBody(result.tokens)
     } else {

@@ -6,7 +6,7 @@ import { resetPassword } from '../../usecases/recovery/reset-password.js'
 import { resendVerification, verifyEmail } from '../../usecases/recovery/verify-email.js'
 import { bearerToken } from '../bearer-token.js'
 import { clientIp } from '../client-ip.js'
-import { parseInput } from '../parse-input.js'
+import { inBody, parseInput } from '../parse-input.js'
 import { FORGOT_MESSAGE, requestPasswordResetAfterAnswer } from '../password-reset-request.js'
 import { requestContexts } from '../request-context.js'
 import { EmailChangeRequest, EmailTokenRequest, ForgotPasswordRequest, ResetPasswordRequest } from '../schemas.js'
@@ -25,7 +25,7 @@ export function recoveryRoutes(router: Router, context: Context): void {
 
   router.post('/auth/password/reset', async (ctx) => {
     const input = parseInput(ResetPasswordRequest, ctx.request.body)
-    const { endedAtFirstProof } = await resetPassword(contextOf(ctx), { token: input.token, newPassword: input.new_password, ip: ipOf(ctx) })
+    const { endedAtFirstProof } = await resetPassword(contextOf(ctx), { token: input.token, newPassword: input.new_password, ip: ipOf(ctx) }).catch(inBody)
     ctx.body = { message: 'Password has been reset: every session was signed out; log in with the new password', ...endedBody(endedAtFirstProof) }
   })
 
@@ -43,7 +43,7 @@ export function recoveryRoutes(router: Router, context: Context): void {
 
   router.post('/auth/email/change', async (ctx) => {
     const input = parseInput(EmailChangeRequest, ctx.request.body)
-    await requestEmailChange(contextOf(ctx), { accessToken: bearerToken(ctx.get('authorization')), newEmail: input.new_email, password: input.password, ip: ipOf(ctx) })
+    await requestEmailChange(contextOf(ctx), { accessToken: bearerToken(ctx.get('authorization')), newEmail: input.new_email, password: input.password, ip: ipOf(ctx) }).catch(inBody)
     ctx.status = 202
     ctx.body = { message: 'A confirmation link has been sent to the new address; the change happens when it is opened' }
   })

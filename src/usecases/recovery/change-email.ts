@@ -23,11 +23,11 @@ export interface EmailChangeInput {
 export async function requestEmailChange(ctx: Context, input: EmailChangeInput): Promise<void> {
   const current = await getCurrentUser(ctx, input.accessToken)
   const newEmail = normalizeEmail(input.newEmail)
-  const problems = emailFieldErrors(newEmail).map((problem) => ({ ...problem, loc: ['body', 'new_email'] }))
+  const problems = emailFieldErrors(newEmail).map((problem) => ({ ...problem, loc: ['new_email'] }))
   if (problems.length > 0) throw validationError(problems)
   const user = await ctx.users.findUserById(current.userId)
   if (!user) throw new HeimdallError('token.invalid', 'Session not found')
-  if (newEmail === user.email) throw validationError([{ loc: ['body', 'new_email'], msg: 'This is already your address', type: 'value_error' }])
+  if (newEmail === user.email) throw validationError([{ loc: ['new_email'], msg: 'This is already your address', type: 'value_error' }])
 
   await takeLoginAttempt(ctx, user.email, user.id, input.ip)
   if (!(await ctx.passwords.verify(input.password, user.password_hash))) {

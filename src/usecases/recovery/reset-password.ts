@@ -24,7 +24,7 @@ export interface ResetPasswordInput {
  */
 export async function resetPassword(ctx: Context, input: ResetPasswordInput): Promise<{ userId: string; revokedSessions: number; endedAtFirstProof?: EndedAtFirstProof }> {
   const { row, user } = await findLiveUserToken(ctx, input.token, ['password_reset'])
-  const problems = passwordFieldErrors(input.newPassword).map((problem) => ({ ...problem, loc: ['body', 'new_password'] }))
+  const problems = passwordFieldErrors(input.newPassword).map((problem) => ({ ...problem, loc: ['new_password'] }))
   if (problems.length > 0) throw validationError(problems)
 
   const passwordHash = await ctx.passwords.hash(input.newPassword)

@@ -5,7 +5,7 @@ import { backends, type Backend } from '../support/db.js'
 import { claimsOf } from '../support/jwt.js'
 import { startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../support/server.js'
 
-// Bad input to any command is exit 65 with one clear line naming the argument or flag, as the README
+// Bad input to any command is exit 65 with one clear line naming the argument or flag, as docs/cli.md
 // says; never exit 1 (a refusal), never a value read differently from what was typed.
 
 const servers = new Map<Backend, TestServer>()

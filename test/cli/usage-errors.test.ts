@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import test, { type ExecutionContext } from 'ava'
 import { runCli, type CliResult } from '../support/cli.js'
 
-// A usage error (the command line itself is wrong, before any input is read) is exit 2, as the README
+// A usage error (the command line itself is wrong, before any input is read) is exit 2, as docs/cli.md
 // says. Under --json it is one small JSON error object on stdout, never oclif's parse state (its
 // manifest, package.json, cache paths: about 160 KB).
 

@@ -7,19 +7,20 @@ import { oidcServersForFile, type OidcServer } from '../../support/oidc.js'
 import type { TestServer } from '../../support/server.js'
 
 /**
- * The README's OpenID Connect recipes, held to what they tell a user: their `client:create` command
- * runs as written, and the endpoints, scopes and claims they give the other side (grafana.ini,
- * oauth2-proxy's flags) are the ones the discovery document names.
+ * The OpenID Connect recipes of docs/oidc.md (once in the README, hence this file's name), held to
+ * what they tell a user: their `client:create` command runs as written, and the endpoints, scopes and
+ * claims they give the other side (grafana.ini, oauth2-proxy's flags) are the ones the discovery
+ * document names.
  */
-const README = readFileSync(fileURLToPath(new URL('../../../../README.md', import.meta.url)), 'utf8')
+const RECIPES = readFileSync(fileURLToPath(new URL('../../../../docs/oidc.md', import.meta.url)), 'utf8')
 /** What the recipes call Heimdall's public URL. */
 const RECIPE_PUBLIC_URL = 'https://auth.example.com'
 
 function recipe(title: string): string {
-  const start = README.indexOf(`### Recipe: ${title}`)
-  if (start < 0) throw new Error(`README has no recipe "${title}"`)
-  const end = README.indexOf('\n## ', start)
-  return README.slice(start, end < 0 ? undefined : end)
+  const start = RECIPES.indexOf(`### Recipe: ${title}`)
+  if (start < 0) throw new Error(`docs/oidc.md has no recipe "${title}"`)
+  const end = RECIPES.indexOf('\n## ', start)
+  return RECIPES.slice(start, end < 0 ? undefined : end)
 }
 
 /** The recipe's `heimdall client:create ...` command as arguments (continuation lines joined; the recipes quote nothing). */
@@ -43,14 +44,14 @@ async function discovery(server: OidcServer): Promise<Record<string, any>> {
 
 async function createdClient(server: TestServer, text: string): Promise<{ client_id: string; client_secret: string; scope: string }> {
   const created = await runCli([...clientCreateArgs(text), '--json'], { env: server.env })
-  if (created.code !== 0) throw new Error(`client:create as in the README: exit ${created.code}\n${created.stderr}`)
+  if (created.code !== 0) throw new Error(`client:create as in docs/oidc.md: exit ${created.code}\n${created.stderr}`)
   const { client_id, client_secret } = JSON.parse(created.stdout)
   const shown = JSON.parse((await runCli(['client:show', client_id, '--json'], { env: server.env })).stdout)
   return { client_id, client_secret, scope: shown.scope }
 }
 
 for (const backend of backends()) {
-  test(`README "sign in to Grafana with Heimdall": the client is created as written, grafana.ini names the discovered endpoints and the client's scopes [${backend}]`, async (t) => {
+  test(`docs/oidc.md "sign in to Grafana with Heimdall": the client is created as written, grafana.ini names the discovered endpoints and the client's scopes [${backend}]`, async (t) => {
     const server = servers.get(backend)!
     const text = recipe('sign in to Grafana with Heimdall')
     const client = await createdClient(server, text)
@@ -67,7 +68,7 @@ for (const backend of backends()) {
     for (const claim of ['email', 'roles']) t.true(metadata.claims_supported.includes(claim), `grafana.ini reads ${claim}`)
   })
 
-  test(`README "put oauth2-proxy in front of an app": the client is created as written, the flags name the issuer, the client's scopes and a released claim [${backend}]`, async (t) => {
+  test(`docs/oidc.md "put oauth2-proxy in front of an app": the client is created as written, the flags name the issuer, the client's scopes and a released claim [${backend}]`, async (t) => {
     const server = servers.get(backend)!
     const text = recipe('put oauth2-proxy in front of an app')
     const client = await createdClient(server, text)

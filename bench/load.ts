@@ -14,6 +14,8 @@ export interface LoadResult {
 
 export interface LoadOptions {
   path: string
+  /** POST (default) sends the bodies; GET sends no body and `headers` instead (one set per token). */
+  method?: 'POST' | 'GET'
   /**
    * Either a body built for each request (registrations need a new email every time), or a fixed set
    * of bodies shared out among the connections, each cycling through its own window. autocannon builds
@@ -24,6 +26,11 @@ export interface LoadOptions {
   connections: number
   seconds: number
   serverPid?: number
+  /**
+   * Requests a second offered by all connections together (autocannon's overallRate): a fixed load
+   * below saturation, where latency is the server's and not the queue's. Default: as fast as answered.
+   */
+  rate?: number
 }
 
 const HEADERS = { 'content-type': 'application/json' }
@@ -38,7 +45,13 @@ export async function load(url: string, options: LoadOptions): Promise<LoadResul
   let clientBefore = 0
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const run = autocannon(
-      { url, connections: options.connections, duration: options.seconds, ...requestsOf(options.path, options.body, options.connections) },
+      {
+        url,
+        connections: options.connections,
+        duration: options.seconds,
+        ...(options.rate === undefined ? {} : { overallRate: options.rate }),
+        ...requestsOf(options.method ?? 'POST', options.path, options.body, options.connections),
+      },
       (error, finished) => (error ? reject(error) : resolve(finished)),
     )
     // 'start' comes once the requests are built: what autocannon spends building them is not load.
@@ -63,11 +76,13 @@ export async function load(url: string, options: LoadOptions): Promise<LoadResul
   }
 }
 
-function requestsOf(path: string, body: LoadOptions['body'], connections: number): Partial<autocannon.Options> {
+function requestsOf(method: 'POST' | 'GET', path: string, body: LoadOptions['body'], connections: number): Partial<autocannon.Options> {
   if (typeof body === 'function') {
     return { requests: [{ method: 'POST', path, headers: HEADERS, setupRequest: (request) => ({ ...request, body: body() }) }] }
   }
-  const request = (text: string) => ({ method: 'POST' as const, path, headers: HEADERS, body: text })
+  // For a GET, each "body" is the bearer token to send.
+  const request = (text: string) =>
+    method === 'GET' ? { method, path, headers: { authorization: `Bearer ${text}` } } : { method, path, headers: HEADERS, body: text }
   // Each body goes to SPREAD consecutive connections: the cluster deals connections to its workers in
   // turn, so every worker sees nearly every token, as it would behind a load balancer.
   const stride = Math.ceil(body.length / connections)

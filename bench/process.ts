@@ -6,9 +6,15 @@ export interface Running {
   stop(): Promise<void>
 }
 
+/**
+ * Node's own flags for the servers the bench starts, from BENCH_NODE_ARGS (space-separated), e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` for a CPU profile of each (NODE_OPTIONS refuses --cpu-prof).
+ */
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)
+
 /** Starts a server process and resolves with the URL it prints once `ready` matches its output. */
 export function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<Running> {
-  const child: ChildProcess = spawn(process.execPath, args, { env: { ...process.env, ...env, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child: ChildProcess = spawn(process.execPath, [...NODE_ARGS, ...args], { env: { ...process.env, ...env, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   return new Promise((resolve, reject) => {

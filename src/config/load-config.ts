@@ -8,16 +8,17 @@ export type ConfigOverrides = Partial<Pick<Config, 'databaseUrl' | 'host' | 'por
 /**
  * Builds the one typed, frozen configuration from `env` (HEIMDALL_* variables, see SETTINGS) and the
  * CLI flags' `overrides`: each row in table order, a blank or unset variable taking the row's default,
- * then the rules across settings. Throws config.invalid (exit 78) naming the variable and the bound
- * at the first value that breaks one: anything invalid fails here, at start-up.
+ * then the rules across settings. Throws config.invalid (exit 78) naming the variable (or the flag)
+ * and the bound at the first value that breaks one: anything invalid fails here, at start-up.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
   const loaded: Record<string, unknown> = {}
   for (const [name, row] of settingRows()) {
     const override: unknown = overrides[name as keyof ConfigOverrides]
-    // A flag's value goes through the same parser as the variable's: one set of bounds and messages.
-    const raw = override !== undefined ? String(override) : env[row.env]
-    loaded[name] = raw === undefined || raw.trim() === '' ? defaultOf(row, loaded) : row.parser.parse(raw, row.env)
+    // A flag's value goes through the same parser as the variable's: one set of bounds and messages,
+    // which name the flag when the value came from it.
+    const [raw, source] = override !== undefined ? [String(override), row.flag ?? row.env] : [env[row.env], row.env]
+    loaded[name] = raw === undefined || raw.trim() === '' ? defaultOf(row, loaded) : row.parser.parse(raw, source)
   }
   const config = Object.freeze({ ...loaded, databaseType: databaseTypeOf(loaded.databaseUrl as string) }) as Config
   for (const rule of CROSS_RULES) {

@@ -154,9 +154,9 @@ export function url(options: { schemes: readonly string[]; requireHost?: boolean
 /** `sqlite:PATH`, `mysql://user:pass@host:3306/db` or `mariadb://...`; shown without its password. */
 export function databaseUrl(): Parser<string> {
   return {
-    parse(raw) {
+    parse(raw, name) {
       const value = raw.trim()
-      databaseTypeOf(value)
+      databaseTypeOf(value, name)
       return value
     },
     accepts: '`sqlite:PATH`, `mysql://user:pass@host:3306/db` or `mariadb://...`',

@@ -10,12 +10,13 @@ export const OIDC_PATH = '/oidc'
 
 /**
  * The kind of database a URL names: `sqlite:PATH`, or `mysql://` / `mariadb://`. Throws
- * config.invalid for anything else (the password redacted from the message).
+ * config.invalid for anything else, naming `source` (the variable or flag) when given, the password
+ * redacted from the message.
  */
-export function databaseTypeOf(url: string): DatabaseType {
+export function databaseTypeOf(url: string, source?: string): DatabaseType {
   if (url.startsWith('sqlite:')) return 'sqlite'
   if (url.startsWith('mysql://') || url.startsWith('mariadb://')) return 'mysql'
-  throw configError(`Unsupported database URL "${redactUrl(url)}": use sqlite:PATH or mysql://user:pass@host:3306/db`)
+  throw configError(`Unsupported database URL "${redactUrl(url)}"${source ? ` in ${source}` : ''}: use sqlite:PATH or mysql://user:pass@host:3306/db`)
 }
 
 /** A database URL fit for printing: the password never leaves the process. */

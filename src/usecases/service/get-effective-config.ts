@@ -21,6 +21,7 @@ const DESCRIBED: { readonly [K in keyof Config]?: (ctx: Context) => string | und
   mailTemplatesDir: (ctx) => (ctx.config.mailTemplatesDir === undefined ? '(built in)' : undefined),
 }
 
+/** Every setting in force, in table order, as `config:show` prints it (see EffectiveConfig). */
 export function getEffectiveConfig(ctx: Context): EffectiveConfig {
   const shown: Record<string, string | number> = {}
   for (const [name, row] of settingRows()) {

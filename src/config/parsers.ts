@@ -18,6 +18,11 @@ export interface Parser<T> {
   describe(value: T): string
 }
 
+/** A parser from its parts: shown as itself (numbers as numbers) and described as text unless it says otherwise. */
+function parser<T>(parts: Pick<Parser<T>, 'parse' | 'accepts'> & Partial<Pick<Parser<T>, 'show' | 'describe'>>): Parser<T> {
+  return { show: (value) => (typeof value === 'number' ? value : String(value)), describe: String, ...parts }
+}
+
 export const MIN_SECRET_BYTES = 32
 
 /** Throws config.invalid unless `secret` has at least MIN_SECRET_BYTES bytes (UTF-8); `source` names where it came from. */
@@ -35,7 +40,7 @@ export function assertStrongSecret(secret: string, source: string): void {
 export function integer(bounds: { min: number; max?: number; unit?: string; why?: string }): Parser<number> {
   const { min, max, unit, why } = bounds
   const inUnit = unit ? ` ${unit}` : ''
-  return {
+  return parser({
     parse(raw, name) {
       if (!/^\d+$/.test(raw.trim())) throw configError(`${name} must be a whole number${unit ? ` of ${unit}` : ''} (got "${raw}")`)
       const value = Number(raw.trim())
@@ -46,9 +51,7 @@ export function integer(bounds: { min: number; max?: number; unit?: string; why?
       return value
     },
     accepts: max === undefined ? `\`${min}\` or more${inUnit}` : `\`${min}\` to \`${max}\`${inUnit}`,
-    show: (value) => value,
-    describe: String,
-  }
+  })
 }
 
 /**
@@ -57,16 +60,15 @@ export function integer(bounds: { min: number; max?: number; unit?: string; why?
  */
 export function duration(range: DurationRange, options: { inMs?: boolean } = {}): Parser<number> {
   const scale = options.inMs ? 1000 : 1
-  return {
+  return parser({
     parse(raw, name) {
       const parsed = parseDuration(raw, range)
       if (parsed.problem !== undefined) throw configError(`${name} ${parsed.problem}`)
       return parsed.seconds * scale
     },
     accepts: `\`${formatDuration(range.min)}\` to \`${formatDuration(range.max)}\``,
-    show: (value) => value,
     describe: (value) => formatDuration(value / scale),
-  }
+  })
 }
 
 const TRUE = ['true', '1', 'yes', 'on']
@@ -74,7 +76,7 @@ const FALSE = ['false', '0', 'no', 'off']
 
 /** true / false, also spelled 1/0, yes/no, on/off, in any case. */
 export function boolean(): Parser<boolean> {
-  return {
+  return parser({
     parse(raw, name) {
       const value = raw.trim().toLowerCase()
       if (TRUE.includes(value)) return true
@@ -82,15 +84,13 @@ export function boolean(): Parser<boolean> {
       throw configError(`${name} must be true or false (got "${raw}")`)
     },
     accepts: '`true` or `false`',
-    show: String,
-    describe: String,
-  }
+  })
 }
 
 /** One of `values`; with `ignoreCase`, any capitalisation, normalised to the spelling in `values`. */
 export function oneOf<T extends string>(values: readonly T[], options: { ignoreCase?: boolean } = {}): Parser<T> {
   const fold = (value: string) => (options.ignoreCase ? value.toLowerCase() : value)
-  return {
+  return parser({
     parse(raw, name) {
       const value = raw.trim()
       const found = values.find((candidate) => fold(candidate) === fold(value))
@@ -98,9 +98,7 @@ export function oneOf<T extends string>(values: readonly T[], options: { ignoreC
       return found
     },
     accepts: values.map((value) => `\`${value}\``).join(', '),
-    show: (value) => value,
-    describe: (value) => value,
-  }
+  })
 }
 
 /**
@@ -108,7 +106,7 @@ export function oneOf<T extends string>(values: readonly T[], options: { ignoreC
  * undefined when it is fine; `accepts` says it for the docs.
  */
 export function text(options: { accepts: string; check?: (value: string) => string | undefined }): Parser<string> {
-  return {
+  return parser({
     parse(raw, name) {
       const value = raw.trim()
       const problem = options.check?.(value)
@@ -116,9 +114,7 @@ export function text(options: { accepts: string; check?: (value: string) => stri
       return value
     },
     accepts: options.accepts,
-    show: (value) => value,
-    describe: (value) => value,
-  }
+  })
 }
 
 /** A file path, trimmed; with `directory`, one that is a folder now. */
@@ -129,13 +125,16 @@ export function path(options: { directory?: boolean } = {}): Parser<string> {
   })
 }
 
+/** How a URL is shown and documented: its password never leaves the process. */
+const WITHOUT_PASSWORD = { show: redactUrl, describe: redactUrl }
+
 /**
  * A URL of one of `schemes` (`redis` for redis://...), trimmed; with `requireHost`, something must
  * follow the `//`. `example` replaces the list of schemes in the refusal. Shown without its password.
  */
 export function url(options: { schemes: readonly string[]; requireHost?: boolean; example?: string }): Parser<string> {
   const prefixes = options.schemes.map((scheme) => `${scheme}://`)
-  return {
+  return parser({
     parse(raw, name) {
       const value = raw.trim()
       const prefix = prefixes.find((candidate) => value.startsWith(candidate))
@@ -146,23 +145,21 @@ export function url(options: { schemes: readonly string[]; requireHost?: boolean
       return value
     },
     accepts: prefixes.map((prefix) => `\`${prefix}...\``).join(' or '),
-    show: redactUrl,
-    describe: redactUrl,
-  }
+    ...WITHOUT_PASSWORD,
+  })
 }
 
 /** `sqlite:PATH`, `mysql://user:pass@host:3306/db` or `mariadb://...`; shown without its password. */
 export function databaseUrl(): Parser<string> {
-  return {
+  return parser({
     parse(raw, name) {
       const value = raw.trim()
       databaseTypeOf(value, name)
       return value
     },
     accepts: '`sqlite:PATH`, `mysql://user:pass@host:3306/db` or `mariadb://...`',
-    show: redactUrl,
-    describe: redactUrl,
-  }
+    ...WITHOUT_PASSWORD,
+  })
 }
 
 /**
@@ -170,7 +167,7 @@ export function databaseUrl(): Parser<string> {
  * append to it. The trailing slash is dropped.
  */
 export function httpBaseUrl(): Parser<string> {
-  return {
+  return parser({
     parse(raw, name) {
       const value = raw.trim()
       let parsed: URL
@@ -186,14 +183,12 @@ export function httpBaseUrl(): Parser<string> {
       return parsed.toString().replace(/\/+$/, '')
     },
     accepts: 'an absolute `http://` or `https://` URL, no query, fragment or credentials',
-    show: (value) => value,
-    describe: (value) => value,
-  }
+  })
 }
 
 /** Comma-separated words, each trimmed, blanks dropped; frozen. */
 export function list(): Parser<readonly string[]> {
-  return {
+  return parser({
     parse: (raw) =>
       Object.freeze(
         raw
@@ -204,7 +199,7 @@ export function list(): Parser<readonly string[]> {
     accepts: 'comma-separated',
     show: (value) => value.join(','),
     describe: (value) => (value.length === 0 ? 'none' : value.join(',')),
-  }
+  })
 }
 
 /**
@@ -212,7 +207,7 @@ export function list(): Parser<readonly string[]> {
  * `check` asserts the rest (it throws config.invalid naming the variable, never the secret).
  */
 export function secret(options: { strong: true } | { accepts: string; check: (value: string, name: string) => void }): Parser<string> {
-  return {
+  return parser({
     parse(raw, name) {
       if ('strong' in options) assertStrongSecret(raw, name)
       else options.check(raw, name)
@@ -221,7 +216,7 @@ export function secret(options: { strong: true } | { accepts: string; check: (va
     accepts: 'strong' in options ? `at least ${MIN_SECRET_BYTES} bytes` : options.accepts,
     show: () => '(set)',
     describe: () => '(set)',
-  }
+  })
 }
 
 function isDirectory(folder: string): boolean {

@@ -1,61 +1,49 @@
 import type { Context } from '../../context.js'
-import { CONFIG_DEFAULTS, defaultPublicUrlOf, redactUrl, type Config } from '../../config.js'
+import { redactUrl, type Config } from '../../config.js'
+import { defaultOf, settingRows } from '../../config/load-config.js'
+import type { Setting } from '../../config/settings.js'
 import { dataKeyFileOf, describeDataKeys } from '../../infra/data-keys/key-source.js'
 import { describeJwtSecret } from '../../infra/tokens/secret-file.js'
 
 /**
- * The configuration in force, as an operator reads it: every value, no secret (the database URL's
- * password redacted, the JWT secret described by where it comes from). Keys as in Config.
+ * The configuration in force, as an operator reads it: every row of the settings table (and the
+ * database type that follows from the URL), no secret (URLs' passwords redacted, secrets shown as
+ * "(set)" / "(not set)", the JWT secret and data keys by where they come from). Keys as in Config.
  */
 export type EffectiveConfig = { readonly [K in keyof Config]?: string | number }
 
-export function getEffectiveConfig(ctx: Context): EffectiveConfig {
-  const config = ctx.config
-  return {
-    databaseUrl: redactUrl(config.databaseUrl),
-    databaseType: config.databaseType,
-    jwtSecret: describeSecret(ctx),
-    dataKeys: describeKeys(ctx),
-    dataKeyFile: ctx.config.dataKeys === undefined ? dataKeyFileOf(ctx.config) : '(not used: HEIMDALL_DATA_KEYS is set)',
-    jwtIssuer: config.jwtIssuer,
-    jwtAlg: config.jwtAlg,
-    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
-    refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
-    bcryptCost: config.bcryptCost,
-    host: config.host,
-    port: config.port,
-    workers: config.workers,
-    environment: config.environment,
-    logLevel: config.logLevel,
-    sessionCacheTtlSeconds: config.sessionCacheTtlSeconds,
-    revocationPollMs: config.revocationPollMs,
-    databaseTimeoutMs: config.databaseTimeoutMs,
-    headersTimeoutSeconds: config.headersTimeoutSeconds,
-    requestTimeoutSeconds: config.requestTimeoutSeconds,
-    lockoutMaxFailures: config.lockoutMaxFailures,
-    lockoutWindowSeconds: config.lockoutWindowSeconds,
-    rateLimitPerMinute: config.rateLimitPerMinute,
-    trustedProxies: config.trustedProxies,
-    publicUrl: config.publicUrl,
-    mfaRequiredRoles: config.mfaRequiredRoles.join(','),
-    smtpUrl: config.smtpUrl === undefined ? '(not set: mails stay pending in the outbox)' : redactUrl(config.smtpUrl),
-    mailFrom: config.mailFrom,
-    mailTemplatesDir: config.mailTemplatesDir ?? '(built in)',
-    mailMaxAttempts: config.mailMaxAttempts,
-    mailRetryDelayMs: config.mailRetryDelayMs,
-    mailPollMs: config.mailPollMs,
-    resetTokenTtlSeconds: config.resetTokenTtlSeconds,
-    emailTokenTtlSeconds: config.emailTokenTtlSeconds,
-    requireVerifiedEmail: String(config.requireVerifiedEmail),
-    oidcEnabled: config.oidcEnabled ? 'true' : 'false',
-  }
+/** Where saying "set" or the bare value would tell less than the state the server is in. */
+const DESCRIBED: { readonly [K in keyof Config]?: (ctx: Context) => string | undefined } = {
+  jwtSecret: describeSecret,
+  dataKeys: describeKeys,
+  dataKeyFile: (ctx) => (ctx.config.dataKeys === undefined ? dataKeyFileOf(ctx.config) : '(not used: HEIMDALL_DATA_KEYS is set)'),
+  smtpUrl: (ctx) => (ctx.config.smtpUrl === undefined ? '(not set: mails stay pending in the outbox)' : undefined),
+  mailTemplatesDir: (ctx) => (ctx.config.mailTemplatesDir === undefined ? '(built in)' : undefined),
 }
 
-/** The settings left at their default (CONFIG_DEFAULTS): what the operator has not set. */
+/** Every setting in force, in table order, as `config:show` prints it (see EffectiveConfig). */
+export function getEffectiveConfig(ctx: Context): EffectiveConfig {
+  const shown: Record<string, string | number> = {}
+  for (const [name, row] of settingRows()) {
+    shown[name] = DESCRIBED[name]?.(ctx) ?? showValue(row, ctx.config[name])
+    // Printed beside the URL it comes from.
+    if (name === 'databaseUrl') shown.databaseType = ctx.config.databaseType
+  }
+  return shown
+}
+
+/** The settings left at their default (the rows that have one): what the operator has not set. */
 export function getDefaultedSettings(ctx: Context): ReadonlySet<keyof Config> {
-  // The public URL's default follows the port.
-  const defaults: Partial<Record<keyof Config, unknown>> = { ...CONFIG_DEFAULTS, publicUrl: defaultPublicUrlOf(ctx.config.port) }
-  return new Set((Object.keys(defaults) as Array<keyof Config>).filter((name) => ctx.config[name] === defaults[name]))
+  const defaulted = settingRows().filter(([name, row]) => {
+    const fallback = defaultOf(row, ctx.config)
+    return fallback !== undefined && row.parser.show(fallback) === row.parser.show(ctx.config[name])
+  })
+  return new Set(defaulted.map(([name]) => name))
+}
+
+function showValue(row: Setting<unknown>, value: unknown): string | number {
+  if (value === undefined) return '(not set)'
+  return row.secret ? '(set)' : row.parser.show(value)
 }
 
 function describeSecret(ctx: Context): string {

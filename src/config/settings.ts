@@ -1,0 +1,354 @@
+import { DURATION_RANGES, MAX_TIMER_MS } from '../domain/durations.js'
+import { JWT_ALGS } from '../domain/signing-key-lifecycle.js'
+import { parseKeyring } from '../infra/data-keys/keyring.js'
+import { boolean, databaseUrl, duration, httpBaseUrl, integer, list, oneOf, path, secret, text, url, type Parser } from './parsers.js'
+import { DEFAULT_PORT, databaseTypeOf, defaultPublicUrlOf, oidcIssuerOf, type DatabaseType } from './urls.js'
+
+/**
+ * Every setting of Heimdall, once: its variable, parser (with its bounds), default, doc, and whether it
+ * is a secret. The Config type, loadConfig, `config:show` and the table in docs/configuration.md all
+ * come from here; a new setting is one row. The keys are the Config's field names.
+ */
+
+/** The values loaded before a row, for a default that follows another setting (the public URL follows the port). */
+export type Loaded = Readonly<Record<string, unknown>>
+
+export interface Setting<T> {
+  /** The environment variable. */
+  readonly env: string
+  readonly parser: Parser<Exclude<T, undefined>>
+  /** The value when the variable is unset or blank; a function of the rows above it when it follows one. */
+  readonly default: T | ((loaded: Loaded) => T)
+  /** How the docs name a default that is no plain value (markdown); else the parser describes `default`. */
+  readonly defaultDoc?: string
+  /** What it does, for the docs' table (markdown, one line). */
+  readonly doc: string
+  /** `config:show` says only whether it is set, never the value. */
+  readonly secret: boolean
+  /** The CLI flag that wins over the variable. */
+  readonly flag?: string
+}
+
+/** A setting with a default value; its type comes from the parser alone. */
+function setting<T>(row: Omit<Setting<T>, 'secret' | 'parser' | 'default'> & { parser: Parser<T>; default: NoInfer<T> | ((loaded: Loaded) => NoInfer<T>); secret?: boolean }): Setting<T> {
+  return { secret: false, ...row } as Setting<T>
+}
+
+/** A setting that may stay unset (undefined in Config); `defaultDoc` says what happens then. */
+function optional<T>(row: Omit<Setting<T>, 'secret' | 'parser' | 'default' | 'defaultDoc'> & { parser: Parser<T>; defaultDoc: string; secret?: boolean }): Setting<T | undefined> {
+  return { secret: false, default: undefined, ...row } as Setting<T | undefined>
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const
+export type LogFormat = (typeof LOG_FORMATS)[number]
+export const MIN_BCRYPT_COST = 10
+
+export const SETTINGS = {
+  databaseUrl: setting({
+    env: 'HEIMDALL_DATABASE_URL',
+    flag: '--database-url',
+    parser: databaseUrl(),
+    default: 'sqlite:./data/heimdall.db',
+    doc: 'the database (MySQL / MariaDB via mysql2); its password is never printed',
+  }),
+  jwtSecret: optional({
+    env: 'HEIMDALL_JWT_SECRET',
+    parser: secret({ strong: true }),
+    secret: true,
+    defaultDoc: 'generated',
+    doc: 'HS256 signing secret. Without one, the SQLite default generates a strong secret once and keeps it in `HEIMDALL_SECRET_FILE` (mode 0600; `serve` prints where). With MySQL it is required, because every instance must share it',
+  }),
+  secretFile: setting({
+    env: 'HEIMDALL_SECRET_FILE',
+    parser: path(),
+    default: './data/jwt-secret',
+    doc: 'where the generated JWT secret is kept when `HEIMDALL_JWT_SECRET` is unset',
+  }),
+  dataKeys: optional({
+    env: 'HEIMDALL_DATA_KEYS',
+    // Checked here, at start-up; infra/data-keys/ parses it again where the keys are used.
+    parser: secret({ accepts: '`id:key` entries, comma-separated', check: (value, name) => void parseKeyring(value, name) }),
+    secret: true,
+    defaultDoc: 'unset',
+    doc: 'the data keys themselves, instead of the file (for secret stores that hand out variables): `id:key` entries (32 random bytes, base64url), the first sealing; e.g. `k1:$(openssl rand -base64 32)`. `config:show` prints only the ids',
+  }),
+  dataKeyFile: optional({
+    env: 'HEIMDALL_DATA_KEY_FILE',
+    parser: path(),
+    defaultDoc: '`data-keys` beside `HEIMDALL_SECRET_FILE`',
+    doc: 'the data keys that encrypt secrets at rest (TOTP seeds, private signing keys): one `id:key` line each (32 random bytes, base64url), the first sealing, every one opening. Generated on first use (mode 0600) with SQLite, or with MySQL when this is set (point every instance at one shared file); with MySQL and neither this nor `HEIMDALL_DATA_KEYS`, nothing can be sealed and `doctor` fails. `heimdall data-key:rotate` adds a key and re-encrypts. See [Data at rest](security.md#data-at-rest)',
+  }),
+  jwtIssuer: setting({
+    env: 'HEIMDALL_JWT_ISSUER',
+    parser: text({ accepts: 'any text' }),
+    default: 'heimdall',
+    doc: 'the `iss` of the tokens Heimdall signs; with OpenID Connect on it must differ from the provider\'s issuer',
+  }),
+  jwtAlg: setting({
+    env: 'HEIMDALL_JWT_ALG',
+    parser: oneOf(JWT_ALGS, { ignoreCase: true }),
+    default: 'HS256',
+    doc: '`HS256` (the secret signs), `RS256` or `EdDSA` (a private key in the database signs, encrypted under the data key; public keys at `/.well-known/jwks.json`), see [Asymmetric tokens](tokens.md#asymmetric-tokens-rs256--eddsa-and-jwks)',
+  }),
+  accessTokenTtlSeconds: setting({
+    env: 'HEIMDALL_ACCESS_TOKEN_TTL',
+    parser: duration(DURATION_RANGES.accessToken),
+    default: 15 * 60,
+    doc: 'access token lifetime; never past the end of the token\'s session (the `exp` and `expires_in` are cut there)',
+  }),
+  refreshTokenTtlSeconds: setting({
+    env: 'HEIMDALL_REFRESH_TOKEN_TTL',
+    parser: duration(DURATION_RANGES.refreshToken),
+    default: 30 * 86400,
+    doc: 'refresh token lifetime (each rotation starts a new one); the session ends with its newest refresh token',
+  }),
+  bcryptCost: setting({
+    env: 'HEIMDALL_BCRYPT_COST',
+    // The floor holds in every environment: tests get cheap hashing from their context, not from here.
+    parser: integer({ min: MIN_BCRYPT_COST, max: 31 }),
+    default: 12,
+    doc: 'bcrypt cost; lower than 10 is refused at start-up',
+  }),
+  host: setting({
+    env: 'HEIMDALL_HOST',
+    flag: '--host',
+    parser: text({ accepts: 'an interface address or name' }),
+    default: '127.0.0.1',
+    doc: 'where `serve` listens',
+  }),
+  port: setting({
+    env: 'HEIMDALL_PORT',
+    flag: '--port',
+    parser: integer({ min: 0, max: 65535 }),
+    default: DEFAULT_PORT,
+    doc: 'the port `serve` listens on (`--port 0` picks a free port)',
+  }),
+  workers: setting({
+    env: 'HEIMDALL_WORKERS',
+    flag: '--workers',
+    parser: integer({ min: 1, max: 64 }),
+    default: 1,
+    doc: 'worker processes of `serve` (node:cluster)',
+  }),
+  environment: setting({
+    env: 'HEIMDALL_ENV',
+    parser: text({ accepts: 'any text' }),
+    default: 'production',
+    doc: 'reported by `/health/detailed`',
+  }),
+  logLevel: setting({
+    env: 'HEIMDALL_LOG_LEVEL',
+    parser: oneOf<string>(LOG_LEVELS),
+    default: 'info',
+    doc: 'the least severe log line written',
+  }),
+  logFormat: setting({
+    env: 'HEIMDALL_LOG_FORMAT',
+    parser: oneOf(LOG_FORMATS),
+    default: 'auto',
+    doc: '`auto`: pretty lines when stdout is a terminal, JSON lines otherwise',
+  }),
+  sessionCacheTtlSeconds: setting({
+    env: 'HEIMDALL_SESSION_CACHE_TTL',
+    parser: duration(DURATION_RANGES.sessionCache),
+    default: 300,
+    doc: 'how long a worker keeps a session\'s state in its cache',
+  }),
+  revocationPollMs: setting({
+    env: 'HEIMDALL_REVOCATION_POLL_MS',
+    parser: integer({ min: 10, max: MAX_TIMER_MS, unit: 'milliseconds', why: 'the longest a timer holds' }),
+    default: 250,
+    doc: 'how often a server process looks for revocations made by other processes',
+  }),
+  redisUrl: optional({
+    env: 'HEIMDALL_REDIS_URL',
+    parser: url({ schemes: ['redis', 'rediss'] }),
+    defaultDoc: 'unset',
+    doc: 'e.g. `redis://host:6379`: revocations reach every instance through Redis pub/sub at once; without it, through each instance\'s database poll',
+  }),
+  databaseReadUrl: optional({
+    env: 'HEIMDALL_DATABASE_READ_URL',
+    parser: databaseUrl(),
+    defaultDoc: 'unset',
+    doc: 'a read replica (the same kind of database as `HEIMDALL_DATABASE_URL`) for the query side; commands always write to the primary',
+  }),
+  replicaMaxLagMs: setting({
+    env: 'HEIMDALL_REPLICA_MAX_LAG',
+    parser: duration(DURATION_RANGES.replicaMaxLag, { inMs: true }),
+    default: 5000,
+    doc: 'how long after a change a session or user is read from the primary rather than the replica',
+  }),
+  databaseTimeoutMs: setting({
+    env: 'HEIMDALL_DATABASE_TIMEOUT',
+    parser: duration(DURATION_RANGES.databaseTimeout, { inMs: true }),
+    default: 10_000,
+    doc: 'how long a serving server waits for one MySQL query; past it the connection is dropped and the request answers 503, so a database that hangs (stopped, network lost) cannot hold requests forever. Migrations have no limit',
+  }),
+  headersTimeoutSeconds: setting({
+    env: 'HEIMDALL_HEADERS_TIMEOUT',
+    parser: duration(DURATION_RANGES.headersTimeout),
+    default: 10,
+    doc: 'how long a client has to send a request\'s headers (slow-header defence); slower, it gets 408 and its connection is closed',
+  }),
+  requestTimeoutSeconds: setting({
+    env: 'HEIMDALL_REQUEST_TIMEOUT',
+    parser: duration(DURATION_RANGES.requestTimeout),
+    default: 30,
+    doc: 'how long a client has to send a whole request (headers and body), not less than the headers timeout; a request that has arrived is not timed',
+  }),
+  lockoutMaxFailures: setting({
+    env: 'HEIMDALL_LOCKOUT_MAX_FAILURES',
+    parser: integer({ min: 1 }),
+    default: 5,
+    doc: 'failed logins of one account within `HEIMDALL_LOCKOUT_WINDOW` after which its logins answer 429',
+  }),
+  lockoutWindowSeconds: setting({
+    env: 'HEIMDALL_LOCKOUT_WINDOW',
+    parser: duration(DURATION_RANGES.lockoutWindow),
+    default: 15 * 60,
+    doc: 'the window of `HEIMDALL_LOCKOUT_MAX_FAILURES`: a locked account\'s logins answer 429 until it passes',
+  }),
+  rateLimitPerMinute: setting({
+    env: 'HEIMDALL_RATE_LIMIT_PER_MINUTE',
+    parser: integer({ min: 0 }),
+    default: 600,
+    doc: 'requests per minute per IP on register, login and refresh each (and the other command endpoints), and on the OpenID Connect provider\'s credential endpoints (`/oidc/token` ..., see [oidc.md](oidc.md#rate-limit)); `0` disables',
+  }),
+  trustedProxies: setting({
+    env: 'HEIMDALL_TRUSTED_PROXIES',
+    parser: integer({ min: 0, max: 10 }),
+    default: 0,
+    doc: 'reverse proxies (load balancers) in front of Heimdall: the client IP for rate limits and the audit is the `X-Forwarded-For` entry that many places from the right. `0`: the socket\'s address, and the header is ignored. Set it only when every request comes through those proxies',
+  }),
+  introspectionToken: optional({
+    env: 'HEIMDALL_INTROSPECTION_TOKEN',
+    parser: secret({ strong: true }),
+    secret: true,
+    defaultDoc: 'unset',
+    doc: 'when set, `POST /oauth/introspect` requires `Authorization: Bearer <it>`',
+  }),
+  publicUrl: setting({
+    env: 'HEIMDALL_PUBLIC_URL',
+    parser: httpBaseUrl(),
+    default: (loaded) => defaultPublicUrlOf(Number(loaded.port)),
+    defaultDoc: '`http://localhost:<port>`',
+    doc: 'where people reach Heimdall\'s pages (the links in mails point here, made by the server that sends each mail), maybe with a path prefix; an `https` URL also marks the pages\' cookies `Secure`. Unset, it is `http://localhost` on the port served (`HEIMDALL_PORT` or `serve --port`; 8000 for `--port 0`, which cannot be named in advance). Its host name is the WebAuthn relying party id and its origin the one passkey ceremonies must come from: browsers refuse an IP address there, and plain http anywhere but localhost; `serve` and `doctor` warn about both',
+  }),
+  mfaRequiredRoles: setting({
+    env: 'HEIMDALL_MFA_REQUIRED_ROLES',
+    parser: list(),
+    default: Object.freeze([]),
+    defaultDoc: 'none',
+    doc: 'roles (e.g. `admin`) whose holders must have a second factor: until they enrol one, their logins answer 403 `mfa_enrollment_required` with a token that only allows enrolment ([mfa.md](mfa.md))',
+  }),
+  smtpUrl: optional({
+    env: 'HEIMDALL_SMTP_URL',
+    parser: url({ schemes: ['smtp', 'smtps'], requireHost: true, example: 'smtp://user:pass@host:587 or smtps://user:pass@host:465' }),
+    defaultDoc: 'unset',
+    doc: '`smtp://` uses STARTTLS when offered; unset: mails stay pending in the outbox (`heimdall mail:show ID` prints their links), and `serve` says so. See [account-recovery.md](account-recovery.md)',
+  }),
+  mailFrom: setting({
+    env: 'HEIMDALL_MAIL_FROM',
+    parser: text({ accepts: 'an address, or `Name <address>`', check: (value) => (/^[^\r\n]*@[^\r\n]*$/.test(value) ? undefined : 'be an address such as "Heimdall <auth@example.com>"') }),
+    default: 'Heimdall <heimdall@localhost>',
+    doc: 'the From of every mail',
+  }),
+  mailTemplatesDir: optional({
+    env: 'HEIMDALL_MAIL_TEMPLATES',
+    parser: path({ directory: true }),
+    defaultDoc: 'built in',
+    doc: 'a folder whose `<kind>.<subject|text|html>.eta` files replace the built-in mail templates (read at start; one that does not compile fails the start)',
+  }),
+  mailMaxAttempts: setting({
+    env: 'HEIMDALL_MAIL_MAX_ATTEMPTS',
+    parser: integer({ min: 1, max: 50 }),
+    default: 8,
+    doc: 'attempts at sending one mail before it is marked failed',
+  }),
+  mailRetryDelayMs: setting({
+    env: 'HEIMDALL_MAIL_RETRY_MS',
+    parser: integer({ min: 10, max: 3_600_000, unit: 'milliseconds' }),
+    default: 30_000,
+    doc: 'the delay before a mail\'s first retry; it doubles with each further attempt (at most an hour)',
+  }),
+  mailPollMs: setting({
+    env: 'HEIMDALL_MAIL_POLL_MS',
+    parser: integer({ min: 10, max: 600_000, unit: 'milliseconds' }),
+    default: 2_000,
+    doc: 'how often `serve` looks for due mails (a mail queued by the same process goes at once)',
+  }),
+  resetTokenTtlSeconds: setting({
+    env: 'HEIMDALL_RESET_TOKEN_TTL',
+    // Bounded: a link that lives for days is a standing credential in a mailbox.
+    parser: duration(DURATION_RANGES.resetToken),
+    default: 30 * 60,
+    doc: 'how long a password-reset link works',
+  }),
+  emailTokenTtlSeconds: setting({
+    env: 'HEIMDALL_EMAIL_TOKEN_TTL',
+    parser: duration(DURATION_RANGES.emailToken),
+    default: 86_400,
+    doc: 'how long an email-verification or email-change link works',
+  }),
+  requireVerifiedEmail: setting({
+    env: 'HEIMDALL_REQUIRE_VERIFIED_EMAIL',
+    parser: boolean(),
+    default: false,
+    doc: '`true`: the login of an account whose address is not verified answers 403',
+  }),
+  oidcEnabled: setting({
+    env: 'HEIMDALL_OIDC_ENABLED',
+    parser: boolean(),
+    default: false,
+    doc: 'serve OpenID Connect / OAuth 2 under `${HEIMDALL_PUBLIC_URL}/oidc` (the issuer); with HS256 access tokens an RS256 key is still created to sign ID tokens. See [oidc.md](oidc.md)',
+  }),
+} as const
+
+export type Settings = typeof SETTINGS
+export type SettingName = keyof Settings
+type ValueOf<S> = S extends Setting<infer T> ? T : never
+
+/** One value per row, typed by its parser (undefined where the row may stay unset). */
+export type SettingValues = { readonly [K in SettingName]: ValueOf<Settings[K]> }
+
+/** The one typed, frozen configuration: every setting, and what follows from them. */
+export interface Config extends SettingValues {
+  /** From HEIMDALL_DATABASE_URL's scheme. */
+  readonly databaseType: DatabaseType
+}
+
+/** A rule across settings, checked once every row is loaded: `check` returns the refusal, or undefined. */
+export interface CrossRule {
+  /** For the docs, under the table (markdown). */
+  readonly doc: string
+  readonly check: (config: Config) => string | undefined
+}
+
+export const CROSS_RULES: readonly CrossRule[] = [
+  {
+    doc: '`HEIMDALL_HEADERS_TIMEOUT` must not exceed `HEIMDALL_REQUEST_TIMEOUT`: the headers are part of the request',
+    check: ({ headersTimeoutSeconds: headers, requestTimeoutSeconds: request }) =>
+      headers > request ? `HEIMDALL_HEADERS_TIMEOUT (${headers} s) must not exceed HEIMDALL_REQUEST_TIMEOUT (${request} s): the headers are part of the request` : undefined,
+  },
+  {
+    doc: '`HEIMDALL_DATABASE_READ_URL` must name the same kind of database as `HEIMDALL_DATABASE_URL`',
+    check: ({ databaseReadUrl, databaseType }) =>
+      databaseReadUrl !== undefined && databaseTypeOf(databaseReadUrl) !== databaseType ? 'HEIMDALL_DATABASE_READ_URL must be the same kind of database as HEIMDALL_DATABASE_URL' : undefined,
+  },
+  {
+    // The issuer tells Heimdall's own tokens from the provider's access tokens for Heimdall (RFC 9068).
+    doc: 'with `HEIMDALL_OIDC_ENABLED`, `HEIMDALL_JWT_ISSUER` must differ from the OpenID issuer (`${HEIMDALL_PUBLIC_URL}/oidc`)',
+    check: ({ oidcEnabled, jwtIssuer, publicUrl }) =>
+      oidcEnabled && jwtIssuer === oidcIssuerOf({ publicUrl }) ? `HEIMDALL_JWT_ISSUER must differ from the OpenID issuer ${jwtIssuer}` : undefined,
+  },
+]
+
+/**
+ * HEIMDALL_* variables the code reads that are no setting, and why. A name read anywhere under src/
+ * is either a row of SETTINGS or here (test/unit/settings-table.test.ts checks).
+ */
+export const NOT_SETTINGS: Readonly<Record<string, string>> = {
+  HEIMDALL_SCHEMA_READY:
+    'set by `serve --workers N` in the environment of the workers it forks (whether the primary found the schema up to date): a message between processes, never set by an operator',
+}

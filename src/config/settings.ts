@@ -1,6 +1,6 @@
 import { DURATION_RANGES, MAX_TIMER_MS } from '../domain/durations.js'
 import { JWT_ALGS } from '../domain/signing-key-lifecycle.js'
-import { parseKeyring } from '../infra/data-keys/keyring.js'
+import { parseKeyring } from '../domain/data-keyring.js'
 import { boolean, databaseUrl, duration, httpBaseUrl, integer, list, oneOf, path, secret, text, url, type Parser } from './parsers.js'
 import { DEFAULT_PORT, databaseTypeOf, defaultPublicUrlOf, oidcIssuerOf, type DatabaseType } from './urls.js'
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import test from 'ava'
 import { loadConfig } from '../../src/config.js'
 import { HeimdallError } from '../../src/errors.js'
-import { formatKeyring, generateDataKey, parseKeyring } from '../../src/infra/data-keys/keyring.js'
+import { formatKeyring, generateDataKey, parseKeyring } from '../../src/domain/data-keyring.js'
 
 test('a key ring reads id:key entries, the first sealing, in base64url or base64, by lines or commas', (t) => {
   const [a, b] = [randomBytes(32), randomBytes(32)]

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync
 import { dirname, join, resolve } from 'node:path'
 import type { Config } from '../../config.js'
 import { HeimdallError } from '../../errors.js'
-import { formatKeyring, generateDataKey, parseKeyring, type DataKey } from './keyring.js'
+import { formatKeyring, generateDataKey, parseKeyring, type DataKey } from '../../domain/data-keyring.js'
 
 /** The data key file: HEIMDALL_DATA_KEY_FILE, else `data-keys` beside the JWT secret file. */
 export function dataKeyFileOf(config: Pick<Config, 'dataKeyFile' | 'secretFile'>): string {

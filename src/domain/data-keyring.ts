@@ -1,5 +1,5 @@
 import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto'
-import { HeimdallError } from '../../errors.js'
+import { HeimdallError } from '../errors.js'
 
 /** One data key: a 256-bit AES key and the id that names it inside every value it seals. */
 export interface DataKey {

@@ -43,8 +43,7 @@ declare module 'oidc-provider' {
 }
 
 /**
- * oidc-provider's per-instance internals (its weak cache): read only by http/oidc/refresh-scope.ts,
- * for the built-in grant handler it wraps.
+ * oidc-provider's per-instance internals (its weak cache): read only by infra/oidc/provider-internals.ts.
  */
 declare module 'oidc-provider/lib/helpers/weak_cache.js' {
   export default function instance(provider: object): {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import type { KoaContextWithOIDC } from 'oidc-provider'
 import type { Context } from '../../context.js'
+import { providerRouteOf } from '../../infra/oidc/provider-internals.js'
 import { CLIENT_ABORTED_STATUS, logClientAbort } from '../client-abort.js'
 import { SAFE_REQUEST_ID } from '../request-id.js'
 import { OIDC_PREFIX } from './paths.js'
@@ -96,13 +97,13 @@ export function oidcRequestIdOf(req: IncomingMessage): string | undefined {
 
 /**
  * Provider middleware (provider.use, first): the pattern of the provider's route that took the
- * request (its router's `_matchedRoute`, below the mount point), as the request's route label.
+ * request (providerRouteOf, below the mount point), as the request's route label.
  */
 export async function nameProviderRoute(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
   try {
     await next()
   } finally {
-    const matched = (ctx as { _matchedRoute?: string })._matchedRoute
-    if (matched !== undefined) nameOidcRoute(ctx.req, `${OIDC_PREFIX}${matched}`)
+    const matched = providerRouteOf(ctx)
+    if (matched !== undefined) nameOidcRoute(ctx.req, `${OIDC_PREFIX}${matched.path}`)
   }
 }

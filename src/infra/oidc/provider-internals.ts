@@ -1,0 +1,178 @@
+import type { IncomingMessage } from 'node:http'
+import type Provider from 'oidc-provider'
+import instance from 'oidc-provider/lib/helpers/weak_cache.js'
+
+/**
+ * The one module allowed to touch oidc-provider's internals: its per-instance weak cache, the
+ * prototypes of its request context and models, the properties its router leaves on a Koa context,
+ * and the undocumented fields of its Session and Grant models. Everything else in Heimdall goes
+ * through the functions below, never through the library's private parts, so that an upgrade of
+ * oidc-provider is checked in one place: test/unit/oidc-provider-internals.test.ts fails when what
+ * these functions rely on changes or goes away.
+ *
+ * Every function here was written against oidc-provider 9.13 (OIDC_PROVIDER_INTERNALS_VERSION): its
+ * lib/provider.js, lib/helpers/weak_cache.js, lib/helpers/router.js, lib/helpers/oidc_context.js,
+ * lib/models/client.js, lib/models/session.js and lib/models/grant.js.
+ */
+
+/** The oidc-provider release line whose internals this module reads (package.json's `version` starts with it). */
+export const OIDC_PROVIDER_INTERNALS_VERSION = '9.13.'
+
+/** A grant type's handler at the token endpoint, as oidc-provider calls it (with its request context). */
+export type GrantTypeHandler = (ctx: Parameters<Parameters<Provider['registerGrantType']>[1]>[0]) => Promise<void>
+
+/**
+ * Replaces the token endpoint's handler of `grantType` by `wrap(builtIn)`, registered again (through
+ * the public registerGrantType) with the built-in one's parameters and duplicate rules. Relies on
+ * oidc-provider 9's weak cache (lib/helpers/weak_cache.js: `grantTypeHandlers`, `grantTypeParams`,
+ * `grantTypeDupes`, the Maps Provider#registerGrantType fills): the library has no public way to
+ * read a built-in handler. Throws when the grant type has no handler (the internals changed).
+ */
+export function wrapGrantTypeHandler(provider: Provider, grantType: string, wrap: (builtIn: GrantTypeHandler) => GrantTypeHandler): void {
+  const internals = instance(provider)
+  const builtIn = internals.grantTypeHandlers.get(grantType)
+  if (!builtIn) throw new Error(`oidc-provider registered no ${grantType} grant: its internals changed (see infra/oidc/provider-internals.ts)`)
+  provider.registerGrantType(grantType, wrap(builtIn), internals.grantTypeParams.get(grantType), internals.grantTypeDupes.get(grantType))
+}
+
+/**
+ * The scopes the provider serves (its configuration's `scopes`, with the claims' scopes added), as
+ * oidc-provider 9 keeps them after validating the configuration (weak cache `configuration.scopes`,
+ * a Set): the configuration object handed to the constructor is not what it reads.
+ */
+export function servedScopesOf(provider: Provider): ReadonlySet<string> {
+  return instance(provider).configuration.scopes
+}
+
+/** Where every request to the provider is said to have been made, whatever it says itself. */
+export interface PinnedOrigin {
+  /** `http` or `https`, without the colon. */
+  protocol: string
+  /** Host and port, as in a URL's `host`. */
+  host: string
+  /** The client's address, as Heimdall reads it (client-ip.ts). */
+  ipOf(req: IncomingMessage): string
+}
+
+/**
+ * Makes the provider's request context build its URLs with `provider.urlFor` (issuer-based) and its
+ * Koa request report `origin`'s protocol, host and client address. Relies on oidc-provider 9's
+ * request context class (Provider#OIDCContext, lib/helpers/oidc_context.js, whose prototype's
+ * `urlFor` builds URLs from the request's host), and on the provider being a Koa app whose
+ * `request` object is the prototype of every request it serves. Only this provider is changed.
+ */
+export function pinRequestOrigin(provider: Provider, origin: PinnedOrigin): void {
+  provider.OIDCContext.prototype.urlFor = function urlFor(name: string, options?: Record<string, unknown>): string {
+    return provider.urlFor(name, options)
+  }
+  Object.defineProperties(provider.request, {
+    protocol: { get: () => origin.protocol },
+    host: { get: () => origin.host },
+    ip: {
+      get(this: { req: IncomingMessage }) {
+        return origin.ipOf(this.req)
+      },
+    },
+  })
+}
+
+/**
+ * Makes the provider compare a presented client secret with `compare(stored, presented)` instead of
+ * its constant-time equality with the stored value (Heimdall stores a hash of the secret). Relies on
+ * oidc-provider 9's Client model (lib/models/client.js): `compareClientSecret(presented)` on its
+ * prototype, reading `this.clientSecret`, answering a boolean or a promise of one.
+ */
+export function compareClientSecretsWith(provider: Provider, compare: (stored: string, presented: string) => boolean): void {
+  provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret: string }, presented: string): Promise<boolean> {
+    return Promise.resolve(compare(this.clientSecret, presented))
+  }
+}
+
+/** The provider's route that took a request. */
+export interface ProviderRoute {
+  /** The route's path pattern below the mount point (`/token`, `/auth/:uid`). */
+  path: string
+  /** The route's name (`token`, `resume`), as `ctx.oidc.route` says and urlFor takes. */
+  name: string
+}
+
+/**
+ * The route of the provider that took the request, or undefined when none did (an unknown path or
+ * method), read after the provider's router ran (a provider.use middleware, after next()). Relies on
+ * oidc-provider 9's own router (lib/helpers/router.js), which leaves `_matchedRoute` (the pattern)
+ * and `_matchedRouteName` on the Koa context, as @koa/router does.
+ */
+export function providerRouteOf(ctx: object): ProviderRoute | undefined {
+  const { _matchedRoute: path, _matchedRouteName: name } = ctx as { _matchedRoute?: unknown; _matchedRouteName?: unknown }
+  return typeof path === 'string' && typeof name === 'string' ? { path, name } : undefined
+}
+
+/** The provider's Session, as far as Heimdall reads and changes it. */
+export interface ProviderSession {
+  accountId?: string
+  loginTs?: number
+  authorizations?: object
+}
+
+/** Who signed in to a provider session, and when (epoch seconds): undefined when nobody did. */
+export function signInOf(session: ProviderSession | undefined): { accountId: string; loginTs: number } | undefined {
+  return session?.accountId && session.loginTs ? { accountId: session.accountId, loginTs: session.loginTs } : undefined
+}
+
+/**
+ * Makes a provider session forget its sign-in, so that the next authorization asks the user to sign
+ * in again, while the session (and its cookie) stays. Relies on oidc-provider 9's Session model
+ * (lib/models/session.js): `accountId`, `loginTs` and `authorizations` (per-client grants) are
+ * payload fields; they are deleted, not set empty (its `loginAccount` refuses an empty accountId),
+ * and `authorizations` is assigned, which marks the session changed so that it is saved.
+ */
+export function forgetSignIn(session: ProviderSession): void {
+  delete session.accountId
+  delete session.loginTs
+  session.authorizations = {}
+}
+
+/** What a grant allows, as Heimdall remembers consent: OIDC scopes and claims, and scopes per resource indicator. */
+export interface GrantAccess {
+  scopes: string[]
+  claims: string[]
+  resources: Record<string, string[]>
+}
+
+/** A grant of the provider, as Heimdall reads it. `T` is the provider's own Grant object. */
+export interface ProviderGrants<T> {
+  /** The grant with that id, with whose it is; undefined when there is none. */
+  find(grantId: string): Promise<{ grant: T; accountId: string; clientId: string } | undefined>
+  /** A new grant of `accountId` to `clientId` allowing `access`, saved: the grant and its id. */
+  create(input: { accountId: string; clientId: string; access: GrantAccess }): Promise<{ grant: T; grantId: string }>
+}
+
+/** oidc-provider 9's Grant model, the part used here (lib/models/grant.js). */
+interface GrantModel {
+  accountId: string
+  clientId: string
+  addOIDCScope(scope: string): void
+  addOIDCClaims(claims: string[]): void
+  addResourceScope(indicator: string, scope: string): void
+  save(): Promise<string>
+}
+
+/**
+ * The provider's grants through its Grant model (Provider#Grant: `find`, the constructor, the
+ * add*Scope / addOIDCClaims methods and `save`, which answers the id), the shapes of oidc-provider 9.
+ */
+export function providerGrantsOf(provider: Provider): ProviderGrants<object> {
+  return {
+    async find(grantId) {
+      const grant = (await provider.Grant.find(grantId)) as GrantModel | undefined
+      return grant ? { grant, accountId: grant.accountId, clientId: grant.clientId } : undefined
+    },
+    async create({ accountId, clientId, access }) {
+      const grant = new provider.Grant({ accountId, clientId }) as GrantModel
+      if (access.scopes.length > 0) grant.addOIDCScope(access.scopes.join(' '))
+      if (access.claims.length > 0) grant.addOIDCClaims(access.claims)
+      for (const [indicator, scopes] of Object.entries(access.resources)) grant.addResourceScope(indicator, scopes.join(' '))
+      return { grant, grantId: await grant.save() }
+    },
+  }
+}

@@ -31,6 +31,7 @@ declare module 'oidc-provider' {
     readonly Client: any
     readonly Grant: any
     readonly AccessToken: any
+    readonly RefreshToken: any
     readonly Session: any
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>
     interactionFinished(req: IncomingMessage, res: ServerResponse, result: Record<string, any>, options?: { mergeWithLastSubmission?: boolean }): Promise<void>

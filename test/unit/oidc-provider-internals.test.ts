@@ -12,6 +12,7 @@ import {
   compareClientSecretsWith,
   forgetSignIn,
   pinRequestOrigin,
+  presentedRefreshTokenOf,
   providerGrantsOf,
   providerRouteOf,
   servedScopesOf,
@@ -170,4 +171,23 @@ test('the Grant model: built from remembered access, saved, found again with its
   t.deepEqual(model.getOIDCClaims(), ['email'])
   t.is(model.getResourceScope('https://api.example.com'), 'read write')
   t.is(await grants.find('no-such-grant'), undefined)
+})
+
+test('a refresh token presented again: the token endpoint revokes its grant (grant.revoked) with the token, consumed, on the request context', async (t) => {
+  const provider = buildProvider()
+  const { grantId } = await providerGrantsOf(provider).create({ accountId: 'user-1', clientId: CLIENT.client_id, access: { scopes: ['openid', 'offline_access'], claims: [], resources: {} } })
+  const token = new provider.RefreshToken({ accountId: 'user-1', clientId: CLIENT.client_id, grantId, scope: 'openid offline_access', gty: 'authorization_code', consumed: true, expiresIn: 600 })
+  const value = await token.save()
+  const noted: unknown[] = []
+  provider.on('grant.revoked', (ctx: KoaContextWithOIDC) => noted.push(presentedRefreshTokenOf(ctx)))
+  const { url, server } = await serve(provider)
+  t.teardown(() => server.close())
+  const response = await fetch(`${url}/token`, {
+    method: 'POST',
+    headers: { authorization: basic(CLIENT.client_id, CLIENT.client_secret), 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: value }),
+  })
+  t.is(((await response.json()) as { error_description: string }).error_description, 'grant request is invalid')
+  t.deepEqual(noted, [{ accountId: 'user-1', clientId: CLIENT.client_id, consumed: true }])
+  t.is(presentedRefreshTokenOf({}), undefined)
 })

@@ -132,6 +132,27 @@ export function forgetSignIn(session: ProviderSession): void {
   session.authorizations = {}
 }
 
+/** The refresh token a token request presented, as the provider found it. */
+export interface PresentedRefreshToken {
+  accountId: string
+  clientId: string
+  /** Whether it had been used (rotated out) before this request. */
+  consumed: boolean
+}
+
+/**
+ * The refresh token the request presented, once the token endpoint's refresh_token grant has loaded
+ * it (undefined before, or for another grant). Relies on oidc-provider 9's request context
+ * (`ctx.oidc.entities.RefreshToken`, set by lib/helpers/oidc_context.js#entity) and its RefreshToken
+ * model's payload fields `accountId`, `clientId` and `consumed` (lib/models/refresh_token.js: set
+ * when a rotation consumed it).
+ */
+export function presentedRefreshTokenOf(ctx: { oidc?: { entities?: Record<string, unknown> } }): PresentedRefreshToken | undefined {
+  const token = ctx.oidc?.entities?.RefreshToken as { accountId?: unknown; clientId?: unknown; consumed?: unknown } | undefined
+  if (!token || typeof token.accountId !== 'string' || typeof token.clientId !== 'string') return undefined
+  return { accountId: token.accountId, clientId: token.clientId, consumed: Boolean(token.consumed) }
+}
+
 /** What a grant allows, as Heimdall remembers consent: OIDC scopes and claims, and scopes per resource indicator. */
 export interface GrantAccess {
   scopes: string[]

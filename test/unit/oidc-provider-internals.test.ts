@@ -11,27 +11,32 @@ import instance from 'oidc-provider/lib/helpers/weak_cache.js'
 import {
   compareClientSecretsWith,
   forgetSignIn,
+  leaveSessionUnsaved,
+  postLogoutTargetOf,
   pinRequestOrigin,
   presentedRefreshTokenOf,
   providerGrantsOf,
   providerRouteOf,
   servedScopesOf,
   signInOf,
+  signInOfSessionUid,
+  wasSessionSaved,
+  xsrfTokenOf,
   wrapGrantTypeHandler,
   type ProviderRoute,
 } from '../../src/infra/oidc/provider-internals.js'
 
 const ISSUER = 'https://issuer.example.com/oidc'
-const CLIENT = { client_id: 'internals', client_secret: 'stored-value', redirect_uris: ['https://rp.example.com/cb'], grant_types: ['authorization_code', 'refresh_token'] }
+const CLIENT = { client_id: 'internals', client_secret: 'stored-value', redirect_uris: ['https://rp.example.com/cb'], post_logout_redirect_uris: ['https://rp.example.com/out'], grant_types: ['authorization_code', 'refresh_token'] }
 
-function buildProvider(): Provider {
+function buildProvider(features: Record<string, unknown> = {}): Provider {
   const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' })
   return new Provider(ISSUER, {
     jwks: { keys: [{ ...key, kid: 'k1', alg: 'RS256', use: 'sig' }] },
     cookies: { keys: ['internals-test-cookie-key'] },
     clients: [CLIENT],
     scopes: ['openid', 'offline_access', 'heimdall:custom'],
-    features: { devInteractions: { enabled: false } },
+    features: { devInteractions: { enabled: false }, ...features },
     ttl: { Grant: 600, Session: 600 },
   })
 }
@@ -152,6 +157,49 @@ test('the Session model keeps accountId, loginTs and authorizations in its paylo
   t.deepEqual(stored.authorizations, {})
   t.is(stored.grantIdFor('internals'), undefined)
   t.is(signInOf(undefined), undefined)
+  t.true(wasSessionSaved(stored))
+  t.false(wasSessionSaved(new provider.Session({ jti: 'never-saved' })))
+  t.deepEqual(await signInOfSessionUid(provider, 'uid-1'), undefined)
+  await new provider.Session({ jti: 'session-2', uid: 'uid-2', accountId: 'user-2', loginTs: 1_700_000_001 }).save(60)
+  t.deepEqual(await signInOfSessionUid(provider, 'uid-2'), { accountId: 'user-2', loginTs: 1_700_000_001 })
+  t.is(await signInOfSessionUid(provider, 'no-such-uid'), undefined)
+})
+
+test("the provider's own forms keep their xsrf token and logout target in the session's state; a session left untouched is not saved", async (t) => {
+  const seen: Array<{ xsrf: string; saved: boolean }> = []
+  const provider = buildProvider({
+    deviceFlow: {
+      enabled: true,
+      // Called inside the provider's session handling, as Heimdall's device pages are.
+      async userCodeInputSource(ctx: KoaContextWithOIDC, form: string) {
+        seen.push({ xsrf: xsrfTokenOf(ctx.oidc.session), saved: wasSessionSaved(ctx.oidc.session) })
+        if (ctx.query.unsaved) leaveSessionUnsaved(ctx.oidc.session)
+        ctx.body = form
+      },
+    },
+  })
+  const targets: Array<string | undefined> = []
+  provider.use(async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
+    await next()
+    if (ctx.oidc?.route === 'end_session') targets.push(postLogoutTargetOf(ctx.oidc.session))
+  })
+  const { url, server } = await serve(provider)
+  t.teardown(() => server.close())
+
+  const saved = await fetch(`${url}/device`)
+  t.is(saved.status, 200)
+  t.regex(seen[0].xsrf, /^[0-9a-f]{48}$/)
+  t.true((await saved.text()).includes(`name="xsrf" value="${seen[0].xsrf}"`))
+  t.false(seen[0].saved, 'a new session has not been stored yet')
+  t.regex(saved.headers.get('set-cookie') ?? '', /_session=/)
+  const unsaved = await fetch(`${url}/device?unsaved=1`)
+  t.is(unsaved.status, 200)
+  t.notRegex(unsaved.headers.get('set-cookie') ?? '', /_session=/, 'left untouched, the session is not stored')
+  t.is(xsrfTokenOf(undefined), '')
+
+  const logout = await fetch(`${url}/session/end?client_id=${CLIENT.client_id}&post_logout_redirect_uri=${encodeURIComponent(CLIENT.post_logout_redirect_uris[0])}`)
+  t.is(logout.status, 200)
+  t.deepEqual(targets, [CLIENT.post_logout_redirect_uris[0]])
 })
 
 test('the Grant model: built from remembered access, saved, found again with its account, client, scopes, claims and resources', async (t) => {
@@ -171,6 +219,17 @@ test('the Grant model: built from remembered access, saved, found again with its
   t.deepEqual(model.getOIDCClaims(), ['email'])
   t.is(model.getResourceScope('https://api.example.com'), 'read write')
   t.is(await grants.find('no-such-grant'), undefined)
+
+  const extended = await grants.extend({ grantId, accountId: 'user-1', clientId: 'internals', access: { scopes: ['email'], claims: [], resources: { 'https://other.example.com': ['read'] } } })
+  t.deepEqual(extended, {
+    grantId,
+    access: { scopes: ['openid', 'offline_access', 'email'], claims: ['email'], resources: { 'https://api.example.com': ['read', 'write'], 'https://other.example.com': ['read'] } },
+  })
+  const fresh = await grants.extend({ accountId: 'user-2', clientId: 'internals', access: { scopes: ['openid'], claims: [], resources: {} } })
+  t.truthy(fresh && fresh.grantId !== grantId)
+  t.deepEqual(fresh!.access, { scopes: ['openid'], claims: [], resources: {} })
+  t.like(await grants.find(fresh!.grantId), { accountId: 'user-2', clientId: 'internals' })
+  t.is(await grants.extend({ grantId: 'no-such-grant', accountId: 'user-1', clientId: 'internals', access: { scopes: [], claims: [], resources: {} } }), undefined)
 })
 
 test('a refresh token presented again: the token endpoint revokes its grant (grant.revoked) with the token, consumed, on the request context', async (t) => {

@@ -112,6 +112,12 @@ export interface ProviderSession {
   accountId?: string
   loginTs?: number
   authorizations?: object
+  /** When the stored session expires (epoch seconds): set when it is saved. */
+  exp?: number
+  /** Whether the request changed the session, so that the provider saves it when it answers. */
+  touched?: boolean
+  /** The state of the provider's own forms (logout, device code entry). */
+  state?: { secret?: string; postLogoutRedirectUri?: string }
 }
 
 /** Who signed in to a provider session, and when (epoch seconds): undefined when nobody did. */
@@ -153,6 +159,47 @@ export function presentedRefreshTokenOf(ctx: { oidc?: { entities?: Record<string
   return { accountId: token.accountId, clientId: token.clientId, consumed: Boolean(token.consumed) }
 }
 
+/**
+ * The CSRF token of the provider's own forms (logout confirmation, device code entry), which each
+ * form must post back as `xsrf`: '' when there is none. Relies on oidc-provider 9's
+ * lib/shared/xsrf.js, which keeps it in the session's `state.secret`.
+ */
+export function xsrfTokenOf(session: ProviderSession | undefined): string {
+  return String(session?.state?.secret ?? '')
+}
+
+/**
+ * Where the provider's logout goes back to once confirmed (the client's post_logout_redirect_uri,
+ * or the authorization a resumed sign-in continues with), kept in the session's `state` by
+ * lib/actions/end_session.js and lib/actions/authorization/resume.js (oidc-provider 9).
+ */
+export function postLogoutTargetOf(session: ProviderSession | undefined): string | undefined {
+  return session?.state?.postLogoutRedirectUri
+}
+
+/** Whether the provider's session was ever stored: oidc-provider 9's Session sets `exp` when it saves (lib/models/session.js). */
+export function wasSessionSaved(session: ProviderSession | undefined): boolean {
+  return typeof session?.exp === 'number'
+}
+
+/**
+ * Keeps the provider from saving the session when it answers this request (its lib/shared/session.js
+ * saves a new session only when `touched`): for an error page shown to a browser whose session was
+ * never stored, where saving would fail.
+ */
+export function leaveSessionUnsaved(session: ProviderSession): void {
+  session.touched = false
+}
+
+/**
+ * The sign-in of the provider session with that uid (its cookie's value, as an interaction's
+ * `session.uid` names it), through oidc-provider 9's Session.findByUid; undefined when there is none
+ * or nobody signed in to it.
+ */
+export async function signInOfSessionUid(provider: Provider, uid: string): Promise<{ accountId: string; loginTs: number } | undefined> {
+  return signInOf((await provider.Session.findByUid(uid)) as ProviderSession | undefined)
+}
+
 /** What a grant allows, as Heimdall remembers consent: OIDC scopes and claims, and scopes per resource indicator. */
 export interface GrantAccess {
   scopes: string[]
@@ -166,21 +213,48 @@ export interface ProviderGrants<T> {
   find(grantId: string): Promise<{ grant: T; accountId: string; clientId: string } | undefined>
   /** A new grant of `accountId` to `clientId` allowing `access`, saved: the grant and its id. */
   create(input: { accountId: string; clientId: string; access: GrantAccess }): Promise<{ grant: T; grantId: string }>
+  /**
+   * The grant `grantId` (a new one of `accountId` to `clientId` without it) allowing `access` on top
+   * of what it allowed, saved: its id and everything it allows now. Undefined when `grantId` names
+   * no grant (revoked meanwhile).
+   */
+  extend(input: { grantId?: string; accountId: string; clientId: string; access: GrantAccess }): Promise<{ grantId: string; access: GrantAccess } | undefined>
 }
 
 /** oidc-provider 9's Grant model, the part used here (lib/models/grant.js). */
 interface GrantModel {
   accountId: string
   clientId: string
+  /** Resource indicator -> what its scopes are kept as (read only for its keys). */
+  resources?: Record<string, unknown>
   addOIDCScope(scope: string): void
   addOIDCClaims(claims: string[]): void
   addResourceScope(indicator: string, scope: string): void
+  getOIDCScope(): string
+  getOIDCClaims(): string[]
+  getResourceScope(indicator: string): string
   save(): Promise<string>
+}
+
+function addAccess(grant: GrantModel, access: GrantAccess): void {
+  if (access.scopes.length > 0) grant.addOIDCScope(access.scopes.join(' '))
+  if (access.claims.length > 0) grant.addOIDCClaims(access.claims)
+  for (const [indicator, scopes] of Object.entries(access.resources)) grant.addResourceScope(indicator, scopes.join(' '))
+}
+
+function accessOf(grant: GrantModel): GrantAccess {
+  const split = (scope: string) => scope.split(' ').filter(Boolean)
+  return {
+    scopes: split(grant.getOIDCScope()),
+    claims: grant.getOIDCClaims(),
+    resources: Object.fromEntries(Object.keys(grant.resources ?? {}).map((indicator) => [indicator, split(grant.getResourceScope(indicator))])),
+  }
 }
 
 /**
  * The provider's grants through its Grant model (Provider#Grant: `find`, the constructor, the
- * add*Scope / addOIDCClaims methods and `save`, which answers the id), the shapes of oidc-provider 9.
+ * add* and get* methods for OIDC scopes, claims and resource scopes, its `resources` keyed by
+ * indicator, and `save`, which answers the id), the shapes of oidc-provider 9.
  */
 export function providerGrantsOf(provider: Provider): ProviderGrants<object> {
   return {
@@ -190,10 +264,14 @@ export function providerGrantsOf(provider: Provider): ProviderGrants<object> {
     },
     async create({ accountId, clientId, access }) {
       const grant = new provider.Grant({ accountId, clientId }) as GrantModel
-      if (access.scopes.length > 0) grant.addOIDCScope(access.scopes.join(' '))
-      if (access.claims.length > 0) grant.addOIDCClaims(access.claims)
-      for (const [indicator, scopes] of Object.entries(access.resources)) grant.addResourceScope(indicator, scopes.join(' '))
+      addAccess(grant, access)
       return { grant, grantId: await grant.save() }
+    },
+    async extend({ grantId, accountId, clientId, access }) {
+      const grant = (grantId ? await provider.Grant.find(grantId) : new provider.Grant({ accountId, clientId })) as GrantModel | undefined
+      if (!grant) return undefined
+      addAccess(grant, access)
+      return { grantId: await grant.save(), access: accessOf(grant) }
     },
   }
 }

@@ -1,7 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
-import type { KoaContextWithOIDC } from 'oidc-provider'
 import type { Context } from '../../context.js'
-import { providerRouteOf } from '../../infra/oidc/provider-internals.js'
 import { CLIENT_ABORTED_STATUS, logClientAbort } from '../client-abort.js'
 import { finishObservation, startObservation } from '../request-observation.js'
 import { pathOfUrl } from '../request-path.js'
@@ -80,17 +78,4 @@ export function noteOAuthRefusal(req: IncomingMessage | undefined, refusal: OAut
 /** The request id observeOidcRequests gave a request, for the lines logged while serving it. */
 export function oidcRequestIdOf(req: IncomingMessage): string | undefined {
   return (req as ObservedRequest)[OBSERVED]?.requestId
-}
-
-/**
- * Provider middleware (provider.use, first): the pattern of the provider's route that took the
- * request (providerRouteOf, below the mount point), as the request's route label.
- */
-export async function nameProviderRoute(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
-  try {
-    await next()
-  } finally {
-    const matched = providerRouteOf(ctx)
-    if (matched !== undefined) nameOidcRoute(ctx.req, `${OIDC_PREFIX}${matched.path}`)
-  }
 }

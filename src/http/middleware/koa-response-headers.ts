@@ -4,8 +4,9 @@ import { API_PREFIXES, inArea } from '../route-table.js'
 import { setSecurityHeaders } from '../security-headers.js'
 
 /**
- * Headers every response of the Koa app carries (security-headers.ts and its own), set before anything else can fail. Straight on the Node response:
- * ctx.set adds two layers of calls per header, on every request of the hot path.
+ * Headers every response of the Koa app carries (security-headers.ts, and its own), set before
+ * anything else can fail. Straight on the Node response: ctx.set adds two layers of calls per header,
+ * on every request of the hot path.
  */
 export function koaResponseHeaders(): Middleware {
   return function responseHeaders(ctx, next) {

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import type Router from '@koa/router'
+import { pathOfUrl } from './request-path.js'
 
 /**
  * Rewrites a request's path to the declared path of the route @koa/router would route it to, before
@@ -21,11 +22,10 @@ export function createPathCanonicalizer(routers: Router[]): (req: IncomingMessag
   return function canonicalizePath(req) {
     const url = req.url ?? '/'
     if (declared.has(url)) return
-    const queryAt = url.indexOf('?')
-    const path = queryAt === -1 ? url : url.slice(0, queryAt)
+    const path = pathOfUrl(url)
     if (declared.has(path)) return
     const canonical = declaredPathOf(routers, path, req.method ?? 'GET')
-    if (canonical !== undefined) req.url = queryAt === -1 ? canonical : canonical + url.slice(queryAt)
+    if (canonical !== undefined) req.url = canonical + url.slice(path.length)
   }
 }
 

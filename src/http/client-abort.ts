@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import { HeimdallError } from '../errors.js'
+import { pathOfUrl } from './request-path.js'
 
 /**
  * Whether `error` means that the client went away (or sent a request that ended malformed), not that
@@ -32,6 +33,5 @@ export function logClientAbort(logger: { info(fields: object, message: string): 
   const cause = error instanceof HeimdallError ? (error as { cause?: unknown }).cause : error
   const reason = (cause as { code?: unknown } | null)?.code ?? (cause as { message?: unknown } | null)?.message ?? 'connection closed'
   const url = (req as { originalUrl?: string } | undefined)?.originalUrl ?? req?.url ?? ''
-  const query = url.indexOf('?')
-  logger.info({ req_id: requestId, method: req?.method, path: query === -1 ? url : url.slice(0, query), reason }, 'request aborted by the client')
+  logger.info({ req_id: requestId, method: req?.method, path: pathOfUrl(url), reason }, 'request aborted by the client')
 }

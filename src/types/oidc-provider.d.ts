@@ -31,6 +31,7 @@ declare module 'oidc-provider' {
     readonly Client: any
     readonly Grant: any
     readonly AccessToken: any
+    readonly RefreshToken: any
     readonly Session: any
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>
     interactionFinished(req: IncomingMessage, res: ServerResponse, result: Record<string, any>, options?: { mergeWithLastSubmission?: boolean }): Promise<void>
@@ -43,8 +44,7 @@ declare module 'oidc-provider' {
 }
 
 /**
- * oidc-provider's per-instance internals (its weak cache): read only by http/oidc/refresh-scope.ts,
- * for the built-in grant handler it wraps.
+ * oidc-provider's per-instance internals (its weak cache): read only by infra/oidc/provider-internals.ts.
  */
 declare module 'oidc-provider/lib/helpers/weak_cache.js' {
   export default function instance(provider: object): {

@@ -1,18 +1,19 @@
 import type { Middleware } from 'koa'
 import { VERSION } from '../../version.js'
 import { API_PREFIXES, inArea } from '../route-table.js'
+import { setSecurityHeaders } from '../security-headers.js'
 
 /**
- * Headers every response carries, set before anything else can fail. Straight on the Node response:
- * ctx.set adds two layers of calls per header, on every request of the hot path.
+ * Headers every response of the Koa app carries (security-headers.ts, and its own), set before
+ * anything else can fail. Straight on the Node response: ctx.set adds two layers of calls per header,
+ * on every request of the hot path.
  */
 export function koaResponseHeaders(): Middleware {
   return function responseHeaders(ctx, next) {
     const { res } = ctx
     res.setHeader('X-API-Version', VERSION)
-    res.setHeader('X-Content-Type-Options', 'nosniff')
+    setSecurityHeaders(res)
     res.setHeader('Content-Security-Policy', "frame-ancestors 'none'")
-    res.setHeader('X-Frame-Options', 'DENY')
     if (inArea(ctx.path, API_PREFIXES)) res.setHeader('Cache-Control', 'no-store')
     return next()
   }

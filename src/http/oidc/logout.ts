@@ -1,5 +1,6 @@
 import type { KoaContextWithOIDC } from 'oidc-provider'
 import type { Context } from '../../context.js'
+import { signInOf } from '../../infra/oidc/provider-internals.js'
 import { findAccountSession } from '../../usecases/sessions/account-session.js'
 import { endSessionOfLogin } from '../../usecases/oidc/end-session-of-login.js'
 import { accountCookieOf, clearAccountCookie } from '../pages/account/cookie.js'
@@ -18,11 +19,11 @@ export function endHeimdallSessionOnLogout(context: Context) {
     const oidc = ctx.oidc as { route?: string; params?: { logout?: unknown }; session?: { accountId?: string; loginTs?: number } } | undefined
     if (oidc?.route !== 'end_session_confirm' || ctx.status !== 303 || !oidc.params?.logout) return
     // The provider's session is destroyed by now, but the object still says whose sign-in it was.
-    const { accountId, loginTs } = oidc.session ?? {}
-    if (!accountId || !loginTs || !(await endSessionOfLogin(context, { accountId, loginTs }))) return
+    const signIn = signInOf(oidc.session)
+    if (!signIn || !(await endSessionOfLogin(context, signIn))) return
     // Not another account's cookie: when one has just signed in here, the provider signs the earlier
     // one out first, and the browser goes on as the new one.
     const account = await findAccountSession(context, accountCookieOf(ctx as never))
-    if (!account || account.userId === accountId) clearAccountCookie(ctx as never, secure)
+    if (!account || account.userId === signIn.accountId) clearAccountCookie(ctx as never, secure)
   }
 }

@@ -9,10 +9,12 @@ import { knownClientScopes } from '../../usecases/oidc/known-client-scopes.js'
 import { getJwks, JWKS_MAX_AGE_SECONDS } from '../../usecases/signing-keys/get-jwks.js'
 import { createProviderPages } from '../pages/oidc/provider-pages.js'
 import { PAGE_CSP } from '../pages/pages.js'
+import { setSecurityHeaders } from '../security-headers.js'
 import { OIDC_PREFIX } from './paths.js'
 import { formPostEndpoint, redirectFormPost } from './post-as-get.js'
 import { rateLimitedEndpoint, spendOidcBudget } from './rate-limit.js'
-import { nameOidcRoute, noteOAuthRefusal, observeOidcRequests, oidcRequestIdOf, type OAuthRefusal } from './request-observer.js'
+import { answerJson } from './answer-json.js'
+import { nameOidcRoute, observeOidcRequests, oidcRequestIdOf } from './request-observer.js'
 
 /** How often the provider looks for a rotated signing key (keys:rotate run elsewhere). */
 const KEY_CHECK_MS = 5_000
@@ -75,7 +77,7 @@ export function createOidcHost(context: Context): OidcHost {
   }
 
   const listener = function oidcRequest(req: IncomingMessage, res: ServerResponse): void {
-    setSecurityHeaders(res)
+    setOidcSecurityHeaders(res)
     if (!context.ready) return answerJson(res, 503, { error: 'temporarily_unavailable', error_description: 'Heimdall is starting' })
     const path = pathBelowMount(req.url ?? '/')
     // One JWKS: the provider's jwks_uri answers Heimdall's key set, retired keys still in publication included.
@@ -137,9 +139,9 @@ function logEscapedError(context: Context, err: unknown, req: IncomingMessage | 
   context.logger[clientFault ? 'info' : 'error']({ err, req_id: req ? oidcRequestIdOf(req) : undefined }, clientFault ? 'oidc request refused' : 'oidc request failed')
 }
 
-function setSecurityHeaders(res: ServerResponse): void {
-  res.setHeader('X-Content-Type-Options', 'nosniff')
-  res.setHeader('X-Frame-Options', 'DENY')
+/** The headers of every Heimdall response, and no Referer from the provider's pages (their URLs carry codes and state). */
+function setOidcSecurityHeaders(res: ServerResponse): void {
+  setSecurityHeaders(res)
   res.setHeader('Referrer-Policy', 'no-referrer')
 }
 
@@ -169,10 +171,4 @@ function acceptsHtml(req: IncomingMessage): boolean {
 function answerPage(res: ServerResponse, status: number, html: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Security-Policy': PAGE_CSP, ...headers })
   res.end(html)
-}
-
-function answerJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  if (status >= 400) noteOAuthRefusal(res.req, body as OAuthRefusal)
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers })
-  res.end(JSON.stringify(body))
 }

@@ -1,4 +1,5 @@
 import type { KoaContextWithOIDC } from 'oidc-provider'
+import { providerRouteOf } from '../../infra/oidc/provider-internals.js'
 import { OIDC_PREFIX } from './paths.js'
 import { noteOAuthRefusal } from './request-observer.js'
 
@@ -13,7 +14,7 @@ export function answerUnknownEndpoint(issuer: string) {
   const discoveryUrl = `${issuer}/.well-known/openid-configuration`
   return async function unknownEndpoint(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
     await next()
-    if ((ctx as { _matchedRouteName?: string })._matchedRouteName !== undefined || ctx.status !== 404) return
+    if (providerRouteOf(ctx) !== undefined || ctx.status !== 404) return
     const body = { error: 'not_found', error_description: `No endpoint answers ${ctx.method} ${OIDC_PREFIX}${ctx.path === '/' ? '' : ctx.path}; the endpoints are listed at ${discoveryUrl}` }
     // Logged for the page a browser got (pages.notFound, inner) too.
     noteOAuthRefusal(ctx.req, body)

@@ -1,6 +1,7 @@
 import type { KoaContextWithOIDC } from 'oidc-provider'
 import type { Context } from '../../context.js'
 import { isOfflineAccessImplied } from '../../usecases/oidc/implied-offline-access.js'
+import { foldedPath } from '../request-path.js'
 
 /**
  * Provider middleware (provider.use): a refresh token for a first-party client that asks for
@@ -15,7 +16,7 @@ import { isOfflineAccessImplied } from '../../usecases/oidc/implied-offline-acce
  */
 export function impliedOfflineAccess(context: Context) {
   return async function offlineAccessOfFirstParty(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
-    if (ctx.method === 'GET' && isAuthorizationPath(ctx.path)) {
+    if (ctx.method === 'GET' && foldedPath(ctx.path) === '/auth') {
       const { client_id: clientId, scope, prompt } = ctx.query
       const prompts = typeof prompt === 'string' ? prompt.split(' ').filter(Boolean) : []
       if (
@@ -32,10 +33,4 @@ export function impliedOfflineAccess(context: Context) {
     }
     await next()
   }
-}
-
-/** `/auth` as oidc-provider's router matches it: any case, one trailing slash. */
-function isAuthorizationPath(path: string): boolean {
-  const lower = path.toLowerCase()
-  return lower === '/auth' || lower === '/auth/'
 }

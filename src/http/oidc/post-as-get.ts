@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { readBodyUpTo } from '../read-body.js'
+import { foldedPath, pathOfUrl } from '../request-path.js'
 import { OIDC_PREFIX } from './paths.js'
-import { noteOAuthRefusal } from './request-observer.js'
+import { answerJson } from './answer-json.js'
 
 /**
  * The endpoints that must take POST as well as GET: authorization (OpenID Connect Core 1.0 section
@@ -14,14 +15,12 @@ const FORM_TYPE = 'application/x-www-form-urlencoded'
 
 /**
  * The endpoint (`/auth`, `/session/end`) a POST to the provider is for when it is one of those, or
- * undefined. `path` is below the mount point, query included; spelled as oidc-provider's router
- * matches (any case, one trailing slash).
+ * undefined. `path` is below the mount point, query included; any spelling oidc-provider's router
+ * takes for it (foldedPath).
  */
 export function formPostEndpoint(method: string | undefined, path: string): string | undefined {
   if (method !== 'POST') return undefined
-  const query = path.indexOf('?')
-  let pathname = (query === -1 ? path : path.slice(0, query)).toLowerCase()
-  if (pathname.length > 1 && pathname.endsWith('/')) pathname = pathname.slice(0, -1)
+  const pathname = foldedPath(pathOfUrl(path))
   return POST_AS_GET.has(pathname) ? pathname : undefined
 }
 
@@ -37,11 +36,7 @@ export function formPostEndpoint(method: string | undefined, path: string): stri
  * A body that is not a form answers 400, one over MAX_FORM_BYTES 413, both with an OAuth error body.
  */
 export async function redirectFormPost(req: IncomingMessage, res: ServerResponse, issuer: string, endpoint: string): Promise<void> {
-  const refuse = (status: number, description: string) => {
-    noteOAuthRefusal(req, { error: 'invalid_request', error_description: description })
-    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close' })
-    res.end(JSON.stringify({ error: 'invalid_request', error_description: description }))
-  }
+  const refuse = (status: number, description: string) => answerJson(res, status, { error: 'invalid_request', error_description: description }, { Connection: 'close' })
   const contentType = String(req.headers['content-type'] ?? '')
   const mediaType = contentType.split(';', 1)[0].trim().toLowerCase()
   const declared = Number(req.headers['content-length'] ?? 0)

@@ -1,12 +1,12 @@
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider'
+import Provider, { type Configuration } from 'oidc-provider'
 import { oidcIssuerOf } from '../../config.js'
 import { INTERACTION_PATH, OIDC_SESSION_TTL_SECONDS } from './paths.js'
 import type { Context } from '../../context.js'
 import { compareClientSecretHash } from '../../infra/oidc/client-metadata.js'
 import { createKnexAdapter } from '../../infra/oidc/knex-adapter.js'
-import { isLinkedSessionLive, linkedSessionOf } from '../../usecases/oidc/session-link.js'
-import { getOidcClaims } from '../../usecases/oidc/get-oidc-claims.js'
+import { compareClientSecretsWith } from '../../infra/oidc/provider-internals.js'
 import { loadExistingGrantOfSession } from './existing-grant.js'
+import { findAccountOfSession } from './find-account.js'
 import { heimdallResourceConfiguration } from './heimdall-resource.js'
 import { introspectionPolicy } from './introspection-policy.js'
 import type { ProviderPages } from '../pages/oidc/provider-pages.js'
@@ -14,9 +14,9 @@ import { endHeimdallSessionOnLogout } from './logout.js'
 import { impliedOfflineAccess } from './offline-access.js'
 import { answerUnknownEndpoint } from './not-found.js'
 import { pinToPublicUrl } from './public-url.js'
-import { nameProviderRoute } from './request-observer.js'
+import { nameProviderRoute } from './route-label.js'
 import { logProviderRefusals } from './refusal-log.js'
-import { endSessionsOnRefreshTokenReuse, rememberGrantSession } from './refresh-token-reuse.js'
+import { endSessionsOnRefreshTokenReuse } from './refresh-token-reuse.js'
 import { dropUnservedScopesOnRefresh } from './refresh-scope.js'
 
 
@@ -108,28 +108,7 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
     renderError: pages.renderError,
     loadExistingGrant: loadExistingGrantOfSession(context),
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${INTERACTION_PATH}?uid=${interaction.uid}` },
-    async findAccount(ctx: KoaContextWithOIDC, sub: string, token?: { grantId?: string }) {
-      // Checked on every code exchange, refresh, userinfo call and authorization: a grant whose
-      // Heimdall session ended is dead, and a provider session whose Heimdall session ended signs out.
-      const session = ctx.oidc?.session as { accountId?: string; loginTs?: number; authorizations?: object } | undefined
-      let sessionId: string | undefined
-      if (token?.grantId) {
-        const linked = await linkedSessionOf(context, { grantId: token.grantId })
-        if (!linked.live) return undefined
-        if (linked.sessionId) rememberGrantSession(ctx, linked.sessionId)
-        sessionId = linked.sessionId
-      } else if (session?.accountId === sub && session.loginTs && !(await isLinkedSessionLive(context, { login: { accountId: sub, loginTs: session.loginTs } }))) {
-        // The provider's sign-in outlived its Heimdall session: forget it, so the user signs in again.
-        // (deleted: the provider refuses to set an empty accountId; the assignment marks the session changed)
-        delete session.accountId
-        delete session.loginTs
-        session.authorizations = {}
-        return undefined
-      }
-      const claims = await getOidcClaims(context, sub, sessionId)
-      if (!claims) return undefined
-      return { accountId: sub, claims: async () => claims }
-    },
+    findAccount: findAccountOfSession(context),
   }
   const provider = new Provider(oidcIssuerOf(config), configuration)
   pinToPublicUrl(provider, config.trustedProxies)
@@ -144,8 +123,6 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
   endSessionsOnRefreshTokenReuse(provider, context)
   dropUnservedScopesOnRefresh(provider)
   // Secrets are stored as SHA-256 hashes: compare the presented one against the hash.
-  provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret: string }, presented: string) {
-    return Promise.resolve(compareClientSecretHash(this.clientSecret, presented))
-  } as never
+  compareClientSecretsWith(provider, compareClientSecretHash)
   return provider
 }

@@ -1,4 +1,5 @@
 import type Provider from 'oidc-provider'
+import { pinRequestOrigin } from '../../infra/oidc/provider-internals.js'
 import { clientIpOf } from '../client-ip.js'
 
 /**
@@ -15,22 +16,9 @@ import { clientIpOf } from '../client-ip.js'
  *   provider's cookies are `Secure` exactly when the public URL is https;
  * - its `ip` is the client address as HEIMDALL_TRUSTED_PROXIES says (client-ip.ts), the same one
  *   Heimdall's rate limits and audit read.
- * Only this provider's request prototype is changed; Heimdall's own Koa app never reads Host.
+ * Only this provider's request is changed (pinRequestOrigin); Heimdall's own Koa app never reads Host.
  */
 export function pinToPublicUrl(provider: Provider, trustedProxies: number): void {
   const issuer = new URL(provider.issuer)
-  const protocol = issuer.protocol.slice(0, -1)
-  const host = issuer.host
-  provider.OIDCContext.prototype.urlFor = function urlFor(name: string, options?: Record<string, unknown>): string {
-    return provider.urlFor(name, options)
-  }
-  Object.defineProperties(provider.request, {
-    protocol: { get: () => protocol },
-    host: { get: () => host },
-    ip: {
-      get(this: { req: Parameters<typeof clientIpOf>[0] }) {
-        return clientIpOf(this.req, trustedProxies)
-      },
-    },
-  })
+  pinRequestOrigin(provider, { protocol: issuer.protocol.slice(0, -1), host: issuer.host, ipOf: (req) => clientIpOf(req, trustedProxies) })
 }

@@ -3,6 +3,7 @@ import type { Context } from '../../context.js'
 import { HeimdallError } from '../../errors.js'
 import { consumeRateLimit } from '../../usecases/throttling/consume-rate-limit.js'
 import { clientIpOf } from '../client-ip.js'
+import { foldedPath, pathOfUrl } from '../request-path.js'
 import { OIDC_PREFIX } from './paths.js'
 
 /**
@@ -15,14 +16,12 @@ const CREDENTIAL_ENDPOINTS: ReadonlySet<string> = new Set(['/token', '/token/int
 
 /**
  * The endpoint whose budget a request to the provider spends (as `/oidc/token`), or undefined.
- * `path` is below the mount point, query included. oidc-provider's router matches paths whatever
- * their case and with one trailing slash, so the same spellings name the same budget.
+ * `path` is below the mount point, query included. Every spelling the provider's router takes for an
+ * endpoint (foldedPath) names the same budget.
  */
 export function rateLimitedEndpoint(method: string | undefined, path: string): string | undefined {
   if (method !== 'POST') return undefined
-  const query = path.indexOf('?')
-  let pathname = (query === -1 ? path : path.slice(0, query)).toLowerCase()
-  if (pathname.length > 1 && pathname.endsWith('/')) pathname = pathname.slice(0, -1)
+  const pathname = foldedPath(pathOfUrl(path))
   return CREDENTIAL_ENDPOINTS.has(pathname) ? `${OIDC_PREFIX}${pathname}` : undefined
 }
 

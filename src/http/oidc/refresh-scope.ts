@@ -1,5 +1,5 @@
 import type Provider from 'oidc-provider'
-import instance from 'oidc-provider/lib/helpers/weak_cache.js'
+import { servedScopesOf, wrapGrantTypeHandler } from '../../infra/oidc/provider-internals.js'
 
 /**
  * Makes a refresh that repeats its sign-in's `scope` succeed (RFC 6749 section 6 allows `scope` on a
@@ -10,18 +10,12 @@ import instance from 'oidc-provider/lib/helpers/weak_cache.js'
  * those same scopes first, as the authorization did; a scope the provider serves but the token was
  * not granted (`roles` never consented, say) is still invalid_scope, as RFC 6749 requires.
  *
- * Wraps the built-in handler (read from oidc-provider 9's internals, once, at start-up) and
- * registers it again with the same parameters and duplicate rules.
+ * Wraps the built-in handler (wrapGrantTypeHandler: read from oidc-provider's internals, once, at
+ * start-up, and registered again with the same parameters and duplicate rules).
  */
 export function dropUnservedScopesOnRefresh(provider: Provider): void {
-  const internals = instance(provider)
-  const builtIn = internals.grantTypeHandlers.get('refresh_token')
-  if (!builtIn) throw new Error('oidc-provider registered no refresh_token grant: its internals changed (see http/oidc/refresh-scope.ts)')
-  const served = internals.configuration.scopes
-  const parameters = internals.grantTypeParams.get('refresh_token')
-  const dupes = internals.grantTypeDupes.get('refresh_token')
-  provider.registerGrantType(
-    'refresh_token',
+  const served = servedScopesOf(provider)
+  wrapGrantTypeHandler(provider, 'refresh_token', (builtIn) =>
     async function refreshWithServedScopes(ctx) {
       const params = ctx.oidc.params as { scope?: string }
       if (typeof params.scope === 'string') {
@@ -31,7 +25,5 @@ export function dropUnservedScopesOnRefresh(provider: Provider): void {
       }
       await builtIn(ctx)
     },
-    parameters,
-    dupes,
   )
 }

@@ -2,6 +2,7 @@ import type Provider from 'oidc-provider'
 import type { KoaContextWithOIDC } from 'oidc-provider'
 import type { Context } from '../../context.js'
 import { ConcurrentRedemption } from '../../infra/oidc/knex-adapter.js'
+import { presentedRefreshTokenOf, type PresentedRefreshToken } from '../../infra/oidc/provider-internals.js'
 import { endSessionOnRefreshTokenReuse, type RefreshTokenReuse } from '../../usecases/oidc/end-session-on-refresh-reuse.js'
 import { clientIpOf } from '../client-ip.js'
 import { oidcRequestIdOf } from './request-observer.js'
@@ -23,15 +24,16 @@ export function rememberGrantSession(ctx: object, sessionId: string): void {
  */
 export function endSessionsOnRefreshTokenReuse(provider: Provider, context: Context): void {
   const reused = new WeakMap<object, RefreshTokenReuse>()
-  const note = (ctx: KoaContextWithOIDC) => {
-    const token = ctx.oidc.entities.RefreshToken as { accountId: string; clientId: string }
+  const note = (ctx: KoaContextWithOIDC, token: PresentedRefreshToken) => {
     reused.set(ctx, { userId: token.accountId, clientId: token.clientId, sessionId: grantSessions.get(ctx), ip: clientIpOf(ctx.req, context.config.trustedProxies) })
   }
   provider.on('grant.revoked', (ctx: KoaContextWithOIDC) => {
-    if (ctx.oidc.route === 'token' && ctx.oidc.params?.grant_type === 'refresh_token' && ctx.oidc.entities.RefreshToken?.consumed) note(ctx)
+    const token = presentedRefreshTokenOf(ctx)
+    if (ctx.oidc.route === 'token' && ctx.oidc.params?.grant_type === 'refresh_token' && token?.consumed) note(ctx, token)
   })
   provider.on('grant.error', (ctx: KoaContextWithOIDC, error: unknown) => {
-    if (error instanceof ConcurrentRedemption && error.kind === 'RefreshToken' && ctx.oidc.entities.RefreshToken) note(ctx)
+    const token = presentedRefreshTokenOf(ctx)
+    if (error instanceof ConcurrentRedemption && error.kind === 'RefreshToken' && token) note(ctx, token)
   })
   provider.use(async function endSessionOnReuse(ctx, next) {
     await next()

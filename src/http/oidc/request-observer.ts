@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
-import type { KoaContextWithOIDC } from 'oidc-provider'
 import type { Context } from '../../context.js'
 import { CLIENT_ABORTED_STATUS, logClientAbort } from '../client-abort.js'
-import { SAFE_REQUEST_ID } from '../request-id.js'
+import { finishObservation, startObservation } from '../request-observation.js'
+import { pathOfUrl } from '../request-path.js'
 import { OIDC_PREFIX } from './paths.js'
 
 /** The route label of a request under /oidc that no endpoint took (or refused before the provider ran). */
@@ -27,43 +26,30 @@ export interface OAuthRefusal {
 type ObservedRequest = IncomingMessage & { [OBSERVED]?: Observed }
 
 /**
- * What koaRequestObserver gives Heimdall's routes, for the requests split off to the provider before
- * Koa (mount.ts): an X-Request-Id (the client's, if safe, or a generated one), one access line when
- * the response is done (`req_id`, `method`, `path` without its query, which carries codes and
- * tokens, `status`, `duration_ms`; docs/observability.md) and a count with its latency by method,
- * route and status. The route is bounded: the provider's route pattern (`/oidc/token`,
+ * What koaRequestObserver gives Heimdall's routes (request-observation.ts: an X-Request-Id, one
+ * access line without the query, which carries codes and tokens, a count and its latency by method,
+ * route and status), for the requests split off to the provider before Koa (mount.ts), whose
+ * response is done when it closes. The route is bounded: the provider's route pattern (`/oidc/token`,
  * `/oidc/auth/:uid`), or `/oidc/*` for a path no endpoint serves, never the raw path. A refused
  * request (noteOAuthRefusal) adds `error`, `error_description` and `client_id` to its line, at info
  * even on a quiet route: the operator sees why without the relying party's log.
  */
 export function observeOidcRequests(context: Context, listener: RequestListener): RequestListener {
-  const { logger, metrics } = context
   return function observedOidcRequest(req: ObservedRequest, res: ServerResponse) {
-    const incoming = req.headers['x-request-id']
-    const requestId = typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID()
-    const observed: Observed = { requestId }
+    const observation = startObservation(context, res, req.headers['x-request-id'])
+    const observed: Observed = { requestId: observation.requestId }
     req[OBSERVED] = observed
-    res.setHeader('X-Request-Id', requestId)
-    metrics.totalRequests++
     const method = req.method ?? 'GET'
-    const url = req.url ?? '/'
-    const query = url.indexOf('?')
-    const path = query === -1 ? url : url.slice(0, query)
-    const started = performance.now()
+    const path = pathOfUrl(req.url ?? '/')
     res.once('close', () => {
-      const seconds = (performance.now() - started) / 1000
       const route = observed.route ?? UNMATCHED_OIDC_ROUTE
       // The client hung up before its request was whole: the provider never answered it, and the
       // status still set (200, or a 5xx from its failed body read) would say otherwise.
       const aborted = !req.complete && !res.writableFinished
-      if (aborted) logClientAbort(logger, undefined, req, requestId)
+      if (aborted) logClientAbort(context.logger, undefined, req, observation.requestId)
       const status = aborted ? CLIENT_ABORTED_STATUS : res.statusCode
-      metrics.observeRequest(method, route, status, seconds)
       const { refusal } = observed
-      const level = QUIET_ROUTES.has(route) && status < 500 && !refusal ? 'debug' : 'info'
-      if (logger.isLevelEnabled(level)) {
-        logger[level]({ req_id: requestId, method, path, status, duration_ms: Math.round(seconds * 100_000) / 100, ...refusal }, 'request')
-      }
+      finishObservation(context, observation, { method, path, route, status, quiet: QUIET_ROUTES.has(route) && !refusal, fields: refusal })
     })
     return listener(req, res)
   }
@@ -92,17 +78,4 @@ export function noteOAuthRefusal(req: IncomingMessage | undefined, refusal: OAut
 /** The request id observeOidcRequests gave a request, for the lines logged while serving it. */
 export function oidcRequestIdOf(req: IncomingMessage): string | undefined {
   return (req as ObservedRequest)[OBSERVED]?.requestId
-}
-
-/**
- * Provider middleware (provider.use, first): the pattern of the provider's route that took the
- * request (its router's `_matchedRoute`, below the mount point), as the request's route label.
- */
-export async function nameProviderRoute(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
-  try {
-    await next()
-  } finally {
-    const matched = (ctx as { _matchedRoute?: string })._matchedRoute
-    if (matched !== undefined) nameOidcRoute(ctx.req, `${OIDC_PREFIX}${matched}`)
-  }
 }

@@ -29,15 +29,21 @@ import { pathsWith, ROUTE_TABLE } from './route-table.js'
 import { translateError } from '../usecases/translate-error.js'
 import { recoveryPages } from './pages/recovery/index.js'
 import { recoveryRoutes } from './routes/recovery.js'
+import { createValidateFastPath } from './validate-fast-path.js'
 
-/** What the HTTP server calls for each request: the path made canonical (canonical-path.ts), then the Koa app. */
+/**
+ * What the HTTP server calls for each request: the path made canonical (canonical-path.ts), then a
+ * plain validation on the fast path (validate-fast-path.ts), everything else the Koa app.
+ */
 export function createRequestListener(context: Context, oidc?: OidcHost): (req: IncomingMessage, res: ServerResponse) => void {
   const { app, routers } = buildApp(context, oidc)
   const handle = app.callback()
+  const koa = (req: IncomingMessage, res: ServerResponse) => void handle(req, res)
   const canonicalizePath = createPathCanonicalizer(routers)
+  const validateFastPath = createValidateFastPath(context, { logger: context.logger, metrics: context.metrics }, koa)
   return (req, res) => {
     canonicalizePath(req)
-    void handle(req, res)
+    if (!validateFastPath(req, res)) koa(req, res)
   }
 }
 

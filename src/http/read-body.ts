@@ -29,6 +29,15 @@ export function readBodyUpTo(req: IncomingMessage, limit: number): Promise<Buffe
   })
 }
 
+/**
+ * What the validation fast path (validate-fast-path.ts) read of a request it then handed to the Koa
+ * app: the body (undefined: over the limit), or why it could not be read whole (request.aborted).
+ * koaJsonBody takes it from here instead of the drained stream.
+ */
+export const READ_BODY = Symbol('heimdall.readBody')
+export type ReadBody = { body: Buffer | undefined } | { error: unknown }
+export type RequestWithReadBody = IncomingMessage & { [READ_BODY]?: ReadBody }
+
 function requestAborted(cause?: unknown): HeimdallError {
   const error = new HeimdallError('request.aborted', 'The request ended before its body was complete')
   if (cause !== undefined) (error as { cause?: unknown }).cause = cause

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa'
 import { HeimdallError } from '../../errors.js'
-import { readBodyUpTo } from '../read-body.js'
+import { READ_BODY, readBodyUpTo, type RequestWithReadBody } from '../read-body.js'
 
 declare module 'koa' {
   interface Request {
@@ -29,9 +29,12 @@ export function koaJsonBody(options: BodyOptions = {}): Middleware {
   const formPaths = options.formPaths ?? new Set<string>()
   return async function jsonBody(ctx, next) {
     if (ctx.method === 'POST' || ctx.method === 'PUT' || ctx.method === 'PATCH') {
+      const read = (ctx.req as RequestWithReadBody)[READ_BODY]
+      if (read !== undefined && 'error' in read) throw read.error
       const declared = Number(ctx.get('content-length') || 0)
       if (declared > limit) throw tooLarge(limit)
-      const raw = await readBodyUpTo(ctx.req, limit)
+      // The validation fast path read the body of a request it then handed over (validate-fast-path.ts).
+      const raw = read === undefined ? await readBodyUpTo(ctx.req, limit) : read.body
       if (raw === undefined) throw tooLarge(limit)
       if (formPaths.has(ctx.path)) {
         if (raw.length === 0 || mediaTypeOf(ctx.get('content-type')) === FORM_TYPE) ctx.request.body = parseForm(raw.toString('utf8'))

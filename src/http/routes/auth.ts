@@ -5,7 +5,7 @@ import { logout, logoutAll } from '../../usecases/sessions/logout.js'
 import { refreshSession } from '../../usecases/sessions/refresh-session.js'
 import { registerUser } from '../../usecases/users/register-user.js'
 import { getCurrentUser } from '../../usecases/users/get-current-user.js'
-import { validateToken, type TokenValidation } from '../../usecases/tokens/validate-token.js'
+import { validateToken } from '../../usecases/tokens/validate-token.js'
 import { bearerToken } from '../bearer-token.js'
 import { clientIp } from '../client-ip.js'
 import { inBody, parseInput } from '../parse-input.js'
@@ -13,6 +13,7 @@ import type { SecondStep } from '../../usecases/mfa/second-step.js'
 import type { SessionTokens } from '../../usecases/sessions/session-tokens.js'
 import { LoginRequest, RefreshRequest, RegisterRequest, ValidateRequest } from '../schemas.js'
 import { requestContexts } from '../request-context.js'
+import { validationBody } from './validation-body.js'
 
 /** The /auth/ endpoints; their rate limits and log levels are declared in ../route-table.ts. */
 export function authRoutes(router: Router, context: Context): void {
@@ -69,12 +70,4 @@ function secondStepBody(step: SecondStep) {
 
 export function tokenPairBody(tokens: SessionTokens) {
   return { access_token: tokens.accessToken, token_type: tokens.tokenType, expires_in: tokens.expiresIn, refresh_token: tokens.refreshToken }
-}
-
-const NO_METHODS: readonly string[] = Object.freeze([])
-
-function validationBody(result: TokenValidation) {
-  return result.isValid
-    ? { is_valid: true, user_id: result.userId, email: result.email, email_verified: result.emailVerified, permissions: result.permissions, amr: result.amr, error: null }
-    : { is_valid: false, user_id: null, email: null, email_verified: null, permissions: [], amr: NO_METHODS, error: result.error }
 }

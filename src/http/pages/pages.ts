@@ -14,17 +14,18 @@ import { STYLESHEET, STYLESHEET_PATH } from './styles.js'
  * Pages for people (reset a password, confirm an address, later sign-in and account pages), next to
  * the JSON API. What every page shares lives here: the template engine, the CSRF helper, the headers.
  *
- * A page, in short (see test/integration/pages/page-toolkit.test.ts for a whole one):
+ * A page, in short, with the form-page kit (form-page.ts; test/integration/pages/page-toolkit.test.ts
+ * builds one by hand on pages.page):
  * ```ts
  * pages.engine.define({ '@my-page': `<% layout('@layout') %><%~ include('@form', it.form) %>` })
- * pages.page('/account/my-page', {
- *   get: (ctx) => pages.render(ctx, '@my-page', { title: 'My page', form: formView({ ..., csrfField: CSRF_FIELD, csrfToken: pages.csrf.issue(ctx, sessionId) }) }),
+ * formPage(pages, {
+ *   path: '/account/my-page',
+ *   audience: doors.signedIn,                                         // or anyone: who may see and post it
+ *   show: (ctx, account, binding) => pages.render(ctx, '@my-page', { title: 'My page', form: formView({ ..., csrfField: CSRF_FIELD, csrfToken: pages.csrf.issue(ctx, binding) }) }),
  *   budget: { spends: '/auth/my-command' },                           // or { none: 'why' }: docs/security.md
- *   post: async (ctx) => {
- *     const form = postedForm(ctx)                                   // 415 unless a form body
- *     pages.csrf.verify(ctx, formField(form, CSRF_FIELD), sessionId)  // 403 page unless it matches
- *     // call the use case; on a 422, re-render with fieldErrorsOf(error, fieldNames) next to the fields
- *   },
+ *   fields: ['new_name'],
+ *   run: async (ctx, { actor, field }) => { await myCommand(pages.contextOf(ctx), actor, { name: field('new_name') }) },
+ *   rerender: (ctx, post, problem) => ...,                           // a 4xx: problem.errors beside the fields
  * })
  * ```
  * Errors a page does not catch are rendered by koaErrorHandler as an HTML page (renderError).

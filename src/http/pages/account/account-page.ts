@@ -126,7 +126,7 @@ export function accountPage(doors: AccountDoors): void {
    * A form of the account page, spending `budget` (a password or code checked again: its API twin's;
    * pages.ts), for the signed-in account; a 4xx of a named form is shown next to that form.
    */
-  function action(path: string, form: FormName | undefined, budget: PageBudget, run: (ctx: ParameterizedContext, post: FormPost<AccountSession>) => Promise<void>) {
+  function accountForm(path: string, form: FormName | undefined, budget: PageBudget, run: (ctx: ParameterizedContext, post: FormPost<AccountSession>) => Promise<void>) {
     formPage<AccountSession>(pages, {
       path,
       audience: doors.signedIn,
@@ -145,27 +145,27 @@ export function accountPage(doors: AccountDoors): void {
     },
   })
 
-  action('/account/sessions/revoke', undefined, SIGNED_IN, async (ctx, { actor: account, field }) => {
+  accountForm('/account/sessions/revoke', undefined, SIGNED_IN, async (ctx, { actor: account, field }) => {
     await revokeOwnSession(pages.contextOf(ctx), account, field('session_id'))
     doors.backToAccount(ctx, 'session')
   })
 
-  action('/account/applications/revoke', undefined, SIGNED_IN, async (ctx, { actor: account, field }) => {
+  accountForm('/account/applications/revoke', undefined, SIGNED_IN, async (ctx, { actor: account, field }) => {
     await revokeConsent(pages.contextOf(ctx), { userId: account.userId, sessionId: account.sessionId, clientId: field('client_id'), ip: pages.ipOf(ctx) })
     doors.backToAccount(ctx, 'consent_revoked')
   })
 
-  action('/account/sessions/revoke-others', 'revokeOthers', SIGNED_IN, async (ctx, { actor: account }) => {
+  accountForm('/account/sessions/revoke-others', 'revokeOthers', SIGNED_IN, async (ctx, { actor: account }) => {
     await revokeOtherSessions(pages.contextOf(ctx), account)
     doors.backToAccount(ctx, 'sessions')
   })
 
-  action('/account/password', 'password', { spends: '/account/password' }, async (ctx, { actor: account, field }) => {
+  accountForm('/account/password', 'password', { spends: '/account/password' }, async (ctx, { actor: account, field }) => {
     await changePassword(pages.contextOf(ctx), account, { currentPassword: field('current_password'), newPassword: field('new_password'), ip: pages.ipOf(ctx) })
     doors.backToAccount(ctx, 'password')
   })
 
-  action('/account/totp/setup', 'totpSetup', { spends: '/auth/mfa/totp/setup' }, async (ctx, { actor: account, field }) => {
+  accountForm('/account/totp/setup', 'totpSetup', { spends: '/auth/mfa/totp/setup' }, async (ctx, { actor: account, field }) => {
     const setup = await setupTotp(pages.contextOf(ctx), account, { password: field('setup_password'), ip: pages.ipOf(ctx) })
     renderTotpSetup(pages, ctx, account.sessionId, { qrSvg: setup.qrSvg, secret: setup.secret }, TOTP_CONFIRM)
   })
@@ -181,28 +181,28 @@ export function accountPage(doors: AccountDoors): void {
     rerender: (ctx, post, problem) => renderTotpSetup(pages, ctx, post.binding, { error: totpConfirmError(problem) }, TOTP_CONFIRM, problem.status),
   })
 
-  action('/account/totp/disable', 'totpDisable', { spends: '/auth/mfa/totp/disable' }, async (ctx, { actor: account, field }) => {
+  accountForm('/account/totp/disable', 'totpDisable', { spends: '/auth/mfa/totp/disable' }, async (ctx, { actor: account, field }) => {
     await disableTotp(pages.contextOf(ctx), account, { password: field('disable_password'), ip: pages.ipOf(ctx) })
     doors.backToAccount(ctx, 'totp_disabled')
   })
 
-  action('/account/recovery-codes', 'recovery', { spends: '/auth/mfa/recovery-codes' }, async (ctx, { actor: account, field }) => {
+  accountForm('/account/recovery-codes', 'recovery', { spends: '/auth/mfa/recovery-codes' }, async (ctx, { actor: account, field }) => {
     const { recoveryCodes } = await replaceRecoveryCodes(pages.contextOf(ctx), account, { password: field('recovery_password'), ip: pages.ipOf(ctx) })
     pages.render(ctx, '@account-recovery-codes', { title: 'Your new recovery codes', codes: recoveryCodes })
   })
 
-  action('/account/passkeys/delete', undefined, SIGNED_IN, async (ctx, { actor: account, field }) => {
+  accountForm('/account/passkeys/delete', undefined, SIGNED_IN, async (ctx, { actor: account, field }) => {
     await deletePasskey(pages.contextOf(ctx), account, { id: field('passkey_id'), ip: pages.ipOf(ctx) })
     doors.backToAccount(ctx, 'passkey_removed')
   })
 
   // Asked by the passkey button's script: the creation options, as JSON.
-  action('/account/passkeys/options', undefined, SIGNED_IN, async (ctx, { actor: account }) => {
+  accountForm('/account/passkeys/options', undefined, SIGNED_IN, async (ctx, { actor: account }) => {
     ctx.set('Cache-Control', 'no-store')
     ctx.body = await startPasskeyRegistration(pages.contextOf(ctx), account)
   })
 
-  action('/account/passkeys', undefined, SIGNED_IN, async (ctx, post) => {
+  accountForm('/account/passkeys', undefined, SIGNED_IN, async (ctx, post) => {
     await registerPasskeyForm(pages, ctx, post)
     doors.backToAccount(ctx, 'passkey_added')
   })

@@ -73,7 +73,7 @@ export function enrolPage(doors: AccountDoors): void {
   }
 
   /** A form of this page: a 4xx is said above the page's forms. */
-  function action(path: string, budget: PageBudget, run: (ctx: ParameterizedContext, post: FormPost<Principal>) => Promise<void>) {
+  function enrolForm(path: string, budget: PageBudget, run: (ctx: ParameterizedContext, post: FormPost<Principal>) => Promise<void>) {
     formPage(pages, { path, audience: enrolling, budget, run, rerender: (ctx, post, problem) => render(ctx, post.actor, post.binding, problem.message, problem.status) })
   }
 
@@ -84,7 +84,7 @@ export function enrolPage(doors: AccountDoors): void {
     },
   })
 
-  action(`${ENROL_PATH}/totp`, { spends: '/auth/mfa/totp/setup' }, async (ctx, { actor, binding, field }) => {
+  enrolForm(`${ENROL_PATH}/totp`, { spends: '/auth/mfa/totp/setup' }, async (ctx, { actor, binding, field }) => {
     const setup = await setupTotp(pages.contextOf(ctx), actor, { password: field('password'), ip: pages.ipOf(ctx) })
     renderTotpSetup(pages, ctx, binding, { qrSvg: setup.qrSvg, secret: setup.secret }, TOTP_CONFIRM)
   })
@@ -102,11 +102,11 @@ export function enrolPage(doors: AccountDoors): void {
   })
 
   // Asked by the passkey button's script: the creation options, as JSON.
-  action(`${ENROL_PATH}/passkey/options`, { none: 'the enrolment cookie; no credential' }, async (ctx, { actor }) => {
+  enrolForm(`${ENROL_PATH}/passkey/options`, { none: 'the enrolment cookie; no credential' }, async (ctx, { actor }) => {
     ctx.body = await startPasskeyRegistration(pages.contextOf(ctx), actor)
   })
 
-  action(`${ENROL_PATH}/passkey`, { none: 'the enrolment cookie; the passkey is created, not checked' }, async (ctx, post) => {
+  enrolForm(`${ENROL_PATH}/passkey`, { none: 'the enrolment cookie; the passkey is created, not checked' }, async (ctx, post) => {
     await registerPasskeyForm(pages, ctx, post)
     pages.cookies.clear(ctx, ENROLMENT)
     pages.render(ctx, '@message', { title: 'Passkey added', tone: 'success', message: 'Your passkey is ready. Sign in again and use it as your second step.' })

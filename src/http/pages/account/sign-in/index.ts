@@ -3,6 +3,7 @@ import { HeimdallError } from '../../../../errors.js'
 import { getClient } from '../../../../usecases/oidc/list-clients.js'
 import { takeReturnTo } from '../return-to.js'
 import { ACCOUNT_PATH, LOGIN_PATH, type AccountDoors } from '../shared.js'
+import { signInMethod } from './method.js'
 import { logoutPage } from './logout.js'
 import { passkeySignIn } from './passkey.js'
 import { passwordSignIn } from './password.js'
@@ -11,8 +12,8 @@ import { renderSignIn } from './views.js'
 
 /**
  * Hosted sign-in for the account page and the OpenID Connect interaction: the sign-in page, then one
- * file per method (password, the second factor, a passkey alone), each ending in finishSignIn
- * (finish.ts); and the logout.
+ * file per method (password, the second factor, a passkey alone), each a SignInMethod that ends in
+ * finishSignIn (finish.ts); and the logout. A new method is one file and one entry in the list below.
  */
 export function signInPages(doors: AccountDoors): void {
   const { pages } = doors
@@ -25,9 +26,7 @@ export function signInPages(doors: AccountDoors): void {
       renderSignIn(doors, ctx, again ? { notice: await signInAgainNotice(pages.contextOf(ctx), ctx.query.client_id) } : {})
     },
   })
-  passwordSignIn(doors)
-  secondFactorSignIn(doors)
-  passkeySignIn(doors)
+  for (const method of [passwordSignIn, secondFactorSignIn, passkeySignIn]) signInMethod(doors, method)
   logoutPage(doors)
 }
 

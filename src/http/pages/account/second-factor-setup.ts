@@ -9,10 +9,8 @@ import type { FormPost, FormProblem } from '../form-page.js'
 import type { Pages } from '../pages.js'
 import { passkeyAnswerOf } from './passkey-answer.js'
 
-/**
- * The forms that add a second factor, on the account page and on the enrolment-only page alike: the
- * same schemas as POST /auth/mfa/totp/confirm and POST /auth/mfa/passkeys/register, the same use cases.
- */
+// The forms that add a second factor, on the account page and on the enrolment-only page alike: the
+// same schemas as the API's TOTP confirmation and passkey registration, the same use cases.
 
 /** Confirms a pending TOTP setup with the posted `code`; the new recovery codes. Throws what confirmTotp throws, or validation.failed. */
 export async function confirmTotpForm(pages: Pages, ctx: ParameterizedContext, post: FormPost<Principal>): Promise<string[]> {

@@ -140,6 +140,7 @@ export function oidcInteractionPages(pages: Pages, oidc: OidcHost): void {
       })
     },
   })
+
   formPage(pages, {
     path: CONSENT_PATH,
     audience: inInteraction,

@@ -7,8 +7,9 @@ import { PASSKEY_SCRIPT_PATH } from '../passkey-script.js'
 import { LOGIN_PATH, type AccountDoors } from '../shared.js'
 import { MFA_PATH, PASSKEY_LOGIN_PATH } from './paths.js'
 
-/** The pages every sign-in method answers with: the sign-in page again, or the second step. */
+// The pages every sign-in method answers with: the sign-in page again, or the second step.
 
+/** The sign-in page's password form. */
 export const LOGIN_FIELDS: FormFieldSpec[] = [
   { name: 'email', label: 'Email', type: 'email', autocomplete: 'username webauthn', required: true },
   { name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', required: true },

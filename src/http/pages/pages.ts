@@ -125,12 +125,7 @@ export function createPages(router: Router, context: Context): Pages {
     },
     render(ctx, template, data, status = 200, csp = PAGE_CSP) {
       ctx.status = status
-      ctx.type = 'text/html; charset=utf-8'
-      ctx.set('Content-Security-Policy', csp)
-      // Page addresses carry one-time tokens (?token=...): no link or form may send them on in a Referer.
-      ctx.set('Referrer-Policy', 'no-referrer')
-      ctx.set('Cache-Control', 'no-store')
-      ctx.body = engine.render(template, data)
+      sendPage(ctx, engine.render(template, data), csp)
     },
     renderError(ctx, error) {
       const message = error.code === 'request.rate_limited' ? spentBudgetMessage(error.retryAfterSeconds) : error.expose ? error.message : 'Something went wrong on our side. Please try again later.'
@@ -141,6 +136,20 @@ export function createPages(router: Router, context: Context): Pages {
     },
   }
   return pages
+}
+
+/**
+ * Answers with a page's HTML and the headers every page carries: its Content-Security-Policy (one,
+ * set here once), no Referer, no caching. The status is the caller's. Takes any Koa context, the
+ * provider's own among them (provider-pages.ts).
+ */
+export function sendPage(ctx: { type: string; body: unknown; set(field: string, value: string): void }, html: string, csp: string): void {
+  ctx.type = 'text/html; charset=utf-8'
+  ctx.set('Content-Security-Policy', csp)
+  // Page addresses carry one-time tokens (?token=...): no link or form may send them on in a Referer.
+  ctx.set('Referrer-Policy', 'no-referrer')
+  ctx.set('Cache-Control', 'no-store')
+  ctx.body = html
 }
 
 /** The posted form of a page request; anything but a form body is refused with 415. */

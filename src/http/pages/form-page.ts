@@ -78,6 +78,7 @@ export function formPage<A>(pages: Pages, spec: FormPageSpec<A>): void {
     if (visitor) await show(ctx, visitor.actor, visitor.binding ?? '')
   })
   if (spec.run === undefined) return pages.page(spec.path, { get })
+  // Named once narrowed to a page with a form, so that the handlers below keep the narrowing.
   const form = spec
   pages.page(spec.path, {
     get,

@@ -67,9 +67,9 @@ function buildApp(context: Context, oidc?: OidcHost): { app: Koa; routers: Route
   mfaRoutes(router, context)
   passkeyRoutes(router, context)
   const pages = createPages(router, context)
-  recoveryPages(pages, context)
-  accountPages(pages, context, router)
-  if (oidc) oidcInteractionPages(pages, context, oidc)
+  recoveryPages(pages)
+  accountPages(pages, router)
+  if (oidc) oidcInteractionPages(pages, oidc)
   assertDeclared([authRouter, router])
   const budgets = postBudgets([authRouter, router], pages)
   // One set, so that telling a form body from a JSON one stays a single lookup on the hot path.

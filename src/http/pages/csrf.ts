@@ -1,10 +1,12 @@
 import { createHmac, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto'
 import type { ParameterizedContext } from 'koa'
 import { HeimdallError } from '../../errors.js'
+import type { PageCookie, PageCookies } from './cookies.js'
 
 export const CSRF_COOKIE = 'heimdall_csrf'
 export const CSRF_FIELD = 'csrf_token'
 const COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/
+const CSRF: PageCookie = { name: CSRF_COOKIE, path: '/', sameSite: 'Strict' }
 
 /**
  * Cross-site request forgery protection for page forms: the signed double-submit cookie of the OWASP
@@ -24,22 +26,27 @@ export interface Csrf {
 export interface CsrfOptions {
   /** The HMAC key, read on first use (Context.derivedKey('csrf')). */
   key: () => KeyObject
-  /** Adds `Secure` to the cookie: set when the pages are served over https (HEIMDALL_PUBLIC_URL). */
-  secureCookie: boolean
+  /** The pages' cookie writer (Secure when the pages are served over https). */
+  cookies: PageCookies
 }
 
 export function createCsrf(options: CsrfOptions): Csrf {
-  const attributes = `Path=/; HttpOnly; SameSite=Strict${options.secureCookie ? '; Secure' : ''}`
   const sign = (cookie: string, binding: string) =>
     createHmac('sha256', options.key()).update(`${binding.length}:${binding}:${cookie}`).digest('base64url')
+
+  /** The cookie this request carries, or the one this response just set (a form rendered after issue()). */
+  const cookieOf = (ctx: ParameterizedContext) => (ctx.state as { csrfCookie?: string }).csrfCookie ?? requestCookie(ctx)
+  const requestCookie = (ctx: ParameterizedContext) => {
+    const value = options.cookies.get(ctx, CSRF)
+    return value !== undefined && COOKIE_VALUE.test(value) ? value : undefined
+  }
 
   return {
     issue(ctx, binding = '') {
       let cookie = cookieOf(ctx)
       if (cookie === undefined) {
         cookie = randomBytes(32).toString('base64url')
-        // Written by hand: koa's cookies refuse `Secure` on the plain-HTTP hop behind a TLS proxy.
-        ctx.append('Set-Cookie', `${CSRF_COOKIE}=${cookie}; ${attributes}`)
+        options.cookies.set(ctx, CSRF, cookie)
         ;(ctx.state as { csrfCookie?: string }).csrfCookie = cookie
       }
       return sign(cookie, binding)
@@ -53,14 +60,4 @@ export function createCsrf(options: CsrfOptions): Csrf {
       }
     },
   }
-}
-
-/** The cookie this request carries, or the one this response just set (a form rendered after issue()). */
-function cookieOf(ctx: ParameterizedContext): string | undefined {
-  return (ctx.state as { csrfCookie?: string }).csrfCookie ?? requestCookie(ctx)
-}
-
-function requestCookie(ctx: ParameterizedContext): string | undefined {
-  const value = ctx.cookies.get(CSRF_COOKIE)
-  return value !== undefined && COOKIE_VALUE.test(value) ? value : undefined
 }

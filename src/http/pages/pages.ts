@@ -2,7 +2,10 @@ import type Router from '@koa/router'
 import type { ParameterizedContext } from 'koa'
 import type { Context } from '../../context.js'
 import { HeimdallError } from '../../errors.js'
+import { clientIp } from '../client-ip.js'
 import { FORM_TYPE } from '../middleware/koa-json-body.js'
+import { requestContexts } from '../request-context.js'
+import { createPageCookies, type PageCookies } from './cookies.js'
 import { createCsrf, type Csrf } from './csrf.js'
 import { createPageEngine, type PageEngine } from './engine.js'
 import { STYLESHEET, STYLESHEET_PATH } from './styles.js'
@@ -11,17 +14,18 @@ import { STYLESHEET, STYLESHEET_PATH } from './styles.js'
  * Pages for people (reset a password, confirm an address, later sign-in and account pages), next to
  * the JSON API. What every page shares lives here: the template engine, the CSRF helper, the headers.
  *
- * A page, in short (see test/integration/pages/page-toolkit.test.ts for a whole one):
+ * A page, in short, with the form-page kit (form-page.ts; test/integration/pages/page-toolkit.test.ts
+ * builds one by hand on pages.page):
  * ```ts
  * pages.engine.define({ '@my-page': `<% layout('@layout') %><%~ include('@form', it.form) %>` })
- * pages.page('/account/my-page', {
- *   get: (ctx) => pages.render(ctx, '@my-page', { title: 'My page', form: formView({ ..., csrfField: CSRF_FIELD, csrfToken: pages.csrf.issue(ctx, sessionId) }) }),
+ * formPage(pages, {
+ *   path: '/account/my-page',
+ *   audience: doors.signedIn,                                         // or anyone: who may see and post it
+ *   show: (ctx, account, binding) => pages.render(ctx, '@my-page', { title: 'My page', form: formView({ ..., csrfField: CSRF_FIELD, csrfToken: pages.csrf.issue(ctx, binding) }) }),
  *   budget: { spends: '/auth/my-command' },                           // or { none: 'why' }: docs/security.md
- *   post: async (ctx) => {
- *     const form = postedForm(ctx)                                   // 415 unless a form body
- *     pages.csrf.verify(ctx, formField(form, CSRF_FIELD), sessionId)  // 403 page unless it matches
- *     // call the use case; on a 422, re-render with fieldErrorsOf(error, fieldNames) next to the fields
- *   },
+ *   fields: ['new_name'],
+ *   run: async (ctx, { actor, field }) => { await myCommand(pages.contextOf(ctx), actor, { name: field('new_name') }) },
+ *   rerender: (ctx, post, problem) => ...,                           // a 4xx: problem.errors beside the fields
  * })
  * ```
  * Errors a page does not catch are rendered by koaErrorHandler as an HTML page (renderError).
@@ -66,14 +70,23 @@ export type PageHandlers = { get?: PageHandler; post?: undefined } | { get?: Pag
 export interface Pages {
   readonly engine: PageEngine
   readonly csrf: Csrf
+  /** The one writer of the pages' cookies (Secure when HEIMDALL_PUBLIC_URL is https). */
+  readonly cookies: PageCookies
+  /** The context a page passes to use cases: the app's, with this request's logger (request-context.ts). */
+  contextOf(ctx: ParameterizedContext): Context
+  /** The client's address, as the API reads it (HEIMDALL_TRUSTED_PROXIES). */
+  ipOf(ctx: ParameterizedContext): string
   /** The paths of registered pages, whose POST bodies koaJsonBody reads as forms. */
   readonly formPaths: ReadonlySet<string>
   /** Every page that takes a POST, with its declared budget (for koaRateLimit and the check in app.ts). */
   readonly budgets: ReadonlyMap<string, PageBudget>
   /** Registers a page: GET shows it, POST takes its form (application/x-www-form-urlencoded) and spends its declared budget. */
   page(path: string, handlers: PageHandlers): void
-  /** Answers with a rendered template and the page headers (CSP, no Referer, no caching). */
-  render(ctx: ParameterizedContext, template: string, data: object, status?: number): void
+  /**
+   * Answers with a rendered template and the page headers: `csp` (PAGE_CSP unless the page needs more,
+   * such as the passkey script or a form that ends at a client's address), no Referer, no caching.
+   */
+  render(ctx: ParameterizedContext, template: string, data: object, status?: number, csp?: string): void
   /** Answers an error that escaped a page (404, 413, 415, CSRF, 500) as an HTML page. */
   renderError(ctx: ParameterizedContext, error: HeimdallError): void
   /** Whether an answer for this path is a page (HTML) rather than JSON. */
@@ -84,7 +97,9 @@ export function createPages(router: Router, context: Context): Pages {
   const engine = createPageEngine()
   const formPaths = new Set<string>()
   const budgets = new Map<string, PageBudget>()
-  const csrf = createCsrf({ key: () => context.derivedKey('csrf'), secureCookie: context.config.publicUrl.startsWith('https:') })
+  const cookies = createPageCookies(context.config.publicUrl.startsWith('https:'))
+  const csrf = createCsrf({ key: () => context.derivedKey('csrf'), cookies })
+  const contextOf = requestContexts(context)
 
   router.get(STYLESHEET_PATH, (ctx) => {
     ctx.type = 'text/css; charset=utf-8'
@@ -95,6 +110,9 @@ export function createPages(router: Router, context: Context): Pages {
   const pages: Pages = {
     engine,
     csrf,
+    cookies,
+    contextOf: (ctx) => contextOf(ctx as never),
+    ipOf: (ctx) => clientIp(ctx as never, context.config.trustedProxies),
     formPaths,
     budgets,
     page(path, handlers) {
@@ -105,14 +123,9 @@ export function createPages(router: Router, context: Context): Pages {
         router.post(path, handlers.post)
       }
     },
-    render(ctx, template, data, status = 200) {
+    render(ctx, template, data, status = 200, csp = PAGE_CSP) {
       ctx.status = status
-      ctx.type = 'text/html; charset=utf-8'
-      ctx.set('Content-Security-Policy', PAGE_CSP)
-      // Page addresses carry one-time tokens (?token=...): no link or form may send them on in a Referer.
-      ctx.set('Referrer-Policy', 'no-referrer')
-      ctx.set('Cache-Control', 'no-store')
-      ctx.body = engine.render(template, data)
+      sendPage(ctx, engine.render(template, data), csp)
     },
     renderError(ctx, error) {
       const message = error.code === 'request.rate_limited' ? spentBudgetMessage(error.retryAfterSeconds) : error.expose ? error.message : 'Something went wrong on our side. Please try again later.'
@@ -123,6 +136,20 @@ export function createPages(router: Router, context: Context): Pages {
     },
   }
   return pages
+}
+
+/**
+ * Answers with a page's HTML and the headers every page carries: its Content-Security-Policy (one,
+ * set here once), no Referer, no caching. The status is the caller's. Takes any Koa context, the
+ * provider's own among them (provider-pages.ts).
+ */
+export function sendPage(ctx: { type: string; body: unknown; set(field: string, value: string): void }, html: string, csp: string): void {
+  ctx.type = 'text/html; charset=utf-8'
+  ctx.set('Content-Security-Policy', csp)
+  // Page addresses carry one-time tokens (?token=...): no link or form may send them on in a Referer.
+  ctx.set('Referrer-Policy', 'no-referrer')
+  ctx.set('Cache-Control', 'no-store')
+  ctx.body = html
 }
 
 /** The posted form of a page request; anything but a form body is refused with 415. */

@@ -1,25 +1,23 @@
 import type { ParameterizedContext } from 'koa'
-import { HeimdallError } from '../../../errors.js'
 import type { AccountSession } from '../../../usecases/sessions/account-session.js'
 import { changePassword } from '../../../usecases/users/change-password.js'
 import { listOwnSessions, revokeOtherSessions, revokeOwnSession } from '../../../usecases/sessions/own-sessions.js'
 import { getMfaStatus } from '../../../usecases/mfa/get-mfa-status.js'
-import { finishPasskeyRegistration, startPasskeyRegistration } from '../../../usecases/mfa/passkey-registration.js'
+import { startPasskeyRegistration } from '../../../usecases/mfa/passkey-registration.js'
 import { deletePasskey } from '../../../usecases/mfa/passkeys.js'
 import { replaceRecoveryCodes } from '../../../usecases/mfa/recovery-codes.js'
 import { listConsents } from '../../../usecases/oidc/list-consents.js'
 import { revokeConsent } from '../../../usecases/oidc/revoke-consent.js'
-import { confirmTotp, disableTotp, setupTotp } from '../../../usecases/mfa/totp.js'
-import type { RegistrationResponseJSON } from '../../../infra/mfa/webauthn.js'
-import { parseInput } from '../../parse-input.js'
-import { PasskeyRegisterRequest, TotpConfirmRequest } from '../../schemas.js'
+import { disableTotp, setupTotp } from '../../../usecases/mfa/totp.js'
 import { CSRF_FIELD } from '../csrf.js'
-import { fieldErrorsOf, formField, formView, type FormFieldSpec } from '../form.js'
-import { postedForm, type PageBudget } from '../pages.js'
+import { formView, type FormFieldSpec } from '../form.js'
+import { formPage, type FormPost } from '../form-page.js'
+import type { PageBudget } from '../pages.js'
 import { SCOPE_DESCRIPTIONS } from '../oidc/templates.js'
-import { LOGOUT_PATH } from './login-pages.js'
 import { PASSKEY_SCRIPT_PATH } from './passkey-script.js'
-import { ACCOUNT_PATH, dateOf, methodsInWords, NOTICES, totpSetupView, type AccountDoors } from './shared.js'
+import { confirmTotpForm, registerPasskeyForm, totpConfirmError } from './second-factor-setup.js'
+import { LOGOUT_PATH } from './sign-in/paths.js'
+import { ACCOUNT_PATH, dateOf, methodsInWords, NOTICES, renderTotpSetup, type AccountDoors } from './shared.js'
 
 const password = (name: string, label = 'Your password'): FormFieldSpec => ({ name, label, type: 'password', autocomplete: 'current-password', required: true })
 
@@ -38,17 +36,20 @@ const FORMS = {
 
 type FormName = keyof typeof FORMS
 
+/** Where the code of a TOTP set up from the account page is confirmed. */
+const TOTP_CONFIRM = { action: '/account/totp/confirm' }
+
 /** The account page's forms that check no credential: the signed-in session and its CSRF token. */
 const SIGNED_IN: PageBudget = { none: 'the signed-in session and its CSRF token; no credential' }
 /** What went wrong in one form of the page, shown next to it. */
-type FormProblem = { form: FormName; errors: Record<string, string[]> }
+type Problem = { form: FormName; errors: Record<string, string[]> }
 
 /** /account: sessions, applications (OIDC consents), password, TOTP, passkeys and recovery codes of the signed-in user. */
 export function accountPage(doors: AccountDoors): void {
   const { pages } = doors
 
-  async function render(ctx: ParameterizedContext, account: AccountSession, problem?: FormProblem, status = 200): Promise<void> {
-    const requestContext = doors.contextOf(ctx)
+  async function render(ctx: ParameterizedContext, account: AccountSession, problem?: Problem, status = 200): Promise<void> {
+    const requestContext = pages.contextOf(ctx)
     const [sessions, status2fa, consents] = await Promise.all([
       listOwnSessions(requestContext, account),
       getMfaStatus(requestContext, { userId: account.userId }),
@@ -123,111 +124,86 @@ export function accountPage(doors: AccountDoors): void {
 
   /**
    * A form of the account page, spending `budget` (a password or code checked again: its API twin's;
-   * pages.ts): the signed-in account, the CSRF token bound to its session, then the action; a HeimdallError it throws (but 5xx) is shown next to that form.
+   * pages.ts), for the signed-in account; a 4xx of a named form is shown next to that form.
    */
-  function action(path: string, form: FormName | undefined, budget: PageBudget, run: (ctx: ParameterizedContext, account: AccountSession, posted: Record<string, unknown>) => Promise<void>) {
-    pages.page(path, {
+  function accountForm(path: string, form: FormName | undefined, budget: PageBudget, run: (ctx: ParameterizedContext, post: FormPost<AccountSession>) => Promise<void>) {
+    formPage<AccountSession>(pages, {
+      path,
+      audience: doors.signedIn,
       budget,
-      post: async (ctx) => {
-        const posted = postedForm(ctx)
-        const account = await doors.requireAccount(ctx)
-        if (!account) return
-        pages.csrf.verify(ctx, formField(posted, CSRF_FIELD), account.sessionId)
-        try {
-          await run(ctx, account, posted)
-        } catch (error) {
-          if (!(error instanceof HeimdallError) || error.status >= 500 || form === undefined) throw error
-          const fields = FORMS[form].fields.map((field) => field.name)
-          const errors = error.code === 'validation.failed' ? fieldErrorsOf(error, fields, { password: 'new_password' }) : { '': [error.message] }
-          await render(ctx, account, { form, errors }, error.status)
-        }
-      },
+      fields: form && FORMS[form].fields.map((field) => field.name),
+      fieldNames: { password: 'new_password' },
+      run,
+      rerender: form && ((ctx, post, problem) => render(ctx, post.actor, { form, errors: problem.errors }, problem.status)),
     })
   }
 
   pages.page(ACCOUNT_PATH, {
     get: async (ctx) => {
-      const account = await doors.requireAccount(ctx)
-      if (account) await render(ctx, account)
+      const visitor = await doors.signedIn(ctx)
+      if (visitor) await render(ctx, visitor.actor)
     },
   })
 
-  action('/account/sessions/revoke', undefined, SIGNED_IN, async (ctx, account, posted) => {
-    await revokeOwnSession(doors.contextOf(ctx), account, formField(posted, 'session_id'))
+  accountForm('/account/sessions/revoke', undefined, SIGNED_IN, async (ctx, { actor: account, field }) => {
+    await revokeOwnSession(pages.contextOf(ctx), account, field('session_id'))
     doors.backToAccount(ctx, 'session')
   })
 
-  action('/account/applications/revoke', undefined, SIGNED_IN, async (ctx, account, posted) => {
-    await revokeConsent(doors.contextOf(ctx), { userId: account.userId, sessionId: account.sessionId, clientId: formField(posted, 'client_id'), ip: doors.ipOf(ctx) })
+  accountForm('/account/applications/revoke', undefined, SIGNED_IN, async (ctx, { actor: account, field }) => {
+    await revokeConsent(pages.contextOf(ctx), { userId: account.userId, sessionId: account.sessionId, clientId: field('client_id'), ip: pages.ipOf(ctx) })
     doors.backToAccount(ctx, 'consent_revoked')
   })
 
-  action('/account/sessions/revoke-others', 'revokeOthers', SIGNED_IN, async (ctx, account) => {
-    await revokeOtherSessions(doors.contextOf(ctx), account)
+  accountForm('/account/sessions/revoke-others', 'revokeOthers', SIGNED_IN, async (ctx, { actor: account }) => {
+    await revokeOtherSessions(pages.contextOf(ctx), account)
     doors.backToAccount(ctx, 'sessions')
   })
 
-  action('/account/password', 'password', { spends: '/account/password' }, async (ctx, account, posted) => {
-    await changePassword(doors.contextOf(ctx), account, { currentPassword: formField(posted, 'current_password'), newPassword: formField(posted, 'new_password'), ip: doors.ipOf(ctx) })
+  accountForm('/account/password', 'password', { spends: '/account/password' }, async (ctx, { actor: account, field }) => {
+    await changePassword(pages.contextOf(ctx), account, { currentPassword: field('current_password'), newPassword: field('new_password'), ip: pages.ipOf(ctx) })
     doors.backToAccount(ctx, 'password')
   })
 
-  action('/account/totp/setup', 'totpSetup', { spends: '/auth/mfa/totp/setup' }, async (ctx, account, posted) => {
-    const setup = await setupTotp(doors.contextOf(ctx), account, { password: formField(posted, 'setup_password'), ip: doors.ipOf(ctx) })
-    renderTotpConfirm(ctx, account, { qrSvg: setup.qrSvg, secret: setup.secret })
+  accountForm('/account/totp/setup', 'totpSetup', { spends: '/auth/mfa/totp/setup' }, async (ctx, { actor: account, field }) => {
+    const setup = await setupTotp(pages.contextOf(ctx), account, { password: field('setup_password'), ip: pages.ipOf(ctx) })
+    renderTotpSetup(pages, ctx, account.sessionId, { qrSvg: setup.qrSvg, secret: setup.secret }, TOTP_CONFIRM)
   })
 
-  action('/account/totp/confirm', undefined, { spends: '/auth/mfa/totp/confirm' }, async (ctx, account, posted) => {
-    try {
-      const { code } = parseInput(TotpConfirmRequest, { code: formField(posted, 'code') })
-      const { recoveryCodes } = await confirmTotp(doors.contextOf(ctx), account, { code, ip: doors.ipOf(ctx) })
+  formPage(pages, {
+    path: TOTP_CONFIRM.action,
+    audience: doors.signedIn,
+    budget: { spends: '/auth/mfa/totp/confirm' },
+    run: async (ctx, post) => {
+      const recoveryCodes = await confirmTotpForm(pages, ctx, post)
       pages.render(ctx, '@account-recovery-codes', { title: 'Authenticator app set up: your recovery codes', codes: recoveryCodes })
-    } catch (error) {
-      if (!(error instanceof HeimdallError) || error.status >= 500) throw error
-      const message = error.code === 'validation.failed' ? 'The code is the 6 digits your app shows now.' : error.message
-      renderTotpConfirm(ctx, account, { error: message }, error.status)
-    }
+    },
+    rerender: (ctx, post, problem) => renderTotpSetup(pages, ctx, post.binding, { error: totpConfirmError(problem) }, TOTP_CONFIRM, problem.status),
   })
 
-  function renderTotpConfirm(ctx: ParameterizedContext, account: AccountSession, view: { qrSvg?: string; secret?: string; error?: string }, status = 200): void {
-    pages.render(
-      ctx,
-      '@account-totp-setup',
-      totpSetupView(view, { action: '/account/totp/confirm', csrfToken: pages.csrf.issue(ctx, account.sessionId) }),
-      status,
-    )
-  }
-
-  action('/account/totp/disable', 'totpDisable', { spends: '/auth/mfa/totp/disable' }, async (ctx, account, posted) => {
-    await disableTotp(doors.contextOf(ctx), account, { password: formField(posted, 'disable_password'), ip: doors.ipOf(ctx) })
+  accountForm('/account/totp/disable', 'totpDisable', { spends: '/auth/mfa/totp/disable' }, async (ctx, { actor: account, field }) => {
+    await disableTotp(pages.contextOf(ctx), account, { password: field('disable_password'), ip: pages.ipOf(ctx) })
     doors.backToAccount(ctx, 'totp_disabled')
   })
 
-  action('/account/recovery-codes', 'recovery', { spends: '/auth/mfa/recovery-codes' }, async (ctx, account, posted) => {
-    const { recoveryCodes } = await replaceRecoveryCodes(doors.contextOf(ctx), account, { password: formField(posted, 'recovery_password'), ip: doors.ipOf(ctx) })
+  accountForm('/account/recovery-codes', 'recovery', { spends: '/auth/mfa/recovery-codes' }, async (ctx, { actor: account, field }) => {
+    const { recoveryCodes } = await replaceRecoveryCodes(pages.contextOf(ctx), account, { password: field('recovery_password'), ip: pages.ipOf(ctx) })
     pages.render(ctx, '@account-recovery-codes', { title: 'Your new recovery codes', codes: recoveryCodes })
   })
 
-  action('/account/passkeys/delete', undefined, SIGNED_IN, async (ctx, account, posted) => {
-    await deletePasskey(doors.contextOf(ctx), account, { id: formField(posted, 'passkey_id'), ip: doors.ipOf(ctx) })
+  accountForm('/account/passkeys/delete', undefined, SIGNED_IN, async (ctx, { actor: account, field }) => {
+    await deletePasskey(pages.contextOf(ctx), account, { id: field('passkey_id'), ip: pages.ipOf(ctx) })
     doors.backToAccount(ctx, 'passkey_removed')
   })
 
   // Asked by the passkey button's script: the creation options, as JSON.
-  action('/account/passkeys/options', undefined, SIGNED_IN, async (ctx, account) => {
+  accountForm('/account/passkeys/options', undefined, SIGNED_IN, async (ctx, { actor: account }) => {
     ctx.set('Cache-Control', 'no-store')
-    ctx.body = await startPasskeyRegistration(doors.contextOf(ctx), account)
+    ctx.body = await startPasskeyRegistration(pages.contextOf(ctx), account)
   })
 
-  action('/account/passkeys', undefined, SIGNED_IN, async (ctx, account, posted) => {
-    let response: unknown
-    try {
-      response = JSON.parse(formField(posted, 'response'))
-    } catch {
-      throw new HeimdallError('passkey.invalid_response', 'The passkey answer is missing: use the Add a passkey button')
-    }
-    const input = parseInput(PasskeyRegisterRequest, { response, name: formField(posted, 'name') || undefined })
-    await finishPasskeyRegistration(doors.contextOf(ctx), account, { response: input.response as unknown as RegistrationResponseJSON, name: input.name, ip: doors.ipOf(ctx) })
+  accountForm('/account/passkeys', undefined, SIGNED_IN, async (ctx, post) => {
+    await registerPasskeyForm(pages, ctx, post)
     doors.backToAccount(ctx, 'passkey_added')
   })
 }

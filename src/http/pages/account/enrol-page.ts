@@ -1,20 +1,22 @@
 import type { ParameterizedContext } from 'koa'
 import { HeimdallError } from '../../../errors.js'
-import type { RegistrationResponseJSON } from '../../../infra/mfa/webauthn.js'
-import { finishPasskeyRegistration, startPasskeyRegistration } from '../../../usecases/mfa/passkey-registration.js'
+import { startPasskeyRegistration } from '../../../usecases/mfa/passkey-registration.js'
 import { authenticateForEnrolment, type Principal } from '../../../usecases/mfa/principal.js'
-import { confirmTotp, setupTotp } from '../../../usecases/mfa/totp.js'
+import { setupTotp } from '../../../usecases/mfa/totp.js'
 import { challengeHash } from '../../../infra/mfa/challenge-token.js'
-import { parseInput } from '../../parse-input.js'
-import { PasskeyRegisterRequest, TotpConfirmRequest } from '../../schemas.js'
 import { CSRF_FIELD } from '../csrf.js'
-import { formField, formView } from '../form.js'
-import { postedForm, type PageBudget } from '../pages.js'
-import { clearEnrolmentCookie, ENROLMENT_COOKIE } from './cookie.js'
+import { formView } from '../form.js'
+import { formPage, type Audience, type FormPost } from '../form-page.js'
+import type { PageBudget } from '../pages.js'
+import { ENROLMENT } from './cookie.js'
 import { PASSKEY_SCRIPT_PATH } from './passkey-script.js'
-import { LOGIN_PATH, totpSetupView, type AccountDoors } from './shared.js'
+import { confirmTotpForm, registerPasskeyForm, totpConfirmError } from './second-factor-setup.js'
+import { LOGIN_PATH, renderTotpSetup, type AccountDoors } from './shared.js'
 
 export const ENROL_PATH = '/account/enrol'
+
+/** Where the code of a TOTP set up here is confirmed, and where its Cancel leads. */
+const TOTP_CONFIRM = { action: `${ENROL_PATH}/totp/confirm`, cancel: ENROL_PATH }
 
 /**
  * For a user whose role requires a second factor (HEIMDALL_MFA_REQUIRED_ROLES) and who has none: the
@@ -24,28 +26,28 @@ export const ENROL_PATH = '/account/enrol'
 export function enrolPage(doors: AccountDoors): void {
   const { pages } = doors
 
-  /** The enrolling user, or undefined after sending the browser back to sign in. */
-  async function enrolling(ctx: ParameterizedContext): Promise<{ principal: Principal; binding: string } | undefined> {
-    const token = ctx.cookies.get(ENROLMENT_COOKIE)
+  /** The enrolling user (CSRF tokens bound to their enrolment token), or a 303 back to sign in. */
+  const enrolling: Audience<Principal> = async (ctx) => {
+    const token = pages.cookies.get(ctx, ENROLMENT)
     try {
-      if (token) return { principal: await authenticateForEnrolment(doors.contextOf(ctx), token), binding: `enrol:${challengeHash(token)}` }
+      if (token) return { actor: await authenticateForEnrolment(pages.contextOf(ctx), token), binding: `enrol:${challengeHash(token)}` }
     } catch (error) {
       if (!(error instanceof HeimdallError) || error.status >= 500) throw error
     }
-    clearEnrolmentCookie(ctx, doors.secure)
+    pages.cookies.clear(ctx, ENROLMENT)
     ctx.status = 303
     ctx.redirect(LOGIN_PATH)
     return undefined
   }
 
-  function render(ctx: ParameterizedContext, who: { principal: Principal; binding: string }, error?: string, status = 200): void {
-    const csrfToken = pages.csrf.issue(ctx, who.binding)
+  function render(ctx: ParameterizedContext, principal: Principal, binding: string, error?: string, status = 200): void {
+    const csrfToken = pages.csrf.issue(ctx, binding)
     doors.renderWithPasskeys(
       ctx,
       '@account-enrol',
       {
         title: 'Add a second factor',
-        email: who.principal.email,
+        email: principal.email,
         error,
         script: PASSKEY_SCRIPT_PATH,
         totpForm: formView({
@@ -70,73 +72,43 @@ export function enrolPage(doors: AccountDoors): void {
     )
   }
 
-  /** A form of this page: the enrolling user and the CSRF token bound to their enrolment token first. */
-  function action(path: string, budget: PageBudget, run: (ctx: ParameterizedContext, who: { principal: Principal; binding: string }, posted: Record<string, unknown>) => Promise<void>) {
-    pages.page(path, {
-      budget,
-      post: async (ctx) => {
-        const posted = postedForm(ctx)
-        const who = await enrolling(ctx)
-        if (!who) return
-        pages.csrf.verify(ctx, formField(posted, CSRF_FIELD), who.binding)
-        try {
-          await run(ctx, who, posted)
-        } catch (error) {
-          if (!(error instanceof HeimdallError) || error.status >= 500) throw error
-          render(ctx, who, error.code === 'validation.failed' ? (error.details ?? []).map((detail) => detail.msg).join(' ') : error.message, error.status)
-        }
-      },
-    })
+  /** A form of this page: a 4xx is said above the page's forms. */
+  function enrolForm(path: string, budget: PageBudget, run: (ctx: ParameterizedContext, post: FormPost<Principal>) => Promise<void>) {
+    formPage(pages, { path, audience: enrolling, budget, run, rerender: (ctx, post, problem) => render(ctx, post.actor, post.binding, problem.message, problem.status) })
   }
 
   pages.page(ENROL_PATH, {
     get: async (ctx) => {
-      const who = await enrolling(ctx)
-      if (who) render(ctx, who)
+      const visitor = await enrolling(ctx)
+      if (visitor) render(ctx, visitor.actor, visitor.binding ?? '')
     },
   })
 
-  action(`${ENROL_PATH}/totp`, { spends: '/auth/mfa/totp/setup' }, async (ctx, who, posted) => {
-    const setup = await setupTotp(doors.contextOf(ctx), who.principal, { password: formField(posted, 'password'), ip: doors.ipOf(ctx) })
-    renderConfirm(ctx, who, { qrSvg: setup.qrSvg, secret: setup.secret })
+  enrolForm(`${ENROL_PATH}/totp`, { spends: '/auth/mfa/totp/setup' }, async (ctx, { actor, binding, field }) => {
+    const setup = await setupTotp(pages.contextOf(ctx), actor, { password: field('password'), ip: pages.ipOf(ctx) })
+    renderTotpSetup(pages, ctx, binding, { qrSvg: setup.qrSvg, secret: setup.secret }, TOTP_CONFIRM)
   })
 
-  action(`${ENROL_PATH}/totp/confirm`, { spends: '/auth/mfa/totp/confirm' }, async (ctx, who, posted) => {
-    try {
-      const { code } = parseInput(TotpConfirmRequest, { code: formField(posted, 'code') })
-      const { recoveryCodes } = await confirmTotp(doors.contextOf(ctx), who.principal, { code, ip: doors.ipOf(ctx) })
-      clearEnrolmentCookie(ctx, doors.secure)
+  formPage(pages, {
+    path: TOTP_CONFIRM.action,
+    audience: enrolling,
+    budget: { spends: '/auth/mfa/totp/confirm' },
+    run: async (ctx, post) => {
+      const recoveryCodes = await confirmTotpForm(pages, ctx, post)
+      pages.cookies.clear(ctx, ENROLMENT)
       pages.render(ctx, '@account-recovery-codes', { title: 'Authenticator app set up: your recovery codes', codes: recoveryCodes, next: LOGIN_PATH })
-    } catch (error) {
-      if (!(error instanceof HeimdallError) || error.status >= 500) throw error
-      renderConfirm(ctx, who, { error: error.code === 'validation.failed' ? 'The code is the 6 digits your app shows now.' : error.message }, error.status)
-    }
+    },
+    rerender: (ctx, post, problem) => renderTotpSetup(pages, ctx, post.binding, { error: totpConfirmError(problem) }, TOTP_CONFIRM, problem.status),
   })
-
-  function renderConfirm(ctx: ParameterizedContext, who: { binding: string }, view: { qrSvg?: string; secret?: string; error?: string }, status = 200): void {
-    pages.render(
-      ctx,
-      '@account-totp-setup',
-      totpSetupView(view, { action: `${ENROL_PATH}/totp/confirm`, csrfToken: pages.csrf.issue(ctx, who.binding), cancel: ENROL_PATH }),
-      status,
-    )
-  }
 
   // Asked by the passkey button's script: the creation options, as JSON.
-  action(`${ENROL_PATH}/passkey/options`, { none: 'the enrolment cookie; no credential' }, async (ctx, who) => {
-    ctx.body = await startPasskeyRegistration(doors.contextOf(ctx), who.principal)
+  enrolForm(`${ENROL_PATH}/passkey/options`, { none: 'the enrolment cookie; no credential' }, async (ctx, { actor }) => {
+    ctx.body = await startPasskeyRegistration(pages.contextOf(ctx), actor)
   })
 
-  action(`${ENROL_PATH}/passkey`, { none: 'the enrolment cookie; the passkey is created, not checked' }, async (ctx, who, posted) => {
-    let response: unknown
-    try {
-      response = JSON.parse(formField(posted, 'response'))
-    } catch {
-      throw new HeimdallError('passkey.invalid_response', 'The passkey answer is missing: use the Add a passkey button')
-    }
-    const input = parseInput(PasskeyRegisterRequest, { response, name: formField(posted, 'name') || undefined })
-    await finishPasskeyRegistration(doors.contextOf(ctx), who.principal, { response: input.response as unknown as RegistrationResponseJSON, name: input.name, ip: doors.ipOf(ctx) })
-    clearEnrolmentCookie(ctx, doors.secure)
+  enrolForm(`${ENROL_PATH}/passkey`, { none: 'the enrolment cookie; the passkey is created, not checked' }, async (ctx, post) => {
+    await registerPasskeyForm(pages, ctx, post)
+    pages.cookies.clear(ctx, ENROLMENT)
     pages.render(ctx, '@message', { title: 'Passkey added', tone: 'success', message: 'Your passkey is ready. Sign in again and use it as your second step.' })
   })
 }

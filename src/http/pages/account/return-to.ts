@@ -1,4 +1,5 @@
 import type { ParameterizedContext } from 'koa'
+import type { PageCookie, PageCookies } from '../cookies.js'
 
 /**
  * Where the sign-in page sends the browser once signed in, when another page sent it there (the
@@ -6,20 +7,20 @@ import type { ParameterizedContext } from 'koa'
  * query parameter, so that the password and second-step forms stay as they are; only paths under
  * /account/oidc are honoured, so it can never become an open redirect.
  */
-const RETURN_TO_COOKIE = 'heimdall_return_to'
+const RETURN_TO: PageCookie = { name: 'heimdall_return_to', path: '/account', sameSite: 'Lax', maxAgeSeconds: 3600 }
 const ALLOWED = /^\/account\/oidc\?uid=[\w-]{1,100}$/
-const MAX_AGE_SECONDS = 3600
 
-export function setReturnTo(ctx: ParameterizedContext, path: string, secure: boolean): void {
+/** Remembers `path` (an /account/oidc?uid=... address; anything else throws, a programming error). */
+export function setReturnTo(cookies: PageCookies, ctx: ParameterizedContext, path: string): void {
   if (!ALLOWED.test(path)) throw new Error(`not a return path: ${path}`)
-  ctx.append('Set-Cookie', `${RETURN_TO_COOKIE}=${encodeURIComponent(path)}; Path=/account; Max-Age=${MAX_AGE_SECONDS}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`)
+  cookies.set(ctx, RETURN_TO, encodeURIComponent(path))
 }
 
 /** The pending return path (and forgets it), or undefined: also when the cookie is not one Heimdall wrote. */
-export function takeReturnTo(ctx: ParameterizedContext, secure: boolean): string | undefined {
-  const raw = ctx.cookies.get(RETURN_TO_COOKIE)
+export function takeReturnTo(cookies: PageCookies, ctx: ParameterizedContext): string | undefined {
+  const raw = cookies.get(ctx, RETURN_TO)
   if (raw === undefined) return undefined
-  ctx.append('Set-Cookie', `${RETURN_TO_COOKIE}=; Path=/account; Max-Age=0; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`)
+  cookies.clear(ctx, RETURN_TO)
   let path: string
   try {
     path = decodeURIComponent(raw)

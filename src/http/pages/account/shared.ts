@@ -1,12 +1,10 @@
 import type { ParameterizedContext } from 'koa'
-import type { Context } from '../../../context.js'
 import { findAccountSession, type AccountSession } from '../../../usecases/sessions/account-session.js'
-import { clientIp } from '../../client-ip.js'
-import { requestContexts } from '../../request-context.js'
 import { CSRF_FIELD } from '../csrf.js'
 import { formView } from '../form.js'
+import type { Audience } from '../form-page.js'
 import { PAGE_CSP, type Pages } from '../pages.js'
-import { accountCookieOf, clearAccountCookie } from './cookie.js'
+import { ACCOUNT } from './cookie.js'
 
 export const ACCOUNT_PATH = '/account'
 export const LOGIN_PATH = '/account/login'
@@ -17,30 +15,31 @@ export const LOGIN_PATH = '/account/login'
  */
 export const PASSKEY_PAGE_CSP = `${PAGE_CSP}; script-src 'self'; connect-src 'self'`
 
-/** What the account pages share: the request's context, the client's address, the signed-in session. */
-export function accountDoors(pages: Pages, context: Context) {
-  const contextOf = requestContexts(context)
-  const secure = context.config.publicUrl.startsWith('https:')
+/** What the account pages share: the page toolkit, the signed-in audience, the passkey pages' headers. */
+export function accountDoors(pages: Pages) {
+  /** The signed-in account (its forms' CSRF tokens bound to its session), or a 303 to the sign-in page. */
+  const signedIn: Audience<AccountSession> = async (ctx) => {
+    const cookie = pages.cookies.get(ctx, ACCOUNT)
+    const account = await findAccountSession(pages.contextOf(ctx), cookie)
+    if (account) return { actor: account, binding: account.sessionId }
+    if (cookie !== undefined) pages.cookies.clear(ctx, ACCOUNT)
+    ctx.status = 303
+    ctx.redirect(LOGIN_PATH)
+    return undefined
+  }
+
   return {
     pages,
-    secure,
-    contextOf: (ctx: ParameterizedContext) => contextOf(ctx as never),
-    ipOf: (ctx: ParameterizedContext) => clientIp(ctx as never, context.config.trustedProxies),
+    signedIn,
 
-    /** The signed-in account, or undefined after sending the browser to the sign-in page (303). */
-    async requireAccount(ctx: ParameterizedContext): Promise<AccountSession | undefined> {
-      const account = await findAccountSession(contextOf(ctx as never), accountCookieOf(ctx))
-      if (account) return account
-      if (accountCookieOf(ctx) !== undefined) clearAccountCookie(ctx, secure)
-      ctx.status = 303
-      ctx.redirect(LOGIN_PATH)
-      return undefined
+    /** The account this browser is signed in as, or undefined (nothing is answered). */
+    async accountOf(ctx: ParameterizedContext): Promise<AccountSession | undefined> {
+      return findAccountSession(pages.contextOf(ctx), pages.cookies.get(ctx, ACCOUNT))
     },
 
     /** Renders a page that carries a passkey button (the one script, and fetch to Heimdall). */
     renderWithPasskeys(ctx: ParameterizedContext, template: string, data: object, status = 200): void {
-      pages.render(ctx, template, data, status)
-      ctx.set('Content-Security-Policy', PASSKEY_PAGE_CSP)
+      pages.render(ctx, template, data, status, PASSKEY_PAGE_CSP)
     },
 
     /** Back to the account page after a form, with a fixed notice (never text from the request). */
@@ -76,23 +75,35 @@ export function dateOf(epochMs: number | null): string {
 }
 
 /**
- * The data of '@account-totp-setup': the QR code and secret of a pending TOTP enrolment and the form
- * that confirms it with a code, for the account page and the enrolment-only page alike. `error` is
- * shown beside the code field.
+ * Renders '@account-totp-setup': the QR code and secret of a pending TOTP enrolment and the form that
+ * confirms it with a code (posting to `form.action`, its CSRF token bound to `binding`), for the
+ * account page and the enrolment-only page alike. `error` is shown beside the code field.
  */
-export function totpSetupView(view: { qrSvg?: string; secret?: string; error?: string }, form: { action: string; csrfToken: string; cancel?: string }) {
-  return {
-    title: 'Set up an authenticator app',
-    qrSvg: view.qrSvg,
-    secret: view.secret,
-    cancel: form.cancel,
-    form: formView({
-      action: form.action,
-      submit: 'Turn on',
-      fields: [{ name: 'code', label: 'The 6-digit code your app shows now', type: 'text', autocomplete: 'one-time-code', required: true }],
-      errors: view.error ? { code: [view.error] } : undefined,
-      csrfField: CSRF_FIELD,
-      csrfToken: form.csrfToken,
-    }),
-  }
+export function renderTotpSetup(
+  pages: Pages,
+  ctx: ParameterizedContext,
+  binding: string,
+  view: { qrSvg?: string; secret?: string; error?: string },
+  form: { action: string; cancel?: string },
+  status = 200,
+): void {
+  pages.render(
+    ctx,
+    '@account-totp-setup',
+    {
+      title: 'Set up an authenticator app',
+      qrSvg: view.qrSvg,
+      secret: view.secret,
+      cancel: form.cancel,
+      form: formView({
+        action: form.action,
+        submit: 'Turn on',
+        fields: [{ name: 'code', label: 'The 6-digit code your app shows now', type: 'text', autocomplete: 'one-time-code', required: true }],
+        errors: view.error ? { code: [view.error] } : undefined,
+        csrfField: CSRF_FIELD,
+        csrfToken: pages.csrf.issue(ctx, binding),
+      }),
+    },
+    status,
+  )
 }

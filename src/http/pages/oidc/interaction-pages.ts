@@ -3,18 +3,19 @@ import type { InteractionDetails } from 'oidc-provider'
 import type { Context } from '../../../context.js'
 import { mustAuthenticateAgain } from '../../../domain/authentication-age.js'
 import { HeimdallError } from '../../../errors.js'
+import { describeInteraction } from '../../../usecases/oidc/describe-interaction.js'
 import { findAccountSession } from '../../../usecases/sessions/account-session.js'
 import { rememberConsent, type ConsentedAccess } from '../../../usecases/oidc/remembered-consent.js'
 import { linkGrantToSession, linkLoginToSession, sessionOfLogin } from '../../../usecases/oidc/session-link.js'
 import type { OidcHost } from '../../oidc/mount.js'
 import { INTERACTION_PATH, OIDC_SESSION_TTL_SECONDS } from '../../oidc/paths.js'
-import { requestContexts } from '../../request-context.js'
 import { CSRF_FIELD } from '../csrf.js'
-import { accountCookieOf } from '../account/cookie.js'
+import { ACCOUNT } from '../account/cookie.js'
 import { setReturnTo } from '../account/return-to.js'
 import { LOGIN_PATH } from '../account/shared.js'
-import { formField, formView } from '../form.js'
-import { pageCspWithFormTarget, postedForm, type Pages } from '../pages.js'
+import { formView } from '../form.js'
+import { formPage, type Audience } from '../form-page.js'
+import { pageCspWithFormTarget, type Pages } from '../pages.js'
 import { OIDC_TEMPLATES, SCOPE_DESCRIPTIONS } from './templates.js'
 
 const CONSENT_PATH = `${INTERACTION_PATH}/consent`
@@ -26,10 +27,8 @@ const ABORT_PATH = `${INTERACTION_PATH}/abort`
  * (first-party ones are granted what they asked for without a page). Each step ends with a 303 back to
  * the provider, which continues the authorization (or device) flow.
  */
-export function oidcInteractionPages(pages: Pages, context: Context, oidc: OidcHost): void {
+export function oidcInteractionPages(pages: Pages, oidc: OidcHost): void {
   pages.engine.define(OIDC_TEMPLATES)
-  const contextOf = requestContexts(context)
-  const secure = context.config.publicUrl.startsWith('https:')
 
   /**
    * The interaction this browser is in (the provider's interaction cookie says which). A `uid` in the
@@ -55,15 +54,15 @@ export function oidcInteractionPages(pages: Pages, context: Context, oidc: OidcH
     ctx.redirect(to)
   }
 
-  /** The page headers, with the client's redirect target allowed as where the form's redirects may end. */
-  function render(ctx: ParameterizedContext, details: InteractionDetails, template: string, data: object, status = 200): void {
-    pages.render(ctx, template, data, status)
-    ctx.set('Content-Security-Policy', pageCspWithFormTarget(typeof details.params.redirect_uri === 'string' ? details.params.redirect_uri : undefined))
+  /** The browser's interaction; its forms' CSRF tokens are bound to it. */
+  const inInteraction: Audience<InteractionDetails> = async (ctx) => {
+    const details = await detailsOf(ctx)
+    return { actor: details, binding: details.uid }
   }
 
-  async function clientNameOf(clientId: string): Promise<{ name: string; firstParty: boolean }> {
-    const row = await context.oauthClients.findOAuthClientById(clientId)
-    return { name: row?.name ?? clientId, firstParty: Boolean(row?.first_party) }
+  /** The page headers, with the client's redirect target allowed as where the form's redirects may end. */
+  function render(ctx: ParameterizedContext, details: InteractionDetails, template: string, data: object, status = 200): void {
+    pages.render(ctx, template, data, status, pageCspWithFormTarget(typeof details.params.redirect_uri === 'string' ? details.params.redirect_uri : undefined))
   }
 
   /**
@@ -75,11 +74,12 @@ export function oidcInteractionPages(pages: Pages, context: Context, oidc: OidcH
    * when the user authenticated in it, tied to it, and so is the client's grant when there is one.
    */
   async function signInStep(ctx: ParameterizedContext, details: InteractionDetails): Promise<void> {
-    const account = await findAccountSession(contextOf(ctx), accountCookieOf(ctx))
+    const context = pages.contextOf(ctx)
+    const account = await findAccountSession(context, pages.cookies.get(ctx, ACCOUNT))
     // The sign-in's age on Heimdall's clock, which stamped it; the provider's own times (iat) keep to the system's.
     const now = Math.floor(context.clock.now() / 1000)
     if (!account || mustAuthenticateAgain({ authTime: Math.floor(account.authenticatedAt / 1000), requestedAt: details.iat, now, prompt: details.params.prompt, maxAge: details.params.max_age })) {
-      setReturnTo(ctx, `${INTERACTION_PATH}?uid=${details.uid}`, secure)
+      setReturnTo(pages.cookies, ctx, `${INTERACTION_PATH}?uid=${details.uid}`)
       ctx.status = 303
       // Signed in, but not as the request asks: the sign-in page shows its form anyway, and says why.
       return ctx.redirect(account ? `${LOGIN_PATH}?${new URLSearchParams({ prompt: 'login', client_id: String(details.params.client_id) })}` : LOGIN_PATH)
@@ -89,12 +89,12 @@ export function oidcInteractionPages(pages: Pages, context: Context, oidc: OidcH
     const to = await (await oidc.provider()).interactionResult(ctx.req, ctx.res, { login: { accountId: account.userId, ts: loginTs, amr: account.amr } }, { mergeWithLastSubmission: false })
     // A page, not a redirect: this request may end a chain of redirects that began with the sign-in
     // form's POST, and a form's CSP (form-action 'self') would stop that chain at the client's address.
-    const client = await clientNameOf(String(details.params.client_id))
-    render(ctx, details, '@oidc-continue', { title: 'Signed in', clientName: client.name, to })
+    const { clientName } = await describeInteraction(context, { clientId: String(details.params.client_id) })
+    render(ctx, details, '@oidc-continue', { title: 'Signed in', clientName, to })
   }
 
   /** The Heimdall session behind this interaction: the one the provider session's sign-in opened. */
-  async function heimdallSessionOf(details: InteractionDetails): Promise<string | undefined> {
+  async function heimdallSessionOf(context: Context, details: InteractionDetails): Promise<string | undefined> {
     if (!details.session) return undefined
     const session = await (await oidc.provider()).Session.findByUid(details.session.uid)
     if (!session?.loginTs) return undefined
@@ -102,6 +102,7 @@ export function oidcInteractionPages(pages: Pages, context: Context, oidc: OidcH
   }
 
   async function grantConsent(ctx: ParameterizedContext, details: InteractionDetails): Promise<void> {
+    const context = pages.contextOf(ctx)
     const provider = await oidc.provider()
     const accountId = details.session!.accountId
     const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId, clientId: details.params.client_id })
@@ -112,27 +113,27 @@ export function oidcInteractionPages(pages: Pages, context: Context, oidc: OidcH
     if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims)
     for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '))
     const grantId: string = await grant.save()
-    const sessionId = await heimdallSessionOf(details)
+    const sessionId = await heimdallSessionOf(context, details)
     if (sessionId) await linkGrantToSession(context, { sessionId, grantId })
     await rememberConsent(context, { userId: accountId, clientId: String(details.params.client_id), access: accessOfGrant(grant), sessionId })
     await finish(ctx, details.grantId ? { consent: {} } : { consent: { grantId } }, true)
   }
 
-  pages.page(INTERACTION_PATH, {
-    get: async (ctx) => {
-      const details = await detailsOf(ctx)
+  formPage(pages, {
+    path: INTERACTION_PATH,
+    audience: inInteraction,
+    show: async (ctx, details, binding) => {
       if (details.prompt.name === 'login') return signInStep(ctx, details)
       if (details.prompt.name !== 'consent' || !details.session) throw new HeimdallError('oauth.invalid_request', 'This sign-in request cannot continue: start again from the application.')
-      const client = await clientNameOf(String(details.params.client_id))
-      if (client.firstParty) return grantConsent(ctx, details)
+      const parties = await describeInteraction(pages.contextOf(ctx), { clientId: String(details.params.client_id), accountId: details.session.accountId })
+      if (parties.firstParty) return grantConsent(ctx, details)
       // Nothing new to allow: the client asked for the question anyway (prompt=consent), about all it asks for.
       const missing = (details.prompt.details.missingOIDCScope as string[] | undefined) ?? String(details.params.scope ?? '').split(' ').filter(Boolean)
-      const user = await context.users.findUserById(details.session.accountId)
-      const csrfToken = pages.csrf.issue(ctx, details.uid)
+      const csrfToken = pages.csrf.issue(ctx, binding)
       render(ctx, details, '@oidc-consent', {
         title: 'Allow access?',
-        clientName: client.name,
-        email: user?.email ?? '',
+        clientName: parties.clientName,
+        email: parties.email,
         scopes: missing.map((scope) => SCOPE_DESCRIPTIONS[scope] ?? scope),
         allow: formView({ action: CONSENT_PATH, submit: 'Allow', fields: [], csrfField: CSRF_FIELD, csrfToken }),
         deny: formView({ action: ABORT_PATH, submit: 'Deny', fields: [], csrfField: CSRF_FIELD, csrfToken }),
@@ -140,23 +141,21 @@ export function oidcInteractionPages(pages: Pages, context: Context, oidc: OidcH
     },
   })
 
-  pages.page(CONSENT_PATH, {
+  formPage(pages, {
+    path: CONSENT_PATH,
+    audience: inInteraction,
     budget: { none: "the provider's interaction cookie and a CSRF token bound to it; no credential" },
-    post: async (ctx) => {
-      const details = await detailsOf(ctx)
-      pages.csrf.verify(ctx, formField(postedForm(ctx), CSRF_FIELD), details.uid)
+    run: async (ctx, { actor: details }) => {
       if (details.prompt.name !== 'consent' || !details.session) throw new HeimdallError('oauth.invalid_request', 'This request is not waiting for consent.')
       await grantConsent(ctx, details)
     },
   })
 
-  pages.page(ABORT_PATH, {
+  formPage(pages, {
+    path: ABORT_PATH,
+    audience: inInteraction,
     budget: { none: "the provider's interaction cookie and a CSRF token bound to it; no credential" },
-    post: async (ctx) => {
-      const details = await detailsOf(ctx)
-      pages.csrf.verify(ctx, formField(postedForm(ctx), CSRF_FIELD), details.uid)
-      await finish(ctx, { error: 'access_denied', error_description: 'The user denied the request' }, false)
-    },
+    run: (ctx) => finish(ctx, { error: 'access_denied', error_description: 'The user denied the request' }, false),
   })
 }
 

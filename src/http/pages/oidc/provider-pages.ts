@@ -2,7 +2,7 @@ import type { KoaContextWithOIDC } from 'oidc-provider'
 import { OIDC_PATH } from '../../../config.js'
 import { createPageEngine } from '../engine.js'
 import { formView } from '../form.js'
-import { pageCspWithFormTarget, spentBudgetMessage } from '../pages.js'
+import { pageCspWithFormTarget, sendPage, spentBudgetMessage } from '../pages.js'
 import { providerFormPostOf, type ProviderFormPost } from './provider-form-post.js'
 import { PROVIDER_TEMPLATES } from './provider-templates.js'
 
@@ -76,11 +76,7 @@ export function createProviderPages(): ProviderPages {
 
   function render(ctx: ProviderContext, template: string, data: object, options: { status?: number; formTarget?: string } = {}): void {
     if (options.status !== undefined) ctx.status = options.status
-    ctx.type = 'text/html; charset=utf-8'
-    ctx.set('Content-Security-Policy', pageCspWithFormTarget(options.formTarget))
-    ctx.set('Referrer-Policy', 'no-referrer')
-    ctx.set('Cache-Control', 'no-store')
-    ctx.body = engine.render(template, data)
+    sendPage(ctx, engine.render(template, data), pageCspWithFormTarget(options.formTarget))
   }
 
   const clientNameOf = (client: { clientId: string; clientName?: string } | undefined) => client?.clientName || client?.clientId

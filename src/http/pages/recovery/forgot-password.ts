@@ -1,15 +1,12 @@
 import type { ParameterizedContext } from 'koa'
-import type { Context } from '../../../context.js'
-import { HeimdallError } from '../../../errors.js'
-import { clientIp } from '../../client-ip.js'
 import { parseInput } from '../../parse-input.js'
 import { FORGOT_MESSAGE, requestPasswordResetAfterAnswer } from '../../password-reset-request.js'
-import { requestContexts } from '../../request-context.js'
 import { ForgotPasswordRequest } from '../../schemas.js'
 import { LOGIN_PATH } from '../account/shared.js'
 import { CSRF_FIELD } from '../csrf.js'
-import { fieldErrorsOf, formField, formView, type FormFieldSpec } from '../form.js'
-import { postedForm, type Pages } from '../pages.js'
+import { formView, type FormFieldSpec } from '../form.js'
+import { anyone, formPage } from '../form-page.js'
+import type { Pages } from '../pages.js'
 
 export const FORGOT_PAGE_PATH = '/account/forgot-password'
 
@@ -21,9 +18,7 @@ const FIELDS: FormFieldSpec[] = [{ name: 'email', label: 'Email', type: 'email',
  * answered with the same neutral message whether or not the address has an account; a malformed
  * address is said next to the field, as the API answers it 422. The mail leads to the reset page.
  */
-export function forgotPasswordPage(pages: Pages, context: Context): void {
-  const contextOf = requestContexts(context)
-
+export function forgotPasswordPage(pages: Pages): void {
   function showForm(ctx: ParameterizedContext, email = '', errors: Record<string, string[]> = {}, status = 200): void {
     pages.render(ctx, '@forgot-password', {
       title: 'Forgot your password?',
@@ -41,22 +36,21 @@ export function forgotPasswordPage(pages: Pages, context: Context): void {
     }, status)
   }
 
-  pages.page(FORGOT_PAGE_PATH, {
+  formPage(pages, {
+    path: FORGOT_PAGE_PATH,
+    audience: anyone,
     budget: { spends: '/auth/password/forgot' },
-    get: (ctx) => showForm(ctx),
-    post: (ctx) => {
-      const form = postedForm(ctx)
-      pages.csrf.verify(ctx, formField(form, CSRF_FIELD))
-      const typed = formField(form, 'email')
-      let email: string
-      try {
-        ;({ email } = parseInput(ForgotPasswordRequest, { email: typed }))
-      } catch (error) {
-        if (error instanceof HeimdallError && error.code === 'validation.failed') return showForm(ctx, typed, fieldErrorsOf(error, ['email']), 422)
-        throw error
-      }
-      requestPasswordResetAfterAnswer(ctx.res, contextOf(ctx), { email, ip: clientIp(ctx, context.config.trustedProxies) })
+    fields: ['email'],
+    show: (ctx) => showForm(ctx),
+    run: (ctx, { field }) => {
+      const { email } = parseInput(ForgotPasswordRequest, { email: field('email') })
+      requestPasswordResetAfterAnswer(ctx.res, pages.contextOf(ctx), { email, ip: pages.ipOf(ctx) })
       pages.render(ctx, '@message', { title: 'Check your mail', tone: 'info', message: FORGOT_MESSAGE, link: { href: LOGIN_PATH, label: 'Back to sign in' } })
+    },
+    rerender: (ctx, { field }, problem) => {
+      // Only a malformed address is the form's to show; the API answers nothing else as a 4xx here.
+      if (problem.error.code !== 'validation.failed') throw problem.error
+      showForm(ctx, field('email'), problem.errors, 422)
     },
   })
 }

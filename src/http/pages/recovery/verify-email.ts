@@ -1,13 +1,12 @@
 import type { ParameterizedContext } from 'koa'
-import type { Context } from '../../../context.js'
 import { HeimdallError } from '../../../errors.js'
 import { VERIFY_PAGE_PATH } from '../../../usecases/recovery/link-mails.js'
 import { checkEmailLink, confirmEmailLink, type EmailLinkPreview } from '../../../usecases/recovery/confirm-email-link.js'
 import { endedInWords } from '../../../usecases/recovery/first-proof.js'
-import { requestContexts } from '../../request-context.js'
 import { CSRF_FIELD } from '../csrf.js'
-import { formField, formView } from '../form.js'
-import { postedForm, type Pages } from '../pages.js'
+import { formView } from '../form.js'
+import { anyone, formPage } from '../form-page.js'
+import type { Pages } from '../pages.js'
 
 /**
  * /account/verify-email?token=...: where verification and email-change mails lead. GET only shows what
@@ -15,9 +14,7 @@ import { postedForm, type Pages } from '../pages.js'
  * the mail, so opening one must change nothing. The button POSTs the token (CSRF-checked as every
  * page form); that confirms the address or completes the change. A link that does not work says why.
  */
-export function verifyEmailPage(pages: Pages, context: Context): void {
-  const contextOf = requestContexts(context)
-
+export function verifyEmailPage(pages: Pages): void {
   function showLinkProblem(ctx: ParameterizedContext, error: unknown): void {
     if (!(error instanceof HeimdallError) || (error.code !== 'recovery.invalid_token' && error.code !== 'user.email_taken')) throw error
     const message = error.code === 'user.email_taken' ? 'Another account already uses this address, so it cannot be moved to it.' : `${error.message}.`
@@ -40,33 +37,30 @@ export function verifyEmailPage(pages: Pages, context: Context): void {
     })
   }
 
-  pages.page(VERIFY_PAGE_PATH, {
-    async get(ctx) {
-      const token = typeof ctx.query.token === 'string' ? ctx.query.token : ''
-      try {
-        showButton(ctx, token, await checkEmailLink(contextOf(ctx), token))
-      } catch (error) {
-        showLinkProblem(ctx, error)
-      }
-    },
+  formPage(pages, {
+    path: VERIFY_PAGE_PATH,
+    audience: anyone,
     // The link's token is the credential, whether it verifies or changes the address: the API's budget.
     budget: { spends: '/auth/email/verify' },
-    async post(ctx) {
-      const form = postedForm(ctx)
-      pages.csrf.verify(ctx, formField(form, CSRF_FIELD))
+    async show(ctx) {
+      const token = typeof ctx.query.token === 'string' ? ctx.query.token : ''
       try {
-        const result = await confirmEmailLink(contextOf(ctx), { token: formField(form, 'token') })
-        pages.render(ctx, '@message', {
-          title: result.kind === 'changed' ? 'Email address changed' : 'Email address confirmed',
-          tone: 'success',
-          message:
-            result.kind === 'changed'
-              ? `Your account now uses ${result.email}.`
-              : `${result.email} is confirmed as your address. Thank you.${result.endedAtFirstProof && endedInWords(result.endedAtFirstProof) ? ` ${endedInWords(result.endedAtFirstProof)}` : ''}`,
-        })
+        showButton(ctx, token, await checkEmailLink(pages.contextOf(ctx), token))
       } catch (error) {
         showLinkProblem(ctx, error)
       }
     },
+    async run(ctx, { field }) {
+      const result = await confirmEmailLink(pages.contextOf(ctx), { token: field('token') })
+      pages.render(ctx, '@message', {
+        title: result.kind === 'changed' ? 'Email address changed' : 'Email address confirmed',
+        tone: 'success',
+        message:
+          result.kind === 'changed'
+            ? `Your account now uses ${result.email}.`
+            : `${result.email} is confirmed as your address. Thank you.${result.endedAtFirstProof && endedInWords(result.endedAtFirstProof) ? ` ${endedInWords(result.endedAtFirstProof)}` : ''}`,
+      })
+    },
+    rerender: (ctx, _post, problem) => showLinkProblem(ctx, problem.error),
   })
 }

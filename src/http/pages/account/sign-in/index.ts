@@ -1,0 +1,42 @@
+import type { Context } from '../../../../context.js'
+import { HeimdallError } from '../../../../errors.js'
+import { getClient } from '../../../../usecases/oidc/list-clients.js'
+import { takeReturnTo } from '../return-to.js'
+import { ACCOUNT_PATH, LOGIN_PATH, type AccountDoors } from '../shared.js'
+import { signInMethod } from './method.js'
+import { logoutPage } from './logout.js'
+import { passkeySignIn } from './passkey.js'
+import { passwordSignIn } from './password.js'
+import { secondFactorSignIn } from './second-factor.js'
+import { renderSignIn } from './views.js'
+
+/**
+ * Hosted sign-in for the account page and the OpenID Connect interaction: the sign-in page, then one
+ * file per method (password, the second factor, a passkey alone), each a SignInMethod that ends in
+ * finishSignIn (finish.ts); and the logout. A new method is one file and one entry in the list below.
+ */
+export function signInPages(doors: AccountDoors): void {
+  const { pages } = doors
+  pages.page(LOGIN_PATH, {
+    get: async (ctx) => {
+      // prompt=login: an application asks for a new authentication (the OpenID Connect sign-in step
+      // sends it), so a signed-in browser gets the form too, with the reason.
+      const again = ctx.query.prompt === 'login'
+      if (!again && (await doors.accountOf(ctx))) return ctx.redirect(takeReturnTo(pages.cookies, ctx) ?? ACCOUNT_PATH)
+      renderSignIn(doors, ctx, again ? { notice: await signInAgainNotice(pages.contextOf(ctx), ctx.query.client_id) } : {})
+    },
+  })
+  for (const method of [passwordSignIn, secondFactorSignIn, passkeySignIn]) signInMethod(doors, method)
+  logoutPage(doors)
+}
+
+/** Why the sign-in page is shown to a signed-in browser: the name of the application asking, when it is a registered client. */
+async function signInAgainNotice(context: Context, clientId: unknown): Promise<string> {
+  if (typeof clientId !== 'string' || clientId === '') return 'Sign in again to continue.'
+  try {
+    return `Sign in again to continue to ${(await getClient(context, { clientId })).name}.`
+  } catch (error) {
+    if (error instanceof HeimdallError && error.code === 'client.not_found') return 'Sign in again to continue.'
+    throw error
+  }
+}

@@ -1,0 +1,78 @@
+import type { ParameterizedContext } from 'koa'
+import type { MfaRequired } from '../../../../usecases/mfa/second-step.js'
+import { CSRF_FIELD } from '../../csrf.js'
+import { formView, type FormFieldSpec } from '../../form.js'
+import { FORGOT_PAGE_PATH } from '../../recovery/forgot-password.js'
+import { PASSKEY_SCRIPT_PATH } from '../passkey-script.js'
+import { LOGIN_PATH, type AccountDoors } from '../shared.js'
+import { MFA_PATH, PASSKEY_LOGIN_PATH } from './paths.js'
+
+// The pages every sign-in method answers with: the sign-in page again, or the second step.
+
+/** The sign-in page's password form. */
+export const LOGIN_FIELDS: FormFieldSpec[] = [
+  { name: 'email', label: 'Email', type: 'email', autocomplete: 'username webauthn', required: true },
+  { name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', required: true },
+]
+const CODE_FIELDS: FormFieldSpec[] = [{ name: 'code', label: 'Code from your authenticator app', type: 'text', autocomplete: 'one-time-code', required: true }]
+const RECOVERY_FIELDS: FormFieldSpec[] = [{ name: 'recovery_code', label: 'Recovery code', type: 'text', autocomplete: 'off', required: true }]
+
+/** What the sign-in page shows besides its forms: the typed email, errors per field ("" above the form), a notice. */
+export interface SignInView {
+  values?: Record<string, string>
+  errors?: Record<string, string[]>
+  notice?: string
+  status?: number
+}
+
+/** The sign-in page: the password form and the passkey button (a method of its own, passkey.ts). */
+export function renderSignIn(doors: AccountDoors, ctx: ParameterizedContext, view: SignInView = {}): void {
+  doors.renderWithPasskeys(
+    ctx,
+    '@account-login',
+    {
+      title: 'Sign in',
+      notice: view.notice,
+      forgotPassword: FORGOT_PAGE_PATH,
+      script: PASSKEY_SCRIPT_PATH,
+      form: formView({
+        action: LOGIN_PATH,
+        submit: 'Sign in',
+        fields: LOGIN_FIELDS,
+        values: view.values,
+        errors: view.errors,
+        error: view.errors?.['']?.join(' '),
+        csrfField: CSRF_FIELD,
+        csrfToken: doors.pages.csrf.issue(ctx),
+      }),
+      passkey: passkeyButton(doors, ctx, { id: 'passkey-login', action: PASSKEY_LOGIN_PATH, field: 'response', label: 'Sign in with a passkey' }),
+    },
+    view.status,
+  )
+}
+
+/** The second step of a sign-in: the factors the user has, each a form carrying the step's token. */
+export function renderSecondStep(doors: AccountDoors, ctx: ParameterizedContext, step: Pick<MfaRequired, 'mfaToken' | 'methods'>, error?: string, status = 200): void {
+  const csrfToken = doors.pages.csrf.issue(ctx)
+  const hidden = { mfa_token: step.mfaToken, methods: step.methods.join(',') }
+  const form = (fields: FormFieldSpec[], submit: string) => formView({ action: MFA_PATH, submit, fields, hidden, csrfField: CSRF_FIELD, csrfToken })
+  doors.renderWithPasskeys(
+    ctx,
+    '@account-mfa',
+    {
+      title: 'Second step',
+      error,
+      script: PASSKEY_SCRIPT_PATH,
+      passkey: step.methods.includes('passkey')
+        ? passkeyButton(doors, ctx, { id: 'passkey-second', action: MFA_PATH, field: 'passkey_response', label: 'Use a passkey', mfaToken: step.mfaToken, hidden: Object.entries(hidden) })
+        : undefined,
+      codeForm: step.methods.includes('totp') ? form(CODE_FIELDS, 'Verify code') : undefined,
+      recoveryForm: step.methods.includes('recovery_code') ? form(RECOVERY_FIELDS, 'Use recovery code') : undefined,
+    },
+    status,
+  )
+}
+
+function passkeyButton(doors: AccountDoors, ctx: ParameterizedContext, button: { id: string; action: string; field: string; label: string; mfaToken?: string; hidden?: Array<[string, string]> }) {
+  return { ...button, mode: 'login', options: '/auth/passkeys/login/options', csrfToken: doors.pages.csrf.issue(ctx) }
+}

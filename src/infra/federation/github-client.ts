@@ -21,6 +21,7 @@ export function createGithubClient(settings: UpstreamSettings): UpstreamClient {
     oidc.ClientSecretPost(settings.clientSecret),
   )
   if (isPlainHttp(base) || isPlainHttp(api)) oidc.allowInsecureRequests(config)
+  config[oidc.customFetch] = errorsAsErrors(`${base}/login/oauth/access_token`)
 
   async function getJson(accessToken: string, path: string): Promise<unknown> {
     const headers = new Headers({ accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'user-agent': 'heimdall' })
@@ -54,5 +55,20 @@ export function createGithubClient(settings: UpstreamSettings): UpstreamClient {
         throw upstreamError(error)
       }
     },
+  }
+}
+
+/**
+ * GitHub's token endpoint answers an error (bad_verification_code, a spent or wrong code) with status
+ * 200 and an `error` field; RFC 6749 section 5.2 says 400. Given the status the RFC says, openid-client
+ * reports it as the upstream's refusal, with GitHub's words.
+ */
+function errorsAsErrors(tokenEndpoint: string): oidc.CustomFetch {
+  return async (url, options) => {
+    const response = await fetch(url, options)
+    if (url !== tokenEndpoint || response.status !== 200) return response
+    const body = (await response.clone().json().catch(() => undefined)) as { error?: unknown } | undefined
+    if (typeof body?.error !== 'string') return response
+    return new Response(JSON.stringify(body), { status: 400, headers: { 'content-type': 'application/json' } })
   }
 }

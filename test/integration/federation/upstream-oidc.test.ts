@@ -2,7 +2,11 @@ import test, { type ExecutionContext } from 'ava'
 import { NO_PASSWORD } from '../../../src/domain/no-password.js'
 import { completeUpstreamSignIn, type CompletedUpstreamSignIn } from '../../../src/usecases/federation/complete-upstream-sign-in.js'
 import { createProvider } from '../../../src/usecases/federation/create-provider.js'
+import { FLOW_TTL_MS } from '../../../src/usecases/federation/begin-upstream-sign-in.js'
+import { getPendingLink } from '../../../src/usecases/federation/get-pending-link.js'
 import { linkPendingIdentity } from '../../../src/usecases/federation/link-pending-identity.js'
+import { PENDING_LINK_TTL_MS } from '../../../src/usecases/federation/resolve-upstream-identity.js'
+import { clockedServerTest } from '../../support/clock.js'
 import { setProviderEnabled } from '../../../src/usecases/federation/set-provider-enabled.js'
 import { unlinkIdentity } from '../../../src/usecases/federation/unlink-identity.js'
 import { markEmailVerifiedForTest } from '../../support/federation.js'
@@ -115,6 +119,7 @@ serverTest('an upstream account with a local account\'s address is never merged:
   t.deepEqual(await server.context.db('user_identities').where({ user_id: victimId }), [], 'nothing linked')
   t.is((await server.context.db('users').where({ email: victim })).length, 1, 'no second account')
 
+  t.like(await getPendingLink(server.context, { pendingLinkToken: result.pendingLinkToken }), { email: victim, provider: 'trusted' })
   const other = await registerUser(server.context, { email: uniqueEmail('other'), password: TEST_PASSWORD })
   await t.throwsAsync(linkPendingIdentity(server.context, { pendingLinkToken: result.pendingLinkToken, userId: other.userId }), { code: 'federation.link_expired' })
   const linked = await linkPendingIdentity(server.context, { pendingLinkToken: result.pendingLinkToken, userId: victimId })
@@ -270,4 +275,36 @@ serverTest('an identity is not unlinked when it is the account\'s only way to si
   t.deepEqual(await server.context.db('user_identities').where({ user_id: userId }), [])
   t.is((await server.context.db('audit_events').where({ type: 'federation.identity_unlinked', user_id: userId })).length, 1)
   t.is((await server.client.login(email, TEST_PASSWORD)).statusCode, 200)
+})
+
+serverTest('two callbacks of one sign-in at once: one signs in, the other is refused', async (t, server) => {
+  const { upstream } = await upstreamsOf(server)
+  const sub = uniqueSub('race')
+  upstream.setAccount(sub, { email: uniqueEmail('race'), emailVerified: true })
+  const flow = await signInUpstream(server.context, 'plain', upstream.signInHeader(sub))
+  const results = await Promise.allSettled([completeUpstreamSignIn(server.context, flow), completeUpstreamSignIn(server.context, flow)])
+  t.is(results.filter((result) => result.status === 'fulfilled').length, 1)
+  const refused = results.find((result): result is PromiseRejectedResult => result.status === 'rejected')
+  t.is((refused?.reason as { code?: string }).code, 'federation.invalid_callback')
+  t.is((await server.context.db('users').whereIn('id', server.context.db('user_identities').where({ subject: sub }).select('user_id'))).length, 1, 'one account')
+})
+
+clockedServerTest('a sign-in left at the upstream past its ten minutes, and a pending link past its fifteen, have expired', async (t, server, clock) => {
+  const { upstream } = await upstreamsOf(server)
+  const sub = uniqueSub('slow')
+  upstream.setAccount(sub, { email: uniqueEmail('slow'), emailVerified: true })
+  const slow = await signInUpstream(server.context, 'plain', upstream.signInHeader(sub))
+  clock.advance(FLOW_TTL_MS + 1000)
+  await t.throwsAsync(completeUpstreamSignIn(server.context, slow), { code: 'federation.invalid_callback' })
+
+  const owner = uniqueEmail('owner')
+  const { userId } = await registerUser(server.context, { email: owner, password: TEST_PASSWORD })
+  const linker = uniqueSub('linker')
+  upstream.setAccount(linker, { email: owner, emailVerified: true })
+  const pending = await signIn(server, 'plain', linker)
+  if (pending.kind !== 'link-required') return void t.fail(JSON.stringify(pending))
+  clock.advance(PENDING_LINK_TTL_MS + 1000)
+  await t.throwsAsync(getPendingLink(server.context, { pendingLinkToken: pending.pendingLinkToken }), { code: 'federation.link_expired' })
+  await t.throwsAsync(linkPendingIdentity(server.context, { pendingLinkToken: pending.pendingLinkToken, userId }), { code: 'federation.link_expired' })
+  t.deepEqual(await server.context.db('user_identities').where({ user_id: userId }), [])
 })

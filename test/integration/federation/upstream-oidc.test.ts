@@ -12,6 +12,7 @@ import { unlinkIdentity } from '../../../src/usecases/federation/unlink-identity
 import { markEmailVerifiedForTest } from '../../support/federation.js'
 import { registerUser } from '../../../src/usecases/users/register-user.js'
 import { setUserDisabled } from '../../../src/usecases/users/set-user-disabled.js'
+import { deleteUser } from '../../../src/usecases/users/delete-user.js'
 import { runCli } from '../../support/cli.js'
 import { serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
 import { DENY_HEADER, startUpstreamOidc, type UpstreamOidc } from '../../support/upstream-oidc.js'
@@ -48,7 +49,7 @@ function upstreamsOf(server: TestServer): Promise<Upstreams> {
   let setup = setups.get(server)
   if (!setup) {
     setup = (async () => {
-      const redirectUris = Object.keys(PROVIDERS).map((name) => `${server.context.config.publicUrl}/account/sign-in/${name}/callback`)
+      const redirectUris = [...Object.keys(PROVIDERS), 'doomed'].map((name) => `${server.context.config.publicUrl}/account/sign-in/${name}/callback`)
       const upstream = await startUpstreamOidc({ redirectUris })
       const other = await startUpstreamOidc({ redirectUris })
       started.push(upstream, other)
@@ -307,4 +308,26 @@ clockedServerTest('a sign-in left at the upstream past its ten minutes, and a pe
   await t.throwsAsync(getPendingLink(server.context, { pendingLinkToken: pending.pendingLinkToken }), { code: 'federation.link_expired' })
   await t.throwsAsync(linkPendingIdentity(server.context, { pendingLinkToken: pending.pendingLinkToken, userId }), { code: 'federation.link_expired' })
   t.deepEqual(await server.context.db('user_identities').where({ user_id: userId }), [])
+})
+
+serverTest('idp:delete takes the identities linked through it, the accounts stay; deleting a user takes its identities', async (t, server) => {
+  const { upstream } = await upstreamsOf(server)
+  await createProvider(server.context, { name: 'doomed', issuer: upstream.issuer, clientId: upstream.clientId, clientSecret: upstream.clientSecret, ...PROVIDERS.plain })
+  const sub = uniqueSub('doomed')
+  const email = uniqueEmail('doomed')
+  upstream.setAccount(sub, { email, emailVerified: true })
+  const { userId } = signedIn(t, await signInUpstream(server.context, 'doomed', upstream.signInHeader(sub)).then((flow) => completeUpstreamSignIn(server.context, flow)))
+  const deleted = await runCli(['idp:delete', 'doomed', '--json'], { env: server.env })
+  t.is(deleted.code, 0, deleted.stderr)
+  t.deepEqual(JSON.parse(deleted.stdout), { deleted: 'doomed', unlinked_identities: 1 })
+  t.truthy(await server.context.users.findUserById(userId), 'the account stays')
+  t.deepEqual(await server.context.db('user_identities').where({ user_id: userId }), [])
+
+  const goneSub = uniqueSub('gone')
+  const goneEmail = uniqueEmail('gone')
+  upstream.setAccount(goneSub, { email: goneEmail, emailVerified: true })
+  const gone = signedIn(t, await signIn(server, 'plain', goneSub))
+  await deleteUser(server.context, { email: goneEmail })
+  t.deepEqual(await server.context.db('user_identities').where({ user_id: gone.userId }), [])
+  t.true(signedIn(t, await signIn(server, 'plain', goneSub)).created, 'the identity is new again')
 })

@@ -15,6 +15,8 @@ export interface UpstreamAccount {
   emailVerified: boolean
   /** RFC 8176 methods of the account's sign-ins, in the ID token's amr (default ["pwd"]). */
   amr?: string[]
+  /** Entra ID's tenant id claim, for the microsoft preset's checks. */
+  tid?: string
 }
 
 export interface UpstreamOidc {
@@ -46,7 +48,7 @@ export async function startUpstreamOidc(options: { redirectUris: string[]; clien
   const provider = new Provider(issuer, {
     clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: options.redirectUris, grant_types: ['authorization_code'], response_types: ['code'] }],
     jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'upstream-1', alg: 'RS256', use: 'sig' } as never] },
-    claims: { openid: ['sub', 'amr'], email: ['email', 'email_verified'] },
+    claims: { openid: ['sub', 'amr', 'tid'], email: ['email', 'email_verified'] },
     features: { devInteractions: { enabled: false } },
     pkce: { required: () => true },
     ttl: { AccessToken: 600, AuthorizationCode: 60, Grant: 600, IdToken: 600, Interaction: 600, Session: 600 },
@@ -63,7 +65,7 @@ export async function startUpstreamOidc(options: { redirectUris: string[]; clien
       if (!account) return undefined
       return {
         accountId: sub,
-        claims: async () => ({ sub, amr: account.amr ?? ['pwd'], ...(account.email === null ? {} : { email: account.email, email_verified: account.emailVerified }) }),
+        claims: async () => ({ sub, amr: account.amr ?? ['pwd'], ...(account.tid === undefined ? {} : { tid: account.tid }), ...(account.email === null ? {} : { email: account.email, email_verified: account.emailVerified }) }),
       }
     },
   })

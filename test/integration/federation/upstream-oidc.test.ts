@@ -49,13 +49,15 @@ function upstreamsOf(server: TestServer): Promise<Upstreams> {
   let setup = setups.get(server)
   if (!setup) {
     setup = (async () => {
-      const redirectUris = [...Object.keys(PROVIDERS), 'doomed'].map((name) => `${server.context.config.publicUrl}/account/sign-in/${name}/callback`)
+      const redirectUris = [...Object.keys(PROVIDERS), 'doomed', 'msft'].map((name) => `${server.context.config.publicUrl}/account/sign-in/${name}/callback`)
       const upstream = await startUpstreamOidc({ redirectUris })
       const other = await startUpstreamOidc({ redirectUris })
       started.push(upstream, other)
       for (const [name, policy] of Object.entries(PROVIDERS)) {
         await createProvider(server.context, { name, issuer: upstream.issuer, clientId: upstream.clientId, clientSecret: upstream.clientSecret, ...policy })
       }
+      // The microsoft preset's checks, run against the local upstream (its issuer overridden).
+      await createProvider(server.context, { name: 'msft', preset: 'microsoft', issuer: upstream.issuer, clientId: upstream.clientId, clientSecret: upstream.clientSecret, ...PROVIDERS.plain })
       return { upstream, other }
     })()
     setups.set(server, setup)
@@ -330,4 +332,16 @@ serverTest('idp:delete takes the identities linked through it, the accounts stay
   await deleteUser(server.context, { email: goneEmail })
   t.deepEqual(await server.context.db('user_identities').where({ user_id: gone.userId }), [])
   t.true(signedIn(t, await signIn(server, 'plain', goneSub)).created, 'the identity is new again')
+})
+
+serverTest('the microsoft preset refuses an ID token whose issuer is not its tenant\'s', async (t, server) => {
+  const { upstream } = await upstreamsOf(server)
+  const sub = uniqueSub('entra')
+  upstream.setAccount(sub, { email: uniqueEmail('entra'), emailVerified: true, tid: '9188040d-6c67-4c5b-b112-36a304b66dad' })
+  const flow = await signInUpstream(server.context, 'msft', upstream.signInHeader(sub))
+  const refused = await t.throwsAsync(completeUpstreamSignIn(server.context, flow), { code: 'federation.upstream_invalid' })
+  t.regex(refused!.message, /is not its tenant's/)
+  const tenantless = uniqueSub('no-tid')
+  upstream.setAccount(tenantless, { email: uniqueEmail('no-tid'), emailVerified: true })
+  await t.throwsAsync(completeUpstreamSignIn(server.context, await signInUpstream(server.context, 'msft', upstream.signInHeader(tenantless))), { message: /no tid claim/ })
 })

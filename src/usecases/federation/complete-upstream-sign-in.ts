@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { Context } from '../../context.js'
 import { HeimdallError } from '../../errors.js'
-import { findEnabledProviderOrFail } from './find-provider.js'
+import { requireEnabled } from './find-provider.js'
 import { redirectUriOf } from './provider-summary.js'
 import { resolveUpstreamIdentity, type ResolvedUpstreamSignIn } from './resolve-upstream-identity.js'
 import { secretHash, upstreamOf } from './upstream-of.js'
@@ -42,7 +42,7 @@ export async function completeUpstreamSignIn(ctx: Context, input: CompleteUpstre
 
   const provider = await ctx.identityProviders.findIdentityProviderById(flow.provider_id)
   if (!provider) throw new HeimdallError('federation.provider_not_found', 'The identity provider of this sign-in no longer exists')
-  await findEnabledProviderOrFail(ctx, provider.name)
+  requireEnabled(provider)
   // The answer's parameters on the redirect URI registered upstream, whatever URL the caller saw.
   const redirectUri = redirectUriOf(ctx, provider.name)
   const answer = new URL(redirectUri)

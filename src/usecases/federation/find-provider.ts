@@ -11,7 +11,11 @@ export async function findProviderOrFail(ctx: Context, name: string): Promise<Id
 
 /** The provider, enabled, or federation.provider_not_found / federation.provider_disabled. */
 export async function findEnabledProviderOrFail(ctx: Context, name: string): Promise<IdentityProviderRow> {
-  const row = await findProviderOrFail(ctx, name)
-  if (!row.enabled) throw new HeimdallError('federation.provider_disabled', `Signing in with ${name} is turned off at the moment: use another way to sign in`)
+  return requireEnabled(await findProviderOrFail(ctx, name))
+}
+
+/** The provider row if it is enabled; federation.provider_disabled otherwise. */
+export function requireEnabled(row: IdentityProviderRow): IdentityProviderRow {
+  if (!row.enabled) throw new HeimdallError('federation.provider_disabled', `Signing in with ${row.name} is turned off at the moment: use another way to sign in`)
   return row
 }

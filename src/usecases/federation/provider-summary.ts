@@ -29,6 +29,7 @@ export function redirectUriOf(ctx: Context, name: string): string {
   return `${ctx.config.publicUrl}/account/sign-in/${name}/callback`
 }
 
+/** A provider row as operators and pages see it (booleans as booleans, times as numbers, no secret). */
 export function providerSummary(ctx: Context, row: IdentityProviderRow): ProviderSummary {
   return {
     id: row.id,

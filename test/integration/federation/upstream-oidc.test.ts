@@ -2,7 +2,7 @@ import test, { type ExecutionContext } from 'ava'
 import { NO_PASSWORD } from '../../../src/domain/no-password.js'
 import { completeUpstreamSignIn, type CompletedUpstreamSignIn } from '../../../src/usecases/federation/complete-upstream-sign-in.js'
 import { createProvider } from '../../../src/usecases/federation/create-provider.js'
-import { FLOW_TTL_MS } from '../../../src/usecases/federation/begin-upstream-sign-in.js'
+import { beginUpstreamSignIn, FLOW_TTL_MS } from '../../../src/usecases/federation/begin-upstream-sign-in.js'
 import { getPendingLink } from '../../../src/usecases/federation/get-pending-link.js'
 import { linkPendingIdentity } from '../../../src/usecases/federation/link-pending-identity.js'
 import { PENDING_LINK_TTL_MS } from '../../../src/usecases/federation/resolve-upstream-identity.js'
@@ -344,4 +344,20 @@ serverTest('the microsoft preset refuses an ID token whose issuer is not its ten
   const tenantless = uniqueSub('no-tid')
   upstream.setAccount(tenantless, { email: uniqueEmail('no-tid'), emailVerified: true })
   await t.throwsAsync(completeUpstreamSignIn(server.context, await signInUpstream(server.context, 'msft', upstream.signInHeader(tenantless))), { message: /no tid claim/ })
+})
+
+serverTest('a sign-in starts only at a known provider, and comes back only to a path on this server', async (t, server) => {
+  await upstreamsOf(server)
+  await t.throwsAsync(beginUpstreamSignIn(server.context, { provider: 'nobody' }), { code: 'federation.provider_not_found' })
+  for (const returnTo of ['//evil.example.com/x', 'https://evil.example.com/', '/\\evil.example.com', 'account']) {
+    await t.throwsAsync(beginUpstreamSignIn(server.context, { provider: 'plain', returnTo }), { code: 'validation.failed' }, returnTo)
+  }
+  const begun = await beginUpstreamSignIn(server.context, { provider: 'plain', returnTo: '/account?tab=security', interactionUid: 'uid-1' })
+  const url = new URL(begun.authorizationUrl)
+  t.is(url.searchParams.get('code_challenge_method'), 'S256')
+  t.truthy(url.searchParams.get('code_challenge'))
+  t.truthy(url.searchParams.get('nonce'))
+  t.truthy(url.searchParams.get('state'))
+  t.is(url.searchParams.get('redirect_uri'), `${server.context.config.publicUrl}/account/sign-in/plain/callback`)
+  t.false(begun.authorizationUrl.includes(begun.flowId), 'the flow id stays with the browser')
 })

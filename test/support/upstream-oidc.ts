@@ -46,6 +46,7 @@ export async function startUpstreamOidc(options: { redirectUris: string[]; clien
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
   const provider = new Provider(issuer, {
+    adapter: memoryAdapter(),
     clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: options.redirectUris, grant_types: ['authorization_code'], response_types: ['code'] }],
     jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'upstream-1', alg: 'RS256', use: 'sig' } as never] },
     claims: { openid: ['sub', 'amr', 'tid'], email: ['email', 'email_verified'] },
@@ -96,5 +97,42 @@ export async function startUpstreamOidc(options: { redirectUris: string[]; clien
     setAccount: (sub, account) => void accounts.set(sub, account),
     signInHeader: (sub) => ({ [ACCOUNT_HEADER]: sub }),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
+}
+
+/**
+ * The provider's state in memory, one store per provider (its own quick-start adapter warns on every
+ * start): two upstreams of a test never see each other's codes.
+ */
+function memoryAdapter() {
+  const stores = new Map<string, Map<string, Record<string, unknown>>>()
+  return class MemoryAdapter {
+    private readonly store: Map<string, Record<string, unknown>>
+    constructor(name: string) {
+      this.store = stores.get(name) ?? new Map()
+      stores.set(name, this.store)
+    }
+    async upsert(id: string, payload: Record<string, unknown>) {
+      this.store.set(id, payload)
+    }
+    async find(id: string) {
+      return this.store.get(id)
+    }
+    async findByUid(uid: string) {
+      return [...this.store.values()].find((payload) => payload.uid === uid)
+    }
+    async findByUserCode(userCode: string) {
+      return [...this.store.values()].find((payload) => payload.userCode === userCode)
+    }
+    async consume(id: string) {
+      const payload = this.store.get(id)
+      if (payload) payload.consumed = Math.floor(Date.now() / 1000)
+    }
+    async destroy(id: string) {
+      this.store.delete(id)
+    }
+    async revokeByGrantId(grantId: string) {
+      for (const [id, payload] of this.store) if (payload.grantId === grantId) this.store.delete(id)
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { getProvider } from '../../usecases/federation/list-providers.js'
+import { getProvider } from '../../usecases/federation/get-provider.js'
 import { BaseCommand } from '../base-command.js'
 import { providerJson, providerLines, providerNameArg } from '../idp-args.js'
 

@@ -4,7 +4,8 @@ import type { Context } from '../../context.js'
 import { validationError } from '../../errors.js'
 import { findEnabledProviderOrFail } from './find-provider.js'
 import { redirectUriOf } from './provider-summary.js'
-import { secretHash, upstreamOf } from './upstream-of.js'
+import { secretHash } from './secret-hash.js'
+import { upstreamOf } from './upstream-of.js'
 
 /** How long a person has at the upstream before the sign-in must start again. */
 export const FLOW_TTL_MS = 10 * 60_000

@@ -4,7 +4,8 @@ import { HeimdallError } from '../../errors.js'
 import { requireEnabled } from './find-provider.js'
 import { redirectUriOf } from './provider-summary.js'
 import { resolveUpstreamIdentity, type ResolvedUpstreamSignIn } from './resolve-upstream-identity.js'
-import { secretHash, upstreamOf } from './upstream-of.js'
+import { secretHash } from './secret-hash.js'
+import { upstreamOf } from './upstream-of.js'
 
 export interface CompleteUpstreamSignInInput {
   /** The callback's full URL as the browser requested it (its query carries code, state, iss or error). */

@@ -1,6 +1,6 @@
 import type { Context } from '../../context.js'
 import { HeimdallError } from '../../errors.js'
-import { secretHash } from './upstream-of.js'
+import { secretHash } from './secret-hash.js'
 
 /**
  * What a pending link is about, without spending it: for the page that asks the person to prove the

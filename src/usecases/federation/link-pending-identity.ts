@@ -1,8 +1,8 @@
 import type { Context } from '../../context.js'
 import { HeimdallError } from '../../errors.js'
 import { isUniqueViolation } from '../../infra/db/unique-violation.js'
-import { linkIdentity } from './resolve-upstream-identity.js'
-import { secretHash } from './upstream-of.js'
+import { linkIdentity } from './link-identity.js'
+import { secretHash } from './secret-hash.js'
 
 export interface LinkPendingIdentityInput {
   /** What completeUpstreamSignIn answered with link-required. */

@@ -8,7 +8,8 @@ import { HeimdallError } from '../../errors.js'
 import type { IdentityProviderRow, UserRow } from '../../infra/db/tables.js'
 import { isUniqueViolation } from '../../infra/db/unique-violation.js'
 import type { UpstreamIdentity } from '../../infra/federation/upstream-client.js'
-import { secretHash } from './upstream-of.js'
+import { linkIdentity } from './link-identity.js'
+import { secretHash } from './secret-hash.js'
 
 /** How long the person has to prove the local account before the pending link lapses. */
 export const PENDING_LINK_TTL_MS = 15 * 60_000
@@ -46,7 +47,11 @@ export async function resolveUpstreamIdentity(ctx: Context, input: ResolveInput,
     upstreamAmr: identity.amr,
     secondFactorSatisfiedUpstream: secondFactorSatisfiedUpstream(Boolean(provider.trust_mfa), identity.amr, identity.acr),
   })
-  const email = identity.email === null ? null : normalizeEmail(identity.email)
+  // RFC 5321's 254 (emailProblem) for a new account; a longer one is still recorded up to the column's 320.
+  const email = identity.email === null || identity.email.length > 320 ? null : normalizeEmail(identity.email)
+  if (identity.subject === '' || identity.subject.length > 255) {
+    throw new HeimdallError('federation.upstream_invalid', `${provider.name} gave a subject of ${identity.subject.length} characters: OpenID Connect allows 1 to 255`)
+  }
   try {
     const known = await ctx.userIdentities.findUserIdentityBySubject(provider.id, identity.subject)
     if (known) {
@@ -109,10 +114,4 @@ async function createAccount(ctx: Context, input: ResolveInput, email: string, v
     await tx.audit.insertAuditEvent({ type: 'user.registered', userId, detail: { roles: [DEFAULT_ROLE], by: 'federation', provider: provider.name, email_verified: verified } }, now)
   })
   return (await ctx.users.findUserById(userId))!
-}
-
-/** Links the identity to an existing account; unique-violation when it got linked meanwhile. */
-export async function linkIdentity(ctx: Context, userId: string, provider: IdentityProviderRow, identity: { subject: string }, email: string, how: 'auto' | 'proven', now: number): Promise<void> {
-  await ctx.userIdentities.insertUserIdentity({ id: randomUUID(), user_id: userId, provider_id: provider.id, subject: identity.subject, email, linked_at: now, last_sign_in_at: now })
-  await ctx.audit.insertAuditEvent({ type: 'federation.identity_linked', userId, detail: { provider: provider.name, how } }, now)
 }

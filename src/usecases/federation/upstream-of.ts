@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import type { Context } from '../../context.js'
 import type { IdentityProviderRow } from '../../infra/db/tables.js'
 import { createUpstreamClient, type UpstreamClient } from '../../infra/federation/upstream-client.js'
@@ -17,9 +16,4 @@ export async function upstreamOf(ctx: Context, provider: IdentityProviderRow): P
     scopes: provider.scopes.split(' ').filter(Boolean),
     updatedAt: Number(provider.updated_at),
   })
-}
-
-/** SHA-256 (hex) of a flow id or pending-link token: the database never holds the value itself. */
-export function secretHash(value: string): string {
-  return createHash('sha256').update(value).digest('hex')
 }

@@ -54,6 +54,8 @@ export async function up(knex: Knex): Promise<void> {
     table.string('nonce', 64).notNullable()
     table.string('return_to', 2000).nullable()
     table.string('interaction_uid', 191).nullable()
+    // Set when a signed-in person links another identity from the account page: the user it goes to.
+    table.string('link_user_id', 36).nullable().references('id').inTable('users').onDelete('CASCADE')
     table.bigInteger('created_at').notNullable()
     table.bigInteger('expires_at').notNullable()
     table.bigInteger('consumed_at').nullable()

@@ -236,6 +236,8 @@ export interface FederationFlowRow {
   nonce: string
   return_to: string | null
   interaction_uid: string | null
+  /** The signed-in user this flow links an identity to (the account page); null for a sign-in. */
+  link_user_id: string | null
   created_at: number
   expires_at: number
   consumed_at: number | null

@@ -16,6 +16,11 @@ export interface BeginUpstreamSignInInput {
   returnTo?: string
   /** The OpenID Connect interaction this sign-in finishes, when a relying party sent the person. */
   interactionUid?: string
+  /**
+   * Links the upstream identity to this signed-in user instead of signing in (the account page's
+   * "link another"; the page has checked the session, and a recent authentication if it wants one).
+   */
+  linkToUserId?: string
 }
 
 export interface BegunUpstreamSignIn {
@@ -28,7 +33,7 @@ export interface BegunUpstreamSignIn {
 }
 
 /**
- * Starts a sign-in at an upstream provider: authorization code flow with PKCE (S256), a fresh state
+ * Starts a sign-in (or, with linkToUserId, a link) at an upstream provider: authorization code flow with PKCE (S256), a fresh state
  * and nonce, all kept server-side for FLOW_TTL_MS under the hash of a flow id that only the browser
  * gets (a cookie): a callback without that cookie, or with another sign-in's, finishes nothing.
  * Throws federation.provider_not_found, federation.provider_disabled, validation.failed (returnTo not a
@@ -55,6 +60,7 @@ export async function beginUpstreamSignIn(ctx: Context, input: BeginUpstreamSign
     nonce: request.nonce,
     return_to: input.returnTo ?? null,
     interaction_uid: input.interactionUid ?? null,
+    link_user_id: input.linkToUserId ?? null,
     created_at: now,
     expires_at: expiresAt,
   })

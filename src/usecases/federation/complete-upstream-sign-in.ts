@@ -3,6 +3,7 @@ import type { Context } from '../../context.js'
 import { HeimdallError } from '../../errors.js'
 import { requireEnabled } from './find-provider.js'
 import { redirectUriOf } from './provider-summary.js'
+import { linkSignedInIdentity } from './link-signed-in-identity.js'
 import { resolveUpstreamIdentity, type ResolvedUpstreamSignIn } from './resolve-upstream-identity.js'
 import { secretHash } from './secret-hash.js'
 import { upstreamOf } from './upstream-of.js'
@@ -16,7 +17,7 @@ export interface CompleteUpstreamSignInInput {
 }
 
 /** The result, with where the person was going. */
-export type CompletedUpstreamSignIn = ResolvedUpstreamSignIn & {
+export type CompletedUpstreamSignIn = (ResolvedUpstreamSignIn | { kind: 'linked'; userId: string; alreadyLinked: boolean }) & {
   provider: string
   returnTo: string | null
   interactionUid: string | null
@@ -27,12 +28,14 @@ export type CompletedUpstreamSignIn = ResolvedUpstreamSignIn & {
  * callback, or a second one racing it, finds it spent), and its state must be the callback's. Then
  * openid-client checks the answer (RFC 9207 `iss` where offered, the code exchange with the PKCE
  * verifier, the ID token's signature, iss, aud, exp and nonce), and the linking policy of
- * resolve-upstream-identity.ts decides whose account it is. Opens no session: the caller's sign-in
+ * resolve-upstream-identity.ts decides whose account it is; a flow started from the account page
+ * (linkToUserId) links the identity to that user instead (link-signed-in-identity.ts, kind 'linked').
+ * Opens no session: the caller's sign-in
  * seam does, asking for the account's second factor unless secondFactorSatisfiedUpstream.
  * Throws federation.invalid_callback (no such flow, spent, expired, or another state),
  * federation.provider_not_found / provider_disabled, federation.upstream_refused (an error answer,
  * access_denied when the person cancelled), federation.upstream_invalid, federation.upstream_unavailable,
- * and what resolveUpstreamIdentity throws.
+ * and what resolveUpstreamIdentity and linkSignedInIdentity throw.
  */
 export async function completeUpstreamSignIn(ctx: Context, input: CompleteUpstreamSignInInput): Promise<CompletedUpstreamSignIn> {
   const flow = input.flowId === '' ? undefined : await ctx.federationFlows.consumeFlow(secretHash(input.flowId), ctx.clock.now())
@@ -50,7 +53,10 @@ export async function completeUpstreamSignIn(ctx: Context, input: CompleteUpstre
   answer.search = callback!.search
   const client = await upstreamOf(ctx, provider)
   const identity = await client.complete(answer, { redirectUri, state: flow.state, nonce: flow.nonce, codeVerifier: flow.code_verifier })
-  const resolved = await resolveUpstreamIdentity(ctx, { provider, identity, returnTo: flow.return_to, interactionUid: flow.interaction_uid, ip: input.ip })
+  const resolved =
+    flow.link_user_id !== null
+      ? await linkSignedInIdentity(ctx, { userId: flow.link_user_id, provider, identity })
+      : await resolveUpstreamIdentity(ctx, { provider, identity, returnTo: flow.return_to, interactionUid: flow.interaction_uid, ip: input.ip })
   return { ...resolved, provider: provider.name, returnTo: flow.return_to, interactionUid: flow.interaction_uid }
 }
 

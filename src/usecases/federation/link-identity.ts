@@ -4,10 +4,10 @@ import type { IdentityProviderRow } from '../../infra/db/tables.js'
 
 /**
  * Links an upstream identity to an existing account, audited as federation.identity_linked (`how`:
- * auto-linked by the provider's policy, or proven by the person). Throws a unique violation when the
+ * auto-linked by the provider's policy, proven by the person, or from the account page). Throws a unique violation when the
  * identity got linked meanwhile.
  */
-export async function linkIdentity(ctx: Context, userId: string, provider: IdentityProviderRow, identity: { subject: string }, email: string, how: 'auto' | 'proven', now: number): Promise<void> {
+export async function linkIdentity(ctx: Context, userId: string, provider: IdentityProviderRow, identity: { subject: string }, email: string | null, how: 'auto' | 'proven' | 'account_page', now: number): Promise<void> {
   await ctx.userIdentities.insertUserIdentity({ id: randomUUID(), user_id: userId, provider_id: provider.id, subject: identity.subject, email, linked_at: now, last_sign_in_at: now })
   await ctx.audit.insertAuditEvent({ type: 'federation.identity_linked', userId, detail: { provider: provider.name, how } }, now)
 }

@@ -16,7 +16,7 @@ import { deleteUser } from '../../../src/usecases/users/delete-user.js'
 import { runCli } from '../../support/cli.js'
 import { serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
 import { DENY_HEADER, startUpstreamOidc, type UpstreamOidc } from '../../support/upstream-oidc.js'
-import { signInUpstream } from '../../support/upstream-sign-in.js'
+import { followToCallback, signInUpstream } from '../../support/upstream-sign-in.js'
 
 // Heimdall as a relying party of a real OpenID Connect provider (node-oidc-provider), driven without a
 // browser: beginUpstreamSignIn, the upstream's own interaction up to the redirect to Heimdall's
@@ -360,4 +360,25 @@ serverTest('a sign-in starts only at a known provider, and comes back only to a 
   t.truthy(url.searchParams.get('state'))
   t.is(url.searchParams.get('redirect_uri'), `${server.context.config.publicUrl}/account/sign-in/plain/callback`)
   t.false(begun.authorizationUrl.includes(begun.flowId), 'the flow id stays with the browser')
+})
+
+serverTest('a signed-in person links another identity from the account page; an identity linked to someone else is never moved', async (t, server) => {
+  const { upstream } = await upstreamsOf(server)
+  const { userId } = await registerUser(server.context, { email: uniqueEmail('linker'), password: TEST_PASSWORD })
+  const sub = uniqueSub('page-link')
+  // A different address upstream: both sides are proven, so the addresses need not match.
+  upstream.setAccount(sub, { email: uniqueEmail('elsewhere'), emailVerified: false })
+  const linkFrom = async (user: string) => {
+    const begun = await beginUpstreamSignIn(server.context, { provider: 'plain', returnTo: '/account', linkToUserId: user })
+    const callbackUrl = await followToCallback(begun.authorizationUrl, upstream.signInHeader(sub), server.context.config.publicUrl)
+    return completeUpstreamSignIn(server.context, { callbackUrl, flowId: begun.flowId })
+  }
+  t.like(await linkFrom(userId), { kind: 'linked', userId, alreadyLinked: false, returnTo: '/account' })
+  t.like(await linkFrom(userId), { kind: 'linked', userId, alreadyLinked: true })
+  t.is(signedIn(t, await signIn(server, 'plain', sub)).userId, userId, 'the identity now signs in to that account')
+  const { userId: otherId } = await registerUser(server.context, { email: uniqueEmail('thief'), password: TEST_PASSWORD })
+  await t.throwsAsync(linkFrom(otherId), { code: 'federation.identity_taken' })
+  t.deepEqual(await server.context.db('user_identities').where({ user_id: otherId }), [])
+  const [audit] = await server.context.db('audit_events').where({ type: 'federation.identity_linked', user_id: userId })
+  t.like(JSON.parse(audit.detail), { provider: 'plain', how: 'account_page' })
 })

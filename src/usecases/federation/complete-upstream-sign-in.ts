@@ -52,7 +52,11 @@ export async function completeUpstreamSignIn(ctx: Context, input: CompleteUpstre
   const answer = new URL(redirectUri)
   answer.search = callback!.search
   const client = await upstreamOf(ctx, provider)
-  const identity = await client.complete(answer, { redirectUri, state: flow.state, nonce: flow.nonce, codeVerifier: flow.code_verifier })
+  const identity = await client.complete(answer, { redirectUri, state: flow.state, nonce: flow.nonce, codeVerifier: flow.code_verifier }).catch(async (error: unknown) => {
+    // A refusal, or an answer that failed its checks (a forged one among them), is for the operator to see.
+    if (error instanceof HeimdallError) await ctx.audit.insertAuditEvent({ type: 'federation.sign_in_failed', detail: { provider: provider.name, code: error.code, ip: input.ip } })
+    throw error
+  })
   const resolved =
     flow.link_user_id !== null
       ? await linkSignedInIdentity(ctx, { userId: flow.link_user_id, provider, identity })

@@ -218,6 +218,8 @@ serverTest('a cancelled sign-in, a disabled user, a provider that creates no acc
   const cancelled = await signInUpstream(server.context, 'plain', { ...upstream.signInHeader(sub), [DENY_HEADER]: '1' })
   const refusal = await t.throwsAsync(completeUpstreamSignIn(server.context, cancelled), { code: 'federation.upstream_refused' })
   t.regex(refusal!.message, /cancelled/)
+  const failures = await server.context.db('audit_events').where({ type: 'federation.sign_in_failed' })
+  t.true(failures.some((row) => JSON.parse(row.detail).code === 'federation.upstream_refused'))
 
   const created = signedIn(t, await signIn(server, 'plain', sub))
   await setUserDisabled(server.context, { email, disabled: true })

@@ -27,6 +27,9 @@ import { createOAuthClientsRepository, type OAuthClientsRepository } from './inf
 import { createOidcConsentsRepository, type OidcConsentsRepository } from './infra/repositories/oidc-consents.js'
 import { createOidcGrantsRepository, type OidcGrantsRepository } from './infra/repositories/oidc-grants.js'
 import { createRolesRepository, type RolesRepository } from './infra/repositories/roles.js'
+import { createFederationFlowsRepository, type FederationFlowsRepository } from './infra/repositories/federation-flows.js'
+import { createIdentityProvidersRepository, type IdentityProvidersRepository } from './infra/repositories/identity-providers.js'
+import { createUserIdentitiesRepository, type UserIdentitiesRepository } from './infra/repositories/user-identities.js'
 import { createSessionsRepository, type SessionsRepository } from './infra/repositories/sessions.js'
 import { createThrottlesRepository, type ThrottlesRepository } from './infra/repositories/throttles.js'
 import { createUsersRepository, type UsersRepository } from './infra/repositories/users.js'
@@ -84,6 +87,12 @@ export interface Context {
   readonly oidcGrants: OidcGrantsRepository
   /** What users allowed OpenID Connect clients, remembered across sign-ins. */
   readonly oidcConsents: OidcConsentsRepository
+  /** The upstream identity providers people may sign in with (idp:create ...). */
+  readonly identityProviders: IdentityProvidersRepository
+  /** Upstream identities linked to users, keyed on (provider, subject). */
+  readonly userIdentities: UserIdentitiesRepository
+  /** Upstream sign-ins in flight and links waiting for the person to prove a local account. */
+  readonly federationFlows: FederationFlowsRepository
   readonly logger: Logger
   readonly passwords: PasswordHasher
   readonly sessionStates: SessionReadModel
@@ -203,6 +212,9 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     oauthClients: createOAuthClientsRepository(db),
     oidcGrants: createOidcGrantsRepository(db),
     oidcConsents: createOidcConsentsRepository(db),
+    identityProviders: createIdentityProvidersRepository(db),
+    userIdentities: createUserIdentitiesRepository(db),
+    federationFlows: createFederationFlowsRepository(db),
     logger,
     passwords: options.passwords ?? createPasswordHasher(config.bcryptCost),
     sessionStates,

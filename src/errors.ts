@@ -51,6 +51,28 @@ const CODES = {
   'passkey.not_found': { status: 404, expose: true },
   'passkey.invalid_response': { status: 400, expose: true },
   'oauth.invalid_request': { status: 400, expose: true },
+  // Sign-in through another identity provider (usecases/federation/, docs/federation.md).
+  'federation.provider_not_found': { status: 404, expose: true },
+  'federation.provider_exists': { status: 409, expose: true },
+  'federation.provider_disabled': { status: 403, expose: true },
+  // The callback does not belong to a sign-in this browser started: wrong or replayed state, expired flow.
+  'federation.invalid_callback': { status: 400, expose: true },
+  // The upstream answered an error (access_denied when the person cancelled) or a response that failed its checks.
+  'federation.upstream_refused': { status: 502, expose: true },
+  // The upstream's answer failed a check (iss, nonce, signature, audience, expiry): never signed in on it.
+  'federation.upstream_invalid': { status: 502, expose: true },
+  // The upstream could not be reached (discovery, token endpoint, API).
+  'federation.upstream_unavailable': { status: 502, expose: true },
+  // The upstream identity is new and no account may be created for it (the provider's create_accounts is off).
+  'federation.account_creation_disabled': { status: 403, expose: true },
+  'federation.link_expired': { status: 400, expose: true },
+  // A new identity whose provider gave no usable address: no account can be made or found for it.
+  'federation.email_missing': { status: 403, expose: true },
+  'federation.identity_not_found': { status: 404, expose: true },
+  // The identity is already linked to another account.
+  'federation.identity_taken': { status: 409, expose: true },
+  // Unlinking it would leave the account with no way to sign in.
+  'federation.last_sign_in_method': { status: 409, expose: true },
   'oauth.invalid_token': { status: 401, expose: true },
   // The CLI's own: the command line is wrong (unknown command or flag, missing argument...), exit 2.
   'cli.usage': { status: 400, expose: true },

@@ -7,6 +7,12 @@ import ClientShow from './client/show.js'
 import ConfigShow from './config/show.js'
 import DataKeyRotate from './data-key/rotate.js'
 import Doctor from './doctor.js'
+import IdpCreate from './idp/create.js'
+import IdpDelete from './idp/delete.js'
+import IdpDisable from './idp/disable.js'
+import IdpEnable from './idp/enable.js'
+import IdpList from './idp/list.js'
+import IdpShow from './idp/show.js'
 import KeysList from './keys/list.js'
 import KeysRotate from './keys/rotate.js'
 import MailList from './mail/list.js'
@@ -35,6 +41,7 @@ import UserRevoke from './user/revoke.js'
 import UserSendReset from './user/send-reset.js'
 import UserSetPassword from './user/set-password.js'
 import UserShow from './user/show.js'
+import UserUnlink from './user/unlink.js'
 import UserVerifyEmail from './user/verify-email.js'
 
 /** oclif's explicit command list (package.json "oclif.commands"). */
@@ -56,6 +63,7 @@ export const COMMANDS = {
   'user:mfa:reset': UserMfaReset,
   'user:send-reset': UserSendReset,
   'user:verify-email': UserVerifyEmail,
+  'user:unlink': UserUnlink,
   'role:list': RoleList,
   'session:list': SessionList,
   'session:revoke': SessionRevoke,
@@ -75,6 +83,12 @@ export const COMMANDS = {
   'client:show': ClientShow,
   'client:rotate-secret': ClientRotateSecret,
   'client:delete': ClientDelete,
+  'idp:create': IdpCreate,
+  'idp:list': IdpList,
+  'idp:show': IdpShow,
+  'idp:disable': IdpDisable,
+  'idp:enable': IdpEnable,
+  'idp:delete': IdpDelete,
   'config:show': ConfigShow,
   doctor: Doctor,
 }

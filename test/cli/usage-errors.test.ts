@@ -27,6 +27,7 @@ const SAMPLE_ARGUMENTS: Record<string, string> = {
   id: '1',
   name: 'Example app',
   clientId: '0123456789abcdef0123456789abcdef',
+  provider: 'github',
 }
 
 /**

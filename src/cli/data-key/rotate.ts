@@ -3,7 +3,7 @@ import { rotateDataKey } from '../../usecases/data-keys/rotate-data-key.js'
 import { BaseCommand } from '../base-command.js'
 
 export default class DataKeyRotate extends BaseCommand<typeof DataKeyRotate> {
-  static override summary = 'Rotate the data key: a new key seals, and every secret at rest (TOTP seeds, private signing keys) is sealed again under it.'
+  static override summary = 'Rotate the data key: a new key seals, and every secret at rest (TOTP seeds, private signing keys, identity providers\' client secrets) is sealed again under it.'
   static override description =
     'Puts a newly generated key first in the data key file (HEIMDALL_DATA_KEY_FILE, else data-keys beside the JWT secret file) and ' +
     're-encrypts every stored secret with it. Older keys stay in the file so that values other instances seal meanwhile still open; ' +
@@ -22,7 +22,7 @@ export default class DataKeyRotate extends BaseCommand<typeof DataKeyRotate> {
   public async run() {
     const rotated = await rotateDataKey(this.context, { reencryptOnly: this.flags['reencrypt-only'] })
     this.log(`${rotated.generated ? 'New data key' : 'Data key'} ${rotated.keyId} (${rotated.source})`)
-    this.log(`Sealed again: ${rotated.resealed.totp_secret} TOTP secret(s), ${rotated.resealed.signing_key} signing key(s)`)
+    this.log(`Sealed again: ${rotated.resealed.totp_secret} TOTP secret(s), ${rotated.resealed.signing_key} signing key(s), ${rotated.resealed.idp_client_secret} identity provider client secret(s)`)
     return { key_id: rotated.keyId, generated: rotated.generated, source: rotated.source, resealed: rotated.resealed }
   }
 }

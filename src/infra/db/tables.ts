@@ -184,3 +184,76 @@ export interface OidcConsentRow {
   granted_at: number
   updated_at: number
 }
+
+export type IdentityProviderKind = 'oidc' | 'github'
+export type IdentityProviderPreset = 'google' | 'microsoft' | 'github'
+
+/** An upstream identity provider people may sign in with (idp:create). */
+export interface IdentityProviderRow {
+  id: string
+  /** [a-z0-9-], unique: it names the callback path. */
+  name: string
+  kind: IdentityProviderKind
+  preset: IdentityProviderPreset | null
+  /** The issuer identifier; for kind github, the web base URL (https://github.com). */
+  issuer: string
+  /** Kind github only: the REST API's base URL (https://api.github.com); null: the preset's. */
+  api_base_url: string | null
+  client_id: string
+  /** Sealed by infra/data-keys/secret-box.ts, bound to the provider id. */
+  client_secret_sealed: string
+  /** Space-separated. */
+  scopes: string
+  trust_email: boolean | number
+  trust_mfa: boolean | number
+  auto_link: boolean | number
+  create_accounts: boolean | number
+  button_label: string | null
+  enabled: boolean | number
+  created_at: number
+  updated_at: number
+}
+
+/** An upstream identity linked to a user, found by (provider_id, subject), never by email. */
+export interface UserIdentityRow {
+  id: string
+  user_id: string
+  provider_id: string
+  subject: string
+  /** The address the upstream last said (shown, never used to find the identity). */
+  email: string | null
+  linked_at: number
+  last_sign_in_at: number | null
+}
+
+/** A sign-in sent to an upstream and not yet back: single use, short-lived. */
+export interface FederationFlowRow {
+  /** SHA-256 (hex) of the flow id the browser holds. */
+  id_hash: string
+  provider_id: string
+  state: string
+  code_verifier: string
+  nonce: string
+  return_to: string | null
+  interaction_uid: string | null
+  /** The signed-in user this flow links an identity to (the account page); null for a sign-in. */
+  link_user_id: string | null
+  created_at: number
+  expires_at: number
+  consumed_at: number | null
+}
+
+/** An upstream identity whose address a local account has: linked once the person proves that account. */
+export interface PendingLinkRow {
+  /** SHA-256 (hex) of the token the page holds. */
+  token_hash: string
+  provider_id: string
+  subject: string
+  email: string
+  email_verified: boolean | number
+  return_to: string | null
+  interaction_uid: string | null
+  created_at: number
+  expires_at: number
+  consumed_at: number | null
+}

@@ -9,6 +9,8 @@ import { createSessionsRepository } from './sessions.js'
 import { createThrottlesRepository } from './throttles.js'
 import { createUserTokensRepository } from './user-tokens.js'
 import { createUsersRepository } from './users.js'
+import { createFederationFlowsRepository } from './federation-flows.js'
+import { createUserIdentitiesRepository } from './user-identities.js'
 
 /** The repositories over one transaction: what Context.transaction() hands to its work. */
 export function repositoriesOver(db: Knex) {
@@ -23,6 +25,8 @@ export function repositoriesOver(db: Knex) {
     passkeys: createPasskeysRepository(db),
     oidcGrants: createOidcGrantsRepository(db),
     oidcConsents: createOidcConsentsRepository(db),
+    userIdentities: createUserIdentitiesRepository(db),
+    federationFlows: createFederationFlowsRepository(db),
   }
 }
 

@@ -25,7 +25,7 @@ export async function migrateLegacySecrets(ctx: Context): Promise<void> {
     ctx.logger.error(`secrets sealed under the JWT secret by an older release stay so until the data keys are configured: ${error.message}`)
     return
   }
-  if (report.resealed.totp_secret + report.resealed.signing_key > 0) {
+  if (Object.values(report.resealed).some((count) => count > 0)) {
     await ctx.audit.insertAuditEvent({ type: 'data_key.migrated', detail: { key_id: report.keyId, resealed: report.resealed } })
     ctx.logger.info({ data_key: report.keyId, resealed: report.resealed }, 'secrets sealed under the JWT secret by an older release are now sealed under the data key')
   }

@@ -6,8 +6,8 @@ export interface ResealReport {
   /** The data key everything was sealed under. */
   keyId: string
   /** Values sealed again, by kind. */
-  resealed: { totp_secret: number; signing_key: number }
-  /** Values that did not open (their owners: user ids, kids), left as they were, and why the first failed. */
+  resealed: Record<StoredSecret['kind'], number>
+  /** Values that did not open (their owners: user ids, kids, provider names), left as they were, and why the first failed. */
   unreadable: Array<{ kind: StoredSecret['kind']; owner: string }>
   firstProblem?: string
 }
@@ -20,7 +20,7 @@ export interface ResealReport {
  */
 export async function resealSecrets(ctx: Context, input: { which: 'legacy' | 'not_current' }): Promise<ResealReport> {
   const keyId = ctx.secretBox.currentKeyId()
-  const report: ResealReport = { keyId, resealed: { totp_secret: 0, signing_key: 0 }, unreadable: [] }
+  const report: ResealReport = { keyId, resealed: { totp_secret: 0, signing_key: 0, idp_client_secret: 0 }, unreadable: [] }
   for (const secret of await listStoredSecrets(ctx)) {
     const under = ctx.secretBox.sealedUnder(secret.sealed)
     if (under === keyId || (input.which === 'legacy' && under !== 'legacy')) continue

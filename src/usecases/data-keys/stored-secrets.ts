@@ -1,11 +1,12 @@
 import type { Context } from '../../context.js'
 import { privateKeyAssociatedData } from '../../infra/tokens/signing-key-store.js'
 import { totpAssociatedData } from '../mfa/totp.js'
+import { clientSecretAssociatedData } from '../federation/client-secret.js'
 
 /** One value sealed at rest, with what opens it and how to store it sealed again. */
 export interface StoredSecret {
-  kind: 'totp_secret' | 'signing_key'
-  /** The user id of a TOTP secret, the kid of a signing key. */
+  kind: 'totp_secret' | 'signing_key' | 'idp_client_secret'
+  /** The user id of a TOTP secret, the kid of a signing key, the name of an identity provider. */
   owner: string
   sealed: string
   associatedData: string
@@ -14,8 +15,9 @@ export interface StoredSecret {
 }
 
 /**
- * Every secret Heimdall keeps encrypted at rest: the TOTP seeds (pending and confirmed) and the
- * private halves of the signing keys that still have one. Passwords, recovery codes, client secrets
+ * Every secret Heimdall keeps encrypted at rest: the TOTP seeds (pending and confirmed), the
+ * private halves of the signing keys that still have one, and the client secrets Heimdall holds at
+ * upstream identity providers (idp:create). Passwords, recovery codes, client secrets
  * and mailed tokens are hashed, not encrypted, so no key opens them and none is listed here.
  */
 export async function listStoredSecrets(ctx: Context): Promise<StoredSecret[]> {
@@ -39,5 +41,14 @@ export async function listStoredSecrets(ctx: Context): Promise<StoredSecret[]> {
         replace: (sealed) => ctx.signingKeys.replaceSealedPrivateKey(row, sealed),
       }),
     )
-  return [...totp, ...keys]
+  const providers = (await ctx.identityProviders.findIdentityProviders()).map(
+    (row): StoredSecret => ({
+      kind: 'idp_client_secret',
+      owner: row.name,
+      sealed: row.client_secret_sealed,
+      associatedData: clientSecretAssociatedData(row.id),
+      replace: (sealed) => ctx.identityProviders.updateClientSecretSealed(row.id, row.client_secret_sealed, sealed),
+    }),
+  )
+  return [...totp, ...keys, ...providers]
 }

@@ -1,6 +1,7 @@
 import type { Context } from '../../context.js'
 import { PASSWORD_ONLY } from '../../domain/amr.js'
 import { normalizeEmail } from '../../domain/email.js'
+import { hasPassword } from '../../domain/no-password.js'
 import { loginPasswordFieldErrors, normalizePassword } from '../../domain/password-policy.js'
 import { HeimdallError, validationError } from '../../errors.js'
 import type { LoginOutcome } from '../../infra/metrics/metrics.js'
@@ -90,10 +91,11 @@ async function attemptLogin(ctx: Context, input: LoginInput): Promise<LoginResul
   return { kind: 'tokens', tokens: await openSession(ctx, user, { amr: PASSWORD_ONLY, event: 'login.succeeded', detail: { ip: input.ip } }) }
 }
 
-/** bcrypt against the user's hash, or a decoy's for an unknown email; a check that fails to run gives its lockout unit back. */
+/** bcrypt against the user's hash, or a decoy's for an unknown email or an account without a password; a check that fails to run gives its lockout unit back. */
 async function checkPassword(ctx: Context, email: string, user: { password_hash: string } | undefined, password: string): Promise<PasswordCheck> {
   try {
-    return user ? await ctx.passwords.check(password, user.password_hash) : await ctx.passwords.verifyDecoy(password).then(() => 'mismatch' as const)
+    // An account without a password (created through another provider) costs a comparison too: timing tells nothing.
+    return user && hasPassword(user.password_hash) ? await ctx.passwords.check(password, user.password_hash) : await ctx.passwords.verifyDecoy(password).then(() => 'mismatch' as const)
   } catch (error) {
     await releaseLoginAttempt(ctx, email)
     throw error

@@ -1,5 +1,6 @@
 import type { Context } from '../../context.js'
 import { mergePermissions } from '../../domain/permissions.js'
+import { listIdentities, type IdentitySummary } from '../federation/list-identities.js'
 import { findUserByEmailOrFail } from './find-user.js'
 
 export interface UserDetails {
@@ -14,15 +15,18 @@ export interface UserDetails {
   createdAt: number
   /** Sessions neither revoked nor expired. */
   activeSessions: number
+  /** Identities at other providers linked to the account (docs/federation.md). */
+  identities: IdentitySummary[]
 }
 
 /** Everything an operator asks about one user, named by email. */
 export async function getUserDetails(ctx: Context, input: { email: string }): Promise<UserDetails> {
   const user = await findUserByEmailOrFail(ctx, input.email)
-  const [roles, permissions, activeSessions] = await Promise.all([
+  const [roles, permissions, activeSessions, identities] = await Promise.all([
     ctx.roles.findRoleNamesByUserId(user.id),
     ctx.roles.findPermissionNamesByUserId(user.id),
     ctx.sessions.countActiveSessionsByUserId(user.id, ctx.clock.now()),
+    listIdentities(ctx, { userId: user.id }),
   ])
   return {
     id: user.id,
@@ -33,5 +37,6 @@ export async function getUserDetails(ctx: Context, input: { email: string }): Pr
     permissions: mergePermissions(permissions),
     createdAt: Number(user.created_at),
     activeSessions,
+    identities,
   }
 }

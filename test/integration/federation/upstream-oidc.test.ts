@@ -1,0 +1,386 @@
+import test, { type ExecutionContext } from 'ava'
+import { NO_PASSWORD } from '../../../src/domain/no-password.js'
+import { completeUpstreamSignIn, type CompletedUpstreamSignIn } from '../../../src/usecases/federation/complete-upstream-sign-in.js'
+import { createProvider } from '../../../src/usecases/federation/create-provider.js'
+import { beginUpstreamSignIn, FLOW_TTL_MS } from '../../../src/usecases/federation/begin-upstream-sign-in.js'
+import { getPendingLink } from '../../../src/usecases/federation/get-pending-link.js'
+import { linkPendingIdentity } from '../../../src/usecases/federation/link-pending-identity.js'
+import { PENDING_LINK_TTL_MS } from '../../../src/usecases/federation/resolve-upstream-identity.js'
+import { clockedServerTest } from '../../support/clock.js'
+import { setProviderEnabled } from '../../../src/usecases/federation/set-provider-enabled.js'
+import { unlinkIdentity } from '../../../src/usecases/federation/unlink-identity.js'
+import { markEmailVerifiedForTest } from '../../support/federation.js'
+import { registerUser } from '../../../src/usecases/users/register-user.js'
+import { setUserDisabled } from '../../../src/usecases/users/set-user-disabled.js'
+import { deleteUser } from '../../../src/usecases/users/delete-user.js'
+import { runCli } from '../../support/cli.js'
+import { serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
+import { DENY_HEADER, startUpstreamOidc, type UpstreamOidc } from '../../support/upstream-oidc.js'
+import { followToCallback, signInUpstream } from '../../support/upstream-sign-in.js'
+
+// Heimdall as a relying party of a real OpenID Connect provider (node-oidc-provider), driven without a
+// browser: beginUpstreamSignIn, the upstream's own interaction up to the redirect to Heimdall's
+// callback, then completeUpstreamSignIn. The linking policy and the protocol checks, on both databases.
+
+/** Heimdall's providers, one per policy, all at the same upstream. */
+const PROVIDERS = {
+  plain: { trustEmail: false, trustMfa: false, autoLink: false, createAccounts: true },
+  trusted: { trustEmail: true, trustMfa: true, autoLink: false, createAccounts: true },
+  autolink: { trustEmail: true, trustMfa: false, autoLink: true, createAccounts: true },
+  nocreate: { trustEmail: true, trustMfa: false, autoLink: false, createAccounts: false },
+  toggle: { trustEmail: false, trustMfa: false, autoLink: false, createAccounts: true },
+} as const
+type Policy = keyof typeof PROVIDERS
+
+interface Upstreams {
+  upstream: UpstreamOidc
+  /** Another issuer with the same client id and secret: the mix-up attacker's. */
+  other: UpstreamOidc
+}
+
+const setups = new Map<TestServer, Promise<Upstreams>>()
+const started: UpstreamOidc[] = []
+test.after.always(async () => {
+  await Promise.all(started.map((upstream) => upstream.close()))
+})
+
+/** The upstreams of `server` and its providers, made on first use. */
+function upstreamsOf(server: TestServer): Promise<Upstreams> {
+  let setup = setups.get(server)
+  if (!setup) {
+    setup = (async () => {
+      const redirectUris = [...Object.keys(PROVIDERS), 'doomed', 'msft'].map((name) => `${server.context.config.publicUrl}/account/sign-in/${name}/callback`)
+      const upstream = await startUpstreamOidc({ redirectUris })
+      const other = await startUpstreamOidc({ redirectUris })
+      started.push(upstream, other)
+      for (const [name, policy] of Object.entries(PROVIDERS)) {
+        await createProvider(server.context, { name, issuer: upstream.issuer, clientId: upstream.clientId, clientSecret: upstream.clientSecret, ...policy })
+      }
+      // The microsoft preset's checks, run against the local upstream (its issuer overridden).
+      await createProvider(server.context, { name: 'msft', preset: 'microsoft', issuer: upstream.issuer, clientId: upstream.clientId, clientSecret: upstream.clientSecret, ...PROVIDERS.plain })
+      return { upstream, other }
+    })()
+    setups.set(server, setup)
+  }
+  return setup
+}
+
+let sequence = 0
+/** A subject no other test uses. */
+function uniqueSub(label: string): string {
+  return `${label}-${process.pid}-${++sequence}`
+}
+
+async function signIn(server: TestServer, provider: Policy, sub: string, tweak?: (url: URL) => void): Promise<CompletedUpstreamSignIn> {
+  const { upstream } = await upstreamsOf(server)
+  const { flowId, callbackUrl } = await signInUpstream(server.context, provider, upstream.signInHeader(sub), tweak)
+  return completeUpstreamSignIn(server.context, { callbackUrl, flowId })
+}
+
+function signedIn(t: ExecutionContext, result: CompletedUpstreamSignIn) {
+  if (result.kind !== 'signed-in') throw new Error(`expected a sign-in, got ${JSON.stringify(result)}`)
+  return result
+}
+
+serverTest('a first sign-in creates an account without a password, verified only when the upstream asserts it and the provider is trusted; the second finds it', async (t, server) => {
+  const { upstream } = await upstreamsOf(server)
+  const sub = uniqueSub('first')
+  const email = uniqueEmail('first')
+  upstream.setAccount(sub, { email, emailVerified: true })
+  const first = signedIn(t, await signIn(server, 'trusted', sub))
+  t.like(first, { created: true, provider: 'trusted', returnTo: '/account', secondFactorSatisfiedUpstream: false })
+  const user = await server.context.users.findUserById(first.userId)
+  t.is(user?.email, email)
+  t.not(user?.email_verified_at, null, 'verified upstream and trusted')
+  t.is(user?.password_hash, NO_PASSWORD, 'no password can sign in to it')
+  t.is((await server.client.login(email, NO_PASSWORD)).statusCode, 400)
+
+  const second = signedIn(t, await signIn(server, 'trusted', sub))
+  t.is(second.userId, first.userId)
+  t.false(second.created)
+  const shown = JSON.parse((await runCli(['user:show', email, '--json'], { env: server.env })).stdout)
+  t.like(shown.identities[0], { provider: 'trusted', subject: sub, email })
+
+  const untrustedSub = uniqueSub('untrusted')
+  const untrustedEmail = uniqueEmail('untrusted')
+  upstream.setAccount(untrustedSub, { email: untrustedEmail, emailVerified: true })
+  const untrusted = signedIn(t, await signIn(server, 'plain', untrustedSub))
+  t.is((await server.context.users.findUserById(untrusted.userId))?.email_verified_at, null, 'the provider is not trusted for addresses')
+})
+
+serverTest('an upstream account with a local account\'s address is never merged: link-required, linked only once the account is proven, single use', async (t, server) => {
+  const { upstream } = await upstreamsOf(server)
+  const victim = uniqueEmail('victim')
+  const { userId: victimId } = await registerUser(server.context, { email: victim, password: TEST_PASSWORD })
+  await markEmailVerifiedForTest(server, victimId)
+  const attackerSub = uniqueSub('attacker')
+  upstream.setAccount(attackerSub, { email: victim, emailVerified: true })
+
+  const result = await signIn(server, 'trusted', attackerSub)
+  if (result.kind !== 'link-required') return void t.fail(JSON.stringify(result))
+  t.is(result.email, victim)
+  t.deepEqual(await server.context.db('user_identities').where({ user_id: victimId }), [], 'nothing linked')
+  t.is((await server.context.db('users').where({ email: victim })).length, 1, 'no second account')
+
+  t.like(await getPendingLink(server.context, { pendingLinkToken: result.pendingLinkToken }), { email: victim, provider: 'trusted' })
+  const other = await registerUser(server.context, { email: uniqueEmail('other'), password: TEST_PASSWORD })
+  await t.throwsAsync(linkPendingIdentity(server.context, { pendingLinkToken: result.pendingLinkToken, userId: other.userId }), { code: 'federation.link_expired' })
+  const linked = await linkPendingIdentity(server.context, { pendingLinkToken: result.pendingLinkToken, userId: victimId })
+  t.like(linked, { userId: victimId, provider: 'trusted', returnTo: '/account' })
+  await t.throwsAsync(linkPendingIdentity(server.context, { pendingLinkToken: result.pendingLinkToken, userId: victimId }), { code: 'federation.link_expired' })
+  t.is(signedIn(t, await signIn(server, 'trusted', attackerSub)).userId, victimId, 'once proven, the identity signs in to that account')
+  t.is((await server.context.db('audit_events').where({ type: 'federation.identity_linked', user_id: victimId })).length, 1)
+})
+
+serverTest('pre-hijack: an identity stays bound to its own user when its upstream address later becomes a victim\'s', async (t, server) => {
+  const { upstream } = await upstreamsOf(server)
+  const sub = uniqueSub('changer')
+  upstream.setAccount(sub, { email: uniqueEmail('changer'), emailVerified: true })
+  const own = signedIn(t, await signIn(server, 'autolink', sub))
+  const victim = uniqueEmail('victim2')
+  const { userId: victimId } = await registerUser(server.context, { email: victim, password: TEST_PASSWORD })
+  await markEmailVerifiedForTest(server, victimId)
+  upstream.setAccount(sub, { email: victim, emailVerified: true })
+  const again = signedIn(t, await signIn(server, 'autolink', sub))
+  t.is(again.userId, own.userId)
+  t.not(again.userId, victimId)
+})
+
+serverTest('auto-link links only a verified local address: a squatter\'s unverified account with the victim\'s address gets link-required', async (t, server) => {
+  const { upstream } = await upstreamsOf(server)
+  const address = uniqueEmail('squatted')
+  const { userId: squatterId } = await registerUser(server.context, { email: address, password: TEST_PASSWORD })
+  const victimSub = uniqueSub('victim')
+  upstream.setAccount(victimSub, { email: address, emailVerified: true })
+  const result = await signIn(server, 'autolink', victimSub)
+  t.is(result.kind, 'link-required')
+  t.deepEqual(await server.context.db('user_identities').where({ user_id: squatterId }), [])
+
+  const verified = uniqueEmail('verified')
+  const { userId } = await registerUser(server.context, { email: verified, password: TEST_PASSWORD })
+  await markEmailVerifiedForTest(server, userId)
+  const sub = uniqueSub('auto')
+  upstream.setAccount(sub, { email: verified, emailVerified: true })
+  t.is(signedIn(t, await signIn(server, 'autolink', sub)).userId, userId, 'both addresses verified, the provider trusted: linked')
+  const unverifiedUpstream = uniqueSub('unverified')
+  const another = uniqueEmail('another')
+  await markEmailVerifiedForTest(server, (await registerUser(server.context, { email: another, password: TEST_PASSWORD })).userId)
+  upstream.setAccount(unverifiedUpstream, { email: another, emailVerified: false })
+  t.is((await signIn(server, 'autolink', unverifiedUpstream)).kind, 'link-required', 'an address the upstream does not assert verified links nothing')
+})
+
+serverTest('a wrong state, a replayed callback and a callback without its flow are refused', async (t, server) => {
+  const { upstream } = await upstreamsOf(server)
+  const sub = uniqueSub('replay')
+  upstream.setAccount(sub, { email: uniqueEmail('replay'), emailVerified: true })
+
+  const forged = await signInUpstream(server.context, 'plain', upstream.signInHeader(sub))
+  const wrongState = new URL(forged.callbackUrl)
+  wrongState.searchParams.set('state', 'not-the-state')
+  await t.throwsAsync(completeUpstreamSignIn(server.context, { callbackUrl: wrongState.href, flowId: forged.flowId }), { code: 'federation.invalid_callback' })
+  await t.throwsAsync(completeUpstreamSignIn(server.context, { callbackUrl: forged.callbackUrl, flowId: forged.flowId }), { code: 'federation.invalid_callback' }, 'the flow is spent')
+
+  const good = await signInUpstream(server.context, 'plain', upstream.signInHeader(sub))
+  await t.throwsAsync(completeUpstreamSignIn(server.context, { callbackUrl: good.callbackUrl, flowId: 'another-browser' }), { code: 'federation.invalid_callback' })
+  t.is((await completeUpstreamSignIn(server.context, good)).kind, 'signed-in')
+  await t.throwsAsync(completeUpstreamSignIn(server.context, good), { code: 'federation.invalid_callback' }, 'a replayed callback')
+  const fresh = await signInUpstream(server.context, 'plain', upstream.signInHeader(sub))
+  const reusedCode = new URL(good.callbackUrl)
+  await t.throwsAsync(completeUpstreamSignIn(server.context, { callbackUrl: reusedCode.href, flowId: fresh.flowId }), { code: 'federation.invalid_callback' }, 'an old code with a new flow')
+})
+
+serverTest('an ID token with another nonce, and an answer from another issuer (mix-up), are refused', async (t, server) => {
+  const { upstream, other } = await upstreamsOf(server)
+  const sub = uniqueSub('checks')
+  upstream.setAccount(sub, { email: uniqueEmail('checks'), emailVerified: true })
+  other.setAccount(sub, { email: uniqueEmail('checks-other'), emailVerified: true })
+  const wrongNonce = await signInUpstream(server.context, 'plain', upstream.signInHeader(sub), (url) => url.searchParams.set('nonce', 'another-nonce'))
+  const nonceError = await t.throwsAsync(completeUpstreamSignIn(server.context, wrongNonce), { code: 'federation.upstream_invalid' })
+  t.regex(nonceError!.message, /nonce/)
+
+  const mixUp = await signInUpstream(server.context, 'plain', other.signInHeader(sub), (url) => {
+    const foreign = new URL(other.issuer)
+    url.host = foreign.host
+  })
+  t.true(new URL(mixUp.callbackUrl).searchParams.get('iss') === other.issuer)
+  await t.throwsAsync(completeUpstreamSignIn(server.context, mixUp), { code: 'federation.upstream_invalid' })
+  const withoutIss = await signInUpstream(server.context, 'plain', other.signInHeader(sub), (url) => void (url.host = new URL(other.issuer).host))
+  const stripped = new URL(withoutIss.callbackUrl)
+  stripped.searchParams.delete('iss')
+  await t.throwsAsync(completeUpstreamSignIn(server.context, { callbackUrl: stripped.href, flowId: withoutIss.flowId }), { code: 'federation.upstream_invalid' })
+})
+
+serverTest('a cancelled sign-in, a disabled user, a provider that creates no account and a disabled provider are refused with their codes', async (t, server) => {
+  const { upstream } = await upstreamsOf(server)
+  const sub = uniqueSub('refusals')
+  const email = uniqueEmail('refusals')
+  upstream.setAccount(sub, { email, emailVerified: true })
+  const cancelled = await signInUpstream(server.context, 'plain', { ...upstream.signInHeader(sub), [DENY_HEADER]: '1' })
+  const refusal = await t.throwsAsync(completeUpstreamSignIn(server.context, cancelled), { code: 'federation.upstream_refused' })
+  t.regex(refusal!.message, /cancelled/)
+  const failures = await server.context.db('audit_events').where({ type: 'federation.sign_in_failed' })
+  t.true(failures.some((row) => JSON.parse(row.detail).code === 'federation.upstream_refused'))
+
+  const created = signedIn(t, await signIn(server, 'plain', sub))
+  await setUserDisabled(server.context, { email, disabled: true })
+  await t.throwsAsync(signIn(server, 'plain', sub), { code: 'auth.account_disabled' })
+
+  const stranger = uniqueSub('stranger')
+  upstream.setAccount(stranger, { email: uniqueEmail('stranger'), emailVerified: true })
+  await t.throwsAsync(signIn(server, 'nocreate', stranger), { code: 'federation.account_creation_disabled' })
+  const nameless = uniqueSub('nameless')
+  upstream.setAccount(nameless, { email: null, emailVerified: false })
+  await t.throwsAsync(signIn(server, 'plain', nameless), { code: 'federation.email_missing' })
+  t.truthy(created.userId)
+})
+
+serverTest('a provider turned off refuses new sign-ins and the ones in flight', async (t, server) => {
+  const { upstream } = await upstreamsOf(server)
+  const sub = uniqueSub('toggle')
+  upstream.setAccount(sub, { email: uniqueEmail('toggle'), emailVerified: true })
+  const inFlight = await signInUpstream(server.context, 'toggle', upstream.signInHeader(sub))
+  await setProviderEnabled(server.context, { name: 'toggle', enabled: false })
+  try {
+    await t.throwsAsync(completeUpstreamSignIn(server.context, inFlight), { code: 'federation.provider_disabled' })
+    await t.throwsAsync(signIn(server, 'toggle', sub), { code: 'federation.provider_disabled' })
+  } finally {
+    await setProviderEnabled(server.context, { name: 'toggle', enabled: true })
+  }
+  t.is((await signIn(server, 'toggle', sub)).kind, 'signed-in')
+})
+
+serverTest('the second factor counts as done upstream only with trust_mfa and an amr saying mfa', async (t, server) => {
+  const { upstream } = await upstreamsOf(server)
+  const sub = uniqueSub('mfa')
+  upstream.setAccount(sub, { email: uniqueEmail('mfa'), emailVerified: true, amr: ['pwd', 'otp', 'mfa'] })
+  const trusted = signedIn(t, await signIn(server, 'trusted', sub))
+  t.true(trusted.secondFactorSatisfiedUpstream)
+  t.deepEqual(trusted.upstreamAmr, ['pwd', 'otp', 'mfa'])
+  const sub2 = uniqueSub('mfa-plain')
+  upstream.setAccount(sub2, { email: uniqueEmail('mfa-plain'), emailVerified: true, amr: ['pwd', 'otp', 'mfa'] })
+  t.false(signedIn(t, await signIn(server, 'plain', sub2)).secondFactorSatisfiedUpstream, 'the provider is not trusted for MFA')
+  const sub3 = uniqueSub('mfa-pwd')
+  upstream.setAccount(sub3, { email: uniqueEmail('mfa-pwd'), emailVerified: true, amr: ['pwd'] })
+  t.false(signedIn(t, await signIn(server, 'trusted', sub3)).secondFactorSatisfiedUpstream, 'a password alone upstream')
+})
+
+serverTest('an identity is not unlinked when it is the account\'s only way to sign in; user:unlink once a password is set', async (t, server) => {
+  const { upstream } = await upstreamsOf(server)
+  const sub = uniqueSub('unlink')
+  const email = uniqueEmail('unlink')
+  upstream.setAccount(sub, { email, emailVerified: true })
+  const { userId } = signedIn(t, await signIn(server, 'trusted', sub))
+  await t.throwsAsync(unlinkIdentity(server.context, { userId, provider: 'trusted', by: 'user' }), { code: 'federation.last_sign_in_method' })
+  const refused = await runCli(['user:unlink', email, 'trusted'], { env: server.env })
+  t.is(refused.code, 1)
+  t.regex(refused.stderr, /only way to sign in/)
+  t.is((await runCli(['user:set-password', email, '--password-stdin'], { env: server.env, input: TEST_PASSWORD })).code, 0)
+  const unlinked = await runCli(['user:unlink', email, 'trusted', '--json'], { env: server.env })
+  t.is(unlinked.code, 0, unlinked.stderr)
+  t.deepEqual(await server.context.db('user_identities').where({ user_id: userId }), [])
+  t.is((await server.context.db('audit_events').where({ type: 'federation.identity_unlinked', user_id: userId })).length, 1)
+  t.is((await server.client.login(email, TEST_PASSWORD)).statusCode, 200)
+})
+
+serverTest('two callbacks of one sign-in at once: one signs in, the other is refused', async (t, server) => {
+  const { upstream } = await upstreamsOf(server)
+  const sub = uniqueSub('race')
+  upstream.setAccount(sub, { email: uniqueEmail('race'), emailVerified: true })
+  const flow = await signInUpstream(server.context, 'plain', upstream.signInHeader(sub))
+  const results = await Promise.allSettled([completeUpstreamSignIn(server.context, flow), completeUpstreamSignIn(server.context, flow)])
+  t.is(results.filter((result) => result.status === 'fulfilled').length, 1)
+  const refused = results.find((result): result is PromiseRejectedResult => result.status === 'rejected')
+  t.is((refused?.reason as { code?: string }).code, 'federation.invalid_callback')
+  t.is((await server.context.db('users').whereIn('id', server.context.db('user_identities').where({ subject: sub }).select('user_id'))).length, 1, 'one account')
+})
+
+clockedServerTest('a sign-in left at the upstream past its ten minutes, and a pending link past its fifteen, have expired', async (t, server, clock) => {
+  const { upstream } = await upstreamsOf(server)
+  const sub = uniqueSub('slow')
+  upstream.setAccount(sub, { email: uniqueEmail('slow'), emailVerified: true })
+  const slow = await signInUpstream(server.context, 'plain', upstream.signInHeader(sub))
+  clock.advance(FLOW_TTL_MS + 1000)
+  await t.throwsAsync(completeUpstreamSignIn(server.context, slow), { code: 'federation.invalid_callback' })
+
+  const owner = uniqueEmail('owner')
+  const { userId } = await registerUser(server.context, { email: owner, password: TEST_PASSWORD })
+  const linker = uniqueSub('linker')
+  upstream.setAccount(linker, { email: owner, emailVerified: true })
+  const pending = await signIn(server, 'plain', linker)
+  if (pending.kind !== 'link-required') return void t.fail(JSON.stringify(pending))
+  clock.advance(PENDING_LINK_TTL_MS + 1000)
+  await t.throwsAsync(getPendingLink(server.context, { pendingLinkToken: pending.pendingLinkToken }), { code: 'federation.link_expired' })
+  await t.throwsAsync(linkPendingIdentity(server.context, { pendingLinkToken: pending.pendingLinkToken, userId }), { code: 'federation.link_expired' })
+  t.deepEqual(await server.context.db('user_identities').where({ user_id: userId }), [])
+})
+
+serverTest('idp:delete takes the identities linked through it, the accounts stay; deleting a user takes its identities', async (t, server) => {
+  const { upstream } = await upstreamsOf(server)
+  await createProvider(server.context, { name: 'doomed', issuer: upstream.issuer, clientId: upstream.clientId, clientSecret: upstream.clientSecret, ...PROVIDERS.plain })
+  const sub = uniqueSub('doomed')
+  const email = uniqueEmail('doomed')
+  upstream.setAccount(sub, { email, emailVerified: true })
+  const { userId } = signedIn(t, await signInUpstream(server.context, 'doomed', upstream.signInHeader(sub)).then((flow) => completeUpstreamSignIn(server.context, flow)))
+  const deleted = await runCli(['idp:delete', 'doomed', '--json'], { env: server.env })
+  t.is(deleted.code, 0, deleted.stderr)
+  t.deepEqual(JSON.parse(deleted.stdout), { deleted: 'doomed', unlinked_identities: 1 })
+  t.truthy(await server.context.users.findUserById(userId), 'the account stays')
+  t.deepEqual(await server.context.db('user_identities').where({ user_id: userId }), [])
+
+  const goneSub = uniqueSub('gone')
+  const goneEmail = uniqueEmail('gone')
+  upstream.setAccount(goneSub, { email: goneEmail, emailVerified: true })
+  const gone = signedIn(t, await signIn(server, 'plain', goneSub))
+  await deleteUser(server.context, { email: goneEmail })
+  t.deepEqual(await server.context.db('user_identities').where({ user_id: gone.userId }), [])
+  t.true(signedIn(t, await signIn(server, 'plain', goneSub)).created, 'the identity is new again')
+})
+
+serverTest('the microsoft preset refuses an ID token whose issuer is not its tenant\'s', async (t, server) => {
+  const { upstream } = await upstreamsOf(server)
+  const sub = uniqueSub('entra')
+  upstream.setAccount(sub, { email: uniqueEmail('entra'), emailVerified: true, tid: '9188040d-6c67-4c5b-b112-36a304b66dad' })
+  const flow = await signInUpstream(server.context, 'msft', upstream.signInHeader(sub))
+  const refused = await t.throwsAsync(completeUpstreamSignIn(server.context, flow), { code: 'federation.upstream_invalid' })
+  t.regex(refused!.message, /is not its tenant's/)
+  const tenantless = uniqueSub('no-tid')
+  upstream.setAccount(tenantless, { email: uniqueEmail('no-tid'), emailVerified: true })
+  await t.throwsAsync(completeUpstreamSignIn(server.context, await signInUpstream(server.context, 'msft', upstream.signInHeader(tenantless))), { message: /no tid claim/ })
+})
+
+serverTest('a sign-in starts only at a known provider, and comes back only to a path on this server', async (t, server) => {
+  await upstreamsOf(server)
+  await t.throwsAsync(beginUpstreamSignIn(server.context, { provider: 'nobody' }), { code: 'federation.provider_not_found' })
+  for (const returnTo of ['//evil.example.com/x', 'https://evil.example.com/', '/\\evil.example.com', 'account']) {
+    await t.throwsAsync(beginUpstreamSignIn(server.context, { provider: 'plain', returnTo }), { code: 'validation.failed' }, returnTo)
+  }
+  const begun = await beginUpstreamSignIn(server.context, { provider: 'plain', returnTo: '/account?tab=security', interactionUid: 'uid-1' })
+  const url = new URL(begun.authorizationUrl)
+  t.is(url.searchParams.get('code_challenge_method'), 'S256')
+  t.truthy(url.searchParams.get('code_challenge'))
+  t.truthy(url.searchParams.get('nonce'))
+  t.truthy(url.searchParams.get('state'))
+  t.is(url.searchParams.get('redirect_uri'), `${server.context.config.publicUrl}/account/sign-in/plain/callback`)
+  t.false(begun.authorizationUrl.includes(begun.flowId), 'the flow id stays with the browser')
+})
+
+serverTest('a signed-in person links another identity from the account page; an identity linked to someone else is never moved', async (t, server) => {
+  const { upstream } = await upstreamsOf(server)
+  const { userId } = await registerUser(server.context, { email: uniqueEmail('linker'), password: TEST_PASSWORD })
+  const sub = uniqueSub('page-link')
+  // A different address upstream: both sides are proven, so the addresses need not match.
+  upstream.setAccount(sub, { email: uniqueEmail('elsewhere'), emailVerified: false })
+  const linkFrom = async (user: string) => {
+    const begun = await beginUpstreamSignIn(server.context, { provider: 'plain', returnTo: '/account', linkToUserId: user })
+    const callbackUrl = await followToCallback(begun.authorizationUrl, upstream.signInHeader(sub), server.context.config.publicUrl)
+    return completeUpstreamSignIn(server.context, { callbackUrl, flowId: begun.flowId })
+  }
+  t.like(await linkFrom(userId), { kind: 'linked', userId, alreadyLinked: false, returnTo: '/account' })
+  t.like(await linkFrom(userId), { kind: 'linked', userId, alreadyLinked: true })
+  t.is(signedIn(t, await signIn(server, 'plain', sub)).userId, userId, 'the identity now signs in to that account')
+  const { userId: otherId } = await registerUser(server.context, { email: uniqueEmail('thief'), password: TEST_PASSWORD })
+  await t.throwsAsync(linkFrom(otherId), { code: 'federation.identity_taken' })
+  t.deepEqual(await server.context.db('user_identities').where({ user_id: otherId }), [])
+  const [audit] = await server.context.db('audit_events').where({ type: 'federation.identity_linked', user_id: userId })
+  t.like(JSON.parse(audit.detail), { provider: 'plain', how: 'account_page' })
+})

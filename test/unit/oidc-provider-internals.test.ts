@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net'
 import test from 'ava'
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider'
 import instance from 'oidc-provider/lib/helpers/weak_cache.js'
+import { providerFormPostOf } from '../../src/infra/oidc/provider-form-post.js'
 import {
   compareClientSecretsWith,
   forgetSignIn,
@@ -249,4 +250,28 @@ test('a refresh token presented again: the token endpoint revokes its grant (gra
   t.is(((await response.json()) as { error_description: string }).error_description, 'grant request is invalid')
   t.deepEqual(noted, [{ accountId: 'user-1', clientId: CLIENT.client_id, consumed: true }])
   t.is(presentedRefreshTokenOf({}), undefined)
+})
+
+test("the provider's form_post page: a form with the action and hidden fields providerFormPostOf reads back, values unescaped", async (t) => {
+  // The library's own page writer (lib/response_modes/form_post.js), as end_session calls it, with a ctx of the fields it uses.
+  const specifier = 'oidc-provider/lib/response_modes/form_post.js'
+  const { default: formPost } = (await import(specifier)) as { default: (ctx: object, action: string, inputs: Record<string, string>) => void }
+  const ctx = { status: 200, type: '', body: '' as unknown, response: { get: () => undefined }, set: () => undefined }
+  const tricky = `a&b<c>"d'e`
+  formPost(ctx, `https://rp.example.com/cb?x=1&y="2"`, { code: 'the-code', state: tricky, iss: ISSUER })
+  t.is(ctx.type, 'html')
+  t.deepEqual(providerFormPostOf(ctx.body), { action: 'https://rp.example.com/cb?x=1&y="2"', fields: [['code', 'the-code'], ['state', tricky], ['iss', ISSUER]] })
+
+  // And through a provider: an authorization answered with response_mode=form_post (an error: nobody signed in, prompt=none).
+  const { url, server } = await serve(buildProvider())
+  t.teardown(() => server.close())
+  const response = await fetch(
+    `${url}/auth?${new URLSearchParams({ client_id: CLIENT.client_id, redirect_uri: CLIENT.redirect_uris[0], response_type: 'code', response_mode: 'form_post', scope: 'openid', prompt: 'none', state: tricky })}`,
+  )
+  const posted = providerFormPostOf(await response.text())
+  t.is(posted?.action, CLIENT.redirect_uris[0])
+  t.like(Object.fromEntries(posted?.fields ?? []), { error: 'login_required', state: tricky, iss: ISSUER })
+
+  t.is(providerFormPostOf('<!DOCTYPE html><html><head><title>Another page</title></head></html>'), undefined)
+  t.is(providerFormPostOf({ error: 'invalid_request' }), undefined)
 })

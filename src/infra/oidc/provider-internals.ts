@@ -8,11 +8,12 @@ import instance from 'oidc-provider/lib/helpers/weak_cache.js'
  * and the undocumented fields of its Session and Grant models. Everything else in Heimdall goes
  * through the functions below, never through the library's private parts, so that an upgrade of
  * oidc-provider is checked in one place: test/unit/oidc-provider-internals.test.ts fails when what
- * these functions rely on changes or goes away.
+ * these functions rely on changes or goes away. Its sibling provider-form-post.ts, which reads the
+ * library's form_post page back into a form, is part of the same fence and checked by the same test.
  *
  * Every function here was written against oidc-provider 9.13 (OIDC_PROVIDER_INTERNALS_VERSION): its
  * lib/provider.js, lib/helpers/weak_cache.js, lib/helpers/router.js, lib/helpers/oidc_context.js,
- * lib/models/client.js, lib/models/session.js and lib/models/grant.js.
+ * lib/models/client.js, lib/models/session.js, lib/models/grant.js and lib/response_modes/form_post.js.
  */
 
 /** The oidc-provider release line whose internals this module reads (package.json's `version` starts with it). */

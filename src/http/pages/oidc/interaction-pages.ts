@@ -3,9 +3,10 @@ import type { InteractionDetails } from 'oidc-provider'
 import type { Context } from '../../../context.js'
 import { mustAuthenticateAgain } from '../../../domain/authentication-age.js'
 import { HeimdallError } from '../../../errors.js'
+import { providerGrantsOf, signInOfSessionUid } from '../../../infra/oidc/provider-internals.js'
 import { describeInteraction } from '../../../usecases/oidc/describe-interaction.js'
 import { findAccountSession } from '../../../usecases/sessions/account-session.js'
-import { rememberConsent, type ConsentedAccess } from '../../../usecases/oidc/remembered-consent.js'
+import { rememberConsent } from '../../../usecases/oidc/remembered-consent.js'
 import { linkGrantToSession, linkLoginToSession, sessionOfLogin } from '../../../usecases/oidc/session-link.js'
 import type { OidcHost } from '../../oidc/mount.js'
 import { INTERACTION_PATH, OIDC_SESSION_TTL_SECONDS } from '../../oidc/paths.js'
@@ -96,26 +97,28 @@ export function oidcInteractionPages(pages: Pages, oidc: OidcHost): void {
   /** The Heimdall session behind this interaction: the one the provider session's sign-in opened. */
   async function heimdallSessionOf(context: Context, details: InteractionDetails): Promise<string | undefined> {
     if (!details.session) return undefined
-    const session = await (await oidc.provider()).Session.findByUid(details.session.uid)
-    if (!session?.loginTs) return undefined
-    return sessionOfLogin(context, { accountId: details.session.accountId, loginTs: session.loginTs })
+    const signIn = await signInOfSessionUid(await oidc.provider(), details.session.uid)
+    if (!signIn) return undefined
+    return sessionOfLogin(context, { accountId: details.session.accountId, loginTs: signIn.loginTs })
   }
 
   async function grantConsent(ctx: ParameterizedContext, details: InteractionDetails): Promise<void> {
     const context = pages.contextOf(ctx)
-    const provider = await oidc.provider()
     const accountId = details.session!.accountId
-    const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId, clientId: details.params.client_id })
-    // Revoked on the account page while this page was open.
-    if (!grant) throw new HeimdallError('oauth.invalid_request', 'This sign-in request is no longer valid: start again from the application.')
+    const clientId = String(details.params.client_id)
     const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> }
-    if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '))
-    if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims)
-    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '))
-    const grantId: string = await grant.save()
+    const granted = await providerGrantsOf(await oidc.provider()).extend({
+      grantId: details.grantId,
+      accountId,
+      clientId,
+      access: { scopes: missing.missingOIDCScope ?? [], claims: missing.missingOIDCClaims ?? [], resources: missing.missingResourceScopes ?? {} },
+    })
+    // Revoked on the account page while this page was open.
+    if (!granted) throw new HeimdallError('oauth.invalid_request', 'This sign-in request is no longer valid: start again from the application.')
+    const { grantId } = granted
     const sessionId = await heimdallSessionOf(context, details)
     if (sessionId) await linkGrantToSession(context, { sessionId, grantId })
-    await rememberConsent(context, { userId: accountId, clientId: String(details.params.client_id), access: accessOfGrant(grant), sessionId })
+    await rememberConsent(context, { userId: accountId, clientId, access: granted.access, sessionId })
     await finish(ctx, details.grantId ? { consent: {} } : { consent: { grantId } }, true)
   }
 
@@ -159,12 +162,3 @@ export function oidcInteractionPages(pages: Pages, oidc: OidcHost): void {
   })
 }
 
-/** What a grant of the provider allows, as a consent remembers it. */
-function accessOfGrant(grant: { getOIDCScope(): string; getOIDCClaims(): string[]; resources?: Record<string, unknown>; getResourceScope(indicator: string): string }): ConsentedAccess {
-  const split = (scope: string) => scope.split(' ').filter(Boolean)
-  return {
-    scopes: split(grant.getOIDCScope()),
-    claims: grant.getOIDCClaims(),
-    resources: Object.fromEntries(Object.keys(grant.resources ?? {}).map((indicator) => [indicator, split(grant.getResourceScope(indicator))])),
-  }
-}

@@ -1,12 +1,16 @@
 import type { KoaContextWithOIDC } from 'oidc-provider'
 import { OIDC_PATH } from '../../../config.js'
+import { providerFormPostOf, type ProviderFormPost } from '../../../infra/oidc/provider-form-post.js'
+import { leaveSessionUnsaved, postLogoutTargetOf, signInOf, wasSessionSaved, xsrfTokenOf, type ProviderSession } from '../../../infra/oidc/provider-internals.js'
 import { createPageEngine } from '../engine.js'
 import { formView } from '../form.js'
 import { pageCspWithFormTarget, sendPage, spentBudgetMessage } from '../pages.js'
-import { providerFormPostOf, type ProviderFormPost } from './provider-form-post.js'
 import { PROVIDER_TEMPLATES } from './provider-templates.js'
 
-/** What these pages read of oidc-provider's request context (it ships no types; see src/types). */
+/**
+ * What these pages read of oidc-provider's request context (it ships no types; see src/types): its
+ * route, parameters, client and urlFor; the session only through infra/oidc/provider-internals.ts.
+ */
 interface ProviderContext {
   status: number
   type: string
@@ -17,7 +21,7 @@ interface ProviderContext {
     route?: string
     params?: Record<string, unknown>
     client?: { clientId: string; clientName?: string }
-    session?: { accountId?: string; exp?: number; touched?: boolean; state?: { secret?: string; postLogoutRedirectUri?: string } }
+    session?: ProviderSession
     urlFor(name: string): string
   }
 }
@@ -81,7 +85,7 @@ export function createProviderPages(): ProviderPages {
 
   const clientNameOf = (client: { clientId: string; clientName?: string } | undefined) => client?.clientName || client?.clientId
   const oidcOf = (ctx: ProviderContext) => ctx.oidc!
-  const xsrfOf = (ctx: ProviderContext) => String(oidcOf(ctx).session?.state?.secret ?? '')
+  const xsrfOf = (ctx: ProviderContext) => xsrfTokenOf(oidcOf(ctx).session)
 
   function renderCodeEntry(ctx: ProviderContext, view: { code?: string; fieldError?: string; formError?: string; notice?: string; status?: number }): void {
     render(
@@ -122,7 +126,7 @@ export function createProviderPages(): ProviderPages {
    * error stays one.
    */
   function renderStartAgain(ctx: ProviderContext, out: ErrorOut | undefined): void {
-    ctx.oidc!.session!.touched = false
+    leaveSessionUnsaved(oidcOf(ctx).session!)
     const failed = !out || out.error === 'server_error'
     render(
       ctx,
@@ -138,7 +142,7 @@ export function createProviderPages(): ProviderPages {
   }
 
   /**
-   * Any other answer the provider writes as a self-submitting form (provider-form-post.ts): the same
+   * Any other answer the provider writes as a self-submitting form (infra/oidc/provider-form-post.ts): the same
    * form as a Heimdall page with a Continue button, its status kept. response_mode=form_post posts
    * the code (or the error) to the client's redirect_uri, whose origin the page's form-action allows.
    */
@@ -164,7 +168,7 @@ export function createProviderPages(): ProviderPages {
     deviceFlow: {
       async userCodeInputSource(ctx, _form, out, err) {
         if (!err) return renderCodeEntry(ctx, {})
-        if (!wasSaved(ctx)) return renderStartAgain(ctx, out)
+        if (!wasSessionSaved(ctx.oidc?.session)) return renderStartAgain(ctx, out)
         const typed = (err as { userCode?: unknown }).userCode
         const code = typeof typed === 'string' ? typed : undefined
         if (Object.hasOwn(CODE_ERRORS, err.name)) return renderCodeEntry(ctx, { code, fieldError: CODE_ERRORS[err.name], status: 400 })
@@ -231,13 +235,13 @@ export function createProviderPages(): ProviderPages {
       if (ctx.status === 200 && oidc.route === 'code_verification' && ctx.method === 'GET' && typeof oidc.params?.user_code === 'string') {
         return renderCodeEntry(ctx, { code: oidc.params.user_code })
       }
-      if (ctx.status === 200 && oidc.route === 'end_session' && !oidc.session?.accountId) {
+      if (ctx.status === 200 && oidc.route === 'end_session' && !signInOf(oidc.session)) {
         // Nobody is signed in here: the provider only forgets the request's client and goes back to it.
         renderLogout(ctx, {
           message: 'You are not signed in here. Continue to finish signing out.',
           hidden: [['logout', 'yes']],
           buttons: [{ label: 'Continue' }],
-          formTarget: oidc.session?.state?.postLogoutRedirectUri,
+          formTarget: postLogoutTargetOf(oidc.session),
         })
         return
       }
@@ -245,11 +249,6 @@ export function createProviderPages(): ProviderPages {
       if (posted) renderFormPost(ctx, posted)
     },
   }
-}
-
-/** Whether the provider's session of this request was ever stored (the provider sets `exp` when it saves one). */
-function wasSaved(ctx: ProviderContext): boolean {
-  return typeof ctx.oidc?.session?.exp === 'number'
 }
 
 /** The provider's description of an error, shown to people; a server error says nothing of its cause. */

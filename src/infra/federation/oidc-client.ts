@@ -1,7 +1,8 @@
 import * as oidc from 'openid-client'
 import { HeimdallError } from '../../errors.js'
 import { microsoftTenantIssuer } from './presets.js'
-import { upstreamError, type UpstreamClient, type UpstreamIdentity, type UpstreamRequest, type UpstreamSettings } from './upstream-client.js'
+import type { UpstreamClient, UpstreamIdentity, UpstreamRequest, UpstreamSettings } from './upstream.js'
+import { upstreamError } from './upstream-error.js'
 import { isPlainHttp } from './upstream-url.js'
 
 /** A discovered provider is used for this long before its metadata (and keys) are read again. */

@@ -31,8 +31,11 @@ const { values: flags } = parseArgs({
     // `--only hot-path`: just the one-process comparison with bare Koa and node:http; `--only
     // throughput`: everything but that.
     only: { type: 'string' },
+    // One database instead of each available (sqlite, and mysql with HEIMDALL_TEST_MYSQL_URL).
+    database: { type: 'string' },
   },
 })
+if (flags.database !== undefined && !['sqlite', 'mysql'].includes(flags.database)) throw new Error(`--database ${flags.database}: sqlite or mysql`)
 if (flags.only !== undefined && !['hot-path', 'throughput'].includes(flags.only)) throw new Error(`--only ${flags.only}: the parts are hot-path and throughput`)
 const hotPathOnly = flags.only === 'hot-path'
 const withHotPath = flags.only !== 'throughput'
@@ -253,7 +256,9 @@ function printTable(): void {
   console.log(lines.join('\n'))
 }
 
-const backends: Array<'sqlite' | 'mysql'> = hotPathOnly || !process.env.HEIMDALL_TEST_MYSQL_URL ? ['sqlite'] : ['sqlite', 'mysql']
+const backends: Array<'sqlite' | 'mysql'> = flags.database !== undefined
+  ? [flags.database as 'sqlite' | 'mysql']
+  : hotPathOnly || !process.env.HEIMDALL_TEST_MYSQL_URL ? ['sqlite'] : ['sqlite', 'mysql']
 for (const kind of backends) await benchDatabase(kind)
 if (!hotPathOnly) {
   costs = await measureStatementCosts()

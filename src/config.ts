@@ -4,7 +4,7 @@ import { JWT_ALGS, type JwtAlg } from './domain/signing-key-lifecycle.js'
 import { HeimdallError } from './errors.js'
 import { parseKeyring } from './infra/data-keys/keyring.js'
 
-export type DatabaseType = 'sqlite' | 'mysql'
+export type DatabaseType = 'sqlite' | 'mysql' | 'postgres'
 
 export interface Config {
   readonly databaseUrl: string
@@ -354,7 +354,8 @@ export function assertStrongSecret(secret: string, source: string): void {
 export function databaseTypeOf(url: string): DatabaseType {
   if (url.startsWith('sqlite:')) return 'sqlite'
   if (url.startsWith('mysql://') || url.startsWith('mariadb://')) return 'mysql'
-  throw configError(`Unsupported database URL "${redactUrl(url)}": use sqlite:PATH or mysql://user:pass@host:3306/db`)
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return 'postgres'
+  throw configError(`Unsupported database URL "${redactUrl(url)}": use sqlite:PATH, mysql://user:pass@host:3306/db or postgres://user:pass@host:5432/db`)
 }
 
 /** A database URL fit for printing: the password never leaves the process. */

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import { insertReturningId } from '../db/dialect.js'
 import type { MailRow, MailStatus } from '../db/tables.js'
 
 export type NewMail = Pick<MailRow, 'kind' | 'recipient' | 'user_id'> & { data: Record<string, unknown>; now: number }
@@ -37,8 +38,7 @@ export function createMailOutboxRepository(db: Knex) {
         next_attempt_at: mail.now,
         created_at: mail.now,
       }
-      const [id] = await db('mail_outbox').insert(row)
-      return Number(id)
+      return insertReturningId(db, 'mail_outbox', row)
     },
 
     async findMailById(id: number): Promise<MailRow | undefined> {

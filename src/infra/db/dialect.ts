@@ -1,0 +1,39 @@
+import type { Knex } from 'knex'
+import type { DatabaseType } from '../../config.js'
+
+/**
+ * Which of the three databases a knex instance (or a transaction of it) talks to, from its client:
+ * for the few statements the dialects write differently. Only infra/db/ asks; repositories call the
+ * helpers here instead.
+ */
+export function dialectOf(db: Knex): DatabaseType {
+  const client = String((db.client as { config: { client?: unknown } }).config.client)
+  if (client === 'pg' || client === 'postgres' || client === 'postgresql') return 'postgres'
+  if (client === 'mysql' || client === 'mysql2') return 'mysql'
+  return 'sqlite'
+}
+
+/**
+ * Inserts one row into a table whose primary key is an auto-incremented `id` and answers that id.
+ * MySQL reports it as the insert's result; PostgreSQL and SQLite answer it through RETURNING (knex
+ * gives PostgreSQL's result object, not an id, for an insert without one).
+ */
+export async function insertReturningId(db: Knex, table: string, row: Record<string, unknown>): Promise<number> {
+  if (dialectOf(db) === 'mysql') {
+    const [id] = await db(table).insert(row)
+    return Number(id)
+  }
+  const [inserted] = (await db(table).insert(row).returning('id')) as Array<{ id: number | string }>
+  return Number(inserted.id)
+}
+
+/**
+ * The rows of a `db.raw()` SELECT: mysql2 answers [rows, fields], node-postgres a result with
+ * `rows`, better-sqlite3 the rows themselves.
+ */
+export function rawRows<T>(db: Knex, result: unknown): T[] {
+  const dialect = dialectOf(db)
+  if (dialect === 'mysql') return (result as [T[]])[0]
+  if (dialect === 'postgres') return (result as { rows: T[] }).rows
+  return result as T[]
+}

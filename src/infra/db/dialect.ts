@@ -37,3 +37,17 @@ export function rawRows<T>(db: Knex, result: unknown): T[] {
   if (dialect === 'postgres') return (result as { rows: T[] }).rows
   return result as T[]
 }
+
+/** The database's name as people write it, for messages: "SQLite", "MySQL", "PostgreSQL". */
+export function databaseProductName(type: DatabaseType): string {
+  return type === 'postgres' ? 'PostgreSQL' : type === 'mysql' ? 'MySQL' : 'SQLite'
+}
+
+/**
+ * Whether the database has `FOR UPDATE SKIP LOCKED` (PostgreSQL 9.5+, MySQL 8, MariaDB 10.6+): a
+ * claim then takes the rows no other claimer holds instead of waiting for them. SQLite has no row
+ * locks (one writer at a time).
+ */
+export function hasSkipLocked(db: Knex): boolean {
+  return dialectOf(db) !== 'sqlite'
+}

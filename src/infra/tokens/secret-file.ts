@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { assertStrongSecret, type Config } from '../../config.js'
 import { HeimdallError } from '../../errors.js'
+import { databaseProductName } from '../db/dialect.js'
 
 export interface ResolvedSecret {
   secret: string
@@ -12,13 +13,13 @@ export interface ResolvedSecret {
 
 /**
  * The configured secret, or on the embedded SQLite default one generated once and kept in a file
- * (mode 0600, outside the repository). MySQL deployments may run many instances, which must share
+ * (mode 0600, outside the repository). MySQL and PostgreSQL deployments may run many instances, which must share
  * one secret, so there it has to be configured.
  */
 export function resolveJwtSecret(config: Config): ResolvedSecret {
   if (config.jwtSecret !== undefined) return { secret: config.jwtSecret, source: 'HEIMDALL_JWT_SECRET' }
   if (config.databaseType !== 'sqlite') {
-    throw new HeimdallError('config.invalid', 'HEIMDALL_JWT_SECRET is required with MySQL (every instance must share it); use at least 32 bytes')
+    throw new HeimdallError('config.invalid', `HEIMDALL_JWT_SECRET is required with ${databaseProductName(config.databaseType)} (every instance must share it); use at least 32 bytes`)
   }
   const path = resolve(config.secretFile)
   const existing = readSecretFile(path)

@@ -94,13 +94,8 @@ async function createPostgresDatabase(dir: string, removeDir: () => void, migrat
   }
 }
 
-async function withPostgresAdmin(url: URL, work: (db: knex.Knex) => Promise<unknown>): Promise<void> {
-  const db = knex({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 1 } })
-  try {
-    await work(db)
-  } finally {
-    await db.destroy()
-  }
+function withPostgresAdmin(url: URL, work: (db: knex.Knex) => Promise<unknown>): Promise<void> {
+  return withOneConnection({ client: 'pg', connection: url.toString() }, work)
 }
 
 let postgresTemplateName: Promise<string> | undefined
@@ -123,12 +118,7 @@ function postgresTemplate(admin: URL): Promise<string> {
         if (exists && (await countAppliedMigrations(url)) === count) return
         await db.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name])
         await db.raw('CREATE DATABASE ?? TEMPLATE template0', [name])
-        const migrator = createKnex(url.toString(), 'postgres')
-        try {
-          await migrateLatest(migrator)
-        } finally {
-          await migrator.destroy()
-        }
+        await migrateAt(url, 'postgres')
       } finally {
         await db.raw('SELECT pg_advisory_unlock(hashtext(?))', [name])
       }
@@ -138,24 +128,33 @@ function postgresTemplate(admin: URL): Promise<string> {
   return postgresTemplateName
 }
 
-/** How many migrations a PostgreSQL database records (0 when it has no knex_migrations table). */
-async function countAppliedMigrations(url: URL): Promise<number> {
-  const db = knex({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 1 } })
+/** Applies every migration to the database at `url`. */
+async function migrateAt(url: URL, type: 'mysql' | 'postgres'): Promise<void> {
+  const migrator = createKnex(url.toString(), type)
   try {
-    if (!(await db.schema.hasTable('knex_migrations'))) return 0
-    const row = await db('knex_migrations').count({ n: '*' }).first()
-    return Number(row?.n ?? 0)
+    await migrateLatest(migrator)
   } finally {
-    await db.destroy()
+    await migrator.destroy()
   }
 }
 
-async function withAdminConnection(url: URL, work: (db: knex.Knex) => Promise<unknown>): Promise<void> {
-  const db = knex({
-    client: 'mysql2',
-    connection: { host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) },
-    pool: { min: 0, max: 1 },
+/** How many migrations a PostgreSQL database records (0 when it has no knex_migrations table). */
+async function countAppliedMigrations(url: URL): Promise<number> {
+  let applied = 0
+  await withPostgresAdmin(url, async (db) => {
+    if (await db.schema.hasTable('knex_migrations')) applied = Number((await db('knex_migrations').count({ n: '*' }).first())?.n ?? 0)
   })
+  return applied
+}
+
+function withAdminConnection(url: URL, work: (db: knex.Knex) => Promise<unknown>): Promise<void> {
+  const connection = { host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
+  return withOneConnection({ client: 'mysql2', connection }, work)
+}
+
+/** Runs `work` on a knex of one connection (a session: locks taken stay with it), destroyed afterwards. */
+async function withOneConnection(config: knex.Knex.Config, work: (db: knex.Knex) => Promise<unknown>): Promise<void> {
+  const db = knex({ ...config, pool: { min: 0, max: 1 } })
   try {
     await work(db)
   } finally {
@@ -215,12 +214,7 @@ function mysqlTemplate(admin: URL): Promise<string> {
         await db.raw('CREATE DATABASE ?? CHARACTER SET utf8mb4', [name])
         const url = new URL(admin)
         url.pathname = `/${name}`
-        const migrator = createKnex(url.toString(), 'mysql')
-        try {
-          await migrateLatest(migrator)
-        } finally {
-          await migrator.destroy()
-        }
+        await migrateAt(url, 'mysql')
       } finally {
         await db.raw('SELECT RELEASE_LOCK(?)', [name])
       }

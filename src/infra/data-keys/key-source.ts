@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync
 import { dirname, join, resolve } from 'node:path'
 import type { Config } from '../../config.js'
 import { HeimdallError } from '../../errors.js'
-import { databaseProductName } from '../db/dialect.js'
+import { databaseProductName, isEmbeddedDatabase } from '../db/dialect.js'
 import { formatKeyring, generateDataKey, parseKeyring, type DataKey } from './keyring.js'
 
 /** The data key file: HEIMDALL_DATA_KEY_FILE, else `data-keys` beside the JWT secret file. */
@@ -101,7 +101,7 @@ export function describeDataKeys(config: Config): DataKeysDescription {
 }
 
 function mayGenerate(config: Config): boolean {
-  return config.databaseType === 'sqlite' || config.dataKeyFile !== undefined
+  return isEmbeddedDatabase(config.databaseType) || config.dataKeyFile !== undefined
 }
 
 function missingKeys(path: string, config: Config): HeimdallError {

@@ -39,9 +39,10 @@ const UNAVAILABLE_CODES = new Set([
 /**
  * node-postgres reports a connection that died or could not be made with a message and no code:
  * "Connection terminated unexpectedly", "Connection terminated due to connection timeout", "Client
- * has encountered a connection error and is not queryable", "Client was closed and is not queryable".
+ * has encountered a connection error and is not queryable", "Client was closed and is not queryable";
+ * knex puts the statement before it ("ROLLBACK - Connection terminated unexpectedly").
  */
-const PG_CONNECTION_LOST = /^Connection terminated|is not queryable$/
+const PG_CONNECTION_LOST = /(^|- )Connection terminated|is not queryable$/
 
 /** Tables missing: MySQL's ER_NO_SUCH_TABLE, PostgreSQL's 42P01 (undefined_table), SQLite's message. */
 function isMissingTable(code: string | undefined, message: string | undefined): boolean {

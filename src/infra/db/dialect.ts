@@ -51,3 +51,11 @@ export function databaseProductName(type: DatabaseType): string {
 export function hasSkipLocked(db: Knex): boolean {
   return dialectOf(db) !== 'sqlite'
 }
+
+/**
+ * Whether the database lives in this host's file (SQLite): one machine, so secrets may be generated
+ * beside it. A database server (MySQL, PostgreSQL) may serve many instances, which must share them.
+ */
+export function isEmbeddedDatabase(type: DatabaseType): boolean {
+  return type === 'sqlite'
+}

@@ -59,3 +59,8 @@ export function hasSkipLocked(db: Knex): boolean {
 export function isEmbeddedDatabase(type: DatabaseType): boolean {
   return type === 'sqlite'
 }
+
+/** The knex client (driver) for a kind of database, for configurations written outside createKnex (knexfile.ts). */
+export function knexClientOf(type: DatabaseType): 'better-sqlite3' | 'mysql2' | 'pg' {
+  return type === 'sqlite' ? 'better-sqlite3' : type === 'mysql' ? 'mysql2' : 'pg'
+}

@@ -64,3 +64,16 @@ export function isEmbeddedDatabase(type: DatabaseType): boolean {
 export function knexClientOf(type: DatabaseType): 'better-sqlite3' | 'mysql2' | 'pg' {
   return type === 'sqlite' ? 'better-sqlite3' : type === 'mysql' ? 'mysql2' : 'pg'
 }
+
+/**
+ * The largest id an auto-incremented `increments()` column holds on every one of the databases
+ * (PostgreSQL's `serial`, a signed 32-bit integer; MySQL's is unsigned, SQLite's 64-bit). A larger id
+ * names no row; PostgreSQL refuses to even compare one with the column (22003, out of range), so
+ * lookups by such an id answer "none" without asking.
+ */
+export const MAX_SERIAL_ID = 2_147_483_647
+
+/** Whether `id` (a whole number from input) may name a row of an `increments()` column. */
+export function isSerialId(id: number): boolean {
+  return Number.isSafeInteger(id) && id >= 0 && id <= MAX_SERIAL_ID
+}

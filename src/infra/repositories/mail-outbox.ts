@@ -1,5 +1,5 @@
 import type { Knex } from 'knex'
-import { hasSkipLocked, insertReturningId } from '../db/dialect.js'
+import { hasSkipLocked, insertReturningId, isSerialId } from '../db/dialect.js'
 import { transactionRetryingLockConflicts } from '../db/lock-conflict.js'
 import type { MailRow, MailStatus } from '../db/tables.js'
 
@@ -45,6 +45,7 @@ export function createMailOutboxRepository(db: Knex) {
     },
 
     async findMailById(id: number): Promise<MailRow | undefined> {
+      if (!isSerialId(id)) return undefined
       return db<MailRow>('mail_outbox').where({ id }).first()
     },
 
@@ -116,6 +117,7 @@ export function createMailOutboxRepository(db: Knex) {
 
     /** Makes a pending or failed mail due now with a fresh set of attempts; answers false for a sent one. */
     async updateMailRetry(id: number, now: number): Promise<boolean> {
+      if (!isSerialId(id)) return false
       const updated = await db('mail_outbox').where({ id }).whereIn('status', ['pending', 'failed']).update({ status: 'pending', attempts: 0, next_attempt_at: now })
       return updated > 0
     },

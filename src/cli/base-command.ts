@@ -14,7 +14,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   static override baseFlags = {
     'database-url': Flags.string({
-      description: `sqlite:PATH or mysql://user:pass@host:3306/db (default: HEIMDALL_DATABASE_URL, else ${CONFIG_DEFAULTS.databaseUrl})`,
+      description: `sqlite:PATH, mysql://user:pass@host:3306/db or postgres://user:pass@host:5432/db (default: HEIMDALL_DATABASE_URL, else ${CONFIG_DEFAULTS.databaseUrl})`,
       helpGroup: 'GLOBAL',
     }),
   }

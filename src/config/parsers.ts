@@ -149,7 +149,7 @@ export function url(options: { schemes: readonly string[]; requireHost?: boolean
   })
 }
 
-/** `sqlite:PATH`, `mysql://user:pass@host:3306/db` or `mariadb://...`; shown without its password. */
+/** `sqlite:PATH`, `mysql://user:pass@host:3306/db` (or `mariadb://...`) or `postgres://user:pass@host:5432/db`; shown without its password. */
 export function databaseUrl(): Parser<string> {
   return parser({
     parse(raw, name) {
@@ -157,7 +157,7 @@ export function databaseUrl(): Parser<string> {
       databaseTypeOf(value, name)
       return value
     },
-    accepts: '`sqlite:PATH`, `mysql://user:pass@host:3306/db` or `mariadb://...`',
+    accepts: '`sqlite:PATH`, `mysql://user:pass@host:3306/db` (or `mariadb://...`) or `postgres://user:pass@host:5432/db` (or `postgresql://`)',
     ...WITHOUT_PASSWORD,
   })
 }

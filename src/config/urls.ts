@@ -1,6 +1,6 @@
 import { configError } from './config-error.js'
 
-export type DatabaseType = 'sqlite' | 'mysql'
+export type DatabaseType = 'sqlite' | 'mysql' | 'postgres'
 
 /** The port `serve` listens on when neither HEIMDALL_PORT nor --port says otherwise. */
 export const DEFAULT_PORT = 8000
@@ -9,14 +9,15 @@ export const DEFAULT_PORT = 8000
 export const OIDC_PATH = '/oidc'
 
 /**
- * The kind of database a URL names: `sqlite:PATH`, or `mysql://` / `mariadb://`. Throws
+ * The kind of database a URL names: `sqlite:PATH`, `mysql://` / `mariadb://`, or `postgres://` / `postgresql://`. Throws
  * config.invalid for anything else, naming `source` (the variable or flag) when given, the password
  * redacted from the message.
  */
 export function databaseTypeOf(url: string, source?: string): DatabaseType {
   if (url.startsWith('sqlite:')) return 'sqlite'
   if (url.startsWith('mysql://') || url.startsWith('mariadb://')) return 'mysql'
-  throw configError(`Unsupported database URL "${redactUrl(url)}"${source ? ` in ${source}` : ''}: use sqlite:PATH or mysql://user:pass@host:3306/db`)
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return 'postgres'
+  throw configError(`Unsupported database URL "${redactUrl(url)}"${source ? ` in ${source}` : ''}: use sqlite:PATH, mysql://user:pass@host:3306/db or postgres://user:pass@host:5432/db`)
 }
 
 /** A database URL fit for printing: the password never leaves the process. */

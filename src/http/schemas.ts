@@ -158,7 +158,7 @@ export const DetailedHealthResponse = HealthResponse.extend({
   dependencies: z.object({
     database: z.object({
       status: z.enum(['healthy', 'unhealthy']),
-      type: z.enum(['sqlite', 'mysql']),
+      type: z.enum(['sqlite', 'mysql', 'postgres']),
       latency_ms: z.number().nullable(),
     }),
     cache: z.object({ status: z.string(), type: z.string(), keys: z.int(), hits: z.int(), misses: z.int() }),

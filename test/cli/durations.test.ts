@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import test from 'ava'
+import type { Knex } from 'knex'
 import { runCli, type CliResult } from '../support/cli.js'
 import { signWith } from '../support/jwt.js'
 import { isolatedServerTest, serverTest, TEST_PASSWORD, TEST_SECRET, uniqueEmail, type TestServer } from '../support/server.js'
@@ -88,6 +89,8 @@ isolatedServerTest('a database error never prints its SQL: not on the terminal, 
   // A trigger stands in for any statement the database refuses (a value out of range, a constraint).
   if (server.backend === 'mysql') {
     await server.context.db.raw("CREATE TRIGGER refuse_sessions BEFORE INSERT ON sessions FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'")
+  } else if (server.backend === 'postgres') {
+    await refuseSessionsOnPostgres(server.context.db)
   } else {
     await server.context.db.raw("CREATE TRIGGER refuse_sessions BEFORE INSERT ON sessions BEGIN SELECT RAISE(ABORT, 'refused by the test'); END")
   }
@@ -116,6 +119,8 @@ isolatedServerTest(
     await server.client.register(email, TEST_PASSWORD)
     if (server.backend === 'mysql') {
       await server.context.db.raw("CREATE TRIGGER refuse_sessions BEFORE INSERT ON sessions FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'")
+    } else if (server.backend === 'postgres') {
+      await refuseSessionsOnPostgres(server.context.db)
     } else {
       await server.context.db.raw("CREATE TRIGGER refuse_sessions BEFORE INSERT ON sessions BEGIN SELECT RAISE(ABORT, 'refused by the test'); END")
     }
@@ -159,3 +164,9 @@ test('the HTTP timeouts are settings in seconds, within their range, headers wit
     rmSync(dir, { recursive: true, force: true })
   }
 })
+
+/** PostgreSQL's triggers run a function: one that refuses every insert, as the other databases' triggers do. */
+async function refuseSessionsOnPostgres(db: Knex): Promise<void> {
+  await db.raw("CREATE FUNCTION refuse_sessions() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$")
+  await db.raw('CREATE TRIGGER refuse_sessions BEFORE INSERT ON sessions FOR EACH ROW EXECUTE FUNCTION refuse_sessions()')
+}

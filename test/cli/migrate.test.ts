@@ -31,7 +31,7 @@ for (const backend of backends()) {
 }
 
 test('an unsupported database URL is refused with a clear message', async (t) => {
-  const result = await runCli(['migrate:status'], { env: { HEIMDALL_DATABASE_URL: 'postgres://localhost/db' } })
+  const result = await runCli(['migrate:status'], { env: { HEIMDALL_DATABASE_URL: 'mongodb://localhost/db' } })
   t.is(result.code, 78)
   t.regex(result.stderr, /Unsupported database URL/)
 })

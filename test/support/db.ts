@@ -9,11 +9,17 @@ import knex from 'knex'
 import { createKnex } from '../../src/infra/db/knex.js'
 import { migrateLatest } from '../../src/infra/db/migrate.js'
 
-export type Backend = 'sqlite' | 'mysql'
+export type Backend = 'sqlite' | 'mysql' | 'postgres'
 
-/** SQLite always; MySQL too when CI (or you) set HEIMDALL_TEST_MYSQL_URL. */
+/**
+ * SQLite always; MySQL too when CI (or you) set HEIMDALL_TEST_MYSQL_URL, PostgreSQL when
+ * HEIMDALL_TEST_POSTGRES_URL is set.
+ */
 export function backends(): Backend[] {
-  return process.env.HEIMDALL_TEST_MYSQL_URL ? ['sqlite', 'mysql'] : ['sqlite']
+  const all: Backend[] = ['sqlite']
+  if (process.env.HEIMDALL_TEST_MYSQL_URL) all.push('mysql')
+  if (process.env.HEIMDALL_TEST_POSTGRES_URL) all.push('postgres')
+  return all
 }
 
 export interface TestDatabase {
@@ -23,15 +29,15 @@ export interface TestDatabase {
   drop(): Promise<void>
 }
 
-/** A fresh, empty database no other test shares: a new SQLite file, or a new MySQL schema. */
+/** A fresh, empty database no other test shares: a new SQLite file, MySQL schema or PostgreSQL database. */
 export async function createTestDatabase(backend: Backend): Promise<TestDatabase> {
   return createDatabase(backend, false)
 }
 
 /**
  * A fresh database no other test shares, with every migration applied: a copy of a template that was
- * migrated once (per test process for SQLite, per set of migrations for MySQL, shared by the test
- * processes). Running the migrations for each of the suite's few hundred test servers cost MariaDB
+ * migrated once (per test process for SQLite, per set of migrations for MySQL and PostgreSQL, shared
+ * by the test processes). Running the migrations for each of the suite's few hundred test servers cost MariaDB
  * seconds of DDL each under load; a copy of the final schema costs a fraction of that. Tests of the
  * migrations themselves use createTestDatabase.
  */
@@ -47,6 +53,7 @@ async function createDatabase(backend: Backend, migrated: boolean): Promise<Test
     if (migrated) copyFileSync(await sqliteTemplate(), file)
     return { url: `sqlite:${file}`, dir, drop: async () => removeDir() }
   }
+  if (backend === 'postgres') return createPostgresDatabase(dir, removeDir, migrated)
 
   const admin = new URL(process.env.HEIMDALL_TEST_MYSQL_URL!)
   const name = `heimdall_t_${randomBytes(6).toString('hex')}`
@@ -68,12 +75,86 @@ async function createDatabase(backend: Backend, migrated: boolean): Promise<Test
   }
 }
 
-async function withAdminConnection(url: URL, work: (db: knex.Knex) => Promise<unknown>): Promise<void> {
-  const db = knex({
-    client: 'mysql2',
-    connection: { host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) },
-    pool: { min: 0, max: 1 },
+async function createPostgresDatabase(dir: string, removeDir: () => void, migrated: boolean): Promise<TestDatabase> {
+  const admin = new URL(process.env.HEIMDALL_TEST_POSTGRES_URL!)
+  const name = `heimdall_t_${randomBytes(6).toString('hex')}`
+  const template = migrated ? await postgresTemplate(admin) : 'template0'
+  // FILE_COPY: copying a small template's files beats WAL_LOG's (PostgreSQL 15's default) logging of every block.
+  await withPostgresAdmin(admin, (db) => db.raw('CREATE DATABASE ?? TEMPLATE ?? STRATEGY FILE_COPY', [name, template]))
+  const url = new URL(admin)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    dir,
+    drop: async () => {
+      // FORCE: a server that failed to close its pool must not keep its database for ever.
+      await withPostgresAdmin(admin, (db) => db.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name]))
+      removeDir()
+    },
+  }
+}
+
+function withPostgresAdmin(url: URL, work: (db: knex.Knex) => Promise<unknown>): Promise<void> {
+  return withOneConnection({ client: 'pg', connection: url.toString() }, work)
+}
+
+let postgresTemplateName: Promise<string> | undefined
+/**
+ * The database `heimdall_tpl_<migrations hash>`, migrated once and kept for later runs, as
+ * mysqlTemplate does; an advisory lock makes the test processes that start together build it once.
+ * Nothing stays connected to it (PostgreSQL refuses to copy a database someone is connected to).
+ */
+function postgresTemplate(admin: URL): Promise<string> {
+  postgresTemplateName ??= (async () => {
+    const { hash, count } = migrationsFingerprint()
+    const name = `heimdall_tpl_${hash}`
+    await withPostgresAdmin(admin, async (db) => {
+      // A session lock (pool of one: the same connection throughout): CREATE DATABASE cannot run in a transaction.
+      await db.raw('SELECT pg_advisory_lock(hashtext(?))', [name])
+      try {
+        const url = new URL(admin)
+        url.pathname = `/${name}`
+        const exists = (await db.raw('SELECT 1 FROM pg_database WHERE datname = ?', [name])).rows.length === 1
+        if (exists && (await countAppliedMigrations(url)) === count) return
+        await db.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name])
+        await db.raw('CREATE DATABASE ?? TEMPLATE template0', [name])
+        await migrateAt(url, 'postgres')
+      } finally {
+        await db.raw('SELECT pg_advisory_unlock(hashtext(?))', [name])
+      }
+    })
+    return name
+  })()
+  return postgresTemplateName
+}
+
+/** Applies every migration to the database at `url`. */
+async function migrateAt(url: URL, type: 'mysql' | 'postgres'): Promise<void> {
+  const migrator = createKnex(url.toString(), type)
+  try {
+    await migrateLatest(migrator)
+  } finally {
+    await migrator.destroy()
+  }
+}
+
+/** How many migrations a PostgreSQL database records (0 when it has no knex_migrations table). */
+async function countAppliedMigrations(url: URL): Promise<number> {
+  let applied = 0
+  await withPostgresAdmin(url, async (db) => {
+    if (await db.schema.hasTable('knex_migrations')) applied = Number((await db('knex_migrations').count({ n: '*' }).first())?.n ?? 0)
   })
+  return applied
+}
+
+function withAdminConnection(url: URL, work: (db: knex.Knex) => Promise<unknown>): Promise<void> {
+  const connection = { host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
+  return withOneConnection({ client: 'mysql2', connection }, work)
+}
+
+/** Runs `work` on a knex of one connection (a session: locks taken stay with it), destroyed afterwards. */
+async function withOneConnection(config: knex.Knex.Config, work: (db: knex.Knex) => Promise<unknown>): Promise<void> {
+  const db = knex({ ...config, pool: { min: 0, max: 1 } })
   try {
     await work(db)
   } finally {
@@ -133,12 +214,7 @@ function mysqlTemplate(admin: URL): Promise<string> {
         await db.raw('CREATE DATABASE ?? CHARACTER SET utf8mb4', [name])
         const url = new URL(admin)
         url.pathname = `/${name}`
-        const migrator = createKnex(url.toString(), 'mysql')
-        try {
-          await migrateLatest(migrator)
-        } finally {
-          await migrator.destroy()
-        }
+        await migrateAt(url, 'mysql')
       } finally {
         await db.raw('SELECT RELEASE_LOCK(?)', [name])
       }
@@ -165,7 +241,8 @@ async function cloneSchema(db: knex.Knex, template: string, target: string): Pro
 /**
  * Holds, for `ms` milliseconds and from a connection of its own, a lock that a write referencing the
  * user `userId` waits on: SQLite's database-wide write lock (BEGIN IMMEDIATE), or on MySQL the user's
- * row FOR UPDATE (an insert referencing it waits on its foreign-key check). The SQLite lock is held
+ * row FOR UPDATE (an insert referencing it waits on its foreign-key check; PostgreSQL's takes a KEY
+ * SHARE lock, which waits on FOR UPDATE too). The SQLite lock is held
  * from a worker thread: a better-sqlite3 server waiting on it blocks the event loop it shares with the
  * test. Resolves once held; `released` resolves with the time (Date.now(), milliseconds) it was let go.
  */
@@ -192,7 +269,7 @@ export async function holdUserWriteLock(database: TestDatabase, userId: string, 
     await messages((message) => message.held === true)
     return { released: released.then(async ({ releasedAt }) => { await worker.terminate(); return releasedAt! }) }
   }
-  const db = knex({ client: 'mysql2', connection: database.url, pool: { min: 0, max: 1 } })
+  const db = knex({ client: database.url.startsWith('postgres') ? 'pg' : 'mysql2', connection: database.url, pool: { min: 0, max: 1 } })
   const trx = await db.transaction()
   await trx('users').where({ id: userId }).forUpdate().first()
   const released = new Promise<number>((resolve, reject) => setTimeout(() => {

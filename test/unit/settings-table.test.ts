@@ -82,7 +82,7 @@ test('a CLI flag goes through the same parser and bounds as its variable, and wi
   t.is(loadConfig({ HEIMDALL_WORKERS: '3' }, { workers: 2 }).workers, 2)
   t.throws(() => loadConfig({ HEIMDALL_WORKERS: '65' }), { message: /HEIMDALL_WORKERS must be between 1 and 64 \(got 65\)/ })
   t.throws(() => loadConfig({}, { workers: 65 }), { message: /--workers must be between 1 and 64 \(got 65\)/ }, 'the refusal names the flag the value came from')
-  t.throws(() => loadConfig({}, { databaseUrl: 'postgres://db/x' }), { message: /Unsupported database URL "postgres:\/\/db\/x" in --database-url/ })
+  t.throws(() => loadConfig({}, { databaseUrl: 'mongodb://db/x' }), { message: /Unsupported database URL "mongodb:\/\/db\/x" in --database-url/ })
   t.throws(() => loadConfig({}, { jwtSecret: 'short' }), { message: /HEIMDALL_JWT_SECRET is too short/ })
   t.is(loadConfig({ HEIMDALL_DATABASE_URL: 'sqlite:a.db' }, { databaseUrl: 'mysql://u:p@db/x' }).databaseType, 'mysql')
 })

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path'
 import type { Config } from '../../config.js'
 import { HeimdallError } from '../../errors.js'
 import { formatKeyring, generateDataKey, parseKeyring, type DataKey } from '../../domain/data-keyring.js'
+import { databaseProductName, isEmbeddedDatabase } from '../db/dialect.js'
 
 /** The data key file: HEIMDALL_DATA_KEY_FILE, else `data-keys` beside the JWT secret file. */
 export function dataKeyFileOf(config: Pick<Config, 'dataKeyFile' | 'secretFile'>): string {
@@ -40,7 +41,7 @@ export function createDataKeyring(config: Config, options: { generate?: boolean 
     const path = dataKeyFileOf(config)
     let text = readKeyFile(path)
     if (text === undefined) {
-      if (!generate || !mayGenerate(config)) throw missingKeys(path)
+      if (!generate || !mayGenerate(config)) throw missingKeys(path, config)
       text = createKeyFile(path)
     }
     fileStamp = stampOf(path)
@@ -100,13 +101,13 @@ export function describeDataKeys(config: Config): DataKeysDescription {
 }
 
 function mayGenerate(config: Config): boolean {
-  return config.databaseType === 'sqlite' || config.dataKeyFile !== undefined
+  return isEmbeddedDatabase(config.databaseType) || config.dataKeyFile !== undefined
 }
 
-function missingKeys(path: string): HeimdallError {
+function missingKeys(path: string, config: Config): HeimdallError {
   return new HeimdallError(
     'config.invalid',
-    `No data keys: with MySQL every instance must share them. Set HEIMDALL_DATA_KEY_FILE to a shared file (generated there if missing) or HEIMDALL_DATA_KEYS (looked for ${path})`,
+    `No data keys: with ${databaseProductName(config.databaseType)} every instance must share them. Set HEIMDALL_DATA_KEY_FILE to a shared file (generated there if missing) or HEIMDALL_DATA_KEYS (looked for ${path})`,
   )
 }
 

@@ -5,6 +5,7 @@ import type { Knex } from 'knex'
 import type { DatabaseType } from '../../config.js'
 import type { Logger } from '../logger.js'
 import { setStallTolerantTimeout } from '../stall-tolerant-timeout.js'
+import { createPostgresKnex } from './postgres-knex.js'
 
 type KnexLog = Knex.Config['log']
 
@@ -38,16 +39,18 @@ export interface KnexOptions {
   /** Where knex's own messages go (stderr when there is none). */
   logger?: Logger
   /**
-   * How long a MySQL query may wait for its answer now (milliseconds), or undefined for no limit; asked
+   * How long a MySQL or PostgreSQL query may wait for its answer now (milliseconds), or undefined for no limit; asked
    * at each query. Past it, the query fails with ETIMEDOUT and its connection is closed.
    */
   queryDeadlineMs?: () => number | undefined
 }
 
-/** Builds the knex instance for `sqlite:PATH` or `mysql://user:pass@host:port/db`. */
+/** Builds the knex instance for `sqlite:PATH`, `mysql://user:pass@host:port/db` or `postgres://user:pass@host:port/db`. */
 export function createKnex(url: string, type: DatabaseType, options: KnexOptions = {}): Knex {
   const log = knexLog(options.logger)
-  return type === 'sqlite' ? createSqliteKnex(sqlitePath(url), log) : createMysqlKnex(url, log, options.queryDeadlineMs)
+  if (type === 'sqlite') return createSqliteKnex(sqlitePath(url), log)
+  if (type === 'postgres') return createPostgresKnex(url, log, options.queryDeadlineMs)
+  return createMysqlKnex(url, log, options.queryDeadlineMs)
 }
 
 export function sqlitePath(url: string): string {

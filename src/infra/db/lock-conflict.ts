@@ -1,14 +1,22 @@
 import type { Knex } from 'knex'
 
 /**
- * True when InnoDB gave up on a statement because of another transaction's locks: it chose this one
- * as a deadlock's victim (ER_LOCK_DEADLOCK, 1213; the whole transaction is rolled back) or it waited
- * innodb_lock_wait_timeout for a lock (ER_LOCK_WAIT_TIMEOUT, 1205). SQLite serialises writers and
- * never reports either. Nothing was wrong with the work itself: run again, it succeeds.
+ * What lost a lock conflict: InnoDB chose the statement as a deadlock's victim (ER_LOCK_DEADLOCK,
+ * 1213; the whole transaction is rolled back) or it waited innodb_lock_wait_timeout for a lock
+ * (ER_LOCK_WAIT_TIMEOUT, 1205); PostgreSQL found a deadlock (40P01), could not serialise the
+ * transaction (40001) or was told not to wait for a lock (55P03, lock_not_available: NOWAIT or
+ * lock_timeout).
+ */
+const LOCK_CONFLICT_CODES = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', '40P01', '40001', '55P03'])
+
+/**
+ * True when the database gave up on a statement because of another transaction's locks
+ * (LOCK_CONFLICT_CODES). SQLite serialises writers and never reports one. Nothing was wrong with the
+ * work itself: run again, it succeeds.
  */
 export function isLockConflict(error: unknown): boolean {
   const code = (error as { code?: string } | null)?.code
-  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT'
+  return code !== undefined && LOCK_CONFLICT_CODES.has(code)
 }
 
 /** How many times work is run in all before a lock conflict is reported (as db.busy, see database-errors.ts). */

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import type { Knex } from 'knex'
 import type { DatabaseType } from '../../config.js'
 import { setStallTolerantTimeout } from '../stall-tolerant-timeout.js'
+import { rawRows } from './dialect.js'
 import { sqlitePath } from './knex.js'
 
 /** Answers how long a trivial query took, or throws (a driver error, or "timeout" after timeoutMs). */
@@ -33,7 +34,8 @@ export function missingSqliteFile(url: string, type: DatabaseType): string | und
 
 /** The database server's clock in epoch seconds; SQLite has none of its own (it reads this host's). */
 export async function databaseClockSeconds(db: Knex, type: DatabaseType): Promise<number | undefined> {
-  if (type !== 'mysql') return undefined
-  const [rows] = (await db.raw('SELECT UNIX_TIMESTAMP() AS now')) as [Array<{ now: number | string }>]
-  return Number(rows[0].now)
+  if (type === 'sqlite') return undefined
+  const sql = type === 'postgres' ? 'SELECT extract(epoch from now()) AS now' : 'SELECT UNIX_TIMESTAMP() AS now'
+  const [row] = rawRows<{ now: number | string }>(db, await db.raw(sql))
+  return Number(row.now)
 }

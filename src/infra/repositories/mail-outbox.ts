@@ -1,4 +1,6 @@
 import type { Knex } from 'knex'
+import { hasSkipLocked, insertReturningId, isSerialId } from '../db/dialect.js'
+import { transactionRetryingLockConflicts } from '../db/lock-conflict.js'
 import type { MailRow, MailStatus } from '../db/tables.js'
 
 export type NewMail = Pick<MailRow, 'kind' | 'recipient' | 'user_id'> & { data: Record<string, unknown>; now: number }
@@ -11,9 +13,11 @@ export interface MailQuery {
 export type MailOutboxRepository = ReturnType<typeof createMailOutboxRepository>
 
 /**
- * The outbox table. Claims are conditional UPDATEs, so any number of senders (workers, instances)
- * can race for a row and exactly one wins it; a claim is a lease (claimed_until), so a row whose
- * sender died is claimed again once its lease has run out.
+ * The outbox table. Claims lock the due rows with FOR UPDATE SKIP LOCKED where the database has it
+ * (PostgreSQL, MySQL 8, MariaDB 10.6), elsewhere (SQLite, which has one writer) they are conditional
+ * UPDATEs; either way any number of senders (workers, instances) can race for a row and exactly one
+ * wins it. A claim is a lease (claimed_until), so a row whose sender died is claimed again once its
+ * lease has run out.
  */
 export function createMailOutboxRepository(db: Knex) {
   /** Rows a sender may take now: pending and due, or claimed by a sender whose lease ran out. */
@@ -37,11 +41,11 @@ export function createMailOutboxRepository(db: Knex) {
         next_attempt_at: mail.now,
         created_at: mail.now,
       }
-      const [id] = await db('mail_outbox').insert(row)
-      return Number(id)
+      return insertReturningId(db, 'mail_outbox', row)
     },
 
     async findMailById(id: number): Promise<MailRow | undefined> {
+      if (!isSerialId(id)) return undefined
       return db<MailRow>('mail_outbox').where({ id }).first()
     },
 
@@ -64,15 +68,21 @@ export function createMailOutboxRepository(db: Knex) {
      * the rows this sender won. Oldest due first.
      */
     async claimDueMails(sender: string, now: number, claimedUntil: number, limit: number): Promise<MailRow[]> {
+      const claim = { status: 'sending', claimed_by: sender, claimed_until: claimedUntil, attempts: db.raw('attempts + 1') }
+      if (hasSkipLocked(db)) {
+        // One transaction: the due rows no other sender holds, locked, then claimed. Senders never wait on each other.
+        return transactionRetryingLockConflicts(db, async (trx) => {
+          const locked: Array<{ id: number }> = await claimable(trx('mail_outbox'), now).orderBy('next_attempt_at').limit(limit).forUpdate().skipLocked().select('id')
+          const ids = locked.map(({ id }) => id)
+          if (ids.length === 0) return []
+          await trx('mail_outbox').whereIn('id', ids).update(claim)
+          return trx<MailRow>('mail_outbox').whereIn('id', ids).orderBy('next_attempt_at').orderBy('id')
+        })
+      }
       const candidates: Array<{ id: number }> = await claimable(db('mail_outbox'), now).orderBy('next_attempt_at').limit(limit).select('id')
       const won: MailRow[] = []
       for (const { id } of candidates) {
-        const claimed = await claimable(db('mail_outbox').where({ id }), now).update({
-          status: 'sending',
-          claimed_by: sender,
-          claimed_until: claimedUntil,
-          attempts: db.raw('attempts + 1'),
-        })
+        const claimed = await claimable(db('mail_outbox').where({ id }), now).update(claim)
         if (claimed === 0) continue
         const row = await db<MailRow>('mail_outbox').where({ id, claimed_by: sender, status: 'sending' }).first()
         if (row) won.push(row)
@@ -107,6 +117,7 @@ export function createMailOutboxRepository(db: Knex) {
 
     /** Makes a pending or failed mail due now with a fresh set of attempts; answers false for a sent one. */
     async updateMailRetry(id: number, now: number): Promise<boolean> {
+      if (!isSerialId(id)) return false
       const updated = await db('mail_outbox').where({ id }).whereIn('status', ['pending', 'failed']).update({ status: 'pending', attempts: 0, next_attempt_at: now })
       return updated > 0
     },

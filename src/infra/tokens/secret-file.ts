@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { assertStrongSecret, type Config } from '../../config.js'
 import { HeimdallError } from '../../errors.js'
+import { databaseProductName, isEmbeddedDatabase } from '../db/dialect.js'
 
 export interface ResolvedSecret {
   secret: string
@@ -12,13 +13,13 @@ export interface ResolvedSecret {
 
 /**
  * The configured secret, or on the embedded SQLite default one generated once and kept in a file
- * (mode 0600, outside the repository). MySQL deployments may run many instances, which must share
+ * (mode 0600, outside the repository). MySQL and PostgreSQL deployments may run many instances, which must share
  * one secret, so there it has to be configured.
  */
 export function resolveJwtSecret(config: Config): ResolvedSecret {
   if (config.jwtSecret !== undefined) return { secret: config.jwtSecret, source: 'HEIMDALL_JWT_SECRET' }
-  if (config.databaseType !== 'sqlite') {
-    throw new HeimdallError('config.invalid', 'HEIMDALL_JWT_SECRET is required with MySQL (every instance must share it); use at least 32 bytes')
+  if (!isEmbeddedDatabase(config.databaseType)) {
+    throw new HeimdallError('config.invalid', `HEIMDALL_JWT_SECRET is required with ${databaseProductName(config.databaseType)} (every instance must share it); use at least 32 bytes`)
   }
   const path = resolve(config.secretFile)
   const existing = readSecretFile(path)
@@ -41,7 +42,7 @@ export function resolveJwtSecret(config: Config): ResolvedSecret {
 /** The configured or already generated secret, WITHOUT generating one; undefined when there is none yet. */
 export function existingJwtSecret(config: Config): string | undefined {
   if (config.jwtSecret !== undefined) return config.jwtSecret
-  return config.databaseType === 'sqlite' ? readSecretFile(resolve(config.secretFile)) : undefined
+  return isEmbeddedDatabase(config.databaseType) ? readSecretFile(resolve(config.secretFile)) : undefined
 }
 
 function readSecretFile(path: string): string | undefined {
@@ -62,7 +63,7 @@ export type SecretDescription =
 /** Where the signing secret comes from and how long it is, WITHOUT generating one or revealing it. */
 export function describeJwtSecret(config: Config): SecretDescription {
   if (config.jwtSecret !== undefined) return { kind: 'configured', source: 'HEIMDALL_JWT_SECRET', bytes: Buffer.byteLength(config.jwtSecret, 'utf8') }
-  if (config.databaseType !== 'sqlite') return { kind: 'missing' }
+  if (!isEmbeddedDatabase(config.databaseType)) return { kind: 'missing' }
   const path = resolve(config.secretFile)
   const existing = readSecretFile(path)
   return existing === undefined ? { kind: 'not_generated_yet', path } : { kind: 'generated', path, bytes: Buffer.byteLength(existing, 'utf8') }

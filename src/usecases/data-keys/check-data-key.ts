@@ -1,6 +1,7 @@
 import type { Context } from '../../context.js'
 import { HeimdallError } from '../../errors.js'
 import { createDataKeyring, describeDataKeys, type DataKeysDescription } from '../../infra/data-keys/key-source.js'
+import { databaseProductName } from '../../infra/db/dialect.js'
 import { createLegacyOpener } from '../../infra/data-keys/legacy-jwt-secret.js'
 import { createSecretBox } from '../../infra/data-keys/secret-box.js'
 import { existingJwtSecret } from '../../infra/tokens/secret-file.js'
@@ -22,7 +23,7 @@ const KEYS_FIX = 'set HEIMDALL_DATA_KEY_FILE to a file every instance shares (ge
  */
 export async function checkDataKey(ctx: Context, databaseReady: boolean): Promise<DataKeyCheck> {
   const keys = describeDataKeys(ctx.config)
-  const problem = keysProblem(keys)
+  const problem = keysProblem(keys, databaseProductName(ctx.config.databaseType))
   if (problem) return problem
   const where = keys.kind === 'configured' ? keys.source : keys.kind === 'file' || keys.kind === 'not_generated_yet' ? keys.path : ''
   const ring = keys.kind === 'configured' || keys.kind === 'file' ? `${keys.ids.length} key(s) in ${where}, sealing with ${keys.ids[0]}` : `none yet: generated in ${where} on first use`
@@ -56,12 +57,12 @@ export async function checkDataKey(ctx: Context, databaseReady: boolean): Promis
   return { name: 'data_key', status: 'ok', detail: `${ring}; ${secrets.length} secret(s) at rest open${older}` }
 }
 
-function keysProblem(keys: DataKeysDescription): DataKeyCheck | undefined {
+function keysProblem(keys: DataKeysDescription, database: string): DataKeyCheck | undefined {
   switch (keys.kind) {
     case 'invalid':
       return { name: 'data_key', status: 'fail', detail: `${keys.source} ${keys.problem}`, fix: `correct it, or restore it from the backup: ${KEYS_FIX}` }
     case 'missing':
-      return { name: 'data_key', status: 'fail', detail: `not set, and MySQL deployments must share their data keys (looked for ${keys.path})`, fix: KEYS_FIX }
+      return { name: 'data_key', status: 'fail', detail: `not set, and ${database} deployments must share their data keys (looked for ${keys.path})`, fix: KEYS_FIX }
     case 'file':
       if ((keys.mode & 0o077) !== 0) {
         return { name: 'data_key', status: 'fail', detail: `${keys.path} is readable by others (mode ${keys.mode.toString(8)})`, fix: `chmod 600 ${keys.path}` }

@@ -1,6 +1,7 @@
 import type { Context } from '../../context.js'
 import { MIN_BCRYPT_COST, MIN_SECRET_BYTES } from '../../config.js'
 import { passkeyUrlProblem } from '../../domain/passkey-origin.js'
+import { databaseProductName } from '../../infra/db/dialect.js'
 import { migrationStatus } from '../../infra/db/migrate.js'
 import { databaseClockSeconds, missingSqliteFile, pingDatabase } from '../../infra/db/probe.js'
 import { describeJwtSecret } from '../../infra/tokens/secret-file.js'
@@ -75,7 +76,7 @@ function checkSecret(ctx: Context): DiagnosticCheck {
     case 'not_generated_yet':
       return { name: 'jwt_secret', status: 'ok', detail: `not set: one will be generated and stored in ${secret.path} on first use` }
     case 'missing':
-      return { name: 'jwt_secret', status: 'fail', detail: 'not set, and MySQL deployments must share a configured one', fix: SECRET_FIX }
+      return { name: 'jwt_secret', status: 'fail', detail: `not set, and ${databaseProductName(ctx.config.databaseType)} deployments must share a configured one`, fix: SECRET_FIX }
   }
 }
 

@@ -56,7 +56,7 @@ function describeSecret(ctx: Context): string {
     case 'not_generated_yet':
       return `(not set: one will be generated and stored in ${secret.path} on first use)`
     case 'missing':
-      return '(not set: HEIMDALL_JWT_SECRET is required with MySQL)'
+      return '(not set: HEIMDALL_JWT_SECRET is required with MySQL and PostgreSQL)'
   }
 }
 
@@ -71,7 +71,7 @@ function describeKeys(ctx: Context): string {
     case 'not_generated_yet':
       return `(not set: one will be generated and stored in ${keys.path} on first use)`
     case 'missing':
-      return '(not set: HEIMDALL_DATA_KEY_FILE or HEIMDALL_DATA_KEYS is required with MySQL)'
+      return '(not set: HEIMDALL_DATA_KEY_FILE or HEIMDALL_DATA_KEYS is required with MySQL and PostgreSQL)'
     case 'invalid':
       return `(invalid: ${keys.source} ${keys.problem})`
   }

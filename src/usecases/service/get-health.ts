@@ -1,4 +1,5 @@
 import type { Context } from '../../context.js'
+import type { DatabaseType } from '../../config.js'
 import { pingDatabase } from '../../infra/db/probe.js'
 import { VERSION } from '../../version.js'
 
@@ -14,7 +15,7 @@ export interface DetailedHealth extends Health {
   environment: string
   system: { nodeVersion: string; uptimeSeconds: number; pid: number; memoryRssMb: number }
   dependencies: {
-    database: { status: 'healthy' | 'unhealthy'; type: 'sqlite' | 'mysql'; latencyMs: number | null; error?: string }
+    database: { status: 'healthy' | 'unhealthy'; type: DatabaseType; latencyMs: number | null; error?: string }
     cache: { status: 'healthy'; type: 'node-cache'; keys: number; hits: number; misses: number }
     revocations: ReturnType<Context['revocationBus']>
   }

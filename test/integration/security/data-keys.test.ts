@@ -167,11 +167,11 @@ serverTest(
       chmodSync(keyFile, 0o600)
     }
 
-    if (server.backend === 'mysql') {
+    if (server.backend !== 'sqlite') {
       // Neither setting, and no file at the default place beside the JWT secret file.
       const unnamed = await dataKeyCheck({ HEIMDALL_DATA_KEY_FILE: '', HEIMDALL_SECRET_FILE: join(dirname(keyFile), 'moved', 'jwt-secret') })
       t.like(unnamed, { code: 1, status: 'fail' })
-      t.regex(unnamed.detail, /MySQL deployments must share their data keys/)
+      t.regex(unnamed.detail, server.backend === 'mysql' ? /MySQL deployments must share their data keys/ : /PostgreSQL deployments must share their data keys/)
     }
 
     const invalid = await runCli(['config:show'], { env: { ...server.env, HEIMDALL_DATA_KEYS: 'no-key-here' } })

@@ -58,7 +58,7 @@ isolatedServerTest('GET /health/detailed reports environment, system, dependenci
   const database = body.dependencies.database
   t.is(database.status, 'healthy')
   t.is(database.type, server.backend)
-  t.true(['sqlite', 'mysql'].includes(database.type))
+  t.true(['sqlite', 'mysql', 'postgres'].includes(database.type))
   t.is(typeof database.latency_ms, 'number')
   t.true(database.latency_ms >= 0)
   t.is(body.dependencies.cache.status, 'healthy')

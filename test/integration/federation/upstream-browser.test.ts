@@ -11,8 +11,9 @@ import { runCli } from '../../support/cli.js'
 import { backends, type Backend } from '../../support/db.js'
 import { enrolTotp, registerVerifiedAndLogin, totpCode } from '../../support/mfa.js'
 import { freePort, startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
-import { ACCOUNT_HEADER, startUpstreamOidc, type UpstreamOidc } from '../../support/upstream-oidc.js'
+import { ACCOUNT_HEADER, DENY_HEADER, startUpstreamOidc, type UpstreamOidc } from '../../support/upstream-oidc.js'
 import { signInWithIdentity } from '../../../src/usecases/federation/sign-in-with-identity.js'
+import { setProviderEnabled } from '../../../src/usecases/federation/set-provider-enabled.js'
 import { createProvider } from '../../../src/usecases/federation/create-provider.js'
 
 if (browserAvailable('Sign-in with another identity provider')) {
@@ -29,11 +30,13 @@ if (browserAvailable('Sign-in with another identity provider')) {
       const port = await freePort()
       const origin = `http://localhost:${port}`
       const server = await startTestServer(backend, { port, env: { HEIMDALL_PUBLIC_URL: origin } })
-      const upstream = await startUpstreamOidc({ redirectUris: ['corp', 'second'].map((name) => `${origin}/account/sign-in/${name}/callback`) })
+      const upstream = await startUpstreamOidc({ redirectUris: ['corp', 'second', 'off'].map((name) => `${origin}/account/sign-in/${name}/callback`) })
       upstreams.push(upstream)
       const settings = { issuer: upstream.issuer, clientId: upstream.clientId, clientSecret: upstream.clientSecret, trustEmail: true, trustMfa: false, autoLink: false, createAccounts: true }
       await createProvider(server.context, { name: 'corp', buttonLabel: 'Sign in with Corp SSO', ...settings })
       await createProvider(server.context, { name: 'second', ...settings })
+      await createProvider(server.context, { name: 'off', ...settings })
+      await setProviderEnabled(server.context, { name: 'off', enabled: false })
       targets.set(backend, { server, origin })
     })
     ;[browser] = await Promise.all([launchBrowser(), ...started])
@@ -51,8 +54,8 @@ if (browserAvailable('Sign-in with another identity provider')) {
   const uniqueSub = (label: string) => `${label}-${process.pid}-${++sequence}`
 
   /** A browser context whose requests name `sub` to the upstream's interaction page. */
-  async function pageAs(sub: string): Promise<Page> {
-    const context = await browser.newContext({ extraHTTPHeaders: { [ACCOUNT_HEADER]: sub } })
+  async function pageAs(sub: string, headers: Record<string, string> = {}): Promise<Page> {
+    const context = await browser.newContext({ extraHTTPHeaders: { [ACCOUNT_HEADER]: sub, ...headers } })
     return context.newPage()
   }
 
@@ -143,6 +146,37 @@ if (browserAvailable('Sign-in with another identity provider')) {
       t.notRegex((await page.locator('.identities').textContent())!, /second/)
       await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Unlink corp' }).click()])
       t.regex((await page.textContent('main'))!, /only way to sign in/)
+    } finally {
+      await page.context().close()
+    }
+  })
+
+  each('refusals are pages that say why, with a way back: cancelled, expired, turned off, unknown', async (t, { origin, upstream }) => {
+    const sub = uniqueSub('deny')
+    upstream.setAccount(sub, { email: uniqueEmail('fed-deny'), emailVerified: true })
+    const page = await pageAs(sub, { [DENY_HEADER]: '1' })
+    try {
+      await page.goto(`${origin}/account/login`)
+      t.is(await page.getByRole('link', { name: 'Sign in with Corp SSO' }).count(), 1)
+      t.is(await page.getByRole('link', { name: 'Continue with second' }).count(), 1)
+      t.is(await page.getByRole('link', { name: /off/ }).count(), 0, 'a provider turned off has no button')
+
+      const answers: number[] = []
+      page.on('response', (response) => {
+        if (response.url().startsWith(`${origin}/account/sign-in/corp/callback`)) answers.push(response.status())
+      })
+      await Promise.all([page.waitForURL(/\/callback\?/), page.getByRole('link', { name: 'Sign in with Corp SSO' }).click()])
+      t.deepEqual(answers, [403])
+      t.regex((await page.textContent('main'))!, /did not sign you in/)
+      t.is(await page.getByRole('link', { name: 'Back to sign in' }).getAttribute('href'), '/account/login')
+
+      const replayed = await page.goto(page.url())
+      t.is(replayed!.status(), 400, 'the flow is spent: start again')
+      t.regex((await page.textContent('main'))!, /already finished, has expired/)
+      t.is((await page.goto(`${origin}/account/sign-in/off`))!.status(), 403)
+      t.regex((await page.textContent('main'))!, /turned off/)
+      t.is((await page.goto(`${origin}/account/sign-in/nosuch`))!.status(), 404)
+      t.is((await page.goto(`${origin}/account/sign-in/link`))!.status(), 400, 'no pending link in this browser')
     } finally {
       await page.context().close()
     }

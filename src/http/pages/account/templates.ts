@@ -25,7 +25,7 @@ export const ACCOUNT_TEMPLATES: Record<string, string> = {
 <% } %><% if (it.passkey) { %><p class="hint">Or, with a passkey on this device or your phone:</p>
 <%~ include('@passkey-button', it.passkey) %><script src="<%= it.script %>" defer></script>
 <% } %>`,
-  '@account-link': `<% layout('@layout', it) %><p>You signed in with <strong><%= it.provider %></strong> as <strong><%= it.email %></strong>. An account here already has this address.</p>
+  '@account-link': `<% layout('@layout', it) %><p>You signed in with <strong><%= it.provider %></strong> as <strong class="address"><%= it.email %></strong>. An account here already has this address.</p>
 <p>To use <%= it.provider %> for it from now on, prove the account is yours: enter its password (and then its second factor, if it has one).</p>
 <%~ include('@form', it.form) %>
 <p><a href="<%= it.forgotPassword %>">Forgot password?</a> &middot; <a href="/account/login">Cancel</a></p>

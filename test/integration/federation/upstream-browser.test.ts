@@ -10,7 +10,10 @@ import { eventually } from '../../support/eventually.js'
 import { runCli } from '../../support/cli.js'
 import { backends, type Backend } from '../../support/db.js'
 import { enrolTotp, registerVerifiedAndLogin, totpCode } from '../../support/mfa.js'
-import { freePort, startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
+import { discover, startOidcServer, startRelyingPartyCallback, type OidcServer, type RelyingPartyCallback } from '../../support/oidc.js'
+import { TEST_PASSWORD, uniqueEmail } from '../../support/server.js'
+import * as oidc from 'openid-client'
+import { createClient } from '../../../src/usecases/oidc/create-client.js'
 import { ACCOUNT_HEADER, DENY_HEADER, startUpstreamOidc, type UpstreamOidc } from '../../support/upstream-oidc.js'
 import { signInWithIdentity } from '../../../src/usecases/federation/sign-in-with-identity.js'
 import { setProviderEnabled } from '../../../src/usecases/federation/set-provider-enabled.js'
@@ -18,18 +21,19 @@ import { createProvider } from '../../../src/usecases/federation/create-provider
 
 if (browserAvailable('Sign-in with another identity provider')) {
   interface Target {
-    server: TestServer
+    server: OidcServer
     origin: string
   }
   const targets = new Map<Backend, Target>()
   const upstreams: UpstreamOidc[] = []
   let browser: Browser
+  let relyingParty: RelyingPartyCallback
 
   test.before(async () => {
     const started = backends().map(async (backend) => {
-      const port = await freePort()
-      const origin = `http://localhost:${port}`
-      const server = await startTestServer(backend, { port, env: { HEIMDALL_PUBLIC_URL: origin } })
+      // OpenID Connect on, for the relying party's test; on localhost, as every page test.
+      const server = await startOidcServer(backend, {}, 'localhost')
+      const origin = new URL(server.issuer).origin
       const upstream = await startUpstreamOidc({ redirectUris: ['corp', 'second', 'off'].map((name) => `${origin}/account/sign-in/${name}/callback`) })
       upstreams.push(upstream)
       const settings = { issuer: upstream.issuer, clientId: upstream.clientId, clientSecret: upstream.clientSecret, trustEmail: true, trustMfa: false, autoLink: false, createAccounts: true }
@@ -39,10 +43,11 @@ if (browserAvailable('Sign-in with another identity provider')) {
       await setProviderEnabled(server.context, { name: 'off', enabled: false })
       targets.set(backend, { server, origin })
     })
-    ;[browser] = await Promise.all([launchBrowser(), ...started])
+    ;[browser, relyingParty] = await Promise.all([launchBrowser(), startRelyingPartyCallback(), ...started])
   })
   test.after.always(async () => {
     await browser?.close()
+    relyingParty?.close()
     await Promise.all([...targets.values()].map((target) => target.server.close()))
     await Promise.all(upstreams.map((upstream) => upstream.close()))
   })
@@ -177,6 +182,33 @@ if (browserAvailable('Sign-in with another identity provider')) {
       t.regex((await page.textContent('main'))!, /turned off/)
       t.is((await page.goto(`${origin}/account/sign-in/nosuch`))!.status(), 404)
       t.is((await page.goto(`${origin}/account/sign-in/link`))!.status(), 400, 'no pending link in this browser')
+    } finally {
+      await page.context().close()
+    }
+  })
+
+  each('a relying party signs a person in through Heimdall with an upstream identity, straight there with idp=', async (t, { server, upstream }) => {
+    const sub = uniqueSub('rp')
+    const email = uniqueEmail('fed-rp')
+    upstream.setAccount(sub, { email, emailVerified: true })
+    const created = await createClient(server.context, { name: 'Wiki', redirectUris: [relyingParty.redirectUri], postLogoutRedirectUris: [], grants: ['authorization_code'], scopes: ['openid', 'email'], isPublic: false, firstParty: true })
+    const config = await discover(server.issuer, created.clientId, created.clientSecret)
+    const page = await pageAs(sub)
+    try {
+      const verifier = oidc.randomPKCECodeVerifier()
+      const state = oidc.randomState()
+      const url = oidc.buildAuthorizationUrl(config, { redirect_uri: relyingParty.redirectUri, scope: 'openid email', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state, idp: 'corp' })
+      const visited: string[] = []
+      page.on('request', (request) => {
+        if (request.isNavigationRequest()) visited.push(new URL(request.url()).pathname)
+      })
+      await Promise.all([page.waitForURL((next) => next.href.startsWith(relyingParty.redirectUri)), page.goto(url.href)])
+      t.false(visited.includes('/account/login'), 'idp= skips the sign-in page')
+      t.true(visited.includes('/account/sign-in/corp/callback'))
+      const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url()), { pkceCodeVerifier: verifier, expectedState: state })
+      const claims = tokens.claims()!
+      t.is(claims.email, email)
+      t.deepEqual(claims.amr, ['fed'])
     } finally {
       await page.context().close()
     }

@@ -1,5 +1,7 @@
 import type { ParameterizedContext } from 'koa'
+import type { Context } from '../../../../context.js'
 import { HeimdallError } from '../../../../errors.js'
+import { listProviders } from '../../../../usecases/federation/list-providers.js'
 import { beginUpstreamSignIn } from '../../../../usecases/federation/begin-upstream-sign-in.js'
 import { completeUpstreamSignIn } from '../../../../usecases/federation/complete-upstream-sign-in.js'
 import { signInWithIdentity } from '../../../../usecases/federation/sign-in-with-identity.js'
@@ -67,6 +69,16 @@ export function upstreamSignIn(doors: AccountDoors): void {
       }
     },
   })
+}
+
+/**
+ * Where a person who must sign in for an OpenID Connect interaction goes: straight to the provider a
+ * relying party named with idp=NAME when it is one here and enabled, else the sign-in page.
+ */
+export async function signInPathFor(context: Context, idp: unknown): Promise<string> {
+  if (typeof idp !== 'string' || idp === '') return LOGIN_PATH
+  const provider = (await listProviders(context)).find((candidate) => candidate.name === idp && candidate.enabled)
+  return provider ? UPSTREAM_PATH.replace(':name', provider.name) : LOGIN_PATH
 }
 
 /** The signed-in account a "Link" from the account page is for, its token checked (request.csrf_failed otherwise). */

@@ -113,5 +113,8 @@ export function renderUpstreamProblem(doors: AccountDoors, ctx: ParameterizedCon
   const known = PROBLEMS[error.code]
   const status = known?.status ?? (error.status >= 500 ? 502 : error.status)
   const message = known?.message ?? (error.expose ? error.message : 'Signing in with the other provider did not work. Try again, or use another way to sign in.')
-  doors.pages.render(ctx, '@message', { title: 'Sign-in did not work', tone: 'failure', message, link: { href: error.code === 'auth.missing_token' ? LOGIN_PATH : ctx.query.link === undefined ? LOGIN_PATH : ACCOUNT_PATH, label: ctx.query.link === undefined ? 'Back to sign in' : 'Back to your account' } }, status)
+  // A link started from the account page goes back there; a sign-in, to the sign-in page.
+  const fromAccount = ctx.query.link !== undefined && error.code !== 'auth.missing_token'
+  const link = fromAccount ? { href: ACCOUNT_PATH, label: 'Back to your account' } : { href: LOGIN_PATH, label: 'Back to sign in' }
+  doors.pages.render(ctx, '@message', { title: 'Sign-in did not work', tone: 'failure', message, link }, status)
 }

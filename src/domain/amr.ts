@@ -2,7 +2,7 @@
  * Authentication Method Reference values (RFC 8176 section 2) that Heimdall reports in the `amr`
  * claim of its access tokens, and how a login's factors map onto them.
  */
-export type AmrValue = 'pwd' | 'otp' | 'hwk' | 'swk' | 'mfa'
+export type AmrValue = 'pwd' | 'otp' | 'hwk' | 'swk' | 'mfa' | 'fed'
 
 /** A second factor, as the login's second step names it. */
 export type SecondFactor = 'totp' | 'recovery_code' | 'passkey'
@@ -16,6 +16,16 @@ export interface PasskeyUse {
 
 /** The password alone. */
 export const PASSWORD_ONLY: readonly AmrValue[] = Object.freeze(['pwd'])
+
+/**
+ * A sign-in through another identity provider (docs/federation.md). RFC 8176 registers no value for
+ * it, and copying the upstream's own values would make its "pwd" read as a password of this server:
+ * "fed" says where the proof came from; "mfa" joins it only when the provider is trusted for its
+ * multi-factor sign-ins (trust_mfa) and said it used one (domain/upstream-mfa.ts).
+ */
+export function amrForUpstreamSignIn(multiFactorUpstream: boolean): AmrValue[] {
+  return multiFactorUpstream ? ['fed', 'mfa'] : ['fed']
+}
 
 /** Proof of possession of a key: "hwk" or "swk" (RFC 8176). */
 export function keyMethod(use: PasskeyUse): AmrValue {

@@ -46,6 +46,7 @@ test('provider input: Microsoft\'s address is never trusted, auto-link needs tru
   t.deepEqual(fields({ preset: 'microsoft', trustEmail: true }), ['trust_email'])
   t.deepEqual(fields({ preset: 'google', autoLink: true }), ['auto_link'])
   t.deepEqual(fields({ preset: 'google', name: 'Has Space' }), ['name'])
+  t.deepEqual(fields({ preset: 'google', name: 'link' }), ['name'], '/account/sign-in/link is the link page')
   t.deepEqual(fields({ preset: 'google', scopes: ['bad"scope'] }), ['scopes'])
   t.deepEqual(fields({ preset: 'nope' }), ['preset', 'issuer'])
   t.deepEqual(fields({ issuer: 'https://idp.example.com', apiBaseUrl: 'https://api.example.com' }), ['api_base_url'])

@@ -72,6 +72,8 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
     // Permission names too: the provider checks only the scopes it knows against a client's allow-list.
     scopes: [...scopes],
     conformIdTokenClaims: false,
+    // idp=NAME: the relying party names the identity provider to sign in with (docs/federation.md).
+    extraParams: ['idp'],
     responseTypes: ['code'],
     clientDefaults: { id_token_signed_response_alg: keys.alg, grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],

@@ -7,7 +7,7 @@ import type { ParameterizedContext } from 'koa'
  */
 export interface PageCookie {
   readonly name: string
-  readonly path: '/' | '/account'
+  readonly path: '/' | '/account' | '/account/sign-in'
   /** Strict: never sent from another site; Lax: sent on a top-level navigation from elsewhere, never on a cross-site POST. */
   readonly sameSite: 'Strict' | 'Lax'
   /** Max-Age in seconds; none: a browser-session cookie. */

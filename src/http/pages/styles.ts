@@ -24,6 +24,9 @@ input:focus-visible, button:focus-visible { outline: 3px solid color-mix(in srgb
 .notice.failure { border-color: var(--error); }
 button { width: 100%; padding: 0.7rem; font: inherit; font-weight: 600; color: #fff; background: var(--accent); border: 0; border-radius: 0.4rem; cursor: pointer; }
 button + button { margin-top: 0.5rem; }
+a.button { display: block; box-sizing: border-box; width: 100%; padding: 0.7rem; text-align: center; font-weight: 600; text-decoration: none; color: var(--accent); border: 1px solid var(--accent); border-radius: 0.4rem; }
+ul.upstreams { list-style: none; padding: 0; margin: 0 0 1rem; display: grid; gap: 0.5rem; }
+.address { overflow-wrap: anywhere; }
 button.secondary { color: var(--accent); background: transparent; border: 1px solid var(--accent); }
 .user-code { font-size: 1.75rem; letter-spacing: 0.15em; text-align: center; }
 `

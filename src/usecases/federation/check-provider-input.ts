@@ -34,6 +34,7 @@ export interface CheckedProvider {
 }
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,63}$/
+const RESERVED_NAMES = new Set(['link'])
 // RFC 6749 section 3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/
 
@@ -42,6 +43,8 @@ export function checkProviderInput(input: ProviderInput): { problems: FieldError
   const problems: FieldError[] = []
   const problem = (field: string, msg: string) => problems.push({ loc: [field], msg, type: 'value_error' })
   if (!NAME.test(input.name)) problem('name', `The name must be 1 to 64 lower-case letters, digits and hyphens, starting with a letter or digit (got "${input.name}")`)
+  // /account/sign-in/link is the page that links an identity to an account proven by its password.
+  if (RESERVED_NAMES.has(input.name)) problem('name', `"${input.name}" is a page of the sign-in pages: choose another name`)
 
   let preset: IdentityProviderPreset | null = null
   if (input.preset !== undefined) {

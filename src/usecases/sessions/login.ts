@@ -7,8 +7,7 @@ import { HeimdallError, validationError } from '../../errors.js'
 import type { LoginOutcome } from '../../infra/metrics/metrics.js'
 import type { PasswordCheck } from '../../infra/passwords.js'
 import { clearLoginAttempts, countFailedAttempt, releaseLoginAttempt, takeLoginAttempt } from '../throttling/lockout.js'
-import { secondStepFor, type SecondStep } from '../mfa/second-step.js'
-import { openSession, type SessionTokens } from './session-tokens.js'
+import { concludeSignIn, type LoginResult } from './conclude-sign-in.js'
 import { requireVerifiedEmail } from '../recovery/require-verified-email.js'
 
 export interface LoginInput {
@@ -17,8 +16,7 @@ export interface LoginInput {
   ip?: string
 }
 
-/** Either the token pair, or what the user must do before getting one (usecases/mfa/second-step.ts). */
-export type LoginResult = { kind: 'tokens'; tokens: SessionTokens } | SecondStep
+export type { LoginResult } from './conclude-sign-in.js'
 
 /**
  * Checks the password; for a user without a second factor, opens a session and issues an access
@@ -76,19 +74,13 @@ async function attemptLogin(ctx: Context, input: LoginInput): Promise<LoginResul
     await clearLoginAttempts(ctx, email)
     await requireVerifiedEmail(ctx, user, { ip: input.ip })
   }
-  const secondStep = await secondStepFor(ctx, user)
-  if (secondStep?.kind === 'mfa_required') {
+  return concludeSignIn(ctx, user, {
+    amr: PASSWORD_ONLY,
+    detail: { ip: input.ip },
     // The unit stays taken until the second step succeeds, as a failure does: others need not wait for it.
-    await countFailedAttempt(ctx, email)
-    await ctx.audit.insertAuditEvent({ type: 'login.mfa_required', userId: user.id, detail: { methods: secondStep.methods, ip: input.ip } })
-    return secondStep
-  }
-  await clearLoginAttempts(ctx, email)
-  if (secondStep) {
-    await ctx.audit.insertAuditEvent({ type: 'login.mfa_enrollment_required', userId: user.id, detail: { ip: input.ip } })
-    return secondStep
-  }
-  return { kind: 'tokens', tokens: await openSession(ctx, user, { amr: PASSWORD_ONLY, event: 'login.succeeded', detail: { ip: input.ip } }) }
+    onSecondStep: () => countFailedAttempt(ctx, email),
+    onNoSecondStep: () => clearLoginAttempts(ctx, email),
+  })
 }
 
 /** bcrypt against the user's hash, or a decoy's for an unknown email or an account without a password; a check that fails to run gives its lockout unit back. */

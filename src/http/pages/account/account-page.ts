@@ -16,8 +16,40 @@ import type { PageBudget } from '../pages.js'
 import { SCOPE_DESCRIPTIONS } from '../oidc/templates.js'
 import { PASSKEY_SCRIPT_PATH } from './passkey-script.js'
 import { confirmTotpForm, registerPasskeyForm, totpConfirmError } from './second-factor-setup.js'
-import { LOGOUT_PATH } from './sign-in/paths.js'
+import { LOGOUT_PATH, UPSTREAM_PATH } from './sign-in/paths.js'
+import { listIdentities, type IdentitySummary } from '../../../usecases/federation/list-identities.js'
+import { listProviders } from '../../../usecases/federation/list-providers.js'
+import type { ProviderSummary } from '../../../usecases/federation/provider-summary.js'
+import { unlinkIdentity } from '../../../usecases/federation/unlink-identity.js'
 import { ACCOUNT_PATH, dateOf, methodsInWords, NOTICES, renderTotpSetup, type AccountDoors } from './shared.js'
+
+const UNLINK_PATH = '/account/identities/unlink'
+
+/**
+ * The account page's "Other providers": the linked identities, each with its Unlink form, and a "Link"
+ * per enabled provider not linked yet (upstream.ts: a GET that starts the flow for this account, its
+ * CSRF token bound to the session in the query). Nothing when no provider is configured.
+ */
+function identitiesView(
+  identities: IdentitySummary[],
+  providers: ProviderSummary[],
+  view: { csrfToken: string; error?: string; button: (action: string, submit: string, hidden: Record<string, string>) => unknown },
+) {
+  if (providers.length === 0 && identities.length === 0) return {}
+  const linked = new Set(identities.map((identity) => identity.provider))
+  return {
+    identities: identities.map((identity) => ({
+      provider: identity.provider,
+      email: identity.email,
+      linked: dateOf(identity.linkedAt),
+      unlinkForm: view.button(UNLINK_PATH, `Unlink ${identity.provider}`, { provider: identity.provider }),
+    })),
+    identityError: view.error,
+    linkable: providers
+      .filter((provider) => provider.enabled && !linked.has(provider.name))
+      .map((provider) => ({ label: provider.name, href: `${UPSTREAM_PATH.replace(':name', provider.name)}?${new URLSearchParams({ link: view.csrfToken })}` })),
+  }
+}
 
 const password = (name: string, label = 'Your password'): FormFieldSpec => ({ name, label, type: 'password', autocomplete: 'current-password', required: true })
 
@@ -42,7 +74,7 @@ const TOTP_CONFIRM = { action: '/account/totp/confirm' }
 /** The account page's forms that check no credential: the signed-in session and its CSRF token. */
 const SIGNED_IN: PageBudget = { none: 'the signed-in session and its CSRF token; no credential' }
 /** What went wrong in one form of the page, shown next to it. */
-type Problem = { form: FormName; errors: Record<string, string[]> }
+type Problem = { form: FormName | 'identities'; errors: Record<string, string[]> }
 
 /** /account: sessions, applications (OIDC consents), password, TOTP, passkeys and recovery codes of the signed-in user. */
 export function accountPage(doors: AccountDoors): void {
@@ -50,10 +82,12 @@ export function accountPage(doors: AccountDoors): void {
 
   async function render(ctx: ParameterizedContext, account: AccountSession, problem?: Problem, status = 200): Promise<void> {
     const requestContext = pages.contextOf(ctx)
-    const [sessions, status2fa, consents] = await Promise.all([
+    const [sessions, status2fa, consents, identities, providers] = await Promise.all([
       listOwnSessions(requestContext, account),
       getMfaStatus(requestContext, { userId: account.userId }),
       requestContext.config.oidcEnabled ? listConsents(requestContext, { userId: account.userId }) : undefined,
+      listIdentities(requestContext, { userId: account.userId }),
+      listProviders(requestContext),
     ])
     const csrfToken = pages.csrf.issue(ctx, account.sessionId)
     const form = (name: FormName, hidden?: Record<string, string>) =>
@@ -90,6 +124,7 @@ export function accountPage(doors: AccountDoors): void {
           scopes: consent.scopes.map((scope) => SCOPE_DESCRIPTIONS[scope] ?? scope),
           revokeForm: button('/account/applications/revoke', `Revoke access of ${consent.clientName}`, { client_id: consent.clientId }),
         })),
+        ...identitiesView(identities, providers, { csrfToken, button, error: problem?.form === 'identities' ? problem.errors['']?.join(' ') : undefined }),
         passwordForm: form('password'),
         totpEnabledSince: status2fa.totp.state === 'enabled' ? dateOf(status2fa.totp.enrolledAt) : undefined,
         totpSetupForm: status2fa.enrolmentAllowed ? form('totpSetup') : undefined,
@@ -153,6 +188,18 @@ export function accountPage(doors: AccountDoors): void {
   accountForm('/account/applications/revoke', undefined, SIGNED_IN, async (ctx, { actor: account, field }) => {
     await revokeConsent(pages.contextOf(ctx), { userId: account.userId, sessionId: account.sessionId, clientId: field('client_id'), ip: pages.ipOf(ctx) })
     doors.backToAccount(ctx, 'consent_revoked')
+  })
+
+  formPage<AccountSession>(pages, {
+    path: UNLINK_PATH,
+    audience: doors.signedIn,
+    budget: SIGNED_IN,
+    run: async (ctx, { actor: account, field }) => {
+      await unlinkIdentity(pages.contextOf(ctx), { userId: account.userId, provider: field('provider'), by: 'user', sessionId: account.sessionId })
+      doors.backToAccount(ctx, 'identity_unlinked')
+    },
+    // The last way to sign in is kept: why, next to the list.
+    rerender: (ctx, post, problem) => render(ctx, post.actor, { form: 'identities', errors: problem.errors }, problem.status),
   })
 
   accountForm('/account/sessions/revoke-others', 'revokeOthers', SIGNED_IN, async (ctx, { actor: account }) => {

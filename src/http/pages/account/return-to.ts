@@ -30,3 +30,19 @@ export function takeReturnTo(cookies: PageCookies, ctx: ParameterizedContext): s
   }
   return ALLOWED.test(path) ? path : undefined
 }
+
+/** The pending return path without forgetting it (a sign-in that leaves for another site and comes back), or undefined. */
+export function peekReturnTo(cookies: PageCookies, ctx: ParameterizedContext): string | undefined {
+  const raw = cookies.get(ctx, RETURN_TO)
+  try {
+    const path = raw === undefined ? undefined : decodeURIComponent(raw)
+    return path !== undefined && ALLOWED.test(path) ? path : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Whether `path` is a return path Heimdall honours (an /account/oidc?uid=... address). */
+export function isReturnPath(path: string | null | undefined): path is string {
+  return typeof path === 'string' && ALLOWED.test(path)
+}

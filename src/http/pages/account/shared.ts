@@ -61,11 +61,13 @@ export const NOTICES = {
   passkey_added: 'The passkey is added.',
   passkey_removed: 'The passkey is removed.',
   consent_revoked: 'The application no longer has access: it has to ask you again.',
+  identity_linked: 'The identity is linked: you can sign in with it now.',
+  identity_unlinked: 'The identity is unlinked.',
 } as const
 
 /** "pwd otp mfa" as words people read. */
 export function methodsInWords(amr: readonly string[]): string {
-  const words: Record<string, string> = { pwd: 'password', otp: 'one-time code', hwk: 'passkey', swk: 'passkey' }
+  const words: Record<string, string> = { pwd: 'password', otp: 'one-time code', hwk: 'passkey', swk: 'passkey', fed: 'another identity provider' }
   const named = amr.filter((method) => Object.hasOwn(words, method)).map((method) => words[method])
   return named.length === 0 ? 'signed in by an operator' : named.join(' + ')
 }

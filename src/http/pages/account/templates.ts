@@ -19,9 +19,17 @@ export const ACCOUNT_TEMPLATES: Record<string, string> = {
   '@account-login': `<% layout('@layout', it) %><% if (it.notice) { %><p class="notice info" role="status"><%= it.notice %></p>
 <% } %><%~ include('@form', it.form) %>
 <p><a href="<%= it.forgotPassword %>">Forgot password?</a></p>
-<% if (it.passkey) { %><p class="hint">Or, with a passkey on this device or your phone:</p>
+<% if (it.upstreams.length > 0) { %><section class="upstreams" aria-label="Other ways to sign in"><p class="hint">Or continue with an account you already have:</p>
+<ul class="upstreams"><% for (const upstream of it.upstreams) { %><li><a class="button" href="<%= upstream.href %>"><%= upstream.label %></a></li>
+<% } %></ul></section>
+<% } %><% if (it.passkey) { %><p class="hint">Or, with a passkey on this device or your phone:</p>
 <%~ include('@passkey-button', it.passkey) %><script src="<%= it.script %>" defer></script>
 <% } %>`,
+  '@account-link': `<% layout('@layout', it) %><p>You signed in with <strong><%= it.provider %></strong> as <strong class="address"><%= it.email %></strong>. An account here already has this address.</p>
+<p>To use <%= it.provider %> for it from now on, prove the account is yours: enter its password (and then its second factor, if it has one).</p>
+<%~ include('@form', it.form) %>
+<p><a href="<%= it.forgotPassword %>">Forgot password?</a> &middot; <a href="/account/login">Cancel</a></p>
+`,
   '@account-mfa': `<% layout('@layout', it) %><p>Your account is protected by a second factor. Prove it to finish signing in.</p>
 <% if (it.error) { %><p class="form-error" role="alert"><%= it.error %></p>
 <% } %><% if (it.passkey) { %><%~ include('@passkey-button', it.passkey) %><script src="<%= it.script %>" defer></script>
@@ -45,6 +53,14 @@ export const ACCOUNT_TEMPLATES: Record<string, string> = {
 <%~ include('@form', app.revokeForm) %></li>
 <% } %></ul>
 </section>
+<% } %><% if (it.identities) { %><section aria-labelledby="identities-title"><h2 id="identities-title">Other providers</h2>
+<% if (it.identities.length === 0) { %><p>No identity of another provider is linked.</p>
+<% } %><ul class="identities">
+<% for (const identity of it.identities) { %><li><strong><%= identity.provider %></strong><% if (identity.email) { %> (<%= identity.email %>)<% } %>, linked <%= identity.linked %><%~ include('@form', identity.unlinkForm) %></li>
+<% } %></ul>
+<% if (it.identityError) { %><p class="form-error" role="alert"><%= it.identityError %></p>
+<% } %><% for (const link of it.linkable) { %><p><a class="button" href="<%= link.href %>">Link <%= link.label %></a></p>
+<% } %></section>
 <% } %><section aria-labelledby="password-title"><h2 id="password-title">Password</h2>
 <%~ include('@form', it.passwordForm) %></section>
 <section aria-labelledby="totp-title"><h2 id="totp-title">Authenticator app</h2>

@@ -14,6 +14,7 @@ import { CSRF_FIELD } from '../csrf.js'
 import { ACCOUNT } from '../account/cookie.js'
 import { setReturnTo } from '../account/return-to.js'
 import { LOGIN_PATH } from '../account/shared.js'
+import { signInPathFor } from '../account/sign-in/upstream.js'
 import { formView } from '../form.js'
 import { formPage, type Audience } from '../form-page.js'
 import { pageCspWithFormTarget, type Pages } from '../pages.js'
@@ -83,7 +84,8 @@ export function oidcInteractionPages(pages: Pages, oidc: OidcHost): void {
       setReturnTo(pages.cookies, ctx, `${INTERACTION_PATH}?uid=${details.uid}`)
       ctx.status = 303
       // Signed in, but not as the request asks: the sign-in page shows its form anyway, and says why.
-      return ctx.redirect(account ? `${LOGIN_PATH}?${new URLSearchParams({ prompt: 'login', client_id: String(details.params.client_id) })}` : LOGIN_PATH)
+      // idp=NAME (docs/federation.md): straight to that identity provider when it is one here.
+      return ctx.redirect(account ? `${LOGIN_PATH}?${new URLSearchParams({ prompt: 'login', client_id: String(details.params.client_id) })}` : await signInPathFor(context, details.params.idp))
     }
     // The time the user authenticated (auth_time); an earlier second when another sign-in of the account holds that one.
     const loginTs = await linkLoginToSession(context, { accountId: account.userId, loginTs: Math.floor(account.authenticatedAt / 1000), sessionId: account.sessionId, ttlSeconds: OIDC_SESSION_TTL_SECONDS })

@@ -5,6 +5,7 @@ import { ACCOUNT, ENROLMENT } from '../cookie.js'
 import { ENROL_PATH } from '../enrol-page.js'
 import { takeReturnTo } from '../return-to.js'
 import { ACCOUNT_PATH, type AccountDoors } from '../shared.js'
+import { spendPendingLink } from './pending-link.js'
 import { renderSecondStep } from './views.js'
 
 /**
@@ -16,7 +17,7 @@ export type SignInOutcome = LoginResult
 
 /**
  * The one end of every sign-in method of the hosted pages (password.ts, second-factor.ts,
- * passkey.ts, and any method to come): the MFA-required rule and the enrolment rule as the use case
+ * passkey.ts, upstream.ts, and any method to come): the MFA-required rule and the enrolment rule as the use case
  * decided them, else a Heimdall account session in its cookie and a 303 back to where the sign-in
  * was asked for (the OpenID Connect interaction, return-to.ts) or to the account page.
  */
@@ -29,6 +30,8 @@ export async function finishSignIn(doors: AccountDoors, ctx: ParameterizedContex
     ctx.status = 303
     return ctx.redirect(ENROL_PATH)
   }
+  // An upstream identity waiting for this account to be proven (link.ts) is linked before the session starts.
+  await spendPendingLink(doors, ctx, outcome.tokens.userId)
   pages.cookies.set(ctx, ACCOUNT, await openAccountSession(pages.contextOf(ctx), outcome.tokens))
   ctx.status = 303
   ctx.redirect(takeReturnTo(pages.cookies, ctx) ?? ACCOUNT_PATH)

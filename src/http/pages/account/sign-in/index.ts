@@ -8,11 +8,13 @@ import { logoutPage } from './logout.js'
 import { passkeySignIn } from './passkey.js'
 import { passwordSignIn } from './password.js'
 import { secondFactorSignIn } from './second-factor.js'
+import { linkPage } from './link.js'
+import { upstreamSignIn } from './upstream.js'
 import { renderSignIn } from './views.js'
 
 /**
  * Hosted sign-in for the account page and the OpenID Connect interaction: the sign-in page, then one
- * file per method (password, the second factor, a passkey alone), each a SignInMethod that ends in
+ * file per method (password, the second factor, a passkey alone, another identity provider and its link page), each a SignInMethod that ends in
  * finishSignIn (finish.ts); and the logout. A new method is one file and one entry in the list below.
  */
 export function signInPages(doors: AccountDoors): void {
@@ -23,10 +25,13 @@ export function signInPages(doors: AccountDoors): void {
       // sends it), so a signed-in browser gets the form too, with the reason.
       const again = ctx.query.prompt === 'login'
       if (!again && (await doors.accountOf(ctx))) return ctx.redirect(takeReturnTo(pages.cookies, ctx) ?? ACCOUNT_PATH)
-      renderSignIn(doors, ctx, again ? { notice: await signInAgainNotice(pages.contextOf(ctx), ctx.query.client_id) } : {})
+      await renderSignIn(doors, ctx, again ? { notice: await signInAgainNotice(pages.contextOf(ctx), ctx.query.client_id) } : {})
     },
   })
   for (const method of [passwordSignIn, secondFactorSignIn, passkeySignIn]) signInMethod(doors, method)
+  // Before upstreamSignIn: /account/sign-in/link is the link page, not a provider named "link".
+  linkPage(doors)
+  upstreamSignIn(doors)
   logoutPage(doors)
 }
 

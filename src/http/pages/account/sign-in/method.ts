@@ -18,7 +18,7 @@ export interface SignInMethod {
   /** Checks what was posted: the use case's outcome. Throws the use case's HeimdallError when refused. */
   prove(pages: Pages, ctx: ParameterizedContext, post: FormPost<undefined>): Promise<SignInOutcome>
   /** Shows a refusal (a 4xx): the sign-in page or the second step again, with why. */
-  refused(doors: AccountDoors, ctx: ParameterizedContext, post: FormPost<undefined>, problem: FormProblem): void
+  refused(doors: AccountDoors, ctx: ParameterizedContext, post: FormPost<undefined>, problem: FormProblem): Promise<void> | void
 }
 
 /** Registers a sign-in method: anyone may post it (CSRF-checked); a proof accepted ends in finishSignIn. */

@@ -19,7 +19,7 @@ export const passkeySignIn: SignInMethod = {
     const tokens = await loginWithPasskey(pages.contextOf(ctx), { response: response as unknown as AuthenticationResponseJSON, ip: pages.ipOf(ctx) })
     return { kind: 'tokens', tokens }
   },
-  refused(doors, ctx, _post, problem) {
-    renderSignIn(doors, ctx, { errors: { '': [problem.error.message] }, status: problem.status })
+  async refused(doors, ctx, _post, problem) {
+    await renderSignIn(doors, ctx, { errors: { '': [problem.error.message] }, status: problem.status })
   },
 }

@@ -17,7 +17,7 @@ export const passwordSignIn: SignInMethod = {
     const input = parseInput(LoginRequest, { email: field('email'), password: field('password') })
     return login(pages.contextOf(ctx), { ...input, ip: pages.ipOf(ctx) })
   },
-  refused(doors, ctx, { field }, problem) {
-    renderSignIn(doors, ctx, { values: { email: field('email') }, errors: problem.errors, status: problem.status })
+  async refused(doors, ctx, { field }, problem) {
+    await renderSignIn(doors, ctx, { values: { email: field('email') }, errors: problem.errors, status: problem.status })
   },
 }

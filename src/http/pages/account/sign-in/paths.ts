@@ -2,3 +2,7 @@
 export const MFA_PATH = '/account/login/mfa'
 export const PASSKEY_LOGIN_PATH = '/account/login/passkey'
 export const LOGOUT_PATH = '/account/logout'
+/** An upstream identity provider, by name: GET starts a sign-in there, `${UPSTREAM_PATH}/callback` is its redirect URI. */
+export const UPSTREAM_PATH = '/account/sign-in/:name'
+/** Where a person proves the account an upstream identity's address belongs to (link.ts); "link" is no provider's name. */
+export const LINK_PATH = '/account/sign-in/link'

@@ -34,7 +34,7 @@ export const secondFactorSignIn: SignInMethod = {
     })
     return { kind: 'tokens', tokens }
   },
-  refused(doors, ctx, { field }, problem) {
+  async refused(doors, ctx, { field }, problem) {
     if (problem.error.code === 'mfa.invalid_token') return renderSignIn(doors, ctx, { notice: 'That sign-in took too long or was already used: sign in again.', status: 401 })
     const step = { mfaToken: field('mfa_token'), methods: field('methods').split(',').filter(isMethod) }
     renderSecondStep(doors, ctx, step, problem.message || 'Enter the code, or use a recovery code.', problem.status)

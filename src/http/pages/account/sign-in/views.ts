@@ -1,11 +1,12 @@
 import type { ParameterizedContext } from 'koa'
+import { listProviders } from '../../../../usecases/federation/list-providers.js'
 import type { MfaRequired } from '../../../../usecases/mfa/second-step.js'
 import { CSRF_FIELD } from '../../csrf.js'
 import { formView, type FormFieldSpec } from '../../form.js'
 import { FORGOT_PAGE_PATH } from '../../recovery/forgot-password.js'
 import { PASSKEY_SCRIPT_PATH } from '../passkey-script.js'
 import { LOGIN_PATH, type AccountDoors } from '../shared.js'
-import { MFA_PATH, PASSKEY_LOGIN_PATH } from './paths.js'
+import { MFA_PATH, PASSKEY_LOGIN_PATH, UPSTREAM_PATH } from './paths.js'
 
 // The pages every sign-in method answers with: the sign-in page again, or the second step.
 
@@ -25,8 +26,14 @@ export interface SignInView {
   status?: number
 }
 
-/** The sign-in page: the password form and the passkey button (a method of its own, passkey.ts). */
-export function renderSignIn(doors: AccountDoors, ctx: ParameterizedContext, view: SignInView = {}): void {
+/**
+ * The sign-in page: the password form, a "Continue with ..." link per enabled identity provider
+ * (upstream.ts; the OpenID interaction's return path rides in its cookie), and the passkey button (passkey.ts).
+ */
+export async function renderSignIn(doors: AccountDoors, ctx: ParameterizedContext, view: SignInView = {}): Promise<void> {
+  const upstreams = (await listProviders(doors.pages.contextOf(ctx)))
+    .filter((provider) => provider.enabled)
+    .map((provider) => ({ href: UPSTREAM_PATH.replace(':name', provider.name), label: provider.buttonLabel }))
   doors.renderWithPasskeys(
     ctx,
     '@account-login',
@@ -45,6 +52,7 @@ export function renderSignIn(doors: AccountDoors, ctx: ParameterizedContext, vie
         csrfField: CSRF_FIELD,
         csrfToken: doors.pages.csrf.issue(ctx),
       }),
+      upstreams,
       passkey: passkeyButton(doors, ctx, { id: 'passkey-login', action: PASSKEY_LOGIN_PATH, field: 'response', label: 'Sign in with a passkey' }),
     },
     view.status,

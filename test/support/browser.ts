@@ -10,8 +10,8 @@ export const CHROMIUM = process.env.HEIMDALL_CHROMIUM ?? '/usr/bin/chromium'
 const REQUIRED = flagSet(process.env.CI) || flagSet(process.env.HEIMDALL_TEST_BROWSER)
 
 /** Launches one headless Chromium for a test file; every host but the loopback address and localhost fails to resolve. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: [
@@ -26,7 +26,20 @@ export function launchBrowser(): Promise<Browser> {
       '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
     ],
   })
+  // Every context waits up to a minute for a navigation or an element, not Playwright's 30 s: with
+  // the suite's three files at a time on two cores, a redirect chain through the provider, the pages
+  // and a relying party has taken longer than 30 s to load, while it takes seconds alone.
+  const newContext = browser.newContext.bind(browser)
+  browser.newContext = async (options) => {
+    const context = await newContext(options)
+    context.setDefaultTimeout(BROWSER_TIMEOUT_MS)
+    return context
+  }
+  return browser
 }
+
+/** How long a browser test's page waits for a navigation or an element (milliseconds). */
+export const BROWSER_TIMEOUT_MS = 60_000
 
 /**
  * Whether this file's browser tests can run. When Chromium is missing, registers one test that fails

@@ -96,6 +96,8 @@ export async function startGithubStandIn(): Promise<GithubStandIn> {
       json(res, 404, { message: 'Not Found' })
     })().catch((error: Error) => json(res, 500, { message: error.message }))
   })
+  // Longer than any client keeps an idle connection (see upstream-oidc.ts).
+  server.keepAliveTimeout = 60_000
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

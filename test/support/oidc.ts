@@ -97,6 +97,7 @@ export interface RelyingPartyCallback {
 /** The relying party's callback on 127.0.0.1: answers every request with a short page, so the browser lands somewhere. */
 export async function startRelyingPartyCallback(): Promise<RelyingPartyCallback> {
   const server = createServer((_req, res) => res.end('relying party'))
+  server.keepAliveTimeout = 60_000
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return { redirectUri: `${origin}/callback`, postLogoutUri: `${origin}/signed-out`, close: () => server.close() }

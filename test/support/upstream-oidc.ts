@@ -42,6 +42,9 @@ export async function startUpstreamOidc(options: { redirectUris: string[]; clien
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined
   const server = createServer((req, res) => handler!(req, res))
+  // Longer than any client keeps an idle connection: a loaded machine otherwise lets the server close
+  // one just as openid-client reuses it (ECONNRESET at the token endpoint).
+  server.keepAliveTimeout = 60_000
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 

@@ -1,14 +1,18 @@
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransport,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON,
+  AuthenticatorTransport,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server'
+
+let library: Promise<typeof import('@simplewebauthn/server')> | undefined
+/**
+ * @simplewebauthn/server, loaded on the first ceremony: with its ASN.1 and X.509 dependencies it is a
+ * fifth of what loading Heimdall costs (0.3 to 0.4 s of CPU here), which every `serve`, every CLI
+ * command and every test file paid whether or not anyone used a passkey.
+ */
+const simpleWebAuthn = () => (library ??= import('@simplewebauthn/server'))
 
 export type { AuthenticationResponseJSON, PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON, RegistrationResponseJSON }
 
@@ -28,11 +32,12 @@ export function relyingPartyOf(publicUrl: string, name: string): RelyingParty {
 }
 
 /** Creation options for a resident (discoverable) credential, so the passkey can log in without an email. */
-export function registrationOptions(
+export async function registrationOptions(
   rp: RelyingParty,
   user: { id: string; email: string },
   exclude: Array<{ credentialId: string; transports: string[] }>,
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  const { generateRegistrationOptions } = await simpleWebAuthn()
   return generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.id,
@@ -45,10 +50,11 @@ export function registrationOptions(
   })
 }
 
-export function authenticationOptions(
+export async function authenticationOptions(
   rp: RelyingParty,
   allow: Array<{ credentialId: string; transports: string[] }> | undefined,
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  const { generateAuthenticationOptions } = await simpleWebAuthn()
   return generateAuthenticationOptions({
     rpID: rp.id,
     timeout: CEREMONY_TIMEOUT_MS,
@@ -69,6 +75,7 @@ export interface NewCredential {
 
 /** Verifies an attestation against the challenge issued; undefined when it does not check out. Throws on malformed input. */
 export async function verifyRegistration(rp: RelyingParty, response: RegistrationResponseJSON, challenge: string): Promise<NewCredential | undefined> {
+  const { verifyRegistrationResponse } = await simpleWebAuthn()
   const result = await verifyRegistrationResponse({ response, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.id, requireUserVerification: false })
   if (!result.verified) return undefined
   const { credential, credentialDeviceType, credentialBackedUp } = result.registrationInfo
@@ -99,6 +106,7 @@ export async function verifyAssertion(
   challenge: string,
   credential: { credentialId: string; publicKey: string; transports: string[] },
 ): Promise<VerifiedAssertion | undefined> {
+  const { verifyAuthenticationResponse } = await simpleWebAuthn()
   const result = await verifyAuthenticationResponse({
     response,
     expectedChallenge: challenge,

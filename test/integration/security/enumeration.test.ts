@@ -1,10 +1,5 @@
 import { serverTest, TEST_PASSWORD, uniqueEmail } from '../../support/server.js'
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]
-}
-
 serverTest('an unknown email and a wrong password look the same: status, body and timing', async (t, server) => {
   const known = uniqueEmail('known')
   await server.client.register(known, TEST_PASSWORD)
@@ -14,16 +9,22 @@ serverTest('an unknown email and a wrong password look the same: status, body an
   t.deepEqual(wrong.body, unknown.body)
 
   // Alternate the two kinds so machine noise hits both alike; each email gets fewer than 5 tries.
+  // The fastest of each kind is compared: noise on a loaded machine only ever adds time (a median of
+  // four once read 0.48 in CI), while a missing comparison takes the bcrypt cost (about 50 ms at cost
+  // 10) off every unknown-email answer, so the fastest of them would be a small fraction of the other.
+  const second = uniqueEmail('known')
+  await server.client.register(second, TEST_PASSWORD)
   const timings = { known: [] as number[], unknown: [] as number[] }
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 8; i++) {
     for (const kind of ['known', 'unknown'] as const) {
-      const email = kind === 'known' ? known : uniqueEmail('nobody')
+      const email = kind === 'known' ? (i % 2 === 0 ? known : second) : uniqueEmail('nobody')
       const started = performance.now()
       await server.client.login(email, `Wrong-Pass-${i}`)
       timings[kind].push(performance.now() - started)
     }
   }
-  const ratio = median(timings.unknown) / median(timings.known)
-  t.log(`median known ${median(timings.known).toFixed(1)} ms, unknown ${median(timings.unknown).toFixed(1)} ms`)
+  const fastest = { known: Math.min(...timings.known), unknown: Math.min(...timings.unknown) }
+  const ratio = fastest.unknown / fastest.known
+  t.log(`fastest known ${fastest.known.toFixed(1)} ms, unknown ${fastest.unknown.toFixed(1)} ms`)
   t.true(ratio > 0.5 && ratio < 2, `an unknown email must cost a bcrypt comparison too (ratio ${ratio.toFixed(2)})`)
 }, { hashing: 'production' })

@@ -5,7 +5,7 @@
 // server per database, one browser for the file, a browser context (its own cookies) per test.
 import test, { type ExecutionContext } from 'ava'
 import type { Browser, Page } from 'playwright-core'
-import { browserAvailable, launchBrowser } from '../../support/browser.js'
+import { browserAvailable, contextWithAuthenticator, launchBrowser } from '../../support/browser.js'
 import { eventually } from '../../support/eventually.js'
 import { runCli } from '../../support/cli.js'
 import { backends, type Backend } from '../../support/db.js'
@@ -139,6 +139,68 @@ if (browserAvailable('Sign-in with another identity provider')) {
       t.is(await page.locator('h1').textContent(), 'Second step', 'the account\'s own second factor, after the upstream')
     } finally {
       await page.context().close()
+    }
+  })
+
+  /** Signs in with the password on the sign-in page (an account without a second factor), adds a passkey on the account page, and signs out. */
+  async function addPasskey(page: Page, origin: string, email: string, name: string): Promise<void> {
+    await page.goto(`${origin}/account/login`)
+    await page.getByLabel('Email').fill(email)
+    await page.getByLabel('Password').fill(TEST_PASSWORD)
+    await Promise.all([page.waitForURL(/\/account$/), page.getByRole('button', { name: 'Sign in', exact: true }).click()])
+    await page.getByLabel('Name of the new passkey').fill(name)
+    await Promise.all([page.waitForURL(/done=passkey_added/), page.getByRole('button', { name: 'Add a passkey' }).click()])
+    await Promise.all([page.waitForURL(/\/account\/login$/), page.locator('form[action="/account/logout"] button').click()])
+  }
+
+  each('the link page takes a passkey of the account; another account\'s passkey links nothing, the password then asks for the recovery code', async (t, { server, origin, upstream }) => {
+    const email = uniqueEmail('fed-pk')
+    const otherEmail = uniqueEmail('fed-pk-other')
+    const { userId, accessToken } = await registerVerifiedAndLogin(server, email)
+    const { userId: otherId } = await registerVerifiedAndLogin(server, otherEmail)
+    const [subByPasskey, subByPassword] = [uniqueSub('pk'), uniqueSub('pk-pwd')]
+    upstream.setAccount(subByPasskey, { email, emailVerified: true })
+    upstream.setAccount(subByPassword, { email, emailVerified: true })
+    const owner = await contextWithAuthenticator(browser, { extraHTTPHeaders: { [ACCOUNT_HEADER]: subByPasskey } })
+    const other = await contextWithAuthenticator(browser, { extraHTTPHeaders: { [ACCOUNT_HEADER]: subByPassword } })
+    try {
+      // Each browser's authenticator holds one passkey: the account's own, and the other account's.
+      await addPasskey(owner.page, origin, email, 'Owner key')
+      await addPasskey(other.page, origin, otherEmail, 'Other key')
+      // Then the account gets an authenticator app too: a password alone no longer proves it.
+      const { recoveryCodes } = await enrolTotp(server.client, accessToken)
+      const liveSessions = async (user: string) => (await server.context.db('sessions').where({ user_id: user }).whereNull('revoked_at')).length
+      const otherSessions = await liveSessions(otherId)
+
+      // The other account's passkey on the link page: refused before any session, nothing linked, the link still waiting.
+      await continueWith(other.page, origin, 'Sign in with Corp SSO')
+      t.is(new URL(other.page.url()).pathname, '/account/sign-in/link')
+      const refused = other.page.waitForResponse((response) => response.url().endsWith('/account/sign-in/link/passkey'))
+      await Promise.all([other.page.waitForURL(/\/link\/passkey$/), other.page.getByRole('button', { name: 'Use a passkey of this account' }).click()])
+      t.is((await refused).status(), 403)
+      t.regex((await other.page.textContent('main'))!, /This passkey belongs to another account/)
+      t.false((await other.page.textContent('main'))!.includes(otherEmail), 'the other account is not named')
+      t.is(await liveSessions(otherId), otherSessions, 'no session for the other account')
+      t.is((await server.context.db('user_identities').where({ subject: subByPassword })).length, 0)
+
+      // The account's password on the same page: its second factor is asked, a recovery code answers it, then the identity is linked.
+      await other.page.getByLabel('Password of your account here').fill(TEST_PASSWORD)
+      await Promise.all([other.page.waitForLoadState('load'), other.page.getByRole('button', { name: /Link corp/ }).click()])
+      t.is(await other.page.locator('h1').textContent(), 'Second step')
+      t.is((await server.context.db('user_identities').where({ subject: subByPassword })).length, 0, 'not before the second factor')
+      await other.page.getByLabel('Recovery code').fill(recoveryCodes[0]!)
+      await Promise.all([other.page.waitForURL(/\/account$/), other.page.getByRole('button', { name: 'Use recovery code' }).click()])
+      t.like(await server.context.db('user_identities').where({ subject: subByPassword }).first(), { user_id: userId })
+
+      // The account's own passkey: it proves the account and its second factor at once (the authenticator verified the person).
+      await continueWith(owner.page, origin, 'Continue with second')
+      t.is(new URL(owner.page.url()).pathname, '/account/sign-in/link')
+      await Promise.all([owner.page.waitForURL(/\/account$/), owner.page.getByRole('button', { name: 'Use a passkey of this account' }).click()])
+      t.like(await server.context.db('user_identities').where({ subject: subByPasskey }).first(), { user_id: userId })
+      t.regex((await owner.page.locator('.identities').textContent())!, /corp[\s\S]*second/)
+      t.regex((await owner.page.locator('.sessions').textContent())!, /passkey\): this browser/)
+    } finally {
+      await Promise.all([owner.context.close(), other.context.close()])
     }
   })
 

@@ -14,7 +14,8 @@ import { registerUser } from '../../../src/usecases/users/register-user.js'
 import { setUserDisabled } from '../../../src/usecases/users/set-user-disabled.js'
 import { deleteUser } from '../../../src/usecases/users/delete-user.js'
 import { runCli } from '../../support/cli.js'
-import { serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
+import { freePort, serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
+import { FormBrowser, formsOf } from '../../support/oidc-http-sign-in.js'
 import { DENY_HEADER, startUpstreamOidc, type UpstreamOidc } from '../../support/upstream-oidc.js'
 import { followToCallback, signInUpstream } from '../../support/upstream-sign-in.js'
 
@@ -383,4 +384,65 @@ serverTest('a signed-in person links another identity from the account page; an 
   t.deepEqual(await server.context.db('user_identities').where({ user_id: otherId }), [])
   const [audit] = await server.context.db('audit_events').where({ type: 'federation.identity_linked', user_id: userId })
   t.like(JSON.parse(audit.detail), { provider: 'plain', how: 'account_page' })
+})
+
+/** The sign-in page's password form posted by `browser` (a FormBrowser without an account session): the answer. */
+async function signInOnPage(server: TestServer, browser: FormBrowser, email: string): Promise<Response> {
+  const page = await browser.request(`${server.url}/account/login`)
+  const form = formsOf(await page.text()).find((candidate) => candidate.action === '/account/login')!
+  return browser.request(`${server.url}/account/login`, { form: { ...form.fields, email, password: TEST_PASSWORD } })
+}
+
+serverTest('a browser holding a pending link that signs in as another account: that sign-in goes on and links nothing; the account\'s own sign-in links it', async (t, server) => {
+  const { upstream } = await upstreamsOf(server)
+  const email = uniqueEmail('pending-owner')
+  const otherEmail = uniqueEmail('pending-other')
+  const { userId } = await registerUser(server.context, { email, password: TEST_PASSWORD })
+  await registerUser(server.context, { email: otherEmail, password: TEST_PASSWORD })
+  const sub = uniqueSub('pending')
+  upstream.setAccount(sub, { email, emailVerified: true })
+  const pending = await signIn(server, 'plain', sub)
+  if (pending.kind !== 'link-required') return void t.fail(pending.kind)
+
+  const shared = new FormBrowser()
+  shared.setCookie('heimdall_pending_link', pending.pendingLinkToken, '/account')
+  const asOther = await signInOnPage(server, shared, otherEmail)
+  t.is(asOther.status, 303, 'signed in, not refused for a link that is not this account\'s')
+  t.is(asOther.headers.get('location'), '/account')
+  t.regex(asOther.headers.getSetCookie().join('\n'), /heimdall_pending_link=;/, 'the cookie is forgotten')
+  t.is((await server.context.db('user_identities').where({ subject: sub })).length, 0)
+  t.is((await getPendingLink(server.context, { pendingLinkToken: pending.pendingLinkToken })).email, email, 'the link still waits for its account')
+
+  const owners = new FormBrowser()
+  owners.setCookie('heimdall_pending_link', pending.pendingLinkToken, '/account')
+  t.is((await signInOnPage(server, owners, email)).status, 303)
+  t.like(await server.context.db('user_identities').where({ subject: sub }).first(), { user_id: userId })
+})
+
+serverTest('the callback\'s refusals are pages in words with a way back, never a 500: a forged answer (400), an upstream out of reach (502)', async (t, server) => {
+  const { upstream } = await upstreamsOf(server)
+  const sub = uniqueSub('pages')
+  upstream.setAccount(sub, { email: uniqueEmail('pages'), emailVerified: true })
+  const browser = new FormBrowser()
+  const started = await browser.request(`${server.url}/account/sign-in/plain`)
+  t.is(started.status, 303)
+  // The ID token the upstream sends back carries another nonce than the one this browser's flow holds.
+  const authorize = new URL(started.headers.get('location')!)
+  authorize.searchParams.set('nonce', 'another-nonce')
+  const callback = await followToCallback(authorize.href, upstream.signInHeader(sub), server.context.config.publicUrl)
+  // The redirect URI names the public URL; this server listens at server.url.
+  const forged = await browser.request(callback.replace(server.context.config.publicUrl, server.url))
+  t.is(forged.status, 400)
+  const forgedPage = await forged.text()
+  t.regex(forgedPage, /failed a security check, so it was not accepted/)
+  t.regex(forgedPage, /<a href="\/account\/login">Back to sign in<\/a>/)
+
+  // A provider whose issuer nobody answers at: discovery fails when the sign-in starts.
+  const closed = `http://127.0.0.1:${await freePort()}`
+  await createProvider(server.context, { name: `gone-${process.pid}`, issuer: closed, clientId: 'x', clientSecret: 'unused-secret-0123456789', ...PROVIDERS.plain })
+  const unreachable = await browser.request(`${server.url}/account/sign-in/gone-${process.pid}`)
+  t.is(unreachable.status, 502)
+  const unreachablePage = await unreachable.text()
+  t.regex(unreachablePage, /could not be reached\. Try again in a moment/)
+  t.regex(unreachablePage, /<a href="\/account\/login">Back to sign in<\/a>/)
 })

@@ -14,6 +14,8 @@ import { registerUser } from '../../../src/usecases/users/register-user.js'
 import { setUserDisabled } from '../../../src/usecases/users/set-user-disabled.js'
 import { deleteUser } from '../../../src/usecases/users/delete-user.js'
 import { runCli } from '../../support/cli.js'
+import { eventually } from '../../support/eventually.js'
+import { signInWithIdentity } from '../../../src/usecases/federation/sign-in-with-identity.js'
 import { freePort, serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
 import { FormBrowser, formsOf } from '../../support/oidc-http-sign-in.js'
 import { DENY_HEADER, startUpstreamOidc, type UpstreamOidc } from '../../support/upstream-oidc.js'
@@ -446,3 +448,43 @@ serverTest('the callback\'s refusals are pages in words with a way back, never a
   t.regex(unreachablePage, /could not be reached\. Try again in a moment/)
   t.regex(unreachablePage, /<a href="\/account\/login">Back to sign in<\/a>/)
 })
+
+serverTest('logout-all ends every session opened through a provider, its refresh tokens too', async (t, server) => {
+  const { upstream } = await upstreamsOf(server)
+  const sub = uniqueSub('logout-all')
+  upstream.setAccount(sub, { email: uniqueEmail('logout-all'), emailVerified: true })
+  const sessions = []
+  for (let i = 0; i < 2; i++) {
+    const resolved = signedIn(t, await signIn(server, 'plain', sub))
+    const outcome = await signInWithIdentity(server.context, { userId: resolved.userId, provider: 'plain', secondFactorSatisfiedUpstream: resolved.secondFactorSatisfiedUpstream })
+    if (outcome.kind !== 'tokens') return void t.fail(outcome.kind)
+    sessions.push(outcome.tokens)
+  }
+  for (const session of sessions) t.true((await server.client.validate(session.accessToken)).body.is_valid)
+  t.is((await server.client.logoutAll(sessions[1]!.accessToken)).statusCode, 204)
+  for (const session of sessions) {
+    t.not(await eventually(async () => (await server.client.validate(session.accessToken)).body.is_valid === false, 5000), undefined, 'its access token stops validating')
+    t.is((await server.client.refresh(session.refreshToken)).statusCode, 401, 'its refresh token is refused')
+  }
+})
+
+serverTest(
+  'after an upstream sign-in a role that requires a second factor holds: its holder enrols first, unless the trusted provider said multi-factor',
+  async (t, server) => {
+    const { upstream } = await upstreamsOf(server)
+    const sub = uniqueSub('roles')
+    upstream.setAccount(sub, { email: uniqueEmail('roles'), emailVerified: true, amr: ['pwd'] })
+    const single = signedIn(t, await signIn(server, 'trusted', sub))
+    const enrol = await signInWithIdentity(server.context, { userId: single.userId, provider: 'trusted', secondFactorSatisfiedUpstream: single.secondFactorSatisfiedUpstream })
+    t.is(enrol.kind, 'mfa_enrollment_required', 'a password alone upstream: enrol a factor here first')
+
+    const strong = uniqueSub('roles-mfa')
+    upstream.setAccount(strong, { email: uniqueEmail('roles-mfa'), emailVerified: true, amr: ['pwd', 'otp', 'mfa'] })
+    const multi = signedIn(t, await signIn(server, 'trusted', strong))
+    const outcome = await signInWithIdentity(server.context, { userId: multi.userId, provider: 'trusted', secondFactorSatisfiedUpstream: multi.secondFactorSatisfiedUpstream })
+    if (outcome.kind !== 'tokens') return void t.fail(outcome.kind)
+    t.deepEqual((await server.client.validate(outcome.tokens.accessToken)).body.amr, ['fed', 'mfa'])
+  },
+  // Every account has the default role "user": on this server of its own, each one must have a second factor.
+  { env: { HEIMDALL_MFA_REQUIRED_ROLES: 'user' } },
+)

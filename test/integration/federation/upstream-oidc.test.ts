@@ -15,6 +15,8 @@ import { setUserDisabled } from '../../../src/usecases/users/set-user-disabled.j
 import { deleteUser } from '../../../src/usecases/users/delete-user.js'
 import { runCli } from '../../support/cli.js'
 import { eventually } from '../../support/eventually.js'
+import { enrolTotp, registerVerifiedAndLogin, totpCode } from '../../support/mfa.js'
+import { completeMfaLogin } from '../../../src/usecases/mfa/complete-mfa-login.js'
 import { signInWithIdentity } from '../../../src/usecases/federation/sign-in-with-identity.js'
 import { freePort, serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
 import { FormBrowser, formsOf } from '../../support/oidc-http-sign-in.js'
@@ -488,3 +490,22 @@ serverTest(
   // Every account has the default role "user": on this server of its own, each one must have a second factor.
   { env: { HEIMDALL_MFA_REQUIRED_ROLES: 'user' } },
 )
+
+serverTest('the second step after an upstream sign-in says so in its amr: fed, otp, mfa (not pwd: no password was typed here)', async (t, server) => {
+  const { upstream } = await upstreamsOf(server)
+  const email = uniqueEmail('fed-amr')
+  const { accessToken } = await registerVerifiedAndLogin(server, email)
+  const { secret } = await enrolTotp(server.client, accessToken)
+  const sub = uniqueSub('amr')
+  upstream.setAccount(sub, { email, emailVerified: true })
+  const pending = await signIn(server, 'plain', sub)
+  if (pending.kind !== 'link-required') return void t.fail(pending.kind)
+  const { userId } = await linkPendingIdentity(server.context, { pendingLinkToken: pending.pendingLinkToken, userId: (await server.context.users.findUserByEmail(email))!.id })
+
+  const step = await signInWithIdentity(server.context, { userId, provider: 'plain', secondFactorSatisfiedUpstream: signedIn(t, await signIn(server, 'plain', sub)).secondFactorSatisfiedUpstream })
+  if (step.kind !== 'mfa_required') return void t.fail(step.kind)
+  const tokens = await completeMfaLogin(server.context, { mfaToken: step.mfaToken, code: await totpCode(secret, 1) })
+  t.deepEqual((await server.client.validate(tokens.accessToken)).body.amr, ['fed', 'otp', 'mfa'])
+  const session = await server.context.db('sessions').where({ id: tokens.sessionId }).first()
+  t.is(session.amr, 'fed otp mfa')
+})

@@ -105,6 +105,7 @@ serverTest('a first sign-in creates an account without a password, verified only
   t.false(second.created)
   const shown = JSON.parse((await runCli(['user:show', email, '--json'], { env: server.env })).stdout)
   t.like(shown.identities[0], { provider: 'trusted', subject: sub, email })
+  t.regex((await runCli(['user:show', email], { env: server.env })).stdout, new RegExp(`identities: +trusted \\(${email.replace(/[.+]/g, '\\$&')}, linked `))
 
   const untrustedSub = uniqueSub('untrusted')
   const untrustedEmail = uniqueEmail('untrusted')

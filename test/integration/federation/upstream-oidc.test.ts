@@ -398,7 +398,7 @@ async function signInOnPage(server: TestServer, browser: FormBrowser, email: str
   return browser.request(`${server.url}/account/login`, { form: { ...form.fields, email, password: TEST_PASSWORD } })
 }
 
-serverTest('a browser holding a pending link that signs in as another account: that sign-in goes on and links nothing; the account\'s own sign-in links it', async (t, server) => {
+serverTest('a browser holding a pending link that signs in as another account, or that cancelled it: that sign-in goes on and links nothing; the account\'s own sign-in links it', async (t, server) => {
   const { upstream } = await upstreamsOf(server)
   const email = uniqueEmail('pending-owner')
   const otherEmail = uniqueEmail('pending-other')
@@ -417,6 +417,17 @@ serverTest('a browser holding a pending link that signs in as another account: t
   t.regex(asOther.headers.getSetCookie().join('\n'), /heimdall_pending_link=;/, 'the cookie is forgotten')
   t.is((await server.context.db('user_identities').where({ subject: sub })).length, 0)
   t.is((await getPendingLink(server.context, { pendingLinkToken: pending.pendingLinkToken })).email, email, 'the link still waits for its account')
+
+  // "Cancel" on the link page: that browser forgets the link, and its owner's sign-in there links nothing.
+  const cancelling = new FormBrowser()
+  cancelling.setCookie('heimdall_pending_link', pending.pendingLinkToken, '/account')
+  const linkPage = await cancelling.request(`${server.url}/account/sign-in/link`)
+  const cancel = formsOf(await linkPage.text()).find((candidate) => candidate.action === '/account/sign-in/link/cancel')!
+  const cancelled = await cancelling.request(`${server.url}/account/sign-in/link/cancel`, { form: cancel.fields })
+  t.is(cancelled.status, 303)
+  t.is(cancelled.headers.get('location'), '/account/login')
+  t.is((await signInOnPage(server, cancelling, email)).status, 303)
+  t.is((await server.context.db('user_identities').where({ subject: sub })).length, 0, 'cancelled: not linked')
 
   const owners = new FormBrowser()
   owners.setCookie('heimdall_pending_link', pending.pendingLinkToken, '/account')

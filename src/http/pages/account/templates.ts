@@ -30,7 +30,8 @@ export const ACCOUNT_TEMPLATES: Record<string, string> = {
 <%~ include('@form', it.form) %>
 <% if (it.passkey) { %><p class="hint">Or, with a passkey of this account:</p>
 <%~ include('@passkey-button', it.passkey) %><script src="<%= it.script %>" defer></script>
-<% } %><p><a href="<%= it.forgotPassword %>">Forgot password?</a> &middot; <a href="/account/login">Cancel</a></p>
+<% } %><p><a href="<%= it.forgotPassword %>">Forgot password?</a></p>
+<%~ include('@form', it.cancelForm) %>
 `,
   '@account-mfa': `<% layout('@layout', it) %><p>Your account is protected by a second factor. Prove it to finish signing in.</p>
 <% if (it.error) { %><p class="form-error" role="alert"><%= it.error %></p>

@@ -7,11 +7,11 @@ import { anyone, formPage, type FormProblem } from '../../form-page.js'
 import { formView, type FormFieldSpec } from '../../form.js'
 import { FORGOT_PAGE_PATH } from '../../recovery/forgot-password.js'
 import { PASSKEY_SCRIPT_PATH } from '../passkey-script.js'
-import type { AccountDoors } from '../shared.js'
+import { LOGIN_PATH, type AccountDoors } from '../shared.js'
 import { finishSignIn } from './finish.js'
 import { proveWithPasskey } from './passkey.js'
 import { PENDING_LINK } from './pending-link.js'
-import { LINK_PASSKEY_PATH, LINK_PATH } from './paths.js'
+import { LINK_CANCEL_PATH, LINK_PASSKEY_PATH, LINK_PATH } from './paths.js'
 import { renderUpstreamProblem } from './upstream.js'
 import { passkeyButton } from './views.js'
 
@@ -64,6 +64,7 @@ export function linkPage(doors: AccountDoors): void {
         }),
         script: PASSKEY_SCRIPT_PATH,
         passkey: passkeyButton(doors, ctx, { id: 'passkey-link', action: LINK_PASSKEY_PATH, field: 'response', label: 'Use a passkey of this account' }),
+        cancelForm: formView({ action: LINK_CANCEL_PATH, submit: 'Cancel: do not link', fields: [], csrfField: CSRF_FIELD, csrfToken: pages.csrf.issue(ctx) }),
       },
       problem?.status,
     )
@@ -92,5 +93,18 @@ export function linkPage(doors: AccountDoors): void {
     },
     // A refused passkey (another account's, or none that answered) is said above the link page's forms.
     rerender: (ctx, _post, problem) => (linkGone(problem) ? renderUpstreamProblem(doors, ctx, problem.error) : render(ctx, { ...problem, errors: { '': [problem.error.message] } })),
+  })
+
+  // Cancel: the person does not want the identity linked, so no later sign-in in this browser links it
+  // (finish.ts spends a pending link it finds). The pending link itself lapses on its own.
+  formPage(pages, {
+    path: LINK_CANCEL_PATH,
+    audience: anyone,
+    budget: { none: 'forgets a cookie of this browser; no credential' },
+    run: (ctx) => {
+      pages.cookies.clear(ctx, PENDING_LINK)
+      ctx.status = 303
+      ctx.redirect(LOGIN_PATH)
+    },
   })
 }

@@ -8,3 +8,5 @@ export const UPSTREAM_PATH = '/account/sign-in/:name'
 export const LINK_PATH = '/account/sign-in/link'
 /** The link page's passkey proof (link.ts): a passkey of the account with the upstream's address. */
 export const LINK_PASSKEY_PATH = '/account/sign-in/link/passkey'
+/** The link page's cancel (link.ts): this browser forgets its pending link. */
+export const LINK_CANCEL_PATH = '/account/sign-in/link/cancel'

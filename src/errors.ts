@@ -66,6 +66,8 @@ const CODES = {
   // The upstream identity is new and no account may be created for it (the provider's create_accounts is off).
   'federation.account_creation_disabled': { status: 403, expose: true },
   'federation.link_expired': { status: 400, expose: true },
+  // The link page was proven with a passkey of another account than the one with the upstream's address.
+  'federation.link_other_account': { status: 403, expose: true },
   // A new identity whose provider gave no usable address: no account can be made or found for it.
   'federation.email_missing': { status: 403, expose: true },
   'federation.identity_not_found': { status: 404, expose: true },

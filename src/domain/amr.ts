@@ -32,12 +32,15 @@ export function keyMethod(use: PasskeyUse): AmrValue {
   return use.backedUp ? 'swk' : 'hwk'
 }
 
+/** What the second step of a sign-in followed: a password here, or another identity provider (amrForUpstreamSignIn). */
+export type FirstFactor = 'pwd' | 'fed'
+
 /**
- * Password then a second factor. TOTP codes and recovery codes are both one-time passwords ("otp");
- * two different factors make it "mfa".
+ * A first factor (a password by default, or another identity provider), then a second factor. TOTP
+ * codes and recovery codes are both one-time passwords ("otp"); two different factors make it "mfa".
  */
-export function amrForSecondStep(factor: SecondFactor, passkey?: PasskeyUse): AmrValue[] {
-  return ['pwd', factor === 'passkey' ? keyMethod(passkey!) : 'otp', 'mfa']
+export function amrForSecondStep(factor: SecondFactor, passkey?: PasskeyUse, first: FirstFactor = 'pwd'): AmrValue[] {
+  return [first, factor === 'passkey' ? keyMethod(passkey!) : 'otp', 'mfa']
 }
 
 /**

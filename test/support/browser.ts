@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import test from 'ava'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core'
 import { flagSet } from './flags.js'
 
 /** Debian's Chromium, driven by playwright-core: no browser download. */
@@ -59,9 +59,10 @@ export function browserAvailable(what: string): boolean {
 /**
  * A fresh browser context (cookies of its own) with a page carrying a virtual platform authenticator
  * (Chromium's WebAuthn domain over CDP): passkeys are created and used without a person touching anything.
+ * `options` are the context's (extra headers, say).
  */
-export async function contextWithAuthenticator(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext()
+export async function contextWithAuthenticator(browser: Browser, options?: BrowserContextOptions): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext(options)
   const page = await context.newPage()
   const cdp = await context.newCDPSession(page)
   await cdp.send('WebAuthn.enable')

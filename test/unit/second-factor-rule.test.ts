@@ -19,6 +19,7 @@ test('a one-factor session loses every required role; a multi-factor one none', 
   t.deepEqual(rolesWithheldFrom(serializeAmr(amrForPasskeyLogin({ backedUp: true, userVerified: false })), REQUIRED), REQUIRED)
   t.deepEqual(rolesWithheldFrom(serializeAmr(amrForSecondStep('totp')), REQUIRED), [])
   t.deepEqual(rolesWithheldFrom(serializeAmr(amrForSecondStep('recovery_code')), REQUIRED), [])
+  t.deepEqual(rolesWithheldFrom(serializeAmr(amrForSecondStep('totp', undefined, 'fed')), REQUIRED), [], 'another identity provider, then a code here')
   t.deepEqual(rolesWithheldFrom(serializeAmr(amrForPasskeyLogin({ backedUp: false, userVerified: true })), REQUIRED), [])
 })
 
@@ -44,4 +45,10 @@ test('a user must sign in with two factors when any of their roles is required t
   t.false(requiresMultiFactor([], REQUIRED))
   t.false(requiresMultiFactor(['admin'], []))
   t.false(requiresMultiFactor(['Admin'], REQUIRED), 'role names are compared exactly')
+})
+
+test('the second step names the first factor it followed: a password here, or another identity provider', (t) => {
+  t.deepEqual(amrForSecondStep('totp'), ['pwd', 'otp', 'mfa'])
+  t.deepEqual(amrForSecondStep('recovery_code', undefined, 'fed'), ['fed', 'otp', 'mfa'])
+  t.deepEqual(amrForSecondStep('passkey', { backedUp: false, userVerified: true }, 'fed'), ['fed', 'hwk', 'mfa'])
 })

@@ -97,9 +97,9 @@ export function createMfaRepository(db: Knex) {
       await db('mfa_challenges').insert(row)
     },
 
-    /** A live (unspent, unexpired) challenge of this purpose, without spending it. */
-    async findLiveChallenge(secretHash: string, purpose: string, now: number): Promise<MfaChallengeRow | undefined> {
-      return db<MfaChallengeRow>('mfa_challenges').where({ secret_hash: secretHash, purpose }).whereNull('spent_at').where('expires_at', '>', now).first()
+    /** A live (unspent, unexpired) challenge of this purpose (or of one of these), without spending it. */
+    async findLiveChallenge(secretHash: string, purpose: string | readonly string[], now: number): Promise<MfaChallengeRow | undefined> {
+      return db<MfaChallengeRow>('mfa_challenges').where({ secret_hash: secretHash }).whereIn('purpose', typeof purpose === 'string' ? [purpose] : [...purpose]).whereNull('spent_at').where('expires_at', '>', now).first()
     },
 
     /** Spends a live challenge; answers false to every caller but the first. */

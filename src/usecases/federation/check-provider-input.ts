@@ -43,7 +43,7 @@ export function checkProviderInput(input: ProviderInput): { problems: FieldError
   const problems: FieldError[] = []
   const problem = (field: string, msg: string) => problems.push({ loc: [field], msg, type: 'value_error' })
   if (!NAME.test(input.name)) problem('name', `The name must be 1 to 64 lower-case letters, digits and hyphens, starting with a letter or digit (got "${input.name}")`)
-  // /account/sign-in/link is the page that links an identity to an account proven by its password.
+  // /account/sign-in/link is the page that links an identity to an account proven by its password or a passkey.
   if (RESERVED_NAMES.has(input.name)) problem('name', `"${input.name}" is a page of the sign-in pages: choose another name`)
 
   let preset: IdentityProviderPreset | null = null

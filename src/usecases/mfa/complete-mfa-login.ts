@@ -9,6 +9,7 @@ import type { AuthenticationResponseJSON } from '../../infra/mfa/webauthn.js'
 import { clearLoginAttempts, countFailedAttempt, takeLoginAttempt } from '../throttling/lockout.js'
 import { openSession, type SessionTokens } from '../sessions/session-tokens.js'
 import { verifyPasskeyAssertion } from './passkey-assertion.js'
+import { firstFactorOf, MFA_LOGIN_PURPOSES } from './second-step.js'
 import { totpAssociatedData } from './totp.js'
 
 /** Exactly one of code, recoveryCode and passkeyResponse (the door's schema makes sure). */
@@ -23,7 +24,7 @@ export interface MfaLoginInput {
 /**
  * The second step of a login (POST /auth/login/mfa): the mfa_token from the password step plus a TOTP
  * code, a recovery code or a passkey assertion over a challenge asked for with this mfa_token opens
- * the session (amr pwd + otp|hwk|swk + mfa).
+ * the session (amr pwd + otp|hwk|swk + mfa; fed instead of pwd after another identity provider).
  * Every attempt takes a unit of the account's lockout budget first, as a password guess does, so
  * parallel guesses cannot exceed it; a success gives it back and spends the mfa_token.
  * Throws mfa.invalid_token (unknown, spent or expired token), auth.locked, mfa.invalid_code,
@@ -31,9 +32,9 @@ export interface MfaLoginInput {
  */
 export async function completeMfaLogin(ctx: Context, input: MfaLoginInput): Promise<SessionTokens> {
   const tokenHash = challengeHash(input.mfaToken)
-  const challenge = await ctx.mfa.findLiveChallenge(tokenHash, 'mfa_login', ctx.clock.now())
+  const challenge = await ctx.mfa.findLiveChallenge(tokenHash, MFA_LOGIN_PURPOSES, ctx.clock.now())
   const user = challenge?.user_id ? await ctx.users.findUserById(challenge.user_id) : undefined
-  if (!user) throw invalidToken()
+  if (!challenge || !user) throw invalidToken()
   if (user.disabled) throw new HeimdallError('auth.account_disabled', 'Account is disabled')
   await takeLoginAttempt(ctx, user.email, user.id, input.ip)
 
@@ -44,11 +45,11 @@ export async function completeMfaLogin(ctx: Context, input: MfaLoginInput): Prom
     await ctx.audit.insertAuditEvent({ type: 'mfa.failed', userId: user.id, detail: { method: factor, ip: input.ip } })
     throw new HeimdallError('mfa.invalid_code', factor === 'passkey' ? 'The passkey assertion was refused' : 'The code is wrong, expired or already used')
   }
-  if (!(await ctx.mfa.spendChallenge(tokenHash, 'mfa_login', ctx.clock.now()))) throw invalidToken()
+  if (!(await ctx.mfa.spendChallenge(tokenHash, challenge.purpose, ctx.clock.now()))) throw invalidToken()
   await clearLoginAttempts(ctx, user.email)
   if (factor === 'recovery_code') await ctx.audit.insertAuditEvent({ type: 'mfa.recovery_code.used', userId: user.id, detail: { ip: input.ip } })
   return openSession(ctx, user, {
-    amr: amrForSecondStep(factor, proof.passkey),
+    amr: amrForSecondStep(factor, proof.passkey, firstFactorOf(challenge.purpose)),
     event: 'login.succeeded',
     detail: { method: factor, ip: input.ip },
   })

@@ -12,6 +12,7 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
 } from '../../infra/mfa/webauthn.js'
 import { relyingParty, transportsOf } from './passkey-common.js'
+import { MFA_LOGIN_PURPOSES } from './second-step.js'
 
 const PURPOSE = 'webauthn_authentication'
 /** A challenge for the second step of one sign-in: stored under a key that also binds its mfa_token. */
@@ -49,7 +50,7 @@ export async function startPasskeyAuthentication(ctx: Context, input: { email?: 
 
 async function userOf(ctx: Context, input: { email?: string; mfaToken?: string }): Promise<string | undefined> {
   if (input.mfaToken !== undefined) {
-    const challenge = await ctx.mfa.findLiveChallenge(challengeHash(input.mfaToken), 'mfa_login', ctx.clock.now())
+    const challenge = await ctx.mfa.findLiveChallenge(challengeHash(input.mfaToken), MFA_LOGIN_PURPOSES, ctx.clock.now())
     if (!challenge?.user_id) throw new HeimdallError('mfa.invalid_token', 'The mfa_token is invalid, used or expired: log in with the password again')
     return challenge.user_id
   }

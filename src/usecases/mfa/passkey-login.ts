@@ -13,12 +13,20 @@ import { assertionRefused, verifyPasskeyAssertion } from './passkey-assertion.js
  * Throws passkey.invalid_response (refused, audited), auth.account_disabled, auth.email_not_verified
  * (HEIMDALL_REQUIRE_VERIFIED_EMAIL), auth.second_factor_required (403: no user verification, and a
  * role of the user is in HEIMDALL_MFA_REQUIRED_ROLES; audited as login.failed).
+ * With `accountEmail` (the link page, docs/federation.md: only the account with the upstream's address
+ * may be proven there), a passkey of any other account opens nothing: federation.link_other_account
+ * (403, audited as login.failed with reason other_account).
  */
-export async function loginWithPasskey(ctx: Context, input: { response: AuthenticationResponseJSON; ip?: string }): Promise<SessionTokens> {
+export async function loginWithPasskey(ctx: Context, input: { response: AuthenticationResponseJSON; ip?: string; accountEmail?: string }): Promise<SessionTokens> {
   const assertion = await verifyPasskeyAssertion(ctx, input.response, { ip: input.ip })
   if (!assertion) throw assertionRefused()
   const user = await ctx.users.findUserById(assertion.passkey.user_id)
   if (!user) throw assertionRefused()
+  if (input.accountEmail !== undefined && user.email !== input.accountEmail) {
+    await ctx.audit.insertAuditEvent({ type: 'login.failed', userId: user.id, detail: { reason: 'other_account', method: 'passkey', ip: input.ip } })
+    // Never the other account's address: the person holds its passkey, not necessarily its name here.
+    throw new HeimdallError('federation.link_other_account', 'This passkey belongs to another account here: use a passkey or the password of the account with this address')
+  }
   if (user.disabled) {
     await ctx.audit.insertAuditEvent({ type: 'login.failed', userId: user.id, detail: { reason: 'user_disabled', method: 'passkey', ip: input.ip } })
     throw new HeimdallError('auth.account_disabled', 'Account is disabled')

@@ -1,5 +1,5 @@
 import type { Context } from '../../context.js'
-import type { SecondFactor } from '../../domain/amr.js'
+import type { FirstFactor, SecondFactor } from '../../domain/amr.js'
 import { challengeHash, ENROLLMENT_TOKEN_PREFIX, generateChallengeToken, MFA_TOKEN_PREFIX } from '../../infra/mfa/challenge-token.js'
 import { findEnrolledFactors, hasSecondFactor, secondFactorMethods } from './factors.js'
 
@@ -27,13 +27,27 @@ export interface EnrollmentRequired {
 export type SecondStep = MfaRequired | EnrollmentRequired
 
 /**
+ * The purposes of an mfa_token's challenge row, by the first factor it followed: the session the second
+ * step opens says which (amrForSecondStep), without a column of its own.
+ */
+const MFA_LOGIN_PURPOSE_OF: Record<FirstFactor, string> = { pwd: 'mfa_login', fed: 'mfa_login_fed' }
+/** Every purpose an mfa_token's challenge may have. */
+export const MFA_LOGIN_PURPOSES: readonly string[] = Object.freeze(Object.values(MFA_LOGIN_PURPOSE_OF))
+
+/** The first factor an mfa_token's challenge followed, from its purpose. */
+export function firstFactorOf(purpose: string): FirstFactor {
+  return purpose === MFA_LOGIN_PURPOSE_OF.fed ? 'fed' : 'pwd'
+}
+
+/**
  * What a user whose password was right must still do: nothing (undefined), prove a second factor
  * (a user who has one), or enrol one first (a holder of a HEIMDALL_MFA_REQUIRED_ROLES role who has none).
+ * `first` is the first factor the mfa_token follows (a password unless said).
  */
-export async function secondStepFor(ctx: Context, user: { id: string }): Promise<SecondStep | undefined> {
+export async function secondStepFor(ctx: Context, user: { id: string }, first: FirstFactor = 'pwd'): Promise<SecondStep | undefined> {
   const factors = await findEnrolledFactors(ctx, user.id)
   if (hasSecondFactor(factors)) {
-    const mfaToken = await issueChallengeToken(ctx, MFA_TOKEN_PREFIX, 'mfa_login', user.id, MFA_TOKEN_TTL_SECONDS)
+    const mfaToken = await issueChallengeToken(ctx, MFA_TOKEN_PREFIX, MFA_LOGIN_PURPOSE_OF[first], user.id, MFA_TOKEN_TTL_SECONDS)
     return { kind: 'mfa_required', mfaToken, methods: secondFactorMethods(factors), expiresIn: MFA_TOKEN_TTL_SECONDS }
   }
   if (!(await mustEnrol(ctx, user.id))) return undefined

@@ -26,7 +26,8 @@ export interface ConcludeSignInInput {
  * may sign in (not disabled, its address verified where required).
  */
 export async function concludeSignIn(ctx: Context, user: { id: string; email: string; email_verified_at: number | null }, input: ConcludeSignInInput): Promise<LoginResult> {
-  const secondStep = input.secondFactorDone ? undefined : await secondStepFor(ctx, user)
+  // The second step's session says which first factor it followed (amrForSecondStep).
+  const secondStep = input.secondFactorDone ? undefined : await secondStepFor(ctx, user, input.amr.includes('fed') ? 'fed' : 'pwd')
   if (secondStep?.kind === 'mfa_required') {
     await input.onSecondStep?.()
     await ctx.audit.insertAuditEvent({ type: 'login.mfa_required', userId: user.id, detail: { methods: secondStep.methods, ...input.detail } })

@@ -14,7 +14,12 @@ import { registerUser } from '../../../src/usecases/users/register-user.js'
 import { setUserDisabled } from '../../../src/usecases/users/set-user-disabled.js'
 import { deleteUser } from '../../../src/usecases/users/delete-user.js'
 import { runCli } from '../../support/cli.js'
-import { serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
+import { eventually } from '../../support/eventually.js'
+import { enrolTotp, registerVerifiedAndLogin, totpCode } from '../../support/mfa.js'
+import { completeMfaLogin } from '../../../src/usecases/mfa/complete-mfa-login.js'
+import { signInWithIdentity } from '../../../src/usecases/federation/sign-in-with-identity.js'
+import { freePort, serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
+import { FormBrowser, formsOf } from '../../support/oidc-http-sign-in.js'
 import { DENY_HEADER, startUpstreamOidc, type UpstreamOidc } from '../../support/upstream-oidc.js'
 import { followToCallback, signInUpstream } from '../../support/upstream-sign-in.js'
 
@@ -100,6 +105,7 @@ serverTest('a first sign-in creates an account without a password, verified only
   t.false(second.created)
   const shown = JSON.parse((await runCli(['user:show', email, '--json'], { env: server.env })).stdout)
   t.like(shown.identities[0], { provider: 'trusted', subject: sub, email })
+  t.regex((await runCli(['user:show', email], { env: server.env })).stdout, new RegExp(`identities: +trusted \\(${email.replace(/[.+]/g, '\\$&')}, linked `))
 
   const untrustedSub = uniqueSub('untrusted')
   const untrustedEmail = uniqueEmail('untrusted')
@@ -383,4 +389,158 @@ serverTest('a signed-in person links another identity from the account page; an 
   t.deepEqual(await server.context.db('user_identities').where({ user_id: otherId }), [])
   const [audit] = await server.context.db('audit_events').where({ type: 'federation.identity_linked', user_id: userId })
   t.like(JSON.parse(audit.detail), { provider: 'plain', how: 'account_page' })
+})
+
+/** The sign-in page's password form posted by `browser` (a FormBrowser without an account session): the answer. */
+async function signInOnPage(server: TestServer, browser: FormBrowser, email: string): Promise<Response> {
+  const page = await browser.request(`${server.url}/account/login`)
+  const form = formsOf(await page.text()).find((candidate) => candidate.action === '/account/login')!
+  return browser.request(`${server.url}/account/login`, { form: { ...form.fields, email, password: TEST_PASSWORD } })
+}
+
+serverTest('a browser holding a pending link that signs in as another account, or that cancelled it: that sign-in goes on and links nothing; the account\'s own sign-in links it', async (t, server) => {
+  const { upstream } = await upstreamsOf(server)
+  const email = uniqueEmail('pending-owner')
+  const otherEmail = uniqueEmail('pending-other')
+  const { userId } = await registerUser(server.context, { email, password: TEST_PASSWORD })
+  await registerUser(server.context, { email: otherEmail, password: TEST_PASSWORD })
+  const sub = uniqueSub('pending')
+  upstream.setAccount(sub, { email, emailVerified: true })
+  const pending = await signIn(server, 'plain', sub)
+  if (pending.kind !== 'link-required') return void t.fail(pending.kind)
+
+  const shared = new FormBrowser()
+  shared.setCookie('heimdall_pending_link', pending.pendingLinkToken, '/account')
+  const asOther = await signInOnPage(server, shared, otherEmail)
+  t.is(asOther.status, 303, 'signed in, not refused for a link that is not this account\'s')
+  t.is(asOther.headers.get('location'), '/account')
+  t.regex(asOther.headers.getSetCookie().join('\n'), /heimdall_pending_link=;/, 'the cookie is forgotten')
+  t.is((await server.context.db('user_identities').where({ subject: sub })).length, 0)
+  t.is((await getPendingLink(server.context, { pendingLinkToken: pending.pendingLinkToken })).email, email, 'the link still waits for its account')
+
+  // "Cancel" on the link page: that browser forgets the link, and its owner's sign-in there links nothing.
+  const cancelling = new FormBrowser()
+  cancelling.setCookie('heimdall_pending_link', pending.pendingLinkToken, '/account')
+  const linkPage = await cancelling.request(`${server.url}/account/sign-in/link`)
+  const cancel = formsOf(await linkPage.text()).find((candidate) => candidate.action === '/account/sign-in/link/cancel')!
+  const cancelled = await cancelling.request(`${server.url}/account/sign-in/link/cancel`, { form: cancel.fields })
+  t.is(cancelled.status, 303)
+  t.is(cancelled.headers.get('location'), '/account/login')
+  t.is((await signInOnPage(server, cancelling, email)).status, 303)
+  t.is((await server.context.db('user_identities').where({ subject: sub })).length, 0, 'cancelled: not linked')
+
+  const owners = new FormBrowser()
+  owners.setCookie('heimdall_pending_link', pending.pendingLinkToken, '/account')
+  t.is((await signInOnPage(server, owners, email)).status, 303)
+  t.like(await server.context.db('user_identities').where({ subject: sub }).first(), { user_id: userId })
+})
+
+serverTest('the callback\'s refusals are pages in words with a way back, never a 500: a forged answer (400), an upstream out of reach (502)', async (t, server) => {
+  const { upstream } = await upstreamsOf(server)
+  const sub = uniqueSub('pages')
+  upstream.setAccount(sub, { email: uniqueEmail('pages'), emailVerified: true })
+  const browser = new FormBrowser()
+  const started = await browser.request(`${server.url}/account/sign-in/plain`)
+  t.is(started.status, 303)
+  // The ID token the upstream sends back carries another nonce than the one this browser's flow holds.
+  const authorize = new URL(started.headers.get('location')!)
+  authorize.searchParams.set('nonce', 'another-nonce')
+  const callback = await followToCallback(authorize.href, upstream.signInHeader(sub), server.context.config.publicUrl)
+  // The redirect URI names the public URL; this server listens at server.url.
+  const forged = await browser.request(callback.replace(server.context.config.publicUrl, server.url))
+  t.is(forged.status, 400)
+  const forgedPage = await forged.text()
+  t.regex(forgedPage, /failed a security check, so it was not accepted/)
+  t.regex(forgedPage, /<a href="\/account\/login">Back to sign in<\/a>/)
+
+  // A provider whose issuer nobody answers at: discovery fails when the sign-in starts.
+  const closed = `http://127.0.0.1:${await freePort()}`
+  await createProvider(server.context, { name: `gone-${process.pid}`, issuer: closed, clientId: 'x', clientSecret: 'unused-secret-0123456789', ...PROVIDERS.plain })
+  const unreachable = await browser.request(`${server.url}/account/sign-in/gone-${process.pid}`)
+  t.is(unreachable.status, 502)
+  const unreachablePage = await unreachable.text()
+  t.regex(unreachablePage, /could not be reached\. Try again in a moment/)
+  t.regex(unreachablePage, /<a href="\/account\/login">Back to sign in<\/a>/)
+})
+
+serverTest('logout-all ends every session opened through a provider, its refresh tokens too', async (t, server) => {
+  const { upstream } = await upstreamsOf(server)
+  const sub = uniqueSub('logout-all')
+  upstream.setAccount(sub, { email: uniqueEmail('logout-all'), emailVerified: true })
+  const sessions = []
+  for (let i = 0; i < 2; i++) {
+    const resolved = signedIn(t, await signIn(server, 'plain', sub))
+    const outcome = await signInWithIdentity(server.context, { userId: resolved.userId, provider: 'plain', secondFactorSatisfiedUpstream: resolved.secondFactorSatisfiedUpstream })
+    if (outcome.kind !== 'tokens') return void t.fail(outcome.kind)
+    sessions.push(outcome.tokens)
+  }
+  for (const session of sessions) t.true((await server.client.validate(session.accessToken)).body.is_valid)
+  t.is((await server.client.logoutAll(sessions[1]!.accessToken)).statusCode, 204)
+  for (const session of sessions) {
+    t.not(await eventually(async () => (await server.client.validate(session.accessToken)).body.is_valid === false, 5000), undefined, 'its access token stops validating')
+    t.is((await server.client.refresh(session.refreshToken)).statusCode, 401, 'its refresh token is refused')
+  }
+})
+
+serverTest(
+  'after an upstream sign-in a role that requires a second factor holds: its holder enrols first, unless the trusted provider said multi-factor',
+  async (t, server) => {
+    const { upstream } = await upstreamsOf(server)
+    const sub = uniqueSub('roles')
+    upstream.setAccount(sub, { email: uniqueEmail('roles'), emailVerified: true, amr: ['pwd'] })
+    const single = signedIn(t, await signIn(server, 'trusted', sub))
+    const enrol = await signInWithIdentity(server.context, { userId: single.userId, provider: 'trusted', secondFactorSatisfiedUpstream: single.secondFactorSatisfiedUpstream })
+    t.is(enrol.kind, 'mfa_enrollment_required', 'a password alone upstream: enrol a factor here first')
+
+    const strong = uniqueSub('roles-mfa')
+    upstream.setAccount(strong, { email: uniqueEmail('roles-mfa'), emailVerified: true, amr: ['pwd', 'otp', 'mfa'] })
+    const multi = signedIn(t, await signIn(server, 'trusted', strong))
+    const outcome = await signInWithIdentity(server.context, { userId: multi.userId, provider: 'trusted', secondFactorSatisfiedUpstream: multi.secondFactorSatisfiedUpstream })
+    if (outcome.kind !== 'tokens') return void t.fail(outcome.kind)
+    t.deepEqual((await server.client.validate(outcome.tokens.accessToken)).body.amr, ['fed', 'mfa'])
+  },
+  // Every account has the default role "user": on this server of its own, each one must have a second factor.
+  { env: { HEIMDALL_MFA_REQUIRED_ROLES: 'user' } },
+)
+
+serverTest('the second step after an upstream sign-in says so in its amr: fed, otp, mfa (not pwd: no password was typed here)', async (t, server) => {
+  const { upstream } = await upstreamsOf(server)
+  const email = uniqueEmail('fed-amr')
+  const { accessToken } = await registerVerifiedAndLogin(server, email)
+  const { secret } = await enrolTotp(server.client, accessToken)
+  const sub = uniqueSub('amr')
+  upstream.setAccount(sub, { email, emailVerified: true })
+  const pending = await signIn(server, 'plain', sub)
+  if (pending.kind !== 'link-required') return void t.fail(pending.kind)
+  const { userId } = await linkPendingIdentity(server.context, { pendingLinkToken: pending.pendingLinkToken, userId: (await server.context.users.findUserByEmail(email))!.id })
+
+  const step = await signInWithIdentity(server.context, { userId, provider: 'plain', secondFactorSatisfiedUpstream: signedIn(t, await signIn(server, 'plain', sub)).secondFactorSatisfiedUpstream })
+  if (step.kind !== 'mfa_required') return void t.fail(step.kind)
+  const tokens = await completeMfaLogin(server.context, { mfaToken: step.mfaToken, code: await totpCode(secret, 1) })
+  t.deepEqual((await server.client.validate(tokens.accessToken)).body.amr, ['fed', 'otp', 'mfa'])
+  const session = await server.context.db('sessions').where({ id: tokens.sessionId }).first()
+  t.is(session.amr, 'fed otp mfa')
+})
+
+serverTest('a link from the account page refused at the callback (the identity is someone else\'s) is a page whose way back is the account page', async (t, server) => {
+  const { upstream } = await upstreamsOf(server)
+  const sub = uniqueSub('taken-page')
+  upstream.setAccount(sub, { email: uniqueEmail('taken-page'), emailVerified: true })
+  const owner = signedIn(t, await signIn(server, 'plain', sub))
+  const email = uniqueEmail('taken-linker')
+  await registerUser(server.context, { email, password: TEST_PASSWORD })
+  const browser = new FormBrowser()
+  t.is((await signInOnPage(server, browser, email)).status, 303)
+  const account = await (await browser.request(`${server.url}/account`)).text()
+  const href = /href="(\/account\/sign-in\/plain\?link=[^"]+)"/.exec(account)?.[1]
+  if (!href) return void t.fail('no "Link plain" on the account page')
+  const started = await browser.request(`${server.url}${href}`)
+  t.is(started.status, 303)
+  const callback = await followToCallback(started.headers.get('location')!, upstream.signInHeader(sub), server.context.config.publicUrl)
+  const refused = await browser.request(callback.replace(server.context.config.publicUrl, server.url))
+  t.is(refused.status, 409)
+  const words = await refused.text()
+  t.regex(words, /already linked to another account/)
+  t.regex(words, /<a href="\/account">Back to your account<\/a>/)
+  t.like(await server.context.db('user_identities').where({ subject: sub }).first(), { user_id: owner.userId }, 'never moved')
 })

@@ -68,6 +68,8 @@ for (const backend of backends()) {
       '/account/login': '/auth/login',
       '/account/login/mfa': '/auth/login/mfa',
       '/account/login/passkey': '/auth/passkeys/login/verify',
+      '/account/sign-in/link': '/auth/login',
+      '/account/sign-in/link/passkey': '/auth/passkeys/login/verify',
       '/account/totp/setup': '/auth/mfa/totp/setup',
       '/account/totp/confirm': '/auth/mfa/totp/confirm',
       '/account/totp/disable': '/auth/mfa/totp/disable',

@@ -26,9 +26,12 @@ export const ACCOUNT_TEMPLATES: Record<string, string> = {
 <%~ include('@passkey-button', it.passkey) %><script src="<%= it.script %>" defer></script>
 <% } %>`,
   '@account-link': `<% layout('@layout', it) %><p>You signed in with <strong><%= it.provider %></strong> as <strong class="address"><%= it.email %></strong>. An account here already has this address.</p>
-<p>To use <%= it.provider %> for it from now on, prove the account is yours: enter its password (and then its second factor, if it has one).</p>
+<p>To use <%= it.provider %> for it from now on, prove the account is yours: enter its password (and then its second factor, if it has one), or use one of its passkeys.</p>
 <%~ include('@form', it.form) %>
-<p><a href="<%= it.forgotPassword %>">Forgot password?</a> &middot; <a href="/account/login">Cancel</a></p>
+<% if (it.passkey) { %><p class="hint">Or, with a passkey of this account:</p>
+<%~ include('@passkey-button', it.passkey) %><script src="<%= it.script %>" defer></script>
+<% } %><p><a href="<%= it.forgotPassword %>">Forgot password?</a></p>
+<%~ include('@form', it.cancelForm) %>
 `,
   '@account-mfa': `<% layout('@layout', it) %><p>Your account is protected by a second factor. Prove it to finish signing in.</p>
 <% if (it.error) { %><p class="form-error" role="alert"><%= it.error %></p>

@@ -6,3 +6,7 @@ export const LOGOUT_PATH = '/account/logout'
 export const UPSTREAM_PATH = '/account/sign-in/:name'
 /** Where a person proves the account an upstream identity's address belongs to (link.ts); "link" is no provider's name. */
 export const LINK_PATH = '/account/sign-in/link'
+/** The link page's passkey proof (link.ts): a passkey of the account with the upstream's address. */
+export const LINK_PASSKEY_PATH = '/account/sign-in/link/passkey'
+/** The link page's cancel (link.ts): this browser forgets its pending link. */
+export const LINK_CANCEL_PATH = '/account/sign-in/link/cancel'

@@ -1,4 +1,5 @@
 import type { ParameterizedContext } from 'koa'
+import { isPendingLinkFor } from '../../../../usecases/federation/is-pending-link-for.js'
 import { linkPendingIdentity } from '../../../../usecases/federation/link-pending-identity.js'
 import type { PageCookie } from '../../cookies.js'
 import type { AccountDoors } from '../shared.js'
@@ -13,12 +14,17 @@ export const PENDING_LINK: PageCookie = { name: 'heimdall_pending_link', path: '
 
 /**
  * Links the identity this browser's pending link names to `userId`, the account a sign-in has just
- * proven (finish.ts), and forgets the cookie. Nothing without the cookie. Throws what linkPendingIdentity
- * throws (federation.link_expired when another account was proven, federation.identity_taken).
+ * proven (finish.ts), and forgets the cookie. Nothing without the cookie; nothing either when the
+ * account proven is another one (a sign-in on the sign-in page as someone else, in the same browser
+ * within the 15 minutes) or the link has lapsed: that sign-in goes on, the cookie is forgotten (the
+ * link page itself checks the link before it takes a proof). Throws what linkPendingIdentity throws
+ * (federation.link_expired when spent by a racing sign-in, federation.identity_taken).
  */
 export async function spendPendingLink(doors: AccountDoors, ctx: ParameterizedContext, userId: string): Promise<void> {
   const token = doors.pages.cookies.get(ctx, PENDING_LINK)
   if (token === undefined || token === '') return
   doors.pages.cookies.clear(ctx, PENDING_LINK)
-  await linkPendingIdentity(doors.pages.contextOf(ctx), { pendingLinkToken: token, userId })
+  const context = doors.pages.contextOf(ctx)
+  if (!(await isPendingLinkFor(context, { pendingLinkToken: token, userId }))) return
+  await linkPendingIdentity(context, { pendingLinkToken: token, userId })
 }

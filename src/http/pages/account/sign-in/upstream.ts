@@ -65,7 +65,8 @@ export function upstreamSignIn(doors: AccountDoors): void {
         const outcome = await signInWithIdentity(context, { userId: completed.userId, provider: completed.provider, secondFactorSatisfiedUpstream: completed.secondFactorSatisfiedUpstream, ip })
         await finishSignIn(doors, ctx, outcome)
       } catch (error) {
-        renderUpstreamProblem(doors, ctx, error)
+        // A signed-in browser came from its account page ("Link NAME"): the way back is there.
+        renderUpstreamProblem(doors, ctx, error, (await doors.accountOf(ctx)) ? 'account' : undefined)
       }
     },
   })
@@ -106,15 +107,16 @@ const PROBLEMS: Partial<Record<string, { status: number; message?: string }>> = 
 /**
  * A refused upstream sign-in as a page people understand, with a way back to the sign-in page (never a
  * 500 for what the person or the upstream did): the messages above, else the error's own when it may be
- * shown. Anything that is not a HeimdallError is rethrown for the error handler.
+ * shown. Anything that is not a HeimdallError is rethrown for the error handler. The way back is the
+ * account page for a link started there (`from`, or the ?link= of the start), else the sign-in page.
  */
-export function renderUpstreamProblem(doors: AccountDoors, ctx: ParameterizedContext, error: unknown): void {
+export function renderUpstreamProblem(doors: AccountDoors, ctx: ParameterizedContext, error: unknown, from?: 'account'): void {
   if (!(error instanceof HeimdallError)) throw error
   const known = PROBLEMS[error.code]
   const status = known?.status ?? (error.status >= 500 ? 502 : error.status)
   const message = known?.message ?? (error.expose ? error.message : 'Signing in with the other provider did not work. Try again, or use another way to sign in.')
   // A link started from the account page goes back there; a sign-in, to the sign-in page.
-  const fromAccount = ctx.query.link !== undefined && error.code !== 'auth.missing_token'
+  const fromAccount = from === 'account' || (ctx.query.link !== undefined && error.code !== 'auth.missing_token')
   const link = fromAccount ? { href: ACCOUNT_PATH, label: 'Back to your account' } : { href: LOGIN_PATH, label: 'Back to sign in' }
   doors.pages.render(ctx, '@message', { title: 'Sign-in did not work', tone: 'failure', message, link }, status)
 }

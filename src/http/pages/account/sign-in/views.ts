@@ -81,6 +81,7 @@ export function renderSecondStep(doors: AccountDoors, ctx: ParameterizedContext,
   )
 }
 
-function passkeyButton(doors: AccountDoors, ctx: ParameterizedContext, button: { id: string; action: string; field: string; label: string; mfaToken?: string; hidden?: Array<[string, string]> }) {
+/** The data of a passkey button (templates.ts @passkey-button): its form posts the credential the script put into `field`. */
+export function passkeyButton(doors: AccountDoors, ctx: ParameterizedContext, button: { id: string; action: string; field: string; label: string; mfaToken?: string; hidden?: Array<[string, string]> }) {
   return { ...button, mode: 'login', options: '/auth/passkeys/login/options', csrfToken: doors.pages.csrf.issue(ctx) }
 }

@@ -12,6 +12,8 @@ const SLOWEST_FIRST = [
   'integration/pages/embedded-default',
   'integration/oidc/heimdall-resource',
   'integration/oidc/code-flow',
+  'integration/federation/upstream-browser',
+  'integration/federation/heimdall-upstream',
   'integration/oidc/provider-pages',
   'integration/oidc/one-session-model',
   'integration/oidc/discovery',

@@ -19,7 +19,7 @@ import { repositoriesOver, type TransactionRepositories } from './infra/reposito
 import { createUserTokensRepository, type UserTokensRepository } from './infra/repositories/user-tokens.js'
 import { createMetrics, type Metrics } from './infra/metrics/metrics.js'
 import type { OutageLog } from './infra/outage-log.js'
-import { createPasswordHasher, type PasswordHasher } from './infra/passwords.js'
+import { createPasswordHasher, hashPolicyOf, type PasswordHasher } from './infra/passwords/password-hasher.js'
 import { createAuditRepository, type AuditRepository } from './infra/repositories/audit.js'
 import { createMfaRepository, type MfaRepository } from './infra/repositories/mfa.js'
 import { createPasskeysRepository, type PasskeysRepository } from './infra/repositories/passkeys.js'
@@ -216,7 +216,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     userIdentities: createUserIdentitiesRepository(db),
     federationFlows: createFederationFlowsRepository(db),
     logger,
-    passwords: options.passwords ?? createPasswordHasher(config.bcryptCost),
+    passwords: options.passwords ?? createPasswordHasher(hashPolicyOf(config)),
     sessionStates,
     get tokens() {
       return tokens.service()

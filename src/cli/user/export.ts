@@ -27,7 +27,7 @@ export default class UserExport extends BaseCommand<typeof UserExport> {
       throw validationError([{ loc: ['--output'], msg: `Cannot write ${output}: ${error.code ?? error.message}`, type: 'value_error.file' }])
     })
     const { exported } = await exportUsers(this.context, {
-      includeHashes: this.flags['include-hashes'],
+      includeHashes: this.flags['include-hashes'] ?? false,
       write: async (line) => {
         if (!stream.write(`${line}\n`)) await once(stream, 'drain')
       },
@@ -37,6 +37,6 @@ export default class UserExport extends BaseCommand<typeof UserExport> {
       await once(stream, 'finish')
       this.log(`Exported ${exported} users to ${output}`)
     }
-    return { exported, output: output ?? null, include_hashes: this.flags['include-hashes'] }
+    return { exported, output: output ?? null, include_hashes: this.flags['include-hashes'] ?? false }
   }
 }

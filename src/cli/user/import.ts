@@ -31,7 +31,7 @@ export default class UserImport extends BaseCommand<typeof UserImport> {
     const summary = await importUsers(this.context, {
       lines: readLines(this.args.file),
       onConflict: this.flags['on-conflict'] as (typeof ON_CONFLICT)[number],
-      dryRun: this.flags['dry-run'],
+      dryRun: this.flags['dry-run'] ?? false,
       firebase: firebaseConfigOf(this.flags),
       onFailure: (failure) => {
         if (failures.length < FAILURES_IN_JSON) failures.push(failure)

@@ -20,7 +20,8 @@ export const BCRYPT_KIND: HashKind = {
     return cost < 4 || cost > 31 ? `bcrypt cost ${cost} is outside 4..31` : undefined
   },
   async verify(password, hash) {
-    return BCRYPT.test(hash) && bcrypt.compare(password, hash)
+    // PHP's $2y$ is the same algorithm as $2b$, a prefix node's bcrypt does not read.
+    return BCRYPT.test(hash) && bcrypt.compare(password, hash.replace(/^\$2y\$/, '$2b$'))
   },
 }
 

@@ -57,7 +57,8 @@ export function createPasswordHasher(policy: HashPolicy) {
 
   /** Whether a stored hash is what the settings would make now: same algorithm, same cost. */
   function isCurrent(hash: string): boolean {
-    if (policy.algorithm === 'bcrypt') return bcryptCostOf(hash) === policy.bcryptCost
+    // $2a$ and $2y$ (other implementations' prefixes, $2a$ with a history of 8-bit bugs) become the $2b$ bcrypt writes.
+    if (policy.algorithm === 'bcrypt') return hash.startsWith('$2b$') && bcryptCostOf(hash) === policy.bcryptCost
     const parts = argon2PartsOf(hash)
     const cost = policy.argon2
     return parts?.type === 'argon2id' && parts.version === 19 && parts.memoryKib === cost.memoryKib && parts.iterations === cost.iterations && parts.parallelism === cost.parallelism

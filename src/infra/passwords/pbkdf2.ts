@@ -7,11 +7,11 @@ import type { HashKind } from './hash-kind.js'
  * - Django's `pbkdf2_sha256$<iterations>$<salt>$<base64 hash>`: the salt is text, used as its UTF-8
  *   bytes; the hash is the digest's length.
  * - passlib's PHC-like `$pbkdf2-sha256$<iterations>$<salt>$<hash>`: salt and hash in base64 without
- *   padding (the "adapted" `.` for `+` or the standard alphabet, so that Keycloak's base64 salt and
- *   value can be written into it as they are); the hash's length is the key length.
+ *   padding (the "adapted" `.` for `+` or the standard alphabet, padding allowed, so that Keycloak's
+ *   base64 salt and value can be written into it as they are); the hash's length is the key length.
  */
 const DJANGO = /^pbkdf2_(sha256|sha512)\$(\d{1,9})\$([^$]+)\$([A-Za-z0-9+/=]+)$/
-const PHC = /^\$pbkdf2-(sha256|sha512)\$(\d{1,9})\$([A-Za-z0-9+/.]*)\$([A-Za-z0-9+/.]+)$/
+const PHC = /^\$pbkdf2-(sha256|sha512)\$(\d{1,9})\$([A-Za-z0-9+/.]*={0,2})\$([A-Za-z0-9+/.]+={0,2})$/
 
 /** What a sign-in may spend: a hash asking for more is refused at import, not run. */
 export const PBKDF2_MAX_ITERATIONS = 10_000_000

@@ -7,7 +7,7 @@ import type { HashKind } from './hash-kind.js'
  * base64 without padding (passlib's "adapted" alphabet, `.` for `+`, is read too); the hash's length
  * is the key length. Import only: such users are rehashed on their next sign-in.
  */
-const SCRYPT = /^\$scrypt\$([^$]+)\$([A-Za-z0-9+/.]+)\$([A-Za-z0-9+/.]+)$/
+const SCRYPT = /^\$scrypt\$([^$]+)\$([A-Za-z0-9+/.]+={0,2})\$([A-Za-z0-9+/.]+={0,2})$/
 
 /** scrypt's memory is 128·N·r·p bytes: more than this is refused rather than tried. */
 export const SCRYPT_MAX_MEMORY = 256 * 1024 * 1024

@@ -19,9 +19,11 @@ for (const database of databases) {
     t.is(code, 0, stdout.slice(-2000))
 
     const rows = stdout.split('\n').map((line) => TABLE_ROW.exec(line)).filter((row) => row !== null)
-    t.deepEqual(rows.map((row) => row[2]), [database, database, database, database, database], 'rows of this database only')
-    t.deepEqual(rows.map((row) => row[1].split(' (')[0]), ['validate', 'validate', 'login', 'register', 'login'])
-    t.regex(rows[4]![1], /^login \(argon2id m=19456 t=2 p=1\)$/, 'argon2id at its default cost beside bcrypt')
+    // argon2id's sign-ins are measured on SQLite only: hashing does not depend on the database.
+    const scenarios = database === 'sqlite' ? ['validate', 'validate', 'login', 'register', 'login'] : ['validate', 'validate', 'login', 'register']
+    t.deepEqual(rows.map((row) => row[2]), scenarios.map(() => database), 'rows of this database only')
+    t.deepEqual(rows.map((row) => row[1].split(' (')[0]), scenarios)
+    if (database === 'sqlite') t.regex(rows[4]![1], /^login \(argon2id m=19456 t=2 p=1\)$/, 'argon2id at its default cost beside bcrypt')
     t.regex(stdout, /user:import: 500 users in \d+\.\d s \([\d,]+\/s\) on /)
     for (const row of rows) {
       t.true(Number(row[3].replaceAll(',', '')) > 0, `${row[1]} measured some requests`)

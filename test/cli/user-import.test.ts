@@ -197,6 +197,7 @@ serverTest('user:export writes user:import\'s format; a file exported from one H
   const withoutHashes = await cli(server, ['user:export'])
   t.is(withoutHashes.code, 0)
   t.false(ours(withoutHashes.stdout).some((line) => line.includes('password_hash')), 'hashes only with --include-hashes')
+  t.is((await cli(server, ['user:export', '--json'])).code, 2, '--json needs --output: the lines would share standard output')
 
   const other = await createMigratedTestDatabase(server.backend)
   try {

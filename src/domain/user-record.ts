@@ -22,8 +22,8 @@ export interface UserRecord {
 /** What `parseUserRecord` answers: the record, or every problem of the line (field: message). */
 export type ParsedUserRecord = { record: UserRecord; problems?: undefined } | { record?: undefined; problems: string[] }
 
-/** Parses and checks one line of an import; never throws. */
-export function parseUserRecord(line: string): ParsedUserRecord {
+/** Parses and checks one line of an import (`now`, epoch ms, bounds created_at); never throws. */
+export function parseUserRecord(line: string, now = Date.now()): ParsedUserRecord {
   let value: unknown
   try {
     value = JSON.parse(line)
@@ -43,7 +43,7 @@ export function parseUserRecord(line: string): ParsedUserRecord {
   const disabled = optionalBoolean(fields, 'disabled', problems)
   const roles = fields.roles ?? []
   if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string' && role.length > 0 && role.length <= 64)) problems.push('roles: a list of role names')
-  const createdAt = parseCreatedAt(fields.created_at, problems)
+  const createdAt = parseCreatedAt(fields.created_at, now, problems)
   const passwordHash = optionalString(fields, 'password_hash', problems)
   const passwordSalt = optionalString(fields, 'password_salt', problems)
   if (problems.length > 0) return { problems }
@@ -65,10 +65,10 @@ function optionalString(fields: Record<string, unknown>, name: string, problems:
 }
 
 /** ISO 8601, or epoch milliseconds (Firebase's createdAt is a string of digits); not in the future by more than a day. */
-function parseCreatedAt(value: unknown, problems: string[]): number | undefined {
+function parseCreatedAt(value: unknown, now: number, problems: string[]): number | undefined {
   if (value === undefined || value === null) return undefined
   const ms = typeof value === 'number' ? value : typeof value === 'string' ? (/^\d+$/.test(value) ? Number(value) : Date.parse(value)) : NaN
-  if (!Number.isSafeInteger(ms) || ms < 0 || ms > Date.now() + 86_400_000) {
+  if (!Number.isSafeInteger(ms) || ms < 0 || ms > now + 86_400_000) {
     problems.push('created_at: an ISO 8601 date or epoch milliseconds, not in the future')
     return undefined
   }

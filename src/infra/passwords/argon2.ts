@@ -9,6 +9,11 @@ export interface Argon2Cost {
   parallelism: number
 }
 
+/** What one sign-in may spend on a stored hash: more memory or passes than this is refused, not run. */
+const MAX_MEMORY_KIB = 4 * 1024 * 1024
+const MAX_ITERATIONS = 100
+const MAX_PARALLELISM = 64
+
 /** The PHC string argon2's reference implementation writes: `$argon2id$v=19$m=19456,t=2,p=1$salt$hash`. */
 const ARGON2 = /^\$(argon2(?:id|i|d))\$v=(\d+)\$([^$]+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/
 
@@ -33,16 +38,20 @@ export const ARGON2_KIND: HashKind = {
     const parts = argon2PartsOf(hash)
     if (!parts) return 'an argon2 hash is a PHC string: $argon2id$v=19$m=...,t=...,p=...$salt$hash'
     if (parts.version !== 19 && parts.version !== 16) return `argon2 version ${parts.version} is neither 16 nor 19`
-    if (parts.memoryKib > 4 * 1024 * 1024) return `argon2 memory ${parts.memoryKib} KiB is over 4 GiB`
+    if (!withinLimits(parts)) return `argon2 cost out of range (m at most ${MAX_MEMORY_KIB} KiB, t at most ${MAX_ITERATIONS}, p at most ${MAX_PARALLELISM})`
     const salt = decodeBase64(hash.split('$')[4] ?? '')
     return salt && salt.length >= 8 ? undefined : 'argon2 salt must be at least 8 bytes'
   },
   async verify(password, hash) {
-    // A stored hash asking for more than 4 GiB would be a denial of service, not a password.
+    // A stored hash asking for gigabytes or a million passes would be a denial of service, not a password.
     const parts = argon2PartsOf(hash)
-    if (!parts || parts.memoryKib > 4 * 1024 * 1024) return false
+    if (!parts || !withinLimits(parts)) return false
     return argon2.verify(hash, password)
   },
+}
+
+function withinLimits(parts: Argon2Cost): boolean {
+  return parts.memoryKib <= MAX_MEMORY_KIB && parts.iterations <= MAX_ITERATIONS && parts.parallelism >= 1 && parts.parallelism <= MAX_PARALLELISM
 }
 
 /** A new argon2id hash (PHC string, 16-byte random salt, 32-byte output) on libuv's thread pool. */

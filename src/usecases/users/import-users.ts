@@ -95,7 +95,7 @@ export async function importUsers(ctx: Context, input: ImportUsersInput): Promis
   for await (const text of input.lines) {
     lineNumber++
     if (text.trim() === '') continue
-    const parsed = parseUserRecord(text)
+    const parsed = parseUserRecord(text, ctx.clock.now())
     if (parsed.problems) {
       fail(lineNumber, parsed.problems.join('; '))
       continue

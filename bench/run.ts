@@ -1,5 +1,6 @@
 // `npm run bench [-- --quick]`: Heimdall's validation, login and registration throughput against a
-// bare Koa baseline and the bcrypt ceiling, on SQLite and (with HEIMDALL_TEST_MYSQL_URL) MariaDB.
+// bare Koa baseline and the bcrypt ceiling, login with argon2id against its ceiling, and user:import's
+// rate (100,000 users; 2,000 in quick mode), on SQLite and (with HEIMDALL_TEST_MYSQL_URL) MariaDB.
 // autocannon runs in this process, so its garbage collector's pauses are the measured latency: npm
 // gives it a 64 MB young generation and turns off V8's allocation-site pretenuring, which otherwise
 // learns during seeding and warm-up to allocate autocannon's per-response parser objects straight
@@ -9,7 +10,9 @@ import { randomBytes } from 'node:crypto'
 import { availableParallelism, cpus, totalmem } from 'node:os'
 import { parseArgs } from 'node:util'
 import bcrypt from 'bcrypt'
-import { loadConfig } from '../src/config.js'
+import { CONFIG_DEFAULTS, loadConfig } from '../src/config.js'
+import { argon2idHash } from '../src/infra/passwords/argon2.js'
+import { measureImportRate } from './import-rate.js'
 import { createContext } from '../src/context.js'
 import { createTestDatabase } from '../test/support/db.js'
 import { measureStatementCosts, type OperationCost } from './costs.js'
@@ -28,6 +31,8 @@ const { values: flags } = parseArgs({
     workers: { type: 'string', default: '2' },
     'rss-sessions': { type: 'string' },
     'bcrypt-seconds': { type: 'string' },
+    // Users written by the user:import case (100,000 in full mode).
+    'import-users': { type: 'string' },
     // `--only hot-path`: just the one-process comparison with bare Koa and node:http; `--only
     // throughput`: everything but that.
     only: { type: 'string' },
@@ -50,6 +55,9 @@ const workers = Number(flags.workers)
 const bcryptSeconds = Number(flags['bcrypt-seconds'] ?? (quick ? Math.max(seconds, 3) : 30))
 const rssSessions = Number(flags['rss-sessions'] ?? (quick ? 10_000 : 100_000))
 const bcryptCost = Number(process.env.HEIMDALL_BCRYPT_COST ?? (quick ? 10 : 12))
+const importUsers = Number(flags['import-users'] ?? (quick ? 2000 : 100_000))
+// argon2id at its defaults (HEIMDALL_ARGON2_*), in both modes: OWASP's 19 MiB and 2 passes.
+const argon2Cost = { memoryKib: CONFIG_DEFAULTS.argon2MemoryKib, iterations: CONFIG_DEFAULTS.argon2Iterations, parallelism: CONFIG_DEFAULTS.argon2Parallelism }
 const BIN = new URL('../../bin/run.js', import.meta.url).pathname
 const BASELINE = new URL('./baseline-server.js', import.meta.url).pathname
 
@@ -161,11 +169,53 @@ async function benchDatabase(kind: 'sqlite' | 'mysql'): Promise<void> {
     const register = await load(heimdall.url, { path: '/auth/register', body: registerBody, connections: 16, seconds: bcryptSeconds, serverPid: heimdall.pid })
     rows.push({ scenario: `register (bcrypt cost ${bcryptCost})`, database: kind, result: register, ratio: register.perMinute / ceilingPerMinute, ratioOf: 'bcrypt ceiling' })
 
+    // Hashing's throughput does not depend on the database: argon2id is measured once, on SQLite (always run).
+    if (kind === 'sqlite') await benchArgon2idLogin(kind, env, servers)
+
     if (kind === 'sqlite' && rssSessions > 0) await measureRss(heimdall.url, ctx, seeded.tokens, rssSessions)
+  } finally {
+    for (const server of servers) await server.stop()
+    servers.length = 0
+  }
+  try {
+    const rate = await measureImportRate(BIN, kind, importUsers)
+    notes.push(`user:import: ${rate.users.toLocaleString('en-US')} users in ${rate.seconds.toFixed(1)} s (${rate.perSecond.toLocaleString('en-US')}/s) on ${kind}, batches of 1,000 in one transaction each`)
   } finally {
     for (const server of servers) await server.stop()
     await ctx.close()
     await db.drop()
+  }
+}
+
+/**
+ * Sign-ins with HEIMDALL_PASSWORD_HASH=argon2id at its default cost, against argon2id's ceiling (every
+ * core hashing back to back): users of their own, hashed by it, on a server so configured.
+ */
+async function benchArgon2idLogin(kind: 'sqlite' | 'mysql', env: Record<string, string>, servers: Running[]): Promise<void> {
+  const argonTimes: number[] = []
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now()
+    await argon2idHash(BENCH_PASSWORD, argon2Cost)
+    argonTimes.push((performance.now() - t0) / 1000)
+  }
+  const argonCeiling = (availableParallelism() / median(argonTimes)) * 60
+  const argonCostText = `m=${argon2Cost.memoryKib} t=${argon2Cost.iterations} p=${argon2Cost.parallelism}`
+  notes.push(`argon2id ${argonCostText}: ${(median(argonTimes) * 1000).toFixed(0)} ms a hash, ceiling ${Math.round(argonCeiling)}/min on ${availableParallelism()} cores (${kind} run)`)
+  const argonEnv = { ...env, HEIMDALL_PASSWORD_HASH: 'argon2id' }
+  const argonCtx = createContext(loadConfig(argonEnv))
+  try {
+    const argonUsers = await seed(argonCtx, Math.min(users, 2000), 0)
+    const argonServer = await startProcess([BIN, 'serve', '--port', '0', '--workers', String(workers)], argonEnv, /listening on (http:\/\/\S+)[\s\S]*Ready/)
+    servers.push(argonServer)
+    let signIn = 0
+    const argonLoginBody = () => `{"email":"${argonUsers.emails[signIn++ % argonUsers.emails.length]}","password":"${BENCH_PASSWORD}"}`
+    const argonLogin = await load(argonServer.url, { path: '/auth/login', body: argonLoginBody, connections: 16, seconds: bcryptSeconds, serverPid: argonServer.pid })
+    rows.push({ scenario: `login (argon2id ${argonCostText})`, database: kind, result: argonLogin, ratio: argonLogin.perMinute / argonCeiling, ratioOf: 'argon2id ceiling' })
+    // Idle, it would still share the cores with what is measured next.
+    await argonServer.stop()
+    servers.splice(servers.indexOf(argonServer), 1)
+  } finally {
+    await argonCtx.close()
   }
 }
 
@@ -233,7 +283,7 @@ function printTable(): void {
   const lines = [
     ...(hot ? [hot.headline, ''] : []),
     `Heimdall bench, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus().length} x ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-    `${quick ? 'quick' : 'full'} mode: ${workers} workers, ${connections} connections, ${seconds} s x ${rounds} rounds, ${users} users / distinct tokens; login and register ${bcryptSeconds} s at 16 connections; load generator on the same machine`,
+    `${quick ? 'quick' : 'full'} mode: ${workers} workers, ${connections} connections, ${seconds} s x ${rounds} rounds, ${users} users / distinct tokens; login and register ${bcryptSeconds} s at 16 connections; user:import of ${importUsers} users; load generator on the same machine`,
     '',
     '| scenario | database | requests/min | p50 ms | p99 ms | errors | ratio | server CPU µs/req | autocannon CPU µs/req |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|',

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto'
-import bcrypt from 'bcrypt'
 import type { Context } from '../src/context.js'
 import { migrateLatest } from '../src/infra/db/migrate.js'
 
@@ -17,7 +16,8 @@ export interface Seeded {
  */
 export async function seed(ctx: Context, users: number, sessionsPerUser: number): Promise<Seeded> {
   await migrateLatest(ctx.db)
-  const passwordHash = await bcrypt.hash(BENCH_PASSWORD, ctx.config.bcryptCost)
+  // The context's own hasher: bcrypt or argon2id, at the cost its settings say.
+  const passwordHash = await ctx.passwords.hash(BENCH_PASSWORD)
   const { id: roleId } = await ctx.db('roles').where({ name: 'user' }).first('id')
   const now = Date.now()
   const userRows = Array.from({ length: users }, (_, i) => ({

@@ -19,7 +19,8 @@ import { repositoriesOver, type TransactionRepositories } from './infra/reposito
 import { createUserTokensRepository, type UserTokensRepository } from './infra/repositories/user-tokens.js'
 import { createMetrics, type Metrics } from './infra/metrics/metrics.js'
 import type { OutageLog } from './infra/outage-log.js'
-import { createPasswordHasher, type PasswordHasher } from './infra/passwords.js'
+import { createUserRecordsRepository, type UserRecordsRepository } from './infra/repositories/user-records.js'
+import { createPasswordHasher, hashPolicyOf, type PasswordHasher } from './infra/passwords/password-hasher.js'
 import { createAuditRepository, type AuditRepository } from './infra/repositories/audit.js'
 import { createMfaRepository, type MfaRepository } from './infra/repositories/mfa.js'
 import { createPasskeysRepository, type PasskeysRepository } from './infra/repositories/passkeys.js'
@@ -93,6 +94,8 @@ export interface Context {
   readonly userIdentities: UserIdentitiesRepository
   /** Upstream sign-ins in flight and links waiting for the person to prove a local account. */
   readonly federationFlows: FederationFlowsRepository
+  /** Users in bulk: user:import's batches, user:export's pages. */
+  readonly userRecords: UserRecordsRepository
   readonly logger: Logger
   readonly passwords: PasswordHasher
   readonly sessionStates: SessionReadModel
@@ -215,8 +218,9 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     identityProviders: createIdentityProvidersRepository(db),
     userIdentities: createUserIdentitiesRepository(db),
     federationFlows: createFederationFlowsRepository(db),
+    userRecords: createUserRecordsRepository(db),
     logger,
-    passwords: options.passwords ?? createPasswordHasher(config.bcryptCost),
+    passwords: options.passwords ?? createPasswordHasher(hashPolicyOf(config)),
     sessionStates,
     get tokens() {
       return tokens.service()

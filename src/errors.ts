@@ -84,6 +84,8 @@ const CODES = {
   'db.unavailable': { status: 503, expose: false, publicMessage: 'Database unavailable: try again shortly' },
   // Lost a lock conflict (deadlock, lock wait) on every retry: the request was sound, the moment was not.
   'db.busy': { status: 503, expose: true },
+  // More sign-ins or password changes at once than HEIMDALL_PASSWORD_HASH_QUEUE lets wait (Retry-After).
+  'password.hashing_busy': { status: 503, expose: true },
   'db.not_migrated': { status: 503, expose: false, publicMessage: 'Service unavailable: the database schema is not up to date' },
   'metrics.incomplete': { status: 503, expose: true },
   internal: { status: 500, expose: false },

@@ -8,6 +8,7 @@ const EXIT_CODES: Partial<Record<ErrorCode, number>> = {
   'db.unavailable': 69,
   'db.not_migrated': 69,
   'db.busy': 75,
+  'password.hashing_busy': 75,
   internal: 70,
   'config.invalid': 78,
   'mail.not_configured': 78,

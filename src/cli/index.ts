@@ -33,7 +33,9 @@ import UserCreate from './user/create.js'
 import UserDelete from './user/delete.js'
 import UserDisable from './user/disable.js'
 import UserEnable from './user/enable.js'
+import UserExport from './user/export.js'
 import UserGrant from './user/grant.js'
+import UserImport from './user/import.js'
 import UserList from './user/list.js'
 import UserMfa from './user/mfa.js'
 import UserMfaReset from './user/mfa/reset.js'
@@ -64,6 +66,8 @@ export const COMMANDS = {
   'user:send-reset': UserSendReset,
   'user:verify-email': UserVerifyEmail,
   'user:unlink': UserUnlink,
+  'user:import': UserImport,
+  'user:export': UserExport,
   'role:list': RoleList,
   'session:list': SessionList,
   'session:revoke': SessionRevoke,

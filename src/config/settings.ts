@@ -1,3 +1,4 @@
+import { PASSWORD_ALGORITHMS } from '../domain/password-algorithms.js'
 import { DURATION_RANGES, MAX_TIMER_MS } from '../domain/durations.js'
 import { JWT_ALGS } from '../domain/signing-key-lifecycle.js'
 import { parseKeyring } from '../domain/data-keyring.js'
@@ -43,6 +44,9 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const
 export type LogFormat = (typeof LOG_FORMATS)[number]
 export const MIN_BCRYPT_COST = 10
+/** OWASP's smallest argon2id memory (7 MiB, with t=5); its first choice is 19 MiB with t=2. */
+export const MIN_ARGON2_MEMORY_KIB = 7168
+export const MIN_ARGON2_ITERATIONS = 2
 
 export const SETTINGS = {
   databaseUrl: setting({
@@ -109,6 +113,37 @@ export const SETTINGS = {
     parser: integer({ min: MIN_BCRYPT_COST, max: 31 }),
     default: 12,
     doc: 'bcrypt cost; lower than 10 is refused at start-up',
+  }),
+  passwordHash: setting({
+    env: 'HEIMDALL_PASSWORD_HASH',
+    parser: oneOf(PASSWORD_ALGORITHMS),
+    default: 'bcrypt',
+    doc: 'the algorithm new password hashes are made with. Stored hashes of any kind are checked by their own prefix, and one not of this algorithm and cost is replaced on the user\'s next sign-in. See [Passwords](security.md#passwords)',
+  }),
+  argon2MemoryKib: setting({
+    env: 'HEIMDALL_ARGON2_MEMORY_KIB',
+    // Floors as for bcrypt: tests get cheap hashing from their context, not from lower settings.
+    parser: integer({ min: MIN_ARGON2_MEMORY_KIB, max: 4 * 1024 * 1024, unit: 'KiB' }),
+    default: 19456,
+    doc: 'argon2id memory per hash in KiB (OWASP: 19456 with 2 iterations); each hash in progress holds this much',
+  }),
+  argon2Iterations: setting({
+    env: 'HEIMDALL_ARGON2_ITERATIONS',
+    parser: integer({ min: MIN_ARGON2_ITERATIONS, max: 100 }),
+    default: 2,
+    doc: 'argon2id passes over its memory (time cost)',
+  }),
+  argon2Parallelism: setting({
+    env: 'HEIMDALL_ARGON2_PARALLELISM',
+    parser: integer({ min: 1, max: 16 }),
+    default: 1,
+    doc: 'argon2id lanes per hash',
+  }),
+  passwordHashQueue: setting({
+    env: 'HEIMDALL_PASSWORD_HASH_QUEUE',
+    parser: integer({ min: 0, max: 100000 }),
+    default: 128,
+    doc: 'password hashes and checks that may wait for a turn (one runs per core at a time); past this, sign-ins and password changes answer 503 `password.hashing_busy` with `Retry-After`',
   }),
   host: setting({
     env: 'HEIMDALL_HOST',

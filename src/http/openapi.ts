@@ -19,7 +19,7 @@ const errors = {
   '422': json(schemas.ValidationErrorResponse, 'The request body is missing fields or has invalid values'),
   '400': json(schemas.ErrorResponse, 'Malformed JSON, or the request was refused'),
   '413': json(schemas.ErrorResponse, 'Request body larger than 64 KB'),
-  '503': json(schemas.ErrorResponse, 'Service is starting, or the database is unavailable ("Database unavailable: try again shortly")'),
+  '503': json(schemas.ErrorResponse, 'Service is starting, the database is unavailable ("Database unavailable: try again shortly"), or more passwords are waiting to be checked than HEIMDALL_PASSWORD_HASH_QUEUE allows (password.hashing_busy, Retry-After)'),
 }
 
 const unauthorized = { '401': json(schemas.ErrorResponse, 'Missing, malformed or invalid token (WWW-Authenticate: Bearer)') }

@@ -16,6 +16,7 @@ const SECRET_PATTERNS: RegExp[] = [
   /eyJ[\w-]*\.[\w-]*\.[\w-]*/g, // a JWT
   /hrt_[\w-]+/g, // a refresh token
   /\$2[aby]\$\d\d\$[./\w]{53}/g, // a bcrypt hash
+  /\$argon2(?:id|i|d)\$[^\s"']+/g, // an argon2 hash
   /(bearer\s+)\S+/gi,
 ]
 

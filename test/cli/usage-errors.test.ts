@@ -28,6 +28,7 @@ const SAMPLE_ARGUMENTS: Record<string, string> = {
   name: 'Example app',
   clientId: '0123456789abcdef0123456789abcdef',
   provider: 'github',
+  file: 'users.jsonl',
 }
 
 /**
@@ -46,7 +47,7 @@ const MESSAGES: Record<Kind, RegExp> = {
   'flag without its value': /--database-url expects a value/,
   'missing required flag': /Missing required flag/,
   'exclusive flags': /cannot also be provided when using/,
-  'invalid flag value': /Expected --\w+=bogus to be one of/,
+  'invalid flag value': /Expected --[\w-]+=bogus to be one of/,
   'unknown command': /command [\w:]+ not found/,
 }
 

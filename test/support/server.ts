@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config.js'
 import { createContext, type Context } from '../../src/context.js'
 import type { Clock } from '../../src/infra/clock.js'
 import { startHttpServer } from '../../src/http/server.js'
-import { createPasswordHasher, type PasswordHasher } from '../../src/infra/passwords.js'
+import { createPasswordHasher, type HashPolicy, type PasswordHasher } from '../../src/infra/passwords/password-hasher.js'
 import { prepareService } from '../../src/usecases/service/prepare-service.js'
 import { HeimdallAPIClient } from './api-client.js'
 import { backends, createMigratedTestDatabase, type Backend, type TestDatabase } from './db.js'
@@ -18,7 +18,19 @@ export const TEST_PASSWORD = 'Secure-Pass-123'
  * at 1/64 of the work (about 2 ms a hash here instead of 70 to 200), so that the suite's thousands of
  * registrations and sign-ins do not cost minutes of CPU. Hashes made at any cost check at any other.
  */
-export const CHEAP_PASSWORDS: PasswordHasher = createPasswordHasher(4)
+export const CHEAP_PASSWORDS: PasswordHasher = createPasswordHasher(cheapPolicy('bcrypt'))
+
+/**
+ * argon2id at 1 MiB and 2 passes for tests that choose it (`hashing: 'cheap-argon2id'`): the same
+ * library and PHC strings as production's 19 MiB, about 2 ms a hash.
+ */
+export const CHEAP_ARGON2ID_PASSWORDS: PasswordHasher = createPasswordHasher(cheapPolicy('argon2id'))
+
+/** A cheap policy of either algorithm; the queue is long enough that no test of the suite meets its bound by accident. */
+export function cheapPolicy(algorithm: HashPolicy['algorithm'], overrides: Partial<HashPolicy> = {}): HashPolicy {
+  // Four at once, as libuv's thread pool ran them before the queue: the file's servers share this hasher.
+  return { algorithm, bcryptCost: 4, argon2: { memoryKib: 1024, iterations: 2, parallelism: 1 }, concurrency: 4, maxWaiting: 100_000, ...overrides }
+}
 
 export interface TestServer {
   backend: Backend
@@ -49,9 +61,10 @@ export interface TestServerOptions {
   isolated?: boolean
   /**
    * `production` hashes at the configured HEIMDALL_BCRYPT_COST (10), for tests whose assertion is
-   * about bcrypt's time (an unknown email costs a comparison too); default `cheap` (CHEAP_PASSWORDS).
+   * about bcrypt's time (an unknown email costs a comparison too); default `cheap` (CHEAP_PASSWORDS);
+   * `cheap-argon2id` (CHEAP_ARGON2ID_PASSWORDS), or a hasher of the test's own (cheapPolicy()).
    */
-  hashing?: 'cheap' | 'production'
+  hashing?: 'cheap' | 'cheap-argon2id' | 'production' | PasswordHasher
   /** The server's clock (ContextOptions.clock; default: the system clock): createTestClock() moves it by hand. */
   clock?: Clock
 }
@@ -81,7 +94,7 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
     : keepsWarnings
       ? { write: (line: string) => void warnings.push(line) }
       : undefined
-  const passwords = options.hashing === 'production' ? undefined : CHEAP_PASSWORDS
+  const passwords = options.hashing === 'production' ? undefined : options.hashing === 'cheap-argon2id' ? CHEAP_ARGON2ID_PASSWORDS : typeof options.hashing === 'object' ? options.hashing : CHEAP_PASSWORDS
   const config = loadConfig(keepsWarnings ? { ...serverEnv, HEIMDALL_LOG_LEVEL: 'warn' } : serverEnv)
   const context = createContext(config, { watchRevocations: true, logDestination, passwords, clock: options.clock })
   // The signing key is left to first use, as a server that has never signed finds it: the key tests
@@ -107,11 +120,11 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
 
 /**
  * Another Heimdall instance on the same database as `server` (its own process state: caches, mail
- * sender), with `env` on top of the first one's settings. Closing it leaves the database alone.
+ * sender), with `env` on top of the first one's settings and its own hasher when given (a changed hashing setting). Closing it leaves the database alone.
  */
-export async function startSecondInstance(server: TestServer, env: Record<string, string> = {}): Promise<Omit<TestServer, 'database' | 'backend' | 'passwords' | 'warnings'>> {
+export async function startSecondInstance(server: TestServer, env: Record<string, string> = {}, passwords: PasswordHasher | undefined = server.passwords): Promise<Omit<TestServer, 'database' | 'backend' | 'passwords' | 'warnings'>> {
   const instanceEnv = { ...server.env, ...env }
-  const context = createContext(loadConfig(instanceEnv), { watchRevocations: true, passwords: server.passwords })
+  const context = createContext(loadConfig(instanceEnv), { watchRevocations: true, passwords })
   await prepareService(context, { migrate: false, prepareSigningKey: false })
   const running = await startHttpServer(context, { host: '127.0.0.1', port: 0 })
   return {

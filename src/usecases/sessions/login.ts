@@ -5,7 +5,7 @@ import { hasPassword } from '../../domain/no-password.js'
 import { loginPasswordFieldErrors, normalizePassword } from '../../domain/password-policy.js'
 import { HeimdallError, validationError } from '../../errors.js'
 import type { LoginOutcome } from '../../infra/metrics/metrics.js'
-import type { PasswordCheck } from '../../infra/passwords.js'
+import type { PasswordCheck } from '../../infra/passwords/password-hasher.js'
 import { clearLoginAttempts, countFailedAttempt, releaseLoginAttempt, takeLoginAttempt } from '../throttling/lockout.js'
 import { concludeSignIn, type LoginResult } from './conclude-sign-in.js'
 import { requireVerifiedEmail } from '../recovery/require-verified-email.js'
@@ -68,7 +68,7 @@ async function attemptLogin(ctx: Context, input: LoginInput): Promise<LoginResul
     throw new HeimdallError('auth.account_disabled', 'Account is disabled')
   }
 
-  if (check === 'legacy') await rehashLegacyPassword(ctx, user, input.password)
+  if (check === 'legacy' || check === 'outdated') await rehashPassword(ctx, user, input.password)
   // Only after the right password (whose budget is given back): without it, nobody learns whether an address is verified.
   if (ctx.config.requireVerifiedEmail && user.email_verified_at === null) {
     await clearLoginAttempts(ctx, email)
@@ -83,7 +83,7 @@ async function attemptLogin(ctx: Context, input: LoginInput): Promise<LoginResul
   })
 }
 
-/** bcrypt against the user's hash, or a decoy's for an unknown email or an account without a password; a check that fails to run gives its lockout unit back. */
+/** The user's hash (checked by its kind), or a decoy's for an unknown email or an account without a password; a check that fails to run gives its lockout unit back. */
 async function checkPassword(ctx: Context, email: string, user: { password_hash: string } | undefined, password: string): Promise<PasswordCheck> {
   try {
     // An account without a password (created through another provider) costs a comparison too: timing tells nothing.
@@ -94,13 +94,17 @@ async function checkPassword(ctx: Context, email: string, user: { password_hash:
   }
 }
 
-/** A hash made before passwords were normalised matched as typed: store one of the normalised form instead. */
-async function rehashLegacyPassword(ctx: Context, user: { id: string; password_hash: string }, password: string): Promise<void> {
+/**
+ * The password matched a hash that is not what the settings make now: one made before passwords were
+ * normalised (matched as typed), of another algorithm or cost (a setting changed, `user:import`).
+ * Store a hash of the normalised form, of the configured algorithm and cost, instead.
+ */
+async function rehashPassword(ctx: Context, user: { id: string; password_hash: string }, password: string): Promise<void> {
   try {
     const rehashed = await ctx.passwords.hash(normalizePassword(password))
     if (await ctx.users.updateUserPasswordHashIfUnchanged(user.id, user.password_hash, rehashed)) ctx.logger.debug({ user_id: user.id }, 'password rehashed')
   } catch (err) {
-    // Over 72 bytes once normalised: the typed form keeps working; the login itself is not at stake.
+    // Over 72 bytes once normalised, or the hashing queue full: the old hash keeps working; the login itself is not at stake.
     ctx.logger.debug({ err, user_id: user.id }, 'password not rehashed')
   }
 }

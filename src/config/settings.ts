@@ -297,6 +297,12 @@ export const SETTINGS = {
     default: false,
     doc: '`true`: the login of an account whose address is not verified answers 403',
   }),
+  registrationPage: setting({
+    env: 'HEIMDALL_REGISTRATION_PAGE',
+    parser: boolean(),
+    default: true,
+    doc: '`false`: no registration page at `/account/register` and no "Create an account" link on the sign-in page (OIDC `prompt=create` then shows the sign-in page); `POST /auth/register` is not affected. See [pages.md](pages.md)',
+  }),
   oidcEnabled: setting({
     env: 'HEIMDALL_OIDC_ENABLED',
     parser: boolean(),

@@ -8,7 +8,7 @@ import { requestContexts } from '../request-context.js'
 import { createPageCookies, type PageCookies } from './cookies.js'
 import { createCsrf, type Csrf } from './csrf.js'
 import { createPageEngine, type PageEngine } from './engine.js'
-import { STYLESHEET, STYLESHEET_PATH } from './styles.js'
+import { FAVICON_PATH, FAVICON_SVG, STYLESHEET, STYLESHEET_PATH } from './styles.js'
 
 /**
  * Pages for people (reset a password, confirm an address, later sign-in and account pages), next to
@@ -106,6 +106,14 @@ export function createPages(router: Router, context: Context): Pages {
     ctx.set('Cache-Control', 'public, max-age=3600')
     ctx.body = STYLESHEET
   })
+  // Browsers ask for /favicon.ico whatever the page links: both answer the one mark.
+  for (const path of [FAVICON_PATH, '/favicon.ico']) {
+    router.get(path, (ctx) => {
+      ctx.type = 'image/svg+xml'
+      ctx.set('Cache-Control', 'public, max-age=86400')
+      ctx.body = FAVICON_SVG
+    })
+  }
 
   const pages: Pages = {
     engine,

@@ -63,7 +63,7 @@ if (browserAvailable('passkey sign-in through OpenID Connect')) {
         await Promise.all([page.waitForURL(`${origin}/account`), page.getByRole('button', { name: 'Sign in', exact: true }).click()])
         await page.getByLabel('Name of the new passkey').fill('Laptop')
         await Promise.all([page.waitForURL(/done=passkey_added/), page.getByRole('button', { name: 'Add a passkey' }).click()])
-        await Promise.all([page.waitForURL(/\/account\/login$/), page.locator('form[action="/account/logout"] button').click()])
+        await Promise.all([page.waitForURL(/\/account\/login\?signed_out=1$/), page.locator('form[action="/account/logout"] button').click()])
 
         const verifier = oidc.randomPKCECodeVerifier()
         const state = oidc.randomState()

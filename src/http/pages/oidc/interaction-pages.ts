@@ -14,6 +14,7 @@ import { CSRF_FIELD } from '../csrf.js'
 import { ACCOUNT } from '../account/cookie.js'
 import { setReturnTo } from '../account/return-to.js'
 import { LOGIN_PATH } from '../account/shared.js'
+import { REGISTER_PATH, registrationOpen } from '../account/register-page.js'
 import { signInPathFor } from '../account/sign-in/upstream.js'
 import { formView } from '../form.js'
 import { formPage, type Audience } from '../form-page.js'
@@ -85,7 +86,7 @@ export function oidcInteractionPages(pages: Pages, oidc: OidcHost): void {
       ctx.status = 303
       // Signed in, but not as the request asks: the sign-in page shows its form anyway, and says why.
       // idp=NAME (docs/federation.md): straight to that identity provider when it is one here.
-      return ctx.redirect(account ? `${LOGIN_PATH}?${new URLSearchParams({ prompt: 'login', client_id: String(details.params.client_id) })}` : await signInPathFor(context, details.params.idp))
+      return ctx.redirect(account ? `${LOGIN_PATH}?${new URLSearchParams({ prompt: 'login', client_id: String(details.params.client_id) })}` : await signInPathFor(context, details.params.idp, String(details.params.client_id)))
     }
     // The time the user authenticated (auth_time); an earlier second when another sign-in of the account holds that one.
     const loginTs = await linkLoginToSession(context, { accountId: account.userId, loginTs: Math.floor(account.authenticatedAt / 1000), sessionId: account.sessionId, ttlSeconds: OIDC_SESSION_TTL_SECONDS })
@@ -94,6 +95,19 @@ export function oidcInteractionPages(pages: Pages, oidc: OidcHost): void {
     // form's POST, and a form's CSP (form-action 'self') would stop that chain at the client's address.
     const { clientName } = await describeInteraction(context, { clientId: String(details.params.client_id) })
     render(ctx, details, '@oidc-continue', { title: 'Signed in', clientName, to })
+  }
+
+  /**
+   * prompt=create (create-prompt.ts): to the registration page, coming back here after the sign-in
+   * that follows it (return-to.ts); a browser already signed in, or a Heimdall whose registration page
+   * is off, goes through the sign-in step instead, which ends the `create` prompt with its result.
+   */
+  async function createStep(ctx: ParameterizedContext, details: InteractionDetails): Promise<void> {
+    const context = pages.contextOf(ctx)
+    if (!registrationOpen(context) || (await findAccountSession(context, pages.cookies.get(ctx, ACCOUNT)))) return signInStep(ctx, details)
+    setReturnTo(pages.cookies, ctx, `${INTERACTION_PATH}?uid=${details.uid}`)
+    ctx.status = 303
+    ctx.redirect(`${REGISTER_PATH}?${new URLSearchParams({ client_id: String(details.params.client_id) })}`)
   }
 
   /** The Heimdall session behind this interaction: the one the provider session's sign-in opened. */
@@ -129,6 +143,7 @@ export function oidcInteractionPages(pages: Pages, oidc: OidcHost): void {
     audience: inInteraction,
     show: async (ctx, details, binding) => {
       if (details.prompt.name === 'login') return signInStep(ctx, details)
+      if (details.prompt.name === 'create') return createStep(ctx, details)
       if (details.prompt.name !== 'consent' || !details.session) throw new HeimdallError('oauth.invalid_request', 'This sign-in request cannot continue: start again from the application.')
       const parties = await describeInteraction(pages.contextOf(ctx), { clientId: String(details.params.client_id), accountId: details.session.accountId })
       if (parties.firstParty) return grantConsent(ctx, details)
@@ -140,8 +155,8 @@ export function oidcInteractionPages(pages: Pages, oidc: OidcHost): void {
         clientName: parties.clientName,
         email: parties.email,
         scopes: missing.map((scope) => SCOPE_DESCRIPTIONS[scope] ?? scope),
-        allow: formView({ action: CONSENT_PATH, submit: 'Allow', fields: [], csrfField: CSRF_FIELD, csrfToken }),
-        deny: formView({ action: ABORT_PATH, submit: 'Deny', fields: [], csrfField: CSRF_FIELD, csrfToken }),
+        allow: formView({ action: CONSENT_PATH, submit: 'Allow', submitName: `Allow ${parties.clientName}`, fields: [], csrfField: CSRF_FIELD, csrfToken }),
+        deny: formView({ action: ABORT_PATH, submit: 'Deny', variant: 'secondary', submitName: `Deny ${parties.clientName}`, fields: [], csrfField: CSRF_FIELD, csrfToken }),
       })
     },
   })

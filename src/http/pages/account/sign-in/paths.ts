@@ -6,3 +6,6 @@ export const LOGOUT_PATH = '/account/logout'
 export const UPSTREAM_PATH = '/account/sign-in/:name'
 /** Where a person proves the account an upstream identity's address belongs to (link.ts); "link" is no provider's name. */
 export const LINK_PATH = '/account/sign-in/link'
+
+/** The sign-in page's query after a logout: it shows "You are signed out" (never text from the request). */
+export const SIGNED_OUT = 'signed_out=1'

@@ -1,5 +1,5 @@
 import { Eta } from 'eta'
-import { STYLESHEET_PATH } from './styles.js'
+import { FAVICON_PATH, STYLESHEET_PATH } from './styles.js'
 import { SHARED_TEMPLATES } from './templates.js'
 
 /**
@@ -10,7 +10,7 @@ import { SHARED_TEMPLATES } from './templates.js'
 export interface PageEngine {
   /** Registers page templates by name (`@reset-password`); a name can be defined once. */
   define(templates: Record<string, string>): void
-  /** The HTML of a registered template; `data` is its `it`, plus `stylesheet` for the layout. */
+  /** The HTML of a registered template; `data` is its `it`, plus `stylesheet` and `favicon` for the layout. */
   render(name: string, data: object): string
 }
 
@@ -27,7 +27,7 @@ export function createPageEngine(): PageEngine {
       }
     },
     render(name, data) {
-      return eta.render(name, { stylesheet: STYLESHEET_PATH, ...data })
+      return eta.render(name, { stylesheet: STYLESHEET_PATH, favicon: FAVICON_PATH, ...data })
     },
   }
   engine.define(SHARED_TEMPLATES)

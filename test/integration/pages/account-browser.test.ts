@@ -69,6 +69,8 @@ if (browserAvailable('The account page')) {
       t.true((await page.textContent('main'))!.includes(email))
 
       await page.getByLabel('Name of the new passkey').fill('Virtual key')
+      // Adding a passkey asks for the password, as the authenticator app's setup does.
+      await page.locator('#passkey-register-password').fill(TEST_PASSWORD)
       await Promise.all([page.waitForURL(/done=passkey_added/), page.getByRole('button', { name: 'Add a passkey' }).click()])
       t.regex((await page.locator('.passkeys').textContent())!, /Virtual key: added/)
       t.is((await server.context.db('passkeys').where({ name: 'Virtual key' })).length, 1)

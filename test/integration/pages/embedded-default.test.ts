@@ -43,6 +43,8 @@ if (browserAvailable('Passkeys on the embedded default')) {
         await page.getByLabel('Password').fill(TEST_PASSWORD)
         await Promise.all([page.waitForURL(/\/account$/), page.getByRole('button', { name: 'Sign in', exact: true }).click()])
         await page.getByLabel('Name of the new passkey').fill('Laptop key')
+        // Adding a passkey asks for the password, as the authenticator app's setup does.
+        await page.locator('#passkey-register-password').fill(TEST_PASSWORD)
         await Promise.all([page.waitForURL(/done=passkey_added/), page.getByRole('button', { name: 'Add a passkey' }).click()])
         t.regex((await page.locator('.passkeys').textContent())!, /Laptop key: added/)
 

@@ -56,6 +56,8 @@ export const PASSKEY_SCRIPT = `'use strict';
     form.elements[button.dataset.field].value = JSON.stringify(credential.toJSON());
     form.submit();
   }
+  // The note that passkeys need JavaScript is for browsers where this script does not run.
+  document.querySelectorAll('[data-passkey-note]').forEach(function (note) { note.hidden = true; });
   document.querySelectorAll('button[data-passkey]').forEach(function (button) {
     if (!window.PublicKeyCredential || !PublicKeyCredential.parseRequestOptionsFromJSON) {
       button.disabled = true;

@@ -12,7 +12,7 @@ const PASSKEY_BUTTON = `<form id="<%= it.id %>" method="post" action="<%= it.act
 <% } %><% if (it.passwordField) { %><div class="field"><label for="<%= it.id %>-password">Your password</label>
 <input id="<%= it.id %>-password" name="password" type="password" autocomplete="current-password" required></div>
 <% } %><button type="button"<% if (it.variant) { %> class="<%= it.variant %>"<% } %> data-passkey="<%= it.mode %>" data-options="<%= it.options %>" data-form="<%= it.id %>" data-field="<%= it.field %>" data-status="<%= it.id %>-status"<% if (it.mfaToken) { %> data-mfa-token="<%= it.mfaToken %>"<% } %>><%= it.label %></button>
-<noscript><p class="hint">Passkeys need JavaScript, which is off in this browser. Turn it on for this site, or use your password.</p></noscript>
+<p class="hint" data-passkey-note>Passkeys need JavaScript, which is off in this browser. Turn it on for this site, or use your password.</p>
 <p class="hint" id="<%= it.id %>-status" role="status"></p>
 </form>
 `

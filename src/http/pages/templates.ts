@@ -33,7 +33,7 @@ export const SHARED_TEMPLATES: Record<string, string> = {
 </body>
 </html>
 `,
-  '@form': `<form method="post" action="<%= it.action %>" id="<%= it.id %>"<% if (it.className) { %> class="<%= it.className %>"<% } %>>
+  '@form': `<form method="post" action="<%= it.action %>"<% if (it.id) { %> id="<%= it.id %>"<% } %><% if (it.className) { %> class="<%= it.className %>"<% } %>>
 <% if (it.error) { %><p class="form-error" role="alert"<% if (it.id) { %> id="<%= it.id %>-error"<% } %> tabindex="-1"<% if (it.focus === 'error') { %> autofocus<% } %>><%= it.error %></p>
 <% } %><input type="hidden" name="<%= it.csrfField %>" value="<%= it.csrfToken %>">
 <% for (const [name, value] of it.hidden) { %><input type="hidden" name="<%= name %>" value="<%= value %>">

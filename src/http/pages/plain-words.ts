@@ -29,10 +29,19 @@ export function pageMessageOf(error: HeimdallError): string {
   }
 }
 
+/** What is wrong with an address (domain/email.ts emailProblem), as a sentence with an example. */
+const EMAIL_PROBLEMS: Array<[RegExp, string]> = [
+  [/must not be empty/, 'Enter your email address, such as name@example.com.'],
+  [/exactly one "@"/, 'An email address has one "@", as in name@example.com.'],
+  [/name before the "@"/, 'Add the name before the "@", as in name@example.com.'],
+  [/domain after the "@"/, 'Add the domain after the "@", as in name@example.com.'],
+  [/domain must contain a "\."/, 'The part after the "@" must contain a ".", as in name@example.com.'],
+]
+
 /** A validation detail's message for a page: an address problem as one sentence a person can act on. */
 export function fieldMessageOf(detail: FieldError): string {
   if (detail.type === 'value_error.email' || detail.msg.startsWith('value is not a valid email address')) {
-    return 'Enter an email address such as name@example.com.'
+    return EMAIL_PROBLEMS.find(([pattern]) => pattern.test(detail.msg))?.[1] ?? 'Enter an email address such as name@example.com.'
   }
   return detail.msg
 }

@@ -118,7 +118,7 @@ if (browserAvailable('The product pages')) {
       // The browser's own check would stop "not-an-address": the server's answer is the one under test.
       await change.evaluate((form) => form.setAttribute('novalidate', ''))
       await Promise.all([page.waitForNavigation(), change.getByRole('button').click()])
-      t.is(await page.locator('form[action="/account/email"] .field-errors').textContent(), 'Enter an email address such as name@example.com.')
+      t.is(await page.locator('form[action="/account/email"] .field-errors').textContent(), 'An email address has one "@", as in name@example.com.')
       t.deepEqual(await focusOf(page), { id: 'field-new_email', inView: true }, 'focus moved to the field at fault, scrolled into view')
       await assertAccessible(t, page, 'the account page at 390 px with an error')
 
@@ -211,7 +211,7 @@ if (browserAvailable('The product pages')) {
       await page.getByLabel('Email').fill('no-at-sign')
       await page.getByLabel('Password').fill('whatever-it-is')
       await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in', exact: true }).click()])
-      t.is(await page.locator('.field-errors').textContent(), 'Enter an email address such as name@example.com.')
+      t.is(await page.locator('.field-errors').textContent(), 'An email address has one "@", as in name@example.com.')
       await assertAccessible(t, page, 'the sign-in page with an error')
 
       // Short passwords: no policy said, each one counted; the third locks the account (HEIMDALL_LOCKOUT_MAX_FAILURES=3).

@@ -8,7 +8,8 @@ import { requestContexts } from '../request-context.js'
 import { createPageCookies, type PageCookies } from './cookies.js'
 import { createCsrf, type Csrf } from './csrf.js'
 import { createPageEngine, type PageEngine } from './engine.js'
-import { FAVICON_PATH, FAVICON_SVG, STYLESHEET, STYLESHEET_PATH } from './styles.js'
+import { loadBranding } from '../../infra/branding.js'
+import { brandRoutes, pageBrandOf } from './branding.js'
 
 /**
  * Pages for people (reset a password, confirm an address, later sign-in and account pages), next to
@@ -94,26 +95,15 @@ export interface Pages {
 }
 
 export function createPages(router: Router, context: Context): Pages {
-  const engine = createPageEngine()
+  const branding = loadBranding(context.config)
+  const engine = createPageEngine(pageBrandOf(branding))
   const formPaths = new Set<string>()
   const budgets = new Map<string, PageBudget>()
   const cookies = createPageCookies(context.config.publicUrl.startsWith('https:'))
   const csrf = createCsrf({ key: () => context.derivedKey('csrf'), cookies })
   const contextOf = requestContexts(context)
 
-  router.get(STYLESHEET_PATH, (ctx) => {
-    ctx.type = 'text/css; charset=utf-8'
-    ctx.set('Cache-Control', 'public, max-age=3600')
-    ctx.body = STYLESHEET
-  })
-  // Browsers ask for /favicon.ico whatever the page links: both answer the one mark.
-  for (const path of [FAVICON_PATH, '/favicon.ico']) {
-    router.get(path, (ctx) => {
-      ctx.type = 'image/svg+xml'
-      ctx.set('Cache-Control', 'public, max-age=86400')
-      ctx.body = FAVICON_SVG
-    })
-  }
+  brandRoutes(router, branding)
 
   const pages: Pages = {
     engine,

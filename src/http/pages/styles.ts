@@ -69,5 +69,5 @@ ul.rows form { margin: 0; }
 .secret { font-size: 1.1rem; letter-spacing: 0.08em; overflow-wrap: anywhere; }
 ul.recovery-codes { columns: 2; font-size: 1.1rem; padding-left: 1.25rem; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-footer.support { max-width: 28rem; margin: -2rem auto 2rem; padding: 0 2rem; font-size: 0.875rem; color: var(--muted); }
+p.support { margin: 2rem 0 0; padding-top: 1rem; border-top: 1px solid var(--line); font-size: 0.875rem; }
 `

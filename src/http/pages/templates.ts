@@ -3,7 +3,8 @@
  * autoEscape), `<%~ %>` is raw and used only for HTML the engine itself rendered (a layout's body,
  * an included partial). Kept as strings in code so that the compiled package carries them.
  *
- * - `@layout`: the one page frame; data `{ title }` plus the child page's body.
+ * - `@layout`: the one page frame; data `{ title, wide? }` plus the child page's body, branded by
+ *   `it.brand` (branding.ts: name, logo, favicon, extra stylesheet, support link).
  * - `@form`: a form from a FormView (form.ts): labelled fields, each with its own errors, the CSRF field.
  *   After a refusal the first field at fault (or the form's error) carries `autofocus`: the browser
  *   moves focus there and scrolls it into view, without any script (issue 27, a phone-width page whose
@@ -20,16 +21,18 @@ export const SHARED_TEMPLATES: Record<string, string> = {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex">
-<title><%= it.title %> · Heimdall</title>
+<title><%= it.title %> · <%= it.brand.name %></title>
 <link rel="stylesheet" href="<%= it.stylesheet %>">
-<link rel="icon" href="<%= it.favicon %>" type="image/svg+xml">
+<% if (it.brand.css) { %><link rel="stylesheet" href="<%= it.brand.css %>">
+<% } %><link rel="icon" href="<%= it.brand.favicon %>">
 </head>
 <body>
 <main<% if (it.wide) { %> class="wide"<% } %>>
-<p class="brand">Heimdall</p>
+<p class="brand"><% if (it.brand.logo) { %><img src="<%= it.brand.logo %>" alt=""><% } %><%= it.brand.name %></p>
 <h1><%= it.title %></h1>
 <%~ it.body %>
-</main>
+<% if (it.brand.supportUrl) { %><p class="support"><a href="<%= it.brand.supportUrl %>">Need help? Contact support</a></p>
+<% } %></main>
 </body>
 </html>
 `,

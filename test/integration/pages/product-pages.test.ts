@@ -3,6 +3,9 @@
 // axe-core in light and dark mode with zero violations, at desktop and phone width where the layout
 // changes. One server per database (with a real SMTP server for the mails), one browser for the file;
 // every test has its own users and browser contexts.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import test, { type ExecutionContext } from 'ava'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { assertAccessible } from '../../support/axe.js'
@@ -287,6 +290,68 @@ if (browserAvailable('The product pages')) {
       await signIn(page, origin, email)
       t.is(await page.locator('#profile-title + p .status').textContent(), 'Verified')
     })
+  })
+
+  test('branding from settings: name, logo, colours, favicon, support link and CSS on every page and in the mails, nothing from another host; config:show shows them [sqlite]', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'heimdall-brand-'))
+    writeFileSync(join(dir, 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="5" fill="#0a7"/></svg>')
+    writeFileSync(join(dir, 'icon.png'), Buffer.from('89504e470d0a1a0a', 'hex'))
+    writeFileSync(join(dir, 'brand.css'), 'h1 { letter-spacing: 0.01em; }\n')
+    const port = await freePort()
+    const origin = `http://localhost:${port}`
+    const env = {
+      HEIMDALL_PUBLIC_URL: origin,
+      HEIMDALL_SMTP_URL: smtp.url,
+      HEIMDALL_MAIL_POLL_MS: '100',
+      HEIMDALL_PRODUCT_NAME: 'Acme ID',
+      HEIMDALL_BRAND_LOGO_FILE: join(dir, 'logo.svg'),
+      HEIMDALL_BRAND_FAVICON_FILE: join(dir, 'icon.png'),
+      HEIMDALL_BRAND_PRIMARY_COLOR: '#00664f',
+      HEIMDALL_BRAND_PRIMARY_COLOR_DARK: '#7fe0c4',
+      HEIMDALL_SUPPORT_URL: 'https://help.acme.example/id',
+      HEIMDALL_BRAND_CSS_FILE: join(dir, 'brand.css'),
+    }
+    const server = await startTestServer('sqlite', { port, env })
+    try {
+      const shown = await runCli(['config:show'], { env: { ...server.env, ...env } })
+      t.is(shown.code, 0, shown.stderr)
+      for (const line of [/product_name +Acme ID/, /brand_primary_colour +#00664f/, /brand_primary_colour_dark +#7fe0c4/, /support_url +https:\/\/help.acme.example\/id/, /brand_logo_file +\S*logo.svg/, /brand_css_file +\S*brand.css/]) t.regex(shown.stdout, line)
+
+      await within(await browser.newContext(), async (page) => {
+        const hosts = new Set<string>()
+        page.on('request', (request) => hosts.add(new URL(request.url()).host))
+        await page.goto(`${origin}/account/login`)
+        t.is(await page.title(), 'Sign in · Acme ID')
+        t.is(await page.locator('.brand').textContent(), 'Acme ID')
+        t.is(await page.locator('.brand img').getAttribute('src'), '/assets/brand/logo')
+        t.is(await page.locator('link[rel="icon"]').getAttribute('href'), '/assets/brand/favicon')
+        t.is(await page.locator('link[rel="stylesheet"]').nth(1).getAttribute('href'), '/assets/brand.css')
+        t.is(await page.getByRole('link', { name: 'Need help? Contact support' }).getAttribute('href'), 'https://help.acme.example/id')
+        t.is(await lookOf(page, 'form[action="/account/login"] button'), 'rgb(0, 102, 79) rgb(255, 255, 255) rgb(0, 102, 79)', 'the primary colour, white text on it')
+        await page.emulateMedia({ colorScheme: 'dark' })
+        t.is(await lookOf(page, 'form[action="/account/login"] button'), 'rgb(127, 224, 196) rgb(17, 17, 17) rgb(127, 224, 196)', 'the dark one, dark text on it')
+        await assertAccessible(t, page, 'a branded sign-in page')
+        t.is((await page.request.get(`${origin}/favicon.ico`)).headers()['content-type'], 'image/png')
+        t.is((await page.request.get(`${origin}/assets/brand.css`)).headers()['content-type'], 'text/css; charset=utf-8')
+        t.deepEqual([...hosts], [`localhost:${port}`], 'nothing from another host')
+      })
+
+      const email = uniqueEmail('product-brand')
+      await server.client.register(email, TEST_PASSWORD)
+      const { mail } = await linkMail(smtp, email, SUBJECTS.verify)
+      t.true(mail.html!.includes('Sent by Acme ID'), 'the mail names the product')
+      t.true(mail.html!.includes('background: #00664f'), 'in its colour')
+      t.true(mail.html!.includes('https://help.acme.example/id'), 'with the support link')
+    } finally {
+      await server.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  test('a brand colour under 4.5:1 is refused at start-up, naming the setting [sqlite]', async (t) => {
+    const shown = await runCli(['config:show'], { env: { HEIMDALL_BRAND_PRIMARY_COLOR: '#99ccff' } })
+    t.not(shown.code, 0)
+    t.regex(shown.stderr, /HEIMDALL_BRAND_PRIMARY_COLOR must contrast at least 4\.5:1 with white pages/)
   })
 
   test('HEIMDALL_REGISTRATION_PAGE=false: no registration page and no link to it [sqlite]', async (t) => {

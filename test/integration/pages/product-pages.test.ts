@@ -184,7 +184,8 @@ if (browserAvailable('The product pages')) {
       await page.getByLabel('Name of the new passkey').fill('Laptop')
       await page.locator('#passkey-register-password').fill('Wrong-Password-1')
       await page.getByRole('button', { name: 'Add a passkey' }).click()
-      await page.locator('#passkey-register-status', { hasText: /./ }).waitFor({ timeout: 20_000 })
+      // The server's refusal, in its words, once the request is answered ("Waiting for your passkey…" before).
+      await page.locator('#passkey-register-status', { hasText: 'Incorrect password' }).waitFor()
       t.is(await page.locator('#passkey-register-status').textContent(), 'Incorrect password')
       await page.locator('#passkey-register-password').fill(TEST_PASSWORD)
       await Promise.all([page.waitForURL(/done=passkey_added/), page.getByRole('button', { name: 'Add a passkey' }).click()])

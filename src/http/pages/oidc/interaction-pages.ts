@@ -98,13 +98,18 @@ export function oidcInteractionPages(pages: Pages, oidc: OidcHost): void {
   }
 
   /**
-   * prompt=create (create-prompt.ts): to the registration page, coming back here after the sign-in
-   * that follows it (return-to.ts); a browser already signed in, or a Heimdall whose registration page
-   * is off, goes through the sign-in step instead, which ends the `create` prompt with its result.
+   * Whether the sign-in step should start at the registration page: the request says prompt=create
+   * (create-prompt.ts), the registration page is on, and this browser is not signed in (after the
+   * registration and the sign-in that follows it, the step is a sign-in like any other).
    */
-  async function createStep(ctx: ParameterizedContext, details: InteractionDetails): Promise<void> {
+  async function wantsCreate(ctx: ParameterizedContext, details: InteractionDetails): Promise<boolean> {
+    const prompts = String(details.params.prompt ?? '').split(' ')
     const context = pages.contextOf(ctx)
-    if (!registrationOpen(context) || (await findAccountSession(context, pages.cookies.get(ctx, ACCOUNT)))) return signInStep(ctx, details)
+    return prompts.includes('create') && registrationOpen(context) && !(await findAccountSession(context, pages.cookies.get(ctx, ACCOUNT)))
+  }
+
+  /** prompt=create: to the registration page, coming back here (return-to.ts) after the sign-in that follows it. */
+  async function createStep(ctx: ParameterizedContext, details: InteractionDetails): Promise<void> {
     setReturnTo(pages.cookies, ctx, `${INTERACTION_PATH}?uid=${details.uid}`)
     ctx.status = 303
     ctx.redirect(`${REGISTER_PATH}?${new URLSearchParams({ client_id: String(details.params.client_id) })}`)
@@ -142,8 +147,9 @@ export function oidcInteractionPages(pages: Pages, oidc: OidcHost): void {
     path: INTERACTION_PATH,
     audience: inInteraction,
     show: async (ctx, details, binding) => {
-      if (details.prompt.name === 'login') return signInStep(ctx, details)
-      if (details.prompt.name === 'create') return createStep(ctx, details)
+      if (details.prompt.name === 'login') return (await wantsCreate(ctx, details)) ? createStep(ctx, details) : signInStep(ctx, details)
+      // A requested prompt stays until the result names it: the registration (or the signed-in account) answered create.
+      if (details.prompt.name === 'create' && details.session) return finish(ctx, { create: { done: true } }, true)
       if (details.prompt.name !== 'consent' || !details.session) throw new HeimdallError('oauth.invalid_request', 'This sign-in request cannot continue: start again from the application.')
       const parties = await describeInteraction(pages.contextOf(ctx), { clientId: String(details.params.client_id), accountId: details.session.accountId })
       if (parties.firstParty) return grantConsent(ctx, details)

@@ -31,6 +31,7 @@ h1 { margin: 0 0 1rem; font-size: 1.5rem; }
 h2 { margin: 0 0 0.75rem; font-size: 1.15rem; }
 h3 { margin: 1.25rem 0 0.5rem; font-size: 1rem; }
 p { margin: 0 0 1rem; }
+form { margin: 0 0 1rem; }
 .card { margin: 0 0 1.25rem; padding: 1.25rem; border: 1px solid var(--line); border-radius: 0.6rem; background: var(--panel); }
 .card > :last-child, .card form:last-child > :last-child { margin-bottom: 0; }
 .subsection { padding-top: 1rem; margin-top: 1rem; border-top: 1px solid var(--line); }

@@ -102,5 +102,6 @@ async function applicationOf(context: Context, clientId: string): Promise<string
 }
 
 function passkeyButton(doors: AccountDoors, ctx: ParameterizedContext, button: { id: string; action: string; field: string; label: string; mfaToken?: string; hidden?: Array<[string, string]> }) {
-  return { ...button, mode: 'login', options: '/auth/passkeys/login/options', csrfToken: doors.pages.csrf.issue(ctx) }
+  // Beside the password form's primary button, the passkey one is the other way in: secondary.
+  return { ...button, mode: 'login', variant: 'secondary', options: '/auth/passkeys/login/options', csrfToken: doors.pages.csrf.issue(ctx) }
 }

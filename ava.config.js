@@ -10,6 +10,7 @@ const SLOWEST_FIRST = [
   'packaging/npm-pack',
   'integration/pages/account-browser',
   'integration/pages/embedded-default',
+  'integration/pages/product-pages',
   'integration/oidc/heimdall-resource',
   'integration/oidc/code-flow',
   'integration/federation/upstream-browser',

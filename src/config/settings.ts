@@ -2,6 +2,7 @@ import { PASSWORD_ALGORITHMS } from '../domain/password-algorithms.js'
 import { DURATION_RANGES, MAX_TIMER_MS } from '../domain/durations.js'
 import { JWT_ALGS } from '../domain/signing-key-lifecycle.js'
 import { parseKeyring } from '../domain/data-keyring.js'
+import { contrast, DARK_PAGE, HEX_COLOUR, LIGHT_PAGE, MIN_CONTRAST } from '../domain/colour-contrast.js'
 import { boolean, databaseUrl, duration, httpBaseUrl, integer, list, oneOf, path, secret, text, url, type Parser } from './parsers.js'
 import { DEFAULT_PORT, databaseTypeOf, defaultPublicUrlOf, oidcIssuerOf, type DatabaseType } from './urls.js'
 
@@ -47,6 +48,23 @@ export const MIN_BCRYPT_COST = 10
 /** OWASP's smallest argon2id memory (7 MiB, with t=5); its first choice is 19 MiB with t=2. */
 export const MIN_ARGON2_MEMORY_KIB = 7168
 export const MIN_ARGON2_ITERATIONS = 2
+
+/** A branding file: its name must end in one of `extensions` (which decides its Content-Type); it is read at start-up. */
+function brandFile(extensions: readonly string[]): Parser<string> {
+  return text({
+    accepts: `a file path ending in ${extensions.join(', ')}`,
+    check: (value) => (extensions.some((extension) => value.toLowerCase().endsWith(extension)) ? undefined : `name a file ending in ${extensions.join(', ')}`),
+  })
+}
+
+/** A #rrggbb colour with at least 4.5:1 contrast against `page` (WCAG AA). */
+function colour(page: string, pages: string): Parser<string> {
+  return text({
+    accepts: '`#rrggbb`',
+    check: (value) =>
+      !HEX_COLOUR.test(value) ? 'be a colour such as #3157d5' : contrast(value, page) < MIN_CONTRAST ? `contrast at least ${MIN_CONTRAST}:1 with ${pages} (it has ${contrast(value, page).toFixed(2)}:1)` : undefined,
+  })
+}
 
 export const SETTINGS = {
   databaseUrl: setting({
@@ -331,6 +349,54 @@ export const SETTINGS = {
     parser: boolean(),
     default: false,
     doc: '`true`: the login of an account whose address is not verified answers 403',
+  }),
+  registrationPage: setting({
+    env: 'HEIMDALL_REGISTRATION_PAGE',
+    parser: boolean(),
+    default: true,
+    doc: '`false`: no registration page at `/account/register` and no "Create an account" link on the sign-in page (OIDC `prompt=create` then shows the sign-in page); `POST /auth/register` is not affected. See [pages.md](pages.md)',
+  }),
+  productName: setting({
+    env: 'HEIMDALL_PRODUCT_NAME',
+    parser: text({ accepts: 'a name of 1 to 60 characters', check: (value) => (value.length > 60 ? 'be at most 60 characters' : undefined) }),
+    default: 'Heimdall',
+    doc: 'the name people see on every page (its top line and window title) and in every mail. See [Branding](pages.md#branding)',
+  }),
+  brandLogoFile: optional({
+    env: 'HEIMDALL_BRAND_LOGO_FILE',
+    parser: brandFile(['.svg', '.png', '.jpg', '.jpeg', '.webp']),
+    defaultDoc: 'none: the name alone',
+    doc: 'a logo (SVG, PNG, JPEG or WebP) shown beside the name on every page, served by Heimdall itself at `/assets/brand/logo` (no page loads anything from another host); read at start-up',
+  }),
+  brandFaviconFile: optional({
+    env: 'HEIMDALL_BRAND_FAVICON_FILE',
+    parser: brandFile(['.svg', '.png', '.ico']),
+    defaultDoc: "Heimdall's mark",
+    doc: 'the pages\' favicon (SVG, PNG or ICO), served at `/assets/brand/favicon` and `/favicon.ico`',
+  }),
+  brandPrimaryColour: optional({
+    env: 'HEIMDALL_BRAND_PRIMARY_COLOR',
+    parser: colour(LIGHT_PAGE, 'white pages'),
+    defaultDoc: '`#3157d5`',
+    doc: 'primary buttons and links in light mode (`#rrggbb`); refused under 4.5:1 against white (WCAG AA); the text on buttons is white or black, whichever contrasts more. Mails use it too',
+  }),
+  brandPrimaryColourDark: optional({
+    env: 'HEIMDALL_BRAND_PRIMARY_COLOR_DARK',
+    parser: colour(DARK_PAGE, 'dark pages'),
+    defaultDoc: '`#9db4ff`',
+    doc: 'the same in dark mode (`#rrggbb`); refused under 4.5:1 against the dark background (#121212)',
+  }),
+  supportUrl: optional({
+    env: 'HEIMDALL_SUPPORT_URL',
+    parser: url({ schemes: ['https', 'http'], requireHost: true, example: 'https://help.example.com' }),
+    defaultDoc: 'no link',
+    doc: 'a "Help" link at the foot of every page and in every mail, for people who are stuck',
+  }),
+  brandCssFile: optional({
+    env: 'HEIMDALL_BRAND_CSS_FILE',
+    parser: brandFile(['.css']),
+    defaultDoc: 'none',
+    doc: 'a stylesheet loaded after Heimdall\'s own on every page, served at `/assets/brand.css` (the pages\' CSP allows styles from Heimdall only); read at start-up',
   }),
   oidcEnabled: setting({
     env: 'HEIMDALL_OIDC_ENABLED',

@@ -41,6 +41,20 @@ declare module 'oidc-provider' {
   }
 
   export const errors: Record<string, new (...args: any[]) => Error>
+
+  /** The interaction policy's building blocks (lib/helpers/interaction_policy): prompts, each with its checks. */
+  export namespace interactionPolicy {
+    class Check {
+      constructor(reason: string, description: string, check: (ctx: KoaContextWithOIDC) => boolean | Promise<boolean>)
+    }
+    class Prompt {
+      constructor(options: { name: string; requestable?: boolean }, ...checks: Check[])
+    }
+    interface Policy extends Array<Prompt> {
+      add(prompt: Prompt, index?: number): void
+    }
+    function base(): Policy
+  }
 }
 
 /**

@@ -25,11 +25,16 @@ test('problemOf: a validation failure goes beside its fields (renamed ones too),
   t.deepEqual(problem.errors, { new_password: ['Too short'], '': ['Odd'] })
   t.is(problem.message, 'Too short Odd')
   t.is(problem.status, 422)
-  const locked = new HeimdallError('auth.locked', 'Too many attempts')
-  const refused = problemOf(locked, ['email'])
-  t.deepEqual(refused.errors, { '': ['Too many attempts'] })
-  t.is(refused.message, 'Too many attempts')
-  t.is(refused.status, locked.status)
+  const wrong = new HeimdallError('auth.invalid_credentials', 'Incorrect password')
+  const refused = problemOf(wrong, ['email'])
+  t.deepEqual(refused.errors, { '': ['Incorrect password'] })
+  t.is(refused.message, 'Incorrect password')
+  // A lockout in a page's words: how long, and that a reset helps (plain-words.ts); the API keeps its message.
+  const locked = problemOf(new HeimdallError('auth.locked', 'Too many attempts', undefined, 900), ['email'])
+  t.is(locked.message, 'Too many wrong passwords for this account, so it is locked for 15 minutes. Try again then, or choose a new password with "Forgot password?": a reset unlocks it at once.')
+  t.deepEqual(locked.errors, { '': [locked.message] })
+  t.is(refused.status, 400)
+  t.is(locked.status, 429)
 })
 
 test('passkeyAnswerOf: a JSON object, or passkey.invalid_response (400) for anything else', (t) => {

@@ -8,6 +8,8 @@ import { translateError } from '../../usecases/translate-error.js'
 import { knownClientScopes } from '../../usecases/oidc/known-client-scopes.js'
 import { getJwks, JWKS_MAX_AGE_SECONDS } from '../../usecases/signing-keys/get-jwks.js'
 import { createProviderPages } from '../pages/oidc/provider-pages.js'
+import { pageBrandOf } from '../pages/branding.js'
+import { loadBranding } from '../../infra/branding.js'
 import { PAGE_CSP } from '../pages/pages.js'
 import { setSecurityHeaders } from '../security-headers.js'
 import { OIDC_PREFIX } from './paths.js'
@@ -47,7 +49,7 @@ export function withOidc(host: OidcHost | undefined, heimdall: RequestListener):
 /** The provider, built on first use (after migrations) and rebuilt when the signing key changes. */
 export function createOidcHost(context: Context): OidcHost {
   const loadKeys = createProviderKeys(context.config, context.signingKeys)
-  const pages = createProviderPages()
+  const pages = createProviderPages(pageBrandOf(loadBranding(context.config)))
   const issuer = oidcIssuerOf(context.config)
   let current: { provider: Provider; callback: RequestListener; fingerprint: string; checkedAt: number } | undefined
   let pending: Promise<NonNullable<typeof current>> | undefined

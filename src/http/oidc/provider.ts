@@ -5,6 +5,7 @@ import type { Context } from '../../context.js'
 import { compareClientSecretHash } from '../../infra/oidc/client-metadata.js'
 import { createKnexAdapter } from '../../infra/oidc/knex-adapter.js'
 import { compareClientSecretsWith } from '../../infra/oidc/provider-internals.js'
+import { interactionPolicyWithCreate } from './create-prompt.js'
 import { loadExistingGrantOfSession } from './existing-grant.js'
 import { findAccountOfSession } from './find-account.js'
 import { heimdallResourceConfiguration } from './heimdall-resource.js'
@@ -109,7 +110,7 @@ export function buildProvider(context: Context, keys: ProviderKeys, scopes: Read
     },
     renderError: pages.renderError,
     loadExistingGrant: loadExistingGrantOfSession(context),
-    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${INTERACTION_PATH}?uid=${interaction.uid}` },
+    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${INTERACTION_PATH}?uid=${interaction.uid}`, policy: interactionPolicyWithCreate() },
     findAccount: findAccountOfSession(context),
   }
   const provider = new Provider(oidcIssuerOf(config), configuration)

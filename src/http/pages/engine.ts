@@ -1,4 +1,5 @@
 import { Eta } from 'eta'
+import { DEFAULT_BRAND, type PageBrand } from './branding.js'
 import { STYLESHEET_PATH } from './styles.js'
 import { SHARED_TEMPLATES } from './templates.js'
 
@@ -10,11 +11,11 @@ import { SHARED_TEMPLATES } from './templates.js'
 export interface PageEngine {
   /** Registers page templates by name (`@reset-password`); a name can be defined once. */
   define(templates: Record<string, string>): void
-  /** The HTML of a registered template; `data` is its `it`, plus `stylesheet` for the layout. */
+  /** The HTML of a registered template; `data` is its `it`, plus `stylesheet` and `brand` (branding.ts) for the layout. */
   render(name: string, data: object): string
 }
 
-export function createPageEngine(): PageEngine {
+export function createPageEngine(brand: PageBrand = DEFAULT_BRAND): PageEngine {
   const eta = new Eta({ autoEscape: true, cache: true, useWith: false, varName: 'it' })
   const defined = new Set<string>()
   const engine: PageEngine = {
@@ -27,7 +28,7 @@ export function createPageEngine(): PageEngine {
       }
     },
     render(name, data) {
-      return eta.render(name, { stylesheet: STYLESHEET_PATH, ...data })
+      return eta.render(name, { stylesheet: STYLESHEET_PATH, brand, ...data })
     },
   }
   engine.define(SHARED_TEMPLATES)

@@ -2,6 +2,7 @@ import type { ParameterizedContext } from 'koa'
 import { HeimdallError } from '../../errors.js'
 import { CSRF_FIELD } from './csrf.js'
 import { fieldErrorsOf, formField } from './form.js'
+import { fieldMessageOf, pageMessageOf } from './plain-words.js'
 import { postedForm, type PageBudget, type Pages } from './pages.js'
 
 /**
@@ -105,7 +106,7 @@ export function problemOf(error: HeimdallError, fields: readonly string[], field
   return {
     error,
     status: error.status,
-    errors: validation ? fieldErrorsOf(error, fields, fieldNames) : { '': [error.message] },
-    message: validation ? (error.details ?? []).map((detail) => detail.msg).join(' ') : error.message,
+    errors: validation ? fieldErrorsOf(error, fields, fieldNames) : { '': [pageMessageOf(error)] },
+    message: validation ? (error.details ?? []).map(fieldMessageOf).join(' ') : pageMessageOf(error),
   }
 }

@@ -1,4 +1,5 @@
 import type { HeimdallError } from '../../errors.js'
+import { fieldMessageOf } from './plain-words.js'
 
 /** One input of a page form, as a page declares it. */
 export interface FormFieldSpec {
@@ -12,7 +13,15 @@ export interface FormFieldSpec {
   required?: boolean
   /** A line under the field, e.g. the password rules. */
   hint?: string
+  /** The keyboard phones show: 'numeric' for one-time codes. */
+  inputmode?: 'numeric' | 'email' | 'text'
+  pattern?: string
+  maxlength?: number
 }
+
+/** How a form's button looks: the page's main action, a lesser one, or one that removes or ends something. */
+export type ButtonVariant = 'primary' | 'secondary' | 'danger'
+
 
 /** A field ready for the `@form` template. */
 export interface FormFieldView extends FormFieldSpec {
@@ -33,6 +42,13 @@ export interface FormView {
   error: string | undefined
   csrfField: string
   csrfToken: string
+  id: string | undefined
+  className: string | undefined
+  variant: ButtonVariant
+  /** The button's accessible name where its text alone would repeat on the page (five "Sign out" buttons). */
+  submitName: string | undefined
+  /** What gets `autofocus` after a refusal: the first field at fault, 'error' for the form's message, or nothing. */
+  focus: string | undefined
 }
 
 export interface FormInput {
@@ -47,6 +63,14 @@ export interface FormInput {
   errors?: Record<string, string[]>
   error?: string
   hidden?: Record<string, string>
+  /** The form element's id (unique on its page). */
+  id?: string
+  /** A class for the form element, e.g. 'inline-form' for a small button in a row. */
+  className?: string
+  /** Default 'primary'. */
+  variant?: ButtonVariant
+  /** An accessible name for the button that starts with its visible text (WCAG 2.5.3), e.g. "Sign out Firefox on Linux". */
+  submitName?: string
 }
 
 /** Builds the view of a form: labelled fields, each with its own errors linked by aria-describedby. */
@@ -57,6 +81,7 @@ export function formView(input: FormInput): FormView {
     const describedBy = [spec.hint ? `${id}-hint` : undefined, errors.length > 0 ? `${id}-error` : undefined].filter(Boolean).join(' ')
     return { ...spec, id, value: spec.type === 'password' ? undefined : input.values?.[spec.name], errors, describedBy: describedBy || undefined }
   })
+  const firstInvalid = fields.find((field) => field.errors.length > 0)
   return {
     action: input.action,
     submit: input.submit,
@@ -65,6 +90,12 @@ export function formView(input: FormInput): FormView {
     error: input.error,
     csrfField: input.csrfField,
     csrfToken: input.csrfToken,
+    id: input.id,
+    className: input.className,
+    variant: input.variant ?? 'primary',
+    submitName: input.submitName,
+    // A form-level message first: it says what went wrong with the whole form, above its fields.
+    focus: input.error ? 'error' : firstInvalid ? firstInvalid.name : undefined,
   }
 }
 
@@ -79,7 +110,7 @@ export function fieldErrorsOf(error: HeimdallError, fields: readonly string[], f
     const source = detail.loc.at(-1) ?? ''
     const name = fieldNames[source] ?? source
     const key = fields.includes(name) ? name : ''
-    ;(byField[key] ??= []).push(detail.msg)
+    ;(byField[key] ??= []).push(fieldMessageOf(detail))
   }
   return byField
 }

@@ -8,7 +8,8 @@ import { requestContexts } from '../request-context.js'
 import { createPageCookies, type PageCookies } from './cookies.js'
 import { createCsrf, type Csrf } from './csrf.js'
 import { createPageEngine, type PageEngine } from './engine.js'
-import { STYLESHEET, STYLESHEET_PATH } from './styles.js'
+import { loadBranding } from '../../infra/branding.js'
+import { brandRoutes, pageBrandOf } from './branding.js'
 
 /**
  * Pages for people (reset a password, confirm an address, later sign-in and account pages), next to
@@ -94,18 +95,15 @@ export interface Pages {
 }
 
 export function createPages(router: Router, context: Context): Pages {
-  const engine = createPageEngine()
+  const branding = loadBranding(context.config)
+  const engine = createPageEngine(pageBrandOf(branding))
   const formPaths = new Set<string>()
   const budgets = new Map<string, PageBudget>()
   const cookies = createPageCookies(context.config.publicUrl.startsWith('https:'))
   const csrf = createCsrf({ key: () => context.derivedKey('csrf'), cookies })
   const contextOf = requestContexts(context)
 
-  router.get(STYLESHEET_PATH, (ctx) => {
-    ctx.type = 'text/css; charset=utf-8'
-    ctx.set('Cache-Control', 'public, max-age=3600')
-    ctx.body = STYLESHEET
-  })
+  brandRoutes(router, branding)
 
   const pages: Pages = {
     engine,

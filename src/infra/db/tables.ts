@@ -23,6 +23,9 @@ export interface SessionRow {
   amr: string | null
   /** SHA-256 of the account page cookie's secret, for sessions opened on the account page. */
   page_secret_hash: string | null
+  /** The browser's User-Agent (at most 512 characters) and the client's address, for sessions opened on the hosted pages. */
+  user_agent?: string | null
+  ip_address?: string | null
 }
 
 export interface RoleRow {

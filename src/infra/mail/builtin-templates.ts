@@ -1,6 +1,7 @@
 /**
  * The mails Heimdall sends, as Eta templates: for each kind a subject, a plain-text body and an HTML
- * body. `it` holds the mail's data (MailData in templates.ts). An operator replaces any of them with a
+ * body. `it` holds the mail's data (MailData in templates.ts) and the brand (MailBrand: product_name,
+ * brand_colour, brand_text_colour, support_url). An operator replaces any of them with a
  * file of the same name in HEIMDALL_MAIL_TEMPLATES, e.g. password_reset.html.eta.
  */
 export const MAIL_KINDS = ['password_reset', 'password_changed', 'email_verification', 'email_change', 'email_change_notice', 'test'] as const
@@ -12,10 +13,10 @@ const html = (title: string, body: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>
 <body style="font-family: system-ui, sans-serif; line-height: 1.5; color: #202124; max-width: 32rem; margin: 0 auto; padding: 1.5rem;">
 ${body}
-<p style="color: #5f6368; font-size: 0.875rem;">Sent by Heimdall for <%= it.public_url %></p>
+<p style="color: #5f6368; font-size: 0.875rem;">Sent by <%= it.product_name %> for <%= it.public_url %><% if (it.support_url) { %> · <a href="<%= it.support_url %>" style="color: #5f6368;">Help</a><% } %></p>
 </body></html>
 `
-const button = `<p><a href="<%= it.link %>" style="display: inline-block; padding: 0.6rem 1rem; background: #3157d5; color: #fff; text-decoration: none; border-radius: 0.4rem;"><%= it.action %></a></p>
+const button = `<p><a href="<%= it.link %>" style="display: inline-block; padding: 0.6rem 1rem; background: <%= it.brand_colour %>; color: <%= it.brand_text_colour %>; text-decoration: none; border-radius: 0.4rem;"><%= it.action %></a></p>
 <p style="font-size: 0.875rem;">Or open this address: <%= it.link %></p>`
 
 export const BUILTIN_MAIL_TEMPLATES: Record<MailKind, Record<MailPart, string>> = {
@@ -77,9 +78,9 @@ If this was not you, reset your password at once and tell your administrator.
 <p>If this was not you, reset your password at once and tell your administrator.</p>`),
   },
   test: {
-    subject: 'Heimdall test mail',
-    text: `This is a test mail from Heimdall (<%= it.public_url %>): mail delivery works.
+    subject: '<%= it.product_name %> test mail',
+    text: `This is a test mail from <%= it.product_name %> (<%= it.public_url %>): mail delivery works.
 `,
-    html: html('Heimdall test mail', '<p>This is a test mail from Heimdall: mail delivery works.</p>'),
+    html: html('<%= it.product_name %> test mail', '<p>This is a test mail from <%= it.product_name %>: mail delivery works.</p>'),
   },
 }

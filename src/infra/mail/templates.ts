@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Eta } from 'eta'
+import type { Config } from '../../config.js'
+import { textOn } from '../../domain/colour-contrast.js'
 import { HeimdallError } from '../../errors.js'
 import { BUILTIN_MAIL_TEMPLATES, MAIL_KINDS, MAIL_PARTS, type MailKind, type MailPart } from './builtin-templates.js'
 
@@ -15,6 +17,22 @@ export interface MailData {
   expires_in?: string
   /** HEIMDALL_PUBLIC_URL of the process that renders the mail. */
   public_url: string
+}
+
+/** What every mail is branded with (HEIMDALL_PRODUCT_NAME, HEIMDALL_BRAND_PRIMARY_COLOR, HEIMDALL_SUPPORT_URL), added at render time. */
+export interface MailBrand {
+  product_name: string
+  brand_colour: string
+  brand_text_colour: string
+  support_url?: string
+}
+
+export const DEFAULT_MAIL_BRAND: MailBrand = { product_name: 'Heimdall', brand_colour: '#3157d5', brand_text_colour: '#ffffff' }
+
+/** The mail brand of a configuration (mails are read in light colours: the light primary colour). */
+export function mailBrandOf(config: Pick<Config, 'productName' | 'brandPrimaryColour' | 'supportUrl'>): MailBrand {
+  const colour = config.brandPrimaryColour ?? DEFAULT_MAIL_BRAND.brand_colour
+  return { product_name: config.productName, brand_colour: colour, brand_text_colour: textOn(colour), ...(config.supportUrl ? { support_url: config.supportUrl } : {}) }
 }
 
 /**
@@ -50,7 +68,7 @@ export interface MailTemplates {
  * at start). HTML bodies escape every interpolation (Eta autoEscape); subjects and plain text do not,
  * since they are not HTML. A template that fails to compile fails here, at start-up.
  */
-export function loadMailTemplates(dir: string | undefined): MailTemplates {
+export function loadMailTemplates(dir: string | undefined, brand: MailBrand = DEFAULT_MAIL_BRAND): MailTemplates {
   const htmlEngine = new Eta({ autoEscape: true, cache: true, useWith: false })
   // No trimming: a plain-text mail's blank lines are its layout.
   const textEngine = new Eta({ autoEscape: false, autoTrim: false, cache: true, useWith: false })
@@ -73,7 +91,8 @@ export function loadMailTemplates(dir: string | undefined): MailTemplates {
   return {
     render(kind, data) {
       if (!(MAIL_KINDS as readonly string[]).includes(kind)) throw new HeimdallError('internal', `No mail template for kind "${kind}"`)
-      const part = (name: MailPart) => (name === 'html' ? htmlEngine : textEngine).render(`@${kind}.${name}`, data)
+      const variables = { ...brand, ...data }
+      const part = (name: MailPart) => (name === 'html' ? htmlEngine : textEngine).render(`@${kind}.${name}`, variables)
       // A header is one line: a replaced subject template cannot add header lines.
       return { subject: part('subject').replace(/\s+/g, ' ').trim(), text: part('text'), html: part('html') }
     },

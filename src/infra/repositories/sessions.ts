@@ -64,8 +64,11 @@ export function createSessionsRepository(db: Knex) {
     },
 
     /** Binds the account page's cookie secret (its SHA-256) to a session. */
-    async updateSessionPageSecret(id: string, pageSecretHash: string): Promise<void> {
-      await db('sessions').where({ id }).update({ page_secret_hash: pageSecretHash })
+    /** Makes a session the account page's; `device` is what the browser said of itself when it signed in. */
+    async updateSessionPageSecret(id: string, pageSecretHash: string, device: { userAgent?: string; ip?: string } = {}): Promise<void> {
+      await db('sessions')
+        .where({ id })
+        .update({ page_secret_hash: pageSecretHash, user_agent: device.userAgent?.slice(0, 512) || null, ip_address: device.ip?.slice(0, 64) || null })
     },
 
     /** Revokes every live session of a user but one (the caller's own); answers how many. */

@@ -21,7 +21,11 @@ export interface EmailChangeInput {
  * refused here (400) and again at confirmation.
  */
 export async function requestEmailChange(ctx: Context, input: EmailChangeInput): Promise<void> {
-  const current = await getCurrentUser(ctx, input.accessToken)
+  return requestEmailChangeFor(ctx, await getCurrentUser(ctx, input.accessToken), input)
+}
+
+/** requestEmailChange for a user already known to be signed in (the account page's session): same proof, same mails. */
+export async function requestEmailChangeFor(ctx: Context, current: { userId: string; sessionId: string }, input: Omit<EmailChangeInput, 'accessToken'>): Promise<void> {
   const newEmail = normalizeEmail(input.newEmail)
   const problems = emailFieldErrors(newEmail).map((problem) => ({ ...problem, loc: ['new_email'] }))
   if (problems.length > 0) throw validationError(problems)

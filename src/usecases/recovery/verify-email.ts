@@ -34,6 +34,11 @@ export async function verifyEmail(ctx: Context, input: { token: string }): Promi
  */
 export async function resendVerification(ctx: Context, input: { accessToken: string | undefined }): Promise<{ queued: boolean }> {
   const current = await getCurrentUser(ctx, input.accessToken)
+  return resendVerificationFor(ctx, current)
+}
+
+/** resendVerification for a user already known to be signed in (the account page's session): same rules, same limit. */
+export async function resendVerificationFor(ctx: Context, current: { userId: string; sessionId: string }): Promise<{ queued: boolean }> {
   const user = await ctx.users.findUserById(current.userId)
   if (!user || user.email_verified_at !== null) return { queued: false }
   const reservation = await ctx.throttles.reserve(`verification-mail:${user.id}`, VERIFICATION_MAILS_PER_HOUR, 3600_000, ctx.clock.now())

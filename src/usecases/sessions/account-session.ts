@@ -23,11 +23,12 @@ const COOKIE_VALUE = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/
  * Makes a session just opened by a login (password, second factor or passkey) the account page's:
  * answers the cookie value "<session id>.<256-bit secret>"; only the secret's SHA-256 is stored.
  * The page uses the session's own state, so whatever ends the session (logout-all, a revocation,
- * user:disable, a password change elsewhere) ends the page at once.
+ * user:disable, a password change elsewhere) ends the page at once. `device` (the browser's User-Agent
+ * and address) is kept so that the account page can tell the person's sessions apart.
  */
-export async function openAccountSession(ctx: Context, tokens: SessionTokens): Promise<string> {
+export async function openAccountSession(ctx: Context, tokens: SessionTokens, device: { userAgent?: string; ip?: string } = {}): Promise<string> {
   const secret = randomBytes(32).toString('base64url')
-  await ctx.sessions.updateSessionPageSecret(tokens.sessionId, challengeHash(secret))
+  await ctx.sessions.updateSessionPageSecret(tokens.sessionId, challengeHash(secret), device)
   return `${tokens.sessionId}.${secret}`
 }
 

@@ -14,6 +14,12 @@ export interface LoginInput {
   email: string
   password: string
   ip?: string
+  /**
+   * 'api' (the default): a password shorter than the registration's minimum is a 422 before any lookup,
+   * as POST /auth/login documents. 'none': the hosted sign-in page, which must not reveal the policy to
+   * a guesser, and whose every attempt, short or not, is counted by the lockout (issue 27).
+   */
+  lengthRule?: 'api' | 'none'
 }
 
 export type { LoginResult } from './conclude-sign-in.js'
@@ -50,7 +56,7 @@ const LOGIN_OUTCOMES_BY_CODE: Partial<Record<HeimdallError['code'], LoginOutcome
 }
 
 async function attemptLogin(ctx: Context, input: LoginInput): Promise<LoginResult> {
-  const tooShort = loginPasswordFieldErrors(input.password)
+  const tooShort = input.lengthRule === 'none' ? [] : loginPasswordFieldErrors(input.password)
   if (tooShort.length > 0) throw validationError(tooShort)
   const email = normalizeEmail(input.email)
   const user = await ctx.users.findUserByEmail(email)

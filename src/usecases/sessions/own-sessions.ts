@@ -9,6 +9,9 @@ export interface OwnSession {
   /** Epoch milliseconds. */
   createdAt: number
   amr: string[]
+  /** The browser's User-Agent and the client's address at sign-in, when the session was opened on the hosted pages. */
+  userAgent: string | null
+  ip: string | null
 }
 
 /** The signed-in user's live sessions, newest first, the current one marked. */
@@ -17,7 +20,7 @@ export async function listOwnSessions(ctx: Context, account: AccountSession): Pr
   const rows = await ctx.sessions.findSessionsByUserId(account.userId)
   return rows
     .filter((row) => row.revoked_at === null && Number(row.expires_at) > now)
-    .map((row) => ({ id: row.id, current: row.id === account.sessionId, createdAt: Number(row.created_at), amr: parseAmr(row.amr) }))
+    .map((row) => ({ id: row.id, current: row.id === account.sessionId, createdAt: Number(row.created_at), amr: parseAmr(row.amr), userAgent: row.user_agent ?? null, ip: row.ip_address ?? null }))
 }
 
 /** Ends one of the user's own sessions (session.not_found for anyone else's, or one already ended). */

@@ -62,8 +62,10 @@ if (browserAvailable('passkey sign-in through OpenID Connect')) {
         await page.getByLabel('Password').fill(TEST_PASSWORD)
         await Promise.all([page.waitForURL(`${origin}/account`), page.getByRole('button', { name: 'Sign in', exact: true }).click()])
         await page.getByLabel('Name of the new passkey').fill('Laptop')
+        // Adding a passkey asks for the password, as the authenticator app's setup does.
+        await page.locator('#passkey-register-password').fill(TEST_PASSWORD)
         await Promise.all([page.waitForURL(/done=passkey_added/), page.getByRole('button', { name: 'Add a passkey' }).click()])
-        await Promise.all([page.waitForURL(/\/account\/login$/), page.locator('form[action="/account/logout"] button').click()])
+        await Promise.all([page.waitForURL(/\/account\/login\?signed_out=1$/), page.locator('form[action="/account/logout"] button').click()])
 
         const verifier = oidc.randomPKCECodeVerifier()
         const state = oidc.randomState()

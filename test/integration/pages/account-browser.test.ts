@@ -55,7 +55,7 @@ if (browserAvailable('The account page')) {
   }
 
   async function signOut(page: Page): Promise<void> {
-    await Promise.all([page.waitForURL(/\/account\/login$/), page.locator('form[action="/account/logout"] button').click()])
+    await Promise.all([page.waitForURL(/\/account\/login\?signed_out=1$/), page.locator('form[action="/account/logout"] button').click()])
   }
 
   each('passkeys: register one on the account page, sign out, sign in with it alone and as the second step', async (t, { server, origin }) => {
@@ -69,19 +69,21 @@ if (browserAvailable('The account page')) {
       t.true((await page.textContent('main'))!.includes(email))
 
       await page.getByLabel('Name of the new passkey').fill('Virtual key')
+      // Adding a passkey asks for the password, as the authenticator app's setup does.
+      await page.locator('#passkey-register-password').fill(TEST_PASSWORD)
       await Promise.all([page.waitForURL(/done=passkey_added/), page.getByRole('button', { name: 'Add a passkey' }).click()])
       t.regex((await page.locator('.passkeys').textContent())!, /Virtual key: added/)
       t.is((await server.context.db('passkeys').where({ name: 'Virtual key' })).length, 1)
 
       await signOut(page)
       await Promise.all([page.waitForURL(/\/account$/), page.getByRole('button', { name: 'Sign in with a passkey' }).click()])
-      t.regex((await page.locator('.sessions').textContent())!, /\(passkey\): this browser/, 'signed in with the passkey alone')
+      t.regex((await page.locator('.sessions').textContent())!, /\(passkey\): this device/, 'signed in with the passkey alone')
 
       await signOut(page)
       await signInWithPassword(page, origin, email)
       t.true(await onSecondStep(page), 'a user with a passkey needs it after the password')
       await Promise.all([page.waitForURL(/\/account$/), page.getByRole('button', { name: 'Use a passkey' }).click()])
-      t.regex((await page.locator('.sessions').textContent())!, /\(password \+ passkey\): this browser/)
+      t.regex((await page.locator('.sessions').textContent())!, /\(password \+ passkey\): this device/)
 
       const user = await server.context.db('users').where({ email }).first()
       const sessions = await server.context.db('sessions').where({ user_id: user.id }).orderBy('created_at')
@@ -115,7 +117,7 @@ if (browserAvailable('The account page')) {
       await signInWithPassword(page, origin, email)
       t.true(await onSecondStep(page))
       await Promise.all([page.waitForURL(/\/account$/), page.getByRole('button', { name: 'Use a passkey' }).click()])
-      t.regex((await page.locator('.sessions').textContent())!, /\(password \+ passkey\): this browser/)
+      t.regex((await page.locator('.sessions').textContent())!, /\(password \+ passkey\): this device/)
     } finally {
       await context.close()
     }
@@ -153,7 +155,7 @@ if (browserAvailable('The account page')) {
       t.true(await onSecondStep(page))
       await page.getByLabel('Code from your authenticator app').fill(await totpCode(secret, 1))
       await Promise.all([page.waitForURL(/\/account$/), page.getByRole('button', { name: 'Verify code' }).click()])
-      t.regex((await page.locator('.sessions').textContent())!, /\(password \+ one-time code\): this browser/)
+      t.regex((await page.locator('.sessions').textContent())!, /\(password \+ one-time code\): this device/)
 
       await signOut(page)
       await signInWithPassword(page, origin, email)

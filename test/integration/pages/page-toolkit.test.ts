@@ -160,11 +160,12 @@ test('values are escaped by the engine; password fields are never echoed; errors
   t.false(posted.body.includes('<script>alert(1)'), 'the raw value never reaches the HTML')
   t.true(posted.body.includes('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"'), 'it comes back escaped, in the field')
   t.false(posted.body.includes('wrong&lt;&amp;&gt;'), 'the password is not echoed')
-  t.regex(posted.body, /aria-describedby="field-password-hint field-password-error" aria-invalid="true">\s*<p class="hint"[^>]*>[^<]*<\/p>\s*<ul class="field-errors" id="field-password-error"><li>That is not your password<\/li><\/ul>/)
+  // The first field at fault takes the focus (autofocus: the browser scrolls to it, no script needed).
+  t.regex(posted.body, /aria-describedby="field-password-hint field-password-error" aria-invalid="true" autofocus>\s*<p class="hint"[^>]*>[^<]*<\/p>\s*<ul class="field-errors" id="field-password-error"><li>That is not your password<\/li><\/ul>/)
   t.notRegex(posted.body, /id="field-display_name-error"/, 'a field without errors has none')
 
   const unmapped = await http.post(`${demoUrl}${DEMO_PATH}`, { headers: { cookie }, form: { [CSRF_FIELD]: token, display_name: 'Ada', password: 'right', token: 'forged' } })
-  t.regex(unmapped.body, /<p class="form-error" role="alert">The link is not valid<\/p>/, 'an error of no visible field is shown above the form')
+  t.regex(unmapped.body, /<p class="form-error" role="alert" tabindex="-1" autofocus>The link is not valid<\/p>/, 'an error of no visible field is shown above the form')
 })
 
 test('CSRF: no cookie, another cookie, a forged or missing field are refused with a 403 page; the right pair passes', async (t) => {

@@ -3,25 +3,32 @@ import type { AccountSession } from '../../../usecases/sessions/account-session.
 import { changePassword } from '../../../usecases/users/change-password.js'
 import { listOwnSessions, revokeOtherSessions, revokeOwnSession } from '../../../usecases/sessions/own-sessions.js'
 import { getMfaStatus } from '../../../usecases/mfa/get-mfa-status.js'
-import { startPasskeyRegistration } from '../../../usecases/mfa/passkey-registration.js'
-import { deletePasskey } from '../../../usecases/mfa/passkeys.js'
+import { deletePasskeyWithPassword, startPasskeyRegistrationWithPassword } from '../../../usecases/mfa/passkey-reauth.js'
+import { getPendingTotpSetup } from '../../../usecases/mfa/pending-totp.js'
+import { requestEmailChangeFor } from '../../../usecases/recovery/change-email.js'
+import { getEmailStatus } from '../../../usecases/recovery/email-status.js'
+import { resendVerificationFor } from '../../../usecases/recovery/verify-email.js'
+import { deviceInWords } from '../../../domain/user-agent.js'
 import { replaceRecoveryCodes } from '../../../usecases/mfa/recovery-codes.js'
 import { listConsents } from '../../../usecases/oidc/list-consents.js'
 import { revokeConsent } from '../../../usecases/oidc/revoke-consent.js'
 import { disableTotp, setupTotp } from '../../../usecases/mfa/totp.js'
+import { HeimdallError } from '../../../errors.js'
 import { CSRF_FIELD } from '../csrf.js'
-import { formView, type FormFieldSpec } from '../form.js'
+import { formView, type ButtonVariant, type FormFieldSpec, type FormInput } from '../form.js'
 import { formPage, type FormPost } from '../form-page.js'
 import type { PageBudget } from '../pages.js'
 import { SCOPE_DESCRIPTIONS } from '../oidc/templates.js'
 import { PASSKEY_SCRIPT_PATH } from './passkey-script.js'
+import { PASSWORD_POLICY_IN_WORDS } from '../password-policy-words.js'
 import { confirmTotpForm, registerPasskeyForm, totpConfirmError } from './second-factor-setup.js'
 import { LOGOUT_PATH, UPSTREAM_PATH } from './sign-in/paths.js'
 import { listIdentities, type IdentitySummary } from '../../../usecases/federation/list-identities.js'
 import { listProviders } from '../../../usecases/federation/list-providers.js'
 import type { ProviderSummary } from '../../../usecases/federation/provider-summary.js'
 import { unlinkIdentity } from '../../../usecases/federation/unlink-identity.js'
-import { ACCOUNT_PATH, dateOf, methodsInWords, NOTICES, renderTotpSetup, type AccountDoors } from './shared.js'
+import { ACCOUNT_PATH, dateOf, methodsInWords, NOTICES, renderRecoveryCodes, renderTotpSetup, type AccountDoors } from './shared.js'
+import { passkeyRemovePage, removeHrefOf } from './passkey-remove.js'
 
 const UNLINK_PATH = '/account/identities/unlink'
 
@@ -33,7 +40,7 @@ const UNLINK_PATH = '/account/identities/unlink'
 function identitiesView(
   identities: IdentitySummary[],
   providers: ProviderSummary[],
-  view: { csrfToken: string; error?: string; button: (action: string, submit: string, hidden: Record<string, string>) => unknown },
+  view: { csrfToken: string; error?: string; button: (action: string, submit: string, hidden: Record<string, string>, variant: ButtonVariant) => unknown },
 ) {
   if (providers.length === 0 && identities.length === 0) return {}
   const linked = new Set(identities.map((identity) => identity.provider))
@@ -42,7 +49,7 @@ function identitiesView(
       provider: identity.provider,
       email: identity.email,
       linked: dateOf(identity.linkedAt),
-      unlinkForm: view.button(UNLINK_PATH, `Unlink ${identity.provider}`, { provider: identity.provider }),
+      unlinkForm: view.button(UNLINK_PATH, `Unlink ${identity.provider}`, { provider: identity.provider }, 'danger'),
     })),
     identityError: view.error,
     linkable: providers
@@ -53,18 +60,29 @@ function identitiesView(
 
 const password = (name: string, label = 'Your password'): FormFieldSpec => ({ name, label, type: 'password', autocomplete: 'current-password', required: true })
 
-/** Every form of the account page: where it posts, its fields, its button. */
+/** Every form of the account page: where it posts, its fields, its button and how the button looks. */
 const FORMS = {
-  revokeOthers: { action: '/account/sessions/revoke-others', submit: 'Sign out all other sessions', fields: [] },
+  resend: { action: '/account/email/resend', submit: 'Send the verification mail again', fields: [], variant: 'secondary' },
+  email: {
+    action: '/account/email',
+    submit: 'Send a confirmation link',
+    fields: [{ name: 'new_email', label: 'New email address', type: 'email', autocomplete: 'email', required: true }, password('email_password')],
+    variant: 'secondary',
+  },
+  revokeOthers: { action: '/account/sessions/revoke-others', submit: 'Sign out all other sessions', fields: [], variant: 'danger' },
   password: {
     action: '/account/password',
     submit: 'Change password',
-    fields: [password('current_password', 'Current password'), { name: 'new_password', label: 'New password', type: 'password', autocomplete: 'new-password', required: true }],
+    fields: [
+      password('current_password', 'Current password'),
+      { name: 'new_password', label: 'New password', type: 'password', autocomplete: 'new-password', required: true, hint: PASSWORD_POLICY_IN_WORDS },
+    ],
+    variant: 'primary',
   },
-  totpSetup: { action: '/account/totp/setup', submit: 'Set up an authenticator app', fields: [password('setup_password')] },
-  totpDisable: { action: '/account/totp/disable', submit: 'Remove the authenticator app', fields: [password('disable_password')] },
-  recovery: { action: '/account/recovery-codes', submit: 'Make new recovery codes', fields: [password('recovery_password')] },
-} satisfies Record<string, { action: string; submit: string; fields: FormFieldSpec[] }>
+  totpSetup: { action: '/account/totp/setup', submit: 'Set up an authenticator app', fields: [password('setup_password')], variant: 'primary' },
+  totpDisable: { action: '/account/totp/disable', submit: 'Remove the authenticator app', fields: [password('disable_password')], variant: 'danger' },
+  recovery: { action: '/account/recovery-codes', submit: 'Make new recovery codes', fields: [password('recovery_password')], variant: 'secondary' },
+} satisfies Record<string, { action: string; submit: string; fields: FormFieldSpec[]; variant: ButtonVariant }>
 
 type FormName = keyof typeof FORMS
 
@@ -82,24 +100,27 @@ export function accountPage(doors: AccountDoors): void {
 
   async function render(ctx: ParameterizedContext, account: AccountSession, problem?: Problem, status = 200): Promise<void> {
     const requestContext = pages.contextOf(ctx)
-    const [sessions, status2fa, consents, identities, providers] = await Promise.all([
+    const [sessions, status2fa, consents, identities, providers, emailStatus] = await Promise.all([
       listOwnSessions(requestContext, account),
       getMfaStatus(requestContext, { userId: account.userId }),
       requestContext.config.oidcEnabled ? listConsents(requestContext, { userId: account.userId }) : undefined,
       listIdentities(requestContext, { userId: account.userId }),
       listProviders(requestContext),
+      getEmailStatus(requestContext, { userId: account.userId }),
     ])
     const csrfToken = pages.csrf.issue(ctx, account.sessionId)
     const form = (name: FormName, hidden?: Record<string, string>) =>
       formView({
-        ...FORMS[name],
+        ...(FORMS[name] as Omit<FormInput, 'csrfField' | 'csrfToken'>),
+        id: `form-${name}`,
         hidden,
         csrfField: CSRF_FIELD,
         csrfToken,
         errors: problem?.form === name ? problem.errors : undefined,
         error: problem?.form === name ? problem.errors['']?.join(' ') : undefined,
       })
-    const button = (action: string, submit: string, hidden: Record<string, string>) => formView({ action, submit, fields: [], hidden, csrfField: CSRF_FIELD, csrfToken })
+    const button = (action: string, submit: string, hidden: Record<string, string>, variant: ButtonVariant, submitName?: string) =>
+      formView({ action, submit, submitName, fields: [], hidden, csrfField: CSRF_FIELD, csrfToken, variant, className: 'inline-form' })
     const hasFactor = status2fa.totp.state === 'enabled' || status2fa.passkeys.length > 0
     // Own keys only: `in` would also find what every object inherits (done=constructor).
     const notice = typeof ctx.query.done === 'string' && Object.hasOwn(NOTICES, ctx.query.done) ? NOTICES[ctx.query.done as keyof typeof NOTICES] : undefined
@@ -108,21 +129,32 @@ export function accountPage(doors: AccountDoors): void {
       '@account',
       {
         title: 'Your account',
+        wide: true,
         notice,
         email: account.email,
+        emailVerified: emailStatus?.verifiedAt !== null,
+        resendForm: form('resend'),
+        emailForm: form('email'),
         script: PASSKEY_SCRIPT_PATH,
-        sessions: sessions.map((session) => ({
-          created: dateOf(session.createdAt),
-          methods: methodsInWords(session.amr),
-          current: session.current,
-          revokeForm: button('/account/sessions/revoke', 'Sign out', { session_id: session.id }),
-        })),
+        sessions: sessions.map((session) => {
+          const device = deviceInWords(session.userAgent) ?? 'Unknown device'
+          const created = dateOf(session.createdAt)
+          return {
+            device,
+            ip: session.ip,
+            created,
+            methods: methodsInWords(session.amr),
+            current: session.current,
+            // Five sessions, five buttons: each one's name says which session it ends.
+            revokeForm: button('/account/sessions/revoke', 'Sign out', { session_id: session.id }, 'danger', `Sign out ${device}, since ${created}`),
+          }
+        }),
         revokeOthersForm: sessions.length > 1 ? form('revokeOthers') : undefined,
         applications: consents?.map((consent) => ({
           name: consent.clientName,
           granted: dateOf(consent.grantedAt),
           scopes: consent.scopes.map((scope) => SCOPE_DESCRIPTIONS[scope] ?? scope),
-          revokeForm: button('/account/applications/revoke', `Revoke access of ${consent.clientName}`, { client_id: consent.clientId }),
+          revokeForm: button('/account/applications/revoke', `Revoke access of ${consent.clientName}`, { client_id: consent.clientId }, 'danger'),
         })),
         ...identitiesView(identities, providers, { csrfToken, button, error: problem?.form === 'identities' ? problem.errors['']?.join(' ') : undefined }),
         passwordForm: form('password'),
@@ -136,7 +168,7 @@ export function accountPage(doors: AccountDoors): void {
           name: passkey.name,
           created: dateOf(passkey.createdAt),
           lastUsed: dateOf(passkey.lastUsedAt),
-          deleteForm: button('/account/passkeys/delete', `Remove ${passkey.name}`, { passkey_id: passkey.id }),
+          removeHref: removeHrefOf(passkey.id),
         })),
         passkeyRegister: {
           id: 'passkey-register',
@@ -147,11 +179,12 @@ export function accountPage(doors: AccountDoors): void {
           options: '/account/passkeys/options',
           csrfToken,
           nameField: true,
+          passwordField: true,
         },
         recoveryLeft: status2fa.recoveryCodes.remaining,
         recoveryTotal: status2fa.recoveryCodes.total,
         recoveryForm: hasFactor ? form('recovery') : undefined,
-        logoutForm: button(LOGOUT_PATH, 'Sign out', {}),
+        logoutForm: button(LOGOUT_PATH, 'Sign out', {}, 'secondary'),
       },
       status,
     )
@@ -214,7 +247,7 @@ export function accountPage(doors: AccountDoors): void {
 
   accountForm('/account/totp/setup', 'totpSetup', { spends: '/auth/mfa/totp/setup' }, async (ctx, { actor: account, field }) => {
     const setup = await setupTotp(pages.contextOf(ctx), account, { password: field('setup_password'), ip: pages.ipOf(ctx) })
-    renderTotpSetup(pages, ctx, account.sessionId, { qrSvg: setup.qrSvg, secret: setup.secret }, TOTP_CONFIRM)
+    renderTotpSetup(pages, ctx, account.sessionId, setup, TOTP_CONFIRM)
   })
 
   formPage(pages, {
@@ -223,9 +256,11 @@ export function accountPage(doors: AccountDoors): void {
     budget: { spends: '/auth/mfa/totp/confirm' },
     run: async (ctx, post) => {
       const recoveryCodes = await confirmTotpForm(pages, ctx, post)
-      pages.render(ctx, '@account-recovery-codes', { title: 'Authenticator app set up: your recovery codes', codes: recoveryCodes })
+      renderRecoveryCodes(pages, ctx, { title: 'Authenticator app set up: your recovery codes', codes: recoveryCodes })
     },
-    rerender: (ctx, post, problem) => renderTotpSetup(pages, ctx, post.binding, { error: totpConfirmError(problem) }, TOTP_CONFIRM, problem.status),
+    // The QR code and key stay after a wrong code: the enrolment is still pending.
+    rerender: async (ctx, post, problem) =>
+      renderTotpSetup(pages, ctx, post.binding, { ...(await getPendingTotpSetup(pages.contextOf(ctx), post.actor)), error: totpConfirmError(problem) }, TOTP_CONFIRM, problem.status),
   })
 
   accountForm('/account/totp/disable', 'totpDisable', { spends: '/auth/mfa/totp/disable' }, async (ctx, { actor: account, field }) => {
@@ -235,18 +270,32 @@ export function accountPage(doors: AccountDoors): void {
 
   accountForm('/account/recovery-codes', 'recovery', { spends: '/auth/mfa/recovery-codes' }, async (ctx, { actor: account, field }) => {
     const { recoveryCodes } = await replaceRecoveryCodes(pages.contextOf(ctx), account, { password: field('recovery_password'), ip: pages.ipOf(ctx) })
-    pages.render(ctx, '@account-recovery-codes', { title: 'Your new recovery codes', codes: recoveryCodes })
+    renderRecoveryCodes(pages, ctx, { title: 'Your new recovery codes', codes: recoveryCodes })
   })
 
-  accountForm('/account/passkeys/delete', undefined, SIGNED_IN, async (ctx, { actor: account, field }) => {
-    await deletePasskey(pages.contextOf(ctx), account, { id: field('passkey_id'), ip: pages.ipOf(ctx) })
-    doors.backToAccount(ctx, 'passkey_removed')
-  })
+  passkeyRemovePage(doors, (ctx, account, input) => deletePasskeyWithPassword(pages.contextOf(ctx), account, { ...input, ip: pages.ipOf(ctx) }))
 
-  // Asked by the passkey button's script: the creation options, as JSON.
-  accountForm('/account/passkeys/options', undefined, SIGNED_IN, async (ctx, { actor: account }) => {
+  // Asked by the passkey button's script, with the button's form (its password): the creation options, as JSON.
+  accountForm('/account/passkeys/options', undefined, { spends: '/auth/mfa/totp/setup' }, async (ctx, { actor: account, field }) => {
     ctx.set('Cache-Control', 'no-store')
-    ctx.body = await startPasskeyRegistration(pages.contextOf(ctx), account)
+    try {
+      ctx.body = await startPasskeyRegistrationWithPassword(pages.contextOf(ctx), account, { password: field('password'), ip: pages.ipOf(ctx) })
+    } catch (error) {
+      // The script says a refusal (a wrong password) in its own words: JSON, not the error page.
+      if (!(error instanceof HeimdallError) || error.status >= 500) throw error
+      ctx.status = error.status
+      ctx.body = { code: error.code, message: error.expose ? error.message : 'Refused' }
+    }
+  })
+
+  accountForm('/account/email/resend', 'resend', { spends: '/auth/email/verify/resend' }, async (ctx, { actor: account }) => {
+    await resendVerificationFor(pages.contextOf(ctx), account)
+    doors.backToAccount(ctx, 'verification_sent')
+  })
+
+  accountForm('/account/email', 'email', { spends: '/auth/email/change' }, async (ctx, { actor: account, field }) => {
+    await requestEmailChangeFor(pages.contextOf(ctx), account, { newEmail: field('new_email'), password: field('email_password'), ip: pages.ipOf(ctx) })
+    doors.backToAccount(ctx, 'email_change_sent')
   })
 
   accountForm('/account/passkeys', undefined, SIGNED_IN, async (ctx, post) => {

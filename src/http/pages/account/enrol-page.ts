@@ -11,7 +11,8 @@ import type { PageBudget } from '../pages.js'
 import { ENROLMENT } from './cookie.js'
 import { PASSKEY_SCRIPT_PATH } from './passkey-script.js'
 import { confirmTotpForm, registerPasskeyForm, totpConfirmError } from './second-factor-setup.js'
-import { LOGIN_PATH, renderTotpSetup, type AccountDoors } from './shared.js'
+import { getPendingTotpSetup } from '../../../usecases/mfa/pending-totp.js'
+import { LOGIN_PATH, renderRecoveryCodes, renderTotpSetup, type AccountDoors } from './shared.js'
 
 export const ENROL_PATH = '/account/enrol'
 
@@ -86,7 +87,7 @@ export function enrolPage(doors: AccountDoors): void {
 
   enrolForm(`${ENROL_PATH}/totp`, { spends: '/auth/mfa/totp/setup' }, async (ctx, { actor, binding, field }) => {
     const setup = await setupTotp(pages.contextOf(ctx), actor, { password: field('password'), ip: pages.ipOf(ctx) })
-    renderTotpSetup(pages, ctx, binding, { qrSvg: setup.qrSvg, secret: setup.secret }, TOTP_CONFIRM)
+    renderTotpSetup(pages, ctx, binding, setup, TOTP_CONFIRM)
   })
 
   formPage(pages, {
@@ -96,9 +97,11 @@ export function enrolPage(doors: AccountDoors): void {
     run: async (ctx, post) => {
       const recoveryCodes = await confirmTotpForm(pages, ctx, post)
       pages.cookies.clear(ctx, ENROLMENT)
-      pages.render(ctx, '@account-recovery-codes', { title: 'Authenticator app set up: your recovery codes', codes: recoveryCodes, next: LOGIN_PATH })
+      renderRecoveryCodes(pages, ctx, { title: 'Authenticator app set up: your recovery codes', codes: recoveryCodes, next: LOGIN_PATH })
     },
-    rerender: (ctx, post, problem) => renderTotpSetup(pages, ctx, post.binding, { error: totpConfirmError(problem) }, TOTP_CONFIRM, problem.status),
+    // The QR code and key stay after a wrong code: the enrolment is still pending.
+    rerender: async (ctx, post, problem) =>
+      renderTotpSetup(pages, ctx, post.binding, { ...(await getPendingTotpSetup(pages.contextOf(ctx), post.actor)), error: totpConfirmError(problem) }, TOTP_CONFIRM, problem.status),
   })
 
   // Asked by the passkey button's script: the creation options, as JSON.

@@ -1,6 +1,7 @@
 import type { Pages } from '../pages.js'
 import { accountPage } from './account-page.js'
 import { enrolPage } from './enrol-page.js'
+import { registerPage } from './register-page.js'
 import { PASSKEY_SCRIPT, PASSKEY_SCRIPT_PATH } from './passkey-script.js'
 import { accountDoors } from './shared.js'
 import { signInPages } from './sign-in/index.js'
@@ -22,4 +23,5 @@ export function accountPages(pages: Pages, router: { get(path: string, handler: 
   signInPages(doors)
   accountPage(doors)
   enrolPage(doors)
+  registerPage(doors)
 }

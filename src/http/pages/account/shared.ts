@@ -1,10 +1,11 @@
 import type { ParameterizedContext } from 'koa'
 import { findAccountSession, type AccountSession } from '../../../usecases/sessions/account-session.js'
 import { CSRF_FIELD } from '../csrf.js'
-import { formView } from '../form.js'
+import { formView, type FormFieldSpec } from '../form.js'
 import type { Audience } from '../form-page.js'
 import { PAGE_CSP, type Pages } from '../pages.js'
 import { ACCOUNT } from './cookie.js'
+import { PASSKEY_SCRIPT_PATH } from './passkey-script.js'
 
 export const ACCOUNT_PATH = '/account'
 export const LOGIN_PATH = '/account/login'
@@ -63,6 +64,8 @@ export const NOTICES = {
   consent_revoked: 'The application no longer has access: it has to ask you again.',
   identity_linked: 'The identity is linked: you can sign in with it now.',
   identity_unlinked: 'The identity is unlinked.',
+  verification_sent: 'A new verification link is on its way. Open it from your mailbox to confirm your address.',
+  email_change_sent: 'A confirmation link is on its way to the new address. Your address changes when you open it.',
 } as const
 
 /** "pwd otp mfa" as words people read. */
@@ -70,6 +73,18 @@ export function methodsInWords(amr: readonly string[]): string {
   const words: Record<string, string> = { pwd: 'password', otp: 'one-time code', hwk: 'passkey', swk: 'passkey', fed: 'another identity provider' }
   const named = amr.filter((method) => Object.hasOwn(words, method)).map((method) => words[method])
   return named.length === 0 ? 'signed in by an operator' : named.join(' + ')
+}
+
+/** A one-time code field: digits on a phone's keyboard, filled from an SMS or app where the browser can. */
+export const CODE_FIELD: FormFieldSpec = { name: 'code', label: 'The 6-digit code your app shows now', type: 'text', autocomplete: 'one-time-code', inputmode: 'numeric', required: true }
+
+/**
+ * Renders '@account-recovery-codes': the codes, shown once, with a download (a data: link, no script)
+ * and a Copy button the page script shows where the Clipboard API exists. `next`: where to go on.
+ */
+export function renderRecoveryCodes(pages: Pages, ctx: ParameterizedContext, view: { title: string; codes: string[]; next?: string }): void {
+  const text = `Recovery codes (each works once)\n\n${view.codes.join('\n')}\n`
+  pages.render(ctx, '@account-recovery-codes', { ...view, script: PASSKEY_SCRIPT_PATH, download: `data:text/plain;charset=utf-8,${encodeURIComponent(text)}` }, 200, PASSKEY_PAGE_CSP)
 }
 
 export function dateOf(epochMs: number | null): string {
@@ -85,7 +100,7 @@ export function renderTotpSetup(
   pages: Pages,
   ctx: ParameterizedContext,
   binding: string,
-  view: { qrSvg?: string; secret?: string; error?: string },
+  view: { qrSvg?: string; secret?: string; otpauthUri?: string; error?: string },
   form: { action: string; cancel?: string },
   status = 200,
 ): void {
@@ -96,11 +111,12 @@ export function renderTotpSetup(
       title: 'Set up an authenticator app',
       qrSvg: view.qrSvg,
       secret: view.secret,
+      otpauthUri: view.otpauthUri,
       cancel: form.cancel,
       form: formView({
         action: form.action,
         submit: 'Turn on',
-        fields: [{ name: 'code', label: 'The 6-digit code your app shows now', type: 'text', autocomplete: 'one-time-code', required: true }],
+        fields: [CODE_FIELD],
         errors: view.error ? { code: [view.error] } : undefined,
         csrfField: CSRF_FIELD,
         csrfToken: pages.csrf.issue(ctx, binding),

@@ -14,6 +14,7 @@ import { CSRF_FIELD } from '../csrf.js'
 import { ACCOUNT } from '../account/cookie.js'
 import { setReturnTo } from '../account/return-to.js'
 import { LOGIN_PATH } from '../account/shared.js'
+import { REGISTER_PATH, registrationOpen } from '../account/register-page.js'
 import { signInPathFor } from '../account/sign-in/upstream.js'
 import { formView } from '../form.js'
 import { formPage, type Audience } from '../form-page.js'
@@ -85,7 +86,7 @@ export function oidcInteractionPages(pages: Pages, oidc: OidcHost): void {
       ctx.status = 303
       // Signed in, but not as the request asks: the sign-in page shows its form anyway, and says why.
       // idp=NAME (docs/federation.md): straight to that identity provider when it is one here.
-      return ctx.redirect(account ? `${LOGIN_PATH}?${new URLSearchParams({ prompt: 'login', client_id: String(details.params.client_id) })}` : await signInPathFor(context, details.params.idp))
+      return ctx.redirect(account ? `${LOGIN_PATH}?${new URLSearchParams({ prompt: 'login', client_id: String(details.params.client_id) })}` : await signInPathFor(context, details.params.idp, String(details.params.client_id)))
     }
     // The time the user authenticated (auth_time); an earlier second when another sign-in of the account holds that one.
     const loginTs = await linkLoginToSession(context, { accountId: account.userId, loginTs: Math.floor(account.authenticatedAt / 1000), sessionId: account.sessionId, ttlSeconds: OIDC_SESSION_TTL_SECONDS })
@@ -94,6 +95,24 @@ export function oidcInteractionPages(pages: Pages, oidc: OidcHost): void {
     // form's POST, and a form's CSP (form-action 'self') would stop that chain at the client's address.
     const { clientName } = await describeInteraction(context, { clientId: String(details.params.client_id) })
     render(ctx, details, '@oidc-continue', { title: 'Signed in', clientName, to })
+  }
+
+  /**
+   * Whether the sign-in step should start at the registration page: the request says prompt=create
+   * (create-prompt.ts), the registration page is on, and this browser is not signed in (after the
+   * registration and the sign-in that follows it, the step is a sign-in like any other).
+   */
+  async function wantsCreate(ctx: ParameterizedContext, details: InteractionDetails): Promise<boolean> {
+    const prompts = String(details.params.prompt ?? '').split(' ')
+    const context = pages.contextOf(ctx)
+    return prompts.includes('create') && registrationOpen(context) && !(await findAccountSession(context, pages.cookies.get(ctx, ACCOUNT)))
+  }
+
+  /** prompt=create: to the registration page, coming back here (return-to.ts) after the sign-in that follows it. */
+  async function createStep(ctx: ParameterizedContext, details: InteractionDetails): Promise<void> {
+    setReturnTo(pages.cookies, ctx, `${INTERACTION_PATH}?uid=${details.uid}`)
+    ctx.status = 303
+    ctx.redirect(`${REGISTER_PATH}?${new URLSearchParams({ client_id: String(details.params.client_id) })}`)
   }
 
   /** The Heimdall session behind this interaction: the one the provider session's sign-in opened. */
@@ -128,7 +147,9 @@ export function oidcInteractionPages(pages: Pages, oidc: OidcHost): void {
     path: INTERACTION_PATH,
     audience: inInteraction,
     show: async (ctx, details, binding) => {
-      if (details.prompt.name === 'login') return signInStep(ctx, details)
+      if (details.prompt.name === 'login') return (await wantsCreate(ctx, details)) ? createStep(ctx, details) : signInStep(ctx, details)
+      // A requested prompt stays until the result names it: the registration (or the signed-in account) answered create.
+      if (details.prompt.name === 'create' && details.session) return finish(ctx, { create: { done: true } }, true)
       if (details.prompt.name !== 'consent' || !details.session) throw new HeimdallError('oauth.invalid_request', 'This sign-in request cannot continue: start again from the application.')
       const parties = await describeInteraction(pages.contextOf(ctx), { clientId: String(details.params.client_id), accountId: details.session.accountId })
       if (parties.firstParty) return grantConsent(ctx, details)
@@ -140,8 +161,8 @@ export function oidcInteractionPages(pages: Pages, oidc: OidcHost): void {
         clientName: parties.clientName,
         email: parties.email,
         scopes: missing.map((scope) => SCOPE_DESCRIPTIONS[scope] ?? scope),
-        allow: formView({ action: CONSENT_PATH, submit: 'Allow', fields: [], csrfField: CSRF_FIELD, csrfToken }),
-        deny: formView({ action: ABORT_PATH, submit: 'Deny', fields: [], csrfField: CSRF_FIELD, csrfToken }),
+        allow: formView({ action: CONSENT_PATH, submit: 'Allow', submitName: `Allow ${parties.clientName}`, fields: [], csrfField: CSRF_FIELD, csrfToken }),
+        deny: formView({ action: ABORT_PATH, submit: 'Deny', variant: 'secondary', submitName: `Deny ${parties.clientName}`, fields: [], csrfField: CSRF_FIELD, csrfToken }),
       })
     },
   })

@@ -2,6 +2,7 @@ import type { KoaContextWithOIDC } from 'oidc-provider'
 import { OIDC_PATH } from '../../../config.js'
 import { providerFormPostOf, type ProviderFormPost } from '../../../infra/oidc/provider-form-post.js'
 import { leaveSessionUnsaved, postLogoutTargetOf, signInOf, wasSessionSaved, xsrfTokenOf, type ProviderSession } from '../../../infra/oidc/provider-internals.js'
+import type { PageBrand } from '../branding.js'
 import { createPageEngine } from '../engine.js'
 import { formView } from '../form.js'
 import { pageCspWithFormTarget, sendPage, spentBudgetMessage } from '../pages.js'
@@ -74,8 +75,8 @@ const CODE_ERRORS: Record<string, string> = {
   AlreadyUsedError: 'That code was already used: start again on your device for a new one.',
 }
 
-export function createProviderPages(): ProviderPages {
-  const engine = createPageEngine()
+export function createProviderPages(brand?: PageBrand): ProviderPages {
+  const engine = createPageEngine(brand)
   engine.define(PROVIDER_TEMPLATES)
 
   function render(ctx: ProviderContext, template: string, data: object, options: { status?: number; formTarget?: string } = {}): void {

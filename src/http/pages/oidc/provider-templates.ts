@@ -25,5 +25,6 @@ export const PROVIDER_TEMPLATES: Record<string, string> = {
   '@oidc-error': `<% layout('@layout', it) %><p class="notice failure" role="alert"><%= it.message %></p>
 <p class="hint">Error: <code class="oauth-error"><%= it.error %></code></p>
 <% if (it.link) { %><p><a href="<%= it.link.href %>"><%= it.link.label %></a></p>
+<% } else { %><p>Go back to the application and start again, or <a href="/account">go to your account</a>.</p>
 <% } %>`,
 }

@@ -3,11 +3,10 @@ export const OIDC_TEMPLATES: Record<string, string> = {
   '@oidc-continue': `<% layout('@layout', it) %><meta http-equiv="refresh" content="0;url=<%= it.to %>">
 <p>Continuing to <strong><%= it.clientName %></strong>… <a href="<%= it.to %>">Continue</a></p>
 `,
-  '@oidc-consent': `<% layout('@layout', it) %><p><strong><%= it.clientName %></strong> asks to:</p>
+  '@oidc-consent': `<% layout('@layout', it) %><p><strong><%= it.clientName %></strong> asks to use your account to:</p>
 <ul class="scopes"><% for (const scope of it.scopes) { %><li><%= scope %></li><% } %></ul>
-<p>Signed in as <%= it.email %>.</p>
-<%~ include('@form', it.allow) %>
-<%~ include('@form', it.deny) %>
+<p>Signed in as <strong class="address"><%= it.email %></strong>. Allow only applications you trust; you can take access back on your account page.</p>
+<div class="actions"><%~ include('@form', it.allow) %><%~ include('@form', it.deny) %></div>
 `,
 }
 

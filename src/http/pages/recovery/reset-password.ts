@@ -47,7 +47,7 @@ export function resetPasswordPage(pages: Pages): void {
   }
 
   function showLinkProblem(ctx: ParameterizedContext, error: HeimdallError): void {
-    pages.render(ctx, '@message', { title: 'This link does not work', tone: 'failure', message: `${error.message}. You can ask for a new link.`, link: { href: FORGOT_PAGE_PATH, label: 'Ask for a new link' } }, error.status)
+    pages.render(ctx, '@message', { title: 'This link does not work', tone: 'failure', message: `${error.message}.`, link: { href: FORGOT_PAGE_PATH, label: 'Ask for a new link' } }, error.status)
   }
 
   formPage(pages, {

@@ -7,6 +7,7 @@ import { CSRF_FIELD } from '../csrf.js'
 import { formView } from '../form.js'
 import { anyone, formPage } from '../form-page.js'
 import type { Pages } from '../pages.js'
+import { ACCOUNT_PATH } from '../account/shared.js'
 
 /**
  * /account/verify-email?token=...: where verification and email-change mails lead. GET only shows what
@@ -18,7 +19,9 @@ export function verifyEmailPage(pages: Pages): void {
   function showLinkProblem(ctx: ParameterizedContext, error: unknown): void {
     if (!(error instanceof HeimdallError) || (error.code !== 'recovery.invalid_token' && error.code !== 'user.email_taken')) throw error
     const message = error.code === 'user.email_taken' ? 'Another account already uses this address, so it cannot be moved to it.' : `${error.message}.`
-    pages.render(ctx, '@message', { title: 'This link does not work', tone: 'failure', message }, error.status)
+    // A way on (issue 27): the account page sends a new link (and asks to sign in first when needed).
+    const link = error.code === 'user.email_taken' ? { href: ACCOUNT_PATH, label: 'Go to your account' } : { href: ACCOUNT_PATH, label: 'Get a new link from your account page' }
+    pages.render(ctx, '@message', { title: 'This link does not work', tone: 'failure', message, link }, error.status)
   }
 
   function showButton(ctx: ParameterizedContext, token: string, preview: EmailLinkPreview): void {
@@ -59,6 +62,7 @@ export function verifyEmailPage(pages: Pages): void {
           result.kind === 'changed'
             ? `Your account now uses ${result.email}.`
             : `${result.email} is confirmed as your address. Thank you.${result.endedAtFirstProof && endedInWords(result.endedAtFirstProof) ? ` ${endedInWords(result.endedAtFirstProof)}` : ''}`,
+        link: { href: ACCOUNT_PATH, label: 'Go to your account' },
       })
     },
     rerender: (ctx, _post, problem) => showLinkProblem(ctx, problem.error),

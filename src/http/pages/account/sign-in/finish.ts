@@ -32,7 +32,7 @@ export async function finishSignIn(doors: AccountDoors, ctx: ParameterizedContex
   }
   // An upstream identity waiting for this account to be proven (link.ts) is linked before the session starts.
   await spendPendingLink(doors, ctx, outcome.tokens.userId)
-  pages.cookies.set(ctx, ACCOUNT, await openAccountSession(pages.contextOf(ctx), outcome.tokens))
+  pages.cookies.set(ctx, ACCOUNT, await openAccountSession(pages.contextOf(ctx), outcome.tokens, { userAgent: ctx.get('user-agent'), ip: pages.ipOf(ctx) }))
   ctx.status = 303
   ctx.redirect(takeReturnTo(pages.cookies, ctx) ?? ACCOUNT_PATH)
 }

@@ -25,7 +25,8 @@ export function signInPages(doors: AccountDoors): void {
       // sends it), so a signed-in browser gets the form too, with the reason.
       const again = ctx.query.prompt === 'login'
       if (!again && (await doors.accountOf(ctx))) return ctx.redirect(takeReturnTo(pages.cookies, ctx) ?? ACCOUNT_PATH)
-      await renderSignIn(doors, ctx, again ? { notice: await signInAgainNotice(pages.contextOf(ctx), ctx.query.client_id) } : {})
+      const notice = again ? await signInAgainNotice(pages.contextOf(ctx), ctx.query.client_id) : ctx.query.signed_out === '1' ? 'You are signed out. Close the browser if others use this device.' : undefined
+      await renderSignIn(doors, ctx, { notice })
     },
   })
   for (const method of [passwordSignIn, secondFactorSignIn, passkeySignIn]) signInMethod(doors, method)

@@ -3,12 +3,12 @@ import type { AccountSession } from '../../../../usecases/sessions/account-sessi
 import { formPage, type Audience } from '../../form-page.js'
 import { ACCOUNT } from '../cookie.js'
 import { LOGIN_PATH, type AccountDoors } from '../shared.js'
-import { LOGOUT_PATH } from './paths.js'
+import { LOGOUT_PATH, SIGNED_OUT } from './paths.js'
 
 /**
  * POST /account/logout: ends the session the account cookie names (its form's CSRF token bound to
  * it), forgets the cookie, and goes to the sign-in page. Without a live session there is nothing a
- * forged post could end: the cookie is forgotten all the same.
+ * forged post could end: the cookie is forgotten all the same. The sign-in page then says the person is signed out.
  */
 export function logoutPage(doors: AccountDoors): void {
   const { pages } = doors
@@ -24,7 +24,8 @@ export function logoutPage(doors: AccountDoors): void {
       if (account) await revokeSession(pages.contextOf(ctx), { sessionId: account.sessionId, reason: 'logout' })
       pages.cookies.clear(ctx, ACCOUNT)
       ctx.status = 303
-      ctx.redirect(LOGIN_PATH)
+      // The sign-in page says so: a person who pressed "Sign out" sees that it worked (issue 27).
+      ctx.redirect(`${LOGIN_PATH}?${SIGNED_OUT}`)
     },
   })
 }

@@ -15,7 +15,8 @@ export const passwordSignIn: SignInMethod = {
   fields: LOGIN_FIELDS.map((field) => field.name),
   async prove(pages, ctx, { field }) {
     const input = parseInput(LoginRequest, { email: field('email'), password: field('password') })
-    return login(pages.contextOf(ctx), { ...input, ip: pages.ipOf(ctx) })
+    // lengthRule none: the page does not tell a guesser the policy, and every attempt counts toward the lockout.
+    return login(pages.contextOf(ctx), { ...input, ip: pages.ipOf(ctx), lengthRule: 'none' })
   },
   async refused(doors, ctx, { field }, problem) {
     await renderSignIn(doors, ctx, { values: { email: field('email') }, errors: problem.errors, status: problem.status })

@@ -10,3 +10,6 @@ export const LINK_PATH = '/account/sign-in/link'
 export const LINK_PASSKEY_PATH = '/account/sign-in/link/passkey'
 /** The link page's cancel (link.ts): this browser forgets its pending link. */
 export const LINK_CANCEL_PATH = '/account/sign-in/link/cancel'
+
+/** The sign-in page's query after a logout: it shows "You are signed out" (never text from the request). */
+export const SIGNED_OUT = 'signed_out=1'

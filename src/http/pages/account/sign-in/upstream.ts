@@ -76,10 +76,12 @@ export function upstreamSignIn(doors: AccountDoors): void {
  * Where a person who must sign in for an OpenID Connect interaction goes: straight to the provider a
  * relying party named with idp=NAME when it is one here and enabled, else the sign-in page.
  */
-export async function signInPathFor(context: Context, idp: unknown): Promise<string> {
-  if (typeof idp !== 'string' || idp === '') return LOGIN_PATH
+export async function signInPathFor(context: Context, idp: unknown, clientId?: string): Promise<string> {
+  // The sign-in page names the application asking (views.ts) from its client_id.
+  const signIn = clientId ? `${LOGIN_PATH}?${new URLSearchParams({ client_id: clientId })}` : LOGIN_PATH
+  if (typeof idp !== 'string' || idp === '') return signIn
   const provider = (await listProviders(context)).find((candidate) => candidate.name === idp && candidate.enabled)
-  return provider ? UPSTREAM_PATH.replace(':name', provider.name) : LOGIN_PATH
+  return provider ? UPSTREAM_PATH.replace(':name', provider.name) : signIn
 }
 
 /** The signed-in account a "Link" from the account page is for, its token checked (request.csrf_failed otherwise). */

@@ -1,4 +1,8 @@
 import type { ParameterizedContext } from 'koa'
+import type { Context } from '../../../../context.js'
+import { HeimdallError } from '../../../../errors.js'
+import { getClient } from '../../../../usecases/oidc/list-clients.js'
+import { REGISTER_PATH, registrationOpen } from '../register-page.js'
 import { listProviders } from '../../../../usecases/federation/list-providers.js'
 import type { MfaRequired } from '../../../../usecases/mfa/second-step.js'
 import { CSRF_FIELD } from '../../csrf.js'
@@ -31,6 +35,9 @@ export interface SignInView {
  * (upstream.ts; the OpenID interaction's return path rides in its cookie), and the passkey button (passkey.ts).
  */
 export async function renderSignIn(doors: AccountDoors, ctx: ParameterizedContext, view: SignInView = {}): Promise<void> {
+  // The OpenID sign-in step names its client (?client_id=): the page says which application is asking.
+  const clientId = typeof ctx.query.client_id === 'string' && ctx.query.client_id !== '' ? ctx.query.client_id : undefined
+  const application = clientId && (await applicationOf(doors.pages.contextOf(ctx), clientId))
   const upstreams = (await listProviders(doors.pages.contextOf(ctx)))
     .filter((provider) => provider.enabled)
     .map((provider) => ({ href: UPSTREAM_PATH.replace(':name', provider.name), label: provider.buttonLabel }))
@@ -40,10 +47,13 @@ export async function renderSignIn(doors: AccountDoors, ctx: ParameterizedContex
     {
       title: 'Sign in',
       notice: view.notice,
+      application,
+      register: registrationOpen(doors.pages.contextOf(ctx)) ? REGISTER_PATH : undefined,
       forgotPassword: FORGOT_PAGE_PATH,
       script: PASSKEY_SCRIPT_PATH,
       form: formView({
-        action: LOGIN_PATH,
+        id: 'form-sign-in',
+        action: application ? `${LOGIN_PATH}?${new URLSearchParams({ client_id: clientId! })}` : LOGIN_PATH,
         submit: 'Sign in',
         fields: LOGIN_FIELDS,
         values: view.values,
@@ -81,7 +91,18 @@ export function renderSecondStep(doors: AccountDoors, ctx: ParameterizedContext,
   )
 }
 
+/** The name of the registered application a sign-in is for, or undefined (no such client). */
+async function applicationOf(context: Context, clientId: string): Promise<string | undefined> {
+  try {
+    return (await getClient(context, { clientId })).name
+  } catch (error) {
+    if (error instanceof HeimdallError && error.code === 'client.not_found') return undefined
+    throw error
+  }
+}
+
 /** The data of a passkey button (templates.ts @passkey-button): its form posts the credential the script put into `field`. */
 export function passkeyButton(doors: AccountDoors, ctx: ParameterizedContext, button: { id: string; action: string; field: string; label: string; mfaToken?: string; hidden?: Array<[string, string]> }) {
-  return { ...button, mode: 'login', options: '/auth/passkeys/login/options', csrfToken: doors.pages.csrf.issue(ctx) }
+  // Beside the password form's primary button, the passkey one is the other way in: secondary.
+  return { ...button, mode: 'login', variant: 'secondary', options: '/auth/passkeys/login/options', csrfToken: doors.pages.csrf.issue(ctx) }
 }

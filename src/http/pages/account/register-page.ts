@@ -1,0 +1,89 @@
+import type { ParameterizedContext } from 'koa'
+import type { Context } from '../../../context.js'
+import { HeimdallError } from '../../../errors.js'
+import { registerUser } from '../../../usecases/users/register-user.js'
+import { parseInput } from '../../parse-input.js'
+import { RegisterRequest } from '../../schemas.js'
+import { CSRF_FIELD } from '../csrf.js'
+import { formView, type FormFieldSpec } from '../form.js'
+import { anyone, formPage } from '../form-page.js'
+import { PASSWORD_POLICY_IN_WORDS } from '../password-policy-words.js'
+import { LOGIN_PATH, type AccountDoors } from './shared.js'
+
+export const REGISTER_PATH = '/account/register'
+
+const FIELDS: FormFieldSpec[] = [
+  { name: 'email', label: 'Email', type: 'email', autocomplete: 'email', required: true },
+  { name: 'password', label: 'Password', type: 'password', autocomplete: 'new-password', required: true, hint: PASSWORD_POLICY_IN_WORDS },
+]
+
+/** Whether people may create an account on the hosted pages (HEIMDALL_REGISTRATION_PAGE, on by default). */
+export function registrationOpen(context: Context): boolean {
+  return context.config.registrationPage
+}
+
+/**
+ * /account/register (issue 27): an account of one's own, by the same use case, schema and per-IP
+ * budget as POST /auth/register; the password policy is shown under its field before anything is
+ * sent, the verification mail goes out with the account, and the page says what to do next. Off
+ * (a 404 page) when HEIMDALL_REGISTRATION_PAGE=false. OIDC prompt=create leads here (interaction-pages.ts);
+ * the sign-in that follows returns to the application (return-to.ts).
+ */
+export function registerPage(doors: AccountDoors): void {
+  const { pages } = doors
+
+  function showForm(ctx: ParameterizedContext, view: { email?: string; errors?: Record<string, string[]>; status?: number } = {}): void {
+    pages.render(
+      ctx,
+      '@account-register',
+      {
+        title: 'Create an account',
+        signIn: LOGIN_PATH,
+        form: formView({
+          id: 'form-register',
+          action: REGISTER_PATH,
+          submit: 'Create account',
+          fields: FIELDS,
+          values: { email: view.email },
+          errors: view.errors,
+          error: view.errors?.['']?.join(' '),
+          csrfField: CSRF_FIELD,
+          csrfToken: pages.csrf.issue(ctx),
+        }),
+      },
+      view.status,
+    )
+  }
+
+  /** Off by the setting: the page does not exist. */
+  function requireOpen(ctx: ParameterizedContext): void {
+    if (!registrationOpen(pages.contextOf(ctx))) throw new HeimdallError('route.not_found', 'Not Found')
+  }
+
+  formPage(pages, {
+    path: REGISTER_PATH,
+    audience: anyone,
+    budget: { spends: '/auth/register' },
+    fields: ['email', 'password'],
+    show: (ctx) => {
+      requireOpen(ctx)
+      showForm(ctx)
+    },
+    run: async (ctx, { field }) => {
+      requireOpen(ctx)
+      const input = parseInput(RegisterRequest, { email: field('email'), password: field('password') })
+      const user = await registerUser(pages.contextOf(ctx), { email: input.email, password: input.password })
+      pages.render(ctx, '@message', {
+        title: 'Check your mail',
+        tone: 'success',
+        message: `Your account is created. A link to confirm ${user.email} is on its way: open it, then sign in.`,
+        link: { href: LOGIN_PATH, label: 'Go to sign in' },
+      })
+    },
+    rerender: (ctx, { field }, problem) => {
+      if (problem.error.code === 'route.not_found') throw problem.error
+      const errors = problem.error.code === 'user.email_taken' ? { email: ['An account with this address already exists. Sign in, or choose a new password with "Forgot password?".'] } : problem.errors
+      showForm(ctx, { email: field('email'), errors, status: problem.status })
+    },
+  })
+}

@@ -38,6 +38,12 @@ export interface AuditEventRow {
   session_id: string | null
   detail: string | null
   created_at: number
+  /** Set on catalogue events (src/domain/events.ts) only. */
+  event_id: string | null
+  event_type: string | null
+  /** The event's data, JSON. */
+  payload: string | null
+  actor: string | null
 }
 
 export interface RefreshTokenRow {

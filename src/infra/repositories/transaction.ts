@@ -1,6 +1,8 @@
 import type { Knex } from 'knex'
 import { createAuditRepository } from './audit.js'
 import { createMailOutboxRepository } from './mail-outbox.js'
+import { createOAuthClientsRepository } from './oauth-clients.js'
+import { createRolesRepository } from './roles.js'
 import { createMfaRepository } from './mfa.js'
 import { createOidcConsentsRepository } from './oidc-consents.js'
 import { createOidcGrantsRepository } from './oidc-grants.js'
@@ -17,6 +19,8 @@ export function repositoriesOver(db: Knex) {
   return {
     users: createUsersRepository(db),
     sessions: createSessionsRepository(db),
+    roles: createRolesRepository(db),
+    oauthClients: createOAuthClientsRepository(db),
     audit: createAuditRepository(db),
     throttles: createThrottlesRepository(db),
     userTokens: createUserTokensRepository(db),

@@ -1,4 +1,5 @@
 import type { Context } from '../../context.js'
+import { event } from '../../domain/events.js'
 import { passwordFieldErrors } from '../../domain/password-policy.js'
 import { validationError } from '../../errors.js'
 import { findUserByEmailOrFail } from './find-user.js'
@@ -15,10 +16,14 @@ export async function setUserPassword(ctx: Context, input: { email: string; pass
 
   const passwordHash = await ctx.passwords.hash(input.password)
   const now = ctx.clock.now()
-  await ctx.users.updateUserPassword(user.id, passwordHash, now)
-  const revokedSessions = await ctx.sessions.updateSessionsRevokedByUserId(user.id, 'password_changed', now)
+  const revokedSessions = await ctx.transaction(async (tx) => {
+    await tx.users.updateUserPassword(user.id, passwordHash, now)
+    const revoked = await tx.sessions.updateSessionsRevokedByUserId(user.id, 'password_changed', now)
+    const emits = event('password.changed', { user_id: user.id, by: 'operator', revoked_sessions: revoked })
+    await tx.audit.insertAuditEvent({ type: 'user.password_set', userId: user.id, detail: { revoked_sessions: revoked }, emits, actor: 'operator' }, now)
+    return revoked
+  })
   await ctx.invalidate({ kind: 'user', id: user.id })
   await clearLoginAttempts(ctx, user.email)
-  await ctx.audit.insertAuditEvent({ type: 'user.password_set', userId: user.id, detail: { revoked_sessions: revokedSessions } })
   return { revokedSessions }
 }

@@ -193,7 +193,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
   const tokens = createTokenProvider(config, db, secretBox, clock)
   const webhooks = createWebhooksRepository(db)
   // Servers deliver webhooks, off the request path; every other process only queues them (with its events).
-  const deliveryWorker = options.watchRevocations
+  const deliveryWorker = options.watchRevocations && config.webhookDeliver
     ? startDeliveryWorker({
         db,
         secretBox,

@@ -284,6 +284,12 @@ export const SETTINGS = {
     default: false,
     doc: '`true`: webhooks may be delivered to loopback, private (RFC 1918, fc00::/7), link-local, CGNAT and cloud metadata addresses. Off, such a destination is refused, checked on the address actually connected to ([events.md](events.md#ssrf))',
   }),
+  webhookDeliver: setting({
+    env: 'HEIMDALL_WEBHOOK_DELIVER',
+    parser: boolean(),
+    default: true,
+    doc: '`false`: this `serve` queues webhook deliveries with its events but sends none (leave delivery to other instances)',
+  }),
   webhookTimeoutMs: setting({
     env: 'HEIMDALL_WEBHOOK_TIMEOUT_MS',
     parser: integer({ min: 100, max: 60_000, unit: 'milliseconds' }),

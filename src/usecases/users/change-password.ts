@@ -4,6 +4,7 @@ import { passwordFieldErrors } from '../../domain/password-policy.js'
 import { validationError } from '../../errors.js'
 import { confirmPassword } from '../mfa/confirm-password.js'
 import type { AccountSession } from '../sessions/account-session.js'
+import { sessionsEnded } from '../events/sessions-ended.js'
 
 /**
  * Self-service password change: the current password first (out of the lockout budget), the new one
@@ -31,6 +32,8 @@ export async function changePassword(
       emits: event('password.changed', { user_id: user.id, by: 'self', revoked_sessions: revoked }),
       actor: `user:${user.id}`,
     }, now)
+    // The owner's other sessions end with the old password, as a logout-all but the current one.
+    if (revoked > 0) await tx.audit.insertAuditEvent({ ...sessionsEnded(user.id, 'logout-all', revoked), actor: `user:${user.id}` }, now)
     return revoked
   })
   await ctx.invalidate({ kind: 'user', id: user.id })

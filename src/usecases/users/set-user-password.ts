@@ -3,6 +3,7 @@ import { event } from '../../domain/events.js'
 import { passwordFieldErrors } from '../../domain/password-policy.js'
 import { validationError } from '../../errors.js'
 import { findUserByEmailOrFail } from './find-user.js'
+import { sessionsEnded } from '../events/sessions-ended.js'
 import { clearLoginAttempts } from '../throttling/lockout.js'
 
 /**
@@ -21,6 +22,7 @@ export async function setUserPassword(ctx: Context, input: { email: string; pass
     const revoked = await tx.sessions.updateSessionsRevokedByUserId(user.id, 'password_changed', now)
     const emits = event('password.changed', { user_id: user.id, by: 'operator', revoked_sessions: revoked })
     await tx.audit.insertAuditEvent({ type: 'user.password_set', userId: user.id, detail: { revoked_sessions: revoked }, emits, actor: 'operator' }, now)
+    if (revoked > 0) await tx.audit.insertAuditEvent({ ...sessionsEnded(user.id, 'admin', revoked), actor: 'operator' }, now)
     return revoked
   })
   await ctx.invalidate({ kind: 'user', id: user.id })

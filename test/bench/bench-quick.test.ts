@@ -19,8 +19,10 @@ for (const database of databases) {
     t.is(code, 0, stdout.slice(-2000))
 
     const rows = stdout.split('\n').map((line) => TABLE_ROW.exec(line)).filter((row) => row !== null)
-    t.deepEqual(rows.map((row) => row[2]), [database, database, database, database], 'rows of this database only')
-    t.deepEqual(rows.map((row) => row[1].split(' ')[0]), ['validate', 'validate', 'login', 'register'])
+    t.deepEqual(rows.map((row) => row[2]), [database, database, database, database, database], 'rows of this database only')
+    t.deepEqual(rows.map((row) => row[1].split(' ')[0].replace(',', '')), ['validate', 'validate', 'login', 'login', 'register'])
+    t.regex(rows[3][1], /^login, 3 webhook endpoints/)
+    t.regex(stdout, /events \((sqlite|mysql)\): [1-9]\d* webhook deliveries received/)
     for (const row of rows) {
       t.true(Number(row[3].replaceAll(',', '')) > 0, `${row[1]} measured some requests`)
       t.is(row[6], '0', `${row[1]} on ${row[2]} had no errors`)

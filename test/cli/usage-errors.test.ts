@@ -28,6 +28,7 @@ const SAMPLE_ARGUMENTS: Record<string, string> = {
   name: 'Example app',
   clientId: '0123456789abcdef0123456789abcdef',
   provider: 'github',
+  url: 'https://hooks.example.com/heimdall',
 }
 
 /**

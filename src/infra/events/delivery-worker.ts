@@ -55,6 +55,8 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
   const webhooks = createWebhooksRepository(options.db)
   const leaseMs = options.timeoutMs * 2 + 1000
   const inFlight = new Map<string, Promise<void>>()
+  // Stopping interrupts deliveries in flight: a shutdown does not wait out a slow endpoint's timeout.
+  const stopping = new AbortController()
   let timer: NodeJS.Timeout | undefined
   let passing: Promise<void> | undefined
   let again = false
@@ -89,7 +91,13 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
       allowPrivate: options.allowPrivate,
       timeoutMs: options.timeoutMs,
       userAgent: `Heimdall/${VERSION} (webhooks)`,
+      signal: stopping.signal,
     })
+    if (stopping.signal.aborted) {
+      // Not the endpoint's failure: back to its queue at once, for this or another instance.
+      await webhooks.updateDeliveryOutcome(row.id, worker, { status: 'pending', now: Date.now(), statusCode: null, error: 'interrupted: the server stopped' })
+      return
+    }
     const ok = response.statusCode !== null && response.statusCode >= 200 && response.statusCode < 300
     const error = ok ? null : (response.error ?? describeStatus(response.statusCode))
     await webhooks.insertWebhookAttempt({ delivery_id: row.id, attempt: row.attempts, started_at: sentAt.getTime(), latency_ms: response.latencyMs, status_code: response.statusCode, error })
@@ -158,6 +166,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     async stop() {
       stopped = true
       clearTimeout(timer)
+      stopping.abort()
       await passing
       await Promise.all(inFlight.values())
     },

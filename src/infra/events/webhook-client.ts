@@ -21,6 +21,8 @@ export interface WebhookClientOptions {
   /** Bytes of response body read at most; the rest is not waited for. */
   maxResponseBytes?: number
   userAgent: string
+  /** Aborts the exchange (the server is stopping): answered as an error. */
+  signal?: AbortSignal
 }
 
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024
@@ -57,6 +59,7 @@ export function postWebhook(url: string, body: string, headers: Record<string, s
       clearTimeout(deadline)
       resolve({ statusCode, latencyMs: elapsed(), error })
     }
+    if (options.signal?.aborted) return finish(null, 'interrupted: the server is stopping')
     if (isIP(host) !== 0) {
       const refused = guard(host)
       if (refused) return finish(null, refused.message)
@@ -95,6 +98,7 @@ export function postWebhook(url: string, body: string, headers: Record<string, s
       })
     })
     request.on('error', (err) => finish(null, err.message))
+    options.signal?.addEventListener('abort', () => request.destroy(new Error('interrupted: the server is stopping')), { once: true })
     deadline = setTimeout(() => {
       request.destroy(new Error(`timed out after ${options.timeoutMs} ms`))
     }, options.timeoutMs)

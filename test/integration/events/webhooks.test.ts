@@ -5,7 +5,8 @@ import { runCli } from '../../support/cli.js'
 import { eventually } from '../../support/eventually.js'
 import { sharedServers } from '../../support/mfa.js'
 import { sample } from '../../support/prometheus.js'
-import { serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
+import test from 'ava'
+import { serverTest, startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
 import { startWebhookReceiver, verifySignature, type WebhookReceiver } from '../../support/webhook-receiver.js'
 
 // Webhooks end to end (issue 24, docs/events.md): real receivers on loopback ports verify every
@@ -236,3 +237,20 @@ serverTest('without HEIMDALL_WEBHOOK_ALLOW_PRIVATE a loopback or private destina
     await receiver.close()
   }
 }, { env: { HEIMDALL_WEBHOOK_POLL_MS: '20', HEIMDALL_WEBHOOK_RETRY_MS: '50' } })
+
+// Once, on SQLite: what is measured is the worker's shutdown, not a database.
+test('a stopping server interrupts a delivery in flight instead of waiting out the endpoint\'s timeout', async (t) => {
+  const server = await startTestServer('sqlite', { env: { ...WEBHOOK_ENV, HEIMDALL_WEBHOOK_TIMEOUT_MS: '30000' } })
+  const hanging = await startWebhookReceiver(['hang'])
+  try {
+    await createEndpoint(t, server, hanging, ['user.created'])
+    await server.client.register(uniqueEmail('stopping'), TEST_PASSWORD)
+    t.truthy(await eventually(async () => hanging.received.length === 1, 20000))
+  } finally {
+    const started = performance.now()
+    await server.close()
+    const closedMs = performance.now() - started
+    t.true(closedMs < 10000, `closed in ${Math.round(closedMs)} ms with a delivery hanging (timeout 30 s)`)
+    await hanging.close()
+  }
+})

@@ -164,7 +164,10 @@ servers.each('webhook:create refuses unknown events, bad URLs and taken names (e
     t.is(audited.filter((entry) => JSON.parse(entry.detail).endpoint === name).length, 3)
     const listedAudit = await runCli(['audit:list', '--type', 'webhook.changed', '--json'], { env: server.env })
     t.is(listedAudit.code, 0, listedAudit.stderr)
-    t.true(JSON.parse(listedAudit.stdout).some((entry: { detail: { endpoint?: string } }) => entry.detail.endpoint === name))
+    const entries = JSON.parse(listedAudit.stdout).filter((entry: { detail: { endpoint?: string } }) => entry.detail.endpoint === name)
+    t.is(entries.length, 2, 'created and deleted')
+    t.like(entries[0].event, { type: 'webhook.changed', data: { endpoint: name, change: 'deleted' }, actor: 'operator' })
+    t.regex(entries[0].event.id, /^evt_[0-9a-f]{32}$/)
   } finally {
     await receiver.close()
   }

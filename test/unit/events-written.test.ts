@@ -17,7 +17,6 @@ const NOT_IN_THE_CATALOGUE: Record<string, string> = {
   'federation/begin-upstream-sign-in.ts': 'a sign-in in flight (state, nonce): bookkeeping of a flow, its outcome is the event',
   'federation/create-provider.ts': 'identity-provider configuration: an audit entry (idp.created), not in the catalogue',
   'federation/set-provider-enabled.ts': 'identity-provider configuration: an audit entry, not in the catalogue',
-  'federation/delete-provider.ts': 'identity-provider configuration: an audit entry (idp.deleted, with the count of identities unlinked)',
   'oidc/rotate-client-secret.ts': 'a client credential: an audit entry (client.secret_rotated), not in the catalogue',
   'mail/retry-mail.ts': 'the outbox: an audit entry (mail.retry_requested)',
   'mfa/passkey-assertion.ts': 'challenges and a passkey\'s last use: bookkeeping of a sign-in, whose session is the event',

@@ -326,6 +326,7 @@ serverTest('idp:delete takes the identities linked through it, the accounts stay
   t.deepEqual(JSON.parse(deleted.stdout), { deleted: 'doomed', unlinked_identities: 1 })
   t.truthy(await server.context.users.findUserById(userId), 'the account stays')
   t.deepEqual(await server.context.db('user_identities').where({ user_id: userId }), [])
+  t.is((await server.context.db('audit_events').where({ user_id: userId, event_type: 'identity.unlinked' })).length, 1, 'identity.unlinked for the identity that went with the provider')
 
   const goneSub = uniqueSub('gone')
   const goneEmail = uniqueEmail('gone')

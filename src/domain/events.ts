@@ -22,7 +22,8 @@ export interface EventPayloads {
   /** Through a reset link. */
   'password.reset': { user_id: string; revoked_sessions: number }
   'mfa.enrolled': { user_id: string; method: 'totp' }
-  'mfa.removed': { user_id: string; method: 'totp' | 'all'; by: 'self' | 'operator' }
+  /** `system`: ended by the first proof of the mailbox (a squatter's factors, docs/security.md). */
+  'mfa.removed': { user_id: string; method: 'totp' | 'all'; by: 'self' | 'operator' | 'system' }
   'passkey.added': { user_id: string; passkey_id: string }
   'passkey.removed': { user_id: string; passkey_id: string }
   /** A sign-in made a session (password, passkey, second factor, upstream provider). */

@@ -20,6 +20,8 @@ import { formatHotPath, measureHotPath, type HotPathResult } from './hot-path.js
 import { load, type LoadResult } from './load.js'
 import { startProcess, type Running } from './process.js'
 import { BENCH_PASSWORD, seed } from './seed.js'
+import { startReceivers } from './webhook-receivers.js'
+import { createWebhook } from '../src/usecases/events/create-webhook.js'
 
 const { values: flags } = parseArgs({
   options: {
@@ -99,6 +101,9 @@ async function benchDatabase(kind: 'sqlite' | 'mysql'): Promise<void> {
     HEIMDALL_JWT_SECRET: randomBytes(48).toString('base64url'),
     HEIMDALL_BCRYPT_COST: String(bcryptCost),
     HEIMDALL_RATE_LIMIT_PER_MINUTE: '0',
+    // The events case's receivers listen on loopback; its endpoints' secrets are sealed under this key.
+    HEIMDALL_WEBHOOK_ALLOW_PRIVATE: 'true',
+    HEIMDALL_DATA_KEYS: `k1:${randomBytes(32).toString('base64url')}`,
   }
   const ctx = createContext(loadConfig(env))
   const started = performance.now()
@@ -162,6 +167,19 @@ async function benchDatabase(kind: 'sqlite' | 'mysql'): Promise<void> {
     const loginBody = () => `{"email":"${seeded.emails[user++ % seeded.emails.length]}","password":"${BENCH_PASSWORD}"}`
     const login = await load(heimdall.url, { path: '/auth/login', body: loginBody, connections: 16, seconds: bcryptSeconds, serverPid: heimdall.pid })
     rows.push({ scenario: `login (bcrypt cost ${bcryptCost})`, database: kind, result: login, ratio: login.perMinute / ceilingPerMinute, ratioOf: 'bcrypt ceiling' })
+
+    // Events: the same logins with three webhook endpoints subscribed to every event. Delivery is off
+    // the request path, so a login should cost the same (its event and three delivery rows are part
+    // of its transaction).
+    const receivers = await startReceivers(3)
+    try {
+      for (const [index, receiver] of receivers.entries()) await createWebhook(ctx, { url: receiver.url, name: `bench-${index}`, events: ['*'] })
+      const hooked = await load(heimdall.url, { path: '/auth/login', body: loginBody, connections: 16, seconds: bcryptSeconds, serverPid: heimdall.pid })
+      rows.push({ scenario: `login, 3 webhook endpoints (bcrypt cost ${bcryptCost})`, database: kind, result: hooked, ratio: hooked.perMinute / login.perMinute, ratioOf: 'login' })
+      notes.push(`events (${kind}): ${receivers.reduce((sum, receiver) => sum + receiver.count(), 0)} webhook deliveries received by the three endpoints during the run`)
+    } finally {
+      await Promise.all(receivers.map((receiver) => receiver.close()))
+    }
 
     let newcomer = 0
     const stamp = Date.now()

@@ -29,6 +29,7 @@ const SAMPLE_ARGUMENTS: Record<string, string> = {
   clientId: '0123456789abcdef0123456789abcdef',
   provider: 'github',
   file: 'users.jsonl',
+  url: 'https://hooks.example.com/heimdall',
 }
 
 /**

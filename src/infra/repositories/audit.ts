@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
+import { matchesEventPatterns, type HeimdallEvent } from '../../domain/events.js'
+import { insertReturningId } from '../db/dialect.js'
 import type { AuditEventRow } from '../db/tables.js'
 
 export interface AuditEvent {
@@ -7,6 +10,15 @@ export interface AuditEvent {
   sessionId?: string | null
   /** Facts about the event; never a password, token or hash. */
   detail?: Record<string, unknown>
+  /**
+   * The catalogue event this entry records (src/domain/events.ts): a state change. It gets an event
+   * id and is queued for every enabled webhook endpoint subscribed to its type, in the same
+   * transaction as the entry. Entries without one (a failed login, a token issued) stay in the audit
+   * trail only.
+   */
+  emits?: HeimdallEvent
+  /** Who made the change: 'self', 'operator', 'system', 'user:<id>'...; default 'system'. */
+  actor?: string
 }
 
 export interface AuditQuery {
@@ -21,16 +33,44 @@ export const USER_DELETED_EVENT = 'user.deleted'
 
 export type AuditRepository = ReturnType<typeof createAuditRepository>
 
+/** A webhook-id: unique per event, the same for every delivery and retry of it (receivers dedupe on it). */
+export function newEventId(): string {
+  return `evt_${randomUUID().replaceAll('-', '')}`
+}
+
+/**
+ * The audit trail, which is also the event log: one row per thing that happened, written by the use
+ * case that made it happen through the handle it holds (inside its transaction when it has one).
+ */
 export function createAuditRepository(db: Knex) {
+  /** The row, then one delivery per matching endpoint: both or neither (a transaction of their own when the caller has none). */
+  async function insertEventRow(trx: Knex, event: AuditEvent & { emits: HeimdallEvent }, now: number): Promise<void> {
+    const eventId = newEventId()
+    const rowId = await insertReturningId(trx, 'audit_events', {
+      ...baseRow(event, now),
+      event_id: eventId,
+      event_type: event.emits.type,
+      payload: JSON.stringify(event.emits.data),
+      actor: event.actor ?? 'system',
+    })
+    const endpoints: Array<{ id: string; events: string }> = await trx('webhook_endpoints').where({ enabled: true }).select('id', 'events')
+    // Scheduling runs on the system clock (the worker's), whatever clock stamped the event.
+    const queuedAt = Date.now()
+    const deliveries = endpoints
+      .filter((endpoint) => matchesEventPatterns(event.emits.type, JSON.parse(endpoint.events) as string[]))
+      .map((endpoint) => ({ endpoint_id: endpoint.id, event_row_id: rowId, event_id: eventId, event_type: event.emits.type, status: 'pending', attempts: 0, next_attempt_at: queuedAt, created_at: queuedAt }))
+    if (deliveries.length > 0) await trx('webhook_deliveries').insert(deliveries)
+  }
+
   return {
     async insertAuditEvent(event: AuditEvent, now = Date.now()): Promise<void> {
-      await db('audit_events').insert({
-        type: event.type,
-        user_id: event.userId ?? null,
-        session_id: event.sessionId ?? null,
-        detail: event.detail ? JSON.stringify(event.detail) : null,
-        created_at: now,
-      })
+      if (event.emits === undefined) {
+        await db('audit_events').insert(baseRow(event, now))
+        return
+      }
+      const emitting = event as AuditEvent & { emits: HeimdallEvent }
+      if ((db as Knex.Transaction).isTransaction) await insertEventRow(db, emitting, now)
+      else await db.transaction((trx) => insertEventRow(trx, emitting, now))
     },
 
     /** User ids of the events of one type since a moment: how other processes learn of deleted users. */
@@ -41,9 +81,29 @@ export function createAuditRepository(db: Knex) {
     async findAuditEvents(query: AuditQuery): Promise<AuditEventRow[]> {
       const rows = db<AuditEventRow>('audit_events').orderBy('id', 'desc').limit(query.limit)
       if (query.userId !== undefined) rows.where({ user_id: query.userId })
-      if (query.type !== undefined) rows.where({ type: query.type })
+      // --type names either the audit entry's type or the catalogue event's (user.created).
+      if (query.type !== undefined) rows.where((either) => either.where({ type: query.type }).orWhere({ event_type: query.type }))
       if (query.since !== undefined) rows.where('created_at', '>=', query.since)
       return rows
     },
+
+    /** Catalogue events (with an event id) at or after `since` (epoch ms), oldest first: what webhook:replay sends again. */
+    async findEventRowsSince(since: number, limit: number): Promise<AuditEventRow[]> {
+      return db<AuditEventRow>('audit_events').whereNotNull('event_id').where('created_at', '>=', since).orderBy('id').limit(limit)
+    },
+
+    async findEventRowById(id: number): Promise<AuditEventRow | undefined> {
+      return db<AuditEventRow>('audit_events').where({ id }).first()
+    },
+  }
+}
+
+function baseRow(event: AuditEvent, now: number) {
+  return {
+    type: event.type,
+    user_id: event.userId ?? null,
+    session_id: event.sessionId ?? null,
+    detail: event.detail ? JSON.stringify(event.detail) : null,
+    created_at: now,
   }
 }

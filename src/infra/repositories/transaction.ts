@@ -1,6 +1,8 @@
 import type { Knex } from 'knex'
 import { createAuditRepository } from './audit.js'
 import { createMailOutboxRepository } from './mail-outbox.js'
+import { createOAuthClientsRepository } from './oauth-clients.js'
+import { createRolesRepository } from './roles.js'
 import { createMfaRepository } from './mfa.js'
 import { createOidcConsentsRepository } from './oidc-consents.js'
 import { createOidcGrantsRepository } from './oidc-grants.js'
@@ -9,6 +11,8 @@ import { createSessionsRepository } from './sessions.js'
 import { createThrottlesRepository } from './throttles.js'
 import { createUserTokensRepository } from './user-tokens.js'
 import { createUsersRepository } from './users.js'
+import { createIdentityProvidersRepository } from './identity-providers.js'
+import { createWebhooksRepository } from './webhooks.js'
 import { createFederationFlowsRepository } from './federation-flows.js'
 import { createUserIdentitiesRepository } from './user-identities.js'
 
@@ -17,6 +21,8 @@ export function repositoriesOver(db: Knex) {
   return {
     users: createUsersRepository(db),
     sessions: createSessionsRepository(db),
+    roles: createRolesRepository(db),
+    oauthClients: createOAuthClientsRepository(db),
     audit: createAuditRepository(db),
     throttles: createThrottlesRepository(db),
     userTokens: createUserTokensRepository(db),
@@ -27,6 +33,8 @@ export function repositoriesOver(db: Knex) {
     oidcConsents: createOidcConsentsRepository(db),
     userIdentities: createUserIdentitiesRepository(db),
     federationFlows: createFederationFlowsRepository(db),
+    webhooks: createWebhooksRepository(db),
+    identityProviders: createIdentityProvidersRepository(db),
   }
 }
 

@@ -39,6 +39,11 @@ export function createUserIdentitiesRepository(db: Knex) {
       return Number(row?.count ?? 0)
     },
 
+    /** The users with an identity linked through the provider. */
+    async findUserIdsByProviderId(providerId: string): Promise<string[]> {
+      return db('user_identities').where({ provider_id: providerId }).pluck('user_id')
+    },
+
     async deleteUserIdentityById(id: string): Promise<boolean> {
       return (await db('user_identities').where({ id }).delete()) > 0
     },

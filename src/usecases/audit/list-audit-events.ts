@@ -9,6 +9,8 @@ export interface AuditEventView {
   detail: Record<string, unknown> | null
   /** Epoch ms. */
   createdAt: number
+  /** The catalogue event this entry records (docs/events.md), or null for an entry that is no change. */
+  event: { id: string; type: string; data: Record<string, unknown>; actor: string | null } | null
 }
 
 export async function listAuditEvents(
@@ -27,5 +29,6 @@ export async function listAuditEvents(
     sessionId: row.session_id,
     detail: row.detail ? JSON.parse(row.detail) : null,
     createdAt: Number(row.created_at),
+    event: row.event_id === null || row.event_id === undefined ? null : { id: row.event_id, type: row.event_type!, data: JSON.parse(row.payload ?? '{}'), actor: row.actor },
   }))
 }

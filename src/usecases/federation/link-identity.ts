@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { event } from '../../domain/events.js'
 import type { Context } from '../../context.js'
 import type { IdentityProviderRow } from '../../infra/db/tables.js'
 
@@ -8,6 +9,9 @@ import type { IdentityProviderRow } from '../../infra/db/tables.js'
  * identity got linked meanwhile.
  */
 export async function linkIdentity(ctx: Context, userId: string, provider: IdentityProviderRow, identity: { subject: string }, email: string | null, how: 'auto' | 'proven' | 'account_page', now: number): Promise<void> {
-  await ctx.userIdentities.insertUserIdentity({ id: randomUUID(), user_id: userId, provider_id: provider.id, subject: identity.subject, email, linked_at: now, last_sign_in_at: now })
-  await ctx.audit.insertAuditEvent({ type: 'federation.identity_linked', userId, detail: { provider: provider.name, how } }, now)
+  await ctx.transaction(async (tx) => {
+    await tx.userIdentities.insertUserIdentity({ id: randomUUID(), user_id: userId, provider_id: provider.id, subject: identity.subject, email, linked_at: now, last_sign_in_at: now })
+    const emits = event('identity.linked', { user_id: userId, provider: provider.name })
+    await tx.audit.insertAuditEvent({ type: 'federation.identity_linked', userId, detail: { provider: provider.name, how }, emits, actor: how === 'auto' ? 'system' : `user:${userId}` }, now)
+  })
 }

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto'
+import { event } from '../../domain/events.js'
 import type { Context } from '../../context.js'
 import { emailProblem, normalizeEmail } from '../../domain/email.js'
 import { NO_PASSWORD } from '../../domain/no-password.js'
@@ -111,7 +112,10 @@ async function createAccount(ctx: Context, input: ResolveInput, email: string, v
     await tx.users.insertUserWithRoles({ id: userId, email, passwordHash: NO_PASSWORD, roleIds: roles.map((role) => role.id), now })
     if (verified) await tx.users.updateUserEmailVerified(userId, now)
     await tx.userIdentities.insertUserIdentity({ id: randomUUID(), user_id: userId, provider_id: provider.id, subject: identity.subject, email, linked_at: now, last_sign_in_at: now })
-    await tx.audit.insertAuditEvent({ type: 'user.registered', userId, detail: { roles: [DEFAULT_ROLE], by: 'federation', provider: provider.name, email_verified: verified } }, now)
+    const actor = `user:${userId}`
+    const emits = event('user.created', { user_id: userId, email, roles: [DEFAULT_ROLE], by: 'federation' })
+    await tx.audit.insertAuditEvent({ type: 'user.registered', userId, detail: { roles: [DEFAULT_ROLE], by: 'federation', provider: provider.name, email_verified: verified }, emits, actor }, now)
+    await tx.audit.insertAuditEvent({ type: 'federation.identity_linked', userId, detail: { provider: provider.name, how: 'created' }, emits: event('identity.linked', { user_id: userId, provider: provider.name }), actor }, now)
   })
   return (await ctx.users.findUserById(userId))!
 }

@@ -1,4 +1,5 @@
 import type { Context } from '../../context.js'
+import { event } from '../../domain/events.js'
 import { hasPassword } from '../../domain/no-password.js'
 import { HeimdallError } from '../../errors.js'
 import { findProviderOrFail } from './find-provider.js'
@@ -21,6 +22,11 @@ export async function unlinkIdentity(ctx: Context, input: { userId: string; prov
   if (!otherWay) {
     throw new HeimdallError('federation.last_sign_in_method', `${provider.name} is the only way to sign in to ${user.email}: set a password or add a passkey first`)
   }
-  await ctx.userIdentities.deleteUserIdentityById(identity.id)
-  await ctx.audit.insertAuditEvent({ type: 'federation.identity_unlinked', userId: user.id, sessionId: input.sessionId ?? null, detail: { provider: provider.name, by: input.by } })
+  await ctx.transaction(async (tx) => {
+    // Unlinked meanwhile (a second click): nothing changed, nothing to record.
+    if (!(await tx.userIdentities.deleteUserIdentityById(identity.id))) return
+    const emits = event('identity.unlinked', { user_id: user.id, provider: provider.name })
+    const actor = input.by === 'operator' ? 'operator' : `user:${user.id}`
+    await tx.audit.insertAuditEvent({ type: 'federation.identity_unlinked', userId: user.id, sessionId: input.sessionId ?? null, detail: { provider: provider.name, by: input.by }, emits, actor })
+  })
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { event } from '../../domain/events.js'
 import type { Context } from '../../context.js'
 import { HeimdallError } from '../../errors.js'
 import { isUniqueViolation } from '../../infra/db/unique-violation.js'
@@ -90,12 +91,15 @@ export async function finishPasskeyRegistration(
     last_used_at: null,
   }
   try {
-    await ctx.passkeys.insertPasskey(row)
+    await ctx.transaction(async (tx) => {
+      await tx.passkeys.insertPasskey(row)
+      const emits = event('passkey.added', { user_id: principal.userId, passkey_id: row.id })
+      await tx.audit.insertAuditEvent({ type: 'passkey.registered', userId: principal.userId, sessionId: principal.sessionId, detail: { passkey_id: row.id, ip: input.ip }, emits, actor: `user:${principal.userId}` })
+    })
   } catch (error) {
     if (isUniqueViolation(error)) throw new HeimdallError('passkey.invalid_response', 'This passkey is already registered')
     throw error
   }
-  await ctx.audit.insertAuditEvent({ type: 'passkey.registered', userId: principal.userId, sessionId: principal.sessionId, detail: { passkey_id: row.id, ip: input.ip } })
   return { id: row.id, name: row.name, createdAt: now, lastUsedAt: null, backedUp: credential.backedUp }
 }
 

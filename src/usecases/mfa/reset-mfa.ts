@@ -1,4 +1,6 @@
 import type { Context } from '../../context.js'
+import { sessionsEnded } from '../events/sessions-ended.js'
+import { event } from '../../domain/events.js'
 import { findUserByEmailOrFail } from '../users/find-user.js'
 
 export interface MfaReset {
@@ -14,18 +16,24 @@ export interface MfaReset {
  */
 export async function resetMfa(ctx: Context, input: { email: string }): Promise<MfaReset> {
   const user = await findUserByEmailOrFail(ctx, input.email)
-  const totp = await ctx.mfa.deleteTotpByUserId(user.id)
-  const recoveryCodes = await ctx.mfa.deleteRecoveryCodesByUserId(user.id)
-  const passkeys = await ctx.passkeys.deletePasskeysByUserId(user.id)
-  await ctx.mfa.deleteChallengesByUserId(user.id)
   const now = ctx.clock.now()
-  const revokedSessions = await ctx.sessions.updateSessionsRevokedByUserId(user.id, 'mfa_reset', now)
-  await ctx.users.updateUserTouched(user.id, now)
-  await ctx.invalidate({ kind: 'user', id: user.id })
-  await ctx.audit.insertAuditEvent({
-    type: 'mfa.reset',
-    userId: user.id,
-    detail: { removed: { totp, recovery_codes: recoveryCodes, passkeys }, revoked_sessions: revokedSessions },
+  const { totp, recoveryCodes, passkeys, revokedSessions } = await ctx.transaction(async (tx) => {
+    const totp = await tx.mfa.deleteTotpByUserId(user.id)
+    const recoveryCodes = await tx.mfa.deleteRecoveryCodesByUserId(user.id)
+    const passkeys = await tx.passkeys.deletePasskeysByUserId(user.id)
+    await tx.mfa.deleteChallengesByUserId(user.id)
+    const revokedSessions = await tx.sessions.updateSessionsRevokedByUserId(user.id, 'mfa_reset', now)
+    await tx.users.updateUserTouched(user.id, now)
+    await tx.audit.insertAuditEvent({
+      type: 'mfa.reset',
+      userId: user.id,
+      detail: { removed: { totp, recovery_codes: recoveryCodes, passkeys }, revoked_sessions: revokedSessions },
+      emits: event('mfa.removed', { user_id: user.id, method: 'all', by: 'operator' }),
+      actor: 'operator',
+    }, now)
+    if (revokedSessions > 0) await tx.audit.insertAuditEvent(sessionsEnded(user.id, 'admin', revokedSessions), now)
+    return { totp, recoveryCodes, passkeys, revokedSessions }
   })
+  await ctx.invalidate({ kind: 'user', id: user.id })
   return { email: user.email, removed: { totp, recoveryCodes, passkeys }, revokedSessions }
 }

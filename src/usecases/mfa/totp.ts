@@ -1,4 +1,5 @@
 import type { Context } from '../../context.js'
+import { event } from '../../domain/events.js'
 import { HeimdallError } from '../../errors.js'
 import { generateRecoveryCodes, recoveryCodeHash } from '../../infra/mfa/recovery-codes.js'
 import { generateTotpSecret, totpQrSvg, totpUri, verifyTotp } from '../../infra/mfa/totp.js'
@@ -59,15 +60,21 @@ export async function confirmTotp(ctx: Context, principal: Principal, input: { c
     throw new HeimdallError('mfa.invalid_code', 'The code is wrong or expired: enter the current code from the authenticator app')
   }
   const recoveryCodes = generateRecoveryCodes()
-  await ctx.mfa.replaceRecoveryCodes(principal.userId, recoveryCodes.map(recoveryCodeHash), now)
-  await ctx.audit.insertAuditEvent({ type: 'mfa.totp.enrolled', userId: principal.userId, sessionId: principal.sessionId, detail: { ip: input.ip } })
+  await ctx.transaction(async (tx) => {
+    await tx.mfa.replaceRecoveryCodes(principal.userId, recoveryCodes.map(recoveryCodeHash), now)
+    const emits = event('mfa.enrolled', { user_id: principal.userId, method: 'totp' })
+    await tx.audit.insertAuditEvent({ type: 'mfa.totp.enrolled', userId: principal.userId, sessionId: principal.sessionId, detail: { ip: input.ip }, emits, actor: `user:${principal.userId}` }, now)
+  })
   return { recoveryCodes }
 }
 
 /** Removes TOTP (pending or confirmed); requires the password. Throws mfa.not_enrolled when there is none. */
 export async function disableTotp(ctx: Context, principal: Principal, input: { password: string; ip?: string }): Promise<void> {
   const user = await confirmPassword(ctx, principal, input.password, input.ip)
-  if (!(await ctx.mfa.deleteTotpByUserId(user.id))) throw new HeimdallError('mfa.not_enrolled', 'TOTP is not enabled')
+  await ctx.transaction(async (tx) => {
+    if (!(await tx.mfa.deleteTotpByUserId(user.id))) throw new HeimdallError('mfa.not_enrolled', 'TOTP is not enabled')
+    const emits = event('mfa.removed', { user_id: user.id, method: 'totp', by: 'self' })
+    await tx.audit.insertAuditEvent({ type: 'mfa.totp.disabled', userId: user.id, sessionId: principal.sessionId, detail: { ip: input.ip }, emits, actor: `user:${user.id}` })
+  })
   await dropRecoveryCodesIfNoFactorLeft(ctx, user.id)
-  await ctx.audit.insertAuditEvent({ type: 'mfa.totp.disabled', userId: user.id, sessionId: principal.sessionId, detail: { ip: input.ip } })
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { event } from '../../domain/events.js'
 import type { Context } from '../../context.js'
 import { checkClientRegistration, type ClientRegistration } from '../../domain/oauth-client.js'
 import { validationError } from '../../errors.js'
@@ -45,15 +46,18 @@ export async function createClient(ctx: Context, input: CreateClientInput): Prom
     token_endpoint_auth_method: input.isPublic ? 'none' : 'client_secret_basic',
   }
   const now = ctx.clock.now()
-  await ctx.oauthClients.insertOAuthClient({
-    client_id: clientId,
-    name: metadata.client_name,
-    secret_hash: clientSecret === undefined ? null : hashClientSecret(clientSecret),
-    metadata: JSON.stringify(metadata),
-    first_party: input.firstParty === true,
-    created_at: now,
-    updated_at: now,
+  await ctx.transaction(async (tx) => {
+    await tx.oauthClients.insertOAuthClient({
+      client_id: clientId,
+      name: metadata.client_name,
+      secret_hash: clientSecret === undefined ? null : hashClientSecret(clientSecret),
+      metadata: JSON.stringify(metadata),
+      first_party: input.firstParty === true,
+      created_at: now,
+      updated_at: now,
+    })
+    const emits = event('client.created', { client_id: clientId, name: metadata.client_name, grant_types: grants, public: input.isPublic })
+    await tx.audit.insertAuditEvent({ type: 'client.created', detail: { client_id: clientId, name: metadata.client_name, grants, public: input.isPublic }, emits, actor: 'operator' }, now)
   })
-  await ctx.audit.insertAuditEvent({ type: 'client.created', detail: { client_id: clientId, name: metadata.client_name, grants, public: input.isPublic } }, now)
   return { clientId, clientSecret, grants, scopes }
 }

@@ -1,4 +1,5 @@
 import type { Context } from '../../context.js'
+import { event } from '../../domain/events.js'
 
 /** The audit event of an OpenID Connect refresh token presented after it was rotated out. */
 export const OIDC_REFRESH_REUSE_EVENT = 'oidc.refresh_token_reused'
@@ -24,15 +25,16 @@ export interface RefreshTokenReuse {
  * session was linked or still live.
  */
 export async function endSessionOnRefreshTokenReuse(ctx: Context, reuse: RefreshTokenReuse): Promise<void> {
-  let revoked = false
-  if (reuse.sessionId) {
-    revoked = await ctx.sessions.updateSessionRevokedById(reuse.sessionId, OIDC_REFRESH_REUSE_REASON, ctx.clock.now())
-    await ctx.invalidate({ kind: 'session', id: reuse.sessionId })
-  }
-  await ctx.audit.insertAuditEvent({
-    type: OIDC_REFRESH_REUSE_EVENT,
-    userId: reuse.userId,
-    sessionId: reuse.sessionId ?? null,
-    detail: { client_id: reuse.clientId, ip: reuse.ip, session_revoked: revoked },
+  const now = ctx.clock.now()
+  await ctx.transaction(async (tx) => {
+    const revoked = reuse.sessionId ? await tx.sessions.updateSessionRevokedById(reuse.sessionId, OIDC_REFRESH_REUSE_REASON, now) : false
+    await tx.audit.insertAuditEvent({
+      type: OIDC_REFRESH_REUSE_EVENT,
+      userId: reuse.userId,
+      sessionId: reuse.sessionId ?? null,
+      detail: { client_id: reuse.clientId, ip: reuse.ip, session_revoked: revoked },
+      emits: revoked ? event('session.revoked', { user_id: reuse.userId, session_id: reuse.sessionId ?? null, reason: 'refresh-reuse', count: 1 }) : undefined,
+    }, now)
   })
+  if (reuse.sessionId) await ctx.invalidate({ kind: 'session', id: reuse.sessionId })
 }

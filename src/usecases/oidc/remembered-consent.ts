@@ -1,4 +1,5 @@
 import type { Context } from '../../context.js'
+import { event } from '../../domain/events.js'
 import type { OidcConsentRow } from '../../infra/db/tables.js'
 
 /**
@@ -42,9 +43,12 @@ export async function rememberConsent(ctx: Context, input: { userId: string; cli
   }
   const row = rowOf(input.userId, input.clientId, merged, existing?.granted_at, ctx.clock.now())
   if (existing && row.scope === existing.scope && row.claims === existing.claims && row.resources === existing.resources) return
-  await ctx.oidcConsents.upsertConsent(row)
   const added = merged.scopes.filter((scope) => !before.scopes.includes(scope))
-  await ctx.audit.insertAuditEvent({ type: 'consent.granted', userId: input.userId, sessionId: input.sessionId ?? null, detail: { client_id: input.clientId, scope: added.join(' ') } }, row.updated_at)
+  await ctx.transaction(async (tx) => {
+    await tx.oidcConsents.upsertConsent(row)
+    const emits = event('consent.granted', { user_id: input.userId, client_id: input.clientId, scope: added.join(' ') })
+    await tx.audit.insertAuditEvent({ type: 'consent.granted', userId: input.userId, sessionId: input.sessionId ?? null, detail: { client_id: input.clientId, scope: added.join(' ') }, emits, actor: `user:${input.userId}` }, row.updated_at)
+  })
 }
 
 function union(a: readonly string[], b: readonly string[]): string[] {

@@ -1,4 +1,5 @@
 import type { Context } from '../../context.js'
+import { event } from '../../domain/events.js'
 import { emailFieldErrors, normalizeEmail } from '../../domain/email.js'
 import { HeimdallError, validationError } from '../../errors.js'
 import { isUniqueViolation } from '../../infra/db/unique-violation.js'
@@ -65,7 +66,8 @@ export async function confirmEmailChange(ctx: Context, input: { token: string })
       if (!(await tx.userTokens.updateUserTokenSpent(row.id, now))) throw invalidToken()
       await tx.users.updateUserEmail(user.id, newEmail, now)
       await tx.userTokens.updateUserTokensSuperseded(user.id, ['email_verification', 'email_change', 'password_reset'], now)
-      await tx.audit.insertAuditEvent({ type: 'email.changed', userId: user.id, detail: { by: 'link' } }, now)
+      const emits = event('user.updated', { user_id: user.id, changes: ['email', 'email_verified'], email: newEmail })
+      await tx.audit.insertAuditEvent({ type: 'email.changed', userId: user.id, detail: { by: 'link' }, emits, actor: `user:${user.id}` }, now)
     })
   } catch (error) {
     // Taken between the check and the update: the unique index decides.

@@ -1,5 +1,7 @@
 import type { UserRow } from '../../infra/db/tables.js'
 import type { TransactionRepositories } from '../../infra/repositories/transaction.js'
+import { event } from '../../domain/events.js'
+import { sessionsEnded } from '../events/sessions-ended.js'
 
 /** What a first proof of the mailbox ended; counts, and whether there was an authenticator app. */
 export interface EndedAtFirstProof {
@@ -73,4 +75,16 @@ export function endedInWords(ended: EndedAtFirstProof): string {
 
 function count(n: number, one: string, many = `${one}s`): string {
   return n === 0 ? '' : `${n} ${n === 1 ? one : many}`
+}
+
+/**
+ * The events of what a first proof ended, within the caller's transaction: session.revoked (reason
+ * reset) unless the caller's own count and event cover the sessions, and mfa.removed (by system) when
+ * factors went.
+ */
+export async function recordEndedAtFirstProof(tx: TransactionRepositories, userId: string, ended: EndedAtFirstProof, now: number, options: { sessions: boolean }): Promise<void> {
+  if (options.sessions && ended.sessions > 0) await tx.audit.insertAuditEvent(sessionsEnded(userId, 'reset', ended.sessions), now)
+  if (ended.totp || ended.passkeys > 0) {
+    await tx.audit.insertAuditEvent({ type: 'mfa.ended_at_first_proof', userId, detail: { totp: ended.totp, passkeys: ended.passkeys }, emits: event('mfa.removed', { user_id: userId, method: 'all', by: 'system' }) }, now)
+  }
 }

@@ -1,4 +1,5 @@
 import type { Context } from '../../context.js'
+import { event } from '../../domain/events.js'
 import { findUserByEmailOrFail } from '../users/find-user.js'
 
 /**
@@ -12,7 +13,8 @@ export async function markEmailVerified(ctx: Context, input: { email: string }):
   await ctx.transaction(async (tx) => {
     await tx.users.updateUserEmailVerified(user.id, now)
     await tx.userTokens.updateUserTokensSuperseded(user.id, ['email_verification'], now)
-    await tx.audit.insertAuditEvent({ type: 'email.verified', userId: user.id, detail: { by: 'operator' } }, now)
+    const emits = event('user.updated', { user_id: user.id, changes: ['email_verified'], email: user.email })
+    await tx.audit.insertAuditEvent({ type: 'email.verified', userId: user.id, detail: { by: 'operator' }, emits, actor: 'operator' }, now)
   })
   await ctx.invalidate({ kind: 'user', id: user.id })
   return { email: user.email, alreadyVerified: false }

@@ -1,9 +1,11 @@
 import type { Context } from '../../context.js'
+import { event } from '../../domain/events.js'
 import { passwordFieldErrors } from '../../domain/password-policy.js'
 import { loginLockoutKey } from '../../domain/throttling.js'
 import { validationError } from '../../errors.js'
-import { endedDetail, endWhatCameBeforeProof, isFirstProofOfMailbox, type EndedAtFirstProof } from './first-proof.js'
+import { endedDetail, endWhatCameBeforeProof, isFirstProofOfMailbox, type EndedAtFirstProof, recordEndedAtFirstProof } from './first-proof.js'
 import { queueNotice } from './link-mails.js'
+import { sessionsEnded } from '../events/sessions-ended.js'
 import { findLiveUserToken, invalidToken } from './user-token.js'
 
 export interface ResetPasswordInput {
@@ -39,7 +41,9 @@ export async function resetPassword(ctx: Context, input: ResetPasswordInput): Pr
     await tx.userTokens.updateUserTokensSuperseded(user.id, ['password_reset'], now)
     await tx.throttles.deleteThrottle(loginLockoutKey(user.email))
     const detail = { revoked_sessions: revoked, ip: input.ip, ...(ended ? { ended_at_first_proof: endedDetail(ended) } : {}) }
-    await tx.audit.insertAuditEvent({ type: 'password.reset', userId: user.id, detail }, now)
+    await tx.audit.insertAuditEvent({ type: 'password.reset', userId: user.id, detail, emits: event('password.reset', { user_id: user.id, revoked_sessions: revoked }), actor: `user:${user.id}` }, now)
+    if (revoked > 0) await tx.audit.insertAuditEvent(sessionsEnded(user.id, 'reset', revoked), now)
+    if (ended) await recordEndedAtFirstProof(tx, user.id, ended, now, { sessions: false })
     await queueNotice(ctx, tx, { user, kind: 'password_changed', recipient: user.email, now })
     return { revokedSessions: revoked, ended }
   })

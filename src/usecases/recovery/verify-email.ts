@@ -1,8 +1,9 @@
 import type { Context } from '../../context.js'
+import { event } from '../../domain/events.js'
 import { retryAfterSeconds } from '../../domain/throttling.js'
 import { HeimdallError } from '../../errors.js'
 import { getCurrentUser } from '../users/get-current-user.js'
-import { endedDetail, endWhatCameBeforeProof, isFirstProofOfMailbox, type EndedAtFirstProof } from './first-proof.js'
+import { endedDetail, endWhatCameBeforeProof, isFirstProofOfMailbox, type EndedAtFirstProof, recordEndedAtFirstProof } from './first-proof.js'
 import { queueLinkMail } from './link-mails.js'
 import { findLiveUserToken, invalidToken } from './user-token.js'
 
@@ -21,7 +22,9 @@ export async function verifyEmail(ctx: Context, input: { token: string }): Promi
     if (!(await tx.userTokens.updateUserTokenSpent(row.id, now))) throw invalidToken()
     const ended = isFirstProofOfMailbox(user) ? await endWhatCameBeforeProof(tx, user.id, now) : undefined
     await tx.users.updateUserEmailVerified(user.id, now)
-    await tx.audit.insertAuditEvent({ type: 'email.verified', userId: user.id, detail: { by: 'link', ...(ended ? { ended_at_first_proof: endedDetail(ended) } : {}) } }, now)
+    const emits = event('user.updated', { user_id: user.id, changes: ['email_verified'], email: user.email })
+    await tx.audit.insertAuditEvent({ type: 'email.verified', userId: user.id, detail: { by: 'link', ...(ended ? { ended_at_first_proof: endedDetail(ended) } : {}) }, emits, actor: `user:${user.id}` }, now)
+    if (ended) await recordEndedAtFirstProof(tx, user.id, ended, now, { sessions: true })
     return ended
   })
   await ctx.invalidate({ kind: 'user', id: user.id })

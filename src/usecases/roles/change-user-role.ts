@@ -1,4 +1,5 @@
 import type { Context } from '../../context.js'
+import { event } from '../../domain/events.js'
 import { HeimdallError } from '../../errors.js'
 import { findUserByEmailOrFail } from '../users/find-user.js'
 
@@ -17,11 +18,15 @@ export async function changeUserRole(ctx: Context, change: RoleChange & { grant:
   const [role] = await ctx.roles.findRolesByNames([change.role])
   if (!role) throw new HeimdallError('role.not_found', `Unknown role: ${change.role}`)
 
-  const changed = change.grant ? await ctx.roles.insertUserRole(user.id, role.id) : await ctx.roles.deleteUserRole(user.id, role.id)
-  if (changed) {
-    await ctx.users.updateUserTouched(user.id, ctx.clock.now())
-    await ctx.invalidate({ kind: 'user', id: user.id })
-    await ctx.audit.insertAuditEvent({ type: change.grant ? 'role.granted' : 'role.revoked', userId: user.id, detail: { role: role.name } })
-  }
+  const now = ctx.clock.now()
+  const changed = await ctx.transaction(async (tx) => {
+    const changed = change.grant ? await tx.roles.insertUserRole(user.id, role.id) : await tx.roles.deleteUserRole(user.id, role.id)
+    if (!changed) return false
+    await tx.users.updateUserTouched(user.id, now)
+    const emits = event(change.grant ? 'role.granted' : 'role.revoked', { user_id: user.id, role: role.name })
+    await tx.audit.insertAuditEvent({ type: emits.type, userId: user.id, detail: { role: role.name }, emits, actor: 'operator' }, now)
+    return true
+  })
+  if (changed) await ctx.invalidate({ kind: 'user', id: user.id })
   return { changed }
 }

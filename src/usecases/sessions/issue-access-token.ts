@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Context } from '../../context.js'
+import { event } from '../../domain/events.js'
 import { DURATION_RANGES, formatDuration } from '../../domain/durations.js'
 import { HeimdallError, validationError } from '../../errors.js'
 import { findUserByEmailOrFail } from '../users/find-user.js'
@@ -32,7 +33,10 @@ export async function issueAccessToken(ctx: Context, input: { email: string; ttl
   // Signed before the session is stored, so a missing secret leaves no orphan session behind.
   const expiresAt = now + ttlSeconds * 1000
   const issued = await signAccessToken(ctx, user, sessionId, { ttlSeconds, sessionEndsAt: expiresAt, issuedAt: now })
-  await ctx.sessions.insertSession({ id: sessionId, user_id: user.id, created_at: now, expires_at: expiresAt })
-  await ctx.audit.insertAuditEvent({ type: 'token.issued', userId: user.id, sessionId, detail: { ttl_seconds: ttlSeconds } })
+  await ctx.transaction(async (tx) => {
+    await tx.sessions.insertSession({ id: sessionId, user_id: user.id, created_at: now, expires_at: expiresAt })
+    const emits = event('session.created', { user_id: user.id, session_id: sessionId, amr: [] })
+    await tx.audit.insertAuditEvent({ type: 'token.issued', userId: user.id, sessionId, detail: { ttl_seconds: ttlSeconds }, emits, actor: 'operator' }, now)
+  })
   return { accessToken: issued.token, tokenType: 'bearer', expiresIn: issued.expiresIn, sessionId }
 }

@@ -1,4 +1,5 @@
 import type { Context } from '../../context.js'
+import { event } from '../../domain/events.js'
 import { parseAmr } from '../../domain/amr.js'
 import { HeimdallError } from '../../errors.js'
 import type { AccountSession } from './account-session.js'
@@ -26,17 +27,27 @@ export async function listOwnSessions(ctx: Context, account: AccountSession): Pr
 /** Ends one of the user's own sessions (session.not_found for anyone else's, or one already ended). */
 export async function revokeOwnSession(ctx: Context, account: AccountSession, sessionId: string): Promise<void> {
   const session = await ctx.sessions.findSessionWithUserById(sessionId)
-  if (!session || session.user_id !== account.userId || !(await ctx.sessions.updateSessionRevokedById(sessionId, 'revoked_by_user', ctx.clock.now()))) {
-    throw new HeimdallError('session.not_found', 'No such session')
-  }
+  if (!session || session.user_id !== account.userId) throw new HeimdallError('session.not_found', 'No such session')
+  const now = ctx.clock.now()
+  const revoked = await ctx.transaction(async (tx) => {
+    if (!(await tx.sessions.updateSessionRevokedById(sessionId, 'revoked_by_user', now))) return false
+    const emits = event('session.revoked', { user_id: account.userId, session_id: sessionId, reason: 'logout', count: 1 })
+    await tx.audit.insertAuditEvent({ type: 'session.revoked', userId: account.userId, sessionId, detail: { reason: 'revoked_by_user', by_session: account.sessionId }, emits, actor: `user:${account.userId}` }, now)
+    return true
+  })
+  if (!revoked) throw new HeimdallError('session.not_found', 'No such session')
   await ctx.invalidate({ kind: 'session', id: sessionId })
-  await ctx.audit.insertAuditEvent({ type: 'session.revoked', userId: account.userId, sessionId, detail: { reason: 'revoked_by_user', by_session: account.sessionId } })
 }
 
 /** Ends every session of the user but the current one; answers how many. */
 export async function revokeOtherSessions(ctx: Context, account: AccountSession): Promise<number> {
-  const revoked = await ctx.sessions.updateSessionsRevokedByUserIdExcept(account.userId, account.sessionId, 'revoked_by_user', ctx.clock.now())
+  const now = ctx.clock.now()
+  const revoked = await ctx.transaction(async (tx) => {
+    const count = await tx.sessions.updateSessionsRevokedByUserIdExcept(account.userId, account.sessionId, 'revoked_by_user', now)
+    const emits = event('session.revoked', { user_id: account.userId, session_id: null, reason: 'logout-all', count })
+    await tx.audit.insertAuditEvent({ type: 'logout.others', userId: account.userId, sessionId: account.sessionId, detail: { revoked: count }, emits, actor: `user:${account.userId}` }, now)
+    return count
+  })
   await ctx.invalidate({ kind: 'user', id: account.userId })
-  await ctx.audit.insertAuditEvent({ type: 'logout.others', userId: account.userId, sessionId: account.sessionId, detail: { revoked } })
   return revoked
 }

@@ -1,4 +1,5 @@
 import type { Context } from '../../context.js'
+import { event } from '../../domain/events.js'
 import { parseAmr } from '../../domain/amr.js'
 import { HeimdallError } from '../../errors.js'
 import { hashRefreshToken } from '../../infra/tokens/refresh-token.js'
@@ -29,9 +30,14 @@ export async function refreshSession(ctx: Context, input: { refreshToken: string
 }
 
 async function revokeOnReuse(ctx: Context, sessionId: string, ip: string | undefined): Promise<never> {
-  await ctx.sessions.updateSessionRevokedById(sessionId, 'refresh_token_reuse', ctx.clock.now())
+  const now = ctx.clock.now()
+  await ctx.transaction(async (tx) => {
+    const ended = await tx.sessions.updateSessionRevokedById(sessionId, 'refresh_token_reuse', now)
+    const userId = (await tx.sessions.findSessionWithUserById(sessionId))?.user_id ?? null
+    // Reuse of a session already ended is still worth an audit entry; only an ending is an event.
+    const emits = ended ? event('session.revoked', { user_id: userId, session_id: sessionId, reason: 'refresh-reuse', count: 1 }) : undefined
+    await tx.audit.insertAuditEvent({ type: 'refresh.reuse_detected', userId, sessionId, detail: { ip }, emits }, now)
+  })
   await ctx.invalidate({ kind: 'session', id: sessionId })
-  const session = await ctx.sessions.findSessionWithUserById(sessionId)
-  await ctx.audit.insertAuditEvent({ type: 'refresh.reuse_detected', userId: session?.user_id ?? null, sessionId, detail: { ip } })
   throw new HeimdallError('auth.refresh_token_reused', 'Refresh token has already been used: the session has been revoked')
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { event } from '../../domain/events.js'
 import type { Context } from '../../context.js'
 import { serializeAmr } from '../../domain/amr.js'
 import { mergePermissions } from '../../domain/permissions.js'
@@ -87,10 +88,13 @@ export async function openSession(
   const now = ctx.clock.now()
   const sessionId = randomUUID()
   const refresh = newRefreshToken(ctx, now)
-  await ctx.sessions.insertSessionWithRefreshToken(
-    { id: sessionId, user_id: user.id, created_at: now, expires_at: refresh.row.expires_at, amr: serializeAmr(input.amr) },
-    refresh.row,
-  )
-  await ctx.audit.insertAuditEvent({ type: input.event, userId: user.id, sessionId, detail: { ...input.detail, amr: input.amr } })
+  await ctx.transaction(async (tx) => {
+    await tx.sessions.insertSessionWithRefreshToken(
+      { id: sessionId, user_id: user.id, created_at: now, expires_at: refresh.row.expires_at, amr: serializeAmr(input.amr) },
+      refresh.row,
+    )
+    const emits = event('session.created', { user_id: user.id, session_id: sessionId, amr: [...input.amr] })
+    await tx.audit.insertAuditEvent({ type: input.event, userId: user.id, sessionId, detail: { ...input.detail, amr: input.amr }, emits, actor: `user:${user.id}` }, now)
+  })
   return issueSessionTokens(ctx, user, sessionId, refresh, input.amr)
 }

@@ -1,4 +1,5 @@
 import type { Context } from '../../context.js'
+import { event } from '../../domain/events.js'
 import { USER_DELETED_EVENT } from '../../infra/repositories/audit.js'
 import { findUserByEmailOrFail } from './find-user.js'
 
@@ -12,6 +13,8 @@ export async function deleteUser(ctx: Context, input: { email: string }): Promis
     type: USER_DELETED_EVENT,
     userId: user.id,
     detail: { email: user.email, deleted_sessions: deleted },
+    emits: event('user.deleted', { user_id: user.id, revoked_sessions: deleted }),
+    actor: 'operator',
   }))
   await ctx.invalidate({ kind: 'user', id: user.id })
   return { userId: user.id, deletedSessions }

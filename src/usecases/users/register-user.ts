@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { event } from '../../domain/events.js'
 import type { Context } from '../../context.js'
 import { emailFieldErrors, normalizeEmail } from '../../domain/email.js'
 import { passwordFieldErrors } from '../../domain/password-policy.js'
@@ -41,6 +42,8 @@ export async function registerUser(ctx: Context, input: RegisterUserInput): Prom
     await ctx.transaction(async (tx) => {
       await tx.users.insertUserWithRoles({ id: userId, email, passwordHash, roleIds: roles.map((role) => role.id), now, createdByOperator: input.byOperator ?? false })
       await queueLinkMail(ctx, tx, { user: { id: userId, email }, purpose: 'email_verification', kind: 'email_verification', recipient: email, now })
+      const by = input.byOperator ? 'operator' : 'self'
+      await tx.audit.insertAuditEvent({ type: 'user.registered', userId, detail: { roles: roleNames, by }, emits: event('user.created', { user_id: userId, email, roles: roleNames, by }), actor: by === 'self' ? `user:${userId}` : by }, now)
     })
   } catch (error) {
     // Two registrations of one email raced past the check above: the unique index decides.
@@ -48,7 +51,6 @@ export async function registerUser(ctx: Context, input: RegisterUserInput): Prom
     throw error
   }
   ctx.mail.nudge()
-  await ctx.audit.insertAuditEvent({ type: 'user.registered', userId, detail: { roles: roleNames, by: input.byOperator ? 'operator' : 'self' } })
   return { userId, email }
 }
 

@@ -1,7 +1,9 @@
 import type { Context } from '../../context.js'
+import { event } from '../../domain/events.js'
 import { passwordFieldErrors } from '../../domain/password-policy.js'
 import { validationError } from '../../errors.js'
 import { findUserByEmailOrFail } from './find-user.js'
+import { sessionsEnded } from '../events/sessions-ended.js'
 import { clearLoginAttempts } from '../throttling/lockout.js'
 
 /**
@@ -15,10 +17,15 @@ export async function setUserPassword(ctx: Context, input: { email: string; pass
 
   const passwordHash = await ctx.passwords.hash(input.password)
   const now = ctx.clock.now()
-  await ctx.users.updateUserPassword(user.id, passwordHash, now)
-  const revokedSessions = await ctx.sessions.updateSessionsRevokedByUserId(user.id, 'password_changed', now)
+  const revokedSessions = await ctx.transaction(async (tx) => {
+    await tx.users.updateUserPassword(user.id, passwordHash, now)
+    const revoked = await tx.sessions.updateSessionsRevokedByUserId(user.id, 'password_changed', now)
+    const emits = event('password.changed', { user_id: user.id, by: 'operator', revoked_sessions: revoked })
+    await tx.audit.insertAuditEvent({ type: 'user.password_set', userId: user.id, detail: { revoked_sessions: revoked }, emits, actor: 'operator' }, now)
+    if (revoked > 0) await tx.audit.insertAuditEvent({ ...sessionsEnded(user.id, 'admin', revoked), actor: 'operator' }, now)
+    return revoked
+  })
   await ctx.invalidate({ kind: 'user', id: user.id })
   await clearLoginAttempts(ctx, user.email)
-  await ctx.audit.insertAuditEvent({ type: 'user.password_set', userId: user.id, detail: { revoked_sessions: revokedSessions } })
   return { revokedSessions }
 }

@@ -135,7 +135,7 @@ serverTest('an upstream account with a local account\'s address is never merged:
   t.like(linked, { userId: victimId, provider: 'trusted', returnTo: '/account' })
   await t.throwsAsync(linkPendingIdentity(server.context, { pendingLinkToken: result.pendingLinkToken, userId: victimId }), { code: 'federation.link_expired' })
   t.is(signedIn(t, await signIn(server, 'trusted', attackerSub)).userId, victimId, 'once proven, the identity signs in to that account')
-  t.is((await server.context.db('audit_events').where({ type: 'federation.identity_linked', user_id: victimId })).length, 1)
+  t.is((await server.context.db('audit_events').where({ type: 'federation.identity_linked', user_id: victimId, event_type: 'identity.linked' })).length, 1)
 })
 
 serverTest('pre-hijack: an identity stays bound to its own user when its upstream address later becomes a victim\'s', async (t, server) => {
@@ -284,7 +284,7 @@ serverTest('an identity is not unlinked when it is the account\'s only way to si
   const unlinked = await runCli(['user:unlink', email, 'trusted', '--json'], { env: server.env })
   t.is(unlinked.code, 0, unlinked.stderr)
   t.deepEqual(await server.context.db('user_identities').where({ user_id: userId }), [])
-  t.is((await server.context.db('audit_events').where({ type: 'federation.identity_unlinked', user_id: userId })).length, 1)
+  t.is((await server.context.db('audit_events').where({ type: 'federation.identity_unlinked', user_id: userId, event_type: 'identity.unlinked' })).length, 1)
   t.is((await server.client.login(email, TEST_PASSWORD)).statusCode, 200)
 })
 
@@ -332,6 +332,7 @@ serverTest('idp:delete takes the identities linked through it, the accounts stay
   t.deepEqual(JSON.parse(deleted.stdout), { deleted: 'doomed', unlinked_identities: 1 })
   t.truthy(await server.context.users.findUserById(userId), 'the account stays')
   t.deepEqual(await server.context.db('user_identities').where({ user_id: userId }), [])
+  t.is((await server.context.db('audit_events').where({ user_id: userId, event_type: 'identity.unlinked' })).length, 1, 'identity.unlinked for the identity that went with the provider')
 
   const goneSub = uniqueSub('gone')
   const goneEmail = uniqueEmail('gone')

@@ -208,6 +208,7 @@ function registerTests(backend: string): void {
     const [audited] = await server.context.audit.findAuditEvents({ type: 'consent.revoked', limit: 1 })
     t.like(JSON.parse(audited.detail ?? '{}'), { client_id: rp.clientId, grants: 1 })
     t.is(audited.user_id, sub)
+    t.like(JSON.parse(audited.payload ?? '{}'), { user_id: sub, client_id: rp.clientId, grants: 1 })
 
     // Still signed in, but the client must ask again.
     await page.goto((await authorizationUrl(rp, 'openid email')).url.href)

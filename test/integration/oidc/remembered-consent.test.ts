@@ -62,6 +62,8 @@ for (const backend of backends()) {
 
     const [granted] = await server.context.audit.findAuditEvents({ type: 'consent.granted', userId: first.sub, limit: 1 })
     t.like(JSON.parse(granted.detail ?? '{}'), { client_id: rp.clientId, scope: 'roles' })
+    t.is(granted.event_type, 'consent.granted')
+    t.like(JSON.parse(granted.payload ?? '{}'), { user_id: first.sub, client_id: rp.clientId, scope: 'roles' })
   })
 
   test(`prompt=consent asks again, about everything the client asks for, though it was allowed before [${backend}]`, async (t) => {

@@ -104,6 +104,10 @@ for (const backend of backends()) {
     const userId = await assertTakenBack(t, server, email, TEST_PASSWORD, squatter)
     const event = await server.context.db('audit_events').where({ user_id: userId, type: 'email.verified' }).first()
     t.like(JSON.parse(event.detail).ended_at_first_proof, ENDED)
+    // Its events (docs/events.md): the address verified, the squatter's sessions ended, the factors removed.
+    const events = (await server.context.db('audit_events').where({ user_id: userId }).whereNotNull('event_id').orderBy('id')).map((row) => [row.event_type, JSON.parse(row.payload)])
+    const fromProof = events.slice(events.findIndex(([type]) => type === 'user.updated'))
+    t.like(fromProof, [['user.updated', { changes: ['email_verified'] }], ['session.revoked', { reason: 'reset', count: 2 }], ['mfa.removed', { method: 'all', by: 'system' }]])
 
     t.is((await server.client.post('auth/password/forgot', { email })).statusCode, 202)
     const reset = await server.client.post('auth/password/reset', { token: (await linkMail(smtp, email, SUBJECTS.reset)).token, new_password: NEW_PASSWORD })

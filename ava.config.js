@@ -44,7 +44,7 @@ function rank(file) {
 }
 
 export default {
-  files: ['dist/test/**/*.test.js', ...ALONE.map((glob) => `!${glob}`)],
+  files: ['dist/test/**/*.test.js', 'dist/packages/*/test/**/*.test.js', ...ALONE.map((glob) => `!${glob}`)],
   timeout: '2m',
   concurrency: 3,
   sortTestFiles: (a, b) => rank(a) - rank(b) || a.localeCompare(b),

@@ -3,8 +3,12 @@
 // (its utime + stime over a run, divided by the requests it answered), which holds whether or not the
 // load generator, sharing the two cores, is what saturates; and the latency at a fixed offered load
 // below saturation (the server's, not a queue's), beside the latency at saturation.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { load, type LoadResult } from './load.js'
 import { startProcess, type Running } from './process.js'
+import { tailBetween, type Tail } from './tail.js'
 
 export interface HotPathOptions {
   /** The environment `heimdall serve` runs with (database, secret, cost). */
@@ -22,6 +26,9 @@ export interface HotPathRow {
   saturated: LoadResult
   /** At `fixedRate` requests a second. */
   fixed: LoadResult
+  /** The server's event loop and garbage collection during the saturated (median) and fixed runs. */
+  saturatedTail?: Tail
+  fixedTail?: Tail
   /** Server CPU per request at saturation over the bare Koa app's for the same route. */
   cpuRatioToKoa: number
 }
@@ -34,6 +41,7 @@ export interface HotPathResult {
 
 const BIN = new URL('../../bin/run.js', import.meta.url).pathname
 const BASELINE = new URL('./baseline-server.js', import.meta.url).pathname
+const TAIL_PROBE = new URL('./tail-probe.js', import.meta.url).href
 const ROUTES = [
   { route: 'POST /auth/validate', method: 'POST', path: '/auth/validate' },
   { route: 'GET /auth/me', method: 'GET', path: '/auth/me' },
@@ -46,17 +54,27 @@ const ROUTES = [
  */
 export async function measureHotPath(options: HotPathOptions): Promise<HotPathResult> {
   const servers: Running[] = []
+  const tailDirs: string[] = []
+  // Each server gets its own probe directory: the tail read for a run is that server's alone.
+  const probed = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'heimdall-bench-tail-'))
+    tailDirs.push(dir)
+    return { dir, env: { BENCH_TAIL_DIR: dir, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${TAIL_PROBE}`.trim() } }
+  }
   try {
-    const heimdall = await startProcess([BIN, 'serve', '--port', '0', '--workers', '1'], options.env, /listening on (http:\/\/\S+)[\s\S]*Ready/)
+    const heimdallProbe = probed()
+    const heimdall = await startProcess([BIN, 'serve', '--port', '0', '--workers', '1'], { ...options.env, ...heimdallProbe.env }, /listening on (http:\/\/\S+)[\s\S]*Ready/)
     servers.push(heimdall)
-    const koa = await startProcess([BASELINE, '1', 'koa'], {}, /listening on (http:\/\/\S+)/)
+    const koaProbe = probed()
+    const koa = await startProcess([BASELINE, '1', 'koa'], koaProbe.env, /listening on (http:\/\/\S+)/)
     servers.push(koa)
-    const http = await startProcess([BASELINE, '1', 'http'], {}, /listening on (http:\/\/\S+)/)
+    const httpProbe = probed()
+    const http = await startProcess([BASELINE, '1', 'http'], httpProbe.env, /listening on (http:\/\/\S+)/)
     servers.push(http)
     const targets = [
-      { server: 'heimdall', running: heimdall },
-      { server: 'bare koa', running: koa },
-      { server: 'bare node:http', running: http },
+      { server: 'heimdall', running: heimdall, tailDir: heimdallProbe.dir },
+      { server: 'bare koa', running: koa, tailDir: koaProbe.dir },
+      { server: 'bare node:http', running: http, tailDir: httpProbe.dir },
     ] as const
 
     const bodies = options.tokens.map((token) => `{"token":"${token}"}`)
@@ -73,30 +91,32 @@ export async function measureHotPath(options: HotPathOptions): Promise<HotPathRe
     // Warm-up: JIT, and every token's session into Heimdall's read model.
     for (const { running } of targets) for (const route of ROUTES) await run(running, route, Math.min(2, options.seconds))
 
-    const saturated = new Map<string, LoadResult[]>()
+    const saturated = new Map<string, TailedResult[]>()
     for (let round = 0; round < options.rounds; round++) {
       for (const route of ROUTES) {
-        for (const { server, running } of targets) {
+        for (const { server, running, tailDir } of targets) {
           const key = `${server} ${route.route}`
-          saturated.set(key, [...(saturated.get(key) ?? []), await run(running, route, options.seconds)])
+          saturated.set(key, [...(saturated.get(key) ?? []), await tailed(tailDir, () => run(running, route, options.seconds))])
         }
       }
     }
     const medianOf = (key: string) => medianByCpu(saturated.get(key)!)
-    const fixedRate = Math.max(100, Math.round(medianOf(`bare koa ${ROUTES[0].route}`).perMinute / 60 / 2))
+    const fixedRate = Math.max(100, Math.round(medianOf(`bare koa ${ROUTES[0].route}`).result.perMinute / 60 / 2))
 
     const rows: HotPathRow[] = []
     for (const route of ROUTES) {
-      const koaCpu = medianOf(`bare koa ${route.route}`).serverCpuUs
-      for (const { server, running } of targets) {
-        const result = medianOf(`${server} ${route.route}`)
+      const koaCpu = medianOf(`bare koa ${route.route}`).result.serverCpuUs
+      for (const { server, running, tailDir } of targets) {
+        const { result, tail: saturatedTail } = medianOf(`${server} ${route.route}`)
         if (server === 'heimdall' && result.errors > 0) throw new Error(`${route.route}: ${result.errors} of Heimdall's answers failed`)
-        const fixed = await run(running, route, options.seconds, fixedRate)
+        const { result: fixed, tail: fixedTail } = await tailed(tailDir, () => run(running, route, options.seconds, fixedRate))
         rows.push({
           server,
           route: route.route,
           saturated: result,
           fixed,
+          saturatedTail,
+          fixedTail,
           cpuRatioToKoa: result.serverCpuUs !== undefined && koaCpu ? result.serverCpuUs / koaCpu : Number.NaN,
         })
       }
@@ -104,13 +124,32 @@ export async function measureHotPath(options: HotPathOptions): Promise<HotPathRe
     return { rows, fixedRate }
   } finally {
     for (const server of servers) await server.stop()
+    for (const dir of tailDirs) rmSync(dir, { recursive: true, force: true })
   }
 }
 
+interface TailedResult {
+  result: LoadResult
+  tail?: Tail
+}
+
+/** Runs `measure` and reads the server's tail over the same window (the probe writes once a second). */
+async function tailed(tailDir: string, measure: () => Promise<LoadResult>): Promise<TailedResult> {
+  const from = Date.now()
+  const result = await measure()
+  const to = Date.now()
+  await new Promise((resolve) => setTimeout(resolve, 1100))
+  return { result, tail: tailBetween(tailDir, from, to) }
+}
+
 /** The median round by server CPU per request; of an even number, the costlier of the middle two. */
-function medianByCpu(results: LoadResult[]): LoadResult {
-  const sorted = [...results].sort((a, b) => (a.serverCpuUs ?? 0) - (b.serverCpuUs ?? 0))
+function medianByCpu(results: TailedResult[]): TailedResult {
+  const sorted = [...results].sort((a, b) => (a.result.serverCpuUs ?? 0) - (b.result.serverCpuUs ?? 0))
   return sorted[Math.floor(results.length / 2)]
+}
+
+function show(tail: Tail | undefined, pick: (tail: Tail) => number, unit: string): string {
+  return tail === undefined ? 'n/a' : `${pick(tail)}${unit}`
 }
 
 /** The rows as a markdown table, and the headline: validate's CPU per request against bare Koa's. */
@@ -132,6 +171,15 @@ export function formatHotPath(result: HotPathResult): { headline: string; table:
       (row) =>
         `| ${row.server} | ${row.route} | ${Math.round(row.saturated.perMinute / 60).toLocaleString('en-US')} | ${cpu(row.saturated.serverCpuUs)} | ${row.cpuRatioToKoa.toFixed(2)} | ${cpu(row.saturated.clientCpuUs)} | ${row.saturated.p50} | ${row.saturated.p99} | ${row.fixed.p50} | ${row.fixed.p99} | ${cpu(row.fixed.serverCpuUs)} | ${row.saturated.errors + row.fixed.errors} |`,
     ),
+    '',
+    "The servers' tail (bench/tail-probe.ts in each server, the busiest process): event-loop delay (1 ms resolution; p99 is the worst one-second p99 of the run) and garbage collection, saturated / fixed",
+    '',
+    '| server | route | loop p50 ms | loop p99 ms | loop max ms | young GCs a second | young GC mean ms | other GCs a second | longest GC ms | time in GC |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...result.rows.map((row) => {
+      const both = (pick: (tail: Tail) => number, unit = '') => `${show(row.saturatedTail, pick, unit)} / ${show(row.fixedTail, pick, unit)}`
+      return `| ${row.server} | ${row.route} | ${both((t) => t.loopP50)} | ${both((t) => t.loopP99)} | ${both((t) => t.loopMax)} | ${both((t) => t.youngPerSecond)} | ${both((t) => t.youngMeanMs)} | ${both((t) => t.otherPerSecond)} | ${both((t) => t.gcMaxMs)} | ${both((t) => Math.round(t.gcShare * 1000) / 10, '%')} |`
+    }),
   ]
   return { headline, table }
 }

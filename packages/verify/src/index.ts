@@ -1,0 +1,7 @@
+/**
+ * @heimdall/verify: verify Heimdall's access tokens inside a Node service (README.md).
+ */
+export { createVerifier, type Verifier, type VerifierOptions } from './verifier.js'
+export { createRevocationSet, type RevocationSet } from './revocations.js'
+export { koaMiddleware, expressMiddleware, bearerTokenOf, refusalResponse } from './middleware.js'
+export type { Validation, VerificationCode } from './answer.js'

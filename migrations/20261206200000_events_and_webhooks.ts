@@ -36,7 +36,7 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('webhook_deliveries', (table) => {
     table.increments('id').primary()
     table.string('endpoint_id', 36).notNullable().references('id').inTable('webhook_endpoints').onDelete('CASCADE')
-    table.integer('event_row_id').notNullable()
+    table.integer('event_row_id').unsigned().notNullable()
     table.string('event_id', 40).notNullable()
     table.string('event_type', 64).notNullable()
     // pending | sending | delivered | failed
@@ -55,7 +55,7 @@ export async function up(knex: Knex): Promise<void> {
 
   await knex.schema.createTable('webhook_attempts', (table) => {
     table.increments('id').primary()
-    table.integer('delivery_id').notNullable().references('id').inTable('webhook_deliveries').onDelete('CASCADE')
+    table.integer('delivery_id').unsigned().notNullable().references('id').inTable('webhook_deliveries').onDelete('CASCADE')
     table.integer('attempt').notNullable()
     table.bigInteger('started_at').notNullable()
     table.integer('latency_ms').notNullable()

@@ -35,6 +35,8 @@ import { createUserIdentitiesRepository, type UserIdentitiesRepository } from '.
 import { createSessionsRepository, type SessionsRepository } from './infra/repositories/sessions.js'
 import { createThrottlesRepository, type ThrottlesRepository } from './infra/repositories/throttles.js'
 import { createUsersRepository, type UsersRepository } from './infra/repositories/users.js'
+import { createWebhooksRepository, type WebhooksRepository } from './infra/repositories/webhooks.js'
+import { startDeliveryWorker } from './infra/events/delivery-worker.js'
 import { createSessionReadModel, type SessionReadModel } from './infra/session-read-model.js'
 import type { SigningKeyStore } from './infra/tokens/signing-key-store.js'
 import { transactionRetryingLockConflicts } from './infra/db/lock-conflict.js'
@@ -89,6 +91,8 @@ export interface Context {
   readonly oidcGrants: OidcGrantsRepository
   /** What users allowed OpenID Connect clients, remembered across sign-ins. */
   readonly oidcConsents: OidcConsentsRepository
+  /** Webhook endpoints, their deliveries and attempts (webhook:create ...; docs/events.md). */
+  readonly webhooks: WebhooksRepository
   /** The upstream identity providers people may sign in with (idp:create ...). */
   readonly identityProviders: IdentityProvidersRepository
   /** Upstream identities linked to users, keyed on (provider, subject). */
@@ -189,6 +193,22 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
   const dataKeys = createDataKeyring(config)
   const secretBox = createSecretBox({ keyring: dataKeys, legacy: createLegacyOpener(() => tokens.jwtSecret()) })
   const tokens = createTokenProvider(config, db, secretBox, clock)
+  const webhooks = createWebhooksRepository(db)
+  // Servers deliver webhooks, off the request path; every other process only queues them (with its events).
+  const deliveryWorker = options.watchRevocations && config.webhookDeliver
+    ? startDeliveryWorker({
+        db,
+        secretBox,
+        logger,
+        allowPrivate: config.webhookAllowPrivate,
+        timeoutMs: config.webhookTimeoutMs,
+        retryBaseMs: config.webhookRetryBaseMs,
+        retryForSeconds: config.webhookRetryForSeconds,
+        pollMs: config.webhookPollMs,
+        isReady: () => context.ready,
+        countOutcome: (endpoint, outcome) => context.metrics.countWebhook(endpoint, outcome),
+      })
+    : undefined
   const jobs = options.watchRevocations
     ? startBackgroundJobs({ config, logger, databaseOutage, sessions, users, audit, throttles, mfa, sessionStates, builtTokens: tokens.built, isReady: () => context.ready, sweepOidc: config.oidcEnabled ? () => sweepExpiredOidcPayloads(db, Date.now()) : undefined })
     : undefined
@@ -214,6 +234,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     oauthClients: createOAuthClientsRepository(db),
     oidcGrants: createOidcGrantsRepository(db),
     oidcConsents: createOidcConsentsRepository(db),
+    webhooks,
     identityProviders: createIdentityProvidersRepository(db),
     userIdentities: createUserIdentitiesRepository(db),
     federationFlows: createFederationFlowsRepository(db),
@@ -232,6 +253,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
       cacheStats: () => sessionStates.stats(),
       countActiveSessions: () => readers.sessions.countActiveSessions(clock.now()),
       countUnsentMails: () => mailOutbox.countUnsentMails(),
+      webhookQueues: () => webhooks.findQueueStats(),
       poolStats: () => poolStats(db),
       siblingSnapshots: () => clusterMetrics.siblingSnapshots(),
     }),
@@ -249,6 +271,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
       sessionStates.close()
       // The pass in progress finishes (and records what it sent) before the pool goes.
       await mail.close()
+      await deliveryWorker?.stop()
       await Promise.all([db.destroy(), replicaDb?.destroy(), fanout.close()])
     },
   }

@@ -24,6 +24,14 @@ const CODES = {
   // A sound request the client's kind rules out: a public client has no secret to rotate.
   'client.no_secret': { status: 409, expose: true },
   'consent.not_found': { status: 404, expose: true },
+  // Webhook endpoints and their deliveries (webhook:*, docs/events.md).
+  'webhook.not_found': { status: 404, expose: true },
+  'webhook.exists': { status: 409, expose: true },
+  'webhook.delivery_not_found': { status: 404, expose: true },
+  // Still queued: there is nothing to send again yet.
+  'webhook.delivery_queued': { status: 409, expose: true },
+  // webhook:test got no 2xx: the receiver's answer, or why there was none.
+  'webhook.test_failed': { status: 502, expose: true },
   'auth.invalid_credentials': { status: 400, expose: true },
   // Two codes for a disabled account, each with the status its door's contract fixed. auth.account_disabled
   // (403): a credential was presented to sign in or to get new tokens (login, refresh, the MFA step, a

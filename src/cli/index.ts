@@ -45,6 +45,16 @@ import UserSetPassword from './user/set-password.js'
 import UserShow from './user/show.js'
 import UserUnlink from './user/unlink.js'
 import UserVerifyEmail from './user/verify-email.js'
+import WebhookCreate from './webhook/create.js'
+import WebhookList from './webhook/list.js'
+import WebhookShow from './webhook/show.js'
+import WebhookDisable from './webhook/disable.js'
+import WebhookEnable from './webhook/enable.js'
+import WebhookDelete from './webhook/delete.js'
+import WebhookRotateSecret from './webhook/rotate-secret.js'
+import WebhookDeliveries from './webhook/deliveries.js'
+import WebhookReplay from './webhook/replay.js'
+import WebhookTest from './webhook/test.js'
 
 /** oclif's explicit command list (package.json "oclif.commands"). */
 export const COMMANDS = {
@@ -87,6 +97,16 @@ export const COMMANDS = {
   'client:show': ClientShow,
   'client:rotate-secret': ClientRotateSecret,
   'client:delete': ClientDelete,
+  'webhook:create': WebhookCreate,
+  'webhook:list': WebhookList,
+  'webhook:show': WebhookShow,
+  'webhook:disable': WebhookDisable,
+  'webhook:enable': WebhookEnable,
+  'webhook:delete': WebhookDelete,
+  'webhook:rotate-secret': WebhookRotateSecret,
+  'webhook:deliveries': WebhookDeliveries,
+  'webhook:replay': WebhookReplay,
+  'webhook:test': WebhookTest,
   'idp:create': IdpCreate,
   'idp:list': IdpList,
   'idp:show': IdpShow,

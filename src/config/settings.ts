@@ -290,6 +290,48 @@ export const SETTINGS = {
     default: 2_000,
     doc: 'how often `serve` looks for due mails (a mail queued by the same process goes at once)',
   }),
+  webhookAllowPrivate: setting({
+    env: 'HEIMDALL_WEBHOOK_ALLOW_PRIVATE',
+    parser: boolean(),
+    default: false,
+    doc: '`true`: webhooks may be delivered to loopback, private (RFC 1918, fc00::/7), link-local, CGNAT and cloud metadata addresses. Off, such a destination is refused, checked on the address actually connected to ([events.md](events.md#ssrf))',
+  }),
+  webhookDeliver: setting({
+    env: 'HEIMDALL_WEBHOOK_DELIVER',
+    parser: boolean(),
+    default: true,
+    doc: '`false`: this `serve` queues webhook deliveries with its events but sends none (leave delivery to other instances)',
+  }),
+  webhookTimeoutMs: setting({
+    env: 'HEIMDALL_WEBHOOK_TIMEOUT_MS',
+    parser: integer({ min: 100, max: 60_000, unit: 'milliseconds' }),
+    default: 10_000,
+    doc: 'how long one webhook delivery may take, connection to last byte; a slower endpoint counts as failed and is retried',
+  }),
+  webhookRetryBaseMs: setting({
+    env: 'HEIMDALL_WEBHOOK_RETRY_MS',
+    parser: integer({ min: 10, max: 3_600_000, unit: 'milliseconds' }),
+    default: 5_000,
+    doc: 'the delay before a failed delivery\'s first retry; it doubles with each further attempt (at most an hour), less a random jitter of up to half',
+  }),
+  webhookRetryForSeconds: setting({
+    env: 'HEIMDALL_WEBHOOK_RETRY_FOR',
+    parser: integer({ min: 1, max: 7 * 86_400, unit: 'seconds' }),
+    default: 86_400,
+    doc: 'how long a delivery is retried; then it fails, its endpoint is disabled (event `webhook.disabled`, one error log line) and `webhook:replay` sends it again once the endpoint is fixed',
+  }),
+  webhookPollMs: setting({
+    env: 'HEIMDALL_WEBHOOK_POLL_MS',
+    parser: integer({ min: 10, max: 600_000, unit: 'milliseconds' }),
+    default: 1_000,
+    doc: 'how often `serve` looks for webhook deliveries that are due',
+  }),
+  webhookSecretGraceSeconds: setting({
+    env: 'HEIMDALL_WEBHOOK_SECRET_GRACE',
+    parser: integer({ min: 0, max: 30 * 86_400, unit: 'seconds' }),
+    default: 86_400,
+    doc: 'after `webhook:rotate-secret`, how long deliveries carry a signature under the old secret too, so receivers can switch over',
+  }),
   resetTokenTtlSeconds: setting({
     env: 'HEIMDALL_RESET_TOKEN_TTL',
     // Bounded: a link that lives for days is a standing credential in a mailbox.

@@ -263,3 +263,48 @@ export interface PendingLinkRow {
   expires_at: number
   consumed_at: number | null
 }
+
+export interface WebhookEndpointRow {
+  id: string
+  name: string
+  url: string
+  /** JSON array of patterns (domain/events.ts checkEventPattern). */
+  events: string
+  secret_sealed: string
+  previous_secret_sealed: string | null
+  /** Epoch ms until which the previous secret signs too. */
+  previous_secret_until: number | null
+  enabled: boolean | number
+  disabled_reason: string | null
+  created_at: number
+  updated_at: number
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'sending' | 'delivered' | 'failed'
+
+export interface WebhookDeliveryRow {
+  id: number
+  endpoint_id: string
+  event_row_id: number
+  event_id: string
+  event_type: string
+  status: WebhookDeliveryStatus
+  attempts: number
+  next_attempt_at: number
+  claimed_by: string | null
+  claimed_until: number | null
+  created_at: number
+  delivered_at: number | null
+  last_status_code: number | null
+  last_error: string | null
+}
+
+export interface WebhookAttemptRow {
+  id: number
+  delivery_id: number
+  attempt: number
+  started_at: number
+  latency_ms: number
+  status_code: number | null
+  error: string | null
+}

@@ -20,6 +20,8 @@ export interface MetricSources {
   countActiveSessions(): Promise<number>
   /** Mails in the outbox not yet sent nor failed. */
   countUnsentMails(): Promise<number>
+  /** Per webhook endpoint: undelivered deliveries and the creation (epoch ms) of the oldest. */
+  webhookQueues(): Promise<Array<{ endpoint: string; queued: number; oldestCreatedAt: number | null }>>
   poolStats(): PoolStats | undefined
   /** The other workers' families when this process is one of several sharing a port. */
   siblingSnapshots(): Promise<MetricsSnapshot[]>
@@ -43,6 +45,8 @@ export interface Metrics {
   countLogin(outcome: LoginOutcome): void
   /** One outbox send attempt of this process: sent, retried later, or failed for good. */
   countMail(outcome: MailOutcome): void
+  /** One webhook delivery attempt of this process to `endpoint` (its name): delivered, or failed (retried or not). */
+  countWebhook(endpoint: string, outcome: 'delivered' | 'failed'): void
   /** One finished HTTP request: `route` is the matched pattern (bounded), never the raw path. */
   observeRequest(method: string, route: string, status: number, seconds: number): void
   /** This process's families, for a sibling worker's scrape. */
@@ -59,9 +63,11 @@ export function createMetrics(sources: MetricSources): Metrics {
   const validations = tally(VALIDATION_OUTCOMES)
   const logins = tally(LOGIN_OUTCOMES)
   const mails = tally(MAIL_OUTCOMES)
+  // Keyed by endpoint name: bounded by the endpoints an operator made.
+  const webhooks = new Map<string, { delivered: number; failed: number }>()
   const requests = createRequestMetrics(DURATION_BUCKETS)
   let exporter: ReturnType<typeof createExporter> | undefined
-  const exporterOf = () => (exporter ??= createExporter(sources, validations, logins, mails))
+  const exporterOf = () => (exporter ??= createExporter(sources, validations, logins, mails, webhooks))
   const metrics: Metrics = {
     totalRequests: 0,
     startedAt: Date.now(),
@@ -73,6 +79,11 @@ export function createMetrics(sources: MetricSources): Metrics {
     },
     countMail(outcome) {
       mails[outcome]++
+    },
+    countWebhook(endpoint, outcome) {
+      let counts = webhooks.get(endpoint)
+      if (!counts) webhooks.set(endpoint, (counts = { delivered: 0, failed: 0 }))
+      counts[outcome]++
     },
     observeRequest(method, route, status, seconds) {
       requests.observe(method, route, status, seconds)
@@ -107,6 +118,7 @@ function createExporter(
   validations: Record<ValidationOutcome, number>,
   logins: Record<LoginOutcome, number>,
   mails: Record<MailOutcome, number>,
+  webhooks: Map<string, { delivered: number; failed: number }>,
 ) {
   // prom-client takes ~150 ms to load: only a server that serves requests pays for it.
   const prom = createRequire(import.meta.url)('prom-client') as typeof PromClient
@@ -178,6 +190,48 @@ function createExporter(
     async collect() {
       const count = await unsentMails()
       if (count !== undefined) this.set(count)
+    },
+  })
+
+  for (const outcome of ['delivered', 'failed'] as const) {
+    new prom.Counter({
+      name: `heimdall_webhook_${outcome}_total`,
+      help: outcome === 'delivered' ? 'Webhook deliveries answered 2xx, per endpoint' : 'Webhook delivery attempts that failed (error, timeout, non-2xx), per endpoint; each is retried until the retry window is over',
+      labelNames: ['endpoint'],
+      registers,
+      collect() {
+        this.reset()
+        for (const [endpoint, counts] of webhooks) this.inc({ endpoint }, counts[outcome])
+      },
+    })
+  }
+  const webhookQueues = cachedCount(async () => {
+    queueStats = await sources.webhookQueues()
+    return queueStats.length
+  })
+  let queueStats: Awaited<ReturnType<MetricSources['webhookQueues']>> = []
+  new prom.Gauge({
+    name: 'heimdall_webhook_queue_depth',
+    help: 'Webhook deliveries neither delivered nor failed, per endpoint (the retry queue included)',
+    labelNames: ['endpoint'],
+    registers,
+    aggregator: 'max',
+    async collect() {
+      await webhookQueues()
+      this.reset()
+      for (const stats of queueStats) this.set({ endpoint: stats.endpoint }, stats.queued)
+    },
+  })
+  new prom.Gauge({
+    name: 'heimdall_webhook_oldest_undelivered_seconds',
+    help: 'Age of the oldest webhook delivery not yet delivered, per endpoint (0 when none)',
+    labelNames: ['endpoint'],
+    registers,
+    aggregator: 'max',
+    async collect() {
+      await webhookQueues()
+      this.reset()
+      for (const stats of queueStats) this.set({ endpoint: stats.endpoint }, stats.oldestCreatedAt === null ? 0 : Math.max(0, (Date.now() - stats.oldestCreatedAt) / 1000))
     },
   })
 

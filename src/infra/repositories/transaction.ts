@@ -11,6 +11,7 @@ import { createSessionsRepository } from './sessions.js'
 import { createThrottlesRepository } from './throttles.js'
 import { createUserTokensRepository } from './user-tokens.js'
 import { createUsersRepository } from './users.js'
+import { createWebhooksRepository } from './webhooks.js'
 import { createFederationFlowsRepository } from './federation-flows.js'
 import { createUserIdentitiesRepository } from './user-identities.js'
 
@@ -31,6 +32,7 @@ export function repositoriesOver(db: Knex) {
     oidcConsents: createOidcConsentsRepository(db),
     userIdentities: createUserIdentitiesRepository(db),
     federationFlows: createFederationFlowsRepository(db),
+    webhooks: createWebhooksRepository(db),
   }
 }
 

@@ -1,14 +1,15 @@
 import type { Context } from '../../context.js'
 import { isAsymmetric } from '../../domain/signing-key-lifecycle.js'
 import { PUSH_DELIVERY } from '../../domain/ssf.js'
+import { postWebhook } from '../../infra/events/webhook-client.js'
 import type { SsfStreamRow } from '../../infra/repositories/ssf-streams.js'
+import { VERSION } from '../../version.js'
 import { acknowledgeEvents, pendingEvents, securityEventsOf } from './stream-events.js'
 import { pushAuthorizationOf } from './streams.js'
 import { ssfStreams } from './transmitter.js'
 
 /** How long one instance holds a push stream (ms): longer than a round of sends with their timeouts. */
 const CLAIM_MS = 60_000
-const SEND_TIMEOUT_MS = 10_000
 const EVENTS_PER_ROUND = 20
 /** Backoff after the n-th failure in a row: 1 s, 2 s, 4 s ... at most 5 minutes. */
 export function pushBackoffMs(failures: number): number {
@@ -19,7 +20,7 @@ export function pushBackoffMs(failures: number): number {
  * One round of push delivery (RFC 8935), off the request path: every enabled push stream that is
  * due and that no other instance holds is claimed, and its unacknowledged events are POSTed to its
  * endpoint in order, one SET a request (application/secevent+jwt, with the stream's Authorization
- * header). 202 is delivered (acknowledged, never sent again); anything else stops the stream's round
+ * header), through the webhooks' SSRF guard (HEIMDALL_WEBHOOK_ALLOW_PRIVATE, HEIMDALL_WEBHOOK_TIMEOUT_MS). 202 is delivered (acknowledged, never sent again); anything else stops the stream's round
  * and schedules the next try with backoff. Answers how many SETs were delivered.
  */
 export async function pushDueEvents(ctx: Context): Promise<number> {
@@ -46,7 +47,7 @@ async function pushStream(ctx: Context, stream: SsfStreamRow): Promise<number> {
   const done: string[] = [...skipped]
   let failure: string | undefined
   for (const [jti, set] of Object.entries(sets)) {
-    failure = await send(stream.endpoint_url!, set, authorization)
+    failure = await send(ctx, stream.endpoint_url!, set, authorization)
     if (failure !== undefined) break
     done.push(jti)
   }
@@ -61,19 +62,10 @@ async function pushStream(ctx: Context, stream: SsfStreamRow): Promise<number> {
   return done.length - skipped.length
 }
 
-/** Sends one SET; undefined when the receiver took it (202), else why not. */
-async function send(endpoint: string, set: string, authorization: string | null): Promise<string | undefined> {
-  try {
-    const response = await fetch(endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/secevent+jwt', accept: 'application/json', ...(authorization === null ? {} : { authorization }) },
-      body: set,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
-    })
-    const text = await response.text().catch(() => '')
-    return response.status === 202 ? undefined : `HTTP ${response.status} ${text.slice(0, 500)}`
-  } catch (error) {
-    return (error as Error).message
-  }
+/** Sends one SET through the webhooks' SSRF-guarded client; undefined when the receiver took it (202), else why not. */
+async function send(ctx: Context, endpoint: string, set: string, authorization: string | null): Promise<string | undefined> {
+  const headers: Record<string, string> = { 'content-type': 'application/secevent+jwt', accept: 'application/json', ...(authorization === null ? {} : { authorization }) }
+  const response = await postWebhook(endpoint, set, headers, { allowPrivate: ctx.config.webhookAllowPrivate, timeoutMs: ctx.config.webhookTimeoutMs, userAgent: `Heimdall/${VERSION} (ssf)` })
+  if (response.statusCode === 202) return undefined
+  return response.error ?? `HTTP ${response.statusCode}`
 }

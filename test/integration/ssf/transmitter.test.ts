@@ -13,7 +13,8 @@ import { oidcServersForFile, type OidcServer } from '../../support/oidc.js'
 import { startSecondInstance, startTestServer, TEST_PASSWORD, uniqueEmail } from '../../support/server.js'
 import { ssfCall, ssfReceiver } from '../../support/ssf.js'
 
-const servers = oidcServersForFile({ HEIMDALL_JWT_ALG: 'RS256' })
+// The push receivers listen on 127.0.0.1, which the SSRF guard refuses unless allowed.
+const servers = oidcServersForFile({ HEIMDALL_JWT_ALG: 'RS256', HEIMDALL_WEBHOOK_ALLOW_PRIVATE: 'true' })
 const SESSION_REVOKED = 'https://schemas.openid.net/secevent/caep/event-type/session-revoked'
 const POLL = 'urn:ietf:rfc:8936'
 

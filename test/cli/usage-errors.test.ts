@@ -28,6 +28,7 @@ const SAMPLE_ARGUMENTS: Record<string, string> = {
   name: 'Example app',
   clientId: '0123456789abcdef0123456789abcdef',
   provider: 'github',
+  streamId: '0b7c5a1e-2f43-4c1e-9d0a-6a1f2b3c4d5e',
 }
 
 /**

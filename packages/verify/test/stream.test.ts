@@ -133,12 +133,13 @@ test.serial('verifications make no request to Heimdall: only the stream polls it
   t.truthy(sample(await (await fetch(`${server.url}/metrics`)).text(), 'heimdall_http_requests_total', { method: 'POST', route: '/ssf/poll/:streamId', status: '200' }))
 })
 
-test.serial('Heimdall restarted between a revocation and the poll: the revocation is still delivered; a stream silent past the bound fails closed with its reason', async (t) => {
-  // A receiver of its own, polling an instance that is not running when the revocation happens.
-  const own = await ssfReceiver(server)
-  const { json: stream } = await own.call('POST', '/ssf/stream', {})
+test.serial('Heimdall restarted between a revocation and the poll, and a verifier started after it: the revocation is still delivered; a stream silent past the bound fails closed with its reason', async (t) => {
+  // The revocation happens before the receiver and its stream exist, and while the instance it will
+  // poll is not running: the event table holds it, and a new stream starts a token lifetime back.
   const user = await signedIn()
   await server.client.logout(user.accessToken)
+  const own = await ssfReceiver(server)
+  const { json: stream } = await own.call('POST', '/ssf/stream', {})
   const restarted = await startSecondInstance(server)
   const jwksUri = `${server.url}/.well-known/jwks.json`
   const fed = createStreamRevocations({ pollUrl: `${restarted.url}/ssf/poll/${stream.stream_id}`, accessToken: async () => own.token, jwksUri, issuer: server.url, audience: own.clientId, maxStalenessMs: 1500 })

@@ -10,7 +10,8 @@ export interface StreamRevocationsOptions {
   pollUrl?: string | URL
   /**
    * Or Heimdall's transmitter configuration (`https://auth.example.com/.well-known/ssf-configuration`):
-   * the client's first poll stream is used, or one is created.
+   * a poll stream of this process's own is created there, and deleted by close(). A stream must not be
+   * polled by several processes: they would split its events.
    */
   transmitterConfigUrl?: string | URL
   /** A client credentials access token with the `ssf` scope, or a function answering a fresh one. */
@@ -40,8 +41,8 @@ export interface StreamRevocations {
   unavailable(): string | undefined
   /** Resolves after the first successful poll (rejects never; check unavailable()). */
   ready: Promise<void>
-  /** Stops polling. */
-  close(): void
+  /** Stops polling, and deletes the stream it made (transmitterConfigUrl). */
+  close(): Promise<void>
 }
 
 /**
@@ -66,6 +67,7 @@ export function createStreamRevocations(options: StreamRevocationsOptions): Stre
   let ack: string[] = []
   let setErrs: Record<string, { err: string; description: string }> = {}
   let closed = false
+  let ownStream: { configurationEndpoint: string; id: string } | undefined
   let timer: NodeJS.Timeout | undefined
   let markReady: () => void = () => undefined
   const ready = new Promise<void>((resolve) => (markReady = resolve))
@@ -82,13 +84,15 @@ export function createStreamRevocations(options: StreamRevocationsOptions): Stre
     return text === '' ? undefined : JSON.parse(text)
   }
 
-  /** The poll endpoint from the transmitter's configuration: the client's first poll stream, made if it has none. */
-  async function discoverPollUrl(): Promise<string> {
+  /**
+   * A poll stream of this process's own, made at the transmitter's configuration endpoint. Not an
+   * existing stream of the client: processes polling one stream split its events between them (each
+   * acknowledges what it got, and the others never see it), so each process needs its own.
+   */
+  async function createOwnStream(): Promise<string> {
     const config = await request(String(options.transmitterConfigUrl), 'GET')
-    const streams = (await request(config.configuration_endpoint, 'GET')) as Array<{ delivery?: { method?: string; endpoint_url?: string } }>
-    const existing = streams.find((stream) => stream.delivery?.method === POLL)
-    if (existing?.delivery?.endpoint_url) return existing.delivery.endpoint_url
-    const created = await request(config.configuration_endpoint, 'POST', { delivery: { method: POLL } })
+    const created = await request(config.configuration_endpoint, 'POST', { delivery: { method: POLL }, description: `@heimdall/verify pid ${process.pid}` })
+    ownStream = { configurationEndpoint: config.configuration_endpoint, id: created.stream_id }
     return created.delivery.endpoint_url
   }
 
@@ -105,7 +109,7 @@ export function createStreamRevocations(options: StreamRevocationsOptions): Stre
   }
 
   async function pollOnce(): Promise<boolean> {
-    pollUrl ??= await discoverPollUrl()
+    pollUrl ??= await createOwnStream()
     const answer = (await request(pollUrl, 'POST', { ack, setErrs, returnImmediately: true, maxEvents: 200 })) as { sets?: Record<string, string>; moreAvailable?: boolean }
     ack = []
     setErrs = {}
@@ -147,9 +151,11 @@ export function createStreamRevocations(options: StreamRevocationsOptions): Stre
       if (silent > maxStalenessMs) return `Revocation stream silent for ${Math.round(silent / 1000)} s (bound ${Math.round(maxStalenessMs / 1000)} s): ${lastError}`
       return undefined
     },
-    close() {
+    async close() {
       closed = true
       clearTimeout(timer)
+      // The stream made for this process goes with it (one left by a crash: heimdall stream:delete).
+      if (ownStream) await request(`${ownStream.configurationEndpoint}?stream_id=${encodeURIComponent(ownStream.id)}`, 'DELETE').catch(() => undefined)
     },
   }
 }

@@ -58,7 +58,7 @@ test.before(async () => {
 })
 
 test.after.always(async () => {
-  revocations?.close()
+  await revocations?.close()
   for (const http of listening) http.close()
   await server?.close()
   await smtp?.close()

@@ -76,6 +76,11 @@ for (const backend of backends()) {
     t.like(await receiver.call('POST', `/ssf/poll/${streamId}`, { maxEvents: -1 }), { status: 400, json: { code: 'ssf.invalid_request' } })
     t.like(await receiver.call('POST', '/ssf/status', { stream_id: streamId, status: 'asleep' }), { status: 400, json: { code: 'ssf.invalid_request' } })
 
+    for (const [method, path, body] of [['PATCH', '/ssf/stream', { description: 'no id' }], ['PUT', '/ssf/stream', 'null'], ['GET', '/ssf/status', undefined], ['DELETE', '/ssf/stream', undefined], ['POST', `/ssf/poll/${streamId}`, '"x"'], ['PATCH', '/ssf/stream', { stream_id: streamId, events_requested: 'all' }]] as const) {
+      const answer = await receiver.call(method, path, body)
+      t.is(answer.status, 400, `${method} ${path} ${JSON.stringify(answer.json)}`)
+      t.is(answer.json.code, 'ssf.invalid_request')
+    }
     t.is((await receiver.call('DELETE', `/ssf/stream?stream_id=${streamId}`)).status, 204)
     t.like(await receiver.call('GET', `/ssf/stream?stream_id=${streamId}`), { status: 404, json: { code: 'ssf.stream_not_found' } })
   })

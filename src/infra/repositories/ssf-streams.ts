@@ -91,6 +91,11 @@ export function createSsfStreamsRepository(db: Knex) {
       return updated === 1
     },
 
+    /** Every stream of a client (the client was deleted); answers how many. */
+    async deleteStreamsOfClient(clientId: string): Promise<number> {
+      return db('ssf_streams').where({ client_id: clientId }).delete()
+    },
+
     async deleteStream(id: string): Promise<boolean> {
       return (await db('ssf_streams').where({ id }).delete()) === 1
     },

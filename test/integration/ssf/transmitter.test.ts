@@ -83,6 +83,12 @@ for (const backend of backends()) {
     }
     t.is((await receiver.call('DELETE', `/ssf/stream?stream_id=${streamId}`)).status, 204)
     t.like(await receiver.call('GET', `/ssf/stream?stream_id=${streamId}`), { status: 404, json: { code: 'ssf.stream_not_found' } })
+
+    // A deleted client takes its streams with it.
+    const { json: kept } = await other.call('POST', '/ssf/stream', {})
+    t.is((await runCli(['client:delete', other.clientId], { env: server.env })).code, 0)
+    t.is(await server.context.db('ssf_streams').where({ id: kept.stream_id }).first(), undefined)
+    t.like(await other.call('GET', '/ssf/stream'), { status: 401, json: { code: 'oauth.invalid_token' } })
   })
 
   test(`poll: a logout becomes a signed session-revoked SET; sent again until acknowledged, never after; a second instance continues the stream [${backend}]`, async (t) => {
@@ -165,6 +171,12 @@ for (const backend of backends()) {
       const subjectOf = (body: string) => JSON.parse(Buffer.from(body.split('.')[1], 'base64url').toString()).sub_id.user?.sub
       const seen = await eventually(async () => received.some((one) => subjectOf(one.body) === user.userId), 10_000)
       t.truthy(seen, 'the SET was pushed after the refusal')
+      // Once the endpoint takes them, a SET follows its event within a push interval (100 ms) and a send.
+      const next = await signedIn(server)
+      await server.client.logout(next.accessToken)
+      const pushedWithin = await eventually(async () => received.some((one) => subjectOf(one.body) === next.userId), 5000)
+      t.truthy(pushedWithin)
+      t.log(`after a refusal and its backoff: ${Math.round(seen!)} ms; then ${Math.round(pushedWithin!)} ms from logout to receiver`)
       const ours = received.find((one) => subjectOf(one.body) === user.userId)!
       t.is(ours.auth, 'Bearer receiver-secret')
       t.is(ours.type, 'application/secevent+jwt')

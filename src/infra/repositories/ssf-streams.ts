@@ -82,6 +82,11 @@ export function createSsfStreamsRepository(db: Knex) {
       await db('ssf_streams').where({ id }).update(changes)
     },
 
+    /** Replaces the sealed push Authorization header only if the row still holds `previous` (data-key rotation). */
+    async updateAuthorizationSealed(id: string, previous: string, sealed: string): Promise<boolean> {
+      return (await db('ssf_streams').where({ id, authorization_header_sealed: previous }).update({ authorization_header_sealed: sealed })) === 1
+    },
+
     /** Takes a push stream for `until` (epoch ms) if no one holds it: answers whether this caller did. */
     async claimStream(id: string, now: number, until: number): Promise<boolean> {
       const updated = await db('ssf_streams')

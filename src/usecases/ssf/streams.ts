@@ -18,7 +18,8 @@ export interface StreamView {
   description?: string
 }
 
-const sealedHeaderData = (streamId: string) => `ssf-stream-authorization:${streamId}`
+/** What a push stream's sealed Authorization header is bound to: its stream (data-key rotation reseals it). */
+export const sealedHeaderData = (streamId: string) => `ssf-stream-authorization:${streamId}`
 
 /** Reads a stream's settings back, the Authorization header opened. */
 async function settingsOf(ctx: Context, row: SsfStreamRow): Promise<StreamSettings> {

@@ -14,7 +14,7 @@ export interface StreamRevocationsOptions {
    * polled by several processes: they would split its events.
    */
   transmitterConfigUrl?: string | URL
-  /** A client credentials access token with the `ssf` scope, or a function answering a fresh one. */
+  /** A client credentials access token with the `ssf` scope, or a function answering a fresh one (called before every request: cache it). */
   accessToken: string | (() => Promise<string>)
   /** Heimdall's JWKS (the same as the verifier's). */
   jwksUri: string | URL
@@ -51,10 +51,12 @@ export interface StreamRevocations {
  * the JWKS (typ secevent+jwt, iss, aud) before it is believed; one that fails is reported back in
  * `setErrs` and ignored. CAEP session-revoked for one session revokes that `sid`; for a user (several
  * sessions, a disabled account, a reset) and token-claims-change (roles changed), every session of
- * the user issued at or before event_timestamp. Fails closed: `unavailable()` answers a reason until
+ * the user issued at or before event_timestamp. Throws TypeError unless exactly one of pollUrl and
+ * transmitterConfigUrl is given. Fails closed: `unavailable()` answers a reason until
  * the first poll succeeds and whenever the last success is older than `maxStalenessMs`.
  */
 export function createStreamRevocations(options: StreamRevocationsOptions): StreamRevocations {
+  if ((options.pollUrl === undefined) === (options.transmitterConfigUrl === undefined)) throw new TypeError('createStreamRevocations needs one of pollUrl and transmitterConfigUrl')
   const now = options.now ?? Date.now
   const intervalMs = options.intervalMs ?? 500
   const maxStalenessMs = options.maxStalenessMs ?? 30_000

@@ -31,6 +31,8 @@ export async function up(knex: Knex): Promise<void> {
     table.bigInteger('claimed_until').nullable()
     table.string('last_error', 2000).nullable()
     table.bigInteger('last_polled_at').nullable()
+    // A verification event asked for (SSF 1.0 section 8.1.4), JSON { jti, state, at }, until acknowledged.
+    table.text('pending_verification').nullable()
     table.bigInteger('created_at').notNullable()
     table.bigInteger('updated_at').notNullable()
   })

@@ -12,6 +12,8 @@ const CAEP = 'https://schemas.openid.net/secevent/caep/event-type/'
 export const SESSION_REVOKED = `${CAEP}session-revoked`
 export const CREDENTIAL_CHANGE = `${CAEP}credential-change`
 export const TOKEN_CLAIMS_CHANGE = `${CAEP}token-claims-change`
+/** SSF 1.0 section 8.1.4: the event a receiver asks for to check that its stream works. */
+export const VERIFICATION = 'https://schemas.openid.net/secevent/ssf/event-type/verification'
 /** The CAEP event types Heimdall sends (SSF 1.0 section 8.1.1 events_supported). */
 export const SUPPORTED_EVENTS: readonly string[] = Object.freeze([SESSION_REVOKED, CREDENTIAL_CHANGE, TOKEN_CLAIMS_CHANGE])
 

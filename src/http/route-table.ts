@@ -56,6 +56,7 @@ export const ROUTE_TABLE: ReadonlyMap<string, RouteRules> = new Map<string, Rout
   // Shared Signals (routes/ssf.ts): a client credentials token, looked up by primary key; receivers poll twice a second.
   ['/ssf/stream', { noBudget: 'a client credentials access token (high entropy, issued by the provider\'s rate-limited token endpoint)' }],
   ['/ssf/status', { noBudget: 'a client credentials access token (high entropy)' }],
+  ['/ssf/verify', { noBudget: 'a client credentials access token (high entropy)' }],
   ['/ssf/poll/:streamId', { quietLog: true, noBudget: 'a client credentials access token (high entropy); receivers poll it twice a second' }],
 ])
 

@@ -4,7 +4,7 @@ import type { Context } from '../../context.js'
 import { HeimdallError } from '../../errors.js'
 import { authorizeReceiver } from '../../usecases/ssf/authorize-receiver.js'
 import { pollEvents } from '../../usecases/ssf/poll-events.js'
-import { createStream, deleteOwnStream, listOwnStreams, ownedStream, setStreamStatus, streamViewOf, updateStream } from '../../usecases/ssf/streams.js'
+import { createStream, deleteOwnStream, listOwnStreams, ownedStream, requestVerification, setStreamStatus, streamViewOf, updateStream } from '../../usecases/ssf/streams.js'
 import { getSsfConfiguration, SSF_PATHS } from '../../usecases/ssf/transmitter.js'
 import { bearerToken } from '../bearer-token.js'
 import { requestContexts } from '../request-context.js'
@@ -16,7 +16,7 @@ const DEFAULT_MAX_EVENTS = 100
 /**
  * The Shared Signals transmitter (OpenID SSF 1.0, docs/ssf.md): its configuration metadata, stream
  * management at the configuration endpoint (create POST, read GET, update PATCH/PUT, delete DELETE;
- * SSF 1.0 section 8.1.1), the status endpoint, and poll delivery (RFC 8936). Every endpoint but the
+ * SSF 1.0 section 8.1.1), the status and verification endpoints, and poll delivery (RFC 8936). Every endpoint but the
  * metadata takes a client credentials token with the `ssf` scope (authorizeReceiver).
  */
 export function ssfRoutes(router: Router, context: Context): void {
@@ -59,6 +59,12 @@ export function ssfRoutes(router: Router, context: Context): void {
   router.post(SSF_PATHS.status, async (ctx) => {
     const { clientId } = await receiver(ctx)
     ctx.body = await setStreamStatus(contextOf(ctx), clientId, ctx.request.body)
+  })
+
+  router.post(SSF_PATHS.verification, async (ctx) => {
+    const { clientId } = await receiver(ctx)
+    await requestVerification(contextOf(ctx), clientId, ctx.request.body)
+    ctx.status = 204
   })
 
   router.post(`${SSF_PATHS.poll}/:streamId`, async (ctx) => {

@@ -21,6 +21,7 @@ export interface SsfStreamRow {
   claimed_until: number | null
   last_error: string | null
   last_polled_at: number | null
+  pending_verification: string | null
   created_at: number
   updated_at: number
 }
@@ -85,6 +86,13 @@ export function createSsfStreamsRepository(db: Knex) {
     /** Replaces the sealed push Authorization header only if the row still holds `previous` (data-key rotation). */
     async updateAuthorizationSealed(id: string, previous: string, sealed: string): Promise<boolean> {
       return (await db('ssf_streams').where({ id, authorization_header_sealed: previous }).update({ authorization_header_sealed: sealed })) === 1
+    },
+
+    /** Sets (or, with null, clears when it still is `expectedJti`'s) the stream's pending verification event. */
+    async updatePendingVerification(id: string, pending: string | null, expectedJti?: string): Promise<void> {
+      const rows = db('ssf_streams').where({ id })
+      if (expectedJti !== undefined) rows.where('pending_verification', 'like', `%"jti":"${expectedJti}"%`)
+      await rows.update({ pending_verification: pending })
     },
 
     /** Takes a push stream for `until` (epoch ms) if no one holds it: answers whether this caller did. */

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Context } from '../../context.js'
 import { POLL_DELIVERY } from '../../domain/ssf.js'
 import { HeimdallError } from '../../errors.js'
-import { acknowledgeEvents, pendingEvents, securityEventsOf } from './stream-events.js'
+import { acknowledgeEvents, pendingEvents, securityEventsOf, verificationSetOf } from './stream-events.js'
 import { ownedStream } from './streams.js'
 import { ssfStreams } from './transmitter.js'
 
@@ -25,7 +25,7 @@ const LONG_POLL_CHECK_MS = 100
 
 /**
  * One poll (RFC 8936 section 2.4): acknowledges what the receiver names, then answers the stream's
- * unacknowledged events, oldest first: `sets` by jti and `moreAvailable`. Events not acknowledged are
+ * unacknowledged events, oldest first (a verification event asked for first of all): `sets` by jti and `moreAvailable`. Events not acknowledged are
  * sent again on the next poll; the cursor lives in the database, so any instance serves the next one
  * and a restart loses nothing. Throws what ownedStream throws, and ssf.invalid_request for a push stream.
  */
@@ -39,11 +39,14 @@ export async function pollEvents(ctx: Context, clientId: string, input: PollInpu
   for (;;) {
     const stream = await ssfStreams(ctx).findStreamById(owned.id)
     if (!stream || stream.status !== 'enabled') return { sets: {}, moreAvailable: false }
-    const rows = await pendingEvents(ctx, stream, input.maxEvents + 1)
-    if (rows.length > 0) {
-      const { sets, skipped } = await securityEventsOf(ctx, stream, rows.slice(0, input.maxEvents))
+    const verification = await verificationSetOf(ctx, stream)
+    const room = input.maxEvents - (verification ? 1 : 0)
+    const rows = await pendingEvents(ctx, stream, room + 1)
+    if (rows.length > 0 || verification) {
+      const { sets, skipped } = await securityEventsOf(ctx, stream, rows.slice(0, room))
       if (skipped.length > 0) await acknowledgeEvents(ctx, stream.id, skipped)
-      if (Object.keys(sets).length > 0 || Date.now() >= deadline) return { sets, moreAvailable: rows.length > input.maxEvents }
+      const answer = verification ? { [verification.jti]: verification.set, ...sets } : sets
+      if (Object.keys(answer).length > 0 || Date.now() >= deadline) return { sets: answer, moreAvailable: rows.length > room }
       continue
     }
     if (Date.now() >= deadline || input.signal?.aborted) return { sets: {}, moreAvailable: false }

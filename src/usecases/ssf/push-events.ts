@@ -4,7 +4,7 @@ import { PUSH_DELIVERY } from '../../domain/ssf.js'
 import { postWebhook } from '../../infra/events/webhook-client.js'
 import type { SsfStreamRow } from '../../infra/repositories/ssf-streams.js'
 import { VERSION } from '../../version.js'
-import { acknowledgeEvents, pendingEvents, securityEventsOf } from './stream-events.js'
+import { acknowledgeEvents, pendingEvents, securityEventsOf, verificationSetOf } from './stream-events.js'
 import { pushAuthorizationOf } from './streams.js'
 import { ssfStreams } from './transmitter.js'
 
@@ -41,8 +41,11 @@ export async function pushDueEvents(ctx: Context): Promise<number> {
 async function pushStream(ctx: Context, stream: SsfStreamRow): Promise<number> {
   const repo = ssfStreams(ctx)
   const rows = await pendingEvents(ctx, stream, EVENTS_PER_ROUND)
-  if (rows.length === 0) return 0
-  const { sets, skipped } = await securityEventsOf(ctx, stream, rows)
+  const verification = await verificationSetOf(ctx, stream)
+  if (rows.length === 0 && !verification) return 0
+  const found = await securityEventsOf(ctx, stream, rows)
+  const skipped = found.skipped
+  const sets = verification ? { [verification.jti]: verification.set, ...found.sets } : found.sets
   const authorization = await pushAuthorizationOf(ctx, stream)
   const done: string[] = [...skipped]
   let failure: string | undefined

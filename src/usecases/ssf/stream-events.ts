@@ -1,5 +1,5 @@
 import type { Context } from '../../context.js'
-import { caepEventOf, setClaimsOf, sourceTypesOf } from '../../domain/ssf.js'
+import { caepEventOf, setClaimsOf, sourceTypesOf, VERIFICATION } from '../../domain/ssf.js'
 import { HeimdallError } from '../../errors.js'
 import type { AuditEventRow } from '../../infra/db/tables.js'
 import type { SsfStreamRow } from '../../infra/repositories/ssf-streams.js'
@@ -37,6 +37,7 @@ export async function pendingEvents(ctx: Context, stream: SsfStreamRow, limit: n
  */
 export async function acknowledgeEvents(ctx: Context, streamId: string, eventIds: readonly string[]): Promise<void> {
   const repo = ssfStreams(ctx)
+  for (const jti of eventIds.filter((id) => /^ver_[0-9a-f]{32}$/.test(id))) await repo.updatePendingVerification(streamId, null, jti)
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const stream = await repo.findStreamById(streamId)
     if (!stream) return
@@ -82,4 +83,21 @@ export async function securityEventsOf(ctx: Context, stream: SsfStreamRow, rows:
     sets[eventId] = await signSecurityEvent(ctx.signingKeys, alg, claims, now)
   }
   return { sets, skipped }
+}
+
+/** The stream's pending verification event (SSF 1.0 section 8.1.4) as a signed SET, or undefined. */
+export async function verificationSetOf(ctx: Context, stream: SsfStreamRow): Promise<{ jti: string; set: string } | undefined> {
+  if (stream.pending_verification === null) return undefined
+  const alg = requireSsf(ctx)
+  const pending = JSON.parse(stream.pending_verification) as { jti: string; state: string | null; at: number }
+  const now = ctx.clock.now()
+  const claims = setClaimsOf({
+    issuer: ssfIssuerOf(ctx.config),
+    audience: stream.audience,
+    eventId: pending.jti,
+    issuedAt: Math.floor(now / 1000),
+    event: { uri: VERIFICATION, subject: { format: 'opaque', id: stream.id }, claims: pending.state === null ? {} : { state: pending.state } },
+    occurredAt: pending.at,
+  })
+  return { jti: pending.jti, set: await signSecurityEvent(ctx.signingKeys, alg, claims, now) }
 }

@@ -88,6 +88,7 @@ export async function createStream(ctx: Context, clientId: string, body: unknown
     claimed_until: null,
     last_error: null,
     last_polled_at: null,
+    pending_verification: null,
     created_at: now,
     updated_at: now,
   }
@@ -141,4 +142,17 @@ export async function setStreamStatus(ctx: Context, clientId: string, body: unkn
   const changes = { status: input.status as string, status_reason: reason, cursor, acked_beyond: cursor === row.cursor ? row.acked_beyond : '[]', updated_at: Math.max(Date.now(), row.updated_at + 1) }
   if (!(await repo.updateStreamIfUnchanged(row.id, row.updated_at, changes))) throw new HeimdallError('db.busy', 'The stream changed meanwhile: try again')
   return { stream_id: row.id, status: changes.status, ...(reason === null ? {} : { reason }) }
+}
+
+/**
+ * Asks for a verification event on the stream (SSF 1.0 section 8.1.4): a SET of type verification,
+ * carrying the receiver's `state`, sent with the stream's next poll or push until acknowledged. A new
+ * request replaces one not yet acknowledged.
+ */
+export async function requestVerification(ctx: Context, clientId: string, body: unknown): Promise<void> {
+  const input = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>
+  const row = await ownedStream(ctx, clientId, input.stream_id)
+  if (input.state !== undefined && (typeof input.state !== 'string' || input.state.length > 500)) throw new HeimdallError('ssf.invalid_request', 'state must be a string of at most 500 characters')
+  const pending = { jti: `ver_${randomUUID().replaceAll('-', '')}`, state: input.state ?? null, at: ctx.clock.now() }
+  await ssfStreams(ctx).updatePendingVerification(row.id, JSON.stringify(pending))
 }

@@ -10,6 +10,7 @@ export const SSF_PATHS = {
   configuration: '/ssf/stream',
   status: '/ssf/status',
   poll: '/ssf/poll',
+  verification: '/ssf/verify',
 } as const
 
 /** The transmitter's issuer (SSF 1.0 section 7.1): Heimdall's public URL, the base of /.well-known/ssf-configuration. */
@@ -46,6 +47,7 @@ export function getSsfConfiguration(ctx: Context): Record<string, unknown> {
     delivery_methods_supported: [...DELIVERY_METHODS],
     configuration_endpoint: `${issuer}${SSF_PATHS.configuration}`,
     status_endpoint: `${issuer}${SSF_PATHS.status}`,
+    verification_endpoint: `${issuer}${SSF_PATHS.verification}`,
     authorization_schemes: [{ spec_urn: 'urn:ietf:rfc:6749' }],
     default_subjects: 'ALL',
   }

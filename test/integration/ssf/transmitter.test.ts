@@ -42,7 +42,7 @@ for (const backend of backends()) {
     const server = servers.get(backend)!
     const metadata = await ssfCall(server.url, undefined, 'GET', '/.well-known/ssf-configuration')
     t.is(metadata.status, 200)
-    t.like(metadata.json, { spec_version: '1_0', issuer: server.url, jwks_uri: `${server.url}/.well-known/jwks.json`, configuration_endpoint: `${server.url}/ssf/stream`, status_endpoint: `${server.url}/ssf/status`, default_subjects: 'ALL' })
+    t.like(metadata.json, { spec_version: '1_0', issuer: server.url, jwks_uri: `${server.url}/.well-known/jwks.json`, configuration_endpoint: `${server.url}/ssf/stream`, status_endpoint: `${server.url}/ssf/status`, verification_endpoint: `${server.url}/ssf/verify`, default_subjects: 'ALL' })
     t.deepEqual(metadata.json.delivery_methods_supported.sort(), ['urn:ietf:rfc:8935', 'urn:ietf:rfc:8936'])
     t.deepEqual(metadata.json.authorization_schemes, [{ spec_urn: 'urn:ietf:rfc:6749' }])
 
@@ -124,6 +124,15 @@ for (const backend of backends()) {
     const woken = await waiting
     const all = (await verifiedSets(server, receiver.clientId, woken.json.sets)).find((one) => one.payload.sub_id.sub === everywhere.userId)
     t.like(all?.payload.sub_id, { format: 'iss_sub', sub: everywhere.userId })
+
+    // A verification event (SSF 1.0 section 8.1.4): asked for, sent with the state, gone once acknowledged.
+    t.is((await receiver.call('POST', '/ssf/verify', { stream_id: stream.stream_id, state: 'are-you-there' })).status, 204)
+    const verifying = await poll({ ack: Object.keys(woken.json.sets) })
+    const verification = (await verifiedSets(server, receiver.clientId, verifying.json.sets)).find((one) => 'https://schemas.openid.net/secevent/ssf/event-type/verification' in one.payload.events)
+    t.deepEqual(verification?.payload.events['https://schemas.openid.net/secevent/ssf/event-type/verification'].state, 'are-you-there')
+    t.deepEqual(verification?.payload.sub_id, { format: 'opaque', id: stream.stream_id })
+    await poll({ ack: [verification!.jti], maxEvents: 0 })
+    t.false(verification!.jti in (await poll({})).json.sets)
 
     const later = await signedIn(server)
     await server.client.logout(later.accessToken)

@@ -34,10 +34,11 @@ const LAST = ['packaging/docker-image']
  * Files that hold real `serve` processes to bounds in milliseconds (revocation seen by another
  * instance within one poll, Redis lag under 100 ms), and the quick bench (at the height of the run a
  * server starved by the rest finished no registration in its 6 s): with the others beside them the
- * machine's load became their result. `npm test` runs them afterwards, one at a time
- * (ava.alone.config.js).
+ * machine's load became their result. The verifier's stream test holds each kind of revocation to 1 s
+ * between Heimdall and two services (packages/verify/test/stream.test.ts): the same kind of bound.
+ * `npm test` runs them afterwards, one at a time (ava.alone.config.js).
  */
-export const ALONE = ['dist/test/integration/scale-out/**/*.test.js', 'dist/test/integration/cluster.test.js', 'dist/test/bench/*.test.js']
+export const ALONE = ['dist/test/integration/scale-out/**/*.test.js', 'dist/test/integration/cluster.test.js', 'dist/test/bench/*.test.js', 'dist/packages/verify/test/stream.test.js']
 
 function rank(file) {
   const last = LAST.findIndex((prefix) => file.includes(`/dist/test/${prefix}`))

@@ -3,6 +3,8 @@ import type { Knex } from 'knex'
 import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
 import { startBackgroundJobs } from './infra/background-jobs.js'
+import { startSsfPushWorker } from './infra/ssf/push-worker.js'
+import { pushDueEvents } from './usecases/ssf/push-events.js'
 import { createClusterMetrics } from './infra/cluster/cluster-metrics.js'
 import { createInvalidationFanout, type Invalidation, type RevocationBusStatus } from './infra/cluster/invalidation-fanout.js'
 import { createDatabaseOutageLog, watchConnections } from './infra/db/database-outage.js'
@@ -268,6 +270,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     ready: false,
     async close() {
       jobs?.stop()
+      await ssfPush?.stop()
       clusterMetrics.close()
       sessionStates.close()
       // The pass in progress finishes (and records what it sent) before the pool goes.
@@ -276,5 +279,10 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
       await Promise.all([db.destroy(), replicaDb?.destroy(), fanout.close()])
     },
   }
+  // Shared Signals push streams (RFC 8935) are fed from the event table by every server, each stream
+  // claimed by one at a time (usecases/ssf/push-events.ts).
+  const ssfPush = options.watchRevocations
+    ? startSsfPushWorker({ intervalMs: config.ssfPushIntervalMs, round: () => pushDueEvents(context), isReady: () => context.ready, logger, databaseOutage })
+    : undefined
   return context
 }

@@ -84,6 +84,12 @@ const CODES = {
   // Unlinking it would leave the account with no way to sign in.
   'federation.last_sign_in_method': { status: 409, expose: true },
   'oauth.invalid_token': { status: 401, expose: true },
+  // Shared Signals (usecases/ssf/, docs/ssf.md): off when there is no published key to sign SETs with.
+  'ssf.disabled': { status: 404, expose: true },
+  'ssf.stream_not_found': { status: 404, expose: true },
+  // A valid client token without the ssf scope, or another client's stream.
+  'ssf.forbidden': { status: 403, expose: true },
+  'ssf.invalid_request': { status: 400, expose: true },
   // The CLI's own: the command line is wrong (unknown command or flag, missing argument...), exit 2.
   'cli.usage': { status: 400, expose: true },
   'config.invalid': { status: 500, expose: false },

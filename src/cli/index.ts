@@ -26,6 +26,8 @@ import RoleList from './role/list.js'
 import Serve from './serve.js'
 import SessionList from './session/list.js'
 import SessionRevoke from './session/revoke.js'
+import StreamDelete from './stream/delete.js'
+import StreamList from './stream/list.js'
 import TokenInspect from './token/inspect.js'
 import TokenIssue from './token/issue.js'
 import TokenVerify from './token/verify.js'
@@ -81,6 +83,8 @@ export const COMMANDS = {
   'role:list': RoleList,
   'session:list': SessionList,
   'session:revoke': SessionRevoke,
+  'stream:delete': StreamDelete,
+  'stream:list': StreamList,
   'token:verify': TokenVerify,
   'token:inspect': TokenInspect,
   'token:issue': TokenIssue,

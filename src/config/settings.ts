@@ -214,6 +214,18 @@ export const SETTINGS = {
     default: 250,
     doc: 'how often a server process looks for revocations made by other processes',
   }),
+  ssfLongPollMs: setting({
+    env: 'HEIMDALL_SSF_LONG_POLL_MS',
+    parser: integer({ min: 0, max: 60_000, unit: 'milliseconds', why: 'a load balancer\'s idle timeout is often a minute' }),
+    default: 10_000,
+    doc: 'the longest a Shared Signals poll with `returnImmediately: false` waits for an event before answering an empty `sets` (RFC 8936; [ssf.md](ssf.md))',
+  }),
+  ssfPushIntervalMs: setting({
+    env: 'HEIMDALL_SSF_PUSH_INTERVAL_MS',
+    parser: integer({ min: 10, max: MAX_TIMER_MS, unit: 'milliseconds', why: 'the longest a timer holds' }),
+    default: 100,
+    doc: 'how often a server looks for events to push to Shared Signals push streams (RFC 8935); a failing endpoint is retried with backoff, up to five minutes apart',
+  }),
   redisUrl: optional({
     env: 'HEIMDALL_REDIS_URL',
     parser: url({ schemes: ['redis', 'rediss'] }),

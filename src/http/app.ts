@@ -29,6 +29,7 @@ import { pathsWith, ROUTE_TABLE } from './route-table.js'
 import { translateError } from '../usecases/translate-error.js'
 import { recoveryPages } from './pages/recovery/index.js'
 import { recoveryRoutes } from './routes/recovery.js'
+import { ssfRoutes } from './routes/ssf.js'
 import { createValidateFastPath } from './validate-fast-path.js'
 
 /**
@@ -66,6 +67,7 @@ function buildApp(context: Context, oidc?: OidcHost): { app: Koa; routers: Route
   docsRoutes(router)
   mfaRoutes(router, context)
   passkeyRoutes(router, context)
+  ssfRoutes(router, context)
   const pages = createPages(router, context)
   recoveryPages(pages)
   accountPages(pages, router)

@@ -53,6 +53,11 @@ export const ROUTE_TABLE: ReadonlyMap<string, RouteRules> = new Map<string, Rout
   ['/auth/email/verify/resend', { rateLimited: true }],
   ['/auth/email/change', { rateLimited: true }],
   ['/auth/email/change/confirm', { rateLimited: true }],
+  // Shared Signals (routes/ssf.ts): a client credentials token, looked up by primary key; receivers poll twice a second.
+  ['/ssf/stream', { noBudget: 'a client credentials access token (high entropy, issued by the provider\'s rate-limited token endpoint)' }],
+  ['/ssf/status', { noBudget: 'a client credentials access token (high entropy)' }],
+  ['/ssf/verify', { noBudget: 'a client credentials access token (high entropy)' }],
+  ['/ssf/poll/:streamId', { quietLog: true, noBudget: 'a client credentials access token (high entropy); receivers poll it twice a second' }],
 ])
 
 /** The paths whose rules have `rule` set, for middleware that takes a set. */
@@ -64,7 +69,7 @@ export function pathsWith(rule: keyof RouteRules): ReadonlySet<string> {
  * The API's areas, by path prefix, routed or not (an unknown /auth/ path too): their answers are
  * never cached (Cache-Control: no-store), and they answer 503 service.not_ready until start-up is done.
  */
-export const API_PREFIXES: readonly string[] = ['/auth/', '/oauth/']
+export const API_PREFIXES: readonly string[] = ['/auth/', '/oauth/', '/ssf/']
 /** The areas that wait for start-up: the API, and the keys it publishes (/.well-known/jwks.json ...). */
 export const NEEDS_READY_PREFIXES: readonly string[] = [...API_PREFIXES, '/.well-known/']
 

@@ -30,6 +30,7 @@ const SAMPLE_ARGUMENTS: Record<string, string> = {
   provider: 'github',
   file: 'users.jsonl',
   url: 'https://hooks.example.com/heimdall',
+  streamId: '0b7c5a1e-2f43-4c1e-9d0a-6a1f2b3c4d5e',
 }
 
 /**

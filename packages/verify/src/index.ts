@@ -3,5 +3,6 @@
  */
 export { createVerifier, type Verifier, type VerifierOptions } from './verifier.js'
 export { createRevocationSet, type RevocationSet } from './revocations.js'
+export { createStreamRevocations, type StreamRevocations, type StreamRevocationsOptions } from './stream.js'
 export { koaMiddleware, expressMiddleware, bearerTokenOf, refusalResponse } from './middleware.js'
 export type { Validation, VerificationCode } from './answer.js'

@@ -22,7 +22,7 @@ export default class DataKeyRotate extends BaseCommand<typeof DataKeyRotate> {
   public async run() {
     const rotated = await rotateDataKey(this.context, { reencryptOnly: this.flags['reencrypt-only'] })
     this.log(`${rotated.generated ? 'New data key' : 'Data key'} ${rotated.keyId} (${rotated.source})`)
-    this.log(`Sealed again: ${rotated.resealed.totp_secret} TOTP secret(s), ${rotated.resealed.signing_key} signing key(s), ${rotated.resealed.idp_client_secret} identity provider client secret(s)`)
+    this.log(`Sealed again: ${rotated.resealed.totp_secret} TOTP secret(s), ${rotated.resealed.signing_key} signing key(s), ${rotated.resealed.idp_client_secret} identity provider client secret(s), ${rotated.resealed.ssf_push_authorization} push endpoint header(s)`)
     return { key_id: rotated.keyId, generated: rotated.generated, source: rotated.source, resealed: rotated.resealed }
   }
 }

@@ -27,10 +27,11 @@ export function koaRequestObserver(options: ObservationSinks & { routeOf: (path:
     try {
       await next()
     } finally {
-      // @koa/router's pattern of the route that took the request.
+      // @koa/router's pattern of the route that took the request; a quiet route with a parameter
+      // (a Shared Signals poll) is named in the route table by its pattern.
       const matched = (ctx as { _matchedRoute?: string | RegExp })._matchedRoute
       const route = matched === undefined ? (routeOf(ctx.path, ctx.method) ?? UNMATCHED_ROUTE) : String(matched)
-      finishObservation(options, observation, { method: ctx.method, path: ctx.path, route, status: ctx.status, quiet: QUERY_PATHS.has(ctx.path) })
+      finishObservation(options, observation, { method: ctx.method, path: ctx.path, route, status: ctx.status, quiet: QUERY_PATHS.has(ctx.path) || QUERY_PATHS.has(route) })
     }
   }
 }

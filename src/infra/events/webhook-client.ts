@@ -40,7 +40,8 @@ export class ForbiddenDestinationError extends Error {
  * address once and to 127.0.0.1 the next time, DNS rebinding, cannot slip through), an IP literal is
  * checked before connecting, and the socket's remote address is checked again once connected.
  * Redirects are never followed (a 3xx is an answer like any other, and not a success); the whole
- * exchange has a deadline; at most `maxResponseBytes` of the answer are read.
+ * exchange has a deadline; at most `maxResponseBytes` of the answer are read. JSON unless `headers`
+ * names another content-type (Shared Signals push sends application/secevent+jwt).
  */
 export function postWebhook(url: string, body: string, headers: Record<string, string>, options: WebhookClientOptions): Promise<WebhookResponse> {
   const started = performance.now()
@@ -76,7 +77,7 @@ export function postWebhook(url: string, body: string, headers: Record<string, s
     const transport = target.protocol === 'https:' ? https : http
     const request = transport.request(
       target,
-      { method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body).toString(), 'user-agent': options.userAgent }, lookup, agent: false },
+      { method: 'POST', headers: { 'content-type': 'application/json', ...headers, 'content-length': Buffer.byteLength(body).toString(), 'user-agent': options.userAgent }, lookup, agent: false },
       (response) => {
         let read = 0
         response.on('data', (chunk: Buffer) => {

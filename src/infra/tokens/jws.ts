@@ -16,7 +16,7 @@ export interface ParsedJws {
   signature: Buffer
 }
 
-export function signJws(header: { alg: AsymmetricAlg; kid: string; typ: 'JWT' }, payload: Record<string, unknown>, privateKey: KeyObject): string {
+export function signJws(header: { alg: AsymmetricAlg; kid: string; typ: 'JWT' | 'secevent+jwt' }, payload: Record<string, unknown>, privateKey: KeyObject): string {
   const signingInput = `${encodeSegment(header)}.${encodeSegment(payload)}`
   const signature = cryptoSign(digestOf(header.alg), Buffer.from(signingInput), privateKey)
   return `${signingInput}.${signature.toString('base64url')}`

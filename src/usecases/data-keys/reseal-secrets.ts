@@ -20,7 +20,7 @@ export interface ResealReport {
  */
 export async function resealSecrets(ctx: Context, input: { which: 'legacy' | 'not_current' }): Promise<ResealReport> {
   const keyId = ctx.secretBox.currentKeyId()
-  const report: ResealReport = { keyId, resealed: { totp_secret: 0, signing_key: 0, idp_client_secret: 0 }, unreadable: [] }
+  const report: ResealReport = { keyId, resealed: { totp_secret: 0, signing_key: 0, idp_client_secret: 0, ssf_push_authorization: 0 }, unreadable: [] }
   for (const secret of await listStoredSecrets(ctx)) {
     const under = ctx.secretBox.sealedUnder(secret.sealed)
     if (under === keyId || (input.which === 'legacy' && under !== 'legacy')) continue

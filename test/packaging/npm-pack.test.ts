@@ -14,7 +14,8 @@ import { READY } from '../support/serve-process.js'
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 
 /** What a clean checkout has, less tests and benchmarks: the build compiles them but the package leaves them out. */
-const NOT_COPIED = new Set(['node_modules', 'dist', '.git', 'data', '.heimdall-test', 'oclif.manifest.json', 'test', 'bench'])
+// packages/ holds packages of their own (the verifier), built and published apart; its tests need test/.
+const NOT_COPIED = new Set(['node_modules', 'dist', '.git', 'data', '.heimdall-test', 'oclif.manifest.json', 'test', 'bench', 'packages'])
 
 /** This process's environment without what `npm test` and AVA add, which would steer the inner npm. */
 function npmEnv(): NodeJS.ProcessEnv {

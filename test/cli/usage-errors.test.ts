@@ -31,6 +31,7 @@ const SAMPLE_ARGUMENTS: Record<string, string> = {
   file: 'users.jsonl',
   url: 'https://hooks.example.com/heimdall',
   streamId: '0b7c5a1e-2f43-4c1e-9d0a-6a1f2b3c4d5e',
+  deliveryId: '1',
 }
 
 /**
@@ -58,9 +59,10 @@ interface UsageCase {
   argv: string[]
 }
 
-function samplesFor(command: ManifestCommand): string[] {
+/** Samples for the command's required arguments, or with `all` for every argument (optional ones too). */
+function samplesFor(command: ManifestCommand, all = false): string[] {
   return Object.entries(command.args)
-    .filter(([, arg]) => arg.required)
+    .filter(([, arg]) => all || arg.required)
     .map(([name]) => {
       const sample = SAMPLE_ARGUMENTS[name]
       if (sample === undefined) throw new Error(`no sample value for ${command.id}'s argument ${name}: add one to SAMPLE_ARGUMENTS`)
@@ -75,7 +77,8 @@ function usageCases(command: ManifestCommand): UsageCase[] {
   const flags = Object.entries(command.flags)
   const cases: UsageCase[] = [
     { kind: 'unknown flag', argv: [id, ...samples, '--no-such-flag'] },
-    { kind: 'too many arguments', argv: [id, ...samples, 'surplus'] },
+    // Every argument given, optional ones too: otherwise `surplus` would fill an optional one.
+    { kind: 'too many arguments', argv: [id, ...samplesFor(command, true), 'surplus'] },
     { kind: 'flag without its value', argv: [id, ...samples, '--database-url'] },
   ]
   if (samples.length > 0) cases.push({ kind: 'missing argument', argv: [id] })

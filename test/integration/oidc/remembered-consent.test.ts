@@ -26,7 +26,7 @@ async function signIn(rp: RelyingParty, scope: string, browser = new FormBrowser
 /** The applications the account page lists: the client (from its revoke button) and what it may do. */
 async function applicationsListed(browser: FormBrowser, server: OidcServer): Promise<Array<{ clientId: string; scopes: string[] }>> {
   const html = await (await browser.request(`${server.url}/account`)).text()
-  const section = /<ul class="applications">([\s\S]*?)<\/section>/.exec(html)?.[1] ?? ''
+  const section = /<ul class="applications[^"]*">([\s\S]*?)<\/section>/.exec(html)?.[1] ?? ''
   return [...section.matchAll(/<ul class="scopes">([\s\S]*?)<\/ul>[\s\S]*?name="client_id" value="([^"]*)"/g)].map(([, scopes, clientId]) => ({
     clientId,
     scopes: [...scopes.matchAll(/<li>([^<]*)<\/li>/g)].map(([, scope]) => scope),

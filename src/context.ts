@@ -189,6 +189,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     logger,
     sendFromOutbox: options.watchRevocations === true,
     isReady: () => context.ready,
+    databaseOutage,
     countOutcome: (outcome) => context.metrics.countMail(outcome),
   })
   const fanout = createInvalidationFanout({ sessionStates, redisUrl: config.redisUrl, logger, listen: options.watchRevocations === true })
@@ -209,6 +210,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
         retryForSeconds: config.webhookRetryForSeconds,
         pollMs: config.webhookPollMs,
         isReady: () => context.ready,
+        databaseOutage,
         countOutcome: (endpoint, outcome) => context.metrics.countWebhook(endpoint, outcome),
       })
     : undefined

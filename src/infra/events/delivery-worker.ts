@@ -5,7 +5,9 @@ import { retryDelayMs, retryWindowOver } from '../../domain/webhook-retry.js'
 import { VERSION } from '../../version.js'
 import type { SecretBox } from '../data-keys/secret-box.js'
 import type { WebhookDeliveryRow, WebhookEndpointRow } from '../db/tables.js'
+import { isDatabaseUnavailable } from '../db/database-errors.js'
 import type { Logger } from '../logger.js'
+import type { OutageLog } from '../outage-log.js'
 import { createAuditRepository } from '../repositories/audit.js'
 import { createWebhooksRepository } from '../repositories/webhooks.js'
 import { postWebhook } from './webhook-client.js'
@@ -26,6 +28,8 @@ export interface DeliveryWorkerOptions {
   pollMs: number
   /** False until migrations are applied: the tables may not exist yet. */
   isReady: () => boolean
+  /** Where a database outage is told, once for the whole outage (not once a pass). */
+  databaseOutage: OutageLog
   /** One attempt's outcome, for the per-endpoint counters. */
   countOutcome: (endpoint: string, outcome: WebhookOutcome) => void
 }
@@ -140,7 +144,8 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     }
     passing = pass()
       .catch((err: unknown) => {
-        if (options.isReady()) options.logger.error({ err }, 'webhook delivery pass failed')
+        if (isDatabaseUnavailable(err)) options.databaseOutage.down(err)
+        else if (options.isReady()) options.logger.error({ err }, 'webhook delivery pass failed')
       })
       .finally(() => {
         passing = undefined

@@ -1,4 +1,5 @@
 import type { Config } from '../../config.js'
+import type { OutageLog } from '../outage-log.js'
 import type { Logger } from '../logger.js'
 import type { MailOutboxRepository } from '../repositories/mail-outbox.js'
 import { startOutboxSender, type MailOutcome, type OutboxSender } from './outbox-sender.js'
@@ -27,6 +28,8 @@ export interface MailOptions {
   /** Long-running servers send from the outbox; one-shot commands only queue. */
   sendFromOutbox: boolean
   isReady: () => boolean
+  /** Where a database outage is told, once for the whole outage (not once a pass). */
+  databaseOutage?: OutageLog
   countOutcome: (outcome: MailOutcome) => void
 }
 
@@ -49,6 +52,7 @@ export function createMail(options: MailOptions): Mail {
       retryDelayMs: config.mailRetryDelayMs,
       pollMs: config.mailPollMs,
       isReady: options.isReady,
+      databaseOutage: options.databaseOutage,
       countOutcome: options.countOutcome,
     })
   }

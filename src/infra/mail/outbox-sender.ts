@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { MailRow } from '../db/tables.js'
+import { isDatabaseUnavailable } from '../db/database-errors.js'
+import type { OutageLog } from '../outage-log.js'
 import type { Logger } from '../logger.js'
 import type { MailOutboxRepository } from '../repositories/mail-outbox.js'
 import type { MailTransport } from './smtp-transport.js'
@@ -22,6 +24,8 @@ export interface OutboxSenderOptions {
   pollMs: number
   /** False until migrations are applied: the table may not exist yet. */
   isReady: () => boolean
+  /** Where a database outage is told, once for the whole outage (not once a pass). */
+  databaseOutage?: OutageLog
   countOutcome: (outcome: MailOutcome) => void
 }
 
@@ -90,7 +94,8 @@ export function startOutboxSender(options: OutboxSenderOptions): OutboxSender {
     }
     running = pass()
       .catch((err: unknown) => {
-        if (options.isReady()) options.logger.error({ err }, 'mail outbox pass failed')
+        if (isDatabaseUnavailable(err) && options.databaseOutage) options.databaseOutage.down(err)
+        else if (options.isReady()) options.logger.error({ err }, 'mail outbox pass failed')
         return 0
       })
       .finally(() => {

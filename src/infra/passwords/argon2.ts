@@ -1,4 +1,9 @@
-import argon2 from 'argon2'
+let library: Promise<typeof import('argon2')> | undefined
+/**
+ * The argon2 addon, loaded on the first argon2 hash made or checked: a process hashing with bcrypt (the
+ * default) never loads a native module it does not use, and does not pay its start-up.
+ */
+const argon2 = () => (library ??= import('argon2').then((module) => (module as unknown as { default: typeof import('argon2') }).default ?? module))
 import { decodeBase64, phcNumbers } from './encoding.js'
 import type { HashKind } from './hash-kind.js'
 
@@ -46,7 +51,7 @@ export const ARGON2_KIND: HashKind = {
     // A stored hash asking for gigabytes or a million passes would be a denial of service, not a password.
     const parts = argon2PartsOf(hash)
     if (!parts || !withinLimits(parts)) return false
-    return argon2.verify(hash, password)
+    return (await argon2()).verify(hash, password)
   },
 }
 
@@ -55,6 +60,7 @@ function withinLimits(parts: Argon2Cost): boolean {
 }
 
 /** A new argon2id hash (PHC string, 16-byte random salt, 32-byte output) on libuv's thread pool. */
-export function argon2idHash(password: string, cost: Argon2Cost): Promise<string> {
-  return argon2.hash(password, { type: argon2.argon2id, memoryCost: cost.memoryKib, timeCost: cost.iterations, parallelism: cost.parallelism })
+export async function argon2idHash(password: string, cost: Argon2Cost): Promise<string> {
+  const library = await argon2()
+  return library.hash(password, { type: library.argon2id, memoryCost: cost.memoryKib, timeCost: cost.iterations, parallelism: cost.parallelism })
 }

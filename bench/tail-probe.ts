@@ -21,6 +21,8 @@ export interface TailSecond {
   otherCount: number
   otherMs: number
   gcMaxMs: number
+  /** CPU the process used in the second (user + system), milliseconds: which process is the busy one. */
+  cpuMs: number
 }
 
 const dir = process.env.BENCH_TAIL_DIR
@@ -43,8 +45,12 @@ if (dir) {
     }
   }).observe({ entryTypes: ['gc'] })
   const ms = (ns: number) => Math.round(ns / 1e4) / 100
+  let cpu = process.cpuUsage()
   setInterval(() => {
-    const second: TailSecond = { at: Date.now(), loopP50: ms(loop.percentile(50)), loopP99: ms(loop.percentile(99)), loopMax: ms(loop.max), ...gc }
+    const used = process.cpuUsage(cpu)
+    cpu = process.cpuUsage()
+    const cpuMs = Math.round((used.user + used.system) / 1000)
+    const second: TailSecond = { at: Date.now(), loopP50: ms(loop.percentile(50)), loopP99: ms(loop.percentile(99)), loopMax: ms(loop.max), ...gc, cpuMs }
     appendFileSync(file, `${JSON.stringify(second)}\n`)
     loop.reset()
     gc = { youngCount: 0, youngMs: 0, otherCount: 0, otherMs: 0, gcMaxMs: 0 }

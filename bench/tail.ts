@@ -21,8 +21,10 @@ export interface Tail {
 }
 
 /**
- * Summarises the seconds that ended within (from + 1 s, to] (the first second straddles the start)
- * for the process with the most collections. Undefined when no probe wrote in that window.
+ * Summarises the seconds that ended within (from + 1 s, to + 1 s] (at least the second after `to`) for the process that used the most
+ * CPU in it (a cluster's worker, not its primary): each line covers the second before it, so the one that ended first straddles the
+ * start (left out) and the last one straddles the end (kept: a run of a second has only that one).
+ * The caller waits a second after the run for it. Undefined when no probe wrote in that window.
  */
 export function tailBetween(dir: string, from: number, to: number): Tail | undefined {
   let busiest: TailSecond[] = []
@@ -31,9 +33,9 @@ export function tailBetween(dir: string, from: number, to: number): Tail | undef
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line) as TailSecond)
-      .filter((second) => second.at > from + 1000 && second.at <= to)
-    const collections = (list: TailSecond[]) => list.reduce((sum, s) => sum + s.youngCount + s.otherCount, 0)
-    if (collections(seconds) > collections(busiest)) busiest = seconds
+      .filter((second) => second.at > Math.min(from + 1000, to) && second.at <= to + 1000)
+    const cpu = (list: TailSecond[]) => list.reduce((sum, s) => sum + s.cpuMs, 0)
+    if (seconds.length > 0 && (busiest.length === 0 || cpu(seconds) > cpu(busiest))) busiest = seconds
   }
   if (busiest.length === 0) return undefined
   const sum = (pick: (s: TailSecond) => number) => busiest.reduce((total, s) => total + pick(s), 0)

@@ -46,8 +46,16 @@ test.serial('the hot path part compares one Heimdall process with bare Koa and n
   const { code, output: stdout } = await runCommand(process.execPath, args, { env: process.env, timeoutMs: 110_000, nice: 0 })
   t.is(code, 0, stdout.slice(-2000))
   t.regex(stdout, /^Hot path: a cached validation costs \d+\.\d µs of server CPU, \d+\.\d\d x bare Koa's \d+\.\d µs/m, 'the headline: CPU per request against bare Koa')
-  const hotRows = stdout.split('\n').filter((line) => /^\| (heimdall|bare koa|bare node:http) \| (POST \/auth\/validate|GET \/auth\/me) \|/.test(line))
-  t.is(hotRows.length, 6, 'three servers, two routes, one process each')
+  const serverRows = stdout.split('\n').filter((line) => /^\| (heimdall|bare koa|bare node:http) \| (POST \/auth\/validate|GET \/auth\/me) \|/.test(line))
+  // Two tables of six rows: CPU and latency, then each server's tail (event loop and GC).
+  t.is(serverRows.length, 12, 'three servers, two routes, one process each, in both tables')
+  const hotRows = serverRows.slice(0, 6)
+  const tailRows = serverRows.slice(6)
+  for (const row of tailRows) {
+    const cells = row.split('|').slice(1, -1).map((cell) => cell.trim())
+    // "saturated / fixed" in each cell: the probe inside the server wrote both runs' seconds.
+    t.regex(cells[2], /^\d+(\.\d+)? \/ \d+(\.\d+)?$/, `${row}: the event loop's p50 from the probe in the server`)
+  }
   for (const row of hotRows) {
     const cells = row.split('|').slice(1, -1).map((cell) => cell.trim())
     t.true(Number(cells[2].replaceAll(',', '')) > 0, `${row}: requests answered`)

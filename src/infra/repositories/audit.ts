@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
 import { matchesEventPatterns, type HeimdallEvent } from '../../domain/events.js'
-import { insertReturningId } from '../db/dialect.js'
+import { dialectOf, insertReturningId } from '../db/dialect.js'
 import type { AuditEventRow } from '../db/tables.js'
 
 export interface AuditEvent {
@@ -53,7 +53,12 @@ export function createAuditRepository(db: Knex) {
       payload: JSON.stringify(event.emits.data),
       actor: event.actor ?? 'system',
     })
-    const endpoints: Array<{ id: string; events: string }> = await trx('webhook_endpoints').where({ enabled: true }).select('id', 'events')
+    // Share-locked until the event commits: an endpoint deleted meanwhile (webhook:delete) would leave
+    // the delivery insert below a foreign-key violation, and the change that wrote the event (a
+    // registration, a login) a 500. The delete waits instead, then cascades to what was queued.
+    // SQLite has one writer at a time, and no row locks to take.
+    const enabled = trx('webhook_endpoints').where({ enabled: true })
+    const endpoints: Array<{ id: string; events: string }> = await (dialectOf(trx) === 'sqlite' ? enabled : enabled.forShare()).select('id', 'events')
     // Scheduling runs on the system clock (the worker's), whatever clock stamped the event.
     const queuedAt = Date.now()
     const deliveries = endpoints

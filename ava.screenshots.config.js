@@ -1,5 +1,5 @@
 // The screenshots of docs/pages.md (test/screenshots/pages.shots.ts), taken through AVA because the
-// test server it starts is the tests' own: `npm run build && npx ava --config ava.screenshots.config.js`.
+// test server it starts is the tests' own: `npm run screenshots` (a build, then AVA with this file).
 // Not part of `npm test` (its files end in .shots.js, not .test.js).
 import base from './ava.config.js'
 

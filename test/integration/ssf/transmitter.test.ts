@@ -78,7 +78,10 @@ for (const backend of backends()) {
     t.like(await receiver.call('POST', `/ssf/poll/${streamId}`, { maxEvents: -1 }), { status: 400, json: { code: 'ssf.invalid_request' } })
     t.like(await receiver.call('POST', '/ssf/status', { stream_id: streamId, status: 'asleep' }), { status: 400, json: { code: 'ssf.invalid_request' } })
 
-    for (const [method, path, body] of [['PATCH', '/ssf/stream', { description: 'no id' }], ['PUT', '/ssf/stream', 'null'], ['GET', '/ssf/status', undefined], ['DELETE', '/ssf/stream', undefined], ['POST', `/ssf/poll/${streamId}`, '"x"'], ['PATCH', '/ssf/stream', { stream_id: streamId, events_requested: 'all' }]] as const) {
+    for (const [method, path, body] of [['PATCH', '/ssf/stream', { description: 'no id' }], ['PUT', '/ssf/stream', 'null'], ['GET', '/ssf/status', undefined], ['DELETE', '/ssf/stream', undefined], ['POST', `/ssf/poll/${streamId}`, '"x"'], ['PATCH', '/ssf/stream', { stream_id: streamId, events_requested: 'all' }],
+      // Present means of its type (null is not absent), and a malformed body is 400 whatever stream it names.
+      ['POST', `/ssf/poll/${streamId}`, 'null'], ['POST', `/ssf/poll/${streamId}`, { ack: null }], ['POST', '/ssf/status', { stream_id: streamId, status: 'paused', reason: 42 }],
+      ['PATCH', '/ssf/stream', { stream_id: '00000000-0000-0000-0000-000000000000', description: 42 }], ['POST', '/ssf/verify', { stream_id: '00000000-0000-0000-0000-000000000000', state: 7 }]] as const) {
       const answer = await receiver.call(method, path, body)
       t.is(answer.status, 400, `${method} ${path} ${JSON.stringify(answer.json)}`)
       t.is(answer.json.code, 'ssf.invalid_request')

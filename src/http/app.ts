@@ -121,6 +121,17 @@ export function describePostRoutes(context: Context, oidc?: OidcHost): PostRoute
 }
 
 /**
+ * Every route the app's routers declare, as a method and its @koa/router pattern (`/ssf/poll/:streamId`),
+ * as the app is built: for the test that finds each API route in the OpenAPI document
+ * (test/integration/http/openapi-contract.test.ts). HEAD, which @koa/router adds to every GET, is left out.
+ */
+export function describeRoutes(context: Context, oidc?: OidcHost): Array<{ method: string; path: string }> {
+  return buildApp(context, oidc).routers.flatMap((router) =>
+    router.stack.flatMap((layer) => layer.methods.filter((method) => method !== 'HEAD').map((method) => ({ method, path: String(layer.path) }))),
+  )
+}
+
+/**
  * Each POST route's budget as declared, refusing to build an app where one declares nothing: a route
  * that checks a credential must not be left without a per-IP budget by forgetting to say so. A page
  * spends its own budget or that of a rate-limited API route, never a name nothing limits.

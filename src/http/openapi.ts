@@ -226,6 +226,7 @@ export const openApiDocument = {
         },
       },
     },
+    ...ssfPaths(),
     '/': get('Service discovery', 'discovery', schemas.ServiceInfoResponse),
     '/openapi.json': { get: { summary: 'This document', tags: ['docs'], responses: { '200': { description: 'OpenAPI 3.1 JSON' } } } },
     '/docs': { get: { summary: 'Swagger UI (served offline)', tags: ['docs'], responses: { '200': { description: 'HTML' } } } },
@@ -236,6 +237,11 @@ export const openApiDocument = {
     securitySchemes: {
       bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
       introspection: { type: 'http', scheme: 'bearer', description: 'The value of HEIMDALL_INTROSPECTION_TOKEN, when set' },
+      ssf: {
+        type: 'oauth2',
+        description: "A Shared Signals receiver: a client credentials access token with the ssf scope from Heimdall's OpenID provider (HEIMDALL_OIDC_ENABLED=true; `heimdall client:create NAME --grant client_credentials --scope ssf`)",
+        flows: { clientCredentials: { tokenUrl: '/oidc/token', scopes: { ssf: 'Manage and read its own Shared Signals streams' } } },
+      },
     },
   },
 }
@@ -332,6 +338,81 @@ function mfaPaths() {
       '400': json(schemas.ErrorResponse, 'Assertion refused: unknown, spent or expired challenge, wrong origin, bad signature, or a signature counter that did not advance (cloned authenticator)'),
       '403': json(schemas.ErrorResponse, 'auth.second_factor_required: the authenticator did not verify the user and a role of the account requires two factors (HEIMDALL_MFA_REQUIRED_ROLES); or the account is disabled, or its address unverified'),
     }),
+  }
+}
+
+/**
+ * The Shared Signals transmitter (issue 25, docs/ssf.md): its configuration metadata (SSF 1.0 section
+ * 7.1), stream management (section 8.1), and poll delivery (RFC 8936). Every operation but the
+ * metadata takes a receiver's client credentials token (the ssf security scheme).
+ */
+function ssfPaths() {
+  const receiver = {
+    '401': json(schemas.ErrorResponse, 'oauth.invalid_token: no access token, or an unknown or expired one'),
+    '403': json(schemas.ErrorResponse, "ssf.forbidden: the token lacks the ssf scope, or the stream is another client's"),
+    '404': json(schemas.ErrorResponse, 'ssf.stream_not_found: no such stream; or ssf.disabled: Shared Signals is off (HS256 signs with no published key)'),
+  }
+  const malformed = { '400': json(schemas.ErrorResponse, 'ssf.invalid_request: the body or stream_id is not as described, or (poll) the stream is delivered by push; request.malformed_json') }
+  const operation = (summary: string, request: Schema | undefined, responses: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    summary,
+    tags: ['ssf'],
+    security: [{ ssf: ['ssf'] }],
+    ...(request ? { requestBody: { required: true, content: { 'application/json': { schema: ref(request) } } } } : {}),
+    ...extra,
+    responses: { ...responses, ...malformed, ...(request ? { '413': errors['413'] } : {}), ...receiver },
+  })
+  const streamIdQuery = (required: boolean) => ({ name: 'stream_id', in: 'query', required, schema: { type: 'string', minLength: 1, maxLength: 64 } })
+  const stream = json(schemas.SsfStream, 'The stream')
+  return {
+    '/.well-known/ssf-configuration': {
+      get: {
+        summary: 'Shared Signals transmitter configuration metadata (SSF 1.0 section 7.1)',
+        tags: ['ssf'],
+        responses: {
+          '200': json(schemas.SsfConfiguration, 'The metadata'),
+          '404': json(schemas.ErrorResponse, 'ssf.disabled: HEIMDALL_JWT_ALG must be RS256 or EdDSA (SETs are signed with a published key)'),
+        },
+      },
+    },
+    '/ssf/stream': {
+      post: operation('Create a stream (SSF 1.0 section 8.1.1.1): poll unless delivery says push; it starts one access-token lifetime back', schemas.SsfStreamCreateRequest, { '201': json(schemas.SsfStream, 'Created') }),
+      get: operation(
+        "One of the client's streams (stream_id), or all of them",
+        undefined,
+        { '200': { description: 'The stream, or every stream of the client', content: { 'application/json': { schema: { anyOf: [ref(schemas.SsfStream), { type: 'array', items: ref(schemas.SsfStream) }] } } } } },
+        { parameters: [streamIdQuery(false)] },
+      ),
+      patch: operation('Change what the body names of a stream (SSF 1.0 section 8.1.1.3)', schemas.SsfStreamUpdateRequest, { '200': stream }),
+      put: operation('Replace a stream\'s configuration (SSF 1.0 section 8.1.1.4)', schemas.SsfStreamUpdateRequest, { '200': stream }),
+      delete: operation('Delete a stream (SSF 1.0 section 8.1.1.5)', undefined, { '204': { description: 'Deleted' } }, { parameters: [streamIdQuery(true)] }),
+    },
+    '/ssf/status': {
+      get: operation("A stream's status (SSF 1.0 section 8.1.2.1)", undefined, { '200': json(schemas.SsfStreamStatus, 'The status') }, { parameters: [streamIdQuery(true)] }),
+      post: operation(
+        "Set a stream's status (SSF 1.0 section 8.1.2.2): paused holds events, disabled drops them until enabled again",
+        schemas.SsfStreamStatusRequest,
+        { '200': json(schemas.SsfStreamStatus, 'The status now') },
+      ),
+    },
+    '/ssf/verify': {
+      post: operation(
+        'Ask for a verification event (SSF 1.0 section 8.1.4): a SET with the state, sent first on the next poll or push until acknowledged',
+        schemas.SsfVerificationRequest,
+        { '204': { description: 'Requested' } },
+      ),
+    },
+    '/ssf/poll/{streamId}': {
+      post: {
+        ...operation(
+          'Poll delivery (RFC 8936): acknowledge SETs received, get those not yet acknowledged; without returnImmediately, waits for one',
+          undefined,
+          { '200': json(schemas.SsfPollResponse, 'The SETs, by jti') },
+          { parameters: [{ name: 'streamId', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 64 } }] },
+        ),
+        requestBody: { required: false, content: { 'application/json': { schema: ref(schemas.SsfPollRequest) } } },
+        description: 'No body is the same as an empty object: every member has its default.',
+      },
+    },
   }
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { emailProblem, normalizeEmail, EMAIL_PATTERN, MAX_EMAIL_LENGTH } from '../domain/email.js'
 import { MIN_PASSWORD_LENGTH, MAX_PASSWORD_BYTES } from '../domain/password-policy.js'
+import { DELIVERY_METHODS } from '../domain/ssf.js'
 
 /** One place for request and response shapes: requests are validated with them, /openapi.json is built from them. */
 
@@ -333,3 +334,104 @@ export const PasskeyResponse = z
     backed_up: z.boolean().meta({ description: 'A synced (multi-device) passkey' }),
   })
   .meta({ id: 'Passkey' })
+
+// --- Shared Signals (issue 25, docs/ssf.md): what receivers send, checked by routes/ssf.ts before any
+// stream is looked up (a malformed request is 400 ssf.invalid_request whatever stream it names) ---
+
+const ssfStreamId = z.string().min(1).max(64).meta({ description: 'The stream_id the stream was created with' })
+const ssfEventUri = z.string().max(500).meta({ description: 'An event-type URI (CAEP: https://schemas.openid.net/secevent/caep/event-type/...)' })
+
+const ssfStreamSettings = {
+  events_requested: z
+    .array(ssfEventUri)
+    .max(50)
+    .optional()
+    .meta({ description: 'The event types wanted; unknown ones are kept but not delivered (events_delivered). Default: every supported one' }),
+  description: z.string().max(500).nullable().optional(),
+  delivery: z
+    .object({
+      method: z.enum(DELIVERY_METHODS).meta({ description: 'urn:ietf:rfc:8936 poll (RFC 8936), urn:ietf:rfc:8935 push (RFC 8935)' }),
+      endpoint_url: z
+        .string()
+        .max(2000)
+        .optional()
+        .meta({ description: "Push: the receiver's absolute http(s) URL, without credentials (required; 400 otherwise). Poll: the transmitter supplies it (400 if given)" }),
+      authorization_header: z
+        .string()
+        .max(4096)
+        .nullable()
+        .optional()
+        .meta({ description: 'Push: the Authorization header value each POST carries (one line); sealed at rest, never shown back' }),
+    })
+    .optional()
+    .meta({ description: 'Poll by default' }),
+}
+
+export const SsfStreamCreateRequest = z.object(ssfStreamSettings).meta({ id: 'SsfStreamCreateRequest', description: 'SSF 1.0 section 8.1.1.1' })
+
+export const SsfStreamUpdateRequest = z
+  .object({ stream_id: ssfStreamId, ...ssfStreamSettings })
+  .meta({ id: 'SsfStreamUpdateRequest', description: 'PATCH: the members given replace theirs; PUT: the body is the whole configuration (SSF 1.0 sections 8.1.1.3-4)' })
+
+export const SsfStream = z
+  .object({
+    stream_id: z.string(),
+    iss: z.string().meta({ description: "The transmitter's issuer (HEIMDALL_PUBLIC_URL)" }),
+    aud: z.string().meta({ description: "The SETs' audience: the receiver's client id" }),
+    events_supported: z.array(z.string()),
+    events_requested: z.array(z.string()),
+    events_delivered: z.array(z.string()),
+    delivery: z.object({
+      method: z.enum(DELIVERY_METHODS),
+      endpoint_url: z.string().nullable().meta({ description: 'Poll: where to poll (POST /ssf/poll/{stream_id}); push: where SETs are sent' }),
+    }),
+    description: z.string().optional(),
+  })
+  .meta({ id: 'SsfStream', description: 'A stream configuration (SSF 1.0 section 8.1.1); the push Authorization header is never shown' })
+
+const ssfStatus = z.enum(['enabled', 'paused', 'disabled']).meta({ description: 'paused holds events until enabled; disabled drops them' })
+
+export const SsfStreamStatusRequest = z
+  .object({ stream_id: ssfStreamId, status: ssfStatus, reason: z.string().nullable().optional().meta({ description: 'Kept up to 500 characters' }) })
+  .meta({ id: 'SsfStreamStatusRequest', description: 'SSF 1.0 section 8.1.2.2' })
+
+export const SsfStreamStatus = z
+  .object({ stream_id: z.string(), status: ssfStatus, reason: z.string().optional() })
+  .meta({ id: 'SsfStreamStatus', description: 'SSF 1.0 section 8.1.2' })
+
+export const SsfVerificationRequest = z
+  .object({ stream_id: ssfStreamId, state: z.string().max(500).optional().meta({ description: 'Sent back in the verification SET' }) })
+  .meta({ id: 'SsfVerificationRequest', description: 'SSF 1.0 section 8.1.4' })
+
+export const SsfPollRequest = z
+  .object({
+    ack: z.array(z.string()).max(1000).optional().meta({ description: 'jti of SETs received: never sent again' }),
+    setErrs: z
+      .record(z.string(), z.object({ err: z.string(), description: z.string() }))
+      .optional()
+      .meta({ description: 'jti of SETs that could not be processed, with why (RFC 8936 section 2.6, error codes of RFC 8935 section 2.4): never sent again; at most 1000' }),
+    maxEvents: z.int().min(0).optional().meta({ description: 'At most this many SETs (100 by default; more than 1000 answers 1000); 0 only acknowledges' }),
+    returnImmediately: z.boolean().optional().meta({ description: 'false (the default): wait up to HEIMDALL_SSF_LONG_POLL_MS for an event when none is pending' }),
+  })
+  .meta({ id: 'SsfPollRequest', description: 'RFC 8936 section 2.2' })
+
+export const SsfPollResponse = z
+  .object({
+    sets: z.record(z.string(), z.string()).meta({ description: 'SETs (compact JWS, typ secevent+jwt) by jti, oldest first; sent again until acknowledged' }),
+    moreAvailable: z.boolean(),
+  })
+  .meta({ id: 'SsfPollResponse', description: 'RFC 8936 section 2.3' })
+
+export const SsfConfiguration = z
+  .object({
+    spec_version: z.string(),
+    issuer: z.string(),
+    jwks_uri: z.string().meta({ description: 'The keys SETs are signed with (the same set as the access tokens)' }),
+    delivery_methods_supported: z.array(z.enum(DELIVERY_METHODS)),
+    configuration_endpoint: z.string(),
+    status_endpoint: z.string(),
+    verification_endpoint: z.string(),
+    authorization_schemes: z.array(z.object({ spec_urn: z.string() })),
+    default_subjects: z.enum(['ALL', 'NONE']),
+  })
+  .meta({ id: 'SsfConfiguration', description: 'Transmitter configuration metadata (SSF 1.0 section 7.1)' })

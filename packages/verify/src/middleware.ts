@@ -55,9 +55,24 @@ export function koaMiddleware(verifier: Verifier) {
   }
 }
 
+// Express users read `req.heimdall` typed, as @types/passport adds `req.user`: a merge into the
+// global `Express.Request` that @types/express declares, and harmless where it is not installed
+// (the package depends on no Express types).
+declare global {
+  namespace Express {
+    interface Request {
+      /** The valid verification of the request's bearer token, set by expressMiddleware. */
+      heimdall?: Validation
+    }
+  }
+}
+
 /**
- * Express (and connect, and plain node:http) middleware: `req.heimdall` is the valid verification,
- * else the answer is written here and `next` is not called.
+ * Express middleware (tested with Express 5; the same signature serves connect and plain node:http),
+ * `(req, res, next)`: a valid token goes on to `next()` with `req.heimdall` set to its verification;
+ * a missing or refused one is answered here (see {@link refusalResponse}; `next` is not called). An
+ * error thrown by the verifier itself (a revocation feed of the caller's that throws) goes to
+ * `next(error)`, Express's error handlers.
  */
 export function expressMiddleware(verifier: Verifier) {
   return function verifyHeimdallToken(req: IncomingMessage & { heimdall?: Validation }, res: ServerResponse, next: (error?: unknown) => void): void {

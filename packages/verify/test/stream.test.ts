@@ -1,11 +1,12 @@
 // @heimdall/verify's stream client against a real Heimdall (RS256, SQLite: the transmitter's own
-// tests run on every database, test/integration/ssf/). A Koa service and a node:http (Express-style)
-// service verify locally; for each kind of revocation both refuse the token within 1 s at the default
+// tests run on every database, test/integration/ssf/). A Koa service and an Express 5 service verify
+// locally; for each kind of revocation both refuse the token within 1 s at the default
 // poll interval, with no request to Heimdall per verification. A restart between revocation and poll
 // loses nothing, a silent stream fails closed with its reason, a forged SET is refused.
 import { createServer, type Server } from 'node:http'
 import { generateKeyPairSync } from 'node:crypto'
 import test from 'ava'
+import express from 'express'
 import Koa from 'koa'
 import { SignJWT } from 'jose'
 import { createStreamRevocations, createVerifier, expressMiddleware, koaMiddleware, type StreamRevocations, type Validation, type Verifier } from '../src/index.js'
@@ -47,13 +48,12 @@ test.before(async () => {
     ctx.body = { user: (ctx.state.heimdall as Validation).user_id }
   })
   services.koa = await listen(app.callback())
-  const guard = expressMiddleware(verifier)
-  services.express = await listen((req, res) =>
-    guard(req, res, () => {
-      res.writeHead(200, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ user: (req as typeof req & { heimdall: Validation }).heimdall.user_id }))
-    }),
-  )
+  const api = express()
+  api.use(expressMiddleware(verifier))
+  api.get('/', (req, res) => {
+    res.json({ user: req.heimdall!.user_id })
+  })
+  services.express = await listen(api)
   await revocations.ready
 })
 

@@ -1,8 +1,10 @@
 // @heimdall/verify against a real Heimdall (SQLite: the database plays no part in verifying locally):
 // its own RS256 and EdDSA tokens, the OpenID provider's at+jwt tokens for Heimdall's resource, key
-// rotation, the revocation set, failing closed, and the Koa and node:http/Express middlewares.
+// rotation, the revocation set, failing closed, and the Koa middleware and the Express middleware in a
+// real Express 5 app.
 import test from 'ava'
 import { createServer, type Server } from 'node:http'
+import express from 'express'
 import Koa from 'koa'
 import * as oidc from 'openid-client'
 import { createRevocationSet, createVerifier, expressMiddleware, koaMiddleware, type Validation } from '../src/index.js'
@@ -181,35 +183,69 @@ async function listen(handler: Parameters<typeof createServer>[1]): Promise<stri
   return `http://127.0.0.1:${address.port}`
 }
 
-test('the Koa and the node:http (Express) middlewares let a valid token through with its verification, and answer 401 with the validation and WWW-Authenticate otherwise', async (t) => {
+test('the Koa middleware and the Express middleware in a real Express 5 app let a valid token through with its verification (the fields POST /auth/validate answers), and answer 401 with the validation and WWW-Authenticate otherwise, without reaching the route', async (t) => {
   const verifier = createVerifier({ jwksUri: jwksOf(eddsa), issuer: 'heimdall' })
-  const app = new Koa()
-  app.use(koaMiddleware(verifier))
-  app.use((ctx) => {
-    ctx.body = { user: (ctx.state.heimdall as Validation).user_id }
+  const reached = { koa: 0, express: 0 }
+  const koa = new Koa()
+  koa.use(koaMiddleware(verifier))
+  koa.use((ctx) => {
+    reached.koa++
+    ctx.body = ctx.state.heimdall
   })
-  const koaUrl = await listen(app.callback())
-  const guard = expressMiddleware(verifier)
-  const expressUrl = await listen((req, res) =>
-    guard(req, res, (error?: unknown) => {
-      res.writeHead(error ? 500 : 200, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ user: (req as typeof req & { heimdall: Validation }).heimdall.user_id }))
-    }),
-  )
+  const koaUrl = await listen(koa.callback())
+  const app = express()
+  app.use(expressMiddleware(verifier))
+  app.get('/', (req, res) => {
+    reached.express++
+    res.json(req.heimdall) // typed: the package merges heimdall into Express.Request
+  })
+  const expressUrl = await listen(app)
+
   const { accessToken } = await signedIn(eddsa)
-  const { user_id } = await verifier.verify(accessToken)
-  for (const url of [koaUrl, expressUrl]) {
+  const forgedToken = `${accessToken.slice(0, -4)}AAAA`
+  const atHeimdall = { valid: await heimdallAnswer(eddsa, accessToken), forged: await heimdallAnswer(eddsa, forgedToken) }
+  for (const [name, url] of [['koa', koaUrl], ['express', expressUrl]] as const) {
     const ok = await fetch(url, { headers: { authorization: `Bearer ${accessToken}` } })
-    t.is(ok.status, 200, url)
-    t.deepEqual(await ok.json(), { user: user_id })
+    t.is(ok.status, 200, name)
+    const passed = (await ok.json()) as Validation
+    t.deepEqual(contractFields(passed), contractFields(atHeimdall.valid), name)
+    t.true(passed.is_valid)
+    t.is(reached[name], 1, `${name}: the route ran once, for the valid token`)
 
     const missing = await fetch(url)
-    t.is(missing.status, 401)
+    t.is(missing.status, 401, name)
     t.like(await missing.json(), { is_valid: false, code: 'token.invalid', error: 'Authorization header with a Bearer token is required' })
     t.regex(missing.headers.get('www-authenticate') ?? '', /^Bearer error="invalid_token"/)
 
-    const forged = await fetch(url, { headers: { authorization: `Bearer ${accessToken.slice(0, -4)}AAAA` } })
-    t.is(forged.status, 401)
-    t.like(await forged.json(), { is_valid: false, code: 'token.invalid' })
+    const forged = await fetch(url, { headers: { authorization: `Bearer ${forgedToken}` } })
+    t.is(forged.status, 401, name)
+    t.is(forged.headers.get('content-type'), 'application/json; charset=utf-8')
+    const refusal = (await forged.json()) as Validation
+    t.deepEqual(contractFields(refusal), contractFields(atHeimdall.forged), name)
+    t.is(refusal.code, 'token.invalid')
+    t.is(reached[name], 1, `${name}: a refused token never reaches the route`)
   }
+})
+
+test("Express 5: an error from the verifier (a revocation feed of the caller's that throws) goes to next(error), Express's error handler, and never to the route", async (t) => {
+  const feed = { set: createRevocationSet({ retainSeconds: 900 }), unavailable: (): string | undefined => { throw new Error('feed broken') } }
+  const verifier = createVerifier({ jwksUri: jwksOf(eddsa), issuer: 'heimdall', revocations: feed })
+  const handled: unknown[] = []
+  let reached = 0
+  const app = express()
+  app.get('/', expressMiddleware(verifier), (_req, res) => {
+    reached++
+    res.json({ reached: true })
+  })
+  app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    handled.push(error)
+    res.status(500).json({ handled: (error as Error).message })
+  })
+  const url = await listen(app)
+  const { accessToken } = await signedIn(eddsa)
+  const answer = await fetch(url, { headers: { authorization: `Bearer ${accessToken}` } })
+  t.is(answer.status, 500)
+  t.deepEqual(await answer.json(), { handled: 'feed broken' })
+  t.is(handled.length, 1)
+  t.is(reached, 0)
 })

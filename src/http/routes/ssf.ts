@@ -1,5 +1,6 @@
 import type Router from '@koa/router'
 import type { ParameterizedContext } from 'koa'
+import type { z } from 'zod'
 import type { Context } from '../../context.js'
 import { HeimdallError } from '../../errors.js'
 import { authorizeReceiver } from '../../usecases/ssf/authorize-receiver.js'
@@ -9,6 +10,7 @@ import { createStream, deleteOwnStream, listOwnStreams, ownedStream, streamViewO
 import { getSsfConfiguration, SSF_PATHS } from '../../usecases/ssf/transmitter.js'
 import { bearerToken } from '../bearer-token.js'
 import { requestContexts } from '../request-context.js'
+import { SsfPollRequest, SsfStreamCreateRequest, SsfStreamStatusRequest, SsfStreamUpdateRequest, SsfVerificationRequest } from '../schemas.js'
 
 /** The most SETs one poll answers, whatever maxEvents asks. */
 const MAX_EVENTS = 1000
@@ -18,7 +20,8 @@ const DEFAULT_MAX_EVENTS = 100
  * The Shared Signals transmitter (OpenID SSF 1.0, docs/ssf.md): its configuration metadata, stream
  * management at the configuration endpoint (create POST, read GET, update PATCH/PUT, delete DELETE;
  * SSF 1.0 section 8.1.1), the status and verification endpoints, and poll delivery (RFC 8936). Every endpoint but the
- * metadata takes a client credentials token with the `ssf` scope (authorizeReceiver).
+ * metadata takes a client credentials token with the `ssf` scope (authorizeReceiver). A body is checked
+ * against its schema (schemas.ts, which the OpenAPI document shows) before any stream is looked up.
  */
 export function ssfRoutes(router: Router, context: Context): void {
   const contextOf = requestContexts(context)
@@ -30,6 +33,7 @@ export function ssfRoutes(router: Router, context: Context): void {
 
   router.post(SSF_PATHS.configuration, async (ctx) => {
     const { clientId } = await receiver(ctx)
+    checked(SsfStreamCreateRequest, ctx.request.body)
     ctx.status = 201
     ctx.body = await createStream(contextOf(ctx), clientId, ctx.request.body)
   })
@@ -40,10 +44,12 @@ export function ssfRoutes(router: Router, context: Context): void {
   })
   router.patch(SSF_PATHS.configuration, async (ctx) => {
     const { clientId } = await receiver(ctx)
+    checked(SsfStreamUpdateRequest, ctx.request.body)
     ctx.body = await updateStream(contextOf(ctx), clientId, ctx.request.body, false)
   })
   router.put(SSF_PATHS.configuration, async (ctx) => {
     const { clientId } = await receiver(ctx)
+    checked(SsfStreamUpdateRequest, ctx.request.body)
     ctx.body = await updateStream(contextOf(ctx), clientId, ctx.request.body, true)
   })
   router.delete(SSF_PATHS.configuration, async (ctx) => {
@@ -59,33 +65,28 @@ export function ssfRoutes(router: Router, context: Context): void {
   })
   router.post(SSF_PATHS.status, async (ctx) => {
     const { clientId } = await receiver(ctx)
+    checked(SsfStreamStatusRequest, ctx.request.body)
     ctx.body = await setStreamStatus(contextOf(ctx), clientId, ctx.request.body)
   })
 
   router.post(SSF_PATHS.verification, async (ctx) => {
     const { clientId } = await receiver(ctx)
+    checked(SsfVerificationRequest, ctx.request.body)
     await requestVerification(contextOf(ctx), clientId, ctx.request.body)
     ctx.status = 204
   })
 
   router.post(`${SSF_PATHS.poll}/:streamId`, async (ctx) => {
     const { clientId } = await receiver(ctx)
-    const body = ctx.request.body ?? {}
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('The body must be a JSON object')
-    const input = body as Record<string, unknown>
-    const ack = input.ack ?? []
-    if (!Array.isArray(ack) || ack.length > MAX_EVENTS || !ack.every((jti) => typeof jti === 'string')) throw invalid(`ack must be an array of at most ${MAX_EVENTS} jti strings`)
-    const setErrs = input.setErrs ?? {}
-    if (typeof setErrs !== 'object' || setErrs === null || Array.isArray(setErrs) || Object.keys(setErrs).length > MAX_EVENTS) throw invalid('setErrs must be an object of jti to { err, description }')
-    const maxEvents = input.maxEvents ?? DEFAULT_MAX_EVENTS
-    if (typeof maxEvents !== 'number' || !Number.isInteger(maxEvents) || maxEvents < 0) throw invalid('maxEvents must be a non-negative integer')
-    const returnImmediately = input.returnImmediately ?? false
-    if (typeof returnImmediately !== 'boolean') throw invalid('returnImmediately must be a boolean')
+    // No body is an empty poll (every member has its default); a body present must be the object.
+    const input = checked(SsfPollRequest, ctx.request.body === undefined ? {} : ctx.request.body)
+    const { ack = [], setErrs = {}, maxEvents = DEFAULT_MAX_EVENTS, returnImmediately = false } = input
+    if (Object.keys(setErrs).length > MAX_EVENTS) throw invalid(`setErrs must name at most ${MAX_EVENTS} jti`)
     const hangUp = new AbortController()
     ctx.req.once('close', () => hangUp.abort())
     ctx.body = await pollEvents(contextOf(ctx), clientId, {
       streamId: ctx.params.streamId,
-      ack: ack as string[],
+      ack,
       errors: Object.keys(setErrs),
       maxEvents: Math.min(maxEvents, MAX_EVENTS),
       returnImmediately,
@@ -96,4 +97,16 @@ export function ssfRoutes(router: Router, context: Context): void {
 
 function invalid(message: string): HeimdallError {
   return new HeimdallError('ssf.invalid_request', message)
+}
+
+/**
+ * `input` as `schema` reads it, or 400 ssf.invalid_request naming the first member at fault (SSF 1.0's
+ * stream management answers a malformed request 400, RFC 8936 a malformed poll). Unknown members are
+ * ignored.
+ */
+function checked<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const result = schema.safeParse(input)
+  if (result.success) return result.data
+  const issue = result.error.issues[0]!
+  throw invalid(issue.path.length === 0 ? 'The body must be a JSON object' : `${issue.path.join('.')}: ${issue.message}`)
 }

@@ -2,16 +2,33 @@
 // requests generated from its schemas (fast-check, seeded) go to a real server, and every answer is
 // checked against the document by a maintained validator (ajv): its status is listed, its body is
 // the listed schema. A body the document allows is never refused as invalid (422); one it forbids
-// always is.
+// always is (422, or 400 where the operation lists no 422: OAuth forms, Shared Signals). And every
+// API route the app declares is in the document (the Shared Signals routes were left out once, with
+// nothing to notice).
 import test from 'ava'
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import fc from 'fast-check'
 import got from 'got'
+import { describeRoutes } from '../../../src/http/app.js'
+import { createOidcHost } from '../../../src/http/oidc/mount.js'
 import { openApiDocument } from '../../../src/http/openapi.js'
+import { inArea, NEEDS_READY_PREFIXES } from '../../../src/http/route-table.js'
 import { backends, type Backend } from '../../support/db.js'
 import { invalidBodies, validValue, type JsonSchema } from '../../support/openapi-requests.js'
 import { registerVerifiedAndLogin } from '../../support/mfa.js'
-import { startTestServer, uniqueEmail, type TestServer } from '../../support/server.js'
+import { uniqueEmail, type TestServer } from '../../support/server.js'
+import { startOidcServer, type OidcServer } from '../../support/oidc.js'
+import { ssfReceiver } from '../../support/ssf.js'
+
+/** API-area routes that are not the API's, so not in its document; each with where it is described. */
+const NOT_IN_THE_DOCUMENT = new Map<string, string>([
+  // The OpenID provider's discovery metadata (OpenID Connect Discovery 1.0, RFC 8414), at the root
+  // and at the suffixed spellings: the provider's own document describes it, docs/oidc.md where it is.
+  ['/.well-known/openid-configuration', 'docs/oidc.md'],
+  ['/.well-known/openid-configuration/oidc', 'docs/oidc.md'],
+  ['/.well-known/oauth-authorization-server', 'docs/oidc.md'],
+  ['/.well-known/oauth-authorization-server/oidc', 'docs/oidc.md'],
+])
 
 /** Generated requests per operation: enough to reach every member and bound, few enough to run in seconds. */
 const RUNS = 20
@@ -23,7 +40,7 @@ interface Operation {
   method: string
   security?: unknown[]
   requestBody?: { required?: boolean; content: Record<string, { schema: JsonSchema }> }
-  parameters?: Array<{ name: string; in: string; schema: JsonSchema }>
+  parameters?: Array<{ name: string; in: string; required?: boolean; schema: JsonSchema }>
   responses: Record<string, { content?: Record<string, { schema: JsonSchema }> }>
 }
 
@@ -39,10 +56,15 @@ interface Answer {
  * production defaults.
  */
 const ENV = { HEIMDALL_RATE_LIMIT_PER_MINUTE: '0', HEIMDALL_LOCKOUT_MAX_FAILURES: '1000000' }
+/**
+ * The Shared Signals operations are on only with the OpenID provider (their tokens) and a published
+ * signing key (their SETs): the server has both, so that those operations answer more than 404.
+ */
+const SSF_ENV = { HEIMDALL_JWT_ALG: 'RS256' }
 
-const servers = new Map<Backend, TestServer>()
+const servers = new Map<Backend, OidcServer>()
 test.before(async () => {
-  await Promise.all(backends().map(async (backend) => servers.set(backend, await startTestServer(backend, { env: ENV }))))
+  await Promise.all(backends().map(async (backend) => servers.set(backend, await startOidcServer(backend, { ...ENV, ...SSF_ENV }))))
 })
 test.after.always(async () => {
   await Promise.all([...servers.values()].map((server) => server.close()))
@@ -88,9 +110,19 @@ function rebaseRefs(schema: unknown): unknown {
 
 type Validator = ReturnType<typeof validatorFor>
 
-async function send(server: TestServer, operation: Operation, accessToken: string, body: unknown, parameters: Record<string, string>): Promise<Answer> {
-  const path = operation.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(parameters[name] ?? ''))
-  const headers: Record<string, string> = operation.security?.length ? { authorization: `Bearer ${accessToken}` } : {}
+/** The bearer tokens of the document's security schemes: a signed-in user's, a Shared Signals receiver's. */
+interface Tokens {
+  bearer: string
+  ssf: string
+}
+
+async function send(server: TestServer, operation: Operation, tokens: Tokens, body: unknown, parameters: Record<string, string>): Promise<Answer> {
+  const inPath = new Set((operation.parameters ?? []).filter((parameter) => parameter.in === 'path').map((parameter) => parameter.name))
+  const query = new URLSearchParams(Object.entries(parameters).filter(([name, value]) => !inPath.has(name) && value !== undefined))
+  const path = operation.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(parameters[name] ?? '')) + (query.size > 0 ? `?${query}` : '')
+  const schemes = (operation.security ?? []).flatMap((requirement) => Object.keys(requirement as object))
+  const token = schemes.includes('ssf') ? tokens.ssf : tokens.bearer
+  const headers: Record<string, string> = schemes.length > 0 ? { authorization: `Bearer ${token}` } : {}
   const form = operation.requestBody?.content['application/x-www-form-urlencoded'] !== undefined
   const response = await got(`${server.url}${path}`, {
     method: operation.method.toUpperCase() as 'GET',
@@ -138,12 +170,14 @@ function operationsOf(document: { paths: Record<string, Record<string, Omit<Oper
 }
 
 /** Where the operation and the document disagree (fast-check's report with the request), or undefined. */
-async function disagreement(server: TestServer, validator: Validator, operation: Operation, accessToken: string): Promise<string | undefined> {
+async function disagreement(server: TestServer, validator: Validator, operation: Operation, tokens: Tokens): Promise<string | undefined> {
   const name = `${operation.method.toUpperCase()} ${operation.path}`
   const content = operation.requestBody?.content
   const bodySchema = content ? Object.values(content)[0]!.schema : undefined
   const parameters = operation.parameters ?? []
-  const parameterValues = fc.record(Object.fromEntries(parameters.map((parameter) => [parameter.name, validValue(parameter.schema, validator.resolve, validator.isValid)]))) as fc.Arbitrary<Record<string, string>>
+  const parameterValues = fc.record(Object.fromEntries(parameters.map((parameter) => [parameter.name, validValue(parameter.schema, validator.resolve, validator.isValid)])), {
+    requiredKeys: parameters.filter((parameter) => parameter.required).map((parameter) => parameter.name),
+  }) as fc.Arbitrary<Record<string, string>>
   const bodies: fc.Arbitrary<unknown> = bodySchema
     ? operation.requestBody?.required
       ? validValue(bodySchema, validator.resolve, validator.isValid)
@@ -156,7 +190,7 @@ async function disagreement(server: TestServer, validator: Validator, operation:
   let firstRun = true
   const property = fc.asyncProperty(bodies, parameterValues, fc.nat(), async (body, values, pick) => {
     if (bodySchema && body !== undefined && !validator.isValid(bodySchema, body)) throw new Error(`generated an invalid body ${JSON.stringify(body)}`)
-    const answer = await send(server, operation, accessToken, body, values)
+    const answer = await send(server, operation, tokens, body, values)
     const problem = contractProblem(validator, operation, answer)
     if (problem) throw new Error(`${name} with ${JSON.stringify(body)}: ${problem}`)
     if (refusedAsInvalid(answer)) throw new Error(`${name}: the document allows ${JSON.stringify(body)}, the server refused it: ${JSON.stringify(answer.body)}`)
@@ -168,11 +202,13 @@ async function disagreement(server: TestServer, validator: Validator, operation:
     const chosen = firstRun ? invalid : invalid.slice(pick % invalid.length, (pick % invalid.length) + 1)
     firstRun = false
     for (const broken of chosen) {
-      const refused = await send(server, operation, accessToken, broken, values)
+      const refused = await send(server, operation, tokens, broken, values)
       const refusedProblem = contractProblem(validator, operation, refused)
       if (refusedProblem) throw new Error(`${name} with the invalid ${JSON.stringify(broken)}: ${refusedProblem}`)
-      // JSON bodies are refused as the contract's validation error; an OAuth form as invalid_request (RFC 6749 section 5.2).
-      if (refused.status !== (form ? 400 : 422)) {
+      // JSON bodies are refused as the contract's validation error (422, where the operation lists it);
+      // an OAuth form as invalid_request (RFC 6749 section 5.2), a Shared Signals body as
+      // ssf.invalid_request (SSF 1.0, RFC 8936): 400.
+      if (refused.status !== (form || !operation.responses['422'] ? 400 : 422)) {
         throw new Error(`${name}: the document forbids ${JSON.stringify(broken)}, the server answered ${refused.status} ${JSON.stringify(refused.body).slice(0, 200)}`)
       }
     }
@@ -188,7 +224,7 @@ async function disagreement(server: TestServer, validator: Validator, operation:
 interface Prepared {
   validator: Validator
   operations: Map<string, Operation>
-  accessToken: string
+  tokens: Tokens
 }
 
 /** Per backend: the document as its server serves it, and a signed-in user for the Bearer operations. */
@@ -201,23 +237,36 @@ function preparedFor(backend: Backend): Promise<Prepared> {
       const document = (await got(`${server.url}/openapi.json`).json()) as Parameters<typeof operationsOf>[0] & { components: unknown }
       // Verified, so that the enrolment operations answer more than the pre-account-takeover 403.
       const { accessToken } = await registerVerifiedAndLogin(server, uniqueEmail())
+      const { token: ssf } = await ssfReceiver(server)
       const operations = new Map(operationsOf(document).map((operation) => [`${operation.method} ${operation.path}`, operation]))
-      return { validator: validatorFor(document), operations, accessToken }
+      return { validator: validatorFor(document), operations, tokens: { bearer: accessToken, ssf } }
     })()
     prepared.set(backend, ready)
   }
   return ready
 }
 
+test('every route of the API areas (/auth/, /oauth/, /ssf/, /.well-known/) that the app declares is in the document, by method and path', (t) => {
+  const server = servers.values().next().value!
+  const documented = new Set(
+    operationsOf(openApiDocument as unknown as Parameters<typeof operationsOf>[0]).map(({ method, path }) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+  )
+  const routes = describeRoutes(server.context, createOidcHost(server.context))
+  const inApi = routes.filter((route) => inArea(route.path, NEEDS_READY_PREFIXES)).map((route) => `${route.method} ${route.path}`)
+  t.true(inApi.includes('POST /ssf/poll/:streamId'), 'the walk sees the routes with parameters')
+  const missing = inApi.filter((route) => !documented.has(route) && !NOT_IN_THE_DOCUMENT.has(route.split(' ')[1]!))
+  t.deepEqual(missing, [], 'API routes missing from /openapi.json')
+})
+
 // The test titles come from the document in this build; each test checks the one its server serves.
 // Serial: signing out (last) must not revoke the token of an operation still running.
 for (const { method, path } of operationsOf(openApiDocument as unknown as Parameters<typeof operationsOf>[0])) {
   for (const backend of backends()) {
     test.serial(`${method.toUpperCase()} ${path} answers as the document says, to requests valid and invalid by it [${backend}]`, async (t) => {
-      const { validator, operations, accessToken } = await preparedFor(backend)
+      const { validator, operations, tokens } = await preparedFor(backend)
       const operation = operations.get(`${method} ${path}`)
       t.truthy(operation, 'the server serves the document this build has')
-      t.is(await disagreement(servers.get(backend)!, validator, operation!, accessToken), undefined)
+      t.is(await disagreement(servers.get(backend)!, validator, operation!, tokens), undefined)
     })
   }
 }

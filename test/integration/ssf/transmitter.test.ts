@@ -1,7 +1,8 @@
 // The Shared Signals transmitter (docs/ssf.md) against real servers on every database: the
 // configuration metadata, stream management with a client credentials token, poll delivery (RFC 8936:
 // acknowledged events are not sent again, the others are), push delivery (RFC 8935) with a retry,
-// another instance picking up a stream where the first left it, the CLI, and bad input.
+// another instance picking up a stream where the first left it, the CLI, and bad input; and a poll
+// receiver written from the specs alone (support/ssf-spec-receiver.ts) reading a logout.
 import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import test from 'ava'
@@ -12,6 +13,7 @@ import { eventually } from '../../support/eventually.js'
 import { oidcServersForFile, type OidcServer } from '../../support/oidc.js'
 import { startSecondInstance, startTestServer, TEST_PASSWORD, uniqueEmail } from '../../support/server.js'
 import { ssfCall, ssfReceiver } from '../../support/ssf.js'
+import { CAEP_SESSION_REVOKED, createPollReceiver, discoverTransmitter, type ReceivedSet } from '../../support/ssf-spec-receiver.js'
 
 // The push receivers listen on 127.0.0.1, which the SSRF guard refuses unless allowed.
 const servers = oidcServersForFile({ HEIMDALL_JWT_ALG: 'RS256', HEIMDALL_WEBHOOK_ALLOW_PRIVATE: 'true' })
@@ -76,7 +78,10 @@ for (const backend of backends()) {
     t.like(await receiver.call('POST', `/ssf/poll/${streamId}`, { maxEvents: -1 }), { status: 400, json: { code: 'ssf.invalid_request' } })
     t.like(await receiver.call('POST', '/ssf/status', { stream_id: streamId, status: 'asleep' }), { status: 400, json: { code: 'ssf.invalid_request' } })
 
-    for (const [method, path, body] of [['PATCH', '/ssf/stream', { description: 'no id' }], ['PUT', '/ssf/stream', 'null'], ['GET', '/ssf/status', undefined], ['DELETE', '/ssf/stream', undefined], ['POST', `/ssf/poll/${streamId}`, '"x"'], ['PATCH', '/ssf/stream', { stream_id: streamId, events_requested: 'all' }]] as const) {
+    for (const [method, path, body] of [['PATCH', '/ssf/stream', { description: 'no id' }], ['PUT', '/ssf/stream', 'null'], ['GET', '/ssf/status', undefined], ['DELETE', '/ssf/stream', undefined], ['POST', `/ssf/poll/${streamId}`, '"x"'], ['PATCH', '/ssf/stream', { stream_id: streamId, events_requested: 'all' }],
+      // Present means of its type (null is not absent), and a malformed body is 400 whatever stream it names.
+      ['POST', `/ssf/poll/${streamId}`, 'null'], ['POST', `/ssf/poll/${streamId}`, { ack: null }], ['POST', '/ssf/status', { stream_id: streamId, status: 'paused', reason: 42 }],
+      ['PATCH', '/ssf/stream', { stream_id: '00000000-0000-0000-0000-000000000000', description: 42 }], ['POST', '/ssf/verify', { stream_id: '00000000-0000-0000-0000-000000000000', state: 7 }]] as const) {
       const answer = await receiver.call(method, path, body)
       t.is(answer.status, 400, `${method} ${path} ${JSON.stringify(answer.json)}`)
       t.is(answer.json.code, 'ssf.invalid_request')
@@ -121,8 +126,16 @@ for (const backend of backends()) {
     const everywhere = await signedIn(server)
     const waiting = receiver.call('POST', `/ssf/poll/${stream.stream_id}`, { ack: Object.keys(acked.json.sets), returnImmediately: false })
     await server.client.logoutAll(everywhere.accessToken)
-    const woken = await waiting
-    const all = (await verifiedSets(server, receiver.clientId, woken.json.sets)).find((one) => one.payload.sub_id.sub === everywhere.userId)
+    const logoutAllIn = async (answer: { json: any }) => (await verifiedSets(server, receiver.clientId, answer.json.sets)).find((one) => one.payload.sub_id.sub === everywhere.userId)
+    let woken = await waiting
+    let all = await logoutAllIn(woken)
+    // The long poll answers with the first event committed while it waits: a revocation of this
+    // file's other tests (concurrent, on this server) may come first; the next long poll, acknowledging
+    // it, has the logout-all.
+    for (let round = 0; all === undefined && round < 5; round++) {
+      woken = await receiver.call('POST', `/ssf/poll/${stream.stream_id}`, { ack: Object.keys(woken.json.sets), returnImmediately: false })
+      all = await logoutAllIn(woken)
+    }
     t.like(all?.payload.sub_id, { format: 'iss_sub', sub: everywhere.userId })
 
     // A verification event (SSF 1.0 section 8.1.4): asked for, sent with the state, gone once acknowledged.
@@ -145,6 +158,54 @@ for (const backend of backends()) {
     } finally {
       await second.close()
     }
+  })
+
+  test(`a receiver written from the specs, not from Heimdall's code (support/ssf-spec-receiver.ts), finds the transmitter from its issuer, makes a poll stream, reads a logout's CAEP session-revoked SET from the poll endpoint verified against the JWKS the metadata names, and acknowledges it: never delivered again; expecting another audience, it refuses them and reports them in setErrs [${backend}]`, async (t) => {
+    const server = servers.get(backend)!
+    const { clientId, token } = await ssfReceiver(server)
+    const metadata = await discoverTransmitter(server.url)
+    const receiver = createPollReceiver(metadata, { accessToken: token, audience: clientId })
+    const stream = await receiver.createStream([CAEP_SESSION_REVOKED])
+    t.deepEqual(stream.eventsDelivered, [CAEP_SESSION_REVOKED])
+
+    const user = await signedIn(server)
+    await server.client.logout(user.accessToken)
+    // The stream starts one token lifetime back: the file's other tests' revocations come too, in order.
+    let ours: ReceivedSet | undefined
+    const refused: Record<string, string> = {}
+    const deadline = performance.now() + 15_000
+    while (ours === undefined && performance.now() < deadline) {
+      const answer = await receiver.poll(stream.pollUrl, { maxEvents: 100, returnImmediately: false })
+      Object.assign(refused, answer.refused)
+      ours = answer.sets.find((set) => set.payload.sub_id?.session?.id === user.sid)
+    }
+    t.deepEqual(refused, {}, 'every SET verified')
+    if (!ours) return t.fail('no SET for the logout within 15 s')
+    t.is(ours.header.typ, 'secevent+jwt')
+    t.is(ours.payload.iss, server.url)
+    t.is(ours.payload.aud, clientId)
+    t.like(ours.payload.sub_id, { user: { sub: user.userId }, session: { id: user.sid } })
+    t.deepEqual(Object.keys(ours.payload.events), [CAEP_SESSION_REVOKED])
+    t.is(typeof ours.payload.events[CAEP_SESSION_REVOKED]!.event_timestamp, 'number')
+
+    // Acknowledged on the next poll (RFC 8936 section 2.2); after that, not delivered again.
+    const acknowledging = await receiver.poll(stream.pollUrl, { maxEvents: 1000, returnImmediately: true })
+    t.true(acknowledging.acknowledged.includes(ours.jti))
+    t.false(acknowledging.sets.some((set) => set.jti === ours!.jti))
+    const later = await receiver.poll(stream.pollUrl, { maxEvents: 1000, returnImmediately: true })
+    t.false(later.sets.some((set) => set.jti === ours!.jti))
+    t.deepEqual({ ...acknowledging.refused, ...later.refused }, {})
+
+    // The same receiver expecting another audience refuses the same SETs (RFC 8417 aud), and its
+    // report of them in setErrs (RFC 8936 section 2.6) ends their delivery as an acknowledgement does.
+    const wary = createPollReceiver(metadata, { accessToken: token, audience: 'another-receiver' })
+    const own = await wary.createStream([CAEP_SESSION_REVOKED])
+    const first = await wary.poll(own.pollUrl, { maxEvents: 1000, returnImmediately: true })
+    t.deepEqual(first.sets, [])
+    t.true(ours.jti in first.refused)
+    t.regex(first.refused[ours.jti]!, /aud/)
+    const reported = await wary.poll(own.pollUrl, { maxEvents: 1000, returnImmediately: true })
+    t.false(ours.jti in reported.refused, 'a SET reported in setErrs is not delivered again')
   })
 
   test(`push: SETs are POSTed to the endpoint with its Authorization header; a refusal is retried; the CLI lists and deletes the stream (audited) [${backend}]`, async (t) => {

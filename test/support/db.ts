@@ -59,7 +59,7 @@ async function createDatabase(backend: Backend, migrated: boolean): Promise<Test
   const name = `heimdall_t_${randomBytes(6).toString('hex')}`
   if (migrated) {
     const template = await mysqlTemplate(admin)
-    await withAdminConnection(admin, (db) => cloneSchema(db, template, name))
+    await cloneSchema(admin, template, name)
   } else {
     await withAdminConnection(admin, (db) => db.raw('CREATE DATABASE ?? CHARACTER SET utf8mb4', [name]))
   }
@@ -224,18 +224,46 @@ function mysqlTemplate(admin: URL): Promise<string> {
   return mysqlTemplateName
 }
 
-/** Creates `target` with `template`'s tables (foreign keys included) and rows (the seeded roles, the migration records). */
-async function cloneSchema(db: knex.Knex, template: string, target: string): Promise<void> {
-  const tables = (await db.raw('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? AND table_type = ?', [template, 'BASE TABLE']))[0] as Array<{ name: string }>
-  await db.raw('CREATE DATABASE ?? CHARACTER SET utf8mb4', [target])
-  await db.raw('USE ??', [target])
-  await db.raw('SET FOREIGN_KEY_CHECKS = 0')
-  for (const { name } of tables) {
-    const [[created]] = await db.raw('SHOW CREATE TABLE ??.??', [template, name])
-    await db.raw(created['Create Table'])
-    await db.raw('INSERT INTO ??.?? SELECT * FROM ??.??', [target, name, template, name])
+/** Connections that create a clone's tables side by side. */
+const CLONE_CONNECTIONS = 4
+
+/**
+ * Creates `target` with `template`'s tables (foreign keys included) and rows (the seeded roles, the
+ * migration records). The tables are made over CLONE_CONNECTIONS connections at once: InnoDB creates
+ * and syncs each table's file in turn, so one connection took about 2.2 s for the thirty tables on
+ * this machine under load, four take about 0.8 s. Foreign-key checks are off on each connection, so
+ * the order in which tables appear does not matter.
+ */
+async function cloneSchema(admin: URL, template: string, target: string): Promise<void> {
+  let tables: string[] = []
+  await withAdminConnection(admin, async (db) => {
+    const rows = (await db.raw('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? AND table_type = ?', [template, 'BASE TABLE']))[0] as Array<{ name: string }>
+    tables = rows.map(({ name }) => name)
+    await db.raw('CREATE DATABASE ?? CHARACTER SET utf8mb4', [target])
+  })
+  const connection = { host: admin.hostname, port: Number(admin.port || 3306), user: decodeURIComponent(admin.username), password: decodeURIComponent(admin.password), database: target }
+  const db = knex({
+    client: 'mysql2',
+    connection,
+    pool: {
+      min: 0,
+      max: CLONE_CONNECTIONS,
+      afterCreate: (raw: { query: (sql: string, done: (error: Error | null) => void) => void }, done: (error: Error | null, raw: unknown) => void) =>
+        raw.query('SET FOREIGN_KEY_CHECKS = 0', (error) => done(error, raw)),
+    },
+  })
+  try {
+    const cloneNext = async (): Promise<void> => {
+      for (let name = tables.shift(); name !== undefined; name = tables.shift()) {
+        const [[created]] = await db.raw('SHOW CREATE TABLE ??.??', [template, name])
+        await db.raw(created['Create Table'])
+        await db.raw('INSERT INTO ??.?? SELECT * FROM ??.??', [target, name, template, name])
+      }
+    }
+    await Promise.all(Array.from({ length: CLONE_CONNECTIONS }, cloneNext))
+  } finally {
+    await db.destroy()
   }
-  await db.raw('SET FOREIGN_KEY_CHECKS = 1')
 }
 
 /**

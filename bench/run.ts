@@ -1,6 +1,7 @@
 // `npm run bench [-- --quick]`: Heimdall's validation, login and registration throughput against a
 // bare Koa baseline and the bcrypt ceiling, login with argon2id against its ceiling, and user:import's
-// rate (100,000 users; 2,000 in quick mode), on SQLite and (with HEIMDALL_TEST_MYSQL_URL) MariaDB.
+// rate (100,000 users; 2,000 in quick mode), on SQLite and (with HEIMDALL_TEST_MYSQL_URL) MariaDB;
+// and a token verified locally with @heimdall/verify against POST /auth/validate (bench/local-verify.ts).
 // autocannon runs in this process, so its garbage collector's pauses are the measured latency: npm
 // gives it a 64 MB young generation and turns off V8's allocation-site pretenuring, which otherwise
 // learns during seeding and warm-up to allocate autocannon's per-response parser objects straight
@@ -17,6 +18,7 @@ import { createContext } from '../src/context.js'
 import { createTestDatabase } from '../test/support/db.js'
 import { measureStatementCosts, type OperationCost } from './costs.js'
 import { formatHotPath, measureHotPath, type HotPathResult } from './hot-path.js'
+import { formatLocalVerify, measureLocalVerify, type LocalVerifyResult } from './local-verify.js'
 import { load, type LoadResult } from './load.js'
 import { startProcess, type Running } from './process.js'
 import { BENCH_PASSWORD, seed } from './seed.js'
@@ -36,16 +38,18 @@ const { values: flags } = parseArgs({
     // Users written by the user:import case (100,000 in full mode).
     'import-users': { type: 'string' },
     // `--only hot-path`: just the one-process comparison with bare Koa and node:http; `--only
-    // throughput`: everything but that.
+    // throughput`: the throughput table, its notes and the statement counts; `--only local-verify`:
+    // just @heimdall/verify against POST /auth/validate.
     only: { type: 'string' },
     // One database instead of each available (sqlite, and mysql with HEIMDALL_TEST_MYSQL_URL).
     database: { type: 'string' },
   },
 })
 if (flags.database !== undefined && !['sqlite', 'mysql'].includes(flags.database)) throw new Error(`--database ${flags.database}: sqlite or mysql`)
-if (flags.only !== undefined && !['hot-path', 'throughput'].includes(flags.only)) throw new Error(`--only ${flags.only}: the parts are hot-path and throughput`)
-const hotPathOnly = flags.only === 'hot-path'
-const withHotPath = flags.only !== 'throughput'
+if (flags.only !== undefined && !['hot-path', 'throughput', 'local-verify'].includes(flags.only)) throw new Error(`--only ${flags.only}: the parts are hot-path, throughput and local-verify`)
+const withHotPath = flags.only === undefined || flags.only === 'hot-path'
+const withThroughput = flags.only === undefined || flags.only === 'throughput'
+const withLocalVerify = flags.only === undefined || flags.only === 'local-verify'
 const quick = flags.quick!
 const seconds = Number(flags.seconds ?? (quick ? 2 : 10))
 const rounds = Number(flags.rounds ?? (quick ? 2 : 3))
@@ -74,6 +78,7 @@ const rows: Row[] = []
 let costs: OperationCost[] = []
 const notes: string[] = []
 let hotPath: HotPathResult | undefined
+let localVerify: LocalVerifyResult | undefined
 /** Distinct tokens the hot-path runs cycle through (as in the issue's measurements). */
 const HOT_PATH_TOKENS = 100
 
@@ -114,7 +119,7 @@ async function benchDatabase(kind: 'sqlite' | 'mysql'): Promise<void> {
     // The database plays no part in a cached validation: measured once, before the cluster's runs.
     hotPath = await measureHotPath({ env, tokens: seeded.tokens.slice(0, HOT_PATH_TOKENS), connections, seconds, rounds })
   }
-  if (hotPathOnly) {
+  if (!withThroughput) {
     await ctx.close()
     await db.drop()
     return
@@ -294,12 +299,14 @@ function printTable(): void {
   const fmt = (n: number) => n.toLocaleString('en-US')
   const cpu = (us: number | undefined) => (us === undefined ? 'n/a' : us >= 1000 ? fmt(Math.round(us)) : us.toFixed(1))
   const hot = hotPath ? formatHotPath(hotPath) : undefined
-  if (hotPathOnly) {
-    console.log([hot!.headline, '', ...hot!.table].join('\n'))
+  const local = localVerify ? formatLocalVerify(localVerify) : undefined
+  if (!withThroughput) {
+    console.log([...(hot ? [hot.headline, '', ...hot.table, ''] : []), ...(local ? [local.headline, '', ...local.table, ''] : [])].join('\n'))
     return
   }
   const lines = [
     ...(hot ? [hot.headline, ''] : []),
+    ...(local ? [local.headline, ''] : []),
     `Heimdall bench, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus().length} x ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
     `${quick ? 'quick' : 'full'} mode: ${workers} workers, ${connections} connections, ${seconds} s x ${rounds} rounds, ${users} users / distinct tokens; login and register ${bcryptSeconds} s at 16 connections; user:import of ${importUsers} users; load generator on the same machine`,
     '',
@@ -313,6 +320,7 @@ function printTable(): void {
     'CPU µs/req: CPU time per request of the server\'s processes (all workers) and of the load generator, which share the cores.',
     '',
     ...(hot ? [...hot.table, ''] : []),
+    ...(local ? [...local.table, ''] : []),
     ...notes.map((note) => `- ${note}`),
     '',
     'SQL statements per operation (one run over HTTP; rate limiting and lockout counters included):',
@@ -326,9 +334,11 @@ function printTable(): void {
 
 const backends: Array<'sqlite' | 'mysql'> = flags.database !== undefined
   ? [flags.database as 'sqlite' | 'mysql']
-  : hotPathOnly || !process.env.HEIMDALL_TEST_MYSQL_URL ? ['sqlite'] : ['sqlite', 'mysql']
-for (const kind of backends) await benchDatabase(kind)
-if (!hotPathOnly) {
+  : !withThroughput || !process.env.HEIMDALL_TEST_MYSQL_URL ? ['sqlite'] : ['sqlite', 'mysql']
+if (withHotPath || withThroughput) for (const kind of backends) await benchDatabase(kind)
+// Its own Heimdall (RS256, the OpenID provider on for the stream's client) and database.
+if (withLocalVerify) localVerify = await measureLocalVerify({ tokens: HOT_PATH_TOKENS, connections, seconds, rounds })
+if (withThroughput) {
   costs = await measureStatementCosts()
   notes.push(`heimdall --help: ${(await helpTime()).toFixed(2)} s (median of 5; target < 0.3 s)`)
 }

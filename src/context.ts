@@ -5,6 +5,7 @@ import type { Config } from './config.js'
 import { startBackgroundJobs } from './infra/background-jobs.js'
 import { startSsfPushWorker } from './infra/ssf/push-worker.js'
 import { pushDueEvents } from './usecases/ssf/push-events.js'
+import { isSsfSourceType } from './domain/ssf.js'
 import { createClusterMetrics } from './infra/cluster/cluster-metrics.js'
 import { createInvalidationFanout, type Invalidation, type RevocationBusStatus } from './infra/cluster/invalidation-fanout.js'
 import { createDatabaseOutageLog, watchConnections } from './infra/db/database-outage.js'
@@ -167,7 +168,10 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
   const users = createUsersRepository(db)
   const sessions = createSessionsRepository(db)
   const roles = createRolesRepository(db)
-  const audit = createAuditRepository(db)
+  // An event a Shared Signals push stream may want wakes this server's push sender once it has
+  // committed: its SET leaves at once, not at the next HEIMDALL_SSF_PUSH_INTERVAL_MS round.
+  const auditHooks = { eventCommitted: (eventType: string) => (isSsfSourceType(eventType) ? ssfPush?.wake() : undefined) }
+  const audit = createAuditRepository(db, auditHooks)
   const replicaDb = config.databaseReadUrl ? createKnex(config.databaseReadUrl, config.databaseType, knexOptions) : undefined
   const readers = replicaDb
     ? { users: createUsersRepository(replicaDb), sessions: createSessionsRepository(replicaDb), roles: createRolesRepository(replicaDb), audit: createAuditRepository(replicaDb) }
@@ -235,7 +239,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
     userTokens: createUserTokensRepository(db),
     mailOutbox,
     mail,
-    transaction: (work) => transactionRetryingLockConflicts(db, (trx) => work(repositoriesOver(trx))),
+    transaction: (work) => transactionRetryingLockConflicts(db, (trx) => work(repositoriesOver(trx, auditHooks))),
     oauthClients: createOAuthClientsRepository(db),
     oidcGrants: createOidcGrantsRepository(db),
     oidcConsents: createOidcConsentsRepository(db),

@@ -224,7 +224,7 @@ export const SETTINGS = {
     env: 'HEIMDALL_SSF_PUSH_INTERVAL_MS',
     parser: integer({ min: 10, max: MAX_TIMER_MS, unit: 'milliseconds', why: 'the longest a timer holds' }),
     default: 100,
-    doc: 'how often a server looks for events to push to Shared Signals push streams (RFC 8935); a failing endpoint is retried with backoff, up to five minutes apart',
+    doc: 'how often a server looks for events to push to Shared Signals push streams (RFC 8935) written by other processes (its own wake its push sender at once), and retries; a failing endpoint is retried with backoff, up to five minutes apart',
   }),
   redisUrl: optional({
     env: 'HEIMDALL_REDIS_URL',

@@ -97,6 +97,13 @@ export function caepEventOf(event: StoredEvent, tokenIssuer: string): CaepEvent 
   }
 }
 
+const ANY_SOURCE_TYPE: ReadonlySet<string> = new Set(sourceTypesOf(SUPPORTED_EVENTS))
+
+/** True when a stream may send an event of this catalogue type (whatever events it asked for). */
+export function isSsfSourceType(eventType: string): boolean {
+  return ANY_SOURCE_TYPE.has(eventType)
+}
+
 /** The catalogue types a stream delivering `delivered` (CAEP URIs) reads from the event table. */
 export function sourceTypesOf(delivered: readonly string[]): string[] {
   return [...new Set(delivered.flatMap((uri) => SOURCE_TYPES[uri] ?? []))]

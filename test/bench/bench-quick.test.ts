@@ -8,7 +8,7 @@ const TABLE_ROW = /^\| (.+?) \| (sqlite|mysql) \| ([\d,]+) \| (\d+(?:\.\d+)?) \|
 // The bench itself is not run by CI (it needs a quiet machine); this only proves that a newcomer's
 // `npm run bench -- --quick` still works end to end, with a load small enough for the suite. Its
 // login and register rows get 6 s: in 3 s a busy suite let no cost-10 registration finish. Its parts
-// run in turn, one test each (a database's throughput rows, the hot path): on a busy machine the
+// run in turn, one test each (a database's throughput rows, the hot path, local verification): on a busy machine the
 // whole bench took more than AVA's two minutes without a test ending.
 const databases = process.env.HEIMDALL_TEST_MYSQL_URL ? ['sqlite', 'mysql'] : ['sqlite']
 for (const database of databases) {
@@ -62,4 +62,31 @@ test.serial('the hot path part compares one Heimdall process with bare Koa and n
     t.is(cells[11], '0', `${row}: no errors`)
     if (process.platform === 'linux') t.true(Number(cells[3]) > 0 && Number(cells[10]) > 0, `${row}: server CPU per request, saturated and at the fixed load`)
   }
+})
+
+test.serial('the local-verify part compares a service verifying with @heimdall/verify against POST /auth/validate, and leads with what a verification costs Heimdall', async (t) => {
+  const args = [BENCH, '--quick', '--only', 'local-verify', '--seconds', '1', '--rounds', '2', '--connections', '4']
+  const { code, output: stdout } = await runCommand(process.execPath, args, { env: process.env, timeoutMs: 110_000, nice: 0 })
+  t.is(code, 0, stdout.slice(-2000))
+  t.regex(stdout, /^Local verification: with @heimdall\/verify a verification costs Heimdall \d+\.\d µs of CPU \(its timers and the stream's polls, \d+ in \d+\.\d s: \d+\.\d% of a core at any rate\), against \d+\.\d µs for POST \/auth\/validate/m, 'the headline: what a verification costs Heimdall each way')
+  const rows = stdout
+    .split('\n')
+    .filter((line) => /^\| (Heimdall, POST \/auth\/validate|service asking POST \/auth\/validate|service with @heimdall\/verify) \|/.test(line))
+    .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()))
+  t.deepEqual(rows.map((cells) => cells[0]), ['Heimdall, POST /auth/validate', 'service asking POST /auth/validate', 'service with @heimdall/verify'])
+  const number = (cell: string) => Number(cell.replaceAll(',', ''))
+  for (const cells of rows) {
+    t.true(number(cells[1]) > 0, `${cells[0]}: requests answered`)
+    t.is(cells[10], '0', `${cells[0]}: no token refused`)
+    if (process.platform === 'linux') {
+      if (cells[0] !== 'Heimdall, POST /auth/validate') t.true(number(cells[2]) > 0, `${cells[0]}: the service's CPU per request`)
+      if (cells[0] !== 'service with @heimdall/verify') t.true(number(cells[3]) > 0, `${cells[0]}: Heimdall's CPU per request`)
+      t.regex(cells[4], /^\d+\.\d%$/, `${cells[0]}: Heimdall's CPU as a share of a core`)
+    }
+  }
+  // The package asks Heimdall nothing per verification: while the service verified, Heimdall answered
+  // the stream's polls (two a second), not one request per verification as for the service asking it.
+  const [, asking, local] = rows
+  t.true(number(local[6]) < 10, `Heimdall answered ${local[6]} requests a second while the service verified on its own`)
+  t.true(number(asking[6]) > 10, `the service asking Heimdall: ${asking[6]} requests a second at Heimdall`)
 })

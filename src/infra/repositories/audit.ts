@@ -33,6 +33,15 @@ export const USER_DELETED_EVENT = 'user.deleted'
 
 export type AuditRepository = ReturnType<typeof createAuditRepository>
 
+export interface AuditRepositoryOptions {
+  /**
+   * Called with a catalogue event's type once the transaction that wrote it has committed (the
+   * outermost one, when the entry was written in a savepoint), never when it rolled back: what
+   * wakes this process's Shared Signals push sender (usecases/ssf/push-events.ts). It must not throw.
+   */
+  eventCommitted?: (eventType: string) => void
+}
+
 /** A webhook-id: unique per event, the same for every delivery and retry of it (receivers dedupe on it). */
 export function newEventId(): string {
   return `evt_${randomUUID().replaceAll('-', '')}`
@@ -42,7 +51,7 @@ export function newEventId(): string {
  * The audit trail, which is also the event log: one row per thing that happened, written by the use
  * case that made it happen through the handle it holds (inside its transaction when it has one).
  */
-export function createAuditRepository(db: Knex) {
+export function createAuditRepository(db: Knex, options: AuditRepositoryOptions = {}) {
   /** The row, then one delivery per matching endpoint: both or neither (a transaction of their own when the caller has none). */
   async function insertEventRow(trx: Knex, event: AuditEvent & { emits: HeimdallEvent }, now: number): Promise<void> {
     const eventId = newEventId()
@@ -74,8 +83,14 @@ export function createAuditRepository(db: Knex) {
         return
       }
       const emitting = event as AuditEvent & { emits: HeimdallEvent }
-      if ((db as Knex.Transaction).isTransaction) await insertEventRow(db, emitting, now)
-      else await db.transaction((trx) => insertEventRow(trx, emitting, now))
+      const committed = options.eventCommitted
+      if ((db as Knex.Transaction).isTransaction) {
+        await insertEventRow(db, emitting, now)
+        if (committed) afterCommit(db as Knex.Transaction, () => committed(emitting.emits.type))
+      } else {
+        await db.transaction((trx) => insertEventRow(trx, emitting, now))
+        committed?.(emitting.emits.type)
+      }
     },
 
     /** User ids of the events of one type since a moment: how other processes learn of deleted users. */
@@ -101,6 +116,18 @@ export function createAuditRepository(db: Knex) {
       return db<AuditEventRow>('audit_events').where({ id }).first()
     },
   }
+}
+
+/**
+ * Runs `then` once the outermost transaction around `trx` has committed. knex resolves a
+ * transaction's executionPromise after COMMIT returns and rejects it on a rollback with an error
+ * (every rollback of ours: a use case threw); a rollback without one resolves it, which costs a
+ * needless wake at worst.
+ */
+function afterCommit(trx: Knex.Transaction, then: () => void): void {
+  let outermost = trx
+  while (outermost.parentTransaction) outermost = outermost.parentTransaction
+  outermost.executionPromise.then(then, () => undefined)
 }
 
 function baseRow(event: AuditEvent, now: number) {

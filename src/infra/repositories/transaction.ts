@@ -1,5 +1,5 @@
 import type { Knex } from 'knex'
-import { createAuditRepository } from './audit.js'
+import { createAuditRepository, type AuditRepositoryOptions } from './audit.js'
 import { createMailOutboxRepository } from './mail-outbox.js'
 import { createOAuthClientsRepository } from './oauth-clients.js'
 import { createRolesRepository } from './roles.js'
@@ -16,14 +16,17 @@ import { createWebhooksRepository } from './webhooks.js'
 import { createFederationFlowsRepository } from './federation-flows.js'
 import { createUserIdentitiesRepository } from './user-identities.js'
 
-/** The repositories over one transaction: what Context.transaction() hands to its work. */
-export function repositoriesOver(db: Knex) {
+/**
+ * The repositories over one transaction: what Context.transaction() hands to its work. `audit` tells
+ * the audit repository whom to tell of the events it writes once they have committed.
+ */
+export function repositoriesOver(db: Knex, audit: AuditRepositoryOptions = {}) {
   return {
     users: createUsersRepository(db),
     sessions: createSessionsRepository(db),
     roles: createRolesRepository(db),
     oauthClients: createOAuthClientsRepository(db),
-    audit: createAuditRepository(db),
+    audit: createAuditRepository(db, audit),
     throttles: createThrottlesRepository(db),
     userTokens: createUserTokensRepository(db),
     mailOutbox: createMailOutboxRepository(db),

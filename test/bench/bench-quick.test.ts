@@ -13,7 +13,7 @@ const TABLE_ROW = /^\| (.+?) \| (sqlite|mysql) \| ([\d,]+) \| (\d+(?:\.\d+)?) \|
 const databases = process.env.HEIMDALL_TEST_MYSQL_URL ? ['sqlite', 'mysql'] : ['sqlite']
 for (const database of databases) {
   test.serial(`the bench runs in quick mode with a tiny load and prints the table [${database}]`, async (t) => {
-    const args = [BENCH, '--quick', '--only', 'throughput', '--database', database, '--seconds', '1', '--rounds', '2', '--connections', '4', '--users', '200', '--rss-sessions', '0', '--bcrypt-seconds', '6', '--import-users', '500']
+    const args = [BENCH, '--quick', '--only', 'throughput', '--database', database, '--seconds', '1', '--rounds', '2', '--connections', '4', '--users', '200', '--rss-sessions', '0', '--bcrypt-seconds', '3', '--import-users', '500']
     // At the tests' own priority: niced, its server missed its start-up deadline on a saturated machine.
     const { code, output: stdout } = await runCommand(process.execPath, args, { env: process.env, timeoutMs: 110_000, nice: 0 })
     t.is(code, 0, stdout.slice(-2000))

@@ -160,6 +160,15 @@ if (browserAvailable('The product pages')) {
       await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Turn on' }).click()])
       const codes = (await page.locator('.recovery-codes code').allTextContents()).map((text) => text.trim())
       t.true(codes.length >= 8)
+      // Each code reads on one line inside the page: two columns at 390 px (and in the desktop's 28rem) broke them in two.
+      const layout = await page.locator('.recovery-codes code').evaluateAll((elements) =>
+        elements.map((element) => {
+          const rects = (element as unknown as { getClientRects(): ArrayLike<{ right: number }> }).getClientRects()
+          return { lines: rects.length, right: Math.max(...Array.from(rects, (rect) => rect.right)) }
+        }),
+      )
+      t.true(layout.every(({ lines }) => lines === 1), `every code on one line: ${JSON.stringify(layout)}`)
+      t.true(layout.every(({ right }) => right <= PHONE.width), 'and inside the screen')
       const download = page.getByRole('link', { name: /Download the codes/ })
       t.is(await download.getAttribute('download'), 'recovery-codes.txt')
       const text = decodeURIComponent((await download.getAttribute('href'))!.replace(/^data:text\/plain;charset=utf-8,/, ''))

@@ -68,7 +68,7 @@ ul.rows .detail { display: block; font-size: 0.875rem; color: var(--muted); }
 ul.rows form { margin: 0; }
 .address { overflow-wrap: anywhere; }
 .user-code { font-size: 1.75rem; letter-spacing: 0.15em; text-align: center; }
-.secret { font-size: 1.1rem; letter-spacing: 0.08em; overflow-wrap: anywhere; }
+.secret { font-size: 1rem; letter-spacing: 0.05em; overflow-wrap: anywhere; }
 ul.recovery-codes { columns: 12rem; column-gap: 2rem; font-size: 1.1rem; padding-left: 1.25rem; }
 ul.recovery-codes li { white-space: nowrap; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }

@@ -143,6 +143,8 @@ if (browserAvailable('The product pages')) {
       await setup.getByLabel('Your password').fill(TEST_PASSWORD)
       await Promise.all([page.waitForNavigation(), setup.getByRole('button').click()])
       const key = (await page.locator('#totp-secret').textContent())!.trim()
+      // The key, to be typed by hand, reads on one line at 390 px (it left its last character alone on a second one).
+      t.is(await page.locator('#totp-secret').evaluate((element) => (element as unknown as { getClientRects(): ArrayLike<unknown> }).getClientRects().length), 1, 'the key on one line')
       const code = page.getByLabel('The 6-digit code your app shows now')
       t.is(await code.getAttribute('inputmode'), 'numeric')
       t.is(await code.getAttribute('autocomplete'), 'one-time-code')

@@ -41,7 +41,8 @@ label { display: block; margin: 0 0 0.25rem; font-weight: 600; }
 input[type="text"], input[type="email"], input[type="password"] { width: 100%; padding: 0.6rem 0.7rem; font: inherit; border: 1px solid var(--muted); border-radius: 0.4rem; background: Field; color: FieldText; }
 input:focus-visible, button:focus-visible, a:focus-visible, .form-error:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 .field.invalid input { border-color: var(--error); border-width: 2px; }
-.hint { margin: 0.25rem 0 0; font-size: 0.875rem; color: var(--muted); }
+.hint { margin: 0.25rem 0 0.5rem; font-size: 0.875rem; color: var(--muted); }
+.field .hint, .hint:empty { margin-bottom: 0; }
 .field-errors, .form-error { margin: 0.25rem 0 0; padding: 0; list-style: none; color: var(--error); font-size: 0.9rem; }
 .form-error { margin: 0 0 1rem; padding: 0.6rem 0.75rem; border: 1px solid var(--error); border-radius: 0.4rem; }
 .notice { padding: 0.75rem; border-radius: 0.4rem; border: 1px solid var(--line); }
@@ -67,8 +68,9 @@ ul.rows .detail { display: block; font-size: 0.875rem; color: var(--muted); }
 ul.rows form { margin: 0; }
 .address { overflow-wrap: anywhere; }
 .user-code { font-size: 1.75rem; letter-spacing: 0.15em; text-align: center; }
-.secret { font-size: 1.1rem; letter-spacing: 0.08em; overflow-wrap: anywhere; }
-ul.recovery-codes { columns: 2; font-size: 1.1rem; padding-left: 1.25rem; }
+.secret { font-size: 1rem; letter-spacing: 0.05em; overflow-wrap: anywhere; }
+ul.recovery-codes { columns: 12rem; column-gap: 2rem; font-size: 1.1rem; padding-left: 1.25rem; }
+ul.recovery-codes li { white-space: nowrap; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 p.support { margin: 2rem 0 0; padding-top: 1rem; border-top: 1px solid var(--line); font-size: 0.875rem; }
 `

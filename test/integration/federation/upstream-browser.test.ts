@@ -122,6 +122,7 @@ if (browserAvailable('Sign-in with another identity provider')) {
     try {
       await continueWith(page, origin, 'Sign in with Corp SSO')
       t.is(new URL(page.url()).pathname, '/account/sign-in/link')
+      t.is(await page.getByRole('button', { name: 'Cancel: do not link' }).getAttribute('class'), 'secondary', 'cancelling does not look like the main action')
       await page.getByLabel('Password of your account here').fill('wrong-password-123')
       await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: /Link corp/ }).click()])
       t.regex((await page.locator('#field-password-error, .field-errors').first().textContent())!, /Incorrect/)

@@ -143,6 +143,8 @@ if (browserAvailable('The product pages')) {
       await setup.getByLabel('Your password').fill(TEST_PASSWORD)
       await Promise.all([page.waitForNavigation(), setup.getByRole('button').click()])
       const key = (await page.locator('#totp-secret').textContent())!.trim()
+      // The key, to be typed by hand, reads on one line at 390 px (it left its last character alone on a second one).
+      t.is(await page.locator('#totp-secret').evaluate((element) => (element as unknown as { getClientRects(): ArrayLike<unknown> }).getClientRects().length), 1, 'the key on one line')
       const code = page.getByLabel('The 6-digit code your app shows now')
       t.is(await code.getAttribute('inputmode'), 'numeric')
       t.is(await code.getAttribute('autocomplete'), 'one-time-code')
@@ -160,6 +162,15 @@ if (browserAvailable('The product pages')) {
       await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Turn on' }).click()])
       const codes = (await page.locator('.recovery-codes code').allTextContents()).map((text) => text.trim())
       t.true(codes.length >= 8)
+      // Each code reads on one line inside the page: two columns at 390 px (and in the desktop's 28rem) broke them in two.
+      const layout = await page.locator('.recovery-codes code').evaluateAll((elements) =>
+        elements.map((element) => {
+          const rects = (element as unknown as { getClientRects(): ArrayLike<{ right: number }> }).getClientRects()
+          return { lines: rects.length, right: Math.max(...Array.from(rects, (rect) => rect.right)) }
+        }),
+      )
+      t.true(layout.every(({ lines }) => lines === 1), `every code on one line: ${JSON.stringify(layout)}`)
+      t.true(layout.every(({ right }) => right <= PHONE.width), 'and inside the screen')
       const download = page.getByRole('link', { name: /Download the codes/ })
       t.is(await download.getAttribute('download'), 'recovery-codes.txt')
       const text = decodeURIComponent((await download.getAttribute('href'))!.replace(/^data:text\/plain;charset=utf-8,/, ''))

@@ -64,7 +64,7 @@ export function linkPage(doors: AccountDoors): void {
         }),
         script: PASSKEY_SCRIPT_PATH,
         passkey: passkeyButton(doors, ctx, { id: 'passkey-link', action: LINK_PASSKEY_PATH, field: 'response', label: 'Use a passkey of this account' }),
-        cancelForm: formView({ action: LINK_CANCEL_PATH, submit: 'Cancel: do not link', fields: [], csrfField: CSRF_FIELD, csrfToken: pages.csrf.issue(ctx) }),
+        cancelForm: formView({ action: LINK_CANCEL_PATH, submit: 'Cancel: do not link', variant: 'secondary', fields: [], csrfField: CSRF_FIELD, csrfToken: pages.csrf.issue(ctx) }),
       },
       problem?.status,
     )

@@ -51,7 +51,8 @@ export interface StreamRevocations {
  * the JWKS (typ secevent+jwt, iss, aud) before it is believed; one that fails is reported back in
  * `setErrs` and ignored. CAEP session-revoked for one session revokes that `sid`; for a user (several
  * sessions, a disabled account, a reset) and token-claims-change (roles changed), every session of
- * the user issued at or before event_timestamp. Throws TypeError unless exactly one of pollUrl and
+ * the user issued at or before event_timestamp. A SET seen before (its jti) or older than
+ * `retainSeconds` is acknowledged and not applied again. Throws TypeError unless exactly one of pollUrl and
  * transmitterConfigUrl is given. Fails closed: `unavailable()` answers a reason until
  * the first poll succeeds and whenever the last success is older than `maxStalenessMs`.
  */
@@ -98,11 +99,35 @@ export function createStreamRevocations(options: StreamRevocationsOptions): Stre
     return created.delivery.endpoint_url
   }
 
+  /** jti of each SET applied, with its iat (epoch seconds), kept as long as revocations are. */
+  const applied = new Map<string, number>()
+  const retainSeconds = options.retainSeconds ?? 900
+  let nextPrune = 0
+
+  /**
+   * A SET applied once is not applied again (its jti, RFC 8417 section 2.2), and one issued longer
+   * ago than revocations are kept can refuse no token still valid: both are acknowledged and
+   * ignored. The revocation instant is the event's (CAEP event_timestamp, else the SET's iat), never
+   * the time it arrived: a SET delivered again later, by a transmitter that lost an acknowledgement
+   * or by anyone replaying it, cannot move a user's revocation forward onto tokens issued since.
+   */
+  function isReplay(jti: string, payload: JWTPayload): boolean {
+    const nowSeconds = Math.floor(now() / 1000)
+    if (nowSeconds >= nextPrune) {
+      nextPrune = nowSeconds + 60
+      for (const [seen, iat] of applied) if (iat < nowSeconds - retainSeconds) applied.delete(seen)
+    }
+    if (applied.has(jti)) return true
+    if (typeof payload.iat === 'number' && payload.iat < nowSeconds - retainSeconds) return true
+    applied.set(jti, typeof payload.iat === 'number' ? payload.iat : nowSeconds)
+    return false
+  }
+
   function apply(payload: JWTPayload): void {
     const events = (payload.events ?? {}) as Record<string, { event_timestamp?: number }>
     const subject = payload.sub_id as { format?: string; sub?: string; user?: { sub?: string }; session?: { id?: string } } | undefined
     for (const [uri, event] of Object.entries(events)) {
-      const at = typeof event.event_timestamp === 'number' ? event.event_timestamp : Math.floor(now() / 1000)
+      const at = typeof event.event_timestamp === 'number' ? event.event_timestamp : typeof payload.iat === 'number' ? payload.iat : Math.floor(now() / 1000)
       if (uri !== SESSION_REVOKED && uri !== TOKEN_CLAIMS_CHANGE) continue
       if (uri === SESSION_REVOKED && subject?.format === 'complex' && subject.session?.id) set.revokeSession(subject.session.id, at)
       else if (subject?.format === 'complex' && subject.user?.sub) set.revokeUser(subject.user.sub, at)
@@ -118,7 +143,7 @@ export function createStreamRevocations(options: StreamRevocationsOptions): Stre
     for (const [jti, token] of Object.entries(answer.sets ?? {})) {
       try {
         const { payload } = await jwtVerify(token, jwks, { issuer: options.issuer, audience: options.audience, typ: 'secevent+jwt' })
-        apply(payload)
+        if (!isReplay(payload.jti ?? jti, payload)) apply(payload)
         ack.push(jti)
       } catch (error) {
         setErrs[jti] = { err: 'invalid_request', description: error instanceof Error ? error.message : String(error) }

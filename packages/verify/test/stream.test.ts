@@ -17,6 +17,7 @@ import { eventually } from '../../../test/support/eventually.js'
 import { startSmtpServer, type TestSmtpServer } from '../../../test/support/smtp.js'
 import { linkMail, SUBJECTS } from '../../../test/support/mail-links.js'
 import { sample } from '../../../test/support/prometheus.js'
+import { letTimePass } from '../../../test/support/let-time-pass.js'
 import { ssfReceiver, type SsfReceiver } from '../../../test/support/ssf.js'
 
 let server: OidcServer
@@ -189,5 +190,52 @@ test.serial('a forged SET (not signed by Heimdall) is refused, reported in setEr
     t.like(await local.verify(user.accessToken), { is_valid: true })
   } finally {
     fed.close()
+  }
+})
+
+test.serial('a replayed SET (a genuine one, delivered again later) is acknowledged and revokes nothing issued since its event', async (t) => {
+  const user = await signedIn()
+  const created = await receiver.call('POST', '/ssf/stream', { delivery: { method: 'urn:ietf:rfc:8936' }, events_requested: ['https://schemas.openid.net/secevent/caep/event-type/session-revoked'] })
+  t.is(created.status, 201)
+  const pollPath = new URL(created.json.delivery.endpoint_url).pathname
+  try {
+    t.is((await server.client.logoutAll(user.accessToken)).statusCode, 204)
+    // The logout-all's SET, as Heimdall signed it, captured from a poll stream of the test's own.
+    const subjectOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString())
+    let captured: [string, string] | undefined
+    await eventually(async () => {
+      const answer = await receiver.call('POST', pollPath, { returnImmediately: true })
+      captured ??= Object.entries((answer.json.sets ?? {}) as Record<string, string>).find(([, token]) => subjectOf(token).sub_id?.sub === subjectOf(user.accessToken).sub)
+      return captured !== undefined
+    }, 5000)
+    t.truthy(captured, 'the logout-all reached the poll stream')
+    const [jti, set] = captured!
+    await letTimePass(1100, 'iat and event_timestamp are whole seconds: the next sign-in must be issued a second after the logout-all')
+    const since = await server.client.loginTokens(user.email, TEST_PASSWORD)
+
+    // A poll endpoint that hands the same SET over again and again, as a replay would.
+    const bodies: Array<{ ack?: string[]; setErrs?: Record<string, unknown> }> = []
+    const replaying = await listen((req, res) => {
+      let body = ''
+      req.on('data', (chunk) => (body += chunk))
+      req.on('end', () => {
+        bodies.push(JSON.parse(body))
+        res.writeHead(200, { 'content-type': 'application/json' })
+        res.end(JSON.stringify({ sets: bodies.length <= 3 ? { [jti]: set } : {}, moreAvailable: false }))
+      })
+    })
+    const jwksUri = `${server.url}/.well-known/jwks.json`
+    const fed = createStreamRevocations({ pollUrl: `${replaying}/poll`, accessToken: 'x', jwksUri, issuer: server.url, audience: receiver.clientId, intervalMs: 50 })
+    try {
+      t.truthy(await eventually(async () => bodies.filter((body) => body.ack?.includes(jti)).length >= 3, 5000), 'each delivery of it was acknowledged')
+      t.false(bodies.some((body) => body.setErrs && jti in body.setErrs), 'a genuine SET is not an error, however often it comes')
+      const local = createVerifier({ jwksUri, issuer: 'heimdall', revocations: fed })
+      t.like(await local.verify(user.accessToken), { is_valid: false }, 'the token of the revoked session stays refused')
+      t.like(await local.verify(since.accessToken), { is_valid: true }, 'a token issued after the event is not revoked by the SET coming again')
+    } finally {
+      await fed.close()
+    }
+  } finally {
+    await receiver.call('DELETE', `/ssf/stream?stream_id=${encodeURIComponent(created.json.stream_id)}`)
   }
 })

@@ -39,7 +39,8 @@ export interface VerifierOptions {
   cacheMaxEntries?: number
   /**
    * How long a verified token is kept at most, milliseconds (default 600,000, ten minutes), and never
-   * past its `exp`: after it, the token's signature is checked again.
+   * past its `exp`: after it, the token's signature is checked again. createVerifier throws a
+   * TypeError for a negative or NaN value, and for a `cacheMaxEntries` that is not a whole number 0 or more.
    */
   cacheMaxAgeMs?: number
 }
@@ -74,7 +75,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const clockTolerance = options.clockToleranceSeconds ?? 0
   const issuers = options.oidc ? [options.issuer, options.oidc.issuer] : [options.issuer]
   const maxAgeMs = options.cacheMaxAgeMs ?? 600_000
-  const cache = createVerifiedTokens(options.cacheMaxEntries ?? 10_000)
+  const maxEntries = options.cacheMaxEntries ?? 10_000
+  if (!Number.isInteger(maxEntries) || maxEntries < 0) throw new TypeError(`cacheMaxEntries must be a whole number of tokens, 0 or more (got ${maxEntries})`)
+  if (Number.isNaN(maxAgeMs) || maxAgeMs < 0) throw new TypeError(`cacheMaxAgeMs must be milliseconds, 0 or more (got ${maxAgeMs})`)
+  const cache = createVerifiedTokens(maxEntries)
   const nowMs = options.now ?? Date.now
   let hits = 0
   let misses = 0

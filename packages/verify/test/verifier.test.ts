@@ -231,6 +231,8 @@ test('cache: bounded by cacheMaxEntries, the oldest verified token goes first; 0
   t.true((await verifier.verify(tokens[0])).is_valid)
   t.like(verifier.stats(), { cached: 2, hits: 2, misses: 4 }, 'the oldest was evicted: its signature checked again')
 
+  t.throws(() => createVerifier({ jwksUri: jwksOf(eddsa), issuer: 'heimdall', cacheMaxEntries: -1 }), { instanceOf: TypeError })
+  t.throws(() => createVerifier({ jwksUri: jwksOf(eddsa), issuer: 'heimdall', cacheMaxAgeMs: Number.NaN }), { instanceOf: TypeError })
   const off = createVerifier({ jwksUri: jwksOf(eddsa), issuer: 'heimdall', cacheMaxEntries: 0 })
   for (let i = 0; i < 3; i++) t.true((await off.verify(tokens[0])).is_valid)
   t.like(off.stats(), { cached: 0, hits: 0, misses: 3 })

@@ -15,6 +15,7 @@ import { processTreeCpuSeconds } from './cpu-time.js'
 import { load, type LoadResult } from './load.js'
 import { startProcess, type Running } from './process.js'
 import { seed } from './seed.js'
+import { createRevocationSet, createVerifier } from '../packages/verify/src/index.js'
 
 export interface LocalVerifyOptions {
   /** Distinct tokens (one session each) the connections cycle through. */
@@ -46,6 +47,13 @@ export interface LocalVerifyResult {
   remote: VerificationRun
   /** A service verifying with @heimdall/verify, revocations from its stream. */
   local: VerificationRun
+  /** The same with the package's cache of verified tokens off: a signature check per request. */
+  uncached: VerificationRun
+  /**
+   * `verify(token)` alone, in the bench's own process (no HTTP), CPU µs a call, the median of three
+   * loops over the same tokens: answered from the cache, and with the cache off (a signature check).
+   */
+  inProcess: { hitUs: number; missUs: number }
 }
 
 const BIN = new URL('../../bin/run.js', import.meta.url).pathname
@@ -83,26 +91,30 @@ export async function measureLocalVerify(options: LocalVerifyOptions): Promise<L
     servers.push(remote)
     const local = await startProcess([SERVICE], { ...serviceEnv, BENCH_VERIFY: 'local' }, /listening on (http:\/\/\S+)/)
     servers.push(local)
+    const uncached = await startProcess([SERVICE], { ...serviceEnv, BENCH_VERIFY: 'local-uncached' }, /listening on (http:\/\/\S+)/)
+    servers.push(uncached)
 
     const bodies = seeded.tokens.map((token) => `{"token":"${token}"}`)
     const ways = {
       heimdall: (seconds: number) => load(heimdall.url, { path: '/auth/validate', body: bodies, connections: options.connections, seconds, serverPid: heimdall.pid }),
       remote: (seconds: number) => load(remote.url, { path: '/', method: 'GET', body: seeded.tokens, connections: options.connections, seconds, serverPid: remote.pid }),
       local: (seconds: number) => load(local.url, { path: '/', method: 'GET', body: seeded.tokens, connections: options.connections, seconds, serverPid: local.pid }),
+      uncached: (seconds: number) => load(uncached.url, { path: '/', method: 'GET', body: seeded.tokens, connections: options.connections, seconds, serverPid: uncached.pid }),
     }
     // Warm-up: JIT, Heimdall's read model, the service's JWKS and connections.
     for (const run of Object.values(ways)) await run(Math.min(2, options.seconds))
 
-    const runs: Record<keyof typeof ways, VerificationRun[]> = { heimdall: [], remote: [], local: [] }
+    const runs: Record<keyof typeof ways, VerificationRun[]> = { heimdall: [], remote: [], local: [], uncached: [] }
     for (let round = 0; round < options.rounds; round++) {
       for (const [way, run] of Object.entries(ways) as Array<[keyof typeof ways, (seconds: number) => Promise<LoadResult>]>) {
         runs[way].push(await withHeimdall(heimdall, way === 'heimdall', () => run(options.seconds)))
       }
       const rate = (way: keyof typeof ways) => Math.round(runs[way][round].result.perMinute / 60)
-      console.error(`[local-verify] round ${round + 1}: heimdall ${rate('heimdall')}/s, service asking heimdall ${rate('remote')}/s, service verifying locally ${rate('local')}/s`)
+      console.error(`[local-verify] round ${round + 1}: heimdall ${rate('heimdall')}/s, service asking heimdall ${rate('remote')}/s, service verifying locally ${rate('local')}/s (cache off ${rate('uncached')}/s)`)
     }
-    const result = { heimdall: medianByCpu(runs.heimdall), remote: medianByCpu(runs.remote), local: medianByCpu(runs.local) }
-    for (const [way, run] of Object.entries(result)) if (run.result.errors > 0) throw new Error(`${way}: ${run.result.errors} requests failed (every token must stay valid)`)
+    const inProcess = await measureInProcess(`${url}/.well-known/jwks.json`, seeded.tokens)
+    const result = { heimdall: medianByCpu(runs.heimdall), remote: medianByCpu(runs.remote), local: medianByCpu(runs.local), uncached: medianByCpu(runs.uncached), inProcess }
+    for (const way of Object.keys(ways) as Array<keyof typeof ways>) if (result[way].result.errors > 0) throw new Error(`${way}: ${result[way].result.errors} requests failed (every token must stay valid)`)
     return result
   } finally {
     // The services first: the local one deletes its stream at Heimdall on the way out.
@@ -110,6 +122,32 @@ export async function measureLocalVerify(options: LocalVerifyOptions): Promise<L
     await ctx.close()
     await db.drop()
   }
+}
+
+/**
+ * What `verify` itself costs, without the HTTP a service answers anyway: CPU µs a call (process.cpuUsage
+ * of this process, nothing else running in it meanwhile), the median of three loops, a cached verifier
+ * (every token verified once before) and one with the cache off, each with an (empty) revocation set. Throws when a token is refused.
+ */
+async function measureInProcess(jwksUri: string, tokens: string[]): Promise<{ hitUs: number; missUs: number }> {
+  // With a revocation set, as a service fed by a stream checks one on every call.
+  const revocations = { set: createRevocationSet({ retainSeconds: 900 }), unavailable: () => undefined }
+  const cached = createVerifier({ jwksUri, issuer: 'heimdall', revocations })
+  const uncached = createVerifier({ jwksUri, issuer: 'heimdall', revocations, cacheMaxEntries: 0 })
+  const perCall = async (verifier: typeof cached, calls: number) => {
+    const samples: number[] = []
+    for (let loop = 0; loop < 3; loop++) {
+      const before = process.cpuUsage()
+      for (let i = 0; i < calls; i++) if (!(await verifier.verify(tokens[i % tokens.length])).is_valid) throw new Error('in process: a token was refused')
+      const spent = process.cpuUsage(before)
+      samples.push((spent.user + spent.system) / calls)
+    }
+    return Math.round(samples.sort((a, b) => a - b)[1] * 100) / 100
+  }
+  // Warm-up: the keys, the JIT, and every token in the cache.
+  await perCall(cached, tokens.length * 10)
+  await perCall(uncached, tokens.length)
+  return { hitUs: await perCall(cached, 50_000), missUs: await perCall(uncached, 2_000) }
 }
 
 /** Runs `measure` and what Heimdall spent meanwhile: its CPU (all of it, per request answered) and the requests it answered. */
@@ -164,23 +202,28 @@ export function formatLocalVerify(result: LocalVerifyResult): { headline: string
   const cpu = (us: number | undefined) => (us === undefined ? 'n/a' : us.toFixed(1))
   const perSecond = (run: VerificationRun) => Math.round(run.result.perMinute / 60).toLocaleString('en-US')
   const times = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? (a / b).toFixed(1) : 'n/a')
-  const { heimdall, remote, local } = result
+  const { heimdall, remote, local, uncached, inProcess } = result
   const share = (run: VerificationRun) => (run.heimdallCpuShare === undefined ? 'n/a' : `${(run.heimdallCpuShare * 100).toFixed(1)}%`)
   const headline =
     `Local verification: with @heimdall/verify a verification costs Heimdall ${cpu(local.heimdallCpuUs)} µs of CPU (its timers and the stream's polls, ${local.heimdallRequests} in ${local.seconds.toFixed(1)} s: ${share(local)} of a core at any rate), ` +
     `against ${cpu(heimdall.heimdallCpuUs)} µs for POST /auth/validate (${times(heimdall.heimdallCpuUs, local.heimdallCpuUs)} x); ` +
-    `the service spends ${cpu(local.serviceCpuUs)} µs verifying itself against ${cpu(remote.serviceCpuUs)} µs asking Heimdall; ` +
-    `${perSecond(local)} against ${perSecond(heimdall)} requests a second (Heimdall alone)`
+    `the service spends ${cpu(local.serviceCpuUs)} µs verifying itself (${cpu(uncached.serviceCpuUs)} µs with the package's cache off) against ${cpu(remote.serviceCpuUs)} µs asking Heimdall; ` +
+    `a request costs the service and Heimdall together ${cpu(together(local))} µs against ${cpu(together(remote))} µs (${times(together(remote), together(local))} x); ` +
+    `${perSecond(local)} against ${perSecond(heimdall)} requests a second (Heimdall alone); ` +
+    `verify() itself, in process, ${cpu(inProcess.hitUs)} µs a token seen before (${times(heimdall.heimdallCpuUs, inProcess.hitUs)} x less than Heimdall's POST /auth/validate) and ${cpu(inProcess.missUs)} µs checking the signature`
   const row = (name: string, run: VerificationRun) =>
     `| ${name} | ${perSecond(run)} | ${run.serviceCpuUs === undefined ? '-' : cpu(run.serviceCpuUs)} | ${cpu(run.heimdallCpuUs)} | ${share(run)} | ${cpu(together(run))} | ${(run.heimdallRequests / run.seconds).toFixed(1)} | ${cpu(run.result.clientCpuUs)} | ${run.result.p50} | ${run.result.p99} | ${run.result.errors} |`
   const table = [
-    'One process each, saturated, the same 100 tokens (RS256): Heimdall answering POST /auth/validate; a Koa service asking it for every request; a Koa service verifying itself with @heimdall/verify (koaMiddleware, revocations from a poll stream every 500 ms)',
+    'One process each, saturated, the same 100 tokens (RS256) for each, so that Heimdall\'s cache of verified tokens and the package\'s both answer: Heimdall answering POST /auth/validate; a Koa service asking it for every request; a Koa service verifying itself with @heimdall/verify (koaMiddleware, revocations from a poll stream every 500 ms); the same with the package\'s cache off (cacheMaxEntries 0: a signature check per request)',
     '',
     '| verification | req/s | service CPU µs/req | Heimdall CPU µs/req | Heimdall CPU, share of a core | together µs/req | Heimdall requests/s | generator CPU µs/req | p50 ms | p99 ms | errors |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     row('Heimdall, POST /auth/validate', heimdall),
     row('service asking POST /auth/validate', remote),
     row('service with @heimdall/verify', local),
+    row('service with @heimdall/verify, cache off', uncached),
+    '',
+    `verify() alone in the bench's process (no HTTP), CPU a call, the median of three loops over the same tokens: ${cpu(inProcess.hitUs)} µs answered from the cache, ${cpu(inProcess.missUs)} µs with the cache off (the RS256 signature checked by jose)`,
   ]
   return { headline, table }
 }

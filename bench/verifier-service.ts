@@ -3,6 +3,8 @@
 // @heimdall/verify (packages/verify: koaMiddleware, revocations from Heimdall's Shared Signals stream, a
 // poll stream of its own every 500 ms). BENCH_VERIFY=remote: it asks Heimdall, POST /auth/validate for
 // every request over keep-alive connections (node:http), as a service without the package would.
+// BENCH_VERIFY=local-uncached: as local, with the package's cache of verified tokens off
+// (cacheMaxEntries 0: every request checks the signature), to show what a cache miss costs.
 // Either way it answers the verification as JSON (401 when refused).
 // Usage: BENCH_HEIMDALL_URL=http://127.0.0.1:PORT BENCH_CLIENT_ID=... BENCH_CLIENT_SECRET=... node dist/bench/verifier-service.js
 // Prints "listening on URL" once it can verify (local: the stream's first poll has answered).
@@ -57,7 +59,7 @@ if (process.env.BENCH_VERIFY === 'remote') {
 } else {
   const jwksUri = `${heimdall}/.well-known/jwks.json`
   revocations = createStreamRevocations({ transmitterConfigUrl: `${heimdall}/.well-known/ssf-configuration`, accessToken, jwksUri, issuer: heimdall, audience: clientId })
-  const verifier = createVerifier({ jwksUri, issuer: 'heimdall', revocations })
+  const verifier = createVerifier({ jwksUri, issuer: 'heimdall', revocations, ...(process.env.BENCH_VERIFY === 'local-uncached' ? { cacheMaxEntries: 0 } : {}) })
   app.use(koaMiddleware(verifier))
   app.use((ctx) => {
     ctx.body = ctx.state.heimdall as Validation

@@ -1,6 +1,7 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose'
+import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload } from 'jose'
 import { refused, type Validation } from './answer.js'
 import type { RevocationSet } from './revocations.js'
+import { createVerifiedTokens, type VerifiedToken } from './verified-tokens.js'
 
 export interface VerifierOptions {
   /** Heimdall's JWKS, e.g. `https://auth.example.com/.well-known/jwks.json`. */
@@ -29,6 +30,29 @@ export interface VerifierOptions {
   jwksCooldownMs?: number
   /** The time tokens are checked against, epoch milliseconds (default Date.now). */
   now?: () => number
+  /**
+   * Tokens verified already that are kept so that the same token skips the signature check next time,
+   * entries (default 10,000; 0: no cache, every call checks the signature). Past it the oldest entry
+   * goes first. A hit still checks the stream's state, `exp` and `nbf` (with the same tolerance) and
+   * the revocation set; only valid tokens signed with a `kid` the JWKS still publishes are kept.
+   */
+  cacheMaxEntries?: number
+  /**
+   * How long a verified token is kept at most, milliseconds (default 600,000, ten minutes), and never
+   * past its `exp`: after it, the token's signature is checked again. createVerifier throws a
+   * TypeError for a negative or NaN value, and for a `cacheMaxEntries` that is not a whole number 0 or more.
+   */
+  cacheMaxAgeMs?: number
+}
+
+/** What the verifier's cache of verified tokens holds and has answered since it was created. */
+export interface VerifierStats {
+  /** Tokens held now. */
+  cached: number
+  /** Verifications answered from the cache (no signature check). */
+  hits: number
+  /** Verifications that checked the signature (the token was not in the cache, or the cache is off). */
+  misses: number
 }
 
 export interface Verifier {
@@ -39,6 +63,8 @@ export interface Verifier {
    * for a bad token: the answer says why.
    */
   verify(token: string): Promise<Validation>
+  /** The cache's size and its hits and misses so far (for metrics and tests). */
+  stats(): VerifierStats
 }
 
 const ALGORITHMS = ['RS256', 'EdDSA']
@@ -46,50 +72,114 @@ const ACCESS_TOKEN_TYPE = /^(application\/)?at\+jwt$/i
 
 /** A verifier of Heimdall's access tokens; see {@link Verifier.verify}. */
 export function createVerifier(options: VerifierOptions): Verifier {
-  const keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(options.jwksUri), { cooldownDuration: options.jwksCooldownMs ?? 5000 })
   const clockTolerance = options.clockToleranceSeconds ?? 0
   const issuers = options.oidc ? [options.issuer, options.oidc.issuer] : [options.issuer]
+  const maxAgeMs = options.cacheMaxAgeMs ?? 600_000
+  const maxEntries = options.cacheMaxEntries ?? 10_000
+  if (!Number.isInteger(maxEntries) || maxEntries < 0) throw new TypeError(`cacheMaxEntries must be a whole number of tokens, 0 or more (got ${maxEntries})`)
+  if (Number.isNaN(maxAgeMs) || maxAgeMs < 0) throw new TypeError(`cacheMaxAgeMs must be milliseconds, 0 or more (got ${maxAgeMs})`)
+  const cache = createVerifiedTokens(maxEntries)
+  const nowMs = options.now ?? Date.now
+  let hits = 0
+  let misses = 0
+  // The kids of the JWKS as last read: a cached token signed with a key Heimdall no longer publishes is
+  // verified again (and refused), as an uncached one would be.
+  let publishedKids: ReadonlySet<string> = new Set()
+  const keys = createRemoteJWKSet(new URL(options.jwksUri), {
+    cooldownDuration: options.jwksCooldownMs ?? 5000,
+    [customFetch]: async (url: string, init: RequestInit) => {
+      const response = await fetch(url, init)
+      if (response.status !== 200) return response
+      // Read here, before jose applies the keys, so that no cached token outlives its key.
+      const text = await response.text()
+      try {
+        const jwks = JSON.parse(text) as { keys?: Array<{ kid?: unknown }> }
+        if (Array.isArray(jwks.keys)) {
+          publishedKids = new Set(jwks.keys.map((key) => key?.kid).filter((kid): kid is string => typeof kid === 'string'))
+          cache.keepOnly(publishedKids)
+        }
+      } catch {
+        // jose refuses it with its own error.
+      }
+      return new Response(text, { status: response.status, headers: response.headers })
+    },
+  })
+
+  /** The answer for a token of the cache, or undefined when it must be verified again. */
+  function fromCache(token: string, now: number): Validation | undefined {
+    const entry = cache.get(token, now)
+    // Keys older than jose's cacheMaxAge are read again by a full verification, which a hit would skip.
+    if (entry === undefined || !keys.fresh || !publishedKids.has(entry.kid)) return undefined
+    hits++
+    // jose's checks of the times (jwt_claims_set.js), to the same second and with the same tolerance.
+    const seconds = Math.floor(now / 1000)
+    if (entry.nbf !== undefined && entry.nbf > seconds + clockTolerance) return refused('token.invalid', 'Token is invalid: nbf check_failed')
+    if (entry.exp <= seconds - clockTolerance) return refused('token.expired', 'Token has expired')
+    return revokedOr(entry.answer)
+  }
+
+  function revokedOr(answer: Validation): Validation {
+    if (options.revocations?.set.isRevoked({ sid: answer.session_id!, sub: answer.user_id!, iat: answer.issued_at! })) return refused('session.revoked', 'Session has been revoked')
+    // A copy: what the caller does with its answer never reaches the cache.
+    return { ...answer, permissions: [...answer.permissions], amr: [...answer.amr] }
+  }
 
   async function verify(token: string): Promise<Validation> {
     const unavailable = options.revocations?.unavailable()
     if (unavailable !== undefined) return refused('verifier.unavailable', unavailable)
     if (typeof token !== 'string' || token === '') return refused('token.invalid', 'Token is missing')
+    const now = nowMs()
+    const cached = fromCache(token, now)
+    if (cached !== undefined) return cached
+    misses++
     let payload: JWTPayload
     let typ: string | undefined
+    let kid: string | undefined
     try {
       const verified = await jwtVerify(token, keys, {
         algorithms: ALGORITHMS,
         issuer: issuers,
         clockTolerance,
         requiredClaims: ['exp', 'iat', 'sub'],
-        ...(options.now ? { currentDate: new Date(options.now()) } : {}),
+        ...(options.now ? { currentDate: new Date(now) } : {}),
       })
       payload = verified.payload
       typ = verified.protectedHeader.typ
+      kid = verified.protectedHeader.kid
     } catch (error) {
       return refusalOf(error)
     }
     const problem = claimProblem(payload, typ, options)
     if (problem) return refused('token.invalid', problem)
-    const sid = payload.sid as string
-    if (options.revocations?.set.isRevoked({ sid, sub: payload.sub!, iat: payload.iat! })) return refused('session.revoked', 'Session has been revoked')
-    return {
-      is_valid: true,
-      user_id: payload.sub!,
-      email: typeof payload.email === 'string' ? payload.email : null,
-      email_verified: typeof payload.email_verified === 'boolean' ? payload.email_verified : null,
-      permissions: Array.isArray(payload.permissions) ? payload.permissions.filter((p): p is string => typeof p === 'string') : [],
-      amr: Array.isArray(payload.amr) ? payload.amr.filter((m): m is string => typeof m === 'string') : [],
-      error: null,
-      code: null,
-      session_id: sid,
-      client_id: typeof payload.client_id === 'string' ? payload.client_id : null,
-      issued_at: payload.iat!,
-      expires_at: payload.exp!,
+    const answer = answerOf(payload)
+    const valid = revokedOr(answer)
+    // Only a valid token is kept, and only one whose key is known by its kid.
+    if (valid.is_valid && kid !== undefined) {
+      const entry: VerifiedToken = { token, kid, answer, exp: payload.exp!, nbf: payload.nbf, until: Math.min(now + maxAgeMs, (payload.exp! + clockTolerance) * 1000) }
+      cache.set(entry)
     }
+    return valid
   }
 
-  return { verify }
+  return { verify, stats: () => ({ cached: cache.size, hits, misses }) }
+}
+
+/** The valid answer for verified claims, shaped as POST /auth/validate answers. */
+function answerOf(payload: JWTPayload): Validation {
+  return {
+    is_valid: true,
+    user_id: payload.sub!,
+    email: typeof payload.email === 'string' ? payload.email : null,
+    email_verified: typeof payload.email_verified === 'boolean' ? payload.email_verified : null,
+    permissions: Array.isArray(payload.permissions) ? payload.permissions.filter((p): p is string => typeof p === 'string') : [],
+    amr: Array.isArray(payload.amr) ? payload.amr.filter((m): m is string => typeof m === 'string') : [],
+    error: null,
+    code: null,
+    session_id: payload.sid as string,
+    client_id: typeof payload.client_id === 'string' ? payload.client_id : null,
+    issued_at: payload.iat!,
+    expires_at: payload.exp!,
+  }
 }
 
 /** Heimdall's rules beyond jose's (token-service.ts checkedIssuer): what makes a token one of its access tokens. */

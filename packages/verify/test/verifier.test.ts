@@ -1,21 +1,22 @@
 // @heimdall/verify against a real Heimdall (SQLite: the database plays no part in verifying locally):
 // its own RS256 and EdDSA tokens, the OpenID provider's at+jwt tokens for Heimdall's resource, key
-// rotation, the revocation set, failing closed, and the Koa middleware and the Express middleware in a
-// real Express 5 app.
+// rotation, the revocation set, failing closed, the cache of verified tokens (what a hit still checks),
+// and the Koa middleware and the Express middleware in a real Express 5 app.
 import test from 'ava'
 import { createServer, type Server } from 'node:http'
 import express from 'express'
 import Koa from 'koa'
 import * as oidc from 'openid-client'
-import { createRevocationSet, createVerifier, expressMiddleware, koaMiddleware, type Validation } from '../src/index.js'
+import { createRevocationSet, createStreamRevocations, createVerifier, expressMiddleware, koaMiddleware, type Validation } from '../src/index.js'
 import { startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../../test/support/server.js'
-import { startOidcServer } from '../../../test/support/oidc.js'
+import { startOidcServer, type OidcServer } from '../../../test/support/oidc.js'
 import { FormBrowser, authorizeOverHttp, relyingParty } from '../../../test/support/oidc-http-sign-in.js'
 import { runCli } from '../../../test/support/cli.js'
 import { freePort } from '../../../test/support/free-port.js'
 import { eventually } from '../../../test/support/eventually.js'
+import { ssfReceiver } from '../../../test/support/ssf.js'
 
-let rs256: TestServer & { issuer: string }
+let rs256: OidcServer
 let eddsa: TestServer
 const listening: Server[] = []
 
@@ -136,8 +137,10 @@ test('a revoked session, and every session of a user revoked at or after its tok
   const verifier = createVerifier({ jwksUri: jwksOf(eddsa), issuer: 'heimdall', revocations: { set, unavailable: () => stale } })
   const first = await signedIn(eddsa)
   const second = await signedIn(eddsa)
-  const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString())
   t.true((await verifier.verify(first.accessToken)).is_valid)
+
+  t.true((await verifier.verify(second.accessToken)).is_valid)
+  t.like(verifier.stats(), { cached: 2, hits: 0, misses: 2 })
 
   set.revokeSession(claimsOf(first.accessToken).sid, Math.floor(Date.now() / 1000))
   t.like(await verifier.verify(first.accessToken), { is_valid: false, code: 'session.revoked' })
@@ -149,8 +152,134 @@ test('a revoked session, and every session of a user revoked at or after its tok
   set.revokeUser(sub, iat)
   t.like(await verifier.verify(second.accessToken), { is_valid: false, code: 'session.revoked' })
 
+  t.like(verifier.stats(), { hits: 4, misses: 2 }, 'every answer after the first two came from the cache, revocations included')
+
   stale = 'the revocation stream has not answered for 31 s (bound 30 s)'
   t.like(await verifier.verify(first.accessToken), { is_valid: false, code: 'verifier.unavailable', error: stale })
+  t.like(await verifier.verify(second.accessToken), { is_valid: false, code: 'verifier.unavailable', error: stale })
+})
+
+const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { sid: string; sub: string; iat: number; exp: number }
+
+test('cache: a token answered from the cache is refused as soon as the stream revokes its session (logout) or its user (logout-all), and fails closed once the stream is silent past its bound', async (t) => {
+  const receiver = await ssfReceiver(rs256)
+  const jwksUri = jwksOf(rs256)
+  const revocations = createStreamRevocations({ transmitterConfigUrl: `${rs256.url}/.well-known/ssf-configuration`, accessToken: receiver.token, jwksUri, issuer: rs256.url, audience: receiver.clientId, intervalMs: 100, maxStalenessMs: 1000 })
+  try {
+    await revocations.ready
+    const verifier = createVerifier({ jwksUri, issuer: 'heimdall', revocations })
+    const [one, two, three] = [await signedIn(rs256), await signedIn(rs256), await signedIn(rs256)]
+    for (const user of [one, two, three]) for (let i = 0; i < 2; i++) t.true((await verifier.verify(user.accessToken)).is_valid)
+    t.like(verifier.stats(), { cached: 3, hits: 3, misses: 3 })
+
+    await rs256.client.logout(one.accessToken)
+    t.truthy(await eventually(async () => (await verifier.verify(one.accessToken)).code === 'session.revoked', 3000), 'logout seen through the stream')
+    await rs256.client.logoutAll(two.accessToken)
+    t.truthy(await eventually(async () => (await verifier.verify(two.accessToken)).code === 'session.revoked', 3000), 'logout-all seen through the stream')
+    t.true((await verifier.verify(three.accessToken)).is_valid)
+    t.is(verifier.stats().misses, 3, 'no signature was checked again: the refusals came from cached tokens')
+
+    await revocations.close()
+    t.truthy(await eventually(async () => (await verifier.verify(three.accessToken)).code === 'verifier.unavailable', 5000), 'a silent stream fails closed for cached tokens too')
+    t.regex((await verifier.verify(three.accessToken)).error ?? '', /Revocation stream silent for \d+ s \(bound 1 s\)/)
+  } finally {
+    await revocations.close()
+  }
+})
+
+test("cache: a cached token expires at its exp as an uncached one does, with the same clock tolerance, and is kept no longer than cacheMaxAgeMs", async (t) => {
+  const { accessToken } = await signedIn(eddsa)
+  const { exp } = claimsOf(accessToken)
+  let clock = Date.now()
+  // An hour: longer than the token lives, so that only its exp ends the entry.
+  const strict = createVerifier({ jwksUri: jwksOf(eddsa), issuer: 'heimdall', cacheMaxAgeMs: 3_600_000, now: () => clock })
+  t.true((await strict.verify(accessToken)).is_valid)
+  clock = exp * 1000 - 1
+  t.true((await strict.verify(accessToken)).is_valid)
+  t.like(strict.stats(), { hits: 1, misses: 1 })
+  clock = exp * 1000
+  t.like(await strict.verify(accessToken), { is_valid: false, code: 'token.expired', error: 'Token has expired' })
+  t.like(strict.stats(), { cached: 0 }, 'the expired token left the cache')
+
+  clock = Date.now()
+  const tolerant = createVerifier({ jwksUri: jwksOf(eddsa), issuer: 'heimdall', clockToleranceSeconds: 5, cacheMaxAgeMs: 3_600_000, now: () => clock })
+  t.true((await tolerant.verify(accessToken)).is_valid)
+  clock = (exp + 5) * 1000 - 1
+  t.true((await tolerant.verify(accessToken)).is_valid)
+  t.like(tolerant.stats(), { hits: 1, misses: 1 })
+  clock = (exp + 5) * 1000
+  t.like(await tolerant.verify(accessToken), { is_valid: false, code: 'token.expired' })
+
+  clock = Date.now()
+  const brief = createVerifier({ jwksUri: jwksOf(eddsa), issuer: 'heimdall', cacheMaxAgeMs: 1000, now: () => clock })
+  t.true((await brief.verify(accessToken)).is_valid)
+  clock += 999
+  t.true((await brief.verify(accessToken)).is_valid)
+  clock += 1
+  t.true((await brief.verify(accessToken)).is_valid)
+  t.like(brief.stats(), { hits: 1, misses: 2 }, 'verified again once cacheMaxAgeMs had passed')
+})
+
+test('cache: bounded by cacheMaxEntries, the oldest verified token goes first; 0 turns the cache off', async (t) => {
+  const tokens = [(await signedIn(eddsa)).accessToken, (await signedIn(eddsa)).accessToken, (await signedIn(eddsa)).accessToken]
+  const verifier = createVerifier({ jwksUri: jwksOf(eddsa), issuer: 'heimdall', cacheMaxEntries: 2 })
+  for (const token of tokens) t.true((await verifier.verify(token)).is_valid)
+  t.like(verifier.stats(), { cached: 2, hits: 0, misses: 3 })
+  t.true((await verifier.verify(tokens[2])).is_valid)
+  t.true((await verifier.verify(tokens[1])).is_valid)
+  t.like(verifier.stats(), { cached: 2, hits: 2, misses: 3 }, 'the two newest are held')
+  t.true((await verifier.verify(tokens[0])).is_valid)
+  t.like(verifier.stats(), { cached: 2, hits: 2, misses: 4 }, 'the oldest was evicted: its signature checked again')
+
+  t.throws(() => createVerifier({ jwksUri: jwksOf(eddsa), issuer: 'heimdall', cacheMaxEntries: -1 }), { instanceOf: TypeError })
+  t.throws(() => createVerifier({ jwksUri: jwksOf(eddsa), issuer: 'heimdall', cacheMaxAgeMs: Number.NaN }), { instanceOf: TypeError })
+  const off = createVerifier({ jwksUri: jwksOf(eddsa), issuer: 'heimdall', cacheMaxEntries: 0 })
+  for (let i = 0; i < 3; i++) t.true((await off.verify(tokens[0])).is_valid)
+  t.like(off.stats(), { cached: 0, hits: 0, misses: 3 })
+})
+
+test('cache: a forged token carrying the claims of a cached one (other bytes) is never answered from the cache, and refusals are not cached', async (t) => {
+  const verifier = createVerifier({ jwksUri: jwksOf(eddsa), issuer: 'heimdall' })
+  const { accessToken } = await signedIn(eddsa)
+  t.true((await verifier.verify(accessToken)).is_valid)
+  const [header, payload, signature] = accessToken.split('.')
+  // A character inside the signature (the last one carries padding bits a decoder may ignore).
+  const otherSignature = `${signature.slice(0, 10)}${signature[10] === 'A' ? 'B' : 'A'}${signature.slice(11)}`
+  const raised = Buffer.from(JSON.stringify({ ...claimsOf(accessToken), permissions: ['admin'] })).toString('base64url')
+  for (let i = 0; i < 2; i++) {
+    t.like(await verifier.verify(`${header}.${payload}.${otherSignature}`), { is_valid: false, code: 'token.invalid', error: 'Token signature is invalid' })
+    // The cached token's own signature on other claims: the same cache key, other bytes.
+    t.like(await verifier.verify(`${header}.${raised}.${signature}`), { is_valid: false, code: 'token.invalid', error: 'Token signature is invalid' })
+  }
+  t.like(verifier.stats(), { cached: 1, hits: 0, misses: 5 })
+  t.true((await verifier.verify(accessToken)).is_valid)
+  t.like(verifier.stats(), { hits: 1 })
+})
+
+test('cache: once the JWKS no longer publishes a kid, the tokens it signed leave the cache and are refused', async (t) => {
+  const { accessToken } = await signedIn(eddsa)
+  const kid = JSON.parse(Buffer.from(accessToken.split('.')[0], 'base64url').toString()).kid as string
+  let withdrawn = false
+  // Heimdall's JWKS as it is, or without the token's key (a key Heimdall stopped publishing).
+  const jwksUrl = await listen((_req, res) => {
+    void fetch(jwksOf(eddsa)).then(async (upstream) => {
+      const jwks = (await upstream.json()) as { keys: Array<{ kid: string }> }
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ keys: jwks.keys.filter((key) => !withdrawn || key.kid !== kid) }))
+    })
+  })
+  const verifier = createVerifier({ jwksUri: jwksUrl, issuer: 'heimdall', jwksCooldownMs: 0 })
+  t.true((await verifier.verify(accessToken)).is_valid)
+  t.true((await verifier.verify(accessToken)).is_valid)
+  t.like(verifier.stats(), { cached: 1, hits: 1 })
+
+  withdrawn = true
+  // A token with a kid the verifier does not know makes it read the JWKS again (the cooldown is 0).
+  const [, payload, signature] = accessToken.split('.')
+  const unknownKid = Buffer.from(JSON.stringify({ alg: 'EdDSA', typ: 'JWT', kid: 'unknown' })).toString('base64url')
+  t.like(await verifier.verify(`${unknownKid}.${payload}.${signature}`), { is_valid: false, code: 'token.invalid' })
+  t.is(verifier.stats().cached, 0, 'the withdrawn key took its tokens out of the cache')
+  t.like(await verifier.verify(accessToken), { is_valid: false, code: 'token.invalid', error: 'Token is signed with an unknown key' })
 })
 
 test('the revocation set forgets what no live token could need: entries older than its retention', (t) => {

@@ -2,6 +2,29 @@ import { Eta } from 'eta'
 import { DEFAULT_BRAND, type PageBrand } from './branding.js'
 import { STYLESHEET_PATH } from './styles.js'
 import { SHARED_TEMPLATES } from './templates.js'
+import { loadLocales, type Translator } from '../../infra/i18n/catalogues.js'
+
+const ENGLISH = loadLocales().translator('en')
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+function escapeHtml(text: unknown): string {
+  return String(text).replace(/[&<>"']/g, (character) => HTML_ESCAPES[character])
+}
+
+/** An element around an escaped text, for a `th` parameter: tag('strong', email, 'address'). */
+function tag(name: 'strong' | 'code' | 'em', text: unknown, className?: string): string {
+  return `<${name}${className ? ` class="${escapeHtml(className)}"` : ''}>${escapeHtml(text)}</${name}>`
+}
+
+/** A catalogue text as HTML: the text escaped, its {placeholders} replaced by HTML the template built (tag()). */
+function markupOf(t: Translator) {
+  return (key: string, params: Record<string, string | number> = {}) => {
+    // Numbers stay numbers (a plural's count); texts are held in slots while the catalogue text is escaped.
+    const slots = Object.fromEntries(Object.entries(params).map(([name, value], index) => [name, typeof value === 'number' ? value : `\u0000${index}\u0000`]))
+    const text = escapeHtml(t(key, slots))
+    return text.replace(/\u0000(\d+)\u0000/g, (_whole, index: string) => String(Object.values(params)[Number(index)]))
+  }
+}
 
 /**
  * The template engine of the hosted pages: Eta with autoEscape, so every `<%= %>` is HTML-escaped by
@@ -11,7 +34,12 @@ import { SHARED_TEMPLATES } from './templates.js'
 export interface PageEngine {
   /** Registers page templates by name (`@reset-password`); a name can be defined once. */
   define(templates: Record<string, string>): void
-  /** The HTML of a registered template; `data` is its `it`, plus `stylesheet` and `brand` (branding.ts) for the layout. */
+  /**
+   * The HTML of a registered template; `data` is its `it`, plus `stylesheet` and `brand` (branding.ts)
+   * for the layout, and the words: `t` (the request's Translator, English unless data brings one; a
+   * text for `<%= %>`), `th(key, params)` (a text as HTML whose params are HTML already, such as
+   * `tag('strong', it.email)`, for `<%~ %>`), `tag(name, text, className?)` (an element around an escaped text).
+   */
   render(name: string, data: object): string
 }
 
@@ -28,7 +56,8 @@ export function createPageEngine(brand: PageBrand = DEFAULT_BRAND): PageEngine {
       }
     },
     render(name, data) {
-      return eta.render(name, { stylesheet: STYLESHEET_PATH, brand, ...data })
+      const t = (data as { t?: Translator }).t ?? ENGLISH
+      return eta.render(name, { stylesheet: STYLESHEET_PATH, brand, ...data, t, th: markupOf(t), tag })
     },
   }
   engine.define(SHARED_TEMPLATES)

@@ -3,28 +3,9 @@ import { DEFAULT_BRAND, type PageBrand } from './branding.js'
 import { STYLESHEET_PATH } from './styles.js'
 import { SHARED_TEMPLATES } from './templates.js'
 import { loadLocales, type Translator } from '../../infra/i18n/catalogues.js'
+import { markupOf, tag } from '../../infra/i18n/markup.js'
 
 const ENGLISH = loadLocales().translator('en')
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
-function escapeHtml(text: unknown): string {
-  return String(text).replace(/[&<>"']/g, (character) => HTML_ESCAPES[character])
-}
-
-/** An element around an escaped text, for a `th` parameter: tag('strong', email, 'address'). */
-function tag(name: 'strong' | 'code' | 'em', text: unknown, className?: string): string {
-  return `<${name}${className ? ` class="${escapeHtml(className)}"` : ''}>${escapeHtml(text)}</${name}>`
-}
-
-/** A catalogue text as HTML: the text escaped, its {placeholders} replaced by HTML the template built (tag()). */
-function markupOf(t: Translator) {
-  return (key: string, params: Record<string, string | number> = {}) => {
-    // Numbers stay numbers (a plural's count); texts are held in slots while the catalogue text is escaped.
-    const slots = Object.fromEntries(Object.entries(params).map(([name, value], index) => [name, typeof value === 'number' ? value : `\u0000${index}\u0000`]))
-    const text = escapeHtml(t(key, slots))
-    return text.replace(/\u0000(\d+)\u0000/g, (_whole, index: string) => String(Object.values(params)[Number(index)]))
-  }
-}
 
 /**
  * The template engine of the hosted pages: Eta with autoEscape, so every `<%= %>` is HTML-escaped by

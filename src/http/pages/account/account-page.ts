@@ -13,7 +13,9 @@ import { replaceRecoveryCodes } from '../../../usecases/mfa/recovery-codes.js'
 import { listConsents } from '../../../usecases/oidc/list-consents.js'
 import { revokeConsent } from '../../../usecases/oidc/revoke-consent.js'
 import { disableTotp, setupTotp } from '../../../usecases/mfa/totp.js'
-import { HeimdallError } from '../../../errors.js'
+import { HeimdallError, validationError } from '../../../errors.js'
+import { setUserLanguage } from '../../../usecases/users/set-user-language.js'
+import { LANGUAGE } from '../language.js'
 import { CSRF_FIELD } from '../csrf.js'
 import { formView, type ButtonVariant, type FormFieldSpec, type FormInput } from '../form.js'
 import { formPage, type FormPost } from '../form-page.js'
@@ -32,6 +34,16 @@ import { ACCOUNT_PATH, dateOf, methodsInWords, NOTICES, renderRecoveryCodes, ren
 import { passkeyRemovePage, removeHrefOf } from './passkey-remove.js'
 
 const UNLINK_PATH = '/account/identities/unlink'
+const LANGUAGE_PATH = '/account/language'
+
+/** A language's name in itself ("Deutsch", "English"); the tag when Intl does not know it. */
+function languageName(tag: string): string {
+  try {
+    return new Intl.DisplayNames([tag], { type: 'language' }).of(tag) ?? tag
+  } catch {
+    return tag
+  }
+}
 
 /**
  * The account page's "Other providers": the linked identities, each with its Unlink form, and a "Link"
@@ -145,6 +157,14 @@ export function accountPage(doors: AccountDoors): void {
         emailVerified: emailStatus?.verifiedAt !== null,
         resendForm: form('resend'),
         emailForm: form('email'),
+        languageForm: {
+          action: LANGUAGE_PATH,
+          csrfField: CSRF_FIELD,
+          csrfToken,
+          chosen: account.language ?? '',
+          // Each language in its own words ("Deutsch"), whatever the page's language.
+          options: pages.locales.languages.map((tag) => ({ tag, name: languageName(tag) })),
+        },
         script: PASSKEY_SCRIPT_PATH,
         sessions: sessions.map((session) => {
           const device = deviceInWords(session.userAgent) ?? t('session.unknown_device')
@@ -296,6 +316,22 @@ export function accountPage(doors: AccountDoors): void {
       ctx.status = error.status
       ctx.body = { code: error.code, message: error.expose ? error.message : 'Refused' }
     }
+  })
+
+  formPage<AccountSession>(pages, {
+    path: LANGUAGE_PATH,
+    audience: doors.signedIn,
+    budget: SIGNED_IN,
+    run: async (ctx, { actor: account, field }) => {
+      const asked = field('language')
+      const language = asked === '' ? null : pages.locales.supported(asked)
+      if (language === undefined) throw validationError([{ loc: ['body', 'language'], msg: `No catalogue for the language "${asked}"`, type: 'value_error' }])
+      await setUserLanguage(pages.contextOf(ctx), account, { language })
+      // The pages shown before signing in (sign-in, reset) follow the choice too, on this browser.
+      if (language) pages.cookies.set(ctx, LANGUAGE, language)
+      else pages.cookies.clear(ctx, LANGUAGE)
+      doors.backToAccount(ctx, 'language')
+    },
   })
 
   accountForm('/account/email/resend', 'resend', { spends: '/auth/email/verify/resend' }, async (ctx, { actor: account }) => {

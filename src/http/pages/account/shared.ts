@@ -23,7 +23,11 @@ export function accountDoors(pages: Pages) {
   const signedIn: Audience<AccountSession> = async (ctx) => {
     const cookie = pages.cookies.get(ctx, ACCOUNT)
     const account = await findAccountSession(pages.contextOf(ctx), cookie)
-    if (account) return { actor: account, binding: account.sessionId }
+    if (account) {
+      // The user's own language wins over the browser's on every page shown to them (pages.t).
+      ctx.state.userLanguage = account.language ?? undefined
+      return { actor: account, binding: account.sessionId }
+    }
     if (cookie !== undefined) pages.cookies.clear(ctx, ACCOUNT)
     ctx.status = 303
     ctx.redirect(LOGIN_PATH)
@@ -55,7 +59,7 @@ export function accountDoors(pages: Pages) {
 export type AccountDoors = ReturnType<typeof accountDoors>
 
 /** The notices the account page shows after a form (`?done=`; catalogue key `notice.<name>`). */
-export const NOTICES = ['password', 'session', 'sessions', 'totp_enabled', 'totp_disabled', 'passkey_added', 'passkey_removed', 'consent_revoked', 'identity_linked', 'identity_unlinked', 'verification_sent', 'email_change_sent'] as const
+export const NOTICES = ['password', 'session', 'sessions', 'totp_enabled', 'totp_disabled', 'passkey_added', 'passkey_removed', 'consent_revoked', 'identity_linked', 'identity_unlinked', 'verification_sent', 'email_change_sent', 'language'] as const
 
 /** "pwd otp mfa" as words people read. */
 export function methodsInWords(t: Translator, amr: readonly string[]): string {

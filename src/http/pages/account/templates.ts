@@ -63,6 +63,15 @@ export const ACCOUNT_TEMPLATES: Record<string, string> = {
 <h3 id="email-title"><%= it.t('account.email_title') %></h3>
 <p class="hint"><%= it.t('account.email_hint') %></p>
 <%~ include('@form', it.emailForm) %>
+<h3 id="language-title"><%= it.t('account.language_title') %></h3>
+<form method="post" action="<%= it.languageForm.action %>" id="form-language">
+<input type="hidden" name="<%= it.languageForm.csrfField %>" value="<%= it.languageForm.csrfToken %>">
+<div class="field"><label for="field-language"><%= it.t('account.language_label') %></label>
+<select id="field-language" name="language"><option value=""<% if (!it.languageForm.chosen) { %> selected<% } %>><%= it.t('account.language_browser') %></option>
+<% for (const option of it.languageForm.options) { %><option value="<%= option.tag %>" lang="<%= option.tag %>"<% if (option.tag === it.languageForm.chosen) { %> selected<% } %>><%= option.name %></option>
+<% } %></select></div>
+<button type="submit" class="secondary"><%= it.t('account.language_submit') %></button>
+</form>
 </section>
 <section class="card" aria-labelledby="security-title"><h2 id="security-title"><%= it.t('account.security') %></h2>
 <div class="subsection"><h3 id="password-title"><%= it.t('account.password') %></h3>

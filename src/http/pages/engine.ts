@@ -4,6 +4,7 @@ import { STYLESHEET_PATH } from './styles.js'
 import { SHARED_TEMPLATES } from './templates.js'
 import { loadLocales, type Translator } from '../../infra/i18n/catalogues.js'
 import { markupOf, tag } from '../../infra/i18n/markup.js'
+import { SCRIPT_WORD_KEYS } from './account/passkey-script.js'
 
 const ENGLISH = loadLocales().translator('en')
 
@@ -38,7 +39,9 @@ export function createPageEngine(brand: PageBrand = DEFAULT_BRAND): PageEngine {
     },
     render(name, data) {
       const t = (data as { t?: Translator }).t ?? ENGLISH
-      return eta.render(name, { stylesheet: STYLESHEET_PATH, brand, ...data, t, th: markupOf(t), tag })
+      // The passkey script's words (passkey-script.ts), for a page in another language than English.
+      const scriptWords = t.lang === 'en' ? undefined : Object.fromEntries(SCRIPT_WORD_KEYS.map((key) => [key, t(key)]))
+      return eta.render(name, { stylesheet: STYLESHEET_PATH, brand, ...data, t, th: markupOf(t), tag, scriptWords })
     },
   }
   engine.define(SHARED_TEMPLATES)

@@ -24,6 +24,8 @@ export const SHARED_TEMPLATES: Record<string, string> = {
 <meta name="robots" content="noindex">
 <title><%= it.title %> · <%= it.brand.name %></title>
 <link rel="stylesheet" href="<%= it.stylesheet %>">
+<% if (it.t.lang !== 'en') { %><meta name="heimdall-script-words" content="<%= JSON.stringify(it.scriptWords) %>">
+<% } %>
 <% if (it.brand.css) { %><link rel="stylesheet" href="<%= it.brand.css %>">
 <% } %><link rel="icon" href="<%= it.brand.favicon %>">
 </head>

@@ -19,7 +19,7 @@ import { LANGUAGE } from '../language.js'
 import { CSRF_FIELD } from '../csrf.js'
 import { formView, type ButtonVariant, type FormFieldSpec, type FormInput } from '../form.js'
 import { formPage, type FormPost } from '../form-page.js'
-import type { PageBudget } from '../pages.js'
+import { errorMessageOf, type PageBudget } from '../pages.js'
 import { scopeInWords } from '../oidc/templates.js'
 import { PASSKEY_SCRIPT_PATH } from './passkey-script.js'
 import { passwordPolicyInWords } from '../password-policy-words.js'
@@ -314,7 +314,7 @@ export function accountPage(doors: AccountDoors): void {
       // The script says a refusal (a wrong password) in its own words: JSON, not the error page.
       if (!(error instanceof HeimdallError) || error.status >= 500) throw error
       ctx.status = error.status
-      ctx.body = { code: error.code, message: error.expose ? error.message : 'Refused' }
+      ctx.body = { code: error.code, message: error.expose ? errorMessageOf(pages.t(ctx), error) : 'Refused' }
     }
   })
 

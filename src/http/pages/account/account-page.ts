@@ -8,7 +8,7 @@ import { getPendingTotpSetup } from '../../../usecases/mfa/pending-totp.js'
 import { requestEmailChangeFor } from '../../../usecases/recovery/change-email.js'
 import { getEmailStatus } from '../../../usecases/recovery/email-status.js'
 import { resendVerificationFor } from '../../../usecases/recovery/verify-email.js'
-import { deviceInWords } from '../../../domain/user-agent.js'
+import { parseUserAgent } from '../../../domain/user-agent.js'
 import { replaceRecoveryCodes } from '../../../usecases/mfa/recovery-codes.js'
 import { listConsents } from '../../../usecases/oidc/list-consents.js'
 import { revokeConsent } from '../../../usecases/oidc/revoke-consent.js'
@@ -35,6 +35,13 @@ import { passkeyRemovePage, removeHrefOf } from './passkey-remove.js'
 
 const UNLINK_PATH = '/account/identities/unlink'
 const LANGUAGE_PATH = '/account/language'
+
+/** A session's device in words (domain/user-agent.ts deviceInWords, in the page's language): "Firefox on Windows". */
+function deviceOf(t: Translator, userAgent: string | null): string {
+  const { browser, platform } = parseUserAgent(userAgent)
+  if (browser && platform) return t('session.device', { browser, platform })
+  return browser ?? (platform ? t('session.device_platform', { platform }) : t('session.unknown_device'))
+}
 
 /** A language's name in itself ("Deutsch", "English"); the tag when Intl does not know it. */
 function languageName(tag: string): string {
@@ -167,7 +174,7 @@ export function accountPage(doors: AccountDoors): void {
         },
         script: PASSKEY_SCRIPT_PATH,
         sessions: sessions.map((session) => {
-          const device = deviceInWords(session.userAgent) ?? t('session.unknown_device')
+          const device = deviceOf(t, session.userAgent)
           const created = dateOf(t, session.createdAt)
           return {
             device,

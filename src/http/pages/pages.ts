@@ -122,10 +122,10 @@ export function createPages(router: Router, context: Context): Pages {
     csrf,
     cookies,
     contextOf: (ctx) => {
-      const scoped = contextOf(ctx as never) as Context & { requestLanguage?: string }
-      // Mails a use case queues for this request are written in its language, unless the user chose one.
-      scoped.requestLanguage = pages.t(ctx).lang
-      return scoped
+      const scoped = contextOf(ctx as never)
+      // Mails a use case queues for this request are written in its language, unless the user chose
+      // one. Read when a mail is queued: the account pages' audience may not have found the user yet.
+      return Object.defineProperty(scoped, 'requestLanguage', { get: () => pages.t(ctx).lang })
     },
     ipOf: (ctx) => clientIp(ctx as never, context.config.trustedProxies),
     formPaths,

@@ -139,6 +139,17 @@ if (browserAvailable('The translated pages')) {
       t.regex(mail.text, /Jemand \(hoffentlich Sie\) hat darum gebeten/)
       t.regex(mail.text, /innerhalb von \d+ (Minuten?|Stunden?)/)
 
+      // Another browser, asking for English, without the cookie: signed in, the user's choice decides.
+      await within(await browser.newContext({ viewport: DESKTOP, extraHTTPHeaders: ENGLISH }), async (elsewhere) => {
+        await elsewhere.goto(`${origin}/account/login`)
+        t.is(await elsewhere.locator('h1').textContent(), 'Sign in')
+        await elsewhere.getByLabel('Email').fill(email)
+        await elsewhere.getByLabel('Password').fill(TEST_PASSWORD)
+        await Promise.all([elsewhere.waitForNavigation(), elsewhere.getByRole('button', { name: 'Sign in', exact: true }).click()])
+        t.is(await elsewhere.locator('html').getAttribute('lang'), 'de')
+        t.is(await elsewhere.locator('h1').textContent(), 'Ihr Konto')
+      })
+
       // Signed out, this browser keeps the choice (its cookie), although it asks for English.
       await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Abmelden', exact: true }).last().click()])
       t.is(await page.locator('html').getAttribute('lang'), 'de')

@@ -26,6 +26,7 @@ export function accountDoors(pages: Pages) {
     if (account) {
       // The user's own language wins over the browser's on every page shown to them (pages.t).
       ctx.state.userLanguage = account.language ?? undefined
+      delete ctx.state.translator
       return { actor: account, binding: account.sessionId }
     }
     if (cookie !== undefined) pages.cookies.clear(ctx, ACCOUNT)

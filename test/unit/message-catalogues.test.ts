@@ -7,6 +7,7 @@ import { BUILTIN_CATALOGUES, loadLocales, placeholdersOf, type Catalogue } from 
 import { NOTICES } from '../../src/http/pages/account/shared.js'
 import { SCRIPT_WORD_KEYS } from '../../src/http/pages/account/passkey-script.js'
 import { HeimdallError } from '../../src/errors.js'
+import { languageOfHeader } from '../../src/http/pages/language.js'
 
 // The message catalogues (issue 27, docs/pages.md "Translations"): German says everything English
 // says, with the same placeholders, and every key the pages and mails use is in English.
@@ -68,6 +69,15 @@ test('a translator: placeholders, plurals by Intl.PluralRules, English for a mis
   t.is(locales.translator('fr').lang, 'en', 'a language nobody serves: English')
   t.is(locales.translator('DE').lang, 'de')
   t.is(german('no.such_key'), 'no.such_key')
+})
+
+test('a bare Accept-Language header: by q, an exact tag, then its language; English when nothing matches', (t) => {
+  const locales = loadLocales()
+  t.is(languageOfHeader(locales, 'de-AT,de;q=0.9,en;q=0.8'), 'de')
+  t.is(languageOfHeader(locales, 'fr-FR, en;q=0.5, de;q=0.7'), 'de')
+  t.is(languageOfHeader(locales, 'fr, it;q=0.5'), 'en')
+  t.is(languageOfHeader(locales, 'de;q=0, en'), 'en')
+  t.is(languageOfHeader(locales, undefined), 'en')
 })
 
 test('HEIMDALL_LOCALES_DIR: a new language falls back to English per key; a file for a built-in language replaces only its keys; a broken file stops the start', (t) => {

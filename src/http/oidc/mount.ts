@@ -115,7 +115,7 @@ export function createOidcHost(context: Context): OidcHost {
           if (!refusal) return handOver()
           nameOidcRoute(req, limited)
           // The code entry is a page: a browser gets a page saying so, other clients the OAuth error.
-          if (limited === CODE_ENTRY_ENDPOINT && acceptsHtml(req)) return answerPage(res, 429, pages.spentBudgetPage(refusal.retryAfterSeconds), { 'Retry-After': String(refusal.retryAfterSeconds) })
+          if (limited === CODE_ENTRY_ENDPOINT && acceptsHtml(req)) return answerPage(res, 429, pages.spentBudgetPage(refusal.retryAfterSeconds, req.headers['accept-language']), { 'Retry-After': String(refusal.retryAfterSeconds) })
           answerJson(res, 429, refusal.body, { 'Retry-After': String(refusal.retryAfterSeconds) })
         })
       : handOver()

@@ -1,5 +1,5 @@
 import { loadLocales, type Locales, type Translator } from '../../../infra/i18n/catalogues.js'
-import { languageOf } from '../language.js'
+import { languageOf, languageOfHeader } from '../language.js'
 import type { KoaContextWithOIDC } from 'oidc-provider'
 import { OIDC_PATH } from '../../../config.js'
 import { providerFormPostOf, type ProviderFormPost } from '../../../infra/oidc/provider-form-post.js'
@@ -66,7 +66,7 @@ export interface ProviderPages {
    */
   notFound(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void>
   /** The page (HTML) for a browser whose per-IP budget for a form of the provider (the code entry) is spent; served with PAGE_CSP. */
-  spentBudgetPage(retryAfterSeconds: number): string
+  spentBudgetPage(retryAfterSeconds: number, acceptLanguage?: string): string
 }
 
 /** What each of the provider's device-code errors (re_render_errors.js) means to the person typing. */
@@ -233,9 +233,9 @@ export function createProviderPages(brand?: PageBrand, locales: Locales = loadLo
       render(ctx, '@oidc-error', { title: status >= 500 ? t('error.title_internal') : t('error.title_failed'), message: describe(t, out), error: out.error }, { status })
     },
 
-    spentBudgetPage(retryAfterSeconds) {
-      // A bare Node request (mount.ts), before the provider: English.
-      const t = locales.translator('en')
+    spentBudgetPage(retryAfterSeconds, acceptLanguage) {
+      // A bare Node request (mount.ts), before the provider: its Accept-Language alone.
+      const t = locales.translator(languageOfHeader(locales, acceptLanguage))
       return engine.render('@error', { title: t('error.title_rate_limited'), message: spentBudgetMessage(t, retryAfterSeconds), t })
     },
 

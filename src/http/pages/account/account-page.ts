@@ -108,7 +108,7 @@ function formsOf(t: Translator) {
 
 type FormName = keyof ReturnType<typeof formsOf>
 
-/** Each form's field names (the same in every language). */
+/** Each form's field names (the same in every language: a translator that says its keys will do, only the names are read). */
 const FORM_FIELDS = Object.fromEntries(
   Object.entries(formsOf(Object.assign((key: string) => key, { lang: 'en', has: () => false }))).map(([name, form]) => [name, form.fields.map((field) => field.name)]),
 ) as Record<FormName, string[]>

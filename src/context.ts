@@ -50,6 +50,11 @@ export type { Metrics }
 export interface Context {
   readonly config: Config
   /**
+   * The language of the page whose request this context serves (a catalogue tag, http/pages/pages.ts
+   * contextOf), for the mails it queues; undefined outside the pages (the API, the CLI).
+   */
+  readonly requestLanguage?: string
+  /**
    * The time every rule about time reads (infra/clock.ts): lockout windows, expiries, session ends,
    * token exp, TOTP steps. `ctx.clock.now()`, milliseconds since the epoch; the system clock unless
    * ContextOptions.clock says otherwise.

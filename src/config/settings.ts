@@ -325,6 +325,12 @@ export const SETTINGS = {
     defaultDoc: 'built in',
     doc: 'a folder whose `<kind>.<subject|text|html>.eta` files replace the built-in mail templates (read at start; one that does not compile fails the start)',
   }),
+  localesDir: optional({
+    env: 'HEIMDALL_LOCALES_DIR',
+    parser: path({ directory: true }),
+    defaultDoc: 'built in (en, de)',
+    doc: 'a folder of `<language>.json` message catalogues (e.g. `fr.json`) for the pages and mails: a new language, or texts that replace a built-in one\'s; a key a catalogue lacks is said in English (docs/pages.md, Translations). Read at start; a file that is not a catalogue fails the start',
+  }),
   mailMaxAttempts: setting({
     env: 'HEIMDALL_MAIL_MAX_ATTEMPTS',
     parser: integer({ min: 1, max: 50 }),

@@ -12,8 +12,8 @@ export type SessionRevokeReason = (typeof SESSION_REVOKE_REASONS)[number]
 export interface EventPayloads {
   /** A user came to exist: registered, made by an operator, or first signed in through a provider. */
   'user.created': { user_id: string; email: string; roles: string[]; by: 'self' | 'operator' | 'federation' }
-  /** The address changed or was verified. */
-  'user.updated': { user_id: string; changes: Array<'email' | 'email_verified'>; email: string }
+  /** The address changed or was verified, or the user chose a language for pages and mails. */
+  'user.updated': { user_id: string; changes: Array<'email' | 'email_verified' | 'language'>; email: string }
   'user.disabled': { user_id: string; revoked_sessions: number }
   'user.enabled': { user_id: string }
   'user.deleted': { user_id: string; revoked_sessions: number }

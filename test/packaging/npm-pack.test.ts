@@ -43,7 +43,7 @@ test('npm pack: the tarball installs into an empty directory and `npx heimdall s
 
     const listed = await runCommand('tar', ['-tzf', join(tarballs, tarball)], { cwd: work, env: npmEnv(), timeoutMs: 60_000 })
     const files = listed.output.split('\n').filter(Boolean).map((name) => name.replace(/^package\//, ''))
-    for (const expected of ['package.json', 'README.md', 'bin/run.js', 'oclif.manifest.json', 'dist/src/cli/index.js', 'dist/src/cli/serve.js', 'dist/src/http/server.js']) {
+    for (const expected of ['package.json', 'README.md', 'bin/run.js', 'oclif.manifest.json', 'dist/src/cli/index.js', 'dist/src/cli/serve.js', 'dist/src/http/server.js', 'dist/src/infra/i18n/locales/en.json', 'dist/src/infra/i18n/locales/de.json']) {
       t.true(files.includes(expected), `the package holds ${expected}`)
     }
     t.true(files.some((name) => /^dist\/migrations\/\d{14}_\w+\.js$/.test(name)), 'the package holds the compiled migrations')

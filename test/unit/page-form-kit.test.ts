@@ -2,6 +2,9 @@
 // the passkey answer reader, and the Set-Cookie lines every page cookie is written with (the
 // attributes are part of the HTTP contract; the integration tests read them from real responses).
 import test from 'ava'
+import { loadLocales } from '../../src/infra/i18n/catalogues.js'
+
+const en = loadLocales().translator('en')
 import type { ParameterizedContext } from 'koa'
 import { HeimdallError, validationError } from '../../src/errors.js'
 import { problemOf } from '../../src/http/pages/form-page.js'
@@ -21,16 +24,16 @@ test('problemOf: a validation failure goes beside its fields (renamed ones too),
     { loc: ['body', 'password'], msg: 'Too short', type: 'value_error' },
     { loc: ['body', 'other'], msg: 'Odd', type: 'value_error' },
   ])
-  const problem = problemOf(error, ['new_password'], { password: 'new_password' })
+  const problem = problemOf(en, error, ['new_password'], { password: 'new_password' })
   t.deepEqual(problem.errors, { new_password: ['Too short'], '': ['Odd'] })
   t.is(problem.message, 'Too short Odd')
   t.is(problem.status, 422)
   const wrong = new HeimdallError('auth.invalid_credentials', 'Incorrect password')
-  const refused = problemOf(wrong, ['email'])
+  const refused = problemOf(en, wrong, ['email'])
   t.deepEqual(refused.errors, { '': ['Incorrect password'] })
   t.is(refused.message, 'Incorrect password')
   // A lockout in a page's words: how long, and that a reset helps (plain-words.ts); the API keeps its message.
-  const locked = problemOf(new HeimdallError('auth.locked', 'Too many attempts', undefined, 900), ['email'])
+  const locked = problemOf(en, new HeimdallError('auth.locked', 'Too many attempts', undefined, 900), ['email'])
   t.is(locked.message, 'Too many wrong passwords for this account, so it is locked for 15 minutes. Try again then, or choose a new password with "Forgot password?": a reset unlocks it at once.')
   t.deepEqual(locked.errors, { '': [locked.message] })
   t.is(refused.status, 400)

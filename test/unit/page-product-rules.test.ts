@@ -1,6 +1,9 @@
 // The pure rules behind issue 27's pages: the device a User-Agent names, the contrast of a brand
 // colour, the pages' plain words for an address problem and a duration.
 import test from 'ava'
+import { loadLocales } from '../../src/infra/i18n/catalogues.js'
+
+const en = loadLocales().translator('en')
 import { contrast, textOn } from '../../src/domain/colour-contrast.js'
 import { deviceInWords } from '../../src/domain/user-agent.js'
 import { durationInWords, fieldMessageOf } from '../../src/http/pages/plain-words.js'
@@ -24,10 +27,10 @@ test('contrast: WCAG ratios, and the text colour on a brand colour', (t) => {
 })
 
 test('plain words: an address problem with an example, durations', (t) => {
-  t.is(fieldMessageOf({ loc: ['email'], msg: 'value is not a valid email address: Email must contain exactly one "@"', type: 'value_error.email' }), 'An email address has one "@", as in name@example.com.')
-  t.is(fieldMessageOf({ loc: ['email'], msg: 'value is not a valid email address: Email has an invalid domain', type: 'value_error.email' }), 'Enter an email address such as name@example.com.')
-  t.is(fieldMessageOf({ loc: ['password'], msg: 'Password must contain a digit', type: 'value_error.password' }), 'Password must contain a digit')
-  t.is(durationInWords(1), '1 second')
-  t.is(durationInWords(61), '2 minutes')
-  t.is(durationInWords(7200), 'about 2 hours')
+  t.is(fieldMessageOf(en, { loc: ['email'], msg: 'value is not a valid email address: Email must contain exactly one "@"', type: 'value_error.email' }), 'An email address has one "@", as in name@example.com.')
+  t.is(fieldMessageOf(en, { loc: ['email'], msg: 'value is not a valid email address: Email has an invalid domain', type: 'value_error.email' }), 'Enter an email address such as name@example.com.')
+  t.is(fieldMessageOf(en, { loc: ['password'], msg: 'Password must contain a digit', type: 'value_error.password' }), 'Password must contain a digit')
+  t.is(durationInWords(en, 1), '1 second')
+  t.is(durationInWords(en, 61), '2 minutes')
+  t.is(durationInWords(en, 7200), 'about 2 hours')
 })

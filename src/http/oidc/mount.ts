@@ -1,3 +1,4 @@
+import { loadLocales } from '../../infra/i18n/catalogues.js'
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import type Provider from 'oidc-provider'
 import { oidcIssuerOf } from '../../config.js'
@@ -49,7 +50,7 @@ export function withOidc(host: OidcHost | undefined, heimdall: RequestListener):
 /** The provider, built on first use (after migrations) and rebuilt when the signing key changes. */
 export function createOidcHost(context: Context): OidcHost {
   const loadKeys = createProviderKeys(context.config, context.signingKeys)
-  const pages = createProviderPages(pageBrandOf(loadBranding(context.config)))
+  const pages = createProviderPages(pageBrandOf(loadBranding(context.config)), loadLocales(context.config.localesDir))
   const issuer = oidcIssuerOf(context.config)
   let current: { provider: Provider; callback: RequestListener; fingerprint: string; checkedAt: number } | undefined
   let pending: Promise<NonNullable<typeof current>> | undefined
@@ -114,7 +115,7 @@ export function createOidcHost(context: Context): OidcHost {
           if (!refusal) return handOver()
           nameOidcRoute(req, limited)
           // The code entry is a page: a browser gets a page saying so, other clients the OAuth error.
-          if (limited === CODE_ENTRY_ENDPOINT && acceptsHtml(req)) return answerPage(res, 429, pages.spentBudgetPage(refusal.retryAfterSeconds), { 'Retry-After': String(refusal.retryAfterSeconds) })
+          if (limited === CODE_ENTRY_ENDPOINT && acceptsHtml(req)) return answerPage(res, 429, pages.spentBudgetPage(refusal.retryAfterSeconds, req.headers['accept-language']), { 'Retry-After': String(refusal.retryAfterSeconds) })
           answerJson(res, 429, refusal.body, { 'Retry-After': String(refusal.retryAfterSeconds) })
         })
       : handOver()

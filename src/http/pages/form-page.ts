@@ -4,6 +4,7 @@ import { CSRF_FIELD } from './csrf.js'
 import { fieldErrorsOf, formField } from './form.js'
 import { fieldMessageOf, pageMessageOf } from './plain-words.js'
 import { postedForm, type PageBudget, type Pages } from './pages.js'
+import type { Translator } from '../../infra/i18n/catalogues.js'
 
 /**
  * Who may see a page and post its forms: the visitor (a signed-in account, an enrolling user, the
@@ -94,19 +95,19 @@ export function formPage<A>(pages: Pages, spec: FormPageSpec<A>): void {
         await form.run(ctx, post)
       } catch (error) {
         if (!(error instanceof HeimdallError) || error.status >= 500 || !form.rerender) throw error
-        await form.rerender(ctx, post, problemOf(error, form.fields ?? [], form.fieldNames))
+        await form.rerender(ctx, post, problemOf(pages.t(ctx), error, form.fields ?? [], form.fieldNames))
       }
     },
   })
 }
 
-/** A HeimdallError in the words of a form: see FormProblem. */
-export function problemOf(error: HeimdallError, fields: readonly string[], fieldNames?: Record<string, string>): FormProblem {
+/** A HeimdallError in the words of a form, in the page's language `t`: see FormProblem. */
+export function problemOf(t: Translator, error: HeimdallError, fields: readonly string[], fieldNames?: Record<string, string>): FormProblem {
   const validation = error.code === 'validation.failed'
   return {
     error,
     status: error.status,
-    errors: validation ? fieldErrorsOf(error, fields, fieldNames) : { '': [pageMessageOf(error)] },
-    message: validation ? (error.details ?? []).map(fieldMessageOf).join(' ') : pageMessageOf(error),
+    errors: validation ? fieldErrorsOf(t, error, fields, fieldNames) : { '': [pageMessageOf(t, error)] },
+    message: validation ? (error.details ?? []).map((detail) => fieldMessageOf(t, detail)).join(' ') : pageMessageOf(t, error),
   }
 }

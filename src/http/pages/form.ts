@@ -1,5 +1,6 @@
 import type { HeimdallError } from '../../errors.js'
 import { fieldMessageOf } from './plain-words.js'
+import type { Translator } from '../../infra/i18n/catalogues.js'
 
 /** One input of a page form, as a page declares it. */
 export interface FormFieldSpec {
@@ -104,13 +105,13 @@ export function formView(input: FormInput): FormView {
  * goes to the field `fieldNames.new_password` names (or to "new_password" itself when unmapped).
  * Details that match no field of the form are returned under "" for the form-level message.
  */
-export function fieldErrorsOf(error: HeimdallError, fields: readonly string[], fieldNames: Record<string, string> = {}): Record<string, string[]> {
+export function fieldErrorsOf(t: Translator, error: HeimdallError, fields: readonly string[], fieldNames: Record<string, string> = {}): Record<string, string[]> {
   const byField: Record<string, string[]> = {}
   for (const detail of error.details ?? []) {
     const source = detail.loc.at(-1) ?? ''
     const name = fieldNames[source] ?? source
     const key = fields.includes(name) ? name : ''
-    ;(byField[key] ??= []).push(fieldMessageOf(detail))
+    ;(byField[key] ??= []).push(fieldMessageOf(t, detail))
   }
   return byField
 }

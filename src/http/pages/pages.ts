@@ -10,6 +10,8 @@ import { createCsrf, type Csrf } from './csrf.js'
 import { createPageEngine, type PageEngine } from './engine.js'
 import { loadBranding } from '../../infra/branding.js'
 import { brandRoutes, pageBrandOf } from './branding.js'
+import { loadLocales, type Locales, type Translator } from '../../infra/i18n/catalogues.js'
+import { languageOf } from './language.js'
 
 /**
  * Pages for people (reset a password, confirm an address, later sign-in and account pages), next to
@@ -92,7 +94,15 @@ export interface Pages {
   renderError(ctx: ParameterizedContext, error: HeimdallError): void
   /** Whether an answer for this path is a page (HTML) rather than JSON. */
   isPagePath(path: string): boolean
+  /** The message catalogues (built in and HEIMDALL_LOCALES_DIR). */
+  readonly locales: Locales
+  /**
+   * The catalogue this request is answered in (issue 27; language.ts languageOf: the signed-in user's
+   * choice, ?lang=, its cookie, Accept-Language, English). Decided once per request.
+   */
+  t(ctx: ParameterizedContext): Translator
 }
+
 
 export function createPages(router: Router, context: Context): Pages {
   const branding = loadBranding(context.config)
@@ -102,6 +112,8 @@ export function createPages(router: Router, context: Context): Pages {
   const cookies = createPageCookies(context.config.publicUrl.startsWith('https:'))
   const csrf = createCsrf({ key: () => context.derivedKey('csrf'), cookies })
   const contextOf = requestContexts(context)
+  const locales = loadLocales(context.config.localesDir)
+
 
   brandRoutes(router, branding)
 
@@ -109,7 +121,12 @@ export function createPages(router: Router, context: Context): Pages {
     engine,
     csrf,
     cookies,
-    contextOf: (ctx) => contextOf(ctx as never),
+    contextOf: (ctx) => {
+      const scoped = contextOf(ctx as never)
+      // Mails a use case queues for this request are written in its language, unless the user chose
+      // one. Read when a mail is queued: the account pages' audience may not have found the user yet.
+      return Object.defineProperty(scoped, 'requestLanguage', { get: () => pages.t(ctx).lang })
+    },
     ipOf: (ctx) => clientIp(ctx as never, context.config.trustedProxies),
     formPaths,
     budgets,
@@ -123,14 +140,20 @@ export function createPages(router: Router, context: Context): Pages {
     },
     render(ctx, template, data, status = 200, csp = PAGE_CSP) {
       ctx.status = status
-      sendPage(ctx, engine.render(template, data), csp)
+      sendPage(ctx, engine.render(template, { ...data, t: pages.t(ctx) }), csp)
     },
     renderError(ctx, error) {
-      const message = error.code === 'request.rate_limited' ? spentBudgetMessage(error.retryAfterSeconds) : error.expose ? error.message : 'Something went wrong on our side. Please try again later.'
-      pages.render(ctx, '@error', { title: titleOf(error.status), message }, error.status)
+      const t = pages.t(ctx)
+      const message = error.code === 'request.rate_limited' ? spentBudgetMessage(t, error.retryAfterSeconds) : error.expose ? errorMessageOf(t, error) : t('error.internal')
+      pages.render(ctx, '@error', { title: titleOf(t, error.status), message }, error.status)
     },
     isPagePath(path) {
       return formPaths.has(path) || path.startsWith(PAGES_PREFIX)
+    },
+    locales,
+    t(ctx) {
+      const state = ctx.state as { translator?: Translator }
+      return (state.translator ??= locales.translator(languageOf(locales, ctx, cookies)))
     },
   }
   return pages
@@ -160,15 +183,24 @@ export function postedForm(ctx: ParameterizedContext): Record<string, unknown> {
 }
 
 /** A spent per-IP budget in words for people: the API's message names an endpoint, which means nothing on a page. */
-export function spentBudgetMessage(retryAfterSeconds: number | undefined): string {
-  const wait = retryAfterSeconds === undefined ? 'a minute' : retryAfterSeconds === 1 ? '1 second' : `${retryAfterSeconds} seconds`
-  return `There have been too many attempts from your network. Wait ${wait}, then try again.`
+export function spentBudgetMessage(t: Translator, retryAfterSeconds: number | undefined): string {
+  const wait = retryAfterSeconds === undefined ? t('time.a_minute') : t('time.seconds', { count: retryAfterSeconds })
+  return t('error.rate_limited', { wait })
 }
 
-function titleOf(status: number): string {
-  if (status === 404) return 'Page not found'
-  if (status === 403) return 'Not allowed'
-  if (status === 429) return 'Too many attempts'
-  if (status >= 500) return 'Something went wrong'
-  return 'That did not work'
+/**
+ * A shown HeimdallError's message in the page's language: the catalogue's `errors.<code>` where the
+ * language has one (it says the same as the API's English message, without its variable details),
+ * else the error's own message. English pages keep the API's message, word for word.
+ */
+export function errorMessageOf(t: Translator, error: HeimdallError): string {
+  return t.lang !== 'en' && t.has(`errors.${error.code}`) ? t(`errors.${error.code}`) : error.message
+}
+
+function titleOf(t: Translator, status: number): string {
+  if (status === 404) return t('error.title_not_found')
+  if (status === 403) return t('error.title_forbidden')
+  if (status === 429) return t('error.title_rate_limited')
+  if (status >= 500) return t('error.title_internal')
+  return t('error.title_failed')
 }

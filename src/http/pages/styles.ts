@@ -38,8 +38,8 @@ form { margin: 0 0 1rem; }
 .subsection:first-of-type { border-top: 0; padding-top: 0; margin-top: 0; }
 .field { margin: 0 0 1rem; }
 label { display: block; margin: 0 0 0.25rem; font-weight: 600; }
-input[type="text"], input[type="email"], input[type="password"] { width: 100%; padding: 0.6rem 0.7rem; font: inherit; border: 1px solid var(--muted); border-radius: 0.4rem; background: Field; color: FieldText; }
-input:focus-visible, button:focus-visible, a:focus-visible, .form-error:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
+input[type="text"], input[type="email"], input[type="password"], select { width: 100%; padding: 0.6rem 0.7rem; font: inherit; border: 1px solid var(--muted); border-radius: 0.4rem; background: Field; color: FieldText; }
+input:focus-visible, select:focus-visible, button:focus-visible, a:focus-visible, .form-error:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 .field.invalid input { border-color: var(--error); border-width: 2px; }
 .hint { margin: 0.25rem 0 0.5rem; font-size: 0.875rem; color: var(--muted); }
 .field .hint, .hint:empty { margin-bottom: 0; }

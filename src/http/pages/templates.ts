@@ -4,7 +4,8 @@
  * an included partial). Kept as strings in code so that the compiled package carries them.
  *
  * - `@layout`: the one page frame; data `{ title, wide? }` plus the child page's body, branded by
- *   `it.brand` (branding.ts: name, logo, favicon, extra stylesheet, support link).
+ *   `it.brand` (branding.ts: name, logo, favicon, extra stylesheet, support link), in the language of
+ *   `it.t` (the request's Translator, which every render adds and every include inherits: `<html lang>`).
  * - `@form`: a form from a FormView (form.ts): labelled fields, each with its own errors, the CSRF field.
  *   After a refusal the first field at fault (or the form's error) carries `autofocus`: the browser
  *   moves focus there and scrolls it into view, without any script (issue 27, a phone-width page whose
@@ -15,7 +16,7 @@
  */
 export const SHARED_TEMPLATES: Record<string, string> = {
   '@layout': `<!doctype html>
-<html lang="en">
+<html lang="<%= it.t.lang %>">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -23,6 +24,8 @@ export const SHARED_TEMPLATES: Record<string, string> = {
 <meta name="robots" content="noindex">
 <title><%= it.title %> · <%= it.brand.name %></title>
 <link rel="stylesheet" href="<%= it.stylesheet %>">
+<% if (it.t.lang !== 'en') { %><meta name="heimdall-script-words" content="<%= JSON.stringify(it.scriptWords) %>">
+<% } %>
 <% if (it.brand.css) { %><link rel="stylesheet" href="<%= it.brand.css %>">
 <% } %><link rel="icon" href="<%= it.brand.favicon %>">
 </head>
@@ -31,7 +34,7 @@ export const SHARED_TEMPLATES: Record<string, string> = {
 <p class="brand"><% if (it.brand.logo) { %><img src="<%= it.brand.logo %>" alt=""><% } %><%= it.brand.name %></p>
 <h1><%= it.title %></h1>
 <%~ it.body %>
-<% if (it.brand.supportUrl) { %><p class="support"><a href="<%= it.brand.supportUrl %>">Need help? Contact support</a></p>
+<% if (it.brand.supportUrl) { %><p class="support"><a href="<%= it.brand.supportUrl %>"><%= it.t('layout.support') %></a></p>
 <% } %></main>
 </body>
 </html>
@@ -53,6 +56,6 @@ export const SHARED_TEMPLATES: Record<string, string> = {
 <% if (it.link) { %><p><a href="<%= it.link.href %>"><%= it.link.label %></a></p>
 <% } %>`,
   '@error': `<% layout('@layout', it) %><p class="notice failure" role="alert"><%= it.message %></p>
-<p><a href="/account">Go to your account</a></p>
+<p><a href="/account"><%= it.t('error.go_to_account') %></a></p>
 `,
 }

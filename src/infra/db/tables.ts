@@ -10,6 +10,8 @@ export interface UserRow {
   email_verified_at: number | null
   /** Created by an operator (user:create), who vouches for its holder: it may enrol factors unverified. */
   created_by_operator: boolean | number
+  /** The language chosen for pages and mails (a catalogue's tag, such as "de"); null: the browser's. */
+  language?: string | null
 }
 
 export interface SessionRow {

@@ -1,7 +1,9 @@
 /**
  * The mails Heimdall sends, as Eta templates: for each kind a subject, a plain-text body and an HTML
- * body. `it` holds the mail's data (MailData in templates.ts) and the brand (MailBrand: product_name,
- * brand_colour, brand_text_colour, support_url). An operator replaces any of them with a
+ * body. `it` holds the mail's data (MailData in templates.ts), the brand (MailBrand: product_name,
+ * brand_colour, brand_text_colour, support_url) and the words of the mail's language: `it.t(key,
+ * params)` (a catalogue text, `mail.*` keys in src/infra/i18n/locales), `it.th` and `it.tag` (the
+ * same as HTML, infra/i18n/markup.ts), `it.t.lang` (its tag). An operator replaces any of them with a
  * file of the same name in HEIMDALL_MAIL_TEMPLATES, e.g. password_reset.html.eta.
  */
 export const MAIL_KINDS = ['password_reset', 'password_changed', 'email_verification', 'email_change', 'email_change_notice', 'test'] as const
@@ -10,77 +12,81 @@ export const MAIL_PARTS = ['subject', 'text', 'html'] as const
 export type MailPart = (typeof MAIL_PARTS)[number]
 
 const html = (title: string, body: string) => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>
+<html lang="<%= it.t.lang %>"><head><meta charset="utf-8"><title>${title}</title></head>
 <body style="font-family: system-ui, sans-serif; line-height: 1.5; color: #202124; max-width: 32rem; margin: 0 auto; padding: 1.5rem;">
 ${body}
-<p style="color: #5f6368; font-size: 0.875rem;">Sent by <%= it.product_name %> for <%= it.public_url %><% if (it.support_url) { %> · <a href="<%= it.support_url %>" style="color: #5f6368;">Help</a><% } %></p>
+<p style="color: #5f6368; font-size: 0.875rem;"><%= it.t('mail.sent_by', { product: it.product_name, url: it.public_url }) %><% if (it.support_url) { %> · <a href="<%= it.support_url %>" style="color: #5f6368;"><%= it.t('mail.help') %></a><% } %></p>
 </body></html>
 `
-const button = `<p><a href="<%= it.link %>" style="display: inline-block; padding: 0.6rem 1rem; background: <%= it.brand_colour %>; color: <%= it.brand_text_colour %>; text-decoration: none; border-radius: 0.4rem;"><%= it.action %></a></p>
-<p style="font-size: 0.875rem;">Or open this address: <%= it.link %></p>`
+const button = (action: string) => `<p><a href="<%= it.link %>" style="display: inline-block; padding: 0.6rem 1rem; background: <%= it.brand_colour %>; color: <%= it.brand_text_colour %>; text-decoration: none; border-radius: 0.4rem;"><%= it.t('${action}') %></a></p>
+<p style="font-size: 0.875rem;"><%= it.t('mail.open_address', { link: it.link }) %></p>`
+/** A catalogue text as a mail's HTML paragraph, the addresses in bold. */
+const p = (key: string) => `<p><%~ it.th('${key}', { email: it.tag('strong', it.email), new_email: it.tag('strong', it.new_email ?? ''), expires_in: it.expires_in ?? '' }) %></p>`
+/** A catalogue text as a plain-text mail's line (no escaping: not HTML). */
+const line = (key: string) => `<%= it.t('${key}', { email: it.email, new_email: it.new_email ?? '', expires_in: it.expires_in ?? '', product: it.product_name, url: it.public_url }) %>`
 
 export const BUILTIN_MAIL_TEMPLATES: Record<MailKind, Record<MailPart, string>> = {
   password_reset: {
-    subject: 'Reset your password',
-    text: `Someone (hopefully you) asked to reset the password of <%= it.email %>.
+    subject: line('mail.password_reset.subject'),
+    text: `${line('mail.password_reset.asked')}
 
-Choose a new password here, within <%= it.expires_in %>:
+${line('mail.password_reset.choose_within')}
 <%= it.link %>
 
-If you did not ask for this, ignore this mail: your password stays as it is.
+${line('mail.password_reset.ignore')}
 `,
-    html: html('Reset your password', `<p>Someone (hopefully you) asked to reset the password of <strong><%= it.email %></strong>.</p>
-<p>Choose a new password within <%= it.expires_in %>:</p>
-${button.replace('<%= it.action %>', 'Choose a new password')}
-<p>If you did not ask for this, ignore this mail: your password stays as it is.</p>`),
+    html: html(line('mail.password_reset.subject'), `${p('mail.password_reset.asked')}
+${p('mail.password_reset.choose_html')}
+${button('mail.password_reset.button')}
+${p('mail.password_reset.ignore')}`),
   },
   password_changed: {
-    subject: 'Your password was changed',
-    text: `The password of <%= it.email %> was just changed, and every session signed in with the old one was ended.
+    subject: line('mail.password_changed.subject'),
+    text: `${line('mail.password_changed.changed')}
 
-If this was not you, reset your password at once and tell your administrator.
+${line('mail.not_you_reset')}
 `,
-    html: html('Your password was changed', `<p>The password of <strong><%= it.email %></strong> was just changed, and every session signed in with the old one was ended.</p>
-<p>If this was not you, reset your password at once and tell your administrator.</p>`),
+    html: html(line('mail.password_changed.subject'), `${p('mail.password_changed.changed')}
+${p('mail.not_you_reset')}`),
   },
   email_verification: {
-    subject: 'Confirm your email address',
-    text: `Confirm that <%= it.email %> is your address: open this link within <%= it.expires_in %> and press the button on the page:
+    subject: line('mail.email_verification.subject'),
+    text: `${line('mail.email_verification.confirm')}
 <%= it.link %>
 
-If you did not create an account, ignore this mail.
+${line('mail.email_verification.ignore')}
 `,
-    html: html('Confirm your email address', `<p>Confirm that <strong><%= it.email %></strong> is your address, within <%= it.expires_in %>:</p>
-${button.replace('<%= it.action %>', 'Confirm my address')}
-<p>If you did not create an account, ignore this mail.</p>`),
+    html: html(line('mail.email_verification.subject'), `${p('mail.email_verification.confirm_html')}
+${button('mail.email_verification.button')}
+${p('mail.email_verification.ignore')}`),
   },
   email_change: {
-    subject: 'Confirm your new email address',
-    text: `Someone asked to change the address of the account <%= it.email %> to <%= it.new_email %>.
+    subject: line('mail.email_change.subject'),
+    text: `${line('mail.email_change.asked')}
 
-Confirm it: open this link within <%= it.expires_in %> and press the button on the page:
+${line('mail.email_change.confirm')}
 <%= it.link %>
 
-If this was not you, ignore this mail: nothing changes.
+${line('mail.email_change.ignore')}
 `,
-    html: html('Confirm your new email address', `<p>Someone asked to change the address of the account <strong><%= it.email %></strong> to <strong><%= it.new_email %></strong>.</p>
-<p>Confirm it within <%= it.expires_in %>:</p>
-${button.replace('<%= it.action %>', 'Confirm my new address')}
-<p>If this was not you, ignore this mail: nothing changes.</p>`),
+    html: html(line('mail.email_change.subject'), `${p('mail.email_change.asked')}
+${p('mail.email_change.confirm_html')}
+${button('mail.email_change.button')}
+${p('mail.email_change.ignore')}`),
   },
   email_change_notice: {
-    subject: 'Your email address is being changed',
-    text: `Someone asked to change the address of your account from <%= it.email %> to <%= it.new_email %>. The change happens once the new address is confirmed.
+    subject: line('mail.email_change_notice.subject'),
+    text: `${line('mail.email_change_notice.asked')}
 
-If this was not you, reset your password at once and tell your administrator.
+${line('mail.not_you_reset')}
 `,
-    html: html('Your email address is being changed', `<p>Someone asked to change the address of your account from <strong><%= it.email %></strong> to <strong><%= it.new_email %></strong>. The change happens once the new address is confirmed.</p>
-<p>If this was not you, reset your password at once and tell your administrator.</p>`),
+    html: html(line('mail.email_change_notice.subject'), `${p('mail.email_change_notice.asked')}
+${p('mail.not_you_reset')}`),
   },
   test: {
-    subject: '<%= it.product_name %> test mail',
-    text: `This is a test mail from <%= it.product_name %> (<%= it.public_url %>): mail delivery works.
+    subject: line('mail.test.subject'),
+    text: `${line('mail.test.text')}
 `,
-    html: html('<%= it.product_name %> test mail', '<p>This is a test mail from <%= it.product_name %>: mail delivery works.</p>'),
+    html: html(line('mail.test.subject'), `<p><%= it.t('mail.test.html', { product: it.product_name }) %></p>`),
   },
 }

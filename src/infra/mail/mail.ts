@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js'
 import type { MailOutboxRepository } from '../repositories/mail-outbox.js'
 import { startOutboxSender, type MailOutcome, type OutboxSender } from './outbox-sender.js'
 import { createSmtpTransport, type MailTransport } from './smtp-transport.js'
+import { loadLocales } from '../i18n/catalogues.js'
 import { loadMailTemplates, mailBrandOf, type MailTemplates } from './templates.js'
 
 /** Mail as the rest of Heimdall sees it: templates, the SMTP transport, and the outbox sender. */
@@ -37,7 +38,7 @@ export function createMail(options: MailOptions): Mail {
   const { config } = options
   let templates: MailTemplates | undefined
   let transport: MailTransport | undefined
-  const loadTemplates = () => (templates ??= loadMailTemplates(config.mailTemplatesDir, mailBrandOf(config)))
+  const loadTemplates = () => (templates ??= loadMailTemplates(config.mailTemplatesDir, mailBrandOf(config), loadLocales(config.localesDir)))
   const loadTransport = () => (config.smtpUrl === undefined ? undefined : (transport ??= createSmtpTransport({ url: config.smtpUrl, from: config.mailFrom })))
 
   let sender: OutboxSender | undefined

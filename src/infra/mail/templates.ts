@@ -4,6 +4,8 @@ import { Eta } from 'eta'
 import type { Config } from '../../config.js'
 import { textOn } from '../../domain/colour-contrast.js'
 import { HeimdallError } from '../../errors.js'
+import { loadLocales, type Locales, type Translator } from '../i18n/catalogues.js'
+import { markupOf, tag } from '../i18n/markup.js'
 import { BUILTIN_MAIL_TEMPLATES, MAIL_KINDS, MAIL_PARTS, type MailKind, type MailPart } from './builtin-templates.js'
 
 /** A mail's variables: what every template may use. */
@@ -17,6 +19,13 @@ export interface MailData {
   expires_in?: string
   /** HEIMDALL_PUBLIC_URL of the process that renders the mail. */
   public_url: string
+  /**
+   * The mail's language, chosen when it was queued (the user's own choice, else the language of the
+   * page that caused it); absent: English. A language no catalogue serves any more is said in English.
+   */
+  language?: string
+  /** How long the link works, in seconds: `expires_in` is said again in the mail's language from it. */
+  expires_in_seconds?: number
 }
 
 /** What every mail is branded with (HEIMDALL_PRODUCT_NAME, HEIMDALL_BRAND_PRIMARY_COLOR, HEIMDALL_SUPPORT_URL), added at render time. */
@@ -68,7 +77,7 @@ export interface MailTemplates {
  * at start). HTML bodies escape every interpolation (Eta autoEscape); subjects and plain text do not,
  * since they are not HTML. A template that fails to compile fails here, at start-up.
  */
-export function loadMailTemplates(dir: string | undefined, brand: MailBrand = DEFAULT_MAIL_BRAND): MailTemplates {
+export function loadMailTemplates(dir: string | undefined, brand: MailBrand = DEFAULT_MAIL_BRAND, locales: Locales = loadLocales()): MailTemplates {
   const htmlEngine = new Eta({ autoEscape: true, cache: true, useWith: false })
   // No trimming: a plain-text mail's blank lines are its layout.
   const textEngine = new Eta({ autoEscape: false, autoTrim: false, cache: true, useWith: false })
@@ -91,13 +100,22 @@ export function loadMailTemplates(dir: string | undefined, brand: MailBrand = DE
   return {
     render(kind, data) {
       if (!(MAIL_KINDS as readonly string[]).includes(kind)) throw new HeimdallError('internal', `No mail template for kind "${kind}"`)
-      const variables = { ...brand, ...data }
+      const t = locales.translator(data.language)
+      const expiresIn = data.expires_in_seconds === undefined ? data.expires_in : ttlInWords(t, data.expires_in_seconds)
+      const variables = { ...brand, ...data, expires_in: expiresIn, t, th: markupOf(t), tag }
       const part = (name: MailPart) => (name === 'html' ? htmlEngine : textEngine).render(`@${kind}.${name}`, variables)
       // A header is one line: a replaced subject template cannot add header lines.
       return { subject: part('subject').replace(/\s+/g, ' ').trim(), text: part('text'), html: part('html') }
     },
     sources: () => ({ ...sources }),
   }
+}
+
+/** "30 minutes", "1 hour", "7 days", in the words of `t` (usecases/recovery/link-mails.ts inWords, in English). */
+export function ttlInWords(t: Translator, seconds: number): string {
+  if (seconds % 86_400 === 0) return t('time.days', { count: seconds / 86_400 })
+  if (seconds % 3600 === 0) return t('time.hours', { count: seconds / 3600 })
+  return t('time.minutes', { count: Math.ceil(seconds / 60) })
 }
 
 export type { MailKind }

@@ -7,6 +7,8 @@ export interface SessionWithUserRow extends SessionRow {
   email: string
   email_verified_at: number | null
   user_disabled: boolean | number
+  /** The user's chosen language (users.language). */
+  language: string | null
 }
 
 export type NewRefreshToken = Pick<RefreshTokenRow, 'id' | 'token_hash' | 'created_at' | 'expires_at'>
@@ -32,7 +34,7 @@ export function createSessionsRepository(db: Knex) {
       return db('sessions')
         .join('users', 'users.id', 'sessions.user_id')
         .where('sessions.id', id)
-        .first('sessions.*', 'users.email as email', 'users.email_verified_at as email_verified_at', 'users.disabled as user_disabled')
+        .first('sessions.*', 'users.email as email', 'users.email_verified_at as email_verified_at', 'users.disabled as user_disabled', 'users.language as language')
     },
 
     async findSessionsByUserId(userId: string): Promise<SessionRow[]> {

@@ -83,6 +83,11 @@ export function createUsersRepository(db: Knex) {
     },
 
     /** Marks the address proven the user's; touches updated_at, which other processes' caches poll for. */
+    /** The user's own language for pages and mails (null: none, the browser decides). */
+    async updateUserLanguage(id: string, language: string | null, now: number): Promise<void> {
+      await db('users').where({ id }).update({ language, updated_at: now })
+    },
+
     async updateUserEmailVerified(id: string, now: number): Promise<void> {
       await db('users').where({ id }).update({ email_verified_at: now, updated_at: now })
     },

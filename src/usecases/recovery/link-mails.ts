@@ -10,7 +10,8 @@ export const RESET_PAGE_PATH = '/account/reset-password'
 export const VERIFY_PAGE_PATH = '/account/verify-email'
 
 export interface LinkMail {
-  user: { id: string; email: string }
+  /** `language`: the user's own choice (users.language), which wins over the request's. */
+  user: { id: string; email: string; language?: string | null }
   purpose: UserTokenPurpose
   kind: MailKind
   /** Where the mail goes: the account's address, or the new one for an email change. */
@@ -53,20 +54,31 @@ export async function queueLinkMail(ctx: Context, tx: TransactionRepositories, m
       ...(mail.newEmail === undefined ? {} : { new_email: mail.newEmail }),
       link_path: `${page}?token=${token}`,
       expires_in: inWords(ttlSeconds),
+      expires_in_seconds: ttlSeconds,
+      ...languageOf(ctx, mail.user),
     },
   })
 }
 
 /** Queues a mail without a link (a notice), within the caller's transaction; the sender adds its public URL. */
-export function queueNotice(_ctx: Context, tx: TransactionRepositories, notice: { user: { id: string; email: string }; kind: MailKind; recipient: string; newEmail?: string; now: number }): Promise<number> {
+export function queueNotice(ctx: Context, tx: TransactionRepositories, notice: { user: { id: string; email: string; language?: string | null }; kind: MailKind; recipient: string; newEmail?: string; now: number }): Promise<number> {
   return tx.mailOutbox.insertMail({
     kind: notice.kind,
     recipient: notice.recipient,
     user_id: notice.user.id,
     // Due by the system clock, as above.
     now: Date.now(),
-    data: { email: notice.user.email, ...(notice.newEmail === undefined ? {} : { new_email: notice.newEmail }) },
+    data: { email: notice.user.email, ...(notice.newEmail === undefined ? {} : { new_email: notice.newEmail }), ...languageOf(ctx, notice.user) },
   })
+}
+
+/**
+ * The language a mail to `user` is written in (issue 27): the user's own choice, else the language
+ * of the page whose request queued it (Context.requestLanguage); neither: none, the mail is English.
+ */
+function languageOf(ctx: Context, user: { language?: string | null }): { language?: string } {
+  const language = user.language ?? ctx.requestLanguage
+  return language ? { language } : {}
 }
 
 /** "30 minutes", "1 hour", "7 days". */

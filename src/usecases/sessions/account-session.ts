@@ -15,6 +15,8 @@ export interface AccountSession {
    * never re-authenticated, so its created_at. OpenID Connect's auth_time.
    */
   authenticatedAt: number
+  /** The language the user chose for pages and mails; null: the browser's (issue 27). */
+  language: string | null
 }
 
 const COOKIE_VALUE = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/
@@ -44,5 +46,5 @@ export async function findAccountSession(ctx: Context, cookie: string | undefine
   const given = Buffer.from(challengeHash(secret))
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined
   if (session.revoked_at !== null || Number(session.expires_at) <= ctx.clock.now() || session.user_disabled) return undefined
-  return { sessionId, userId: session.user_id, email: session.email, amr: parseAmr(session.amr), authenticatedAt: Number(session.created_at) }
+  return { sessionId, userId: session.user_id, email: session.email, amr: parseAmr(session.amr), authenticatedAt: Number(session.created_at), language: session.language ?? null }
 }

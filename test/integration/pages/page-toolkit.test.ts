@@ -69,7 +69,7 @@ function demoPage(pages: Pages, received: Received[]): void {
         ...(formField(form, 'password') !== 'right' ? [{ loc: ['body', 'password'], msg: 'That is not your password', type: 'value_error' }] : []),
         ...(values.token !== 'abc' ? [{ loc: ['body', 'token'], msg: 'The link is not valid', type: 'value_error' }] : []),
       ]
-      if (problems.length > 0) return render(ctx, values, fieldErrorsOf(validationError(problems), FIELDS.map((f) => f.name), { name: 'display_name' }), 422)
+      if (problems.length > 0) return render(ctx, values, fieldErrorsOf(pages.t(ctx), validationError(problems), FIELDS.map((f) => f.name), { name: 'display_name' }), 422)
       pages.render(ctx, '@message', { title: 'Saved', tone: 'success', message: `You are now called ${values.display_name}.` })
     },
   })

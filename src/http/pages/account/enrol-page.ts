@@ -43,18 +43,19 @@ export function enrolPage(doors: AccountDoors): void {
 
   function render(ctx: ParameterizedContext, principal: Principal, binding: string, error?: string, status = 200): void {
     const csrfToken = pages.csrf.issue(ctx, binding)
+    const t = pages.t(ctx)
     doors.renderWithPasskeys(
       ctx,
       '@account-enrol',
       {
-        title: 'Add a second factor',
+        title: t('enrol.title'),
         email: principal.email,
         error,
         script: PASSKEY_SCRIPT_PATH,
         totpForm: formView({
           action: `${ENROL_PATH}/totp`,
-          submit: 'Set up an authenticator app',
-          fields: [{ name: 'password', label: 'Your password', type: 'password', autocomplete: 'current-password', required: true }],
+          submit: t('account.totp_setup'),
+          fields: [{ name: 'password', label: t('field.your_password'), type: 'password', autocomplete: 'current-password', required: true }],
           csrfField: CSRF_FIELD,
           csrfToken,
         }),
@@ -62,7 +63,7 @@ export function enrolPage(doors: AccountDoors): void {
           id: 'passkey-enrol',
           action: `${ENROL_PATH}/passkey`,
           field: 'response',
-          label: 'Add a passkey',
+          label: t('passkey.add'),
           mode: 'register',
           options: `${ENROL_PATH}/passkey/options`,
           csrfToken,
@@ -97,11 +98,11 @@ export function enrolPage(doors: AccountDoors): void {
     run: async (ctx, post) => {
       const recoveryCodes = await confirmTotpForm(pages, ctx, post)
       pages.cookies.clear(ctx, ENROLMENT)
-      renderRecoveryCodes(pages, ctx, { title: 'Authenticator app set up: your recovery codes', codes: recoveryCodes, next: LOGIN_PATH })
+      renderRecoveryCodes(pages, ctx, { title: pages.t(ctx)('codes.title_totp'), codes: recoveryCodes, next: LOGIN_PATH })
     },
     // The QR code and key stay after a wrong code: the enrolment is still pending.
     rerender: async (ctx, post, problem) =>
-      renderTotpSetup(pages, ctx, post.binding, { ...(await getPendingTotpSetup(pages.contextOf(ctx), post.actor)), error: totpConfirmError(problem) }, TOTP_CONFIRM, problem.status),
+      renderTotpSetup(pages, ctx, post.binding, { ...(await getPendingTotpSetup(pages.contextOf(ctx), post.actor)), error: totpConfirmError(pages.t(ctx), problem) }, TOTP_CONFIRM, problem.status),
   })
 
   // Asked by the passkey button's script: the creation options, as JSON.
@@ -112,6 +113,6 @@ export function enrolPage(doors: AccountDoors): void {
   enrolForm(`${ENROL_PATH}/passkey`, { none: 'the enrolment cookie; the passkey is created, not checked' }, async (ctx, post) => {
     await registerPasskeyForm(pages, ctx, post)
     pages.cookies.clear(ctx, ENROLMENT)
-    pages.render(ctx, '@message', { title: 'Passkey added', tone: 'success', message: 'Your passkey is ready. Sign in again and use it as your second step.' })
+    pages.render(ctx, '@message', { title: pages.t(ctx)('enrol.passkey_added_title'), tone: 'success', message: pages.t(ctx)('enrol.passkey_added') })
   })
 }

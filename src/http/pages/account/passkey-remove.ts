@@ -25,18 +25,19 @@ export function passkeyRemovePage(doors: AccountDoors, remove: (ctx: Parameteriz
   async function render(ctx: ParameterizedContext, account: AccountSession, id: string, errors?: Record<string, string[]>, status = 200): Promise<void> {
     const passkey = (await getMfaStatus(pages.contextOf(ctx), { userId: account.userId })).passkeys.find((candidate) => candidate.id === id)
     if (!passkey) throw new HeimdallError('passkey.not_found', 'No such passkey: it may have been removed already.')
+    const t = pages.t(ctx)
     pages.render(
       ctx,
       '@account-passkey-remove',
       {
-        title: 'Remove a passkey',
+        title: t('passkey.remove_title'),
         name: passkey.name,
         form: formView({
           id: 'form-passkey-remove',
           action: REMOVE_PATH,
-          submit: `Remove ${passkey.name}`,
+          submit: t('account.passkey_remove_name', { name: passkey.name }),
           variant: 'danger',
-          fields: [{ name: 'password', label: 'Your password', type: 'password', autocomplete: 'current-password', required: true }],
+          fields: [{ name: 'password', label: t('field.your_password'), type: 'password', autocomplete: 'current-password', required: true }],
           hidden: { passkey_id: id },
           errors,
           error: errors?.['']?.join(' '),

@@ -7,14 +7,16 @@ import { RegisterRequest } from '../../schemas.js'
 import { CSRF_FIELD } from '../csrf.js'
 import { formView, type FormFieldSpec } from '../form.js'
 import { anyone, formPage } from '../form-page.js'
-import { PASSWORD_POLICY_IN_WORDS } from '../password-policy-words.js'
+import { passwordPolicyInWords } from '../password-policy-words.js'
+import type { Translator } from '../../../infra/i18n/catalogues.js'
+
 import { LOGIN_PATH, type AccountDoors } from './shared.js'
 
 export const REGISTER_PATH = '/account/register'
 
-const FIELDS: FormFieldSpec[] = [
-  { name: 'email', label: 'Email', type: 'email', autocomplete: 'email', required: true },
-  { name: 'password', label: 'Password', type: 'password', autocomplete: 'new-password', required: true, hint: PASSWORD_POLICY_IN_WORDS },
+const fieldsOf = (t: Translator): FormFieldSpec[] => [
+  { name: 'email', label: t('field.email'), type: 'email', autocomplete: 'email', required: true },
+  { name: 'password', label: t('field.password'), type: 'password', autocomplete: 'new-password', required: true, hint: passwordPolicyInWords(t) },
 ]
 
 /** Whether people may create an account on the hosted pages (HEIMDALL_REGISTRATION_PAGE, on by default). */
@@ -33,17 +35,18 @@ export function registerPage(doors: AccountDoors): void {
   const { pages } = doors
 
   function showForm(ctx: ParameterizedContext, view: { email?: string; errors?: Record<string, string[]>; status?: number } = {}): void {
+    const t = pages.t(ctx)
     pages.render(
       ctx,
       '@account-register',
       {
-        title: 'Create an account',
+        title: t('login.create_account'),
         signIn: LOGIN_PATH,
         form: formView({
           id: 'form-register',
           action: REGISTER_PATH,
-          submit: 'Create account',
-          fields: FIELDS,
+          submit: t('register.submit'),
+          fields: fieldsOf(t),
           values: { email: view.email },
           errors: view.errors,
           error: view.errors?.['']?.join(' '),
@@ -73,16 +76,17 @@ export function registerPage(doors: AccountDoors): void {
       requireOpen(ctx)
       const input = parseInput(RegisterRequest, { email: field('email'), password: field('password') })
       const user = await registerUser(pages.contextOf(ctx), { email: input.email, password: input.password })
+      const t = pages.t(ctx)
       pages.render(ctx, '@message', {
-        title: 'Check your mail',
+        title: t('mail_sent.title'),
         tone: 'success',
-        message: `Your account is created. A link to confirm ${user.email} is on its way: open it, then sign in.`,
-        link: { href: LOGIN_PATH, label: 'Go to sign in' },
+        message: t('register.done', { email: user.email }),
+        link: { href: LOGIN_PATH, label: t('register.go_to_sign_in') },
       })
     },
     rerender: (ctx, { field }, problem) => {
       if (problem.error.code === 'route.not_found') throw problem.error
-      const errors = problem.error.code === 'user.email_taken' ? { email: ['An account with this address already exists. Sign in, or choose a new password with "Forgot password?".'] } : problem.errors
+      const errors = problem.error.code === 'user.email_taken' ? { email: [pages.t(ctx)('register.email_taken')] } : problem.errors
       showForm(ctx, { email: field('email'), errors, status: problem.status })
     },
   })

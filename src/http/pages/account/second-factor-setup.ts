@@ -1,3 +1,5 @@
+import type { Translator } from '../../../infra/i18n/catalogues.js'
+import { errorMessageOf } from '../pages.js'
 import type { ParameterizedContext } from 'koa'
 import type { RegistrationResponseJSON } from '../../../infra/mfa/webauthn.js'
 import { finishPasskeyRegistration } from '../../../usecases/mfa/passkey-registration.js'
@@ -20,8 +22,8 @@ export async function confirmTotpForm(pages: Pages, ctx: ParameterizedContext, p
 }
 
 /** What a refused TOTP confirmation says beside the code field: a malformed code in words, anything else as it is. */
-export function totpConfirmError(problem: FormProblem): string {
-  return problem.error.code === 'validation.failed' ? 'The code is the 6 digits your app shows now.' : problem.error.message
+export function totpConfirmError(t: Translator, problem: FormProblem): string {
+  return problem.error.code === 'validation.failed' ? t('totp.code_format') : errorMessageOf(t, problem.error)
 }
 
 /** Registers the passkey a passkey button posted (`response`, and its `name`). Throws passkey.invalid_response, validation.failed. */

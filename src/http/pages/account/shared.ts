@@ -1,3 +1,4 @@
+import type { Translator } from '../../../infra/i18n/catalogues.js'
 import type { ParameterizedContext } from 'koa'
 import { findAccountSession, type AccountSession } from '../../../usecases/sessions/account-session.js'
 import { CSRF_FIELD } from '../csrf.js'
@@ -22,7 +23,12 @@ export function accountDoors(pages: Pages) {
   const signedIn: Audience<AccountSession> = async (ctx) => {
     const cookie = pages.cookies.get(ctx, ACCOUNT)
     const account = await findAccountSession(pages.contextOf(ctx), cookie)
-    if (account) return { actor: account, binding: account.sessionId }
+    if (account) {
+      // The user's own language wins over the browser's on every page shown to them (pages.t).
+      ctx.state.userLanguage = account.language ?? undefined
+      delete ctx.state.translator
+      return { actor: account, binding: account.sessionId }
+    }
     if (cookie !== undefined) pages.cookies.clear(ctx, ACCOUNT)
     ctx.status = 303
     ctx.redirect(LOGIN_PATH)
@@ -44,7 +50,7 @@ export function accountDoors(pages: Pages) {
     },
 
     /** Back to the account page after a form, with a fixed notice (never text from the request). */
-    backToAccount(ctx: ParameterizedContext, notice: keyof typeof NOTICES): void {
+    backToAccount(ctx: ParameterizedContext, notice: (typeof NOTICES)[number]): void {
       ctx.status = 303
       ctx.redirect(`${ACCOUNT_PATH}?done=${notice}`)
     },
@@ -53,42 +59,33 @@ export function accountDoors(pages: Pages) {
 
 export type AccountDoors = ReturnType<typeof accountDoors>
 
-export const NOTICES = {
-  password: 'Your password is changed. Your other sessions are signed out.',
-  session: 'That session is signed out.',
-  sessions: 'Your other sessions are signed out.',
-  totp_enabled: 'The authenticator app is set up.',
-  totp_disabled: 'The authenticator app is removed.',
-  passkey_added: 'The passkey is added.',
-  passkey_removed: 'The passkey is removed.',
-  consent_revoked: 'The application no longer has access: it has to ask you again.',
-  identity_linked: 'The identity is linked: you can sign in with it now.',
-  identity_unlinked: 'The identity is unlinked.',
-  verification_sent: 'A new verification link is on its way. Open it from your mailbox to confirm your address.',
-  email_change_sent: 'A confirmation link is on its way to the new address. Your address changes when you open it.',
-} as const
+/** The notices the account page shows after a form (`?done=`; catalogue key `notice.<name>`). */
+export const NOTICES = ['password', 'session', 'sessions', 'totp_enabled', 'totp_disabled', 'passkey_added', 'passkey_removed', 'consent_revoked', 'identity_linked', 'identity_unlinked', 'verification_sent', 'email_change_sent', 'language'] as const
 
 /** "pwd otp mfa" as words people read. */
-export function methodsInWords(amr: readonly string[]): string {
-  const words: Record<string, string> = { pwd: 'password', otp: 'one-time code', hwk: 'passkey', swk: 'passkey', fed: 'another identity provider' }
-  const named = amr.filter((method) => Object.hasOwn(words, method)).map((method) => words[method])
-  return named.length === 0 ? 'signed in by an operator' : named.join(' + ')
+export function methodsInWords(t: Translator, amr: readonly string[]): string {
+  const words: Record<string, string> = { pwd: 'method.pwd', otp: 'method.otp', hwk: 'method.passkey', swk: 'method.passkey', fed: 'method.fed' }
+  const named = amr.filter((method) => Object.hasOwn(words, method)).map((method) => t(words[method]))
+  return named.length === 0 ? t('method.operator') : named.join(' + ')
 }
 
 /** A one-time code field: digits on a phone's keyboard, filled from an SMS or app where the browser can. */
-export const CODE_FIELD: FormFieldSpec = { name: 'code', label: 'The 6-digit code your app shows now', type: 'text', autocomplete: 'one-time-code', inputmode: 'numeric', required: true }
+export function codeField(t: Translator): FormFieldSpec {
+  return { name: 'code', label: t('totp.code_label'), type: 'text', autocomplete: 'one-time-code', inputmode: 'numeric', required: true }
+}
 
 /**
  * Renders '@account-recovery-codes': the codes, shown once, with a download (a data: link, no script)
  * and a Copy button the page script shows where the Clipboard API exists. `next`: where to go on.
  */
 export function renderRecoveryCodes(pages: Pages, ctx: ParameterizedContext, view: { title: string; codes: string[]; next?: string }): void {
-  const text = `Recovery codes (each works once)\n\n${view.codes.join('\n')}\n`
+  const text = `${pages.t(ctx)('codes.file_heading')}\n\n${view.codes.join('\n')}\n`
   pages.render(ctx, '@account-recovery-codes', { ...view, script: PASSKEY_SCRIPT_PATH, download: `data:text/plain;charset=utf-8,${encodeURIComponent(text)}` }, 200, PASSKEY_PAGE_CSP)
 }
 
-export function dateOf(epochMs: number | null): string {
-  return epochMs === null ? 'never' : new Date(epochMs).toISOString().replace('T', ' ').slice(0, 16) + ' UTC'
+/** A moment as the account page shows it: "2026-12-06 05:40 UTC" (the same in every language), or "never". */
+export function dateOf(t: Translator, epochMs: number | null): string {
+  return epochMs === null ? t('time.never') : new Date(epochMs).toISOString().replace('T', ' ').slice(0, 16) + ' UTC'
 }
 
 /**
@@ -108,15 +105,15 @@ export function renderTotpSetup(
     ctx,
     '@account-totp-setup',
     {
-      title: 'Set up an authenticator app',
+      title: pages.t(ctx)('account.totp_setup'),
       qrSvg: view.qrSvg,
       secret: view.secret,
       otpauthUri: view.otpauthUri,
       cancel: form.cancel,
       form: formView({
         action: form.action,
-        submit: 'Turn on',
-        fields: [CODE_FIELD],
+        submit: pages.t(ctx)('totp.turn_on'),
+        fields: [codeField(pages.t(ctx))],
         errors: view.error ? { code: [view.error] } : undefined,
         csrfField: CSRF_FIELD,
         csrfToken: pages.csrf.issue(ctx, binding),

@@ -19,7 +19,7 @@ import { signInPathFor } from '../account/sign-in/upstream.js'
 import { formView } from '../form.js'
 import { formPage, type Audience } from '../form-page.js'
 import { pageCspWithFormTarget, type Pages } from '../pages.js'
-import { OIDC_TEMPLATES, SCOPE_DESCRIPTIONS } from './templates.js'
+import { OIDC_TEMPLATES, scopeInWords } from './templates.js'
 
 const CONSENT_PATH = `${INTERACTION_PATH}/consent`
 const ABORT_PATH = `${INTERACTION_PATH}/abort`
@@ -94,7 +94,7 @@ export function oidcInteractionPages(pages: Pages, oidc: OidcHost): void {
     // A page, not a redirect: this request may end a chain of redirects that began with the sign-in
     // form's POST, and a form's CSP (form-action 'self') would stop that chain at the client's address.
     const { clientName } = await describeInteraction(context, { clientId: String(details.params.client_id) })
-    render(ctx, details, '@oidc-continue', { title: 'Signed in', clientName, to })
+    render(ctx, details, '@oidc-continue', { title: pages.t(ctx)('oidc.signed_in'), clientName, to })
   }
 
   /**
@@ -156,13 +156,14 @@ export function oidcInteractionPages(pages: Pages, oidc: OidcHost): void {
       // Nothing new to allow: the client asked for the question anyway (prompt=consent), about all it asks for.
       const missing = (details.prompt.details.missingOIDCScope as string[] | undefined) ?? String(details.params.scope ?? '').split(' ').filter(Boolean)
       const csrfToken = pages.csrf.issue(ctx, binding)
+      const t = pages.t(ctx)
       render(ctx, details, '@oidc-consent', {
-        title: 'Allow access?',
+        title: t('oidc.consent_title'),
         clientName: parties.clientName,
         email: parties.email,
-        scopes: missing.map((scope) => SCOPE_DESCRIPTIONS[scope] ?? scope),
-        allow: formView({ action: CONSENT_PATH, submit: 'Allow', submitName: `Allow ${parties.clientName}`, fields: [], csrfField: CSRF_FIELD, csrfToken }),
-        deny: formView({ action: ABORT_PATH, submit: 'Deny', variant: 'secondary', submitName: `Deny ${parties.clientName}`, fields: [], csrfField: CSRF_FIELD, csrfToken }),
+        scopes: missing.map((scope) => scopeInWords(t, scope)),
+        allow: formView({ action: CONSENT_PATH, submit: t('oidc.allow'), submitName: t('oidc.allow_name', { name: parties.clientName }), fields: [], csrfField: CSRF_FIELD, csrfToken }),
+        deny: formView({ action: ABORT_PATH, submit: t('oidc.deny'), variant: 'secondary', submitName: t('oidc.deny_name', { name: parties.clientName }), fields: [], csrfField: CSRF_FIELD, csrfToken }),
       })
     },
   })

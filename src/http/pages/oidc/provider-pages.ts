@@ -1,3 +1,5 @@
+import { loadLocales, type Locales, type Translator } from '../../../infra/i18n/catalogues.js'
+import { languageOf, languageOfHeader } from '../language.js'
 import type { KoaContextWithOIDC } from 'oidc-provider'
 import { OIDC_PATH } from '../../../config.js'
 import { providerFormPostOf, type ProviderFormPost } from '../../../infra/oidc/provider-form-post.js'
@@ -64,24 +66,32 @@ export interface ProviderPages {
    */
   notFound(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void>
   /** The page (HTML) for a browser whose per-IP budget for a form of the provider (the code entry) is spent; served with PAGE_CSP. */
-  spentBudgetPage(retryAfterSeconds: number): string
+  spentBudgetPage(retryAfterSeconds: number, acceptLanguage?: string): string
 }
 
 /** What each of the provider's device-code errors (re_render_errors.js) means to the person typing. */
 const CODE_ERRORS: Record<string, string> = {
-  NoCodeError: 'Type the code your device shows.',
-  NotFoundError: 'That code is not right: check the code on your device and type it again.',
-  ExpiredError: 'That code has expired: start again on your device.',
-  AlreadyUsedError: 'That code was already used: start again on your device for a new one.',
+  NoCodeError: 'device.no_code',
+  NotFoundError: 'device.not_found',
+  ExpiredError: 'device.expired',
+  AlreadyUsedError: 'device.used',
 }
 
-export function createProviderPages(brand?: PageBrand): ProviderPages {
+/**
+ * `locales`: the catalogues (HEIMDALL_LOCALES_DIR); each page is in the language the request asks
+ * for (?lang=, the pages' language cookie, Accept-Language: languageOf in pages.ts).
+ */
+export function createProviderPages(brand?: PageBrand, locales: Locales = loadLocales()): ProviderPages {
   const engine = createPageEngine(brand)
   engine.define(PROVIDER_TEMPLATES)
+  const tOf = (ctx: ProviderContext): Translator => {
+    const state = (ctx as unknown as { state: { translator?: Translator } }).state
+    return (state.translator ??= locales.translator(languageOf(locales, ctx as never)))
+  }
 
   function render(ctx: ProviderContext, template: string, data: object, options: { status?: number; formTarget?: string } = {}): void {
     if (options.status !== undefined) ctx.status = options.status
-    sendPage(ctx, engine.render(template, data), pageCspWithFormTarget(options.formTarget))
+    sendPage(ctx, engine.render(template, { ...data, t: tOf(ctx) }), pageCspWithFormTarget(options.formTarget))
   }
 
   const clientNameOf = (client: { clientId: string; clientName?: string } | undefined) => client?.clientName || client?.clientId
@@ -89,16 +99,17 @@ export function createProviderPages(brand?: PageBrand): ProviderPages {
   const xsrfOf = (ctx: ProviderContext) => xsrfTokenOf(oidcOf(ctx).session)
 
   function renderCodeEntry(ctx: ProviderContext, view: { code?: string; fieldError?: string; formError?: string; notice?: string; status?: number }): void {
+    const t = tOf(ctx)
     render(
       ctx,
       '@oidc-device-code',
       {
-        title: 'Connect a device',
+        title: t('device.title'),
         notice: view.notice,
         form: formView({
           action: oidcOf(ctx).urlFor('code_verification'),
-          submit: 'Continue',
-          fields: [{ name: 'user_code', label: 'Code shown on your device', type: 'text', autocomplete: 'off', required: true }],
+          submit: t('oidc.continue'),
+          fields: [{ name: 'user_code', label: t('device.code_label'), type: 'text', autocomplete: 'off', required: true }],
           values: { user_code: view.code },
           errors: view.fieldError ? { user_code: [view.fieldError] } : undefined,
           error: view.formError,
@@ -114,7 +125,7 @@ export function createProviderPages(brand?: PageBrand): ProviderPages {
     render(
       ctx,
       '@oidc-logout',
-      { title: 'Sign out', message: view.message, form: { action: oidcOf(ctx).urlFor('end_session_confirm'), hidden: [['xsrf', xsrfOf(ctx)], ...(view.hidden ?? [])], buttons: view.buttons } },
+      { title: tOf(ctx)('session.sign_out'), message: view.message, form: { action: oidcOf(ctx).urlFor('end_session_confirm'), hidden: [['xsrf', xsrfOf(ctx)], ...(view.hidden ?? [])], buttons: view.buttons } },
       { status: 200, formTarget: view.formTarget },
     )
   }
@@ -129,14 +140,15 @@ export function createProviderPages(brand?: PageBrand): ProviderPages {
   function renderStartAgain(ctx: ProviderContext, out: ErrorOut | undefined): void {
     leaveSessionUnsaved(oidcOf(ctx).session!)
     const failed = !out || out.error === 'server_error'
+    const t = tOf(ctx)
     render(
       ctx,
       '@oidc-error',
       {
-        title: failed ? 'Something went wrong' : 'That did not work',
-        message: failed ? describe(out) : 'This page has expired, or your browser did not send its cookie. Open the device page again and type the code your device shows.',
+        title: failed ? t('error.title_internal') : t('error.title_failed'),
+        message: failed ? describe(t, out) : t('device.start_again'),
         error: out?.error ?? 'server_error',
-        link: { href: oidcOf(ctx).urlFor('code_verification'), label: 'Type the code' },
+        link: { href: oidcOf(ctx).urlFor('code_verification'), label: t('device.type_code') },
       },
       { status: failed ? 500 : 400 },
     )
@@ -151,15 +163,14 @@ export function createProviderPages(brand?: PageBrand): ProviderPages {
     const here = new URL(oidcOf(ctx).urlFor('end_session'))
     const own = new URL(posted.action, here).origin === here.origin
     const name = clientNameOf(oidcOf(ctx).client)
+    const t = tOf(ctx)
     render(
       ctx,
       '@oidc-form-post',
       {
-        title: own || !name ? 'Continue' : `Continue to ${name}`,
-        message: own
-          ? 'Another account is signed in on this browser. Continue to sign it out and go on with the account you signed in with.'
-          : `Continue to send ${name ?? 'the application'} the answer of this sign-in.`,
-        form: { action: posted.action, hidden: posted.fields, buttons: [{ label: 'Continue' }] },
+        title: own || !name ? t('oidc.continue') : t('oidc.continue_to', { name }),
+        message: own ? t('oidc.other_account') : t('oidc.send_answer', { name: name ?? t('oidc.the_application') }),
+        form: { action: posted.action, hidden: posted.fields, buttons: [{ label: t('oidc.continue') }] },
       },
       { formTarget: own ? undefined : posted.action },
     )
@@ -172,27 +183,29 @@ export function createProviderPages(brand?: PageBrand): ProviderPages {
         if (!wasSessionSaved(ctx.oidc?.session)) return renderStartAgain(ctx, out)
         const typed = (err as { userCode?: unknown }).userCode
         const code = typeof typed === 'string' ? typed : undefined
-        if (Object.hasOwn(CODE_ERRORS, err.name)) return renderCodeEntry(ctx, { code, fieldError: CODE_ERRORS[err.name], status: 400 })
-        if (err.name === 'AbortedError') return renderCodeEntry(ctx, { notice: 'The sign-in was cancelled: nothing was shared with the device.', status: 200 })
+        if (Object.hasOwn(CODE_ERRORS, err.name)) return renderCodeEntry(ctx, { code, fieldError: tOf(ctx)(CODE_ERRORS[err.name]), status: 400 })
+        if (err.name === 'AbortedError') return renderCodeEntry(ctx, { notice: tOf(ctx)('device.cancelled'), status: 200 })
         // Anything else (an expired form, a server error): the provider's own words, escaped.
-        renderCodeEntry(ctx, { code, formError: describe(out), status: ctx.status })
+        renderCodeEntry(ctx, { code, formError: describe(tOf(ctx), out), status: ctx.status })
       },
       async userCodeConfirmSource(ctx, _form, client, _deviceInfo, userCode) {
         const posted = oidcOf(ctx).params?.user_code
+        const t = tOf(ctx)
         render(ctx, '@oidc-device-confirm', {
-          title: 'Connect a device?',
+          title: t('device.confirm_title'),
           clientName: clientNameOf(client),
           userCode,
           form: {
             action: oidcOf(ctx).urlFor('code_verification'),
             hidden: [['xsrf', xsrfOf(ctx)], ['user_code', typeof posted === 'string' ? posted : userCode], ['confirm', 'yes']],
-            buttons: [{ label: 'Continue' }, { label: 'Cancel', name: 'abort', value: 'yes', secondary: true }],
+            buttons: [{ label: t('oidc.continue') }, { label: t('totp.cancel'), name: 'abort', value: 'yes', secondary: true }],
           },
         })
       },
       async successSource(ctx) {
         const name = clientNameOf(oidcOf(ctx).client)
-        render(ctx, '@message', { title: 'Device connected', tone: 'success', message: `${name ? `${name} is signed in` : 'The device is signed in'}. You can close this page and go back to your device.` })
+        const t = tOf(ctx)
+        render(ctx, '@message', { title: t('device.connected_title'), tone: 'success', message: name ? t('device.connected_name', { name }) : t('device.connected') })
       },
     },
 
@@ -200,25 +213,30 @@ export function createProviderPages(brand?: PageBrand): ProviderPages {
       async logoutSource(ctx) {
         const name = clientNameOf(oidcOf(ctx).client)
         const target = oidcOf(ctx).params?.post_logout_redirect_uri
+        const t = tOf(ctx)
         renderLogout(ctx, {
-          message: name ? `${name} asks to sign you out. Sign out of Heimdall on this browser?` : 'Sign out of Heimdall on this browser?',
-          buttons: [{ label: 'Yes, sign me out', name: 'logout', value: 'yes' }, { label: 'No, stay signed in', secondary: true }],
+          message: name ? t('logout.asks', { name }) : t('logout.question'),
+          buttons: [{ label: t('logout.yes'), name: 'logout', value: 'yes' }, { label: t('logout.no'), secondary: true }],
           formTarget: typeof target === 'string' ? target : undefined,
         })
       },
       async postLogoutSuccessSource(ctx) {
         const name = clientNameOf(oidcOf(ctx).client)
-        render(ctx, '@message', { title: 'Signed out', tone: 'success', message: name ? `You are signed out of ${name}; you are still signed in to Heimdall.` : 'You are signed out of Heimdall on this browser.' })
+        const t = tOf(ctx)
+        render(ctx, '@message', { title: t('logout.done_title'), tone: 'success', message: name ? t('logout.done_name', { name }) : t('logout.done') })
       },
     },
 
     async renderError(ctx, out) {
       const status = ctx.status >= 400 ? ctx.status : 400
-      render(ctx, '@oidc-error', { title: status >= 500 ? 'Something went wrong' : 'That did not work', message: describe(out), error: out.error }, { status })
+      const t = tOf(ctx)
+      render(ctx, '@oidc-error', { title: status >= 500 ? t('error.title_internal') : t('error.title_failed'), message: describe(t, out), error: out.error }, { status })
     },
 
-    spentBudgetPage(retryAfterSeconds) {
-      return engine.render('@error', { title: 'Too many attempts', message: spentBudgetMessage(retryAfterSeconds) })
+    spentBudgetPage(retryAfterSeconds, acceptLanguage) {
+      // A bare Node request (mount.ts), before the provider: its Accept-Language alone.
+      const t = locales.translator(languageOfHeader(locales, acceptLanguage))
+      return engine.render('@error', { title: t('error.title_rate_limited'), message: spentBudgetMessage(t, retryAfterSeconds), t })
     },
 
     async notFound(ctx, next) {
@@ -226,7 +244,7 @@ export function createProviderPages(brand?: PageBrand): ProviderPages {
       if (ctx.status !== 404 || ctx.body != null) return
       const description = `No such endpoint: ${ctx.method} ${OIDC_PATH}${ctx.path}`
       // For anything else than a browser, the JSON error of http/oidc/not-found.ts.
-      if (ctx.accepts('json', 'html') === 'html') render(ctx, '@oidc-error', { title: 'Not found', message: description, error: 'invalid_request' }, { status: 404 })
+      if (ctx.accepts('json', 'html') === 'html') render(ctx, '@oidc-error', { title: tOf(ctx)('oidc.not_found'), message: description, error: 'invalid_request' }, { status: 404 })
     },
 
     async selfSubmittingForms(ctx, next) {
@@ -239,9 +257,9 @@ export function createProviderPages(brand?: PageBrand): ProviderPages {
       if (ctx.status === 200 && oidc.route === 'end_session' && !signInOf(oidc.session)) {
         // Nobody is signed in here: the provider only forgets the request's client and goes back to it.
         renderLogout(ctx, {
-          message: 'You are not signed in here. Continue to finish signing out.',
+          message: tOf(ctx)('logout.not_signed_in'),
           hidden: [['logout', 'yes']],
-          buttons: [{ label: 'Continue' }],
+          buttons: [{ label: tOf(ctx)('oidc.continue') }],
           formTarget: postLogoutTargetOf(oidc.session),
         })
         return
@@ -253,7 +271,7 @@ export function createProviderPages(brand?: PageBrand): ProviderPages {
 }
 
 /** The provider's description of an error, shown to people; a server error says nothing of its cause. */
-function describe(out: ErrorOut | undefined): string {
-  if (!out || out.error === 'server_error') return 'Something went wrong on our side. Please try again later.'
+function describe(t: Translator, out: ErrorOut | undefined): string {
+  if (!out || out.error === 'server_error') return t('error.internal')
   return out.error_description ?? out.error
 }

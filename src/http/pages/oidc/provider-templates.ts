@@ -12,19 +12,19 @@ export const PROVIDER_TEMPLATES: Record<string, string> = {
 <% } %></form>
 `,
   '@oidc-device-code': `<% layout('@layout', it) %><% if (it.notice) { %><p class="notice info" role="status"><%= it.notice %></p>
-<% } %><p>Type the code your device shows to let it sign in as you.</p>
+<% } %><p><%= it.t('device.lead') %></p>
 <%~ include('@form', it.form) %>`,
-  '@oidc-device-confirm': `<% layout('@layout', it) %><p><strong><%= it.clientName %></strong> asks to sign in as you on a device that shows this code:</p>
+  '@oidc-device-confirm': `<% layout('@layout', it) %><p><%~ it.th('device.asks', { name: it.tag('strong', it.clientName) }) %></p>
 <p class="user-code"><code><%= it.userCode %></code></p>
-<p class="hint">If you did not start this, or your device shows another code, cancel.</p>
+<p class="hint"><%= it.t('device.not_you') %></p>
 <%~ include('@oidc-buttons', it.form) %>`,
   '@oidc-form-post': `<% layout('@layout', it) %><p><%= it.message %></p>
 <%~ include('@oidc-buttons', it.form) %>`,
   '@oidc-logout': `<% layout('@layout', it) %><p><%= it.message %></p>
 <%~ include('@oidc-buttons', it.form) %>`,
   '@oidc-error': `<% layout('@layout', it) %><p class="notice failure" role="alert"><%= it.message %></p>
-<p class="hint">Error: <code class="oauth-error"><%= it.error %></code></p>
+<p class="hint"><%= it.t('oidc.error') %> <code class="oauth-error"><%= it.error %></code></p>
 <% if (it.link) { %><p><a href="<%= it.link.href %>"><%= it.link.label %></a></p>
-<% } else { %><p>Go back to the application and start again, or <a href="/account">go to your account</a>.</p>
+<% } else { %><p><%~ it.th('oidc.start_again', { link: '<a href="/account">' + it.th('oidc.go_to_account') + '</a>' }) %></p>
 <% } %>`,
 }

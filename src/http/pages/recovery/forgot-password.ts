@@ -1,3 +1,4 @@
+import type { Translator } from '../../../infra/i18n/catalogues.js'
 import type { ParameterizedContext } from 'koa'
 import { parseInput } from '../../parse-input.js'
 import { FORGOT_MESSAGE, requestPasswordResetAfterAnswer } from '../../password-reset-request.js'
@@ -10,7 +11,7 @@ import type { Pages } from '../pages.js'
 
 export const FORGOT_PAGE_PATH = '/account/forgot-password'
 
-const FIELDS: FormFieldSpec[] = [{ name: 'email', label: 'Email', type: 'email', autocomplete: 'username', required: true }]
+const fieldsOf = (t: Translator): FormFieldSpec[] => [{ name: 'email', label: t('field.email'), type: 'email', autocomplete: 'username', required: true }]
 
 /**
  * GET /account/forgot-password: the address to send a reset link to. POST: the same request as
@@ -20,13 +21,14 @@ const FIELDS: FormFieldSpec[] = [{ name: 'email', label: 'Email', type: 'email',
  */
 export function forgotPasswordPage(pages: Pages): void {
   function showForm(ctx: ParameterizedContext, email = '', errors: Record<string, string[]> = {}, status = 200): void {
+    const t = pages.t(ctx)
     pages.render(ctx, '@forgot-password', {
-      title: 'Forgot your password?',
+      title: t('forgot.title'),
       signIn: LOGIN_PATH,
       form: formView({
         action: FORGOT_PAGE_PATH,
-        submit: 'Send me a link',
-        fields: FIELDS,
+        submit: t('forgot.submit'),
+        fields: fieldsOf(t),
         values: { email },
         errors,
         error: errors['']?.join(' '),
@@ -45,7 +47,8 @@ export function forgotPasswordPage(pages: Pages): void {
     run: (ctx, { field }) => {
       const { email } = parseInput(ForgotPasswordRequest, { email: field('email') })
       requestPasswordResetAfterAnswer(ctx.res, pages.contextOf(ctx), { email, ip: pages.ipOf(ctx) })
-      pages.render(ctx, '@message', { title: 'Check your mail', tone: 'info', message: FORGOT_MESSAGE, link: { href: LOGIN_PATH, label: 'Back to sign in' } })
+      const t = pages.t(ctx)
+      pages.render(ctx, '@message', { title: t('mail_sent.title'), tone: 'info', message: t('forgot.sent'), link: { href: LOGIN_PATH, label: t('forgot.back') } })
     },
     rerender: (ctx, { field }, problem) => {
       // Only a malformed address is the form's to show; the API answers nothing else as a 4xx here.

@@ -1,8 +1,9 @@
+import type { Translator } from '../../../infra/i18n/catalogues.js'
+import { endedInWords, linkProblemOf } from '../plain-words.js'
 import type { ParameterizedContext } from 'koa'
 import { MIN_PASSWORD_LENGTH } from '../../../domain/password-policy.js'
 import { HeimdallError, validationError } from '../../../errors.js'
 import { RESET_PAGE_PATH } from '../../../usecases/recovery/link-mails.js'
-import { endedInWords } from '../../../usecases/recovery/first-proof.js'
 import { checkResetToken, resetPassword } from '../../../usecases/recovery/reset-password.js'
 import { CSRF_FIELD } from '../csrf.js'
 import { formView, type FormFieldSpec } from '../form.js'
@@ -11,16 +12,9 @@ import type { Pages } from '../pages.js'
 import { LOGIN_PATH } from '../account/shared.js'
 import { FORGOT_PAGE_PATH } from './forgot-password.js'
 
-const FIELDS: FormFieldSpec[] = [
-  {
-    name: 'new_password',
-    label: 'New password',
-    type: 'password',
-    autocomplete: 'new-password',
-    required: true,
-    hint: `At least ${MIN_PASSWORD_LENGTH} characters, with an upper-case letter, a lower-case letter and a digit.`,
-  },
-  { name: 'new_password_confirm', label: 'Repeat the new password', type: 'password', autocomplete: 'new-password', required: true },
+const fieldsOf = (t: Translator): FormFieldSpec[] => [
+  { name: 'new_password', label: t('field.new_password'), type: 'password', autocomplete: 'new-password', required: true, hint: t('reset.password_hint', { count: MIN_PASSWORD_LENGTH }) },
+  { name: 'new_password_confirm', label: t('reset.repeat'), type: 'password', autocomplete: 'new-password', required: true },
 ]
 
 /**
@@ -30,13 +24,14 @@ const FIELDS: FormFieldSpec[] = [
  */
 export function resetPasswordPage(pages: Pages): void {
   function showForm(ctx: ParameterizedContext, token: string, email: string, errors: Record<string, string[]> = {}, status = 200): void {
+    const t = pages.t(ctx)
     pages.render(ctx, '@reset-password', {
-      title: 'Choose a new password',
+      title: t('reset.title'),
       email,
       form: formView({
         action: RESET_PAGE_PATH,
-        submit: 'Set the new password',
-        fields: FIELDS,
+        submit: t('reset.submit'),
+        fields: fieldsOf(t),
         errors,
         error: errors['']?.join(' '),
         hidden: { token },
@@ -47,7 +42,8 @@ export function resetPasswordPage(pages: Pages): void {
   }
 
   function showLinkProblem(ctx: ParameterizedContext, error: HeimdallError): void {
-    pages.render(ctx, '@message', { title: 'This link does not work', tone: 'failure', message: `${error.message}.`, link: { href: FORGOT_PAGE_PATH, label: 'Ask for a new link' } }, error.status)
+    const t = pages.t(ctx)
+    pages.render(ctx, '@message', { title: t('link.title'), tone: 'failure', message: linkProblemOf(t, error), link: { href: FORGOT_PAGE_PATH, label: t('link.ask_new') } }, error.status)
   }
 
   formPage(pages, {
@@ -55,7 +51,7 @@ export function resetPasswordPage(pages: Pages): void {
     audience: anyone,
     // The link's token is the credential: the API's budget, not a second one.
     budget: { spends: '/auth/password/reset' },
-    fields: FIELDS.map((field) => field.name),
+    fields: ['new_password', 'new_password_confirm'],
     async show(ctx) {
       const token = typeof ctx.query.token === 'string' ? ctx.query.token : ''
       try {
@@ -71,15 +67,16 @@ export function resetPasswordPage(pages: Pages): void {
       const { email } = await checkResetToken(pages.contextOf(ctx), token)
       const newPassword = field('new_password')
       if (newPassword !== field('new_password_confirm')) {
-        throw validationError([{ loc: ['body', 'new_password_confirm'], msg: 'The two passwords differ', type: 'value_error' }])
+        throw validationError([{ loc: ['body', 'new_password_confirm'], msg: pages.t(ctx)('reset.differ'), type: 'value_error' }])
       }
       const result = await resetPassword(pages.contextOf(ctx), { token, newPassword, ip: pages.ipOf(ctx) })
-      const ended = result.endedAtFirstProof ? endedInWords(result.endedAtFirstProof) : ''
+      const t = pages.t(ctx)
+      const ended = result.endedAtFirstProof ? endedInWords(t, result.endedAtFirstProof) : ''
       pages.render(ctx, '@message', {
-        title: 'Password changed',
+        title: t('reset.done_title'),
         tone: 'success',
-        message: `The password of ${email} has been changed and every device was signed out. Sign in with the new password.${ended ? ` ${ended}` : ''}`,
-        link: { href: LOGIN_PATH, label: 'Sign in' },
+        message: `${t('reset.done', { email })}${ended ? ` ${ended}` : ''}`,
+        link: { href: LOGIN_PATH, label: t('register.sign_in') },
       })
     },
     async rerender(ctx, { field }, problem) {

@@ -1,8 +1,8 @@
+import { linkProblemOf, endedInWords } from '../plain-words.js'
 import type { ParameterizedContext } from 'koa'
 import { HeimdallError } from '../../../errors.js'
 import { VERIFY_PAGE_PATH } from '../../../usecases/recovery/link-mails.js'
 import { checkEmailLink, confirmEmailLink, type EmailLinkPreview } from '../../../usecases/recovery/confirm-email-link.js'
-import { endedInWords } from '../../../usecases/recovery/first-proof.js'
 import { CSRF_FIELD } from '../csrf.js'
 import { formView } from '../form.js'
 import { anyone, formPage } from '../form-page.js'
@@ -18,20 +18,22 @@ import { ACCOUNT_PATH } from '../account/shared.js'
 export function verifyEmailPage(pages: Pages): void {
   function showLinkProblem(ctx: ParameterizedContext, error: unknown): void {
     if (!(error instanceof HeimdallError) || (error.code !== 'recovery.invalid_token' && error.code !== 'user.email_taken')) throw error
-    const message = error.code === 'user.email_taken' ? 'Another account already uses this address, so it cannot be moved to it.' : `${error.message}.`
+    const t = pages.t(ctx)
+    const message = error.code === 'user.email_taken' ? t('verify.taken') : linkProblemOf(t, error)
     // A way on (issue 27): the account page sends a new link (and asks to sign in first when needed).
-    const link = error.code === 'user.email_taken' ? { href: ACCOUNT_PATH, label: 'Go to your account' } : { href: ACCOUNT_PATH, label: 'Get a new link from your account page' }
-    pages.render(ctx, '@message', { title: 'This link does not work', tone: 'failure', message, link }, error.status)
+    const link = error.code === 'user.email_taken' ? { href: ACCOUNT_PATH, label: t('error.go_to_account') } : { href: ACCOUNT_PATH, label: t('verify.new_link') }
+    pages.render(ctx, '@message', { title: t('link.title'), tone: 'failure', message, link }, error.status)
   }
 
   function showButton(ctx: ParameterizedContext, token: string, preview: EmailLinkPreview): void {
     const change = preview.kind === 'change'
+    const t = pages.t(ctx)
     pages.render(ctx, '@confirm-email', {
-      title: change ? 'Confirm your new email address' : 'Confirm your email address',
-      question: change ? `Move the account ${preview.email} to ${preview.newEmail}?` : `Confirm ${preview.email} as the address of your account?`,
+      title: change ? t('verify.title_change') : t('verify.title'),
+      question: change ? t('verify.question_change', { email: preview.email, new_email: preview.newEmail ?? '' }) : t('verify.question', { email: preview.email }),
       form: formView({
         action: VERIFY_PAGE_PATH,
-        submit: change ? 'Confirm my new address' : 'Confirm my address',
+        submit: change ? t('verify.submit_change') : t('verify.submit'),
         fields: [],
         hidden: { token },
         csrfField: CSRF_FIELD,
@@ -55,14 +57,13 @@ export function verifyEmailPage(pages: Pages): void {
     },
     async run(ctx, { field }) {
       const result = await confirmEmailLink(pages.contextOf(ctx), { token: field('token') })
+      const t = pages.t(ctx)
+      const ended = result.endedAtFirstProof ? endedInWords(t, result.endedAtFirstProof) : ''
       pages.render(ctx, '@message', {
-        title: result.kind === 'changed' ? 'Email address changed' : 'Email address confirmed',
+        title: result.kind === 'changed' ? t('verify.changed_title') : t('verify.confirmed_title'),
         tone: 'success',
-        message:
-          result.kind === 'changed'
-            ? `Your account now uses ${result.email}.`
-            : `${result.email} is confirmed as your address. Thank you.${result.endedAtFirstProof && endedInWords(result.endedAtFirstProof) ? ` ${endedInWords(result.endedAtFirstProof)}` : ''}`,
-        link: { href: ACCOUNT_PATH, label: 'Go to your account' },
+        message: result.kind === 'changed' ? t('verify.changed', { email: result.email }) : `${t('verify.confirmed', { email: result.email })}${ended ? ` ${ended}` : ''}`,
+        link: { href: ACCOUNT_PATH, label: t('error.go_to_account') },
       })
     },
     rerender: (ctx, _post, problem) => showLinkProblem(ctx, problem.error),

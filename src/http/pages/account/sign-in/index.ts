@@ -1,3 +1,4 @@
+import type { Translator } from '../../../../infra/i18n/catalogues.js'
 import type { Context } from '../../../../context.js'
 import { HeimdallError } from '../../../../errors.js'
 import { getClient } from '../../../../usecases/oidc/list-clients.js'
@@ -25,7 +26,8 @@ export function signInPages(doors: AccountDoors): void {
       // sends it), so a signed-in browser gets the form too, with the reason.
       const again = ctx.query.prompt === 'login'
       if (!again && (await doors.accountOf(ctx))) return ctx.redirect(takeReturnTo(pages.cookies, ctx) ?? ACCOUNT_PATH)
-      const notice = again ? await signInAgainNotice(pages.contextOf(ctx), ctx.query.client_id) : ctx.query.signed_out === '1' ? 'You are signed out. Close the browser if others use this device.' : undefined
+      const t = pages.t(ctx)
+      const notice = again ? await signInAgainNotice(t, pages.contextOf(ctx), ctx.query.client_id) : ctx.query.signed_out === '1' ? t('login.signed_out') : undefined
       await renderSignIn(doors, ctx, { notice })
     },
   })
@@ -37,12 +39,12 @@ export function signInPages(doors: AccountDoors): void {
 }
 
 /** Why the sign-in page is shown to a signed-in browser: the name of the application asking, when it is a registered client. */
-async function signInAgainNotice(context: Context, clientId: unknown): Promise<string> {
-  if (typeof clientId !== 'string' || clientId === '') return 'Sign in again to continue.'
+async function signInAgainNotice(t: Translator, context: Context, clientId: unknown): Promise<string> {
+  if (typeof clientId !== 'string' || clientId === '') return t('login.again')
   try {
-    return `Sign in again to continue to ${(await getClient(context, { clientId })).name}.`
+    return t('login.again_to', { name: (await getClient(context, { clientId })).name })
   } catch (error) {
-    if (error instanceof HeimdallError && error.code === 'client.not_found') return 'Sign in again to continue.'
+    if (error instanceof HeimdallError && error.code === 'client.not_found') return t('login.again')
     throw error
   }
 }

@@ -1,3 +1,4 @@
+import type { Translator } from '../../../../infra/i18n/catalogues.js'
 import type { ParameterizedContext } from 'koa'
 import { HeimdallError } from '../../../../errors.js'
 import { getPendingLink } from '../../../../usecases/federation/get-pending-link.js'
@@ -15,7 +16,7 @@ import { LINK_CANCEL_PATH, LINK_PASSKEY_PATH, LINK_PATH } from './paths.js'
 import { renderUpstreamProblem } from './upstream.js'
 import { passkeyButton } from './views.js'
 
-const FIELDS: FormFieldSpec[] = [{ name: 'password', label: 'Password of your account here', type: 'password', autocomplete: 'current-password', required: true }]
+const fieldsOf = (t: Translator): FormFieldSpec[] => [{ name: 'password', label: t('link.password_label'), type: 'password', autocomplete: 'current-password', required: true }]
 
 /**
  * The link page (docs/federation.md, "the linking policy" 3): an upstream identity whose address an
@@ -45,26 +46,27 @@ export function linkPage(doors: AccountDoors): void {
       return renderUpstreamProblem(doors, ctx, error)
     }
     const wrongPassword = problem?.error.code === 'auth.invalid_credentials'
+    const t = pages.t(ctx)
     doors.renderWithPasskeys(
       ctx,
       '@account-link',
       {
-        title: `Link your ${pending.provider} identity`,
+        title: t('link_identity.title', { provider: pending.provider }),
         provider: pending.provider,
         email: pending.email,
         forgotPassword: FORGOT_PAGE_PATH,
         form: formView({
           action: LINK_PATH,
-          submit: `Link ${pending.provider} and sign in`,
-          fields: FIELDS,
+          submit: t('link.submit', { provider: pending.provider }),
+          fields: fieldsOf(t),
           errors: wrongPassword ? { password: problem.errors[''] ?? [] } : problem?.errors,
           error: wrongPassword ? undefined : problem?.errors['']?.join(' '),
           csrfField: CSRF_FIELD,
           csrfToken: pages.csrf.issue(ctx),
         }),
         script: PASSKEY_SCRIPT_PATH,
-        passkey: passkeyButton(doors, ctx, { id: 'passkey-link', action: LINK_PASSKEY_PATH, field: 'response', label: 'Use a passkey of this account' }),
-        cancelForm: formView({ action: LINK_CANCEL_PATH, submit: 'Cancel: do not link', variant: 'secondary', fields: [], csrfField: CSRF_FIELD, csrfToken: pages.csrf.issue(ctx) }),
+        passkey: passkeyButton(doors, ctx, { id: 'passkey-link', action: LINK_PASSKEY_PATH, field: 'response', label: t('link.passkey') }),
+        cancelForm: formView({ action: LINK_CANCEL_PATH, submit: t('link.cancel'), variant: 'secondary', fields: [], csrfField: CSRF_FIELD, csrfToken: pages.csrf.issue(ctx) }),
       },
       problem?.status,
     )
@@ -75,7 +77,7 @@ export function linkPage(doors: AccountDoors): void {
     audience: anyone,
     show: (ctx) => render(ctx),
     budget: { spends: '/auth/login' },
-    fields: FIELDS.map((field) => field.name),
+    fields: ['password'],
     run: async (ctx, { field }) => {
       const pending = await livePendingOf(ctx)
       await finishSignIn(doors, ctx, await login(pages.contextOf(ctx), { email: pending.email, password: field('password'), ip: pages.ipOf(ctx) }))

@@ -3,7 +3,7 @@ import { parseInput } from '../../../parse-input.js'
 import { LoginRequest } from '../../../schemas.js'
 import { LOGIN_PATH } from '../shared.js'
 import type { SignInMethod } from './method.js'
-import { LOGIN_FIELDS, renderSignIn } from './views.js'
+import { renderSignIn } from './views.js'
 
 /**
  * Sign-in with email and password (POST /account/login): the same schema, use case and per-IP budget
@@ -12,7 +12,7 @@ import { LOGIN_FIELDS, renderSignIn } from './views.js'
 export const passwordSignIn: SignInMethod = {
   path: LOGIN_PATH,
   budget: { spends: '/auth/login' },
-  fields: LOGIN_FIELDS.map((field) => field.name),
+  fields: ['email', 'password'],
   async prove(pages, ctx, { field }) {
     const input = parseInput(LoginRequest, { email: field('email'), password: field('password') })
     // lengthRule none: the page does not tell a guesser the policy, and every attempt counts toward the lockout.

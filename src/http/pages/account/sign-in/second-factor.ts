@@ -35,9 +35,9 @@ export const secondFactorSignIn: SignInMethod = {
     return { kind: 'tokens', tokens }
   },
   async refused(doors, ctx, { field }, problem) {
-    if (problem.error.code === 'mfa.invalid_token') return renderSignIn(doors, ctx, { notice: 'That sign-in took too long or was already used: sign in again.', status: 401 })
+    if (problem.error.code === 'mfa.invalid_token') return renderSignIn(doors, ctx, { notice: doors.pages.t(ctx)('mfa.expired'), status: 401 })
     const step = { mfaToken: field('mfa_token'), methods: field('methods').split(',').filter(isMethod) }
-    renderSecondStep(doors, ctx, step, problem.message || 'Enter the code, or use a recovery code.', problem.status)
+    renderSecondStep(doors, ctx, step, problem.message || doors.pages.t(ctx)('mfa.enter_code'), problem.status)
   },
 }
 

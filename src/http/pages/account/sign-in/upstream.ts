@@ -1,3 +1,4 @@
+import { errorMessageOf } from '../../pages.js'
 import type { ParameterizedContext } from 'koa'
 import type { Context } from '../../../../context.js'
 import { HeimdallError } from '../../../../errors.js'
@@ -98,12 +99,12 @@ function uidOf(returnTo: string | undefined): string | undefined {
 
 /** What a person is told when an upstream sign-in fails, by code: the status, and whether to say the error's own message. */
 const PROBLEMS: Partial<Record<string, { status: number; message?: string }>> = {
-  'federation.provider_not_found': { status: 404, message: 'There is no such way to sign in here.' },
-  'federation.provider_disabled': { status: 403, message: 'Signing in this way is turned off for now. Use another way to sign in.' },
-  'federation.invalid_callback': { status: 400, message: 'This sign-in was already finished, has expired, or was started in another browser. Start it again.' },
-  'federation.upstream_refused': { status: 403, message: 'The other provider did not sign you in (you may have cancelled). Nothing was changed here.' },
-  'federation.upstream_invalid': { status: 400, message: 'The other provider\'s answer failed a security check, so it was not accepted. Start again.' },
-  'federation.upstream_unavailable': { status: 502, message: 'The other provider could not be reached. Try again in a moment.' },
+  'federation.provider_not_found': { status: 404, message: 'upstream.not_found' },
+  'federation.provider_disabled': { status: 403, message: 'upstream.disabled' },
+  'federation.invalid_callback': { status: 400, message: 'upstream.invalid_callback' },
+  'federation.upstream_refused': { status: 403, message: 'upstream.refused' },
+  'federation.upstream_invalid': { status: 400, message: 'upstream.invalid' },
+  'federation.upstream_unavailable': { status: 502, message: 'upstream.unavailable' },
 }
 
 /**
@@ -116,9 +117,10 @@ export function renderUpstreamProblem(doors: AccountDoors, ctx: ParameterizedCon
   if (!(error instanceof HeimdallError)) throw error
   const known = PROBLEMS[error.code]
   const status = known?.status ?? (error.status >= 500 ? 502 : error.status)
-  const message = known?.message ?? (error.expose ? error.message : 'Signing in with the other provider did not work. Try again, or use another way to sign in.')
+  const t = doors.pages.t(ctx)
+  const message = known?.message ? t(known.message) : error.expose ? errorMessageOf(t, error) : t('upstream.failed')
   // A link started from the account page goes back there; a sign-in, to the sign-in page.
   const fromAccount = from === 'account' || (ctx.query.link !== undefined && error.code !== 'auth.missing_token')
-  const link = fromAccount ? { href: ACCOUNT_PATH, label: 'Back to your account' } : { href: LOGIN_PATH, label: 'Back to sign in' }
-  doors.pages.render(ctx, '@message', { title: 'Sign-in did not work', tone: 'failure', message, link }, status)
+  const link = fromAccount ? { href: ACCOUNT_PATH, label: t('codes.back') } : { href: LOGIN_PATH, label: t('forgot.back') }
+  doors.pages.render(ctx, '@message', { title: t('upstream.title'), tone: 'failure', message, link }, status)
 }

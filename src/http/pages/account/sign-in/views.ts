@@ -1,3 +1,4 @@
+import type { Translator } from '../../../../infra/i18n/catalogues.js'
 import type { ParameterizedContext } from 'koa'
 import type { Context } from '../../../../context.js'
 import { HeimdallError } from '../../../../errors.js'
@@ -15,12 +16,14 @@ import { MFA_PATH, PASSKEY_LOGIN_PATH, UPSTREAM_PATH } from './paths.js'
 // The pages every sign-in method answers with: the sign-in page again, or the second step.
 
 /** The sign-in page's password form. */
-export const LOGIN_FIELDS: FormFieldSpec[] = [
-  { name: 'email', label: 'Email', type: 'email', autocomplete: 'username webauthn', required: true },
-  { name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', required: true },
-]
-const CODE_FIELDS: FormFieldSpec[] = [{ name: 'code', label: 'Code from your authenticator app', type: 'text', autocomplete: 'one-time-code', required: true }]
-const RECOVERY_FIELDS: FormFieldSpec[] = [{ name: 'recovery_code', label: 'Recovery code', type: 'text', autocomplete: 'off', required: true }]
+export function loginFields(t: Translator): FormFieldSpec[] {
+  return [
+    { name: 'email', label: t('field.email'), type: 'email', autocomplete: 'username webauthn', required: true },
+    { name: 'password', label: t('field.password'), type: 'password', autocomplete: 'current-password', required: true },
+  ]
+}
+const codeFields = (t: Translator): FormFieldSpec[] => [{ name: 'code', label: t('mfa.code_label'), type: 'text', autocomplete: 'one-time-code', required: true }]
+const recoveryFields = (t: Translator): FormFieldSpec[] => [{ name: 'recovery_code', label: t('mfa.recovery_label'), type: 'text', autocomplete: 'off', required: true }]
 
 /** What the sign-in page shows besides its forms: the typed email, errors per field ("" above the form), a notice. */
 export interface SignInView {
@@ -41,11 +44,12 @@ export async function renderSignIn(doors: AccountDoors, ctx: ParameterizedContex
   const upstreams = (await listProviders(doors.pages.contextOf(ctx)))
     .filter((provider) => provider.enabled)
     .map((provider) => ({ href: UPSTREAM_PATH.replace(':name', provider.name), label: provider.buttonLabel }))
+  const t = doors.pages.t(ctx)
   doors.renderWithPasskeys(
     ctx,
     '@account-login',
     {
-      title: 'Sign in',
+      title: t('login.title'),
       notice: view.notice,
       application,
       register: registrationOpen(doors.pages.contextOf(ctx)) ? REGISTER_PATH : undefined,
@@ -54,8 +58,8 @@ export async function renderSignIn(doors: AccountDoors, ctx: ParameterizedContex
       form: formView({
         id: 'form-sign-in',
         action: application ? `${LOGIN_PATH}?${new URLSearchParams({ client_id: clientId! })}` : LOGIN_PATH,
-        submit: 'Sign in',
-        fields: LOGIN_FIELDS,
+        submit: t('login.submit'),
+        fields: loginFields(t),
         values: view.values,
         errors: view.errors,
         error: view.errors?.['']?.join(' '),
@@ -63,7 +67,7 @@ export async function renderSignIn(doors: AccountDoors, ctx: ParameterizedContex
         csrfToken: doors.pages.csrf.issue(ctx),
       }),
       upstreams,
-      passkey: passkeyButton(doors, ctx, { id: 'passkey-login', action: PASSKEY_LOGIN_PATH, field: 'response', label: 'Sign in with a passkey' }),
+      passkey: passkeyButton(doors, ctx, { id: 'passkey-login', action: PASSKEY_LOGIN_PATH, field: 'response', label: t('login.passkey') }),
     },
     view.status,
   )
@@ -72,20 +76,21 @@ export async function renderSignIn(doors: AccountDoors, ctx: ParameterizedContex
 /** The second step of a sign-in: the factors the user has, each a form carrying the step's token. */
 export function renderSecondStep(doors: AccountDoors, ctx: ParameterizedContext, step: Pick<MfaRequired, 'mfaToken' | 'methods'>, error?: string, status = 200): void {
   const csrfToken = doors.pages.csrf.issue(ctx)
+  const t = doors.pages.t(ctx)
   const hidden = { mfa_token: step.mfaToken, methods: step.methods.join(',') }
   const form = (fields: FormFieldSpec[], submit: string) => formView({ action: MFA_PATH, submit, fields, hidden, csrfField: CSRF_FIELD, csrfToken })
   doors.renderWithPasskeys(
     ctx,
     '@account-mfa',
     {
-      title: 'Second step',
+      title: t('mfa.title'),
       error,
       script: PASSKEY_SCRIPT_PATH,
       passkey: step.methods.includes('passkey')
-        ? passkeyButton(doors, ctx, { id: 'passkey-second', action: MFA_PATH, field: 'passkey_response', label: 'Use a passkey', mfaToken: step.mfaToken, hidden: Object.entries(hidden) })
+        ? passkeyButton(doors, ctx, { id: 'passkey-second', action: MFA_PATH, field: 'passkey_response', label: t('mfa.passkey'), mfaToken: step.mfaToken, hidden: Object.entries(hidden) })
         : undefined,
-      codeForm: step.methods.includes('totp') ? form(CODE_FIELDS, 'Verify code') : undefined,
-      recoveryForm: step.methods.includes('recovery_code') ? form(RECOVERY_FIELDS, 'Use recovery code') : undefined,
+      codeForm: step.methods.includes('totp') ? form(codeFields(t), t('mfa.code_submit')) : undefined,
+      recoveryForm: step.methods.includes('recovery_code') ? form(recoveryFields(t), t('mfa.recovery_submit')) : undefined,
     },
     status,
   )

@@ -3,26 +3,40 @@
  *
  * Files run three at a time on two cores: most of a test's time is spent waiting (on MariaDB, on a
  * browser, on a child process, on a poll), and the CPU-heavy builds run at a low priority
- * (test/support/run-command.ts). The files that take minutes start first, so that they run beside the
- * rest instead of after it (docs/testing.md has the profile these come from).
+ * (test/support/run-command.ts). npm pack, which takes minutes, starts first, so that it runs beside
+ * the rest instead of after it (docs/testing.md has the profile these come from).
+ *
+ * The files that drive Chromium are spread over the run, one every few files, instead of starting
+ * together: three of them at once (each with its dozens of Chromium processes) took the machine's
+ * load past 100, and flows through two OpenID providers and the pages then waited past Playwright's
+ * minute for a navigation (upstream-browser failed on every database that way, while passing alone).
  */
-const SLOWEST_FIRST = [
-  'packaging/npm-pack',
+import { readdirSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+
+const FIRST = ['packaging/npm-pack']
+
+/** The Chromium files, slowest first (docs/testing.md's profile). */
+const BROWSER = [
   'integration/pages/account-browser',
-  'integration/pages/embedded-default',
   'integration/pages/product-pages',
+  'integration/federation/upstream-browser',
   'integration/oidc/heimdall-resource',
   'integration/oidc/code-flow',
-  'integration/federation/upstream-browser',
-  'integration/federation/heimdall-upstream',
   'integration/oidc/provider-pages',
-  'integration/oidc/one-session-model',
-  'integration/oidc/discovery',
-  'integration/recovery/',
+  'integration/pages/embedded-default',
+  'integration/pages/translations',
+  'integration/federation/heimdall-upstream',
+  'integration/recovery/pages',
+  'integration/oidc/passkey-sign-in',
+  'integration/oidc/product-pages',
+  'integration/oidc/post-methods',
+  'integration/pages/page-toolkit',
   'integration/docs/browser',
-  'integration/security/fuzz',
-  'integration/oidc/mount-paths',
 ]
+
+/** Slow files without a browser, started early among the rest. */
+const SLOW = ['integration/oidc/one-session-model', 'integration/recovery/', 'integration/security/fuzz', 'integration/oidc/discovery', 'integration/oidc/mount-paths']
 
 /**
  * Last: the Docker image's build, which .ci/run starts beside `npm ci` so that by now its layers are
@@ -40,11 +54,66 @@ const LAST = ['packaging/docker-image']
  */
 export const ALONE = ['dist/test/integration/scale-out/**/*.test.js', 'dist/test/integration/cluster.test.js', 'dist/test/bench/*.test.js', 'dist/packages/verify/test/stream.test.js']
 
+/** The compiled test files under `dir`, as paths relative to the repository (dist/test/...). */
+function testFiles(dir) {
+  let found = []
+  let entries = []
+  try {
+    entries = readdirSync(dir)
+  } catch {
+    return found
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry)
+    if (statSync(path).isDirectory()) found = found.concat(testFiles(path))
+    else if (entry.endsWith('.test.js')) found.push(relative(process.cwd(), path))
+  }
+  return found
+}
+
+const named = (file, prefix) => file.includes(`dist/test/${prefix}`)
+const indexIn = (list, file) => list.findIndex((prefix) => named(file, prefix))
+
+/**
+ * The order files start in: FIRST, then the browser files one every `gap` files among the rest (the
+ * SLOW ones first among those), then LAST. Files not found at load time (a new file before a build)
+ * sort after the others, by name.
+ */
+function startOrder() {
+  const all = [...testFiles('dist/test'), ...readdirSafe('dist/packages').flatMap((name) => testFiles(join('dist/packages', name, 'test')))].sort()
+  const first = all.filter((file) => indexIn(FIRST, file) !== -1)
+  const last = all.filter((file) => indexIn(LAST, file) !== -1)
+  const browser = all.filter((file) => indexIn(BROWSER, file) !== -1).sort((a, b) => indexIn(BROWSER, a) - indexIn(BROWSER, b))
+  const rest = all
+    .filter((file) => !first.includes(file) && !last.includes(file) && !browser.includes(file))
+    .sort((a, b) => rankIn(SLOW, a) - rankIn(SLOW, b) || a.localeCompare(b))
+  const gap = Math.max(1, Math.ceil(rest.length / Math.max(1, browser.length)))
+  const order = [...first]
+  for (let i = 0; i < Math.max(browser.length, Math.ceil(rest.length / gap)); i++) {
+    if (browser[i]) order.push(browser[i])
+    order.push(...rest.slice(i * gap, (i + 1) * gap))
+  }
+  return [...order, ...last]
+}
+
+function rankIn(list, file) {
+  const index = indexIn(list, file)
+  return index === -1 ? list.length : index
+}
+
+function readdirSafe(dir) {
+  try {
+    return readdirSync(dir)
+  } catch {
+    return []
+  }
+}
+
+const ORDER = startOrder()
+
 function rank(file) {
-  const last = LAST.findIndex((prefix) => file.includes(`/dist/test/${prefix}`))
-  if (last !== -1) return SLOWEST_FIRST.length + 1 + last
-  const index = SLOWEST_FIRST.findIndex((prefix) => file.includes(`/dist/test/${prefix}`))
-  return index === -1 ? SLOWEST_FIRST.length : index
+  const index = ORDER.findIndex((known) => file.endsWith(known))
+  return index === -1 ? ORDER.length : index
 }
 
 export default {

@@ -20,7 +20,6 @@ const FIRST = ['packaging/npm-pack']
 const BROWSER = [
   'integration/pages/account-browser',
   'integration/pages/product-pages',
-  'integration/federation/upstream-browser',
   'integration/oidc/heimdall-resource',
   'integration/oidc/code-flow',
   'integration/oidc/provider-pages',
@@ -52,7 +51,19 @@ const LAST = ['packaging/docker-image']
  * between Heimdall and two services (packages/verify/test/stream.test.ts): the same kind of bound.
  * `npm test` runs them afterwards, one at a time (ava.alone.config.js).
  */
-export const ALONE = ['dist/test/integration/scale-out/**/*.test.js', 'dist/test/integration/cluster.test.js', 'dist/test/bench/*.test.js', 'dist/packages/verify/test/stream.test.js']
+export const ALONE = [
+  'dist/test/integration/scale-out/**/*.test.js',
+  'dist/test/integration/cluster.test.js',
+  'dist/test/bench/*.test.js',
+  'dist/packages/verify/test/stream.test.js',
+  // Two serve processes sharing deliveries by leases: under the run's load a lease ran out before its
+  // holder answered, and a delivery went out twice (once per event is what the file asserts).
+  'dist/test/integration/events/webhook-instances.test.js',
+  // Flows through Heimdall, a second OpenID provider and a relying party: in three loaded runs the
+  // idp= flow stopped on the provider's continue page past Playwright's minute, on one database or
+  // all three; alone it passes every time. Why it stops under load is not found yet (issue note).
+  'dist/test/integration/federation/upstream-browser.test.js',
+]
 
 /** The compiled test files under `dir`, as paths relative to the repository (dist/test/...). */
 function testFiles(dir) {

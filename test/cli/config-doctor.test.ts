@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import test from 'ava'
 import { runCli as runCliOnce, type CliResult } from '../support/cli.js'
 import { serve } from '../support/serve-process.js'
+import { eventually } from '../support/eventually.js'
 import { backends, createTestDatabase } from '../support/db.js'
 import { serverTest, TEST_SECRET } from '../support/server.js'
 
@@ -172,6 +173,9 @@ test('doctor and serve warn when the public URL cannot carry passkeys (an IP add
 
     const served = await serve({ ...env, HEIMDALL_PUBLIC_URL: 'http://127.0.0.1:8000' })
     try {
+      // The warning goes to stderr, "Ready" to stdout: two pipes, so under load the test can read
+      // "Ready" before the warning written just before it has arrived.
+      await eventually(async () => /Passkeys will fail/.test(served.stderr()), 10_000)
       t.regex(served.stderr(), /Passkeys will fail: http:\/\/127\.0\.0\.1:8000 names an IP address/)
     } finally {
       served.child.kill('SIGTERM')

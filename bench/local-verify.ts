@@ -6,11 +6,11 @@
 // over the requests answered) beside throughput at saturation, for the service and for Heimdall: while
 // the service verifies on its own, Heimdall answers only the stream's polls (2 a second a service).
 import { randomBytes } from 'node:crypto'
-import { createServer } from 'node:net'
 import { loadConfig } from '../src/config.js'
 import { createContext } from '../src/context.js'
 import { createClient } from '../src/usecases/oidc/create-client.js'
 import { createTestDatabase } from '../test/support/db.js'
+import { freePort } from '../test/support/free-port.js'
 import { processTreeCpuSeconds } from './cpu-time.js'
 import { load, type LoadResult } from './load.js'
 import { startProcess, type Running } from './process.js'
@@ -184,17 +184,6 @@ function medianByCpu(runs: VerificationRun[]): VerificationRun {
 
 function together(run: VerificationRun): number {
   return (run.serviceCpuUs ?? 0) + (run.heimdallCpuUs ?? 0)
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
-  })
 }
 
 /** The comparison as a markdown table, and its headline: what each way costs Heimdall, the service, and both. */

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Context } from '../context.js'
 import { createRequestListener } from './app.js'
+import { answerClientErrors } from './client-errors.js'
 import { createOidcHost, withOidc } from './oidc/mount.js'
 
 export interface RunningServer {
@@ -20,7 +21,8 @@ const TIMEOUT_CHECK_INTERVAL_MS = 1000
 /**
  * Listens with timeouts that fit an auth API: a client that trickles its headers or its body is cut
  * off (408, connection closed) after HEIMDALL_HEADERS_TIMEOUT / HEIMDALL_REQUEST_TIMEOUT instead of
- * holding a connection for Node's 60 s / 300 s.
+ * holding a connection for Node's 60 s / 300 s; a request that had arrived while the server was held
+ * up is served, not refused (client-errors.ts).
  */
 export async function startHttpServer(context: Context, options: { host: string; port: number }): Promise<RunningServer> {
   const oidc = context.config.oidcEnabled ? createOidcHost(context) : undefined
@@ -33,6 +35,7 @@ export async function startHttpServer(context: Context, options: { host: string;
   // them (undici: the announced timeout less 1 s; ALB: 60 s). At Node's 5 s, a client that reused a
   // connection just as the server closed it got ECONNRESET, often after a stalled event loop.
   server.keepAliveTimeout = 65000
+  answerClientErrors(server, requestTimeoutSeconds * 1000)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, options.host, () => {

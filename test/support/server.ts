@@ -1,4 +1,5 @@
 import test, { type ExecutionContext } from 'ava'
+import type { Server } from 'node:http'
 import { loadConfig } from '../../src/config.js'
 import { createContext, type Context } from '../../src/context.js'
 import type { Clock } from '../../src/infra/clock.js'
@@ -35,6 +36,8 @@ export function cheapPolicy(algorithm: HashPolicy['algorithm'], overrides: Parti
 export interface TestServer {
   backend: Backend
   url: string
+  /** The Node HTTP server answering at `url` (in this process). */
+  http: Server
   client: HeimdallAPIClient
   context: Context
   database: TestDatabase
@@ -104,6 +107,7 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
   return {
     backend,
     url: running.url,
+    http: running.server,
     client: new HeimdallAPIClient(running.url),
     context,
     database,
@@ -122,7 +126,7 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
  * Another Heimdall instance on the same database as `server` (its own process state: caches, mail
  * sender), with `env` on top of the first one's settings and its own hasher when given (a changed hashing setting). Closing it leaves the database alone.
  */
-export async function startSecondInstance(server: TestServer, env: Record<string, string> = {}, passwords: PasswordHasher | undefined = server.passwords): Promise<Omit<TestServer, 'database' | 'backend' | 'passwords' | 'warnings'>> {
+export async function startSecondInstance(server: TestServer, env: Record<string, string> = {}, passwords: PasswordHasher | undefined = server.passwords): Promise<Omit<TestServer, 'database' | 'backend' | 'passwords' | 'warnings' | 'http'>> {
   const instanceEnv = { ...server.env, ...env }
   const context = createContext(loadConfig(instanceEnv), { watchRevocations: true, passwords })
   await prepareService(context, { migrate: false, prepareSigningKey: false })

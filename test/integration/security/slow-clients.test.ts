@@ -56,6 +56,49 @@ test('a client that trickles its body is cut off after HEIMDALL_REQUEST_TIMEOUT'
   t.regex(answer, /^HTTP\/1\.1 408/)
 })
 
+/** Sends `request` on a new connection and answers what the server said by the time it closed it. */
+function send(request: string): Promise<string> {
+  const { hostname, port } = new URL(server.url)
+  return new Promise((resolve) => {
+    let answer = ''
+    const socket = connect(Number(port), hostname, () => socket.write(request))
+    socket.on('data', (chunk) => (answer += chunk))
+    socket.on('error', () => undefined)
+    socket.on('close', () => resolve(answer))
+  })
+}
+
+// Serial, so that the held-up event loop meets this test's connection and no other test's.
+test.serial('a request that arrived while the server was held up past HEIMDALL_HEADERS_TIMEOUT is served, not answered 408', async (t) => {
+  // The event loop held up right after the connection is accepted, as a slow synchronous SQLite
+  // write or a starved CPU holds it: Node checks the headers clock before it reads the socket.
+  const holdUp = () => {
+    const until = Date.now() + HEADERS_TIMEOUT_S * 1000 + 1500
+    while (Date.now() < until);
+  }
+  server.http.once('connection', holdUp)
+  t.regex(await send('GET /health HTTP/1.1\r\nHost: heimdall\r\nConnection: close\r\n\r\n'), /^HTTP\/1\.1 200 /)
+
+  // A body that had arrived too: the login is answered (no such user: 400, as the contract has it), not timed out.
+  const body = JSON.stringify({ email: uniqueEmail('held-up'), password: TEST_PASSWORD })
+  server.http.once('connection', holdUp)
+  const answer = await send(`POST /auth/login HTTP/1.1\r\nHost: heimdall\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`)
+  t.regex(answer, /^HTTP\/1\.1 400 [^]*"code":"auth\.invalid_credentials"/)
+})
+
+test('a connection that sends nothing is answered 408 and closed after HEIMDALL_HEADERS_TIMEOUT', async (t) => {
+  const { closedAfterMs, answer } = await trickle('', () => '', 20_000)
+  t.not(closedAfterMs, undefined, 'still connected after 20 s')
+  t.true(closedAfterMs! >= HEADERS_TIMEOUT_S * 1000 - 100, `closed after ${closedAfterMs} ms`)
+  t.true(closedAfterMs! <= HEADERS_TIMEOUT_S * 1000 + SLACK_MS, `closed after ${closedAfterMs} ms`)
+  t.is(answer, 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n')
+})
+
+test('what never becomes a request is answered as Node answers it: 400 for a malformed one, 431 for headers past 16 KiB', async (t) => {
+  t.is(await send('NOT AN HTTP REQUEST\r\n\r\n'), 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+  t.is(await send(`GET /health HTTP/1.1\r\nHost: heimdall\r\nX-Large: ${'a'.repeat(17 * 1024)}\r\n\r\n`), 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n')
+})
+
 test('clients that send at once are unaffected, before and after slow ones', async (t) => {
   const email = uniqueEmail('quick')
   t.is((await server.client.register(email, TEST_PASSWORD)).statusCode, 200)

@@ -6,6 +6,7 @@ import type { DatabaseType } from '../../config.js'
 import type { Logger } from '../logger.js'
 import { setStallTolerantTimeout } from '../stall-tolerant-timeout.js'
 import { createPostgresKnex } from './postgres-knex.js'
+import { sharedSqliteKnex } from './sqlite-file-share.js'
 
 type KnexLog = Knex.Config['log']
 
@@ -48,7 +49,10 @@ export interface KnexOptions {
 /** Builds the knex instance for `sqlite:PATH`, `mysql://user:pass@host:port/db` or `postgres://user:pass@host:port/db`. */
 export function createKnex(url: string, type: DatabaseType, options: KnexOptions = {}): Knex {
   const log = knexLog(options.logger)
-  if (type === 'sqlite') return createSqliteKnex(sqlitePath(url), log)
+  if (type === 'sqlite') {
+    const filename = sqlitePath(url)
+    return sharedSqliteKnex(filename, () => createSqliteKnex(filename, log))
+  }
   if (type === 'postgres') return createPostgresKnex(url, log, options.queryDeadlineMs)
   return createMysqlKnex(url, log, options.queryDeadlineMs)
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import test, { type ExecutionContext } from 'ava'
+import { eachBackend } from '../support/each-backend.js'
 import { runCli, type CliResult } from '../support/cli.js'
 import { backends, type Backend } from '../support/db.js'
 import { claimsOf } from '../support/jwt.js'
@@ -16,9 +17,7 @@ test.after.always(async () => {
   await Promise.all([...servers.values()].map((server) => server.close()))
 })
 
-function each(title: string, run: (t: ExecutionContext, server: TestServer) => Promise<void>): void {
-  for (const backend of backends()) test(`${title} [${backend}]`, (t) => run(t, servers.get(backend)!))
-}
+const each = (title: string, run: (t: ExecutionContext, server: TestServer) => Promise<void>) => eachBackend(servers, title, run)
 
 /**
  * For input that the command's argument parsing refuses before any database is opened: one backend

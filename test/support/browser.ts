@@ -71,3 +71,12 @@ export async function contextWithAuthenticator(browser: Browser, options?: Brows
   })
   return { context, page }
 }
+
+/** Runs `run` on a new page of `context`, then closes the context, whatever `run` did. */
+export async function withPage(context: BrowserContext, run: (page: Page) => Promise<void>): Promise<void> {
+  try {
+    await run(await context.newPage())
+  } finally {
+    await context.close()
+  }
+}

@@ -4,6 +4,7 @@
 // account page's link and unlink, the second step after an upstream sign-in, a disabled user. One
 // server per database, one browser for the file, a browser context (its own cookies) per test.
 import test, { type ExecutionContext } from 'ava'
+import { eachBackend } from '../../support/each-backend.js'
 import type { Browser, Page } from 'playwright-core'
 import { browserAvailable, contextWithAuthenticator, launchBrowser } from '../../support/browser.js'
 import { eventually } from '../../support/eventually.js'
@@ -55,9 +56,7 @@ if (browserAvailable('Sign-in with another identity provider')) {
     await Promise.all([...targets.values()].map((target) => Promise.all([target.server.close(), target.upstream.close()])))
   })
 
-  function each(title: string, run: (t: ExecutionContext, target: Target) => Promise<void>): void {
-    for (const backend of backends()) test(`${title} [${backend}]`, (t) => run(t, targets.get(backend)!))
-  }
+  const each = (title: string, run: (t: ExecutionContext, target: Target) => Promise<void>) => eachBackend(targets, title, run)
   let sequence = 0
   const uniqueSub = (label: string) => `${label}-${process.pid}-${++sequence}`
 

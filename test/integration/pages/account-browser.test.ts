@@ -4,6 +4,7 @@
 // the TOTP, recovery code, session and password flows. One server per database and one browser for the
 // file; every test has its own user and browser context (its own cookies).
 import test, { type ExecutionContext } from 'ava'
+import { eachBackend } from '../../support/each-backend.js'
 import type { Browser, Page } from 'playwright-core'
 import { claimsOf } from '../../support/jwt.js'
 import { browserAvailable, contextWithAuthenticator, launchBrowser } from '../../support/browser.js'
@@ -37,9 +38,7 @@ if (browserAvailable('The account page')) {
   })
 
   /** One test per backend, each with that backend's server; the browser is shared. */
-  function each(title: string, run: (t: ExecutionContext, target: Target) => Promise<void>): void {
-    for (const backend of backends()) test(`${title} [${backend}]`, (t) => run(t, targets.get(backend)!))
-  }
+  const each = (title: string, run: (t: ExecutionContext, target: Target) => Promise<void>) => eachBackend(targets, title, run)
 
 
   async function signInWithPassword(page: Page, origin: string, email: string, password = TEST_PASSWORD): Promise<void> {

@@ -7,9 +7,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import test, { type ExecutionContext } from 'ava'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { eachBackend } from '../../support/each-backend.js'
+import type { Browser, Page } from 'playwright-core'
 import { assertAccessible } from '../../support/axe.js'
-import { browserAvailable, contextWithAuthenticator, launchBrowser } from '../../support/browser.js'
+import { browserAvailable, withPage, contextWithAuthenticator, launchBrowser } from '../../support/browser.js'
 import { runCli } from '../../support/cli.js'
 import { backends, type Backend } from '../../support/db.js'
 import { linkMail, SUBJECTS } from '../../support/mail-links.js'
@@ -48,17 +49,7 @@ if (browserAvailable('The product pages')) {
     await smtp?.close()
   })
 
-  function each(title: string, run: (t: ExecutionContext, target: Target) => Promise<void>): void {
-    for (const backend of backends()) test(`${title} [${backend}]`, (t) => run(t, targets.get(backend)!))
-  }
-
-  async function within(context: BrowserContext, run: (page: Page) => Promise<void>): Promise<void> {
-    try {
-      await run(await context.newPage())
-    } finally {
-      await context.close()
-    }
-  }
+  const each = (title: string, run: (t: ExecutionContext, target: Target) => Promise<void>) => eachBackend(targets, title, run)
 
   async function signIn(page: Page, origin: string, email: string, password = TEST_PASSWORD): Promise<void> {
     await page.goto(`${origin}/account/login`)
@@ -89,8 +80,8 @@ if (browserAvailable('The product pages')) {
     const email = uniqueEmail('product-account')
     await server.client.register(email, TEST_PASSWORD)
     // Another session, from another browser: the page tells them apart by device and address.
-    await within(await browser.newContext({ userAgent: FIREFOX_ON_WINDOWS }), (page) => signIn(page, origin, email))
-    await within(await browser.newContext({ viewport: DESKTOP }), async (page) => {
+    await withPage(await browser.newContext({ userAgent: FIREFOX_ON_WINDOWS }), (page) => signIn(page, origin, email))
+    await withPage(await browser.newContext({ viewport: DESKTOP }), async (page) => {
       await signIn(page, origin, email)
       t.deepEqual(await page.locator('main h2').allTextContents(), ['Profile', 'Security', 'Sessions'])
       t.is(await page.locator('#profile-title + p .status').textContent(), 'Not verified')
@@ -137,7 +128,7 @@ if (browserAvailable('The product pages')) {
     const email = uniqueEmail('product-totp')
     await server.client.register(email, TEST_PASSWORD)
     await markEmailVerified(server.context, { email })
-    await within(await browser.newContext({ viewport: PHONE }), async (page) => {
+    await withPage(await browser.newContext({ viewport: PHONE }), async (page) => {
       await signIn(page, origin, email)
       const setup = page.locator('form[action="/account/totp/setup"]')
       await setup.getByLabel('Your password').fill(TEST_PASSWORD)
@@ -184,7 +175,7 @@ if (browserAvailable('The product pages')) {
     const email = uniqueEmail('product-passkey')
     await server.client.register(email, TEST_PASSWORD)
     await markEmailVerified(server.context, { email })
-    await within(await browser.newContext({ javaScriptEnabled: false }), async (page) => {
+    await withPage(await browser.newContext({ javaScriptEnabled: false }), async (page) => {
       await page.goto(`${origin}/account/login`)
       t.true(await page.getByText('Passkeys need JavaScript, which is off in this browser.').isVisible())
     })
@@ -220,7 +211,7 @@ if (browserAvailable('The product pages')) {
   each('sign-in messages in plain words: an address, a short password counted by the lockout, how long a lockout lasts, a disabled account; signing out says so', async (t, { server, origin }) => {
     const email = uniqueEmail('product-sign-in')
     await server.client.register(email, TEST_PASSWORD)
-    await within(await browser.newContext({ viewport: PHONE }), async (page) => {
+    await withPage(await browser.newContext({ viewport: PHONE }), async (page) => {
       await page.goto(`${origin}/account/login`)
       await page.evaluate(() => (globalThis as unknown as { document: { querySelector(s: string): { setAttribute(n: string, v: string): void } } }).document.querySelector('form').setAttribute('novalidate', ''))
       await page.getByLabel('Email').fill('no-at-sign')
@@ -249,7 +240,7 @@ if (browserAvailable('The product pages')) {
     t.is((await runCli(['user:disable', disabled], { env: server.env, timeoutMs: 120_000 })).code, 0)
     const other = uniqueEmail('product-signed-out')
     await server.client.register(other, TEST_PASSWORD)
-    await within(await browser.newContext(), async (page) => {
+    await withPage(await browser.newContext(), async (page) => {
       await signIn(page, origin, disabled)
       t.regex((await page.locator('.form-error').textContent())!, /disabled.*Ask the administrator/)
       await signIn(page, origin, other)
@@ -260,7 +251,7 @@ if (browserAvailable('The product pages')) {
   })
 
   each('no dead ends: / leads a browser to its account, a favicon, the confirmed address and a broken link lead on, registration from the sign-in page', async (t, { server, origin }) => {
-    await within(await browser.newContext(), async (page) => {
+    await withPage(await browser.newContext(), async (page) => {
       await page.goto(`${origin}/`)
       t.is(new URL(page.url()).pathname, '/account/login', 'a browser asking for / lands on the sign-in page')
       const json = await server.client.http.get('')
@@ -329,7 +320,7 @@ if (browserAvailable('The product pages')) {
       t.is(shown.code, 0, shown.stderr)
       for (const line of [/product_name +Acme ID/, /brand_primary_colour +#00664f/, /brand_primary_colour_dark +#7fe0c4/, /support_url +https:\/\/help.acme.example\/id/, /brand_logo_file +\S*logo.svg/, /brand_css_file +\S*brand.css/]) t.regex(shown.stdout, line)
 
-      await within(await browser.newContext(), async (page) => {
+      await withPage(await browser.newContext(), async (page) => {
         const hosts = new Set<string>()
         page.on('request', (request) => hosts.add(new URL(request.url()).host))
         await page.goto(`${origin}/account/login`)

@@ -7,9 +7,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import test, { type ExecutionContext } from 'ava'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { eachBackend } from '../../support/each-backend.js'
+import type { Browser, Page } from 'playwright-core'
 import { assertAccessible } from '../../support/axe.js'
-import { browserAvailable, launchBrowser } from '../../support/browser.js'
+import { browserAvailable, withPage, launchBrowser } from '../../support/browser.js'
 import { backends, type Backend } from '../../support/db.js'
 import { freePort, startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
 import { startSmtpServer, type TestSmtpServer } from '../../support/smtp.js'
@@ -48,17 +49,7 @@ if (browserAvailable('The translated pages')) {
     rmSync(locales, { recursive: true, force: true })
   })
 
-  function each(title: string, run: (t: ExecutionContext, target: Target) => Promise<void>): void {
-    for (const backend of backends()) test(`${title} [${backend}]`, (t) => run(t, targets.get(backend)!))
-  }
-
-  async function within(context: BrowserContext, run: (page: Page) => Promise<void>): Promise<void> {
-    try {
-      await run(await context.newPage())
-    } finally {
-      await context.close()
-    }
-  }
+  const each = (title: string, run: (t: ExecutionContext, target: Target) => Promise<void>) => eachBackend(targets, title, run)
 
   /** Whether the page is wider than its viewport (something overflows sideways). */
   async function overflows(page: Page): Promise<boolean> {
@@ -82,7 +73,7 @@ if (browserAvailable('The translated pages')) {
 
   each('Accept-Language de: registration, its mail, sign-in and the account page in German, accessible light and dark', async (t, { origin }) => {
     const email = uniqueEmail('i18n-de')
-    await within(await browser.newContext({ viewport: DESKTOP, extraHTTPHeaders: GERMAN }), async (page) => {
+    await withPage(await browser.newContext({ viewport: DESKTOP, extraHTTPHeaders: GERMAN }), async (page) => {
       await page.goto(`${origin}/account/login`)
       await checkPage(t, page, 'sign-in', 'Anmelden')
       t.true(await page.getByRole('link', { name: 'Passwort vergessen?' }).isVisible())
@@ -118,7 +109,7 @@ if (browserAvailable('The translated pages')) {
   each('the user\'s own language wins over the browser\'s, for the pages and for the mails sent to them', async (t, { server, origin }) => {
     const email = uniqueEmail('i18n-choice')
     await server.client.register(email, TEST_PASSWORD)
-    await within(await browser.newContext({ viewport: DESKTOP, extraHTTPHeaders: ENGLISH }), async (page) => {
+    await withPage(await browser.newContext({ viewport: DESKTOP, extraHTTPHeaders: ENGLISH }), async (page) => {
       await page.goto(`${origin}/account/login`)
       t.is(await page.locator('html').getAttribute('lang'), 'en')
       await page.getByLabel('Email').fill(email)
@@ -140,7 +131,7 @@ if (browserAvailable('The translated pages')) {
       t.regex(mail.text, /innerhalb von \d+ (Minuten?|Stunden?)/)
 
       // Another browser, asking for English, without the cookie: signed in, the user's choice decides.
-      await within(await browser.newContext({ viewport: DESKTOP, extraHTTPHeaders: ENGLISH }), async (elsewhere) => {
+      await withPage(await browser.newContext({ viewport: DESKTOP, extraHTTPHeaders: ENGLISH }), async (elsewhere) => {
         await elsewhere.goto(`${origin}/account/login`)
         t.is(await elsewhere.locator('h1').textContent(), 'Sign in')
         await elsewhere.getByLabel('Email').fill(email)
@@ -158,7 +149,7 @@ if (browserAvailable('The translated pages')) {
   })
 
   each('a catalogue dropped into HEIMDALL_LOCALES_DIR serves its language (?lang=fr, then its cookie), English for the keys it lacks', async (t, { origin }) => {
-    await within(await browser.newContext({ viewport: DESKTOP, extraHTTPHeaders: ENGLISH }), async (page) => {
+    await withPage(await browser.newContext({ viewport: DESKTOP, extraHTTPHeaders: ENGLISH }), async (page) => {
       await page.goto(`${origin}/account/login?lang=fr`)
       t.is(await page.locator('html').getAttribute('lang'), 'fr')
       t.is(await page.locator('h1').textContent(), 'Se connecter')

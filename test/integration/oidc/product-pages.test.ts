@@ -1,7 +1,7 @@
 // The OpenID Connect side of issue 27, in headless Chromium: the sign-in page names the application
 // asking; the consent page's Allow and Deny look different and name it; prompt=create leads to the
-// registration page and, after the sign-in that follows, back to the application; the provider's error
-// page offers a way back. axe-core in light and dark mode on each: zero violations.
+// registration page, which names it too, and, after the sign-in that follows, back to the application;
+// the provider's error page offers a way back. axe-core in light and dark mode on each: zero violations.
 import test from 'ava'
 import * as oidc from 'openid-client'
 import type { Browser, Page } from 'playwright-core'
@@ -108,13 +108,15 @@ if (browserAvailable('The OpenID Connect pages as a product')) {
         await page.goto((await rp.url({ prompt: 'create' })).href)
         await page.waitForURL(/\/account\/register/)
         t.is(await page.locator('h1').textContent(), 'Create an account')
+        t.is(await page.locator('p.lead').textContent(), 'Create an account to continue to Team wiki.', 'the registration page names the application, as the sign-in page does')
         const email = uniqueEmail('oidc-create')
         await page.getByLabel('Email').fill(email)
         await page.getByLabel('Password').fill(TEST_PASSWORD)
         await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Create account' }).click()])
         t.is(await page.locator('h1').textContent(), 'Check your mail')
         await markEmailVerified(server.context, { email })
-        await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Go to sign in' }).click()])
+        await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Sign in to Team wiki' }).click()])
+        t.is(await page.locator('p.lead').textContent(), 'Sign in to continue to Team wiki.')
         await fill(page, email)
         await page.getByRole('heading', { name: 'Allow access?' }).waitFor()
         await Promise.all([page.waitForURL((url) => url.href.startsWith(callback!.redirectUri)), page.getByRole('button', { name: 'Allow Team wiki' }).click()])

@@ -10,6 +10,7 @@ import { anyone, formPage } from '../form-page.js'
 import { passwordPolicyInWords } from '../password-policy-words.js'
 import type { Translator } from '../../../infra/i18n/catalogues.js'
 
+import { askingApplication, keepingApplication } from './asking-application.js'
 import { LOGIN_PATH, type AccountDoors } from './shared.js'
 
 export const REGISTER_PATH = '/account/register'
@@ -34,17 +35,20 @@ export function registrationOpen(context: Context): boolean {
 export function registerPage(doors: AccountDoors): void {
   const { pages } = doors
 
-  function showForm(ctx: ParameterizedContext, view: { email?: string; errors?: Record<string, string[]>; status?: number } = {}): void {
+  async function showForm(ctx: ParameterizedContext, view: { email?: string; errors?: Record<string, string[]>; status?: number } = {}): Promise<void> {
     const t = pages.t(ctx)
+    // Reached from an application (prompt=create, or the sign-in page's link): the page names it.
+    const application = await askingApplication(pages.contextOf(ctx), ctx)
     pages.render(
       ctx,
       '@account-register',
       {
         title: t('login.create_account'),
-        signIn: LOGIN_PATH,
+        application: application?.name,
+        signIn: keepingApplication(LOGIN_PATH, application),
         form: formView({
           id: 'form-register',
-          action: REGISTER_PATH,
+          action: keepingApplication(REGISTER_PATH, application),
           submit: t('register.submit'),
           fields: fieldsOf(t),
           values: { email: view.email },
@@ -68,26 +72,27 @@ export function registerPage(doors: AccountDoors): void {
     audience: anyone,
     budget: { spends: '/auth/register' },
     fields: ['email', 'password'],
-    show: (ctx) => {
+    show: async (ctx) => {
       requireOpen(ctx)
-      showForm(ctx)
+      await showForm(ctx)
     },
     run: async (ctx, { field }) => {
       requireOpen(ctx)
       const input = parseInput(RegisterRequest, { email: field('email'), password: field('password') })
       const user = await registerUser(pages.contextOf(ctx), { email: input.email, password: input.password })
       const t = pages.t(ctx)
+      const application = await askingApplication(pages.contextOf(ctx), ctx)
       pages.render(ctx, '@message', {
         title: t('mail_sent.title'),
         tone: 'success',
         message: t('register.done', { email: user.email }),
-        link: { href: LOGIN_PATH, label: t('register.go_to_sign_in') },
+        link: { href: keepingApplication(LOGIN_PATH, application), label: application ? t('register.sign_in_to', { application: application.name }) : t('register.go_to_sign_in') },
       })
     },
     rerender: (ctx, { field }, problem) => {
       if (problem.error.code === 'route.not_found') throw problem.error
       const errors = problem.error.code === 'user.email_taken' ? { email: [pages.t(ctx)('register.email_taken')] } : problem.errors
-      showForm(ctx, { email: field('email'), errors, status: problem.status })
+      return showForm(ctx, { email: field('email'), errors, status: problem.status })
     },
   })
 }

@@ -35,7 +35,8 @@ export const ACCOUNT_TEMPLATES: Record<string, string> = {
 <% } %><% if (it.passkey) { %><p class="hint"><%= it.t('login.or_passkey') %></p>
 <%~ include('@passkey-button', it.passkey) %><script src="<%= it.script %>" defer></script>
 <% } %>`,
-  '@account-register': `<% layout('@layout', it) %><p><%= it.t('register.lead') %></p>
+  '@account-register': `<% layout('@layout', it) %><% if (it.application) { %><p class="lead"><%~ it.th('register.continue_to', { application: it.tag('strong', it.application) }) %></p>
+<% } %><p><%= it.t('register.lead') %></p>
 <%~ include('@form', it.form) %>
 <p><%= it.t('register.have_account') %> <a href="<%= it.signIn %>"><%= it.t('register.sign_in') %></a></p>
 `,

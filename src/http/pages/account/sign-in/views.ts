@@ -1,8 +1,6 @@
 import type { Translator } from '../../../../infra/i18n/catalogues.js'
 import type { ParameterizedContext } from 'koa'
-import type { Context } from '../../../../context.js'
-import { HeimdallError } from '../../../../errors.js'
-import { getClient } from '../../../../usecases/oidc/list-clients.js'
+import { askingApplication, keepingApplication } from '../asking-application.js'
 import { REGISTER_PATH, registrationOpen } from '../register-page.js'
 import { listProviders } from '../../../../usecases/federation/list-providers.js'
 import type { MfaRequired } from '../../../../usecases/mfa/second-step.js'
@@ -39,8 +37,7 @@ export interface SignInView {
  */
 export async function renderSignIn(doors: AccountDoors, ctx: ParameterizedContext, view: SignInView = {}): Promise<void> {
   // The OpenID sign-in step names its client (?client_id=): the page says which application is asking.
-  const clientId = typeof ctx.query.client_id === 'string' && ctx.query.client_id !== '' ? ctx.query.client_id : undefined
-  const application = clientId && (await applicationOf(doors.pages.contextOf(ctx), clientId))
+  const application = await askingApplication(doors.pages.contextOf(ctx), ctx)
   const upstreams = (await listProviders(doors.pages.contextOf(ctx)))
     .filter((provider) => provider.enabled)
     .map((provider) => ({ href: UPSTREAM_PATH.replace(':name', provider.name), label: provider.buttonLabel }))
@@ -51,13 +48,13 @@ export async function renderSignIn(doors: AccountDoors, ctx: ParameterizedContex
     {
       title: t('login.title'),
       notice: view.notice,
-      application,
-      register: registrationOpen(doors.pages.contextOf(ctx)) ? REGISTER_PATH : undefined,
+      application: application?.name,
+      register: registrationOpen(doors.pages.contextOf(ctx)) ? keepingApplication(REGISTER_PATH, application) : undefined,
       forgotPassword: FORGOT_PAGE_PATH,
       script: PASSKEY_SCRIPT_PATH,
       form: formView({
         id: 'form-sign-in',
-        action: application ? `${LOGIN_PATH}?${new URLSearchParams({ client_id: clientId! })}` : LOGIN_PATH,
+        action: keepingApplication(LOGIN_PATH, application),
         submit: t('login.submit'),
         fields: loginFields(t),
         values: view.values,
@@ -97,14 +94,6 @@ export function renderSecondStep(doors: AccountDoors, ctx: ParameterizedContext,
 }
 
 /** The name of the registered application a sign-in is for, or undefined (no such client). */
-async function applicationOf(context: Context, clientId: string): Promise<string | undefined> {
-  try {
-    return (await getClient(context, { clientId })).name
-  } catch (error) {
-    if (error instanceof HeimdallError && error.code === 'client.not_found') return undefined
-    throw error
-  }
-}
 
 /** The data of a passkey button (templates.ts @passkey-button): its form posts the credential the script put into `field`. */
 export function passkeyButton(doors: AccountDoors, ctx: ParameterizedContext, button: { id: string; action: string; field: string; label: string; mfaToken?: string; hidden?: Array<[string, string]> }) {

@@ -51,8 +51,9 @@ const MAX_IN_FLIGHT = 32
  * without waiting for it: a slow or dead endpoint holds only its own queue. A delivery's outcome is
  * recorded with its attempt; a failure is retried with backoff (domain/webhook-retry.ts) until the
  * retry window is over, and then the endpoint is disabled with a webhook.disabled event and one
- * error line. A process killed mid-delivery leaves a lease that runs out (twice the timeout, and a
- * second): the delivery is made again, with the same webhook-id.
+ * error line. A claim is a lease (twice the timeout, and a second), renewed as the send starts; a
+ * worker whose lease ran out before that sends nothing. A process killed mid-delivery leaves a lease
+ * that runs out: the delivery is made again, with the same webhook-id.
  */
 export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
   const worker = `${process.pid}-${randomUUID().slice(0, 8)}`
@@ -91,6 +92,11 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     const body = webhookBody(eventRow)
     const sentAt = new Date()
     const secrets = await openEndpointSecrets(options.secretBox, endpoint, sentAt.getTime())
+    // The reads above may have used up much of the lease on a loaded machine: the send starts with a
+    // whole lease (longer than its timeout), or not at all once the lease has run out, when another
+    // worker may already be sending the same delivery.
+    const sending = Date.now()
+    if (!(await webhooks.renewClaim(row.id, worker, sending, sending + leaseMs))) return
     const response = await postWebhook(endpoint.url, body, signedHeaders(row.event_id, sentAt, body, secrets), {
       allowPrivate: options.allowPrivate,
       timeoutMs: options.timeoutMs,

@@ -89,6 +89,15 @@ export function createWebhooksRepository(db: Knex) {
       return db<WebhookDeliveryRow>('webhook_deliveries').where({ id, claimed_by: worker, status: 'sending' }).first()
     },
 
+    /**
+     * Extends this worker's claim to `claimedUntil` (milliseconds) if it still holds it at `now`:
+     * answers false once the lease has run out, whether or not another worker has taken the row since.
+     */
+    async renewClaim(id: number, worker: string, now: number, claimedUntil: number): Promise<boolean> {
+      const renewed = await db('webhook_deliveries').where({ id, claimed_by: worker, status: 'sending' }).where('claimed_until', '>=', now).update({ claimed_until: claimedUntil })
+      return renewed > 0
+    },
+
     async insertWebhookAttempt(attempt: Omit<WebhookAttemptRow, 'id'>): Promise<void> {
       await db('webhook_attempts').insert({ ...attempt, error: attempt.error?.slice(0, 2000) ?? null })
     },

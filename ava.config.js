@@ -26,6 +26,7 @@ const BROWSER = [
   'integration/pages/embedded-default',
   'integration/pages/translations',
   'integration/federation/heimdall-upstream',
+  'integration/federation/upstream-browser',
   'integration/recovery/pages',
   'integration/oidc/passkey-sign-in',
   'integration/oidc/product-pages',
@@ -56,13 +57,6 @@ export const ALONE = [
   'dist/test/integration/cluster.test.js',
   'dist/test/bench/*.test.js',
   'dist/packages/verify/test/stream.test.js',
-  // Two serve processes sharing deliveries by leases: under the run's load a lease ran out before its
-  // holder answered, and a delivery went out twice (once per event is what the file asserts).
-  'dist/test/integration/events/webhook-instances.test.js',
-  // Flows through Heimdall, a second OpenID provider and a relying party: in three loaded runs the
-  // idp= flow stopped on the provider's continue page past Playwright's minute, on one database or
-  // all three; alone it passes every time. Why it stops under load is not found yet (issue note).
-  'dist/test/integration/federation/upstream-browser.test.js',
 ]
 
 /** The compiled test files under `dir`, as paths relative to the repository (dist/test/...). */

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import { whereClaimable } from '../db/leased-rows.js'
 import { hasSkipLocked, insertReturningId, isSerialId } from '../db/dialect.js'
 import { transactionRetryingLockConflicts } from '../db/lock-conflict.js'
 import type { MailRow, MailStatus } from '../db/tables.js'
@@ -20,13 +21,7 @@ export type MailOutboxRepository = ReturnType<typeof createMailOutboxRepository>
  * lease has run out.
  */
 export function createMailOutboxRepository(db: Knex) {
-  /** Rows a sender may take now: pending and due, or claimed by a sender whose lease ran out. */
-  const claimable = (builder: Knex.QueryBuilder, now: number) =>
-    builder.where((due) =>
-      due
-        .where((pending) => pending.where('status', 'pending').where('next_attempt_at', '<=', now))
-        .orWhere((abandoned) => abandoned.where('status', 'sending').where('claimed_until', '<', now)),
-    )
+  const claimable = whereClaimable
 
   return {
     /** Answers the new row's id. */

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import { whereClaimable } from '../db/leased-rows.js'
 import type { WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow } from '../db/tables.js'
 
 export type WebhooksRepository = ReturnType<typeof createWebhooksRepository>
@@ -26,12 +27,7 @@ const UNDELIVERED = ['pending', 'sending']
  * has run out, and delivered again (at least once; receivers dedupe on webhook-id).
  */
 export function createWebhooksRepository(db: Knex) {
-  const claimable = (builder: Knex.QueryBuilder, now: number) =>
-    builder.where((due) =>
-      due
-        .where((pending) => pending.where('status', 'pending').where('next_attempt_at', '<=', now))
-        .orWhere((abandoned) => abandoned.where('status', 'sending').where('claimed_until', '<', now)),
-    )
+  const claimable = whereClaimable
 
   return {
     async insertWebhookEndpoint(row: WebhookEndpointRow): Promise<void> {

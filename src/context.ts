@@ -218,6 +218,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
         retryBaseMs: config.webhookRetryBaseMs,
         retryForSeconds: config.webhookRetryForSeconds,
         pollMs: config.webhookPollMs,
+        keepDeliveredMs: config.webhookKeepDeliveredSeconds * 1000,
         isReady: () => context.ready,
         databaseOutage,
         countOutcome: (endpoint, outcome) => context.metrics.countWebhook(endpoint, outcome),

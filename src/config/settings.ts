@@ -379,6 +379,12 @@ export const SETTINGS = {
     default: 86_400,
     doc: 'how long a delivery is retried; then it fails, its endpoint is disabled (event `webhook.disabled`, one error log line) and `webhook:replay` sends it again once the endpoint is fixed',
   }),
+  webhookKeepDeliveredSeconds: setting({
+    env: 'HEIMDALL_WEBHOOK_KEEP_DELIVERED',
+    parser: integer({ min: 3_600, max: 3_650 * 86_400, unit: 'seconds' }),
+    default: 30 * 86_400,
+    doc: 'how long a delivered webhook (its delivery and attempts, which `webhook:deliveries` lists and `webhook:replay` sends again) is kept; older ones are deleted by the delivering `serve`. Failed and pending deliveries are kept',
+  }),
   webhookPollMs: setting({
     env: 'HEIMDALL_WEBHOOK_POLL_MS',
     parser: integer({ min: 10, max: 600_000, unit: 'milliseconds' }),

@@ -26,6 +26,8 @@ export interface DeliveryWorkerOptions {
   retryBaseMs: number
   retryForSeconds: number
   pollMs: number
+  /** How long a delivered delivery is kept (milliseconds); older ones are deleted, an hour apart. */
+  keepDeliveredMs: number
   /** False until migrations are applied: the tables may not exist yet. */
   isReady: () => boolean
   /** Where a database outage is told, once for the whole outage (not once a pass). */
@@ -44,6 +46,10 @@ export interface DeliveryWorker {
 /** Deliveries in flight at once in one process; each endpoint has at most one. */
 const MAX_IN_FLIGHT = 32
 
+/** How often delivered deliveries past their keeping time are deleted (milliseconds), and how many per statement. */
+const SWEEP_EVERY_MS = 3_600_000
+const SWEEP_BATCH = 500
+
 /**
  * Delivers the webhook queues, off the request path (a timer of `serve`, never a request). Each pass
  * claims the due head of every endpoint's queue that this process is not already delivering (see the
@@ -53,7 +59,8 @@ const MAX_IN_FLIGHT = 32
  * retry window is over, and then the endpoint is disabled with a webhook.disabled event and one
  * error line. A claim is a lease (twice the timeout, and a second), renewed as the send starts; a
  * worker whose lease ran out before that sends nothing. A process killed mid-delivery leaves a lease
- * that runs out: the delivery is made again, with the same webhook-id.
+ * that runs out: the delivery is made again, with the same webhook-id. Delivered deliveries older
+ * than `keepDeliveredMs` are deleted, with their attempts, at the first pass and then hourly.
  */
 export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
   const worker = `${process.pid}-${randomUUID().slice(0, 8)}`
@@ -67,9 +74,15 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
   let again = false
   let stopped = false
 
+  let sweptAt = 0
+
   async function pass(): Promise<void> {
     if (!options.isReady() || stopped) return
     const now = Date.now()
+    if (now - sweptAt >= SWEEP_EVERY_MS) {
+      sweptAt = now
+      await sweepDelivered(now - options.keepDeliveredMs)
+    }
     for (const head of await webhooks.findClaimableHeads(now)) {
       if (inFlight.has(head.endpoint_id) || inFlight.size >= MAX_IN_FLIGHT || stopped) continue
       const claimed = await webhooks.claimDelivery(head.id, worker, now, now + leaseMs)
@@ -128,6 +141,16 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     const delay = retryDelayMs(row.attempts, options.retryBaseMs)
     await webhooks.updateDeliveryOutcome(row.id, worker, { status: 'pending', now, nextAttemptAt: now + delay, statusCode: response.statusCode, error })
     options.logger.warn({ ...fields, retry_in_ms: delay }, 'webhook delivery failed; will retry')
+  }
+
+  /** Deletes what was delivered before `before` (milliseconds), a batch at a time, between the passes' other work. */
+  async function sweepDelivered(before: number): Promise<void> {
+    let deleted = 0
+    for (let batch = SWEEP_BATCH; batch === SWEEP_BATCH && !stopped; ) {
+      batch = await webhooks.deleteDeliveredBefore(before, SWEEP_BATCH)
+      deleted += batch
+    }
+    if (deleted > 0) options.logger.info({ deleted, delivered_before: new Date(before).toISOString() }, 'delivered webhooks past HEIMDALL_WEBHOOK_KEEP_DELIVERED deleted')
   }
 
   /** The delivery fails for good and its endpoint is disabled, with the event that says so, together. */

@@ -115,6 +115,18 @@ export function createWebhooksRepository(db: Knex) {
       return updated > 0
     },
 
+    /**
+     * Deletes up to `limit` deliveries delivered before `before` (milliseconds), with their attempts;
+     * answers how many deliveries went. Pending and failed ones stay (webhook:replay needs them).
+     */
+    async deleteDeliveredBefore(before: number, limit: number): Promise<number> {
+      const rows: Array<{ id: number }> = await db('webhook_deliveries').where('status', 'delivered').where('delivered_at', '<', before).limit(limit).select('id')
+      if (rows.length === 0) return 0
+      const ids = rows.map((row) => row.id)
+      await db('webhook_attempts').whereIn('delivery_id', ids).delete()
+      return db('webhook_deliveries').whereIn('id', ids).where('status', 'delivered').delete()
+    },
+
     async findDeliveryById(id: number): Promise<WebhookDeliveryRow | undefined> {
       return db<WebhookDeliveryRow>('webhook_deliveries').where({ id }).first()
     },

@@ -1,19 +1,26 @@
+import type { WebhookDeliveryRow } from '../../../src/infra/db/tables.js'
 import { createWebhooksRepository } from '../../../src/infra/repositories/webhooks.js'
 import { runCli } from '../../support/cli.js'
 import { eventually } from '../../support/eventually.js'
-import { serverTest, startSecondInstance, TEST_PASSWORD, uniqueEmail } from '../../support/server.js'
+import { serverTest, startSecondInstance, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
 
 // Leases on deliveries and how long delivered ones are kept, on each database: the rules the delivery
 // worker relies on between instances (src/infra/events/delivery-worker.ts renews its claim as a send
 // starts and sends nothing without it; it deletes delivered rows past HEIMDALL_WEBHOOK_KEEP_DELIVERED).
 
-serverTest('a claim is renewed only by its holder while its lease runs; once it has run out another worker takes the row, and the first can neither renew nor record', async (t, server) => {
-  const name = `claims-${process.pid}-${Date.now()}`
+/** A new endpoint and a new event for it (delivery is off on these servers): answers the pending delivery's row. */
+async function queuedDelivery(server: TestServer, label: string): Promise<WebhookDeliveryRow> {
+  const name = `${label}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`
   const created = await runCli(['webhook:create', 'https://receiver.example/hook', '--name', name, '--event', 'user.created', '--json'], { env: server.env })
-  t.is(created.code, 0, created.stderr)
-  t.is((await server.client.register(uniqueEmail('claims'), TEST_PASSWORD)).statusCode, 200)
+  if (created.code !== 0) throw new Error(created.stderr)
+  const registered = await server.client.register(uniqueEmail(label), TEST_PASSWORD)
+  if (registered.statusCode !== 200) throw new Error(`registration answered ${registered.statusCode}`)
   const endpoint = await server.context.db('webhook_endpoints').where({ name }).first()
-  const delivery = await server.context.db('webhook_deliveries').where({ endpoint_id: endpoint.id }).first()
+  return server.context.db('webhook_deliveries').where({ endpoint_id: endpoint.id }).first()
+}
+
+serverTest('a claim is renewed only by its holder while its lease runs; once it has run out another worker takes the row, and the first can neither renew nor record', async (t, server) => {
+  const delivery = await queuedDelivery(server, 'claims')
   t.is(delivery.status, 'pending')
 
   const webhooks = createWebhooksRepository(server.context.db)
@@ -33,12 +40,7 @@ serverTest('a claim is renewed only by its holder while its lease runs; once it 
 }, { env: { HEIMDALL_WEBHOOK_DELIVER: 'false' } })
 
 serverTest('a lapsed claim that nobody has taken yet cannot be renewed either (the worker then sends nothing); the row is claimed again as a new attempt', async (t, server) => {
-  const name = `lapsed-${process.pid}-${Date.now()}`
-  const created = await runCli(['webhook:create', 'https://receiver.example/hook', '--name', name, '--event', 'user.created', '--json'], { env: server.env })
-  t.is(created.code, 0, created.stderr)
-  t.is((await server.client.register(uniqueEmail('lapsed'), TEST_PASSWORD)).statusCode, 200)
-  const endpoint = await server.context.db('webhook_endpoints').where({ name }).first()
-  const delivery = await server.context.db('webhook_deliveries').where({ endpoint_id: endpoint.id }).first()
+  const delivery = await queuedDelivery(server, 'lapsed')
 
   const webhooks = createWebhooksRepository(server.context.db)
   const now = Date.now() + 60_000
@@ -47,16 +49,6 @@ serverTest('a lapsed claim that nobody has taken yet cannot be renewed either (t
   const again = await webhooks.claimDelivery(delivery.id, 'first', now + 3001, now + 6000)
   t.is(again?.attempts, 2, 'claimed again, as a new attempt')
 }, { env: { HEIMDALL_WEBHOOK_DELIVER: 'false' } })
-
-/** A delivery of a new event to a new endpoint (delivery off): its row, the endpoint's name. */
-async function queuedDelivery(server: Parameters<Parameters<typeof serverTest>[1]>[1], label: string) {
-  const name = `${label}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`
-  const created = await runCli(['webhook:create', 'https://receiver.example/hook', '--name', name, '--event', 'user.created', '--json'], { env: server.env })
-  if (created.code !== 0) throw new Error(created.stderr)
-  await server.client.register(uniqueEmail(label), TEST_PASSWORD)
-  const endpoint = await server.context.db('webhook_endpoints').where({ name }).first()
-  return server.context.db('webhook_deliveries').where({ endpoint_id: endpoint.id }).first()
-}
 
 serverTest('delivered deliveries older than the keeping time are deleted with their attempts; recent, pending and failed ones stay', async (t, server) => {
   const webhooks = createWebhooksRepository(server.context.db)

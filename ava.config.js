@@ -26,7 +26,6 @@ const BROWSER = [
   'integration/pages/embedded-default',
   'integration/pages/translations',
   'integration/federation/heimdall-upstream',
-  'integration/federation/upstream-browser',
   'integration/recovery/pages',
   'integration/oidc/passkey-sign-in',
   'integration/oidc/product-pages',
@@ -57,6 +56,11 @@ export const ALONE = [
   'dist/test/integration/cluster.test.js',
   'dist/test/bench/*.test.js',
   'dist/packages/verify/test/stream.test.js',
+  // Flows through Heimdall, a second OpenID provider and a relying party: under the run's load the
+  // idp= flow stops on Heimdall's continue page past Playwright's minute on MariaDB or PostgreSQL
+  // (again on 2026-12-06, after the event-loop stops of the test process were fixed); alone it passes
+  // every time. Why it stops is not found yet (issue 21's note).
+  'dist/test/integration/federation/upstream-browser.test.js',
 ]
 
 /** The compiled test files under `dir`, as paths relative to the repository (dist/test/...). */

@@ -12,12 +12,16 @@ import { startWebhookReceiver, verifySignature, type WebhookReceiver } from '../
 // Webhooks end to end (issue 24, docs/events.md): real receivers on loopback ports verify every
 // signature with the specification's algorithm written in the test, not Heimdall's code.
 
-/** Loopback receivers are private addresses: allowed here; quick polls and retries so nothing waits long. */
+/**
+ * Loopback receivers are private addresses: allowed here; quick polls and retries so nothing waits
+ * long. A hanging endpoint holds its delivery for the whole timeout: 30 s, so that a login that
+ * waited for it could not pass for one slowed by a loaded machine (4.3 s was seen under 5 s).
+ */
 const WEBHOOK_ENV = {
   HEIMDALL_WEBHOOK_ALLOW_PRIVATE: 'true',
   HEIMDALL_WEBHOOK_POLL_MS: '20',
   HEIMDALL_WEBHOOK_RETRY_MS: '50',
-  HEIMDALL_WEBHOOK_TIMEOUT_MS: '5000',
+  HEIMDALL_WEBHOOK_TIMEOUT_MS: '30000',
 }
 const servers = sharedServers({ env: WEBHOOK_ENV })
 
@@ -58,7 +62,7 @@ servers.each('events reach a subscribed receiver signed (verified by the spec\'s
     const started = performance.now()
     const { accessToken } = await server.client.loginTokens(email, TEST_PASSWORD)
     const loginMs = performance.now() - started
-    t.true(loginMs < 2500, `a login took ${Math.round(loginMs)} ms while an endpoint hung (timeout 5000 ms)`)
+    t.true(loginMs < 10_000, `a login took ${Math.round(loginMs)} ms while an endpoint hung (timeout 30 s)`)
     t.is((await server.client.logout(accessToken)).statusCode, 204)
 
     t.truthy(await eventually(async () => about(all, userId).length >= 3, 20000), `got ${JSON.stringify(about(all, userId).map((m) => m.json.type))}`)

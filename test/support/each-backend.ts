@@ -1,5 +1,6 @@
 import test, { type ExecutionContext } from 'ava'
 import { backends, type Backend } from './db.js'
+import { freePort, startTestServer, type TestServer } from './server.js'
 
 /**
  * Declares the test `title` once per database under test (SQLite, and MariaDB and PostgreSQL when
@@ -8,4 +9,31 @@ import { backends, type Backend } from './db.js'
  */
 export function eachBackend<T>(targets: ReadonlyMap<Backend, T>, title: string, run: (t: ExecutionContext, target: T) => Promise<void>): void {
   for (const backend of backends()) test(`${title} [${backend}]`, (t) => run(t, targets.get(backend)!))
+}
+
+/** A test server for the pages, on `origin` (http://localhost:PORT). */
+export interface PageTarget {
+  server: TestServer
+  /** http://localhost:PORT: browsers refuse IP addresses as WebAuthn relying party ids. */
+  origin: string
+}
+
+/**
+ * Starts one test server per database under test, each on http://localhost with a port of its own
+ * named in HEIMDALL_PUBLIC_URL (the origin its pages and passkeys are bound to), with `env` on top;
+ * fills `targets` by backend, never by the order they finished starting in.
+ */
+export async function startPageTargets(targets: Map<Backend, PageTarget>, env: Record<string, string>): Promise<void> {
+  await Promise.all(
+    backends().map(async (backend) => {
+      const port = await freePort()
+      const origin = `http://localhost:${port}`
+      targets.set(backend, { server: await startTestServer(backend, { port, env: { HEIMDALL_PUBLIC_URL: origin, ...env } }), origin })
+    }),
+  )
+}
+
+/** Closes the servers startPageTargets started. */
+export async function closePageTargets(targets: Map<Backend, PageTarget>): Promise<void> {
+  await Promise.all([...targets.values()].map((target) => target.server.close()))
 }

@@ -4,37 +4,28 @@
 // the TOTP, recovery code, session and password flows. One server per database and one browser for the
 // file; every test has its own user and browser context (its own cookies).
 import test, { type ExecutionContext } from 'ava'
-import { eachBackend } from '../../support/each-backend.js'
+import { closePageTargets, eachBackend, startPageTargets, type PageTarget } from '../../support/each-backend.js'
 import type { Browser, Page } from 'playwright-core'
 import { claimsOf } from '../../support/jwt.js'
 import { browserAvailable, contextWithAuthenticator, launchBrowser } from '../../support/browser.js'
 import { runCli } from '../../support/cli.js'
-import { backends, type Backend } from '../../support/db.js'
+import type { Backend } from '../../support/db.js'
 import { postJson, totpCode } from '../../support/mfa.js'
 import { registerUser } from '../../../src/usecases/users/register-user.js'
 import { markEmailVerified } from '../../../src/usecases/recovery/mark-email-verified.js'
-import { freePort, startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
+import { TEST_PASSWORD, uniqueEmail } from '../../support/server.js'
 
 if (browserAvailable('The account page')) {
-  interface Target {
-    server: TestServer
-    /** http://localhost:PORT: browsers refuse IP addresses as WebAuthn relying party ids. */
-    origin: string
-  }
+  type Target = PageTarget
   const targets = new Map<Backend, Target>()
   let browser: Browser
 
   test.before(async () => {
-    const started = backends().map(async (backend) => {
-      const port = await freePort()
-      const origin = `http://localhost:${port}`
-      targets.set(backend, { server: await startTestServer(backend, { port, env: { HEIMDALL_PUBLIC_URL: origin, HEIMDALL_MFA_REQUIRED_ROLES: 'admin' } }), origin })
-    })
-    ;[browser] = await Promise.all([launchBrowser(), ...started])
+    ;[browser] = await Promise.all([launchBrowser(), startPageTargets(targets, { HEIMDALL_MFA_REQUIRED_ROLES: 'admin' })])
   })
   test.after.always(async () => {
     await browser?.close()
-    await Promise.all([...targets.values()].map((target) => target.server.close()))
+    await closePageTargets(targets)
   })
 
   /** One test per backend, each with that backend's server; the browser is shared. */

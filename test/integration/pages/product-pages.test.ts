@@ -7,15 +7,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import test, { type ExecutionContext } from 'ava'
-import { eachBackend } from '../../support/each-backend.js'
+import { closePageTargets, eachBackend, startPageTargets, type PageTarget } from '../../support/each-backend.js'
 import type { Browser, Page } from 'playwright-core'
 import { assertAccessible } from '../../support/axe.js'
 import { browserAvailable, withPage, contextWithAuthenticator, launchBrowser } from '../../support/browser.js'
 import { runCli } from '../../support/cli.js'
-import { backends, type Backend } from '../../support/db.js'
+import type { Backend } from '../../support/db.js'
 import { linkMail, SUBJECTS } from '../../support/mail-links.js'
 import { totpCode } from '../../support/mfa.js'
-import { freePort, startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
+import { freePort, startTestServer, TEST_PASSWORD, uniqueEmail } from '../../support/server.js'
 import { startSmtpServer, type TestSmtpServer } from '../../support/smtp.js'
 import { markEmailVerified } from '../../../src/usecases/recovery/mark-email-verified.js'
 
@@ -24,28 +24,18 @@ const DESKTOP = { width: 1280, height: 900 }
 const FIREFOX_ON_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0'
 
 if (browserAvailable('The product pages')) {
-  interface Target {
-    server: TestServer
-    /** http://localhost:PORT: browsers refuse IP addresses as WebAuthn relying party ids. */
-    origin: string
-  }
+  type Target = PageTarget
   const targets = new Map<Backend, Target>()
   let browser: Browser
   let smtp: TestSmtpServer
 
   test.before(async () => {
     smtp = await startSmtpServer()
-    const started = backends().map(async (backend) => {
-      const port = await freePort()
-      const origin = `http://localhost:${port}`
-      const env = { HEIMDALL_PUBLIC_URL: origin, HEIMDALL_SMTP_URL: smtp.url, HEIMDALL_MAIL_POLL_MS: '100', HEIMDALL_LOCKOUT_MAX_FAILURES: '3' }
-      targets.set(backend, { server: await startTestServer(backend, { port, env }), origin })
-    })
-    ;[browser] = await Promise.all([launchBrowser(), ...started])
+    ;[browser] = await Promise.all([launchBrowser(), startPageTargets(targets, { HEIMDALL_SMTP_URL: smtp.url, HEIMDALL_MAIL_POLL_MS: '100', HEIMDALL_LOCKOUT_MAX_FAILURES: '3' })])
   })
   test.after.always(async () => {
     await browser?.close()
-    await Promise.all([...targets.values()].map((target) => target.server.close()))
+    await closePageTargets(targets)
     await smtp?.close()
   })
 

@@ -7,12 +7,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import test, { type ExecutionContext } from 'ava'
-import { eachBackend } from '../../support/each-backend.js'
+import { closePageTargets, eachBackend, startPageTargets, type PageTarget } from '../../support/each-backend.js'
 import type { Browser, Page } from 'playwright-core'
 import { assertAccessible } from '../../support/axe.js'
 import { browserAvailable, withPage, launchBrowser } from '../../support/browser.js'
-import { backends, type Backend } from '../../support/db.js'
-import { freePort, startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
+import type { Backend } from '../../support/db.js'
+import { TEST_PASSWORD, uniqueEmail } from '../../support/server.js'
 import { startSmtpServer, type TestSmtpServer } from '../../support/smtp.js'
 
 const PHONE = { width: 390, height: 844 }
@@ -21,10 +21,7 @@ const GERMAN = { 'Accept-Language': 'de-DE,de;q=0.9,en;q=0.5' }
 const ENGLISH = { 'Accept-Language': 'en-GB,en;q=0.9' }
 
 if (browserAvailable('The translated pages')) {
-  interface Target {
-    server: TestServer
-    origin: string
-  }
+  type Target = PageTarget
   const targets = new Map<Backend, Target>()
   let browser: Browser
   let smtp: TestSmtpServer
@@ -34,17 +31,11 @@ if (browserAvailable('The translated pages')) {
 
   test.before(async () => {
     smtp = await startSmtpServer()
-    const started = backends().map(async (backend) => {
-      const port = await freePort()
-      const origin = `http://localhost:${port}`
-      const env = { HEIMDALL_PUBLIC_URL: origin, HEIMDALL_SMTP_URL: smtp.url, HEIMDALL_MAIL_POLL_MS: '100', HEIMDALL_LOCALES_DIR: locales }
-      targets.set(backend, { server: await startTestServer(backend, { port, env }), origin })
-    })
-    ;[browser] = await Promise.all([launchBrowser(), ...started])
+    ;[browser] = await Promise.all([launchBrowser(), startPageTargets(targets, { HEIMDALL_SMTP_URL: smtp.url, HEIMDALL_MAIL_POLL_MS: '100', HEIMDALL_LOCALES_DIR: locales })])
   })
   test.after.always(async () => {
     await browser?.close()
-    await Promise.all([...targets.values()].map((target) => target.server.close()))
+    await closePageTargets(targets)
     await smtp?.close()
     rmSync(locales, { recursive: true, force: true })
   })

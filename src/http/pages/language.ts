@@ -6,13 +6,6 @@ import type { PageCookie, PageCookies } from './cookies.js'
 export const LANGUAGE: PageCookie = { name: 'heimdall_lang', path: '/', sameSite: 'Lax', maxAgeSeconds: 365 * 86400 }
 
 /**
- * The language a page request is answered in (issue 27, docs/pages.md "Translations"), one of
- * `locales.languages`: the signed-in user's own choice (`ctx.state.userLanguage`, which the account
- * pages' audience sets), else `?lang=` (remembered in the LANGUAGE cookie when `cookies` is given),
- * else that cookie, else the best match of Accept-Language (Koa's negotiator: a browser's `de-AT`
- * finds `de`), else English. A language nobody serves is ignored at every step.
- */
-/**
  * The best served language for a bare Accept-Language header (a request that never reaches Koa, such
  * as the provider's budget page in http/oidc/mount.ts): by q, an exact tag first, then its language
  * (`de-AT` finds `de`); English when nothing matches.
@@ -34,6 +27,13 @@ export function languageOfHeader(locales: Locales, header: string | undefined): 
   return locales.languages[0]
 }
 
+/**
+ * The language a page request is answered in (issue 27, docs/pages.md "Translations"), one of
+ * `locales.languages`: the signed-in user's own choice (`ctx.state.userLanguage`, which the account
+ * pages' audience sets), else `?lang=` (remembered in the LANGUAGE cookie when `cookies` is given),
+ * else that cookie, else the best match of Accept-Language (Koa's negotiator: a browser's `de-AT`
+ * finds `de`), else English. A language nobody serves is ignored at every step.
+ */
 export function languageOf(locales: Locales, ctx: ParameterizedContext, cookies?: PageCookies): string {
   const chosen = locales.supported(ctx.state.userLanguage as string | undefined)
   if (chosen) return chosen

@@ -254,7 +254,7 @@ export const SETTINGS = {
     env: 'HEIMDALL_HEADERS_TIMEOUT',
     parser: duration(DURATION_RANGES.headersTimeout),
     default: 10,
-    doc: 'how long a client has to send a request\'s headers (slow-header defence); slower, it gets 408 and its connection is closed',
+    doc: 'how long a client has to send a request\'s headers (slow-header defence); slower, it gets 408 and its connection is closed (a connection that sent nothing is closed unanswered, as nginx does)',
   }),
   requestTimeoutSeconds: setting({
     env: 'HEIMDALL_REQUEST_TIMEOUT',

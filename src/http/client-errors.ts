@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http'
 import type { Socket } from 'node:net'
+import type { Logger } from '../infra/logger.js'
 
 /** The answers Node gives a client it gives up on (node:_http_server), each closing the connection. */
 const ANSWERS: Record<string, string> = {
@@ -28,8 +29,19 @@ interface ServerSocket extends Socket {
  * have arrived (its headers, or its body, complete) is served; a client still sending (a slowloris)
  * is cut off as before. A request whose headers arrived that way but whose body still trickles gets
  * `requestTimeoutMs` more, at most, then the same 408: Node no longer times that connection.
+ *
+ * A connection that never sent a byte is closed without an answer, as nginx and Apache close one:
+ * there is no request to answer, and a browser opens such connections ahead of need (preconnect).
+ * A 408 written just as the browser sends its request on one is read as that request's answer, an
+ * empty error page; a connection found closed is one the browser retries on a new connection.
+ * Each connection given up is logged at info (`code`, `bytes_read`, `answered`).
  */
-export function answerClientErrors(server: Server, requestTimeoutMs: number): void {
+export function answerClientErrors(server: Server, requestTimeoutMs: number, logger?: Pick<Logger, 'info'>): void {
+  const giveUp = (socket: ServerSocket, error: NodeJS.ErrnoException) => {
+    const answered = socket.bytesRead > 0 && answer(socket, error)
+    logger?.info({ code: error.code, bytes_read: socket.bytesRead, answered }, 'connection given up before its request')
+    socket.destroy(error)
+  }
   server.on('clientError', (error: NodeJS.ErrnoException, socket: ServerSocket) => {
     if (error.code !== 'ERR_HTTP_REQUEST_TIMEOUT') return giveUp(socket, error)
     const before = socket.parser?.incoming ?? undefined
@@ -48,8 +60,9 @@ export function answerClientErrors(server: Server, requestTimeoutMs: number): vo
   })
 }
 
-/** Node's own handling: an answer unless a response has begun on the connection, then the connection closed. */
-function giveUp(socket: ServerSocket, error: NodeJS.ErrnoException): void {
-  if (socket.writable && !socket._httpMessage?._headerSent) socket.write(ANSWERS[error.code ?? ''] ?? BAD_REQUEST)
-  socket.destroy(error)
+/** Node's own answer (400, 408, 413, 431) unless a response has begun on the connection; whether it was written. */
+function answer(socket: ServerSocket, error: NodeJS.ErrnoException): boolean {
+  if (!socket.writable || socket._httpMessage?._headerSent) return false
+  socket.write(ANSWERS[error.code ?? ''] ?? BAD_REQUEST)
+  return true
 }

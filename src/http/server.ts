@@ -35,7 +35,7 @@ export async function startHttpServer(context: Context, options: { host: string;
   // them (undici: the announced timeout less 1 s; ALB: 60 s). At Node's 5 s, a client that reused a
   // connection just as the server closed it got ECONNRESET, often after a stalled event loop.
   server.keepAliveTimeout = 65000
-  answerClientErrors(server, requestTimeoutSeconds * 1000)
+  answerClientErrors(server, requestTimeoutSeconds * 1000, context.logger)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, options.host, () => {

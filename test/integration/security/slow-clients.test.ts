@@ -86,12 +86,14 @@ test.serial('a request that arrived while the server was held up past HEIMDALL_H
   t.regex(answer, /^HTTP\/1\.1 400 [^]*"code":"auth\.invalid_credentials"/)
 })
 
-test('a connection that sends nothing is answered 408 and closed after HEIMDALL_HEADERS_TIMEOUT', async (t) => {
+test('a connection that sends nothing is closed after HEIMDALL_HEADERS_TIMEOUT, unanswered: there is no request to answer', async (t) => {
   const { closedAfterMs, answer } = await trickle('', () => '', 20_000)
   t.not(closedAfterMs, undefined, 'still connected after 20 s')
   t.true(closedAfterMs! >= HEADERS_TIMEOUT_S * 1000 - 100, `closed after ${closedAfterMs} ms`)
   t.true(closedAfterMs! <= HEADERS_TIMEOUT_S * 1000 + SLACK_MS, `closed after ${closedAfterMs} ms`)
-  t.is(answer, 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n')
+  // A browser's preconnected connection: a 408 here, met by the request the browser sends on it at
+  // that moment, would be read as that request's answer (Chromium shows an error page).
+  t.is(answer, '')
 })
 
 test('what never becomes a request is answered as Node answers it: 400 for a malformed one, 431 for headers past 16 KiB', async (t) => {

@@ -33,9 +33,36 @@ export async function launchBrowser(): Promise<Browser> {
   browser.newContext = async (options) => {
     const context = await newContext(options)
     context.setDefaultTimeout(BROWSER_TIMEOUT_MS)
+    nameFailedAnswers(context)
     return context
   }
   return browser
+}
+
+/**
+ * When a page's goto fails, its error names the error answers (status 400 and up) the context had
+ * received: Chromium reports an error answer without a body (net::ERR_HTTP_RESPONSE_CODE_FAILURE)
+ * with the URL the navigation started from, not the one in its redirects that answered, nor the status.
+ */
+function nameFailedAnswers(context: BrowserContext): void {
+  const answers: string[] = []
+  context.on('response', (response) => {
+    if (response.status() >= 400) answers.push(`${new Date().toISOString()} ${response.status()} ${response.request().method()} ${response.url()} ${JSON.stringify(response.headers())}`)
+  })
+  const newPage = context.newPage.bind(context)
+  context.newPage = async () => {
+    const page = await newPage()
+    const goto = page.goto.bind(page)
+    page.goto = async (url, options) => {
+      try {
+        return await goto(url, options)
+      } catch (error) {
+        if (error instanceof Error && answers.length > 0) error.message += `\nError answers this browser context received:\n${answers.slice(-5).join('\n')}`
+        throw error
+      }
+    }
+    return page
+  }
 }
 
 /** How long a browser test's page waits for a navigation or an element (milliseconds). */

@@ -19,9 +19,15 @@ export const EMAIL_PATTERN = (() => {
   return `^\\s*(?=[^@]{1,64}@)${atom}(?:\\.${atom})*@(?:${label}\\.)+[A-Za-z]{2,63}\\s*$`
 })()
 
-/** Emails are compared trimmed and lower-cased, so a case variant is the same account. */
+/**
+ * Emails are compared trimmed and with ASCII capitals lower-cased, so a case variant is the same
+ * account. Only A-Z: toLowerCase() also maps the Kelvin sign (U+212A) to "k", which made
+ * "\u212Aelvin@example.com" (another mailbox, refused by EMAIL_PATTERN) the account of
+ * "kelvin@example.com", and an upstream provider asserting the first auto-linked to the second.
+ * A non-ASCII character stays as typed, and emailProblem refuses it.
+ */
 export function normalizeEmail(raw: string): string {
-  return raw.trim().toLowerCase()
+  return raw.trim().replace(/[A-Z]+/g, (capitals) => capitals.toLowerCase())
 }
 
 /** Returns why a normalised email is not acceptable, or undefined when it is. */

@@ -175,6 +175,23 @@ serverTest('auto-link links only a verified local address: a squatter\'s unverif
   t.is((await signIn(server, 'autolink', unverifiedUpstream)).kind, 'link-required', 'an address the upstream does not assert verified links nothing')
 })
 
+serverTest('a Kelvin sign (U+212A) is not a k: an upstream address that lower-cases to a local account\'s verified one links nothing, creates nothing', async (t, server) => {
+  const { upstream } = await upstreamsOf(server)
+  const victim = uniqueEmail('kelvin')
+  const { userId: victimId } = await registerUser(server.context, { email: victim, password: TEST_PASSWORD })
+  await markEmailVerifiedForTest(server, victimId)
+  const lookalike = `\u212A${victim.slice(1)}`
+  t.is(lookalike.toLowerCase(), victim, 'JavaScript lower-cases it to the victim\'s address')
+  const attackerSub = uniqueSub('kelvin')
+  upstream.setAccount(attackerSub, { email: lookalike, emailVerified: true })
+  // Trusted for addresses and auto-linking: before, this signed the attacker in to the victim's account.
+  await t.throwsAsync(signIn(server, 'autolink', attackerSub), { code: 'federation.email_missing' })
+  t.deepEqual(await server.context.db('user_identities').where({ user_id: victimId }), [], 'nothing linked')
+  t.deepEqual(await server.context.db('user_identities').where({ subject: attackerSub }), [], 'no account made for it')
+  t.is((await server.client.register(lookalike, TEST_PASSWORD)).statusCode, 422, 'nor can the address be registered')
+  t.is((await server.client.login(lookalike, TEST_PASSWORD)).statusCode, 422, 'nor is it a way to the victim\'s account at login')
+})
+
 serverTest('a wrong state, a replayed callback and a callback without its flow are refused', async (t, server) => {
   const { upstream } = await upstreamsOf(server)
   const sub = uniqueSub('replay')

@@ -175,6 +175,20 @@ serverTest('auto-link links only a verified local address: a squatter\'s unverif
   t.is((await signIn(server, 'autolink', unverifiedUpstream)).kind, 'link-required', 'an address the upstream does not assert verified links nothing')
 })
 
+serverTest('subjects are case-sensitive (OpenID Connect Core 1.0 section 2): an upstream account whose sub differs from another\'s only in case is another identity', async (t, server) => {
+  const { upstream } = await upstreamsOf(server)
+  const sub = `Case-${uniqueSub('Sub')}`
+  upstream.setAccount(sub, { email: uniqueEmail('upper'), emailVerified: true })
+  const first = signedIn(t, await signIn(server, 'trusted', sub))
+  const lowerEmail = uniqueEmail('lower')
+  upstream.setAccount(sub.toLowerCase(), { email: lowerEmail, emailVerified: true })
+  const second = signedIn(t, await signIn(server, 'trusted', sub.toLowerCase()))
+  t.not(second.userId, first.userId, 'not signed in to the other subject\'s account')
+  t.true(second.created)
+  t.is((await server.context.users.findUserById(second.userId))?.email, lowerEmail)
+  t.is(signedIn(t, await signIn(server, 'trusted', sub)).userId, first.userId, 'each subject keeps its own account')
+})
+
 serverTest('a Kelvin sign (U+212A) is not a k: an upstream address that lower-cases to a local account\'s verified one links nothing, creates nothing', async (t, server) => {
   const { upstream } = await upstreamsOf(server)
   const victim = uniqueEmail('kelvin')

@@ -77,7 +77,7 @@ export async function startUpstreamOidc(options: { redirectUris: string[]; clien
   handler = (req, res) => {
     if (!req.url?.startsWith('/interaction/')) return void callback(req, res)
     void (async () => {
-      const sub = String(req.headers[ACCOUNT_HEADER] ?? '')
+      const sub = decodeURIComponent(String(req.headers[ACCOUNT_HEADER] ?? ''))
       if (!accounts.has(sub)) {
         res.statusCode = 400
         return void res.end(`no upstream account "${sub}": name one in the ${ACCOUNT_HEADER} header`)
@@ -98,7 +98,8 @@ export async function startUpstreamOidc(options: { redirectUris: string[]; clien
     clientId,
     clientSecret,
     setAccount: (sub, account) => void accounts.set(sub, account),
-    signInHeader: (sub) => ({ [ACCOUNT_HEADER]: sub }),
+    // Percent-encoded: Node trims a header value's spaces, and a subject may end in one.
+    signInHeader: (sub) => ({ [ACCOUNT_HEADER]: encodeURIComponent(sub) }),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
 }

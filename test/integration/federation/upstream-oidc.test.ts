@@ -175,7 +175,7 @@ serverTest('auto-link links only a verified local address: a squatter\'s unverif
   t.is((await signIn(server, 'autolink', unverifiedUpstream)).kind, 'link-required', 'an address the upstream does not assert verified links nothing')
 })
 
-serverTest('subjects are case-sensitive (OpenID Connect Core 1.0 section 2): an upstream account whose sub differs from another\'s only in case is another identity', async (t, server) => {
+serverTest('subjects are compared exactly (OpenID Connect Core 1.0 section 2): an upstream account whose sub differs from another\'s only in case or a trailing space is another identity', async (t, server) => {
   const { upstream } = await upstreamsOf(server)
   const sub = `Case-${uniqueSub('Sub')}`
   upstream.setAccount(sub, { email: uniqueEmail('upper'), emailVerified: true })
@@ -187,6 +187,12 @@ serverTest('subjects are case-sensitive (OpenID Connect Core 1.0 section 2): an 
   t.true(second.created)
   t.is((await server.context.users.findUserById(second.userId))?.email, lowerEmail)
   t.is(signedIn(t, await signIn(server, 'trusted', sub)).userId, first.userId, 'each subject keeps its own account')
+
+  // Nor do trailing spaces fold away (MariaDB's utf8mb4_bin is PAD SPACE: "alice" = "alice ").
+  upstream.setAccount(`${sub} `, { email: uniqueEmail('padded'), emailVerified: true })
+  const padded = signedIn(t, await signIn(server, 'trusted', `${sub} `))
+  t.true(padded.created, 'a subject with a trailing space is another identity')
+  t.not(padded.userId, first.userId)
 })
 
 serverTest('a Kelvin sign (U+212A) is not a k: an upstream address that lower-cases to a local account\'s verified one links nothing, creates nothing', async (t, server) => {

@@ -89,6 +89,7 @@ const firstProofFields = {
       oidc_grants: z.number().int(),
       oidc_consents: z.number().int(),
       links: z.number().int().meta({ description: 'Other mailed links still out there (reset, verification, email change)' }),
+      identities: z.number().int().meta({ description: 'Identities at other providers that were linked to the account, now unlinked' }),
     })
     .optional()
     .meta({ description: 'This link was the first proof of the mailbox: what was set up before it and has been ended (docs/security.md)' }),

@@ -92,6 +92,7 @@ export function endedInWords(t: Translator, ended: EndedAtFirstProof): string {
     count(ended.recoveryCodes, 'ended.recovery_codes'),
     count(ended.oidcGrants + ended.oidcConsents, 'ended.applications'),
     count(ended.links, 'ended.links'),
+    count(ended.identities.length, 'ended.identities'),
   ].filter((part) => part !== '')
   return parts.length === 0 ? '' : t('ended.lead', { parts: parts.join(', ') })
 }

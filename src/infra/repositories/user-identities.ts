@@ -47,5 +47,9 @@ export function createUserIdentitiesRepository(db: Knex) {
     async deleteUserIdentityById(id: string): Promise<boolean> {
       return (await db('user_identities').where({ id }).delete()) > 0
     },
+
+    async deleteUserIdentitiesByUserId(userId: string): Promise<number> {
+      return db('user_identities').where({ user_id: userId }).delete()
+    },
   }
 }

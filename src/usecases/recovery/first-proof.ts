@@ -13,6 +13,8 @@ export interface EndedAtFirstProof {
   oidcConsents: number
   /** Other mailed links still out there (reset, verification, email change). */
   links: number
+  /** The names of the identity providers whose linked identities were unlinked. */
+  identities: string[]
 }
 
 /**
@@ -28,8 +30,10 @@ export function isFirstProofOfMailbox(user: Pick<UserRow, 'email_verified_at' | 
  * may not be its owner. So the first proof (a verification or reset link) ends everything set up
  * before it, within the caller's transaction: every session (their refresh tokens and the OIDC grants
  * made in them die with them), the TOTP secret, passkeys, recovery codes and pending MFA challenges,
- * every OIDC grant and remembered consent, and every other live mailed link (an email change a squatter
- * started included). The caller records the answer in its audit event and tells the person.
+ * every OIDC grant and remembered consent, every other live mailed link (an email change a squatter
+ * started included), and every identity at another provider linked to the account: one the squatter
+ * linked from the account page, or the one that made the account with an address its provider is not
+ * trusted for (docs/federation.md). The caller records the answer in its audit event and tells the person.
  */
 export async function endWhatCameBeforeProof(tx: TransactionRepositories, userId: string, now: number): Promise<EndedAtFirstProof> {
   const sessions = await tx.sessions.updateSessionsRevokedByUserId(userId, 'email_first_proven', now)
@@ -40,7 +44,9 @@ export async function endWhatCameBeforeProof(tx: TransactionRepositories, userId
   const oidcGrants = await tx.oidcGrants.deleteGrantsByUserId(userId)
   const oidcConsents = await tx.oidcConsents.deleteConsentsByUserId(userId)
   const links = await tx.userTokens.updateUserTokensSuperseded(userId, ['password_reset', 'email_verification', 'email_change'], now)
-  return { sessions, totp, passkeys, recoveryCodes, oidcGrants, oidcConsents, links }
+  const identities = (await tx.userIdentities.findUserIdentitiesByUserId(userId)).map((identity) => identity.provider_name)
+  await tx.userIdentities.deleteUserIdentitiesByUserId(userId)
+  return { sessions, totp, passkeys, recoveryCodes, oidcGrants, oidcConsents, links, identities }
 }
 
 /** The audit trail's spelling of what was ended (snake_case, as every audit detail). */
@@ -53,6 +59,7 @@ export function endedDetail(ended: EndedAtFirstProof): Record<string, number | b
     oidc_grants: ended.oidcGrants,
     oidc_consents: ended.oidcConsents,
     links: ended.links,
+    identities: ended.identities.length,
   }
 }
 
@@ -69,6 +76,7 @@ export function endedInWords(ended: EndedAtFirstProof): string {
     count(ended.recoveryCodes, 'recovery code'),
     count(ended.oidcGrants + ended.oidcConsents, 'application access', 'application accesses'),
     count(ended.links, 'other mailed link'),
+    count(ended.identities.length, 'account at another identity provider', 'accounts at other identity providers'),
   ].filter((part) => part !== '')
   return parts.length === 0 ? '' : `Because this link proved the address for the first time, what was set up before it has been ended: ${parts.join(', ')}.`
 }
@@ -79,12 +87,15 @@ function count(n: number, one: string, many = `${one}s`): string {
 
 /**
  * The events of what a first proof ended, within the caller's transaction: session.revoked (reason
- * reset) unless the caller's own count and event cover the sessions, and mfa.removed (by system) when
- * factors went.
+ * reset) unless the caller's own count and event cover the sessions, mfa.removed (by system) when
+ * factors went, and identity.unlinked for each identity (audited by first_proof).
  */
 export async function recordEndedAtFirstProof(tx: TransactionRepositories, userId: string, ended: EndedAtFirstProof, now: number, options: { sessions: boolean }): Promise<void> {
   if (options.sessions && ended.sessions > 0) await tx.audit.insertAuditEvent(sessionsEnded(userId, 'reset', ended.sessions), now)
   if (ended.totp || ended.passkeys > 0) {
     await tx.audit.insertAuditEvent({ type: 'mfa.ended_at_first_proof', userId, detail: { totp: ended.totp, passkeys: ended.passkeys }, emits: event('mfa.removed', { user_id: userId, method: 'all', by: 'system' }) }, now)
+  }
+  for (const provider of ended.identities) {
+    await tx.audit.insertAuditEvent({ type: 'federation.identity_unlinked', userId, detail: { provider, by: 'first_proof' }, emits: event('identity.unlinked', { user_id: userId, provider }) }, now)
   }
 }

@@ -4,6 +4,14 @@ import type { UserRow } from '../db/tables.js'
 import { createAuditRepository, type AuditEvent } from './audit.js'
 import { createUserTokensRepository } from './user-tokens.js'
 
+/**
+ * The mfa_challenges purposes that a password bought (usecases/mfa): a login's pending second step
+ * (mfa_token) and its passkey challenge, and the enrolment-only token (het_) of an account that must
+ * add a factor. A replaced password ends them, as it ends sessions: with one, whoever had the old
+ * password could still finish a sign-in, or plant a passkey that then signs in alone.
+ */
+const PASSWORD_BOUND_CHALLENGES = ['mfa_login', 'webauthn_second_step', 'mfa_enrollment']
+
 export interface UserQuery {
   /** A fragment of the email, matched literally anywhere in it. */
   emailContains?: string
@@ -98,14 +106,17 @@ export function createUsersRepository(db: Knex) {
     },
 
     /**
-     * Sets a new password and, in the same transaction, ends every live password-reset link of the
-     * user: a link mailed before the change would otherwise take the account back. Done here, where
-     * every password is written (account page, reset, user:set-password), so no path can forget it.
+     * Sets a new password and, in the same transaction, ends what was got with the old one: every live
+     * password-reset and email-change link of the user (either would take the account back: a reset
+     * link, or an address change asked for by whoever held the old password and a session), and every
+     * pending second step and enrolment-only token (PASSWORD_BOUND_CHALLENGES). Done here, where every
+     * password is written (account page, reset, user:set-password), so no path can forget it.
      */
     async updateUserPassword(id: string, passwordHash: string, now: number): Promise<void> {
       await transactionRetryingLockConflicts(db, async (trx) => {
         await trx('users').where({ id }).update({ password_hash: passwordHash, updated_at: now })
-        await createUserTokensRepository(trx).updateUserTokensSuperseded(id, ['password_reset'], now)
+        await createUserTokensRepository(trx).updateUserTokensSuperseded(id, ['password_reset', 'email_change'], now)
+        await trx('mfa_challenges').where({ user_id: id }).whereIn('purpose', PASSWORD_BOUND_CHALLENGES).delete()
       })
     },
 

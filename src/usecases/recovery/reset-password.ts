@@ -34,9 +34,10 @@ export async function resetPassword(ctx: Context, input: ResetPasswordInput): Pr
   const firstProof = isFirstProofOfMailbox(user)
   const { revokedSessions, ended } = await ctx.transaction(async (tx) => {
     if (!(await tx.userTokens.updateUserTokenSpent(row.id, now))) throw invalidToken()
+    // Before the password is written, which ends links too: what the proof ended is counted whole.
+    const ended = firstProof ? await endWhatCameBeforeProof(tx, user.id, now) : undefined
     await tx.users.updateUserPassword(user.id, passwordHash, now)
     if (user.email_verified_at === null) await tx.users.updateUserEmailVerified(user.id, now)
-    const ended = firstProof ? await endWhatCameBeforeProof(tx, user.id, now) : undefined
     const revoked = (await tx.sessions.updateSessionsRevokedByUserId(user.id, 'password_reset', now)) + (ended?.sessions ?? 0)
     await tx.userTokens.updateUserTokensSuperseded(user.id, ['password_reset'], now)
     await tx.throttles.deleteThrottle(loginLockoutKey(user.email))

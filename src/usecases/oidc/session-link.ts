@@ -71,8 +71,10 @@ export function isSessionLive(session: SessionWithUserRow | undefined, now: numb
 
 /**
  * Whether the Heimdall session behind a grant, or behind a provider sign-in, is still live: not
- * revoked, not expired, its user not disabled. What has no Heimdall session (client credentials)
- * answers true.
+ * revoked, not expired, its user not disabled. A grant with no Heimdall session (client credentials)
+ * answers true; a provider sign-in with none recorded answers false: every sign-in is linked at the
+ * interaction, and the provider keeps renewing its own sign-in past the link's expiry, so a sign-in
+ * whose link is gone would otherwise outlive its Heimdall session's revocation.
  */
 export async function isLinkedSessionLive(ctx: Context, where: { grantId?: string; login?: { accountId: string; loginTs: number } }): Promise<boolean> {
   return (await linkedSessionOf(ctx, where)).live
@@ -83,6 +85,6 @@ export async function linkedSessionOf(ctx: Context, where: { grantId?: string; l
   let sessionId: string | undefined
   if (where.grantId) sessionId = await sessionOfGrant(ctx, where.grantId)
   else if (where.login) sessionId = await sessionOfLogin(ctx, where.login)
-  if (!sessionId) return { live: true }
+  if (!sessionId) return { live: where.grantId !== undefined }
   return { sessionId, live: isSessionLive(await ctx.sessions.findSessionWithUserById(sessionId), ctx.clock.now()) }
 }

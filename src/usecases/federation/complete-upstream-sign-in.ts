@@ -14,6 +14,8 @@ export interface CompleteUpstreamSignInInput {
   /** The flow id from the cookie beginUpstreamSignIn's caller set. */
   flowId: string
   ip?: string
+  /** The user of the live account session the callback came with, if any: a link (linkToUserId) finishes only with that user's. */
+  accountUserId?: string
 }
 
 /** The result, with where the person was going. */
@@ -29,7 +31,10 @@ export type CompletedUpstreamSignIn = (ResolvedUpstreamSignIn | { kind: 'linked'
  * openid-client checks the answer (RFC 9207 `iss` where offered, the code exchange with the PKCE
  * verifier, the ID token's signature, iss, aud, exp and nonce), and the linking policy of
  * resolve-upstream-identity.ts decides whose account it is; a flow started from the account page
- * (linkToUserId) links the identity to that user instead (link-signed-in-identity.ts, kind 'linked').
+ * (linkToUserId) links the identity to that user instead (link-signed-in-identity.ts, kind 'linked'),
+ * only when the callback comes with a live account session of that user (accountUserId): one that
+ * ended meanwhile (logout-all, a password change) links nothing, or whoever held it for a moment
+ * could finish a link started then and keep a way in.
  * Opens no session: the caller's sign-in
  * seam does, asking for the account's second factor unless secondFactorSatisfiedUpstream.
  * Throws federation.invalid_callback (no such flow, spent, expired, or another state),
@@ -43,6 +48,9 @@ export async function completeUpstreamSignIn(ctx: Context, input: CompleteUpstre
   const callback = parseUrl(input.callbackUrl)
   const state = callback?.searchParams.get('state') ?? ''
   if (!sameText(state, flow.state)) throw invalidCallback('This answer does not belong to the sign-in this browser started: start it again')
+  if (flow.link_user_id !== null && input.accountUserId !== flow.link_user_id) {
+    throw invalidCallback('The account sign-in that started this link has ended: sign in and link it again')
+  }
 
   const provider = await ctx.identityProviders.findIdentityProviderById(flow.provider_id)
   if (!provider) throw new HeimdallError('federation.provider_not_found', 'The identity provider of this sign-in no longer exists')

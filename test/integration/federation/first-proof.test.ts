@@ -42,7 +42,7 @@ async function upstreamFlow(server: TestServer, provider: string, sub: string, l
   const upstream = await upstreamOf(server)
   const begun = await beginUpstreamSignIn(server.context, { provider, linkToUserId })
   const callbackUrl = await followToCallback(begun.authorizationUrl, upstream.signInHeader(sub), server.context.config.publicUrl)
-  return completeUpstreamSignIn(server.context, { callbackUrl, flowId: begun.flowId })
+  return completeUpstreamSignIn(server.context, { callbackUrl, flowId: begun.flowId, accountUserId: linkToUserId })
 }
 
 /** The owner of the mailbox takes the account back with a reset link (the token read from the outbox). */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import test, { type ExecutionContext } from 'ava'
 import { NO_PASSWORD } from '../../../src/domain/no-password.js'
 import { completeUpstreamSignIn, type CompletedUpstreamSignIn } from '../../../src/usecases/federation/complete-upstream-sign-in.js'
@@ -414,11 +415,15 @@ serverTest('a signed-in person links another identity from the account page; an 
   const sub = uniqueSub('page-link')
   // A different address upstream: both sides are proven, so the addresses need not match.
   upstream.setAccount(sub, { email: uniqueEmail('elsewhere'), emailVerified: false })
-  const linkFrom = async (user: string) => {
+  const linkFrom = async (user: string, accountUserId: string | null = user) => {
     const begun = await beginUpstreamSignIn(server.context, { provider: 'plain', returnTo: '/account', linkToUserId: user })
     const callbackUrl = await followToCallback(begun.authorizationUrl, upstream.signInHeader(sub), server.context.config.publicUrl)
-    return completeUpstreamSignIn(server.context, { callbackUrl, flowId: begun.flowId })
+    return completeUpstreamSignIn(server.context, { callbackUrl, flowId: begun.flowId, accountUserId: accountUserId ?? undefined })
   }
+  // The account session that started the link ended before the callback (or another account's came with it): nothing is linked.
+  await t.throwsAsync(linkFrom(userId, null), { code: 'federation.invalid_callback' })
+  await t.throwsAsync(linkFrom(userId, randomUUID()), { code: 'federation.invalid_callback' })
+  t.deepEqual(await server.context.db('user_identities').where({ user_id: userId }), [])
   t.like(await linkFrom(userId), { kind: 'linked', userId, alreadyLinked: false, returnTo: '/account' })
   t.like(await linkFrom(userId), { kind: 'linked', userId, alreadyLinked: true })
   t.is(signedIn(t, await signIn(server, 'plain', sub)).userId, userId, 'the identity now signs in to that account')

@@ -55,7 +55,8 @@ export function upstreamSignIn(doors: AccountDoors): void {
       try {
         const context = pages.contextOf(ctx)
         const ip = pages.ipOf(ctx)
-        const completed = await completeUpstreamSignIn(context, { callbackUrl: ctx.href, flowId, ip })
+        const accountUserId = (await doors.accountOf(ctx))?.userId
+        const completed = await completeUpstreamSignIn(context, { callbackUrl: ctx.href, flowId, ip, accountUserId })
         if (isReturnPath(completed.returnTo)) setReturnTo(pages.cookies, ctx, completed.returnTo)
         if (completed.kind === 'linked') return doors.backToAccount(ctx, 'identity_linked')
         if (completed.kind === 'link-required') {

@@ -40,4 +40,13 @@ test('each hash is recognised by its prefix; unknown prefixes and malformed hash
   t.regex(hashProblem('$2b$10$short')!, /bcrypt hash is/)
   t.regex(hashProblem('$scrypt$ln=30,r=8,p=1$c2FsdA$aGFzaGhhc2hoYXNoaGFzaA')!, /out of range|more than/)
   t.regex(hashProblem('pbkdf2_sha256$99999999$salt$aGFzaGhhc2hoYXNoaGFzaA==')!, /iterations/)
+  // "A" is base64 for no bytes: an empty signer key encrypts to an empty hash, which every password matched.
+  t.regex(hashProblem('$firebase-scrypt$ln=1,r=1$$A$A$A')!, /at least 16 bytes/)
+  t.regex(hashProblem('$firebase-scrypt$ln=1,r=1$$QQ$c2FsdA$QQ')!, /at least 16 bytes/)
+})
+
+test('an empty expected hash matches no password, whatever its kind says of it', async (t) => {
+  const empty = { signerKey: Buffer.alloc(0), saltSeparator: Buffer.alloc(0), rounds: 1, memCost: 1 }
+  const stored = firebaseStoredHash(empty, Buffer.from('salt'), Buffer.alloc(0))
+  t.false(await FIREBASE_SCRYPT_KIND.verify('any password', stored).catch(() => false))
 })

@@ -14,9 +14,12 @@ export function phcBase64(bytes: Buffer): string {
   return bytes.toString('base64').replace(/=+$/, '')
 }
 
-/** Whether two byte strings are equal, in time that does not depend on where they differ. */
+/**
+ * Whether two byte strings are equal, in time that does not depend on where they differ. Two empty
+ * ones are not: a hash of no bytes proves nothing, and an empty expected hash must match no password.
+ */
 export function sameBytes(a: Buffer, b: Buffer): boolean {
-  return a.length === b.length && timingSafeEqual(a, b)
+  return a.length > 0 && a.length === b.length && timingSafeEqual(a, b)
 }
 
 /**

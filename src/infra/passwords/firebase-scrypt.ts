@@ -13,6 +13,9 @@ import { scryptBytes, scryptParams } from './scrypt.js'
  */
 const FIREBASE = /^\$firebase-scrypt\$([^$]+)\$([A-Za-z0-9+/]*)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/
 
+/** The shortest signer key (and so hash) taken, in bytes: the floor of the PBKDF2 and scrypt kinds. */
+const MIN_HASH_BYTES = 16
+
 /** A Firebase project's password hash parameters (the console's "Password hash parameters"). */
 export interface FirebaseHashConfig {
   signerKey: Buffer
@@ -34,6 +37,8 @@ function partsOf(hash: string): FirebaseParts | string {
   const [saltSeparator, signerKey, salt, expected] = match.slice(2, 6).map((part) => decodeBase64(part))
   if (!params || params.ln === undefined || params.r === undefined) return 'Firebase scrypt parameters must be ln (mem_cost) and r (rounds)'
   if (!saltSeparator || !signerKey || !salt || !expected || expected.length !== signerKey.length) return 'Firebase scrypt parts are not base64, or the hash is not as long as the signer key'
+  // As the other kinds: an empty signer key encrypts to an empty hash, which every password matched.
+  if (expected.length < MIN_HASH_BYTES) return `Firebase scrypt signer key and hash must be at least ${MIN_HASH_BYTES} bytes (a project's are 64)`
   const checked = scryptParams(params.ln, params.r, 1, salt, expected)
   if (typeof checked === 'string') return checked
   return { config: { signerKey, saltSeparator, rounds: params.r, memCost: params.ln }, salt, expected }

@@ -1,7 +1,15 @@
 import type { Knex } from 'knex'
 import { transactionRetryingLockConflicts } from '../db/lock-conflict.js'
 import type { UserRow } from '../db/tables.js'
-import { createUserTokensRepository } from './user-tokens.js'
+import { endWhatTheOldPasswordGot } from './users.js'
+
+/** A user whose password an import replaced, or whom it disabled: its sessions were revoked, so the caller tells the estate. */
+export interface ImportEffect {
+  userId: string
+  passwordReplaced: boolean
+  disabled: boolean
+  revokedSessions: number
+}
 
 /** A user as `user:import` writes it: its hash stored as given, never computed. */
 export interface ImportedUser {
@@ -45,9 +53,13 @@ export function createUserRecordsRepository(db: Knex) {
      * Inserts new users with their role grants and updates existing ones, all in one transaction:
      * a batch lands whole or not at all. `now` marks updated users changed (the signal other
      * processes' caches poll for); new ones keep updated_at = created_at, as a registration does.
+     * An update that replaces a password or disables the user ends, in the same transaction, what
+     * user:set-password or user:disable would: every session (refresh tokens die with them), and for
+     * a new password what the old one got (endWhatTheOldPasswordGot). Answers those users.
      */
-    async writeImportBatch(inserts: ImportedUser[], updates: ImportedUpdate[], now: number): Promise<void> {
-      await transactionRetryingLockConflicts(db, async (trx) => {
+    async writeImportBatch(inserts: ImportedUser[], updates: ImportedUpdate[], now: number): Promise<ImportEffect[]> {
+      return transactionRetryingLockConflicts(db, async (trx) => {
+        const effects: ImportEffect[] = []
         for (let start = 0; start < inserts.length; start += ROWS_PER_INSERT) {
           const chunk = inserts.slice(start, start + ROWS_PER_INSERT)
           await trx('users').insert(chunk.map((user) => ({
@@ -64,16 +76,24 @@ export function createUserRecordsRepository(db: Knex) {
           for (let first = 0; first < grants.length; first += ROWS_PER_INSERT) await trx('user_roles').insert(grants.slice(first, first + ROWS_PER_INSERT))
         }
         for (const update of updates) {
+          const before = await trx<UserRow>('users').where({ id: update.id }).first('password_hash', 'disabled')
+          const passwordReplaced = update.passwordHash !== undefined && update.passwordHash !== before?.password_hash
+          const disabledNow = update.disabled && !before?.disabled
           const changes: Record<string, unknown> = { disabled: update.disabled, updated_at: now }
           if (update.passwordHash !== undefined) changes.password_hash = update.passwordHash
           await trx('users').where({ id: update.id }).update(changes)
-          // As for every password written: a reset link mailed before must not take the account back.
-          if (update.passwordHash !== undefined) await createUserTokensRepository(trx).updateUserTokensSuperseded(update.id, ['password_reset'], now)
+          if (passwordReplaced) await endWhatTheOldPasswordGot(trx, update.id, now)
+          if (passwordReplaced || disabledNow) {
+            const reason = disabledNow ? 'user_disabled' : 'password_changed'
+            const revokedSessions = await trx('sessions').where({ user_id: update.id }).whereNull('revoked_at').update({ revoked_at: now, revoked_reason: reason })
+            effects.push({ userId: update.id, passwordReplaced, disabled: disabledNow, revokedSessions })
+          }
           const verified = trx('users').where({ id: update.id })
           await (update.emailVerified ? verified.whereNull('email_verified_at').update({ email_verified_at: now }) : verified.update({ email_verified_at: null }))
           await trx('user_roles').where({ user_id: update.id }).delete()
           await trx('user_roles').insert(update.roleIds.map((roleId) => ({ user_id: update.id, role_id: roleId })))
         }
+        return effects
       })
     },
 

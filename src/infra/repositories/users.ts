@@ -12,6 +12,16 @@ import { createUserTokensRepository } from './user-tokens.js'
  */
 const PASSWORD_BOUND_CHALLENGES = ['mfa_login', 'webauthn_second_step', 'mfa_enrollment']
 
+/**
+ * Ends, within `trx`, what a user's old password got besides sessions (which each caller revokes
+ * with its own reason and events): live password-reset and email-change links, and the
+ * PASSWORD_BOUND_CHALLENGES. For every writer of a password hash: updateUserPassword, user:import.
+ */
+export async function endWhatTheOldPasswordGot(trx: Knex, userId: string, now: number): Promise<void> {
+  await createUserTokensRepository(trx).updateUserTokensSuperseded(userId, ['password_reset', 'email_change'], now)
+  await trx('mfa_challenges').where({ user_id: userId }).whereIn('purpose', PASSWORD_BOUND_CHALLENGES).delete()
+}
+
 export interface UserQuery {
   /** A fragment of the email, matched literally anywhere in it. */
   emailContains?: string
@@ -115,8 +125,7 @@ export function createUsersRepository(db: Knex) {
     async updateUserPassword(id: string, passwordHash: string, now: number): Promise<void> {
       await transactionRetryingLockConflicts(db, async (trx) => {
         await trx('users').where({ id }).update({ password_hash: passwordHash, updated_at: now })
-        await createUserTokensRepository(trx).updateUserTokensSuperseded(id, ['password_reset', 'email_change'], now)
-        await trx('mfa_challenges').where({ user_id: id }).whereIn('purpose', PASSWORD_BOUND_CHALLENGES).delete()
+        await endWhatTheOldPasswordGot(trx, id, now)
       })
     },
 

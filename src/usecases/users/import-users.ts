@@ -5,6 +5,7 @@ import { parseUserRecord, type UserRecord } from '../../domain/user-record.js'
 import type { FirebaseHashConfig } from '../../infra/passwords/firebase-scrypt.js'
 import type { ImportedUpdate, ImportedUser } from '../../infra/repositories/user-records.js'
 import { importedHash } from './imported-hash.js'
+import { sessionsEnded } from '../events/sessions-ended.js'
 
 export const ON_CONFLICT = ['skip', 'update', 'fail'] as const
 export type OnConflict = (typeof ON_CONFLICT)[number]
@@ -85,7 +86,13 @@ export async function importUsers(ctx: Context, input: ImportUsersInput): Promis
       else if (input.onConflict === 'fail') fail(line, `email: ${record.email} is already registered (--on-conflict skip or update)`)
       else updates.push({ id, passwordHash: record.passwordHash === undefined ? undefined : hash, disabled: record.disabled, emailVerified: record.emailVerified, roleIds: grants })
     }
-    if (!input.dryRun) await ctx.userRecords.writeImportBatch(inserts, updates, now)
+    if (!input.dryRun) {
+      // Sessions a replaced password or a disabling ended: told as user:set-password and user:disable tell them, and dropped from every cache.
+      for (const effect of await ctx.userRecords.writeImportBatch(inserts, updates, now)) {
+        if (effect.revokedSessions > 0) await ctx.audit.insertAuditEvent({ ...sessionsEnded(effect.userId, effect.disabled ? 'disable' : 'admin', effect.revokedSessions), actor: 'operator' }, now)
+        await ctx.invalidate({ kind: 'user', id: effect.userId })
+      }
+    }
     summary.imported += inserts.length
     summary.updated += updates.length
     batch = []

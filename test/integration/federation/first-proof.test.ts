@@ -2,38 +2,23 @@
 // (docs/security.md, "Pre-account takeover"), identities at other providers included: before, a
 // squatter's linked identity, or the one an untrusted provider made the account for, still signed in.
 import test from 'ava'
-import { createProvider } from '../../../src/usecases/federation/create-provider.js'
 import { beginUpstreamSignIn } from '../../../src/usecases/federation/begin-upstream-sign-in.js'
 import { completeUpstreamSignIn } from '../../../src/usecases/federation/complete-upstream-sign-in.js'
 import { requestPasswordReset } from '../../../src/usecases/recovery/request-password-reset.js'
 import { resetPassword } from '../../../src/usecases/recovery/reset-password.js'
 import { registerUser } from '../../../src/usecases/users/register-user.js'
 import { serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
-import { startUpstreamOidc, type UpstreamOidc } from '../../support/upstream-oidc.js'
+import { upstreamPerServer } from '../../support/federation.js'
 import { followToCallback } from '../../support/upstream-sign-in.js'
 
-const started: UpstreamOidc[] = []
-test.after.always(async () => {
-  await Promise.all(started.map((upstream) => upstream.close()))
+const upstreams = upstreamPerServer({
+  // A well-behaved provider, trusted for addresses: the squatter's own, honest account there.
+  corp: { trustEmail: true, trustMfa: false, autoLink: false, createAccounts: true },
+  // A provider not trusted for addresses (Microsoft's nOAuth case): the address it gives is never verified here.
+  loose: { trustEmail: false, trustMfa: false, autoLink: false, createAccounts: true },
 })
-const setups = new Map<TestServer, Promise<UpstreamOidc>>()
-function upstreamOf(server: TestServer): Promise<UpstreamOidc> {
-  let setup = setups.get(server)
-  if (!setup) {
-    setup = (async () => {
-      const redirectUris = ['corp', 'loose'].map((name) => `${server.context.config.publicUrl}/account/sign-in/${name}/callback`)
-      const upstream = await startUpstreamOidc({ redirectUris })
-      started.push(upstream)
-      // A well-behaved provider, trusted for addresses: the squatter's own, honest account there.
-      await createProvider(server.context, { name: 'corp', issuer: upstream.issuer, clientId: upstream.clientId, clientSecret: upstream.clientSecret, trustEmail: true, trustMfa: false, autoLink: false, createAccounts: true })
-      // A provider not trusted for addresses (Microsoft's nOAuth case): the address it gives is never verified here.
-      await createProvider(server.context, { name: 'loose', issuer: upstream.issuer, clientId: upstream.clientId, clientSecret: upstream.clientSecret, trustEmail: false, trustMfa: false, autoLink: false, createAccounts: true })
-      return upstream
-    })()
-    setups.set(server, setup)
-  }
-  return setup
-}
+test.after.always(() => upstreams.close())
+const upstreamOf = (server: TestServer) => upstreams.of(server)
 
 let sequence = 0
 const uniqueSub = (label: string) => `${label}-${process.pid}-${++sequence}`

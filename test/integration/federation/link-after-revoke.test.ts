@@ -3,32 +3,15 @@
 // logout-all (or password change) end that session, and still finish it with their own upstream
 // account, a way in that outlived both.
 import test from 'ava'
-import { createProvider } from '../../../src/usecases/federation/create-provider.js'
 import { registerUser } from '../../../src/usecases/users/register-user.js'
 import { serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
 import { FormBrowser, formsOf } from '../../support/oidc-http-sign-in.js'
-import { startUpstreamOidc, type UpstreamOidc } from '../../support/upstream-oidc.js'
+import { upstreamPerServer } from '../../support/federation.js'
 import { followToCallback } from '../../support/upstream-sign-in.js'
 
-const started: UpstreamOidc[] = []
-test.after.always(async () => {
-  await Promise.all(started.map((upstream) => upstream.close()))
-})
-
-const setups = new Map<TestServer, Promise<UpstreamOidc>>()
-function upstreamOf(server: TestServer): Promise<UpstreamOidc> {
-  let setup = setups.get(server)
-  if (!setup) {
-    setup = (async () => {
-      const upstream = await startUpstreamOidc({ redirectUris: [`${server.context.config.publicUrl}/account/sign-in/corp/callback`] })
-      started.push(upstream)
-      await createProvider(server.context, { name: 'corp', issuer: upstream.issuer, clientId: upstream.clientId, clientSecret: upstream.clientSecret, trustEmail: false, trustMfa: false, autoLink: false, createAccounts: true })
-      return upstream
-    })()
-    setups.set(server, setup)
-  }
-  return setup
-}
+const upstreams = upstreamPerServer({ corp: { trustEmail: false, trustMfa: false, autoLink: false, createAccounts: true } })
+test.after.always(() => upstreams.close())
+const upstreamOf = (server: TestServer) => upstreams.of(server)
 
 serverTest('a "Link" started from an account session that is revoked before the upstream answers links nothing', async (t, server) => {
   const upstream = await upstreamOf(server)

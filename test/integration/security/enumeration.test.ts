@@ -26,5 +26,6 @@ serverTest('an unknown email and a wrong password look the same: status, body an
   const fastest = { known: Math.min(...timings.known), unknown: Math.min(...timings.unknown) }
   const ratio = fastest.unknown / fastest.known
   t.log(`fastest known ${fastest.known.toFixed(1)} ms, unknown ${fastest.unknown.toFixed(1)} ms`)
-  t.true(ratio > 0.5 && ratio < 2, `an unknown email must cost a bcrypt comparison too (ratio ${ratio.toFixed(2)})`)
+  // The fault this guards against puts the ratio near 0.1; above, a loaded clean-clone run once read 2.03.
+  t.true(ratio > 0.5 && ratio < 3, `an unknown email must cost a bcrypt comparison too, and no more than about one (ratio ${ratio.toFixed(2)})`)
 }, { hashing: 'production' })

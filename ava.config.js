@@ -66,6 +66,10 @@ export const ALONE = [
   // (again on 2026-12-06, after the event-loop stops of the test process were fixed); alone it passes
   // every time. Why it stops is not found yet (issue 21's note).
   'dist/test/integration/federation/upstream-browser.test.js',
+  // Two real serve processes must deliver each event exactly once: on a machine starved by the rest
+  // (load 20 on two cores, 2026-12-06) a send outlived its lease (twice the timeout and a second) and
+  // the other instance sent it again, which at-least-once delivery allows and this test refuses.
+  'dist/test/integration/events/webhook-instances.test.js',
 ]
 
 /** The compiled test files under `dir`, as paths relative to the repository (dist/test/...). */

@@ -38,6 +38,8 @@ serverTest('user:import --on-conflict update with a new password hash ends the s
   const refreshed = await server.client.refresh(refreshToken)
   t.not(refreshed.statusCode, 200, 'a refresh token got with the old password still works after the import replaced the password')
   t.false((await server.client.validate((login.body as { access_token: string }).access_token)).body.is_valid, 'its access token is refused at once')
+  const userId = (await server.context.users.findUserByEmail(email))!.id
+  t.is((await server.context.db('audit_events').where({ type: 'session.revoked', user_id: userId })).length, 1, 'the revocation is told, as user:set-password tells it')
 
   // The same record again changes nothing: a session opened since lives on.
   const since = await server.client.login(email, 'New-Password-456')
@@ -48,5 +50,6 @@ serverTest('user:import --on-conflict update with a new password hash ends the s
   // disabled: true revokes the sessions, as user:disable does.
   t.is((await runCli(['user:import', jsonLines([{ email, password_hash: newHash, disabled: true }]), '--on-conflict', 'update', '--json'], { env: server.env, timeoutMs: 120_000 })).code, 0)
   t.not((await server.client.refresh((since.body as { refresh_token: string }).refresh_token)).statusCode, 200, 'a disabled user\'s refresh token is refused')
-  t.is((await server.context.db('sessions').where({ user_id: (login.body as { user_id?: string }).user_id ?? (await server.context.users.findUserByEmail(email))!.id }).whereNull('revoked_at')).length, 0, 'no session of the disabled user is left live')
+  t.is((await server.context.db('sessions').where({ user_id: userId }).whereNull('revoked_at')).length, 0, 'no session of the disabled user is left live')
+  t.is((await server.context.db('audit_events').where({ type: 'session.revoked', user_id: userId })).length, 2)
 })

@@ -15,6 +15,7 @@ import { createIdentityProvidersRepository } from './identity-providers.js'
 import { createWebhooksRepository } from './webhooks.js'
 import { createFederationFlowsRepository } from './federation-flows.js'
 import { createUserIdentitiesRepository } from './user-identities.js'
+import { createUserRecordsRepository } from './user-records.js'
 
 /**
  * The repositories over one transaction: what Context.transaction() hands to its work. `audit` tells
@@ -35,6 +36,7 @@ export function repositoriesOver(db: Knex, audit: AuditRepositoryOptions = {}) {
     oidcGrants: createOidcGrantsRepository(db),
     oidcConsents: createOidcConsentsRepository(db),
     userIdentities: createUserIdentitiesRepository(db),
+    userRecords: createUserRecordsRepository(db),
     federationFlows: createFederationFlowsRepository(db),
     webhooks: createWebhooksRepository(db),
     identityProviders: createIdentityProvidersRepository(db),

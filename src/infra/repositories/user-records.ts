@@ -3,10 +3,9 @@ import { transactionRetryingLockConflicts } from '../db/lock-conflict.js'
 import type { UserRow } from '../db/tables.js'
 import { endWhatTheOldPasswordGot } from './users.js'
 
-/** A user whose password an import replaced, or whom it disabled: its sessions were revoked, so the caller tells the estate. */
+/** A user whose password an import replaced, or whom it disabled (`disabled`): its sessions were revoked, so the caller tells the estate. */
 export interface ImportEffect {
   userId: string
-  passwordReplaced: boolean
   disabled: boolean
   revokedSessions: number
 }
@@ -86,7 +85,7 @@ export function createUserRecordsRepository(db: Knex) {
           if (passwordReplaced || disabledNow) {
             const reason = disabledNow ? 'user_disabled' : 'password_changed'
             const revokedSessions = await trx('sessions').where({ user_id: update.id }).whereNull('revoked_at').update({ revoked_at: now, revoked_reason: reason })
-            effects.push({ userId: update.id, passwordReplaced, disabled: disabledNow, revokedSessions })
+            effects.push({ userId: update.id, disabled: disabledNow, revokedSessions })
           }
           const verified = trx('users').where({ id: update.id })
           await (update.emailVerified ? verified.whereNull('email_verified_at').update({ email_verified_at: now }) : verified.update({ email_verified_at: null }))

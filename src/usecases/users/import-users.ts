@@ -87,11 +87,16 @@ export async function importUsers(ctx: Context, input: ImportUsersInput): Promis
       else updates.push({ id, passwordHash: record.passwordHash === undefined ? undefined : hash, disabled: record.disabled, emailVerified: record.emailVerified, roleIds: grants })
     }
     if (!input.dryRun) {
-      // Sessions a replaced password or a disabling ended: told as user:set-password and user:disable tell them, and dropped from every cache.
-      for (const effect of await ctx.userRecords.writeImportBatch(inserts, updates, now)) {
-        if (effect.revokedSessions > 0) await ctx.audit.insertAuditEvent({ ...sessionsEnded(effect.userId, effect.disabled ? 'disable' : 'admin', effect.revokedSessions), actor: 'operator' }, now)
-        await ctx.invalidate({ kind: 'user', id: effect.userId })
-      }
+      // Sessions a replaced password or a disabling ended are told in the batch's transaction, as
+      // user:set-password and user:disable tell them, then dropped from every cache.
+      const effects = await ctx.transaction(async (tx) => {
+        const written = await tx.userRecords.writeImportBatch(inserts, updates, now)
+        for (const effect of written) {
+          if (effect.revokedSessions > 0) await tx.audit.insertAuditEvent({ ...sessionsEnded(effect.userId, effect.disabled ? 'disable' : 'admin', effect.revokedSessions), actor: 'operator' }, now)
+        }
+        return written
+      })
+      for (const effect of effects) await ctx.invalidate({ kind: 'user', id: effect.userId })
     }
     summary.imported += inserts.length
     summary.updated += updates.length

@@ -1,10 +1,13 @@
-import { existsSync } from 'node:fs'
 import test from 'ava'
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core'
 import { flagSet } from './flags.js'
+import { headlessShellPath, whyBrowserCannotStart } from './headless-shell.js'
 
-/** Debian's Chromium, driven by playwright-core: no browser download. */
-export const CHROMIUM = process.env.HEIMDALL_CHROMIUM ?? '/usr/bin/chromium'
+/**
+ * The browser playwright-core drives: Chromium's headless shell from npm (headless-shell.ts says why),
+ * or HEIMDALL_CHROMIUM (Debian's /usr/bin/chromium, say).
+ */
+export const CHROMIUM = process.env.HEIMDALL_CHROMIUM ?? headlessShellPath()
 
 /** CI (and anyone who sets HEIMDALL_TEST_BROWSER=1) must run the browser tests: a missing browser fails. */
 const REQUIRED = flagSet(process.env.CI) || flagSet(process.env.HEIMDALL_TEST_BROWSER)
@@ -73,8 +76,9 @@ export const BROWSER_TIMEOUT_MS = 60_000
  * (CI, HEIMDALL_TEST_BROWSER=1) or is skipped with the reason, and answers false.
  */
 export function browserAvailable(what: string): boolean {
-  if (existsSync(CHROMIUM)) return true
-  const reason = `${CHROMIUM} is not installed (Debian: apt-get install -y chromium)`
+  const why = whyBrowserCannotStart(CHROMIUM)
+  if (!why) return true
+  const reason = `${why} (Debian: apt-get install -y chromium brings what it needs)`
   if (REQUIRED) {
     test(`${what} in headless Chromium`, (t) => t.fail(`${reason}, and CI or HEIMDALL_TEST_BROWSER=1 requires this test`))
   } else {

@@ -11,7 +11,9 @@ import { backends } from '../../support/db.js'
 import { flagSet } from '../../support/flags.js'
 import { startTestServer, type TestServer } from '../../support/server.js'
 
-const CHROMIUM = process.env.HEIMDALL_CHROMIUM ?? '/usr/bin/chromium'
+// Debian's full Chromium, not the headless shell the other browser files drive (support/browser.ts):
+// the shell's build never finishes `--dump-dom`, which this file relies on.
+const CHROMIUM = process.env.HEIMDALL_DUMP_DOM_CHROMIUM ?? '/usr/bin/chromium'
 /** CI (and anyone who sets HEIMDALL_TEST_BROWSER=1) must run these tests: a missing browser fails. */
 const REQUIRED = flagSet(process.env.CI) || flagSet(process.env.HEIMDALL_TEST_BROWSER)
 

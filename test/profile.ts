@@ -55,12 +55,18 @@ for (const test of tests) {
 const processes = new Map<string, { cpuMs: number; childCpuMs: number; processWallMs: number }>()
 for (const line of existsSync(cpuFile) ? readFileSync(cpuFile, 'utf8').split('\n').filter(Boolean) : []) {
   const { file, cpuMs, childCpuMs, wallMs } = JSON.parse(line) as { file: string; cpuMs: number; childCpuMs?: number; wallMs: number }
-  const name = file.replace(/^.*\/dist\/test\//, '').replace(/\.test\.js$/, '').split('/').join(' › ')
+  // Named from dist/ on (test › unit › email); the reporter names a file from the directory the run's
+  // files share (test › unit › email for the whole suite, email for unit files alone): see processOf.
+  const name = file.replace(/^.*\/dist\//, '').replace(/\.test\.js$/, '').split('/').join(' › ')
   processes.set(name, { cpuMs, childCpuMs: childCpuMs ?? 0, processWallMs: wallMs })
 }
 const byFile = [...files]
-  .map(([file, f]) => ({ file, wallMs: f.endedAtMs - f.startedAtMs, tests: f.tests, testMs: f.testMs, startedAtMs: f.startedAtMs, ...processes.get(file) }))
+  .map(([file, f]) => ({ file, wallMs: f.endedAtMs - f.startedAtMs, tests: f.tests, testMs: f.testMs, startedAtMs: f.startedAtMs, ...processOf(file) }))
   .sort((a, b) => b.wallMs - a.wallMs)
+/** The process of the file the reporter calls `file`: the one whose name ends with it. */
+function processOf(file: string) {
+  return processes.get(file) ?? [...processes].find(([name]) => name.endsWith(` › ${file}`))?.[1]
+}
 const totalCpuMs = [...processes.values()].reduce((sum, p) => sum + p.cpuMs, 0)
 const totalChildCpuMs = [...processes.values()].reduce((sum, p) => sum + p.childCpuMs, 0)
 const byTest = [...tests].sort((a, b) => b.durationMs - a.durationMs)

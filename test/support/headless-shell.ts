@@ -48,5 +48,5 @@ export function whyBrowserCannotStart(executable: string): string | undefined {
   if (!existsSync(executable)) return `${executable} does not exist`
   const probe = spawnSync(executable, ['--version'], { encoding: 'utf8', timeout: 30_000 })
   if (probe.status === 0) return undefined
-  return `${executable} --version failed (${probe.error?.message ?? `exit ${probe.status}`}): ${probe.stderr.trim().split('\n').slice(-3).join(' ')}`
+  return `${executable} --version failed (${probe.error?.message ?? `exit ${probe.status}`}): ${(probe.stderr ?? '').trim().split('\n').slice(-3).join(' ')}`
 }

@@ -7,7 +7,7 @@
  * `test-profile.json` (or HEIMDALL_TEST_PROFILE_FILE) and prints the slowest files and tests.
  */
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
@@ -27,6 +27,7 @@ interface TestLine {
 // The package's exports do not name its bin: found beside its main entry point.
 const avaCli = join(dirname(createRequire(import.meta.url).resolve('ava')), 'cli.mjs')
 const started = Date.now()
+const CPUACCT = '/sys/fs/cgroup/cpuacct'
 const cpuFile = join(mkdtempSync(join(tmpdir(), 'heimdall-profile-')), 'cpu.jsonl')
 const child = spawn(process.execPath, [avaCli, '--config', 'ava.profile.config.js', ...process.argv.slice(2)], {
   env: { ...process.env, HEIMDALL_TEST_PROFILE_CPU: cpuFile },
@@ -41,6 +42,14 @@ lines.on('line', (line) => {
 })
 
 const exitCode: number = await new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)))
+// Each file's process made a cpuacct cgroup of its own (support/profile-hook.ts): empty now, removed.
+for (const group of readdirOrNone(CPUACCT).filter((name) => name.startsWith('heimdall-profile-'))) {
+  try {
+    rmdirSync(join(CPUACCT, group))
+  } catch {
+    // a process still in it (it outlived its file): left
+  }
+}
 const wallMs = Date.now() - started
 const files = new Map<string, { startedAtMs: number; endedAtMs: number; tests: number; testMs: number }>()
 for (const test of tests) {
@@ -99,4 +108,12 @@ function parseTestLine(line: string): Omit<TestLine, 'endedAtMs'> | undefined {
   for (const [, amount, unit] of (duration ?? '').matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) durationMs += Number(amount) * unitMs[unit]
   const outcome = mark === '✔' ? 'passed' : mark === '✘' ? 'failed' : mark === '↓' ? 'skipped' : 'todo'
   return { file, title, outcome, durationMs }
+}
+
+function readdirOrNone(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+  } catch {
+    return []
+  }
 }

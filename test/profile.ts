@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
+import { CPUACCT_ROOT, PROFILE_GROUP_PREFIX } from './support/profile-groups.js'
 
 interface TestLine {
   file: string
@@ -27,7 +28,6 @@ interface TestLine {
 // The package's exports do not name its bin: found beside its main entry point.
 const avaCli = join(dirname(createRequire(import.meta.url).resolve('ava')), 'cli.mjs')
 const started = Date.now()
-const CPUACCT = '/sys/fs/cgroup/cpuacct'
 const cpuFile = join(mkdtempSync(join(tmpdir(), 'heimdall-profile-')), 'cpu.jsonl')
 const child = spawn(process.execPath, [avaCli, '--config', 'ava.profile.config.js', ...process.argv.slice(2)], {
   env: { ...process.env, HEIMDALL_TEST_PROFILE_CPU: cpuFile },
@@ -43,9 +43,9 @@ lines.on('line', (line) => {
 
 const exitCode: number = await new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)))
 // Each file's process made a cpuacct cgroup of its own (support/profile-hook.ts): empty now, removed.
-for (const group of readdirOrNone(CPUACCT).filter((name) => name.startsWith('heimdall-profile-'))) {
+for (const group of readdirOrNone(CPUACCT_ROOT).filter((name) => name.startsWith(PROFILE_GROUP_PREFIX))) {
   try {
-    rmdirSync(join(CPUACCT, group))
+    rmdirSync(join(CPUACCT_ROOT, group))
   } catch {
     // a process still in it (it outlived its file): left
   }

@@ -19,8 +19,7 @@ import { brotliDecompressSync } from 'node:zlib'
  * Throws when the package is not installed.
  */
 export function headlessShellPath(): string {
-  const packageDir = packageDirectory('@sparticuz/chromium')
-  const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string }
+  const { dir: packageDir, version } = installedPackage('@sparticuz/chromium')
   const executable = join(tmpdir(), `heimdall-headless-shell-${version}`)
   if (existsSync(executable)) return executable
   const unpacking = `${executable}.${process.pid}.${threadId}`
@@ -30,14 +29,15 @@ export function headlessShellPath(): string {
   return executable
 }
 
-/** The directory of the installed package `name`, found above its entry point (its exports hide package.json). */
-function packageDirectory(name: string): string {
-  let dir = dirname(createRequire(import.meta.url).resolve(name))
-  while (!existsSync(join(dir, 'package.json')) || (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name !== name) {
-    if (dirname(dir) === dir) throw new Error(`no package.json of ${name} above its entry point`)
-    dir = dirname(dir)
+/** The directory and version of the installed package `name`, found above its entry point (its exports hide package.json). */
+function installedPackage(name: string): { dir: string; version: string } {
+  for (let dir = dirname(createRequire(import.meta.url).resolve(name)); dirname(dir) !== dir; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json')
+    if (!existsSync(manifest)) continue
+    const { name: found, version } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version: string }
+    if (found === name) return { dir, version }
   }
-  return dir
+  throw new Error(`no package.json of ${name} above its entry point`)
 }
 
 /**

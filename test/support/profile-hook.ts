@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import test from 'ava'
+import { CPUACCT_ROOT, PROFILE_GROUP_PREFIX } from './profile-groups.js'
 
 /**
  * Loaded into each test process by `npm run test:profile` (ava.profile.config.js): when the process
@@ -30,7 +31,7 @@ if (output) {
 
 /** Moves this process into a new cpuacct cgroup of its own; answers its directory, or undefined where none can be made. */
 function joinOwnCpuacctGroup(): string | undefined {
-  const dir = join('/sys/fs/cgroup/cpuacct', `heimdall-profile-${process.pid}`)
+  const dir = join(CPUACCT_ROOT, `${PROFILE_GROUP_PREFIX}${process.pid}`)
   try {
     mkdirSync(dir)
     writeFileSync(join(dir, 'cgroup.procs'), String(process.pid))

@@ -3,8 +3,9 @@
  *
  * Files run three at a time on two cores: most of a test's time is spent waiting (on MariaDB, on a
  * browser, on a child process, on a poll), and the CPU-heavy builds run at a low priority
- * (test/support/run-command.ts). npm pack, which takes minutes, starts first, so that it runs beside
- * the rest instead of after it (docs/testing.md has the profile these come from).
+ * (test/support/run-command.ts). npm pack, which takes a minute, and the quick bench, which takes two,
+ * start first, so that they run beside the rest instead of after it (docs/testing.md has the profile
+ * these come from).
  *
  * The files that drive Chromium are spread over the run, one every few files, instead of starting
  * together: three of them at once (each with its dozens of Chromium processes) took the machine's
@@ -14,7 +15,12 @@
 import { readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 
-const FIRST = ['packaging/npm-pack']
+/**
+ * The quick bench asserts that every part runs and prints its rows, not how fast: beside the rest it
+ * answered every request (2026-12-06, after Chromium's headless shell took most of the run's load
+ * away), where alone it held the machine for 106 s that nothing else could use.
+ */
+const FIRST = ['packaging/npm-pack', 'bench/bench-quick']
 
 /** The Chromium files, slowest first (docs/testing.md's profile). */
 const BROWSER = [
@@ -50,16 +56,15 @@ const LAST = ['packaging/docker-image']
 
 /**
  * Files that hold real `serve` processes to bounds in milliseconds (revocation seen by another
- * instance within one poll, Redis lag under 100 ms), and the quick bench (at the height of the run a
- * server starved by the rest finished no registration in its 6 s): with the others beside them the
- * machine's load became their result. The verifier's stream test holds each kind of revocation to 1 s
- * between Heimdall and two services (packages/verify/test/stream.test.ts): the same kind of bound.
- * `npm test` runs them afterwards, one at a time (ava.alone.config.js).
+ * instance within one poll, Redis lag under 100 ms): with the others beside them the machine's load
+ * became their result. The verifier's stream test holds each kind of revocation to 1 s between
+ * Heimdall and two services (packages/verify/test/stream.test.ts): the same kind of bound.
+ * `npm test` runs them afterwards, two at a time (ava.alone.config.js): together they use about one
+ * core of the two.
  */
 export const ALONE = [
   'dist/test/integration/scale-out/**/*.test.js',
   'dist/test/integration/cluster.test.js',
-  'dist/test/bench/*.test.js',
   'dist/packages/verify/test/stream.test.js',
   // Flows through Heimdall, a second OpenID provider and a relying party: under the run's load the
   // idp= flow stops on Heimdall's continue page past Playwright's minute on MariaDB or PostgreSQL

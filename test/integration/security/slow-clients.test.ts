@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net'
 import test from 'ava'
 import { startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
+import { stallEventLoop } from '../../support/stall.js'
 
 // Timeouts are the HTTP server's, the same whatever database is behind it: SQLite only.
 const HEADERS_TIMEOUT_S = 2
@@ -72,10 +73,7 @@ function send(request: string): Promise<string> {
 test.serial('a request that arrived while the server was held up past HEIMDALL_HEADERS_TIMEOUT is served, not answered 408', async (t) => {
   // The event loop held up right after the connection is accepted, as a slow synchronous SQLite
   // write or a starved CPU holds it: Node checks the headers clock before it reads the socket.
-  const holdUp = () => {
-    const until = Date.now() + HEADERS_TIMEOUT_S * 1000 + 1500
-    while (Date.now() < until);
-  }
+  const holdUp = () => stallEventLoop(HEADERS_TIMEOUT_S * 1000 + 1500)
   server.http.once('connection', holdUp)
   t.regex(await send('GET /health HTTP/1.1\r\nHost: heimdall\r\nConnection: close\r\n\r\n'), /^HTTP\/1\.1 200 /)
 

@@ -18,6 +18,8 @@ export interface HotPathOptions {
   connections: number
   seconds: number
   rounds: number
+  /** At most this many requests a second in every run (the bench's --rate); default: as many as are answered. */
+  rate?: number
 }
 
 export interface HotPathRow {
@@ -37,6 +39,8 @@ export interface HotPathResult {
   rows: HotPathRow[]
   /** The offered load of the fixed runs, requests a second: half of what bare Koa answers saturated. */
   fixedRate: number
+  /** The --rate ceiling every run was held to, if any (requests a second). */
+  rate?: number
 }
 
 const BIN = new URL('../../bin/run.js', import.meta.url).pathname
@@ -86,7 +90,7 @@ export async function measureHotPath(options: HotPathOptions): Promise<HotPathRe
         connections: options.connections,
         seconds,
         serverPid: running.pid,
-        rate,
+        rate: rate ?? options.rate,
       })
     // Warm-up: JIT, and every token's session into Heimdall's read model.
     for (const { running } of targets) for (const route of ROUTES) await run(running, route, Math.min(2, options.seconds))
@@ -101,7 +105,7 @@ export async function measureHotPath(options: HotPathOptions): Promise<HotPathRe
       }
     }
     const medianOf = (key: string) => medianByCpu(saturated.get(key)!)
-    const fixedRate = Math.max(100, Math.round(medianOf(`bare koa ${ROUTES[0].route}`).result.perMinute / 60 / 2))
+    const fixedRate = Math.min(Math.max(100, Math.round(medianOf(`bare koa ${ROUTES[0].route}`).result.perMinute / 60 / 2)), options.rate ?? Infinity)
 
     const rows: HotPathRow[] = []
     for (const route of ROUTES) {
@@ -121,7 +125,7 @@ export async function measureHotPath(options: HotPathOptions): Promise<HotPathRe
         })
       }
     }
-    return { rows, fixedRate }
+    return { rows, fixedRate, rate: options.rate }
   } finally {
     for (const server of servers) await server.stop()
     for (const dir of tailDirs) rmSync(dir, { recursive: true, force: true })
@@ -163,7 +167,9 @@ export function formatHotPath(result: HotPathResult): { headline: string; table:
     `${validate.cpuRatioToKoa.toFixed(2)} x bare Koa's ${cpu(koa.saturated.serverCpuUs)} µs (bare node:http ${cpu(http.saturated.serverCpuUs)} µs); ` +
     `p99 saturated ${validate.saturated.p99} ms against node:http's ${http.saturated.p99} ms`
   const table = [
-    `One process each, ${ROUTES.length} routes; saturated: as fast as answered; fixed: ${result.fixedRate.toLocaleString('en-US')} requests a second offered (half of bare Koa's saturated validate rate)`,
+    result.rate === undefined
+      ? `One process each, ${ROUTES.length} routes; saturated: as fast as answered; fixed: ${result.fixedRate.toLocaleString('en-US')} requests a second offered (half of bare Koa's saturated validate rate)`
+      : `One process each, ${ROUTES.length} routes; every run at most ${result.rate.toLocaleString('en-US')} requests a second (--rate): not saturated; fixed: ${result.fixedRate.toLocaleString('en-US')} requests a second offered`,
     '',
     '| server | route | saturated req/s | server CPU µs/req | x bare Koa | generator CPU µs/req | p50 ms | p99 ms | fixed: p50 ms | fixed: p99 ms | fixed: server CPU µs/req | errors |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',

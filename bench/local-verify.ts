@@ -23,6 +23,8 @@ export interface LocalVerifyOptions {
   connections: number
   seconds: number
   rounds: number
+  /** At most this many requests a second in every run (the bench's --rate); default: as many as are answered. */
+  rate?: number
 }
 
 /** One way of verifying, the median round by the CPU of Heimdall and the service together. */
@@ -96,10 +98,10 @@ export async function measureLocalVerify(options: LocalVerifyOptions): Promise<L
 
     const bodies = seeded.tokens.map((token) => `{"token":"${token}"}`)
     const ways = {
-      heimdall: (seconds: number) => load(heimdall.url, { path: '/auth/validate', body: bodies, connections: options.connections, seconds, serverPid: heimdall.pid }),
-      remote: (seconds: number) => load(remote.url, { path: '/', method: 'GET', body: seeded.tokens, connections: options.connections, seconds, serverPid: remote.pid }),
-      local: (seconds: number) => load(local.url, { path: '/', method: 'GET', body: seeded.tokens, connections: options.connections, seconds, serverPid: local.pid }),
-      uncached: (seconds: number) => load(uncached.url, { path: '/', method: 'GET', body: seeded.tokens, connections: options.connections, seconds, serverPid: uncached.pid }),
+      heimdall: (seconds: number) => load(heimdall.url, { path: '/auth/validate', body: bodies, connections: options.connections, seconds, serverPid: heimdall.pid, rate: options.rate }),
+      remote: (seconds: number) => load(remote.url, { path: '/', method: 'GET', body: seeded.tokens, connections: options.connections, seconds, serverPid: remote.pid, rate: options.rate }),
+      local: (seconds: number) => load(local.url, { path: '/', method: 'GET', body: seeded.tokens, connections: options.connections, seconds, serverPid: local.pid, rate: options.rate }),
+      uncached: (seconds: number) => load(uncached.url, { path: '/', method: 'GET', body: seeded.tokens, connections: options.connections, seconds, serverPid: uncached.pid, rate: options.rate }),
     }
     // Warm-up: JIT, Heimdall's read model, the service's JWKS and connections.
     for (const run of Object.values(ways)) await run(Math.min(2, options.seconds))

@@ -43,6 +43,10 @@ const { values: flags } = parseArgs({
     only: { type: 'string' },
     // One database instead of each available (sqlite, and mysql with HEIMDALL_TEST_MYSQL_URL).
     database: { type: 'string' },
+    // `--rate N`: every load offers at most N requests a second, all its connections together (default:
+    // as many as are answered). For a run that proves the bench works (the suite's), not what it measures:
+    // the load generator and the servers then leave the machine's cores to the rest.
+    rate: { type: 'string' },
   },
 })
 if (flags.database !== undefined && !['sqlite', 'mysql'].includes(flags.database)) throw new Error(`--database ${flags.database}: sqlite or mysql`)
@@ -56,6 +60,8 @@ const rounds = Number(flags.rounds ?? (quick ? 2 : 3))
 const connections = Number(flags.connections)
 const users = Number(flags.users ?? (quick ? 2000 : 10_000))
 const workers = Number(flags.workers)
+const rate = flags.rate === undefined ? undefined : Number(flags.rate)
+if (rate !== undefined && !(rate > 0)) throw new Error(`--rate ${flags.rate}: a number of requests a second above 0`)
 // A login waits over a second for bcrypt behind the others in flight: a short window loses up to a
 // tenth of its work to the requests still running when it closes, so the full run measures 30 s.
 const bcryptSeconds = Number(flags['bcrypt-seconds'] ?? (quick ? Math.max(seconds, 3) : 30))
@@ -117,7 +123,7 @@ async function benchDatabase(kind: 'sqlite' | 'mysql'): Promise<void> {
 
   if (kind === 'sqlite' && withHotPath) {
     // The database plays no part in a cached validation: measured once, before the cluster's runs.
-    hotPath = await measureHotPath({ env, tokens: seeded.tokens.slice(0, HOT_PATH_TOKENS), connections, seconds, rounds })
+    hotPath = await measureHotPath({ env, tokens: seeded.tokens.slice(0, HOT_PATH_TOKENS), connections, seconds, rounds, rate })
   }
   if (!withThroughput) {
     await ctx.close()
@@ -141,14 +147,14 @@ async function benchDatabase(kind: 'sqlite' | 'mysql'): Promise<void> {
     const validateBodies = seeded.tokens.map((token) => `{"token":"${token}"}`)
     let next = 0
     const everyTokenInTurn = () => validateBodies[next++ % validateBodies.length]
-    await load(baseline.url, { path: '/auth/validate', body: validateBodies, connections, seconds: 1 })
+    await load(baseline.url, { path: '/auth/validate', body: validateBodies, connections, seconds: 1, rate })
     await warmUp(heimdall.url, everyTokenInTurn, seeded.tokens.length)
 
     const baselineRuns: LoadResult[] = []
     const heimdallRuns: LoadResult[] = []
     for (let round = 0; round < rounds; round++) {
-      baselineRuns.push(await load(baseline.url, { path: '/auth/validate', body: validateBodies, connections, seconds, serverPid: baseline.pid }))
-      heimdallRuns.push(await load(heimdall.url, { path: '/auth/validate', body: validateBodies, connections, seconds, serverPid: heimdall.pid }))
+      baselineRuns.push(await load(baseline.url, { path: '/auth/validate', body: validateBodies, connections, seconds, serverPid: baseline.pid, rate }))
+      heimdallRuns.push(await load(heimdall.url, { path: '/auth/validate', body: validateBodies, connections, seconds, serverPid: heimdall.pid, rate }))
       console.error(`[${kind}] round ${round + 1}: baseline ${baselineRuns[round].perMinute}/min, heimdall ${heimdallRuns[round].perMinute}/min`)
     }
     const base = medianResult(baselineRuns)
@@ -170,7 +176,7 @@ async function benchDatabase(kind: 'sqlite' | 'mysql'): Promise<void> {
 
     let user = 0
     const loginBody = () => `{"email":"${seeded.emails[user++ % seeded.emails.length]}","password":"${BENCH_PASSWORD}"}`
-    const login = await load(heimdall.url, { path: '/auth/login', body: loginBody, connections: 16, seconds: bcryptSeconds, serverPid: heimdall.pid })
+    const login = await load(heimdall.url, { path: '/auth/login', body: loginBody, connections: 16, seconds: bcryptSeconds, serverPid: heimdall.pid, rate })
     rows.push({ scenario: `login (bcrypt cost ${bcryptCost})`, database: kind, result: login, ratio: login.perMinute / ceilingPerMinute, ratioOf: 'bcrypt ceiling' })
 
     // Events: the same logins with three webhook endpoints subscribed to every event. Delivery is off
@@ -179,7 +185,7 @@ async function benchDatabase(kind: 'sqlite' | 'mysql'): Promise<void> {
     const receivers = await startReceivers(3)
     try {
       for (const [index, receiver] of receivers.entries()) await createWebhook(ctx, { url: receiver.url, name: `bench-${index}`, events: ['*'] })
-      const hooked = await load(heimdall.url, { path: '/auth/login', body: loginBody, connections: 16, seconds: bcryptSeconds, serverPid: heimdall.pid })
+      const hooked = await load(heimdall.url, { path: '/auth/login', body: loginBody, connections: 16, seconds: bcryptSeconds, serverPid: heimdall.pid, rate })
       rows.push({ scenario: `login, 3 webhook endpoints (bcrypt cost ${bcryptCost})`, database: kind, result: hooked, ratio: hooked.perMinute / login.perMinute, ratioOf: 'login' })
       notes.push(`events (${kind}): ${receivers.reduce((sum, receiver) => sum + receiver.count(), 0)} webhook deliveries received by the three endpoints during the run`)
     } finally {
@@ -189,7 +195,7 @@ async function benchDatabase(kind: 'sqlite' | 'mysql'): Promise<void> {
     let newcomer = 0
     const stamp = Date.now()
     const registerBody = () => `{"email":"new-${stamp}-${newcomer++}@example.com","password":"${BENCH_PASSWORD}"}`
-    const register = await load(heimdall.url, { path: '/auth/register', body: registerBody, connections: 16, seconds: bcryptSeconds, serverPid: heimdall.pid })
+    const register = await load(heimdall.url, { path: '/auth/register', body: registerBody, connections: 16, seconds: bcryptSeconds, serverPid: heimdall.pid, rate })
     rows.push({ scenario: `register (bcrypt cost ${bcryptCost})`, database: kind, result: register, ratio: register.perMinute / ceilingPerMinute, ratioOf: 'bcrypt ceiling' })
 
     // Hashing's throughput does not depend on the database: argon2id is measured once, on SQLite (always run).
@@ -232,7 +238,7 @@ async function benchArgon2idLogin(kind: 'sqlite' | 'mysql', env: Record<string, 
     servers.push(argonServer)
     let signIn = 0
     const argonLoginBody = () => `{"email":"${argonUsers.emails[signIn++ % argonUsers.emails.length]}","password":"${BENCH_PASSWORD}"}`
-    const argonLogin = await load(argonServer.url, { path: '/auth/login', body: argonLoginBody, connections: 16, seconds: bcryptSeconds, serverPid: argonServer.pid })
+    const argonLogin = await load(argonServer.url, { path: '/auth/login', body: argonLoginBody, connections: 16, seconds: bcryptSeconds, serverPid: argonServer.pid, rate })
     rows.push({ scenario: `login (argon2id ${argonCostText})`, database: kind, result: argonLogin, ratio: argonLogin.perMinute / argonCeiling, ratioOf: 'argon2id ceiling' })
     // Idle, it would still share the cores with what is measured next.
     await argonServer.stop()
@@ -251,6 +257,7 @@ async function warmUp(url: string, body: () => string, tokens: number): Promise<
   // A cold miss costs two indexed reads: about 1,000 a second per worker here, so 100,000 sessions take minutes.
   const deadline = performance.now() + Math.max(60, tokens / 400) * 1000
   while (performance.now() < deadline) {
+    // As fast as answered even under --rate: at 20 a second, two workers' caches of 200 tokens took 20 s to fill.
     await load(url, { path: '/auth/validate', body, connections, seconds: 2 })
     const cached = await cachedSessionsPerWorker(url)
     if (cached.size === workers && [...cached.values()].every((worker) => worker.keys >= tokens)) return
@@ -308,7 +315,7 @@ function printTable(): void {
     ...(hot ? [hot.headline, ''] : []),
     ...(local ? [local.headline, ''] : []),
     `Heimdall bench, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus().length} x ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-    `${quick ? 'quick' : 'full'} mode: ${workers} workers, ${connections} connections, ${seconds} s x ${rounds} rounds, ${users} users / distinct tokens; login and register ${bcryptSeconds} s at 16 connections; user:import of ${importUsers} users; load generator on the same machine`,
+    `${quick ? 'quick' : 'full'} mode: ${workers} workers, ${connections} connections, ${seconds} s x ${rounds} rounds, ${users} users / distinct tokens; login and register ${bcryptSeconds} s at 16 connections; user:import of ${importUsers} users${rate === undefined ? '' : `; at most ${rate} requests a second (--rate)`}; load generator on the same machine`,
     '',
     '| scenario | database | requests/min | p50 ms | p99 ms | errors | ratio | server CPU µs/req | autocannon CPU µs/req |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|',
@@ -337,7 +344,7 @@ const backends: Array<'sqlite' | 'mysql'> = flags.database !== undefined
   : !withThroughput || !process.env.HEIMDALL_TEST_MYSQL_URL ? ['sqlite'] : ['sqlite', 'mysql']
 if (withHotPath || withThroughput) for (const kind of backends) await benchDatabase(kind)
 // Its own Heimdall (RS256, the OpenID provider on for the stream's client) and database.
-if (withLocalVerify) localVerify = await measureLocalVerify({ tokens: HOT_PATH_TOKENS, connections, seconds, rounds })
+if (withLocalVerify) localVerify = await measureLocalVerify({ tokens: HOT_PATH_TOKENS, connections, seconds, rounds, rate })
 if (withThroughput) {
   costs = await measureStatementCosts()
   notes.push(`heimdall --help: ${(await helpTime()).toFixed(2)} s (median of 5; target < 0.3 s)`)

@@ -6,18 +6,18 @@ const BENCH = fileURLToPath(new URL('../../bench/run.js', import.meta.url))
 const TABLE_ROW = /^\| (.+?) \| (sqlite|mysql) \| ([\d,]+) \| (\d+(?:\.\d+)?) \| (\d+(?:\.\d+)?) \| (\d+) \| (\d+\.\d\d) of (.+?) \| ([\d,.]+|n\/a) \| ([\d,.]+|n\/a) \|$/
 
 // The bench itself is not run by CI (it needs a quiet machine); this only proves that a newcomer's
-// `npm run bench -- --quick` still works end to end, with a load small enough for the suite: one
-// round of one second per measurement (the numbers are not what is asserted), the login and register
-// rows included (the quick bench's own default is 3 s): a cost-10 hash takes about 60 ms here, and 16
-// connections finish dozens in a second, and the three webhook endpoints receive dozens of deliveries
-// (78 in one run; the sqlite part then cost 24 s of CPU instead of 40). It starts first, beside npm pack and the rest (ava.config.js, FIRST);
-// its servers run at the tests' own priority. Its parts run in turn, one test each (a database's
-// throughput rows, the hot path, local verification): on a busy machine the whole bench took more
-// than AVA's two minutes without a test ending.
+// `npm run bench -- --quick` still works end to end, with a load small enough for the suite: every
+// load at most 20 requests a second (--rate; the numbers are not what is asserted, and saturating
+// runs cost the rest of the suite about 110 s of CPU where these cost about 50), one round of one
+// second, two seconds for the login and register rows. The warm-up that fills the workers' caches
+// runs unbounded. It starts first, beside npm pack and the rest (ava.config.js, FIRST); its servers
+// run at the tests' own priority. Its parts run in turn, one test each (a database's throughput rows,
+// the hot path, local verification): on a busy machine the whole bench took more than AVA's two
+// minutes without a test ending.
 const databases = process.env.HEIMDALL_TEST_MYSQL_URL ? ['sqlite', 'mysql'] : ['sqlite']
 for (const database of databases) {
   test.serial(`the bench runs in quick mode with a tiny load and prints the table [${database}]`, async (t) => {
-    const args = [BENCH, '--quick', '--only', 'throughput', '--database', database, '--seconds', '1', '--rounds', '1', '--connections', '4', '--users', '200', '--rss-sessions', '0', '--bcrypt-seconds', '1', '--import-users', '500']
+    const args = [BENCH, '--quick', '--only', 'throughput', '--database', database, '--seconds', '1', '--rounds', '1', '--connections', '4', '--rate', '20', '--users', '200', '--rss-sessions', '0', '--bcrypt-seconds', '2', '--import-users', '500']
     // At the tests' own priority: niced, its server missed its start-up deadline on a saturated machine.
     const { code, output: stdout } = await runCommand(process.execPath, args, { env: process.env, timeoutMs: 110_000, nice: 0 })
     t.is(code, 0, stdout.slice(-2000))
@@ -46,7 +46,7 @@ for (const database of databases) {
 }
 
 test.serial('the hot path part compares one Heimdall process with bare Koa and node:http, and leads with the CPU ratio', async (t) => {
-  const args = [BENCH, '--quick', '--only', 'hot-path', '--seconds', '1', '--rounds', '1', '--connections', '4', '--users', '200']
+  const args = [BENCH, '--quick', '--only', 'hot-path', '--seconds', '1', '--rounds', '1', '--connections', '4', '--rate', '20', '--users', '200']
   const { code, output: stdout } = await runCommand(process.execPath, args, { env: process.env, timeoutMs: 110_000, nice: 0 })
   t.is(code, 0, stdout.slice(-2000))
   t.regex(stdout, /^Hot path: a cached validation costs \d+\.\d µs of server CPU, \d+\.\d\d x bare Koa's \d+\.\d µs/m, 'the headline: CPU per request against bare Koa')
@@ -69,7 +69,7 @@ test.serial('the hot path part compares one Heimdall process with bare Koa and n
 })
 
 test.serial('the local-verify part compares a service verifying with @heimdall/verify against POST /auth/validate, and leads with what a verification costs Heimdall', async (t) => {
-  const args = [BENCH, '--quick', '--only', 'local-verify', '--seconds', '1', '--rounds', '1', '--connections', '4']
+  const args = [BENCH, '--quick', '--only', 'local-verify', '--seconds', '1', '--rounds', '1', '--connections', '4', '--rate', '20']
   const { code, output: stdout } = await runCommand(process.execPath, args, { env: process.env, timeoutMs: 110_000, nice: 0 })
   t.is(code, 0, stdout.slice(-2000))
   t.regex(stdout, /^Local verification: with @heimdall\/verify a verification costs Heimdall \d+\.\d µs of CPU \(its timers and the stream's polls, \d+ in \d+\.\d s: \d+\.\d% of a core at any rate\), against \d+\.\d µs for POST \/auth\/validate/m, 'the headline: what a verification costs Heimdall each way')

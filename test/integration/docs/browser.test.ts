@@ -1,57 +1,34 @@
-// /docs and /redoc in a real browser with no internet: headless Chromium (Debian's package) loads
-// each page from a test server, every host name but 127.0.0.1 fails to resolve, and the DOM after
-// the scripts ran must hold the rendered operations of the OpenAPI document.
-import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+// /docs and /redoc in a real browser with no internet: headless Chromium (the headless shell the
+// other browser files drive, support/browser.ts) loads each page from a test server, every host name
+// but the loopback address and localhost fails to resolve, and the DOM once the scripts have rendered
+// the operations must hold every operation of the OpenAPI document.
 import test from 'ava'
+import { chromium, type Browser, type Page } from 'playwright-core'
 import { openApiDocument } from '../../../src/http/openapi.js'
+import { BROWSER_TIMEOUT_MS, browserAvailable, CHROMIUM, launchBrowser } from '../../support/browser.js'
 import { backends } from '../../support/db.js'
-import { flagSet } from '../../support/flags.js'
 import { startTestServer, type TestServer } from '../../support/server.js'
-
-// Debian's full Chromium, not the headless shell the other browser files drive (support/browser.ts):
-// the shell's build never finishes `--dump-dom`, which this file relies on.
-const CHROMIUM = process.env.HEIMDALL_DUMP_DOM_CHROMIUM ?? '/usr/bin/chromium'
-/** CI (and anyone who sets HEIMDALL_TEST_BROWSER=1) must run these tests: a missing browser fails. */
-const REQUIRED = flagSet(process.env.CI) || flagSet(process.env.HEIMDALL_TEST_BROWSER)
-
-/** No internet: every name resolves to nothing, except the test server's address. */
-const OFFLINE = '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'
 
 /** Every documented operation: its path, method, summary and first tag. */
 const OPERATIONS = Object.entries(openApiDocument.paths).flatMap(([path, methods]) =>
   Object.entries(methods as Record<string, { summary: string; tags: string[] }>).map(([method, operation]) => ({ path, method, summary: operation.summary, tag: operation.tags[0] })),
 )
 
-/** The DOM of `url` once its scripts ran, as `chromium --dump-dom` prints it. */
-function dumpDom(url: string, extraArgs: string[] = [OFFLINE]): Promise<string> {
-  const profile = mkdtempSync(join(tmpdir(), 'heimdall-chromium-'))
-  const args = [
-    '--headless',
-    '--no-sandbox', // CI runs as root, where Chromium's sandbox refuses to start
-    '--disable-gpu',
-    '--disable-dev-shm-usage',
-    '--no-first-run',
-    '--no-proxy-server', // a proxy from the environment must not reach the internet for the page either
-    // This network inspects TLS with a CA that Chromium does not know: without this, every https
-    // request would fail anyway, and the test would not show that the resolver rules are what stops them.
-    '--ignore-certificate-errors',
-    `--user-data-dir=${profile}`,
-    ...extraArgs,
-    // Virtual time runs the page's timers fast and waits for its network, up to 15 s of page time.
-    '--virtual-time-budget=15000',
-    '--dump-dom',
-    url,
-  ]
-  return new Promise((resolve, reject) => {
-    execFile(CHROMIUM, args, { timeout: 120000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      rmSync(profile, { recursive: true, force: true })
-      if (error) reject(new Error(`${CHROMIUM} failed on ${url}: ${error.message}\n${stderr}`))
-      else resolve(stdout)
-    })
-  })
+/**
+ * The DOM of `url` (serialized as `chromium --dump-dom` prints it) once `rendered` holds in the page,
+ * in a context of its own. This network inspects TLS with a CA that Chromium does not know: HTTPS
+ * errors are ignored, so that only the resolver rules can be what stops a request to the internet.
+ */
+async function renderedDom(browser: Browser, url: string, rendered: (page: Page) => Promise<unknown>): Promise<string> {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true })
+  try {
+    const page = await context.newPage()
+    await page.goto(url)
+    await rendered(page)
+    return await page.content()
+  } finally {
+    await context.close()
+  }
 }
 
 /** The text of a piece of HTML, with the entities these pages use decoded. */
@@ -67,40 +44,38 @@ function text(html: string): string {
     .replace(/\s+/g, ' ')
 }
 
-if (!existsSync(CHROMIUM)) {
-  const reason = `${CHROMIUM} is not installed (Debian: apt-get install -y chromium; .ci/run installs it)`
-  if (REQUIRED) {
-    test('/docs and /redoc render in headless Chromium', (t) => {
-      t.fail(`${reason}, and CI or HEIMDALL_TEST_BROWSER=1 requires this test`)
-    })
-  } else {
-    console.log(`[docs/browser] skipped: ${reason}; set HEIMDALL_TEST_BROWSER=1 to require it`)
-    test.skip(`/docs and /redoc render in headless Chromium: skipped, ${reason}`, () => {})
-  }
-} else {
+if (browserAvailable('/docs and /redoc')) {
   let server: TestServer
+  let browser: Browser
 
   test.before(async () => {
     // The documentation pages do not touch the database: one backend is enough.
     server = await startTestServer(backends()[0])
+    browser = await launchBrowser()
   })
 
   test.after.always(async () => {
+    await browser?.close()
     await server?.close()
   })
 
   test('the offline switch works: a page cannot reach a host that it reaches without it', async (t) => {
-    // The npm registry answers on this machine and in CI: reached without OFFLINE, not with it.
+    // The npm registry answers on this machine and in CI: reached without the resolver rules, not with them.
     const probe = `<script>fetch('https://registry.npmjs.org/', { mode: 'no-cors' }).then(() => { document.body.dataset.net = 'reached' }, () => { document.body.dataset.net = 'blocked' })</script>`
     const page = `data:text/html,<!doctype html><body>${encodeURIComponent(probe)}</body>`
-    const [online, offline] = await Promise.all([dumpDom(page, []), dumpDom(page)])
+    // The control: the same browser without the resolver rules launchBrowser() gives every other test.
+    const unruled = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-proxy-server'] })
+    const answered = (probePage: Page) => probePage.waitForFunction('document.body.dataset.net !== undefined', undefined, { timeout: BROWSER_TIMEOUT_MS })
+    const [online, offline] = await Promise.all([renderedDom(unruled, page, answered).finally(() => unruled.close()), renderedDom(browser, page, answered)])
     if (/data-net="reached"/.test(online)) t.log('without the resolver rules the page reached https://registry.npmjs.org/')
     else t.log('this machine has no internet at all: the control could not reach https://registry.npmjs.org/ either')
     t.regex(offline, /data-net="blocked"/, 'with the resolver rules it cannot')
   })
 
   test('/docs: Swagger UI renders every operation with no internet', async (t) => {
-    const dom = await dumpDom(`${server.url}/docs`)
+    const dom = await renderedDom(browser, `${server.url}/docs`, (page) =>
+      page.waitForFunction(`document.querySelectorAll('.opblock').length >= ${OPERATIONS.length} || /Failed to load API definition/i.test(document.body.innerText)`, undefined, { timeout: BROWSER_TIMEOUT_MS }),
+    )
     t.notRegex(dom, /Failed to load API definition/i)
     t.regex(dom, /class="[^"]*\bswagger-ui\b/, 'Swagger UI mounted')
     t.true(text(dom).includes(openApiDocument.info.title), 'the document title is shown')
@@ -114,7 +89,9 @@ if (!existsSync(CHROMIUM)) {
   })
 
   test('/redoc: ReDoc renders its operation menu and every operation with no internet', async (t) => {
-    const dom = await dumpDom(`${server.url}/redoc`)
+    const dom = await renderedDom(browser, `${server.url}/redoc`, (page) =>
+      page.waitForFunction(`document.querySelectorAll('[data-section-id*="/paths/"]').length >= ${OPERATIONS.length} || /Something went wrong/i.test(document.body.innerText)`, undefined, { timeout: BROWSER_TIMEOUT_MS }),
+    )
     t.notRegex(dom, /Something went wrong/i)
     t.true(text(dom).includes(openApiDocument.info.title), 'the document title is shown')
 

@@ -97,11 +97,13 @@ export async function measureLocalVerify(options: LocalVerifyOptions): Promise<L
     servers.push(uncached)
 
     const bodies = seeded.tokens.map((token) => `{"token":"${token}"}`)
+    const drive = (running: Running, path: string, method: 'POST' | 'GET', body: readonly string[]) => (seconds: number) =>
+      load(running.url, { path, method, body, connections: options.connections, seconds, serverPid: running.pid, rate: options.rate })
     const ways = {
-      heimdall: (seconds: number) => load(heimdall.url, { path: '/auth/validate', body: bodies, connections: options.connections, seconds, serverPid: heimdall.pid, rate: options.rate }),
-      remote: (seconds: number) => load(remote.url, { path: '/', method: 'GET', body: seeded.tokens, connections: options.connections, seconds, serverPid: remote.pid, rate: options.rate }),
-      local: (seconds: number) => load(local.url, { path: '/', method: 'GET', body: seeded.tokens, connections: options.connections, seconds, serverPid: local.pid, rate: options.rate }),
-      uncached: (seconds: number) => load(uncached.url, { path: '/', method: 'GET', body: seeded.tokens, connections: options.connections, seconds, serverPid: uncached.pid, rate: options.rate }),
+      heimdall: drive(heimdall, '/auth/validate', 'POST', bodies),
+      remote: drive(remote, '/', 'GET', seeded.tokens),
+      local: drive(local, '/', 'GET', seeded.tokens),
+      uncached: drive(uncached, '/', 'GET', seeded.tokens),
     }
     // Warm-up: JIT, Heimdall's read model, the service's JWKS and connections.
     for (const run of Object.values(ways)) await run(Math.min(2, options.seconds))

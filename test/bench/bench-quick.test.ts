@@ -3,6 +3,8 @@ import test from 'ava'
 import { runCommand } from '../support/run-command.js'
 
 const BENCH = fileURLToPath(new URL('../../bench/run.js', import.meta.url))
+/** The small load of every part (the comment below says why): `npm run bench` in quick mode, one round, at most 20 requests a second. */
+const SMALL_LOAD = [BENCH, '--quick', '--rounds', '1', '--connections', '4', '--rate', '20']
 const TABLE_ROW = /^\| (.+?) \| (sqlite|mysql) \| ([\d,]+) \| (\d+(?:\.\d+)?) \| (\d+(?:\.\d+)?) \| (\d+) \| (\d+\.\d\d) of (.+?) \| ([\d,.]+|n\/a) \| ([\d,.]+|n\/a) \|$/
 
 // The bench itself is not run by CI (it needs a quiet machine); this only proves that a newcomer's
@@ -19,7 +21,7 @@ const TABLE_ROW = /^\| (.+?) \| (sqlite|mysql) \| ([\d,]+) \| (\d+(?:\.\d+)?) \|
 const databases = process.env.HEIMDALL_TEST_MYSQL_URL ? ['sqlite', 'mysql'] : ['sqlite']
 for (const database of databases) {
   test.serial(`the bench runs in quick mode with a tiny load and prints the table [${database}]`, async (t) => {
-    const args = [BENCH, '--quick', '--only', 'throughput', '--database', database, '--seconds', '1', '--rounds', '1', '--connections', '4', '--rate', '20', '--users', '200', '--rss-sessions', '0', '--bcrypt-seconds', '3', '--import-users', '500']
+    const args = [...SMALL_LOAD, '--only', 'throughput', '--database', database, '--seconds', '1', '--users', '200', '--rss-sessions', '0', '--bcrypt-seconds', '3', '--import-users', '500']
     // At the tests' own priority: niced, its server missed its start-up deadline on a saturated machine.
     const { code, output: stdout } = await runCommand(process.execPath, args, { env: process.env, timeoutMs: 110_000, nice: 0 })
     t.is(code, 0, stdout.slice(-2000))
@@ -50,7 +52,7 @@ for (const database of databases) {
 test.serial('the hot path part compares one Heimdall process with bare Koa and node:http, and leads with the CPU ratio', async (t) => {
   // Two seconds a run: each server's probe writes its tail once a second, and the window read after a
   // one-second run held no line of it when the machine was busy (a CI run of 2026-12-06: "n/a").
-  const args = [BENCH, '--quick', '--only', 'hot-path', '--seconds', '2', '--rounds', '1', '--connections', '4', '--rate', '20', '--users', '200']
+  const args = [...SMALL_LOAD, '--only', 'hot-path', '--seconds', '2', '--users', '200']
   const { code, output: stdout } = await runCommand(process.execPath, args, { env: process.env, timeoutMs: 110_000, nice: 0 })
   t.is(code, 0, stdout.slice(-2000))
   t.regex(stdout, /^Hot path: a cached validation costs \d+\.\d µs of server CPU, \d+\.\d\d x bare Koa's \d+\.\d µs/m, 'the headline: CPU per request against bare Koa')
@@ -73,7 +75,7 @@ test.serial('the hot path part compares one Heimdall process with bare Koa and n
 })
 
 test.serial('the local-verify part compares a service verifying with @heimdall/verify against POST /auth/validate, and leads with what a verification costs Heimdall', async (t) => {
-  const args = [BENCH, '--quick', '--only', 'local-verify', '--seconds', '1', '--rounds', '1', '--connections', '4', '--rate', '20']
+  const args = [...SMALL_LOAD, '--only', 'local-verify', '--seconds', '1']
   const { code, output: stdout } = await runCommand(process.execPath, args, { env: process.env, timeoutMs: 110_000, nice: 0 })
   t.is(code, 0, stdout.slice(-2000))
   t.regex(stdout, /^Local verification: with @heimdall\/verify a verification costs Heimdall \d+\.\d µs of CPU \(its timers and the stream's polls, \d+ in \d+\.\d s: \d+\.\d% of a core at any rate\), against \d+\.\d µs for POST \/auth\/validate/m, 'the headline: what a verification costs Heimdall each way')

@@ -12,8 +12,11 @@ export const CHROMIUM = process.env.HEIMDALL_CHROMIUM ?? headlessShellPath()
 /** CI (and anyone who sets HEIMDALL_TEST_BROWSER=1) must run the browser tests: a missing browser fails. */
 const REQUIRED = flagSet(process.env.CI) || flagSet(process.env.HEIMDALL_TEST_BROWSER)
 
-/** Launches one headless Chromium for a test file; every host but the loopback address and localhost fails to resolve. */
-export async function launchBrowser(): Promise<Browser> {
+/**
+ * Launches one headless Chromium for a test file; every host but the loopback address and localhost
+ * fails to resolve, unless `offline` is false (the control that shows those rules are what stops a page).
+ */
+export async function launchBrowser({ offline = true }: { offline?: boolean } = {}): Promise<Browser> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -26,7 +29,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-sync',
       '--no-proxy-server',
       // localhost too: WebAuthn refuses IP addresses as relying party ids, so passkey pages are served from it.
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
+      ...(offline ? ['--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost'] : []),
     ],
   })
   // Every context waits up to a minute for a navigation or an element, not Playwright's 30 s: with

@@ -3,9 +3,9 @@
 // but the loopback address and localhost fails to resolve, and the DOM once the scripts have rendered
 // the operations must hold every operation of the OpenAPI document.
 import test from 'ava'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { openApiDocument } from '../../../src/http/openapi.js'
-import { BROWSER_TIMEOUT_MS, browserAvailable, CHROMIUM, launchBrowser } from '../../support/browser.js'
+import { BROWSER_TIMEOUT_MS, browserAvailable, launchBrowser } from '../../support/browser.js'
 import { backends } from '../../support/db.js'
 import { startTestServer, type TestServer } from '../../support/server.js'
 
@@ -63,8 +63,8 @@ if (browserAvailable('/docs and /redoc')) {
     // The npm registry answers on this machine and in CI: reached without the resolver rules, not with them.
     const probe = `<script>fetch('https://registry.npmjs.org/', { mode: 'no-cors' }).then(() => { document.body.dataset.net = 'reached' }, () => { document.body.dataset.net = 'blocked' })</script>`
     const page = `data:text/html,<!doctype html><body>${encodeURIComponent(probe)}</body>`
-    // The control: the same browser without the resolver rules launchBrowser() gives every other test.
-    const unruled = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-proxy-server'] })
+    // The control: the same browser without the resolver rules every other test's browser has.
+    const unruled = await launchBrowser({ offline: false })
     const answered = (probePage: Page) => probePage.waitForFunction('document.body.dataset.net !== undefined', undefined, { timeout: BROWSER_TIMEOUT_MS })
     const [online, offline] = await Promise.all([renderedDom(unruled, page, answered).finally(() => unruled.close()), renderedDom(browser, page, answered)])
     if (/data-net="reached"/.test(online)) t.log('without the resolver rules the page reached https://registry.npmjs.org/')

@@ -2,8 +2,12 @@ import test from 'ava'
 import { runCli } from '../support/cli.js'
 import { eventually } from '../support/eventually.js'
 import { claimsOf } from '../support/jwt.js'
-import { isolatedServerTest, serverTest, TEST_PASSWORD, uniqueEmail } from '../support/server.js'
+import { isolatedServerTest, serverTest, TEST_PASSWORD, uniqueEmail, configureFileServers } from '../support/server.js'
 import { changeUserRole } from '../../src/usecases/roles/change-user-role.js'
+
+// The CLI's changes reach a running server within 1 s at the production revocation poll (250 ms):
+// the test servers' slower poll (test/support/server.ts) would make that bound a race.
+configureFileServers({ env: { HEIMDALL_REVOCATION_POLL_MS: '250' } })
 
 serverTest('role:list shows the seeded roles and their permissions', async (t, server) => {
   const listed = await runCli(['role:list', '--json'], { env: server.env })

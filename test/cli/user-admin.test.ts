@@ -3,8 +3,12 @@ import test from 'ava'
 import { BIN, runCli, TEST_PROCESS_ENV, type CliResult } from '../support/cli.js'
 import { eventually } from '../support/eventually.js'
 import { claimsOf } from '../support/jwt.js'
-import { isolatedServerTest, serverTest, TEST_PASSWORD, uniqueEmail, type TestServer } from '../support/server.js'
+import { isolatedServerTest, serverTest, TEST_PASSWORD, uniqueEmail, type TestServer, configureFileServers } from '../support/server.js'
 import { registerUser } from '../../src/usecases/users/register-user.js'
+
+// The CLI's changes reach a running server within 1 s at the production revocation poll (250 ms):
+// the test servers' slower poll (test/support/server.ts) would make that bound a race.
+configureFileServers({ env: { HEIMDALL_REVOCATION_POLL_MS: '250' } })
 
 const NEW_PASSWORD = 'Another-Secure-Pass-456'
 

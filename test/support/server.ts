@@ -84,6 +84,13 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
     HEIMDALL_DATA_KEY_FILE: `${database.dir}/data-keys`,
     // A mail whose first try failed on a loaded machine goes again in a second, not in 30.
     HEIMDALL_MAIL_RETRY_MS: '1000',
+    // Every server of the suite polls while its file runs (a dozen at a time): at the defaults (250
+    // and 100 ms) the revocation poller's three queries alone were a third of the suite's queries
+    // (about 118,000 of 335,000 in a run of 2026-12-06). A test that waits for another process's
+    // change (a second instance, a CLI command) polls for it with a deadline; one that holds the
+    // product's bound sets the default back (configureFileServers in test/cli/admin, user-admin).
+    HEIMDALL_REVOCATION_POLL_MS: '1000',
+    HEIMDALL_SSF_PUSH_INTERVAL_MS: '1000',
     // HEIMDALL_TEST_LOG_LEVEL=warn (say) shows the test servers' logs on stdout when chasing a failure.
     HEIMDALL_LOG_LEVEL: options.logLines ? 'debug' : (process.env.HEIMDALL_TEST_LOG_LEVEL ?? 'silent'),
     ...options.env,
@@ -175,13 +182,24 @@ export function serialServerTest(title: string, run: (t: ExecutionContext, serve
 
 const fileServers = new Map<Backend, Promise<TestServer>>()
 let fileServersClosed = false
+let fileServerOptions: TestServerOptions = {}
+
+/**
+ * Settings for every server of this file's serverTests (a test's own options go on top), given at
+ * the top of a file before its tests: for a file whose tests hold a bound at a production default
+ * the test servers change (the revocation poll, above).
+ */
+export function configureFileServers(options: TestServerOptions): void {
+  if (fileServers.size > 0) throw new Error('configureFileServers must come before the file\'s first server starts')
+  fileServerOptions = options
+}
 
 /** This file's shared server on `backend`, started on first use; closed by the hook registered with the first serverTest. */
 function fileServer(backend: Backend): Promise<TestServer> {
   if (fileServersClosed) throw new Error('the file\'s shared servers are already closed')
   let server = fileServers.get(backend)
   if (!server) {
-    server = startTestServer(backend)
+    server = startTestServer(backend, fileServerOptions)
     fileServers.set(backend, server)
   }
   return server
@@ -203,7 +221,7 @@ function registerServerTests(
   }
   for (const backend of backends()) {
     register(`${title} [${backend}]`, async (t) => {
-      const server = own ? await startTestServer(backend, options) : await fileServer(backend)
+      const server = own ? await startTestServer(backend, { ...fileServerOptions, ...options, env: { ...fileServerOptions.env, ...options.env } }) : await fileServer(backend)
       const logged = server.warnings.length
       try {
         await run(t, server)

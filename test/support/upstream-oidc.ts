@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto'
+import { generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider'
@@ -34,12 +34,23 @@ export const ACCOUNT_HEADER = 'x-upstream-account'
 /** Sent to the interaction page: the person cancels (the upstream answers error=access_denied). */
 export const DENY_HEADER = 'x-upstream-deny'
 
+let signingKey: KeyObject | undefined
+/**
+ * The RS256 key the upstreams of this test process sign with: one for all of them, as an RSA key
+ * takes 0.1 to 0.3 s of CPU to make and a file starts dozens of upstreams. Each upstream is still
+ * its own issuer, and Heimdall checks an ID token's issuer and audience as well as its signature.
+ */
+function upstreamSigningKey(): KeyObject {
+  signingKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey
+  return signingKey
+}
+
 /** Starts one; `redirectUris` are the Heimdall callbacks its client may send codes to. */
 export async function startUpstreamOidc(options: { redirectUris: string[]; clientId?: string; clientSecret?: string }): Promise<UpstreamOidc> {
   const accounts = new Map<string, UpstreamAccount>()
   const clientId = options.clientId ?? 'heimdall'
   const clientSecret = options.clientSecret ?? 'upstream-test-client-secret-0123456789'
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const privateKey = upstreamSigningKey()
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined
   const server = createServer((req, res) => handler!(req, res))
   // Longer than any client keeps an idle connection: a loaded machine otherwise lets the server close

@@ -83,6 +83,15 @@ test.before(async () => {
   }
 })
 
+// What the server logged (debug and above) beside a failed test: the forgot test's work runs after
+// its answer, so its failure shows only in the log.
+test.afterEach.always((t) => {
+  if (t.passed) return
+  const backend = /\[(\w+)\]$/.exec(t.title)?.[1] as Backend | undefined
+  const logLines = backend ? instances.get(backend)?.logLines : undefined
+  if (logLines) t.log(logLines.filter((line) => !line.includes('"level":20')).slice(-40).join(''))
+})
+
 test.after.always(async () => {
   for (const { server, second } of instances.values()) {
     await second.close()

@@ -241,7 +241,8 @@ for (const backend of backends()) {
       const subjectOf = (body: string) => JSON.parse(Buffer.from(body.split('.')[1], 'base64url').toString()).sub_id.user?.sub
       const seen = await eventually(async () => received.some((one) => subjectOf(one.body) === user.userId), 10_000)
       t.truthy(seen, 'the SET was pushed after the refusal')
-      // Once the endpoint takes them, a SET follows its event within a push interval (100 ms) and a send.
+      // Once the endpoint takes them, a SET follows its event within a push interval (a second for test
+      // servers, test/support/server.ts) and a send.
       const next = await signedIn(server)
       await server.client.logout(next.accessToken)
       const pushedWithin = await eventually(async () => received.some((one) => subjectOf(one.body) === next.userId), 5000)

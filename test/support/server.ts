@@ -109,8 +109,17 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
   const context = createContext(config, { watchRevocations: true, logDestination, passwords, clock: options.clock })
   // The signing key is left to first use, as a server that has never signed finds it: the key tests
   // cover that path, and serve's own start-up (which prepares it) is tested through the CLI.
-  await prepareService(context, { migrate: true, prepareSigningKey: false })
-  const running = await startHttpServer(context, { host: '127.0.0.1', port: options.port ?? 0 })
+  let running: Awaited<ReturnType<typeof startHttpServer>>
+  try {
+    await prepareService(context, { migrate: true, prepareSigningKey: false })
+    running = await startHttpServer(context, { host: '127.0.0.1', port: options.port ?? 0 })
+  } catch (error) {
+    // A server that did not start must not leave its pollers and pool running: they kept a test
+    // process alive after its before hook failed (a fixed port taken, 2026-12-06), and the run with it.
+    await context.close().catch(() => undefined)
+    await database.drop().catch(() => undefined)
+    throw error
+  }
   return {
     backend,
     url: running.url,

@@ -5,14 +5,15 @@ import type { Knex } from 'knex'
  * 1213; the whole transaction is rolled back) or it waited innodb_lock_wait_timeout for a lock
  * (ER_LOCK_WAIT_TIMEOUT, 1205); PostgreSQL found a deadlock (40P01), could not serialise the
  * transaction (40001) or was told not to wait for a lock (55P03, lock_not_available: NOWAIT or
- * lock_timeout).
+ * lock_timeout); SQLite in WAL mode could not turn a transaction that had read into a writing one,
+ * because another connection (a `serve` beside a CLI command) committed after that read
+ * (SQLITE_BUSY_SNAPSHOT: no busy timeout waits it out, as the snapshot can never become current).
  */
-const LOCK_CONFLICT_CODES = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', '40P01', '40001', '55P03'])
+const LOCK_CONFLICT_CODES = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', '40P01', '40001', '55P03', 'SQLITE_BUSY_SNAPSHOT'])
 
 /**
- * True when the database gave up on a statement because of another transaction's locks
- * (LOCK_CONFLICT_CODES). SQLite serialises writers and never reports one. Nothing was wrong with the
- * work itself: run again, it succeeds.
+ * True when the database gave up on a statement because of another transaction's locks or writes
+ * (LOCK_CONFLICT_CODES). Nothing was wrong with the work itself: run again, it succeeds.
  */
 export function isLockConflict(error: unknown): boolean {
   const code = (error as { code?: string } | null)?.code

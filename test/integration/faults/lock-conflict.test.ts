@@ -5,7 +5,8 @@ import { transactionRetryingLockConflicts } from '../../../src/infra/db/lock-con
 import { createTestDatabase, type TestDatabase } from '../../support/db.js'
 import { eventually } from '../../support/eventually.js'
 
-// Deadlocks exist only on the database servers (InnoDB, PostgreSQL): SQLite serialises writers, so there is nothing to provoke there.
+// Deadlocks exist only on the database servers (InnoDB, PostgreSQL): SQLite serialises writers. Its
+// conflict is a lost snapshot, tested at the end of this file.
 const SERVERS = [
   { backend: 'mysql', client: 'mysql2', deadlock: 'ER_LOCK_DEADLOCK', enabled: Boolean(process.env.HEIMDALL_TEST_MYSQL_URL) },
   { backend: 'postgres', client: 'pg', deadlock: '40P01', enabled: Boolean(process.env.HEIMDALL_TEST_POSTGRES_URL) },
@@ -95,3 +96,38 @@ function lockConflictTests({ backend, client, deadlock, enabled }: (typeof SERVE
     t.is(runs, 1)
   })
 }
+
+// SQLite in WAL mode: a transaction that has read cannot write once another connection (another
+// process: `serve` beside a CLI command) has committed since that read. SQLite answers
+// SQLITE_BUSY_SNAPSHOT at once, which no busy timeout waits out; a clean-clone run of 2026-12-06
+// failed `user:send-reset` so (exit 70, "database is locked") beside a serving Heimdall.
+test.serial('SQLite: a transaction whose snapshot another connection wrote past is run again, not failed [sqlite]', async (t) => {
+  const database = await createTestDatabase('sqlite')
+  const file = database.url.slice('sqlite:'.length)
+  const db = knex({ client: 'better-sqlite3', connection: { filename: file }, useNullAsDefault: true, pool: { min: 1, max: 1, afterCreate: (raw: { pragma(sql: string): void }, done: (error: Error | null, raw: unknown) => void) => { raw.pragma('journal_mode = WAL'); raw.pragma('busy_timeout = 5000'); done(null, raw) } } })
+  const { default: Database } = await import('better-sqlite3')
+  const other = new Database(file)
+  t.teardown(async () => {
+    other.close()
+    await db.destroy()
+    await database.drop()
+  })
+  await db.schema.createTable('counter', (table) => {
+    table.integer('id').primary()
+    table.integer('value').notNullable()
+  })
+  await db('counter').insert({ id: 1, value: 0 })
+
+  let runs = 0
+  const value = await transactionRetryingLockConflicts(db, async (trx) => {
+    runs++
+    const { value: read } = await trx('counter').where({ id: 1 }).first()
+    // The other connection commits between this transaction's read and its write, the first time only.
+    if (runs === 1) other.prepare('UPDATE counter SET value = value + 10 WHERE id = 1').run()
+    await trx('counter').where({ id: 1 }).update({ value: read + 1 })
+    return read + 1
+  })
+  t.is(runs, 2, 'the first run lost its snapshot and the transaction ran again')
+  t.is(value, 11)
+  t.is((await db('counter').where({ id: 1 }).first()).value, 11, 'both writes count: none was lost')
+})

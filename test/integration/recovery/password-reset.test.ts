@@ -83,7 +83,7 @@ test.before(async () => {
   }
 })
 
-// What the server logged (debug and above) beside a failed test: the forgot test's work runs after
+// What the server logged (info and above) beside a failed test: the forgot test's work runs after
 // its answer, so its failure shows only in the log.
 test.afterEach.always((t) => {
   if (t.passed) return

@@ -1,11 +1,11 @@
 // The suite's own harness where a fault of it cost a run: a port picked for a server that must name it
 // before it starts, and a test server that fails to start.
-import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import test from 'ava'
+import { ephemeralRangeStart } from '../support/free-port.js'
 import { freePort, startTestServer } from '../support/server.js'
 
-const [ephemeralStart] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number)
+const ephemeralStart = ephemeralRangeStart()
 
 test.serial('freePort answers ports below the kernel\'s ephemeral range, which no outgoing connection or listen(0) is given', async (t) => {
   const ports = await Promise.all(Array.from({ length: 20 }, () => freePort()))

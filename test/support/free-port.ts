@@ -5,7 +5,7 @@ import { createServer } from 'node:net'
  * The lowest port of the kernel's ephemeral range (ip_local_port_range), from which it picks the
  * source port of every outgoing connection and every listen(0). Linux's default: 32768.
  */
-function ephemeralRangeStart(): number {
+export function ephemeralRangeStart(): number {
   try {
     const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number)
     return Number.isInteger(low) ? low : 32768

@@ -1,6 +1,7 @@
 import test from 'ava'
 import knex, { type Knex } from 'knex'
 import { translateDatabaseError } from '../../../src/infra/db/database-errors.js'
+import { createKnex } from '../../../src/infra/db/knex.js'
 import { transactionRetryingLockConflicts } from '../../../src/infra/db/lock-conflict.js'
 import { createTestDatabase, type TestDatabase } from '../../support/db.js'
 import { eventually } from '../../support/eventually.js'
@@ -104,7 +105,8 @@ function lockConflictTests({ backend, client, deadlock, enabled }: (typeof SERVE
 test.serial('SQLite: a transaction whose snapshot another connection wrote past is run again, not failed [sqlite]', async (t) => {
   const database = await createTestDatabase('sqlite')
   const file = database.url.slice('sqlite:'.length)
-  const db = knex({ client: 'better-sqlite3', connection: { filename: file }, useNullAsDefault: true, pool: { min: 1, max: 1, afterCreate: (raw: { pragma(sql: string): void }, done: (error: Error | null, raw: unknown) => void) => { raw.pragma('journal_mode = WAL'); raw.pragma('busy_timeout = 5000'); done(null, raw) } } })
+  // Heimdall's own SQLite connection (WAL, its busy timeout), as a `heimdall` command opens it.
+  const db = createKnex(database.url, 'sqlite')
   const { default: Database } = await import('better-sqlite3')
   const other = new Database(file)
   t.teardown(async () => {

@@ -47,6 +47,9 @@ const { values: flags } = parseArgs({
     // as many as are answered). For a run that proves the bench works (the suite's), not what it measures:
     // the load generator and the servers then leave the machine's cores to the rest.
     rate: { type: 'string' },
+    // `--hash-rate N`: the login and register rows (a password hash per request, tens of milliseconds
+    // of CPU each) at most N a second instead of --rate; the suite's run keeps its CPU for the rest.
+    'hash-rate': { type: 'string' },
   },
 })
 if (flags.database !== undefined && !['sqlite', 'mysql'].includes(flags.database)) throw new Error(`--database ${flags.database}: sqlite or mysql`)
@@ -58,10 +61,19 @@ const quick = flags.quick!
 const seconds = Number(flags.seconds ?? (quick ? 2 : 10))
 const rounds = Number(flags.rounds ?? (quick ? 2 : 3))
 const connections = Number(flags.connections)
+/**
+ * Connections of the login and register rows: 16, enough to keep every core's hashing busy, or fewer
+ * when --connections asks for fewer (the suite's quick run: each connection's first request is sent at
+ * once whatever --rate says, and 16 first hashes queued behind one another on a busy machine once left
+ * a three-second row with no answer).
+ */
+const hashConnections = Math.min(16, connections)
 const users = Number(flags.users ?? (quick ? 2000 : 10_000))
 const workers = Number(flags.workers)
 const rate = flags.rate === undefined ? undefined : Number(flags.rate)
 if (rate !== undefined && !(rate > 0)) throw new Error(`--rate ${flags.rate}: a number of requests a second above 0`)
+const hashRate = flags['hash-rate'] === undefined ? rate : Number(flags['hash-rate'])
+if (hashRate !== undefined && !(hashRate > 0)) throw new Error(`--hash-rate ${flags['hash-rate']}: a number of requests a second above 0`)
 // A login waits over a second for bcrypt behind the others in flight: a short window loses up to a
 // tenth of its work to the requests still running when it closes, so the full run measures 30 s.
 const bcryptSeconds = Number(flags['bcrypt-seconds'] ?? (quick ? Math.max(seconds, 3) : 30))
@@ -176,7 +188,7 @@ async function benchDatabase(kind: 'sqlite' | 'mysql'): Promise<void> {
 
     let user = 0
     const loginBody = () => `{"email":"${seeded.emails[user++ % seeded.emails.length]}","password":"${BENCH_PASSWORD}"}`
-    const login = await load(heimdall.url, { path: '/auth/login', body: loginBody, connections: 16, seconds: bcryptSeconds, serverPid: heimdall.pid, rate })
+    const login = await load(heimdall.url, { path: '/auth/login', body: loginBody, connections: hashConnections, seconds: bcryptSeconds, serverPid: heimdall.pid, rate: hashRate })
     rows.push({ scenario: `login (bcrypt cost ${bcryptCost})`, database: kind, result: login, ratio: login.perMinute / ceilingPerMinute, ratioOf: 'bcrypt ceiling' })
 
     // Events: the same logins with three webhook endpoints subscribed to every event. Delivery is off
@@ -185,7 +197,7 @@ async function benchDatabase(kind: 'sqlite' | 'mysql'): Promise<void> {
     const receivers = await startReceivers(3)
     try {
       for (const [index, receiver] of receivers.entries()) await createWebhook(ctx, { url: receiver.url, name: `bench-${index}`, events: ['*'] })
-      const hooked = await load(heimdall.url, { path: '/auth/login', body: loginBody, connections: 16, seconds: bcryptSeconds, serverPid: heimdall.pid, rate })
+      const hooked = await load(heimdall.url, { path: '/auth/login', body: loginBody, connections: hashConnections, seconds: bcryptSeconds, serverPid: heimdall.pid, rate: hashRate })
       rows.push({ scenario: `login, 3 webhook endpoints (bcrypt cost ${bcryptCost})`, database: kind, result: hooked, ratio: hooked.perMinute / login.perMinute, ratioOf: 'login' })
       notes.push(`events (${kind}): ${receivers.reduce((sum, receiver) => sum + receiver.count(), 0)} webhook deliveries received by the three endpoints during the run`)
     } finally {
@@ -195,7 +207,7 @@ async function benchDatabase(kind: 'sqlite' | 'mysql'): Promise<void> {
     let newcomer = 0
     const stamp = Date.now()
     const registerBody = () => `{"email":"new-${stamp}-${newcomer++}@example.com","password":"${BENCH_PASSWORD}"}`
-    const register = await load(heimdall.url, { path: '/auth/register', body: registerBody, connections: 16, seconds: bcryptSeconds, serverPid: heimdall.pid, rate })
+    const register = await load(heimdall.url, { path: '/auth/register', body: registerBody, connections: hashConnections, seconds: bcryptSeconds, serverPid: heimdall.pid, rate: hashRate })
     rows.push({ scenario: `register (bcrypt cost ${bcryptCost})`, database: kind, result: register, ratio: register.perMinute / ceilingPerMinute, ratioOf: 'bcrypt ceiling' })
 
     // Hashing's throughput does not depend on the database: argon2id is measured once, on SQLite (always run).
@@ -238,7 +250,7 @@ async function benchArgon2idLogin(kind: 'sqlite' | 'mysql', env: Record<string, 
     servers.push(argonServer)
     let signIn = 0
     const argonLoginBody = () => `{"email":"${argonUsers.emails[signIn++ % argonUsers.emails.length]}","password":"${BENCH_PASSWORD}"}`
-    const argonLogin = await load(argonServer.url, { path: '/auth/login', body: argonLoginBody, connections: 16, seconds: bcryptSeconds, serverPid: argonServer.pid, rate })
+    const argonLogin = await load(argonServer.url, { path: '/auth/login', body: argonLoginBody, connections: hashConnections, seconds: bcryptSeconds, serverPid: argonServer.pid, rate: hashRate })
     rows.push({ scenario: `login (argon2id ${argonCostText})`, database: kind, result: argonLogin, ratio: argonLogin.perMinute / argonCeiling, ratioOf: 'argon2id ceiling' })
     // Idle, it would still share the cores with what is measured next.
     await argonServer.stop()
@@ -258,7 +270,8 @@ async function warmUp(url: string, body: () => string, tokens: number): Promise<
   const deadline = performance.now() + Math.max(60, tokens / 400) * 1000
   while (performance.now() < deadline) {
     // As fast as answered even under --rate: at 20 a second, two workers' caches of 200 tokens took 20 s to fill.
-    await load(url, { path: '/auth/validate', body, connections, seconds: 2 })
+    // One second at a time: unbounded, each second takes both cores, and a few hundred tokens fill in one.
+    await load(url, { path: '/auth/validate', body, connections, seconds: 1 })
     const cached = await cachedSessionsPerWorker(url)
     if (cached.size === workers && [...cached.values()].every((worker) => worker.keys >= tokens)) return
   }
@@ -315,7 +328,7 @@ function printTable(): void {
     ...(hot ? [hot.headline, ''] : []),
     ...(local ? [local.headline, ''] : []),
     `Heimdall bench, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus().length} x ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-    `${quick ? 'quick' : 'full'} mode: ${workers} workers, ${connections} connections, ${seconds} s x ${rounds} rounds, ${users} users / distinct tokens; login and register ${bcryptSeconds} s at 16 connections; user:import of ${importUsers} users${rate === undefined ? '' : `; at most ${rate} requests a second (--rate)`}; load generator on the same machine`,
+    `${quick ? 'quick' : 'full'} mode: ${workers} workers, ${connections} connections, ${seconds} s x ${rounds} rounds, ${users} users / distinct tokens; login and register ${bcryptSeconds} s at ${hashConnections} connections; user:import of ${importUsers} users${rate === undefined ? '' : `; at most ${rate} requests a second (--rate)`}${hashRate === rate ? '' : `; login and register at most ${hashRate} a second (--hash-rate)`}; load generator on the same machine`,
     '',
     '| scenario | database | requests/min | p50 ms | p99 ms | errors | ratio | server CPU µs/req | autocannon CPU µs/req |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|',

@@ -50,6 +50,8 @@ export interface TestServer {
   warnings: string[]
   /** The hasher it was built with (undefined: the configured bcrypt cost); a second instance shares it. */
   passwords: PasswordHasher | undefined
+  /** Where its log lines go (logLines, its warnings; undefined: stdout); a second instance writes there too. */
+  logDestination: { write(line: string): void } | undefined
   close(): Promise<void>
 }
 
@@ -130,6 +132,7 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
     env: serverEnv,
     warnings,
     passwords,
+    logDestination,
     async close() {
       await running.close(1000)
       await context.close()
@@ -142,9 +145,11 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
  * Another Heimdall instance on the same database as `server` (its own process state: caches, mail
  * sender), with `env` on top of the first one's settings and its own hasher when given (a changed hashing setting). Closing it leaves the database alone.
  */
-export async function startSecondInstance(server: TestServer, env: Record<string, string> = {}, passwords: PasswordHasher | undefined = server.passwords): Promise<Omit<TestServer, 'database' | 'backend' | 'passwords' | 'warnings' | 'http'>> {
+export async function startSecondInstance(server: TestServer, env: Record<string, string> = {}, passwords: PasswordHasher | undefined = server.passwords): Promise<Omit<TestServer, 'database' | 'backend' | 'passwords' | 'warnings' | 'http' | 'logDestination'>> {
   const instanceEnv = { ...server.env, ...env }
-  const context = createContext(loadConfig(instanceEnv), { watchRevocations: true, passwords })
+  // Its log goes where the first one's does: the debug lines of a server given logLines went to the
+  // run's stdout from its second instance (password-reset's, in every run).
+  const context = createContext(loadConfig(instanceEnv), { watchRevocations: true, passwords, logDestination: server.logDestination })
   await prepareService(context, { migrate: false, prepareSigningKey: false })
   const running = await startHttpServer(context, { host: '127.0.0.1', port: 0 })
   return {

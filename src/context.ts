@@ -168,7 +168,7 @@ export function createContext(config: Config, options: ContextOptions = {}): Con
   const clock = options.clock ?? systemClock
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, destination: options.logDestination })
   // Queries of a serving server get a deadline; migrations (before it is ready) and the CLI do not.
-  const knexOptions = { logger, queryDeadlineMs: () => (context.ready ? config.databaseTimeoutMs : undefined) }
+  const knexOptions = { logger, queryDeadlineMs: () => (context.ready ? config.databaseTimeoutMs : undefined), poolSize: config.databasePoolSize }
   const db = createKnex(config.databaseUrl, config.databaseType, knexOptions)
   const users = createUsersRepository(db)
   const sessions = createSessionsRepository(db)

@@ -244,6 +244,12 @@ export const SETTINGS = {
     default: 5000,
     doc: 'how long after a change a session or user is read from the primary rather than the replica',
   }),
+  databasePoolSize: setting({
+    env: 'HEIMDALL_DATABASE_POOL_SIZE',
+    parser: integer({ min: 2, max: 100, why: 'a server holds one connection in a transaction while its pollers read on another' }),
+    default: 10,
+    doc: 'the most connections each server or worker process opens to MySQL or PostgreSQL (its own pool; SQLite has one): `serve --workers N` on M instances opens up to N x M times this, which must stay under the database\'s `max_connections` (100 by default on PostgreSQL, 151 on MariaDB). A PostgreSQL connection is a process of its own that costs the server milliseconds of CPU to start',
+  }),
   databaseTimeoutMs: setting({
     env: 'HEIMDALL_DATABASE_TIMEOUT',
     parser: duration(DURATION_RANGES.databaseTimeout, { inMs: true }),

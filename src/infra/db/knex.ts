@@ -44,6 +44,8 @@ export interface KnexOptions {
    * at each query. Past it, the query fails with ETIMEDOUT and its connection is closed.
    */
   queryDeadlineMs?: () => number | undefined
+  /** The most connections the pool opens to MySQL or PostgreSQL (HEIMDALL_DATABASE_POOL_SIZE); default 10. SQLite has one. */
+  poolSize?: number
 }
 
 /** Builds the knex instance for `sqlite:PATH`, `mysql://user:pass@host:port/db` or `postgres://user:pass@host:port/db`. */
@@ -53,8 +55,8 @@ export function createKnex(url: string, type: DatabaseType, options: KnexOptions
     const filename = sqlitePath(url)
     return sharedSqliteKnex(filename, () => createSqliteKnex(filename, log))
   }
-  if (type === 'postgres') return createPostgresKnex(url, log, options.queryDeadlineMs)
-  return createMysqlKnex(url, log, options.queryDeadlineMs)
+  if (type === 'postgres') return createPostgresKnex(url, log, options.queryDeadlineMs, options.poolSize)
+  return createMysqlKnex(url, log, options.queryDeadlineMs, options.poolSize)
 }
 
 export function sqlitePath(url: string): string {
@@ -84,7 +86,7 @@ function createSqliteKnex(filename: string, log: KnexLog): Knex {
 /** How long a new MySQL connection may take to connect and end its handshake (milliseconds). */
 const CONNECT_TIMEOUT_MS = 5000
 
-function createMysqlKnex(url: string, log: KnexLog, queryDeadlineMs: (() => number | undefined) | undefined): Knex {
+function createMysqlKnex(url: string, log: KnexLog, queryDeadlineMs: (() => number | undefined) | undefined, poolSize = 10): Knex {
   const parsed = new URL(url)
   const db = knex({
     client: 'mysql2',
@@ -101,7 +103,7 @@ function createMysqlKnex(url: string, log: KnexLog, queryDeadlineMs: (() => numb
     },
     pool: {
       min: 0,
-      max: 10,
+      max: poolSize,
       afterCreate(connection: MysqlConnection, done: (error: Error | null, connection: unknown) => void) {
         if (queryDeadlineMs) limitQueryTime(connection, queryDeadlineMs)
         done(null, connection)

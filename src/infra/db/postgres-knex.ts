@@ -45,9 +45,10 @@ interface PgConnection {
  * query parameters work as libpq's do (sslmode, sslrootcert, application_name, options ...).
  * `queryDeadlineMs` as for MySQL (knex.ts): asked at each query, past it the query fails with
  * ETIMEDOUT and its connection is closed. Connections the server ended (a restart) are marked
- * disposed by knex and left out of the pool (faults/postgres-errors.test.ts proves it).
+ * disposed by knex and left out of the pool (faults/postgres-errors.test.ts proves it). The pool opens
+ * at most `poolSize` connections (HEIMDALL_DATABASE_POOL_SIZE), each a server process of PostgreSQL's.
  */
-export function createPostgresKnex(url: string, log: Knex.Config['log'], queryDeadlineMs: (() => number | undefined) | undefined): Knex {
+export function createPostgresKnex(url: string, log: Knex.Config['log'], queryDeadlineMs: (() => number | undefined) | undefined, poolSize = 10): Knex {
   // knex loads pg with require(); the same module's default parsers are the base.
   const pg = createRequire(import.meta.url)('pg') as { types: PgTypes }
   const db = knex({
@@ -55,7 +56,7 @@ export function createPostgresKnex(url: string, log: Knex.Config['log'], queryDe
     connection: { connectionString: url.replace(/^postgresql:/, 'postgres:'), types: numericTypes(pg.types), connectionTimeoutMillis: CONNECT_TIMEOUT_MS },
     pool: {
       min: 0,
-      max: 10,
+      max: poolSize,
       afterCreate(connection: PgConnection, done: (error: Error | null, connection: unknown) => void) {
         if (queryDeadlineMs) limitQueryTime(connection, queryDeadlineMs)
         // Times are BIGINT epoch milliseconds; UTC keeps what the server itself prints (now(), logs of knex_migrations) host-independent.

@@ -44,9 +44,12 @@ export interface KnexOptions {
    * at each query. Past it, the query fails with ETIMEDOUT and its connection is closed.
    */
   queryDeadlineMs?: () => number | undefined
-  /** The most connections the pool opens to MySQL or PostgreSQL (HEIMDALL_DATABASE_POOL_SIZE); default 10. SQLite has one. */
+  /** The most connections the pool opens to MySQL or PostgreSQL (HEIMDALL_DATABASE_POOL_SIZE); default DEFAULT_POOL_SIZE. SQLite has one. */
   poolSize?: number
 }
+
+/** The pool's size where no setting gives one (a test's or the knex CLI's own connection); HEIMDALL_DATABASE_POOL_SIZE's default too. */
+const DEFAULT_POOL_SIZE = 10
 
 /** Builds the knex instance for `sqlite:PATH`, `mysql://user:pass@host:port/db` or `postgres://user:pass@host:port/db`. */
 export function createKnex(url: string, type: DatabaseType, options: KnexOptions = {}): Knex {
@@ -55,8 +58,9 @@ export function createKnex(url: string, type: DatabaseType, options: KnexOptions
     const filename = sqlitePath(url)
     return sharedSqliteKnex(filename, () => createSqliteKnex(filename, log))
   }
-  if (type === 'postgres') return createPostgresKnex(url, log, options.queryDeadlineMs, options.poolSize)
-  return createMysqlKnex(url, log, options.queryDeadlineMs, options.poolSize)
+  const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE
+  if (type === 'postgres') return createPostgresKnex(url, log, options.queryDeadlineMs, poolSize)
+  return createMysqlKnex(url, log, options.queryDeadlineMs, poolSize)
 }
 
 export function sqlitePath(url: string): string {
@@ -86,7 +90,7 @@ function createSqliteKnex(filename: string, log: KnexLog): Knex {
 /** How long a new MySQL connection may take to connect and end its handshake (milliseconds). */
 const CONNECT_TIMEOUT_MS = 5000
 
-function createMysqlKnex(url: string, log: KnexLog, queryDeadlineMs: (() => number | undefined) | undefined, poolSize = 10): Knex {
+function createMysqlKnex(url: string, log: KnexLog, queryDeadlineMs: (() => number | undefined) | undefined, poolSize: number): Knex {
   const parsed = new URL(url)
   const db = knex({
     client: 'mysql2',

@@ -48,7 +48,7 @@ interface PgConnection {
  * disposed by knex and left out of the pool (faults/postgres-errors.test.ts proves it). The pool opens
  * at most `poolSize` connections (HEIMDALL_DATABASE_POOL_SIZE), each a server process of PostgreSQL's.
  */
-export function createPostgresKnex(url: string, log: Knex.Config['log'], queryDeadlineMs: (() => number | undefined) | undefined, poolSize = 10): Knex {
+export function createPostgresKnex(url: string, log: Knex.Config['log'], queryDeadlineMs: (() => number | undefined) | undefined, poolSize: number): Knex {
   // knex loads pg with require(); the same module's default parsers are the base.
   const pg = createRequire(import.meta.url)('pg') as { types: PgTypes }
   const db = knex({

@@ -3,7 +3,7 @@ import { event } from '../../domain/events.js'
 import { emailFieldErrors, normalizeEmail } from '../../domain/email.js'
 import { HeimdallError, validationError } from '../../errors.js'
 import { isUniqueViolation } from '../../infra/db/unique-violation.js'
-import { clearLoginAttempts, takeLoginAttempt } from '../throttling/lockout.js'
+import { clearLoginAttempts, countFailedAttempt, takeLoginAttempt } from '../throttling/lockout.js'
 import { getCurrentUser } from '../users/get-current-user.js'
 import { queueLinkMail, queueNotice } from './link-mails.js'
 import { findLiveUserToken, invalidToken } from './user-token.js'
@@ -16,8 +16,9 @@ export interface EmailChangeInput {
 }
 
 /**
- * The signed-in user asks to move to a new address, proving it is them with their password (which
- * spends the account's login-lockout budget like a login). A confirmation link goes to the new
+ * The signed-in user asks to move to a new address, proving it is them with their password, out of
+ * the account's login-lockout budget like a login: a wrong one is counted as a failed guess, so the
+ * account locks after as many as a login's would lock it (a stolen session is no password oracle). A confirmation link goes to the new
  * address and a notice to the old one; nothing changes until the link is used. A taken address is
  * refused here (400) and again at confirmation.
  */
@@ -36,6 +37,7 @@ export async function requestEmailChangeFor(ctx: Context, current: { userId: str
 
   await takeLoginAttempt(ctx, user.email, user.id, input.ip)
   if (!(await ctx.passwords.verify(input.password, user.password_hash))) {
+    await countFailedAttempt(ctx, user.email)
     await ctx.audit.insertAuditEvent({ type: 'email.change_refused', userId: user.id, sessionId: current.sessionId, detail: { reason: 'wrong_password', ip: input.ip } })
     throw new HeimdallError('auth.invalid_credentials', 'Incorrect password')
   }

@@ -3,6 +3,8 @@ import { HeimdallAPIClient } from '../../support/api-client.js'
 import { clockedServerTest } from '../../support/clock.js'
 import { backends, createMigratedTestDatabase } from '../../support/db.js'
 import { serve } from '../../support/serve-process.js'
+import { normalizeEmail } from '../../../src/domain/email.js'
+import { loginFailuresKey } from '../../../src/domain/throttling.js'
 import { isolatedServerTest, serverTest, TEST_PASSWORD, TEST_SECRET, uniqueEmail } from '../../support/server.js'
 
 serverTest('after 5 failed logins the account answers 429 with Retry-After, even to the right password', async (t, server) => {
@@ -60,6 +62,22 @@ isolatedServerTest('20 parallel wrong passwords: at most 5 password checks get t
   t.is(statuses.filter((status) => status === 429).length, 15)
   const checked = await server.context.db('audit_events').where({ type: 'login.failed' }).count({ count: '*' }).first()
   t.is(Number(checked!.count), 5, 'only 5 attempts reached bcrypt')
+})
+
+serverTest('wrong passwords given to an email change are failed guesses: after 5 the account answers 429 at once, as after failed logins', async (t, server) => {
+  const email = uniqueEmail('mover-guess')
+  await server.client.register(email, TEST_PASSWORD)
+  const { accessToken } = await server.client.loginTokens(email, TEST_PASSWORD)
+  const change = (password: string) =>
+    server.client.http.post<Record<string, any>>('auth/email/change', { json: { new_email: uniqueEmail('elsewhere'), password }, headers: { authorization: `Bearer ${accessToken}` } })
+  for (let i = 0; i < 5; i++) t.is((await change('Wrong-Pass-1')).statusCode, 400)
+  // Counted as failed, not only as taken: a unit taken and never counted reads as a guess still being
+  // checked, and the next guess waited 10 s for it before answering 429.
+  const windowMs = server.context.config.lockoutWindowSeconds * 1000
+  const failed = await server.context.throttles.findThrottleCount(loginFailuresKey(normalizeEmail(email)), windowMs, server.context.clock.now())
+  t.is(failed, 5, 'each wrong password counts as a failed guess')
+  t.is((await server.client.login(email, TEST_PASSWORD)).statusCode, 429, 'the right password at the login is refused too')
+  t.is((await change(TEST_PASSWORD)).statusCode, 429, 'and at the email change')
 })
 
 serverTest('parallel logins with the right password are never refused for attempts that have not failed', async (t, server) => {

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto'
 import type { Context } from '../../context.js'
 import { HeimdallError } from '../../errors.js'
 import { requireEnabled } from './find-provider.js'
-import { redirectUriOf } from './provider-summary.js'
+import { callbackPathOf, redirectUriOf } from './provider-summary.js'
 import { linkSignedInIdentity } from './link-signed-in-identity.js'
 import { resolveUpstreamIdentity, type ResolvedUpstreamSignIn } from './resolve-upstream-identity.js'
 import { secretHash } from './secret-hash.js'
@@ -37,7 +37,8 @@ export type CompletedUpstreamSignIn = (ResolvedUpstreamSignIn | { kind: 'linked'
  * could finish a link started then and keep a way in.
  * Opens no session: the caller's sign-in
  * seam does, asking for the account's second factor unless secondFactorSatisfiedUpstream.
- * Throws federation.invalid_callback (no such flow, spent, expired, or another state),
+ * Throws federation.invalid_callback (no such flow, spent, expired, another state, or an answer at
+ * another provider's redirect URI),
  * federation.provider_not_found / provider_disabled, federation.upstream_refused (an error answer,
  * access_denied when the person cancelled), federation.upstream_invalid, federation.upstream_unavailable,
  * and what resolveUpstreamIdentity and linkSignedInIdentity throw.
@@ -55,6 +56,12 @@ export async function completeUpstreamSignIn(ctx: Context, input: CompleteUpstre
   const provider = await ctx.identityProviders.findIdentityProviderById(flow.provider_id)
   if (!provider) throw new HeimdallError('federation.provider_not_found', 'The identity provider of this sign-in no longer exists')
   requireEnabled(provider)
+  // Each provider has a redirect URI of its own so that an answer shows which provider it is from: one
+  // that came back to another provider's is refused (the mix-up defence of RFC 9700 section 4.4.2).
+  // The end of the path only: behind a proxy the caller may see the URL with or without a mount path.
+  if (!callback!.pathname.endsWith(callbackPathOf(provider.name))) {
+    throw invalidCallback(`This answer came back to another provider's address than the ${provider.name} sign-in this browser started: start it again`)
+  }
   // The answer's parameters on the redirect URI registered upstream, whatever URL the caller saw.
   const redirectUri = redirectUriOf(ctx, provider.name)
   const answer = new URL(redirectUri)

@@ -26,7 +26,12 @@ export interface ProviderSummary {
 
 /** The callback a provider's sign-ins come back to: `${HEIMDALL_PUBLIC_URL}/account/sign-in/NAME/callback`. */
 export function redirectUriOf(ctx: Context, name: string): string {
-  return `${ctx.config.publicUrl}/account/sign-in/${name}/callback`
+  return `${ctx.config.publicUrl}${callbackPathOf(name)}`
+}
+
+/** The path of provider `name`'s redirect URI below the public URL (names are [a-z0-9-]: nothing to escape). */
+export function callbackPathOf(name: string): string {
+  return `/account/sign-in/${name}/callback`
 }
 
 /** A provider row as operators and pages see it (booleans as booleans, times as numbers, no secret). */

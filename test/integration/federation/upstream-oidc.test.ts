@@ -326,6 +326,20 @@ serverTest('an identity is not unlinked when it is the account\'s only way to si
   t.is((await server.client.login(email, TEST_PASSWORD)).statusCode, 200)
 })
 
+serverTest('an answer that comes back to another provider\'s redirect URI is refused, and its sign-in is spent (mix-up defence)', async (t, server) => {
+  const { upstream } = await upstreamsOf(server)
+  const sub = uniqueSub('mixed-path')
+  upstream.setAccount(sub, { email: uniqueEmail('mixed-path'), emailVerified: true })
+  const flow = await signInUpstream(server.context, 'plain', upstream.signInHeader(sub))
+  t.regex(new URL(flow.callbackUrl).pathname, /\/account\/sign-in\/plain\/callback$/)
+  const elsewhere = new URL(flow.callbackUrl)
+  elsewhere.pathname = elsewhere.pathname.replace('/plain/', '/autolink/')
+  const refused = await t.throwsAsync(completeUpstreamSignIn(server.context, { callbackUrl: elsewhere.href, flowId: flow.flowId }), { code: 'federation.invalid_callback' })
+  t.regex(refused?.message ?? '', /another provider's address than the plain sign-in/)
+  await t.throwsAsync(completeUpstreamSignIn(server.context, flow), { code: 'federation.invalid_callback' }, 'the sign-in it belonged to is spent')
+  t.deepEqual(await server.context.db('user_identities').where({ subject: sub }), [], 'nothing linked, no account made')
+})
+
 serverTest('two callbacks of one sign-in at once: one signs in, the other is refused', async (t, server) => {
   const { upstream } = await upstreamsOf(server)
   const sub = uniqueSub('race')

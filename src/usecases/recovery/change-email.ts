@@ -18,9 +18,9 @@ export interface EmailChangeInput {
 /**
  * The signed-in user asks to move to a new address, proving it is them with their password, out of
  * the account's login-lockout budget like a login: a wrong one is counted as a failed guess, so the
- * account locks after as many as a login's would lock it (a stolen session is no password oracle). A confirmation link goes to the new
- * address and a notice to the old one; nothing changes until the link is used. A taken address is
- * refused here (400) and again at confirmation.
+ * account locks after as many as a login's would lock it (a stolen session is no password oracle).
+ * A confirmation link goes to the new address and a notice to the old one; nothing changes until the
+ * link is used. A taken address is refused here (400) and again at confirmation.
  */
 export async function requestEmailChange(ctx: Context, input: EmailChangeInput): Promise<void> {
   return requestEmailChangeFor(ctx, await getCurrentUser(ctx, input.accessToken), input)

@@ -1,7 +1,7 @@
 import type { Context } from '../../context.js'
 import { HeimdallError } from '../../errors.js'
 import type { UserRow } from '../../infra/db/tables.js'
-import { clearLoginAttempts, countFailedAttempt, takeLoginAttempt } from '../throttling/lockout.js'
+import { clearLoginAttempts, countFailedAttempt, judgeGuess, takeLoginAttempt } from '../throttling/lockout.js'
 import type { Principal } from './principal.js'
 
 /**
@@ -12,7 +12,7 @@ export async function confirmPassword(ctx: Context, principal: Principal, passwo
   const user = await ctx.users.findUserById(principal.userId)
   if (!user) throw new HeimdallError('token.invalid', 'Session not found')
   await takeLoginAttempt(ctx, user.email, user.id, ip)
-  if (!(await ctx.passwords.verify(password, user.password_hash))) {
+  if (!(await judgeGuess(ctx, user.email, () => ctx.passwords.verify(password, user.password_hash)))) {
     await countFailedAttempt(ctx, user.email)
     await ctx.audit.insertAuditEvent({ type: 'reauthentication.failed', userId: user.id, sessionId: principal.sessionId, detail: { ip } })
     throw new HeimdallError('auth.invalid_credentials', 'Incorrect password')

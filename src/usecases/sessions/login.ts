@@ -6,7 +6,7 @@ import { loginPasswordFieldErrors, normalizePassword } from '../../domain/passwo
 import { HeimdallError, validationError } from '../../errors.js'
 import type { LoginOutcome } from '../../infra/metrics/metrics.js'
 import type { PasswordCheck } from '../../infra/passwords/password-hasher.js'
-import { clearLoginAttempts, countFailedAttempt, releaseLoginAttempt, takeLoginAttempt } from '../throttling/lockout.js'
+import { clearLoginAttempts, countFailedAttempt, judgeGuess, takeLoginAttempt } from '../throttling/lockout.js'
 import { concludeSignIn, type LoginResult } from './conclude-sign-in.js'
 import { requireVerifiedEmail } from '../recovery/require-verified-email.js'
 
@@ -91,13 +91,10 @@ async function attemptLogin(ctx: Context, input: LoginInput): Promise<LoginResul
 
 /** The user's hash (checked by its kind), or a decoy's for an unknown email or an account without a password; a check that fails to run gives its lockout unit back. */
 async function checkPassword(ctx: Context, email: string, user: { password_hash: string } | undefined, password: string): Promise<PasswordCheck> {
-  try {
-    // An account without a password (created through another provider) costs a comparison too: timing tells nothing.
-    return user && hasPassword(user.password_hash) ? await ctx.passwords.check(password, user.password_hash) : await ctx.passwords.verifyDecoy(password).then(() => 'mismatch' as const)
-  } catch (error) {
-    await releaseLoginAttempt(ctx, email)
-    throw error
-  }
+  // An account without a password (created through another provider) costs a comparison too: timing tells nothing.
+  return judgeGuess(ctx, email, () =>
+    user && hasPassword(user.password_hash) ? ctx.passwords.check(password, user.password_hash) : ctx.passwords.verifyDecoy(password).then(() => 'mismatch' as const),
+  )
 }
 
 /**

@@ -43,6 +43,21 @@ export async function releaseLoginAttempt(ctx: Context, email: string): Promise<
   await ctx.throttles.release(loginLockoutKey(email))
 }
 
+/**
+ * Runs `check`, the judging of a guess whose unit takeLoginAttempt took, and answers what it answers.
+ * A check that throws instead (a full hashing queue: password.hashing_busy, 503) judged nothing: the
+ * unit goes back before the error does, or it would read as a guess still being checked and make
+ * the next ones wait (and a busy server would spend the account's budget).
+ */
+export async function judgeGuess<T>(ctx: Context, email: string, check: () => Promise<T>): Promise<T> {
+  try {
+    return await check()
+  } catch (error) {
+    await releaseLoginAttempt(ctx, email)
+    throw error
+  }
+}
+
 /** `email` is already normalised. A success, a password change or an administrator's decision: the account starts from zero. */
 export async function clearLoginAttempts(ctx: Context, email: string): Promise<void> {
   await ctx.throttles.deleteThrottle(loginLockoutKey(email), loginFailuresKey(email))

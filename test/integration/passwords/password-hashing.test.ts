@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import test from 'ava'
 import { argon2idHash } from '../../../src/infra/passwords/argon2.js'
+import { normalizeEmail } from '../../../src/domain/email.js'
+import { loginFailuresKey, loginLockoutKey } from '../../../src/domain/throttling.js'
 import { eventually } from '../../support/eventually.js'
 import { createPasswordHasher } from '../../../src/infra/passwords/password-hasher.js'
-import { CHEAP_ARGON2ID_PASSWORDS, CHEAP_PASSWORDS, cheapPolicy, isolatedServerTest, serverTest, startSecondInstance, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
+import { CHEAP_ARGON2ID_PASSWORDS, CHEAP_PASSWORDS, cheapPolicy, isolatedServerTest, serialServerTest, serverTest, startSecondInstance, TEST_PASSWORD, uniqueEmail, type TestServer } from '../../support/server.js'
 
 async function storedHash(server: TestServer, email: string): Promise<string> {
   const user = await server.context.users.findUserByEmail(email)
@@ -106,6 +108,35 @@ isolatedServerTest(`${PARALLEL_LOGINS} parallel argon2id sign-ins at 19 MiB: eac
   hashing: createPasswordHasher({ ...cheapPolicy('argon2id'), argon2: PRODUCTION_ARGON2, concurrency: 2, maxWaiting: 8 }),
   env: { HEIMDALL_RATE_LIMIT_PER_MINUTE: '0' },
 })
+
+// One at a time (serialServerTest): the three databases' servers share this test's one-check hasher.
+serialServerTest('a password confirmation the busy hashing queue refuses (503) costs no lockout budget: the email change and reauthentication, as the login', async (t, server) => {
+  const email = uniqueEmail('busy-confirm')
+  await server.client.register(email, TEST_PASSWORD)
+  const { accessToken } = await server.client.loginTokens(email, TEST_PASSWORD)
+  const headers = { authorization: `Bearer ${accessToken}` }
+  const doors = {
+    'email change': () => server.client.http.post<Record<string, any>>('auth/email/change', { json: { new_email: uniqueEmail('busy-elsewhere'), password: 'Wrong-Pass-1' }, headers }),
+    'reauthentication (TOTP setup)': () => server.client.http.post<Record<string, any>>('auth/mfa/totp/setup', { json: { password: 'Wrong-Pass-1' }, headers }),
+  }
+  const windowMs = server.context.config.lockoutWindowSeconds * 1000
+  const count = (key: string) => server.context.throttles.findThrottleCount(key, windowMs, server.context.clock.now())
+  let failedSoFar = 0
+  for (const [door, send] of Object.entries(doors)) {
+    // One bcrypt check at a time and none waiting: of three wrong passwords at once, one is checked
+    // and the others are told to retry.
+    const answers = await Promise.all([send(), send(), send()])
+    const busy = answers.filter((answer) => answer.statusCode === 503)
+    const judged = answers.filter((answer) => answer.statusCode !== 503)
+    t.true(busy.length > 0, `${door}: the queue refused some (${answers.map((answer) => answer.statusCode).join(', ')})`)
+    for (const answer of busy) t.is(answer.body.code, 'password.hashing_busy', door)
+    for (const answer of judged) t.is(answer.body.code, 'auth.invalid_credentials', door)
+    failedSoFar += judged.length
+    t.is(await count(loginFailuresKey(normalizeEmail(email))), failedSoFar, `${door}: the judged ones count as failed`)
+    t.is(await count(loginLockoutKey(normalizeEmail(email))), failedSoFar, `${door}: the refused ones gave their unit back`)
+  }
+  t.is((await server.client.login(email, TEST_PASSWORD)).statusCode, 200, 'the right password signs in at once')
+}, { hashing: createPasswordHasher(cheapPolicy('bcrypt', { bcryptCost: 12, concurrency: 1, maxWaiting: 0 })), env: { HEIMDALL_RATE_LIMIT_PER_MINUTE: '0' } })
 
 test('the hashing queue runs one job a core, lets maxWaiting wait, refuses the next with password.hashing_busy', async (t) => {
   const { createHashingQueue } = await import('../../../src/infra/passwords/hashing-queue.js')

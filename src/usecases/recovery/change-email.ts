@@ -3,7 +3,7 @@ import { event } from '../../domain/events.js'
 import { emailFieldErrors, normalizeEmail } from '../../domain/email.js'
 import { HeimdallError, validationError } from '../../errors.js'
 import { isUniqueViolation } from '../../infra/db/unique-violation.js'
-import { clearLoginAttempts, countFailedAttempt, judgeGuess, takeLoginAttempt } from '../throttling/lockout.js'
+import { confirmPasswordOf } from '../mfa/confirm-password.js'
 import { getCurrentUser } from '../users/get-current-user.js'
 import { queueLinkMail, queueNotice } from './link-mails.js'
 import { findLiveUserToken, invalidToken } from './user-token.js'
@@ -35,13 +35,7 @@ export async function requestEmailChangeFor(ctx: Context, current: { userId: str
   if (!user) throw new HeimdallError('token.invalid', 'Session not found')
   if (newEmail === user.email) throw validationError([{ loc: ['new_email'], msg: 'This is already your address', type: 'value_error' }])
 
-  await takeLoginAttempt(ctx, user.email, user.id, input.ip)
-  if (!(await judgeGuess(ctx, user.email, () => ctx.passwords.verify(input.password, user.password_hash)))) {
-    await countFailedAttempt(ctx, user.email)
-    await ctx.audit.insertAuditEvent({ type: 'email.change_refused', userId: user.id, sessionId: current.sessionId, detail: { reason: 'wrong_password', ip: input.ip } })
-    throw new HeimdallError('auth.invalid_credentials', 'Incorrect password')
-  }
-  await clearLoginAttempts(ctx, user.email)
+  await confirmPasswordOf(ctx, user, input.password, input.ip, { type: 'email.change_refused', userId: user.id, sessionId: current.sessionId, detail: { reason: 'wrong_password', ip: input.ip } })
   if (await ctx.users.findUserByEmail(newEmail)) throw emailTaken()
 
   const now = ctx.clock.now()
